@@ -1,0 +1,122 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "klaster/sdk/testing.hpp"
+
+using klaster::sdk::Column;
+using klaster::sdk::DataError;
+using klaster::sdk::ParamError;
+using klaster::sdk::Table;
+using klaster::sdk::testing::run_step;
+using klaster::sdk::testing::value_at;
+
+namespace {
+
+Table table(const std::vector<std::string>& regions, const std::vector<std::string>& industries,
+            const std::vector<double>& values) {
+  return Table({Column::make_strings("region", regions), Column::make_strings("industry", industries),
+                Column::make_floats("value", values)});
+}
+
+// REAT (Wieland) documentation of locq(): locq(1714, 79006, 879213, 15593224) = 0.3847623, i.e.
+// e_ij = 1714 employed in the industry in the region, e_j = 79006 in the region, e_i = 879213 in the
+// industry nationally, e = 15593224 in total. Laid out as a two-region table with the same totals.
+Table reat_locq_example() {
+  return table({"A", "A", "B", "B"}, {"X", "other", "X", "other"},
+               {1714, 79006 - 1714, 879213 - 1714, 15593224.0 - 79006 - (879213 - 1714)});
+}
+
+}  // namespace
+
+TEST(LocationQuotient, ReatLocqDocumentedExample) {
+  auto out = run_step({{"input", std::string("t")}}, {{"t", reat_locq_example()}});
+  const Table& lq = out.at("step");
+  EXPECT_NEAR(value_at(lq, "lq", {{"region", "A"}, {"industry", "X"}}), 0.3847623, 5e-8);
+  EXPECT_EQ(lq.rows(), 4u);
+}
+
+// Miller & Blair (2009) sec. 8.5.1 defines LQ_i^r = (x_i^r / x^r) / (x_i^n / x^n); with two regions
+// and two industries the shares are easy to check by hand: region A (30, 70), region B (20, 80):
+// national shares 50/200 = 0.25 and 150/200 = 0.75, so LQ_A,X = 0.3 / 0.25 = 1.2.
+TEST(LocationQuotient, HandComputedTwoByTwo) {
+  auto out = run_step({{"input", std::string("t")}},
+                      {{"t", table({"A", "A", "B", "B"}, {"X", "Y", "X", "Y"}, {30, 70, 20, 80})}});
+  const Table& lq = out.at("step");
+  EXPECT_DOUBLE_EQ(value_at(lq, "lq", {{"region", "A"}, {"industry", "X"}}), 1.2);
+  EXPECT_DOUBLE_EQ(value_at(lq, "lq", {{"region", "B"}, {"industry", "X"}}), 0.8);
+  EXPECT_DOUBLE_EQ(value_at(lq, "lq", {{"region", "A"}, {"industry", "Y"}}), 0.7 / 0.75);
+}
+
+TEST(LocationQuotient, PerYearWithPresence) {
+  Table t({Column::make_ints("year", {2024, 2024, 2024, 2024, 2025, 2025, 2025, 2025}),
+           Column::make_strings("region", {"A", "A", "B", "B", "A", "A", "B", "B"}),
+           Column::make_strings("industry", {"X", "Y", "X", "Y", "X", "Y", "X", "Y"}),
+           Column::make_floats("value", {30, 70, 20, 80, 50, 50, 50, 50})});
+  auto out = run_step({{"input", std::string("t")}, {"presence_threshold", 1.0}}, {{"t", t}});
+  const Table& lq = out.at("step");
+  EXPECT_DOUBLE_EQ(value_at(lq, "lq", {{"year", "2024"}, {"region", "A"}, {"industry", "X"}}), 1.2);
+  EXPECT_DOUBLE_EQ(value_at(lq, "lq", {{"year", "2025"}, {"region", "A"}, {"industry", "X"}}), 1.0);
+  EXPECT_EQ(value_at(lq, "present", {{"year", "2024"}, {"region", "B"}, {"industry", "X"}}), 0);
+  EXPECT_EQ(value_at(lq, "present", {{"year", "2025"}, {"region", "B"}, {"industry", "X"}}), 1);
+}
+
+// Standardised LQ (O'Donoghue & Gleave 2004): (LQ - mean) / sd across regions for one industry.
+// Three regions with LQs of X 1.2, 0.8 and 1.0 (by construction) -> mean 1, sample sd 0.2,
+// standardised 1, -1, 0. REAT's locq2 subtracts other means; we check the definition.
+TEST(LocationQuotient, StandardizedIsZScoreAcrossRegions) {
+  auto t = table({"A", "A", "B", "B", "C", "C"}, {"X", "Y", "X", "Y", "X", "Y"},
+                 {30, 70, 20, 80, 25, 75});
+  auto out = run_step({{"input", std::string("t")}, {"method", std::string("standardized")}},
+                      {{"t", t}});
+  const Table& z = out.at("step");
+  EXPECT_NEAR(value_at(z, "lq", {{"region", "A"}, {"industry", "X"}}), 1.0, 1e-12);
+  EXPECT_NEAR(value_at(z, "lq", {{"region", "B"}, {"industry", "X"}}), -1.0, 1e-12);
+  EXPECT_NEAR(value_at(z, "lq", {{"region", "C"}, {"industry", "X"}}), 0.0, 1e-12);
+}
+
+TEST(LocationQuotient, LogMethod) {
+  auto out = run_step({{"input", std::string("t")}, {"method", std::string("log")}},
+                      {{"t", table({"A", "A", "B", "B"}, {"X", "Y", "X", "Y"}, {30, 70, 20, 80})}});
+  EXPECT_DOUBLE_EQ(value_at(out.at("step"), "lq", {{"region", "A"}, {"industry", "X"}}),
+                   std::log(1.2));
+}
+
+TEST(LocationQuotient, NegativeValueNamesTheCell) {
+  try {
+    run_step({{"input", std::string("t")}},
+             {{"t", table({"A", "A", "B", "B"}, {"X", "Y", "X", "Y"}, {30, -70, 20, 80})}});
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "negative value -70 in column 'value' at region 'A', industry 'Y' (row 2)");
+  }
+}
+
+TEST(LocationQuotient, ZeroRegionTotalIsAnError) {
+  try {
+    run_step({{"input", std::string("t")}},
+             {{"t", table({"A", "A", "B", "B"}, {"X", "Y", "X", "Y"}, {0, 0, 20, 80})}});
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("region 'A' has a zero total"), std::string::npos) << e.what();
+  }
+}
+
+TEST(LocationQuotient, MissingValueErrorOrDrop) {
+  Table t({Column::make_strings("region", {"A", "A", "B", "B"}),
+           Column::make_strings("industry", {"X", "Y", "X", "Y"}),
+           Column::make_floats("value", {30, 0, 20, 80}, {1, 0, 1, 1})});
+  EXPECT_THROW(run_step({{"input", std::string("t")}}, {{"t", t}}), DataError);
+  auto out = run_step({{"input", std::string("t")}, {"missing", std::string("drop")}}, {{"t", t}});
+  EXPECT_EQ(out.at("step").rows(), 3u);
+}
+
+TEST(LocationQuotient, UnknownParameterSuggestsNearest) {
+  try {
+    run_step({{"input", std::string("t")}, {"vaule", std::string("value")}},
+             {{"t", reat_locq_example()}});
+    FAIL();
+  } catch (const ParamError& e) {
+    EXPECT_STREQ(e.what(), "plugin 'location_quotient' has no parameter 'vaule' (did you mean 'value'?)");
+  }
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs klaster's build and test dependencies from Debian's packages (Debian 12).
+# Does nothing when everything is present. Needs root (or sudo) only when something is missing.
+set -euo pipefail
+
+packages=(
+  g++ cmake make pkg-config
+  libboost-dev libboost-program-options-dev
+  libspdlog-dev libfmt-dev libtoml11-dev libeigen3-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+# Optional extras (benchmark baselines): KLASTER_BENCH_DEPS=1 scripts/install-deps.sh
+if [[ "${KLASTER_BENCH_DEPS:-0}" == 1 ]]; then
+  packages+=(python3-numpy python3-pandas hyperfine)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+  if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+    echo "error: missing packages (${missing[*]}) and not root; install them with apt-get" >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,64 @@
+// klaster SDK: a dense region x industry (x year) cube built from a long table.
+//
+// Most regional indicators read a long table (region, industry, [year], value). Cube validates it
+// once (missing, negative and duplicate cells are DataErrors naming region, industry, year and row)
+// and lays the values out densely: cell (y, r, i) is at (y * R + r) * I + i.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "klaster/sdk/keys.hpp"
+#include "klaster/sdk/table.hpp"
+
+namespace klaster::sdk {
+
+struct CubeOptions {
+  std::string region = "region";
+  std::string industry = "industry";
+  std::string year;  // empty: the table has no year dimension
+  std::string value = "value";
+  bool drop_missing = false;    // rows with a missing value or key are skipped instead of an error
+  bool allow_negative = false;  // negative values are kept instead of an error
+};
+
+class Cube {
+ public:
+  static Cube from_table(const Table& table, const CubeOptions& options);
+
+  std::size_t n_years() const { return has_year_ ? years_.size() : 1; }
+  std::size_t n_regions() const { return regions_.size(); }
+  std::size_t n_industries() const { return industries_.size(); }
+  std::size_t cell(std::size_t y, std::size_t r, std::size_t i) const {
+    return (y * n_regions() + r) * n_industries() + i;
+  }
+  double value(std::size_t cell) const { return values_[cell]; }  // 0 where absent
+  bool present(std::size_t cell) const { return present_[cell] != 0; }
+  const std::vector<double>& values() const { return values_; }
+
+  bool has_year() const { return has_year_; }
+  const Levels& regions() const { return regions_; }
+  const Levels& industries() const { return industries_; }
+  const Levels& years() const { return years_; }
+  const CubeOptions& options() const { return options_; }
+
+  /// \brief "region 'KST', industry 'C', year 2025" for messages.
+  std::string where(std::size_t y, std::size_t r, std::size_t i) const;
+  std::string where_year(std::size_t y) const;
+
+  /// \brief Key columns (region, industry, [year] under the option names, year first) for cells
+  /// given as (y, r, i) triples flattened by cell().
+  std::vector<Column> key_columns(const std::vector<std::size_t>& cells) const;
+  /// \brief Every present cell, ordered by year, region, industry.
+  std::vector<std::size_t> present_cells() const;
+
+ private:
+  CubeOptions options_;
+  bool has_year_ = false;
+  Levels regions_, industries_, years_;
+  std::vector<double> values_;
+  std::vector<std::uint8_t> present_;
+};
+
+}  // namespace klaster::sdk

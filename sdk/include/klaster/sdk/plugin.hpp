@@ -1,0 +1,304 @@
+// klaster SDK: what a plugin author includes. A plugin is one indicator or one regulation measure.
+//
+// A plugin declares its metadata as data (PluginInfo), declares the tables a step will write from the
+// step's parameters and the schemas of the tables it reads (bind), and computes them (run). The host
+// checks every pipeline against the metadata and bind() before any run() is called.
+//
+//   class MyIndicator final : public klaster::sdk::Plugin {
+//     klaster::sdk::PluginInfo info() const override;
+//     void bind(klaster::sdk::BindContext& ctx) const override;
+//     void run(klaster::sdk::RunContext& ctx) const override;
+//   };
+//   KLASTER_PLUGIN(MyIndicator)
+//
+// Errors: throw sdk::ParamError (bad parameters, exit 2), sdk::DataError (values the plugin cannot
+// take, exit 3) or any other exception (a failed step, exit 1). The KLASTER_PLUGIN entry catches every
+// exception; none crosses into the host.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "klaster/sdk/table.hpp"
+#include "klaster/sdk/version.hpp"
+
+namespace klaster::sdk {
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+/// \brief A failure inside a plugin or the SDK. The host maps the kind to an exit code.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+/// \brief A parameter the plugin cannot accept (a pipeline error, exit code 2).
+class ParamError : public Error {
+ public:
+  ParamError(std::string param, const std::string& message)
+      : Error(message), param_(std::move(param)) {}
+  const std::string& param() const { return param_; }
+
+ private:
+  std::string param_;
+};
+/// \brief Values in a table that the plugin cannot take: negative, missing, zero totals (exit 3).
+class DataError : public Error {
+ public:
+  using Error::Error;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Parameters
+
+enum class ParamType : std::uint8_t {
+  kString,
+  kInt,
+  kFloat,
+  kBool,
+  kStringList,
+  kIntList,
+  kFloatList,
+  kTable,       // the name of a table (dataset table or one written by an earlier step)
+  kColumn,      // the name of a column of the table named by another parameter (`table_param`)
+  kColumnList,  // several column names of that table
+};
+const char* to_string(ParamType type);
+
+/// \brief A parameter value as given in a pipeline. monostate = not given.
+using Value = std::variant<std::monostate, bool, std::int64_t, double, std::string,
+                           std::vector<std::string>, std::vector<std::int64_t>, std::vector<double>>;
+/// \brief A value in TOML-like notation for messages and `klaster describe`: 3, 0.5, "C", ["A", "B"].
+std::string to_text(const Value& value);
+
+/// \brief One declared parameter. Build with the fluent setters:
+///   ParamSpec("value", ParamType::kColumn).of("input").def("value").doc("...")
+struct ParamSpec {
+  std::string name;
+  ParamType type = ParamType::kString;
+  Value default_value;  // monostate: no default
+  bool required = false;
+  std::optional<double> min, max;  // numeric bounds, inclusive unless *_exclusive
+  bool min_exclusive = false, max_exclusive = false;
+  std::vector<std::string> allowed;  // for kString: the only accepted values
+  std::string table_param;           // for kColumn/kColumnList: the table parameter it refers to
+  bool optional_column = false;      // kColumn: the column is used only when the table has it
+  std::string doc;
+
+  ParamSpec() = default;
+  ParamSpec(std::string n, ParamType t) : name(std::move(n)), type(t) {}
+  ParamSpec& def(Value v) { default_value = std::move(v); return *this; }
+  ParamSpec& def(const char* s) { default_value = std::string(s); return *this; }
+  ParamSpec& req() { required = true; return *this; }
+  ParamSpec& at_least(double v) { min = v; min_exclusive = false; return *this; }
+  ParamSpec& above(double v) { min = v; min_exclusive = true; return *this; }
+  ParamSpec& at_most(double v) { max = v; max_exclusive = false; return *this; }
+  ParamSpec& below(double v) { max = v; max_exclusive = true; return *this; }
+  ParamSpec& one_of(std::vector<std::string> v) { allowed = std::move(v); return *this; }
+  ParamSpec& of(std::string table) { table_param = std::move(table); return *this; }
+  ParamSpec& if_present() { optional_column = true; return *this; }
+  ParamSpec& doc_(std::string d) { doc = std::move(d); return *this; }
+};
+
+/// \brief A table a plugin reads or writes, for documentation (`klaster describe`).
+struct TableDoc {
+  std::string name;     // a parameter name ("input") or a pattern ("<output>", "<output>_local")
+  std::string columns;  // e.g. "region, industry, [year], <value>"
+  std::string doc;
+};
+
+enum class PluginKind : std::uint8_t { kIndicator, kMeasure };
+const char* to_string(PluginKind kind);
+
+/// \brief Everything the host and the user know about a plugin before it runs.
+struct PluginInfo {
+  std::string name;     // unique snake_case
+  std::string version;  // semver
+  PluginKind kind = PluginKind::kIndicator;
+  std::string summary;      // one line, starting with a verb
+  std::string description;  // paragraphs; formula and reference
+  std::vector<ParamSpec> params;
+  std::vector<TableDoc> reads;
+  std::vector<TableDoc> writes;
+
+  const ParamSpec* find_param(std::string_view name) const;
+};
+
+/// \brief Resolved parameters of one step: every declared parameter with a value or a default.
+class Params {
+ public:
+  Params() = default;
+  explicit Params(std::map<std::string, Value> values) : values_(std::move(values)) {}
+
+  bool has(std::string_view name) const;  // given or defaulted, not monostate
+  const Value& get(std::string_view name) const;
+  const std::string& str(std::string_view name) const;
+  std::int64_t integer(std::string_view name) const;
+  double real(std::string_view name) const;  // an int parameter converts
+  bool boolean(std::string_view name) const;
+  std::vector<std::string> strings(std::string_view name) const;  // a single string -> one element
+  std::vector<std::int64_t> ints(std::string_view name) const;    // a single int -> one element
+  std::vector<double> reals(std::string_view name) const;
+  const std::map<std::string, Value>& all() const { return values_; }
+
+ private:
+  std::map<std::string, Value> values_;
+};
+
+/// \brief Checks `given` against `info` (unknown names, types, bounds, allowed values), fills in
+/// defaults and returns the resolved parameters. Throws ParamError naming the parameter; messages
+/// for unknown names suggest the nearest declared name. Shared by the host and the test harness.
+Params resolve_params(const PluginInfo& info, const std::map<std::string, Value>& given);
+
+/// \brief The nearest of `candidates` to `word` by edit distance, or "" when none is close.
+std::string nearest(std::string_view word, const std::vector<std::string>& candidates);
+
+// ---------------------------------------------------------------------------------------------
+// Contexts handed to a plugin
+
+enum class LogLevel : std::uint8_t { kDebug, kInfo, kWarn };
+/// \brief Where plugin log lines go; set by the host (spdlog) or by the test harness.
+using LogSink = std::function<void(LogLevel, std::string_view)>;
+
+/// \brief Validation-time view of a step: parameters and the schemas of the tables in scope.
+class BindContext {
+ public:
+  using SchemaLookup = std::function<const Schema*(std::string_view)>;
+  BindContext(std::string step_id, std::string output_name, const Params& params,
+              SchemaLookup lookup)
+      : step_id_(std::move(step_id)),
+        output_(std::move(output_name)),
+        params_(params),
+        lookup_(std::move(lookup)) {}
+
+  const std::string& step_id() const { return step_id_; }
+  /// \brief The primary output table name: the `output` parameter, by default the step id.
+  const std::string& output_name() const { return output_; }
+  const Params& params() const { return params_; }
+  /// \brief Schema of a table in scope; throws ParamError (for `param`) when there is none.
+  const Schema& schema_of_param(std::string_view table_param) const;
+  const Schema* find_schema(std::string_view table) const { return lookup_(table); }
+  /// \brief Declares a table this step will write. Every table run() writes must be declared.
+  void declare_output(std::string name, Schema schema);
+  const std::vector<std::pair<std::string, Schema>>& outputs() const { return outputs_; }
+
+ private:
+  std::string step_id_, output_;
+  const Params& params_;
+  SchemaLookup lookup_;
+  std::vector<std::pair<std::string, Schema>> outputs_;
+};
+
+/// \brief Run-time view of a step: parameters, the tables it reads, and where it writes.
+class RunContext {
+ public:
+  using TableLookup = std::function<TablePtr(std::string_view)>;
+  RunContext(std::string step_id, std::string output_name, const Params& params,
+             TableLookup lookup, LogSink log)
+      : step_id_(std::move(step_id)),
+        output_(std::move(output_name)),
+        params_(params),
+        lookup_(std::move(lookup)),
+        log_(std::move(log)) {}
+
+  const std::string& step_id() const { return step_id_; }
+  const std::string& output_name() const { return output_; }
+  const Params& params() const { return params_; }
+  /// \brief The table named by a table parameter (after the step's `where` filter for `input`).
+  const Table& table_of_param(std::string_view table_param) const;
+  /// \brief Writes a declared output table. The host checks its schema against the declaration.
+  void write(std::string name, Table table);
+  void log(LogLevel level, std::string_view message) const {
+    if (log_) log_(level, message);
+  }
+  std::vector<std::pair<std::string, std::shared_ptr<Table>>>& written() { return written_; }
+
+ private:
+  std::string step_id_, output_;
+  const Params& params_;
+  TableLookup lookup_;
+  LogSink log_;
+  mutable std::vector<TablePtr> held_;  // keeps looked-up tables alive for the step
+  std::vector<std::pair<std::string, std::shared_ptr<Table>>> written_;
+};
+
+/// \brief The interface a plugin implements. One instance per library, used read-only.
+class Plugin {
+ public:
+  virtual ~Plugin() = default;
+  virtual PluginInfo info() const = 0;
+  virtual void bind(BindContext& ctx) const = 0;
+  virtual void run(RunContext& ctx) const = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The ABI boundary
+
+enum class StatusCode : std::uint8_t { kOk = 0, kParamError, kDataError, kFailure };
+struct Status {
+  StatusCode code = StatusCode::kOk;
+  std::string message;
+  std::string param;  // for kParamError: the parameter concerned, when known
+};
+
+/// \brief What `klaster_plugin_entry()` returns. The host checks abi_version, struct_size and
+/// build_tag before calling anything else. The functions never throw.
+struct PluginEntry {
+  std::uint32_t abi_version;
+  std::uint32_t struct_size;
+  const char* build_tag;
+  Status (*describe)(PluginInfo* out) noexcept;
+  Status (*bind)(BindContext* ctx) noexcept;
+  Status (*run)(RunContext* ctx) noexcept;
+};
+
+/// \brief Runs `fn`, turning any exception into a Status. Used by KLASTER_PLUGIN.
+template <class Fn>
+Status guarded(Fn&& fn) noexcept {
+  try {
+    fn();
+    return {};
+  } catch (const ParamError& e) {
+    return {StatusCode::kParamError, e.what(), e.param()};
+  } catch (const DataError& e) {
+    return {StatusCode::kDataError, e.what(), {}};
+  } catch (const std::exception& e) {
+    return {StatusCode::kFailure, e.what(), {}};
+  } catch (...) {
+    return {StatusCode::kFailure, "unknown exception", {}};
+  }
+}
+
+}  // namespace klaster::sdk
+
+/// The name of the one symbol every plugin library exports.
+#define KLASTER_PLUGIN_ENTRY_SYMBOL "klaster_plugin_entry"
+
+/// Exports `PluginClass` (default-constructible, derived from klaster::sdk::Plugin) as this
+/// library's plugin. Use once per plugin library, at namespace scope.
+#define KLASTER_PLUGIN(PluginClass)                                                            \
+  extern "C" __attribute__((visibility("default"))) const ::klaster::sdk::PluginEntry*         \
+  klaster_plugin_entry() {                                                                     \
+    static const PluginClass instance{};                                                       \
+    static const ::klaster::sdk::PluginEntry entry{                                            \
+        KLASTER_SDK_ABI_VERSION, sizeof(::klaster::sdk::PluginEntry), KLASTER_SDK_BUILD_TAG,   \
+        [](::klaster::sdk::PluginInfo* out) noexcept {                                         \
+          return ::klaster::sdk::guarded([&] { *out = instance.info(); });                     \
+        },                                                                                     \
+        [](::klaster::sdk::BindContext* ctx) noexcept {                                        \
+          return ::klaster::sdk::guarded([&] { instance.bind(*ctx); });                        \
+        },                                                                                     \
+        [](::klaster::sdk::RunContext* ctx) noexcept {                                         \
+          return ::klaster::sdk::guarded([&] { instance.run(*ctx); });                         \
+        }};                                                                                    \
+    return &entry;                                                                             \
+  }

@@ -1,0 +1,124 @@
+// klaster SDK: columnar tables shared between the host and plugins.
+//
+// A Table is an immutable set of equally long, typed columns. Numbers live in contiguous arrays;
+// strings are dictionary-encoded (an int32 code per row into a shared Dictionary), so keys such as
+// region and industry cost four bytes a row and can be grouped by code without hashing strings.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace klaster::sdk {
+
+enum class ColumnType : std::uint8_t { kString, kInt, kFloat };
+
+/// \brief "string", "int" or "float": the names used in dataset.toml and in messages.
+const char* to_string(ColumnType type);
+/// \brief Parses "string" | "int" | "float"; nullopt for anything else.
+std::optional<ColumnType> column_type_from_string(std::string_view name);
+
+/// \brief The distinct strings of one or more string columns; a code is an index into it.
+/// Append-only: codes handed out stay valid. Not thread-safe while being written.
+class Dictionary {
+ public:
+  /// \brief The code of `s`, adding it when new.
+  std::int32_t intern(std::string_view s);
+  /// \brief The code of `s`, or -1 when absent.
+  std::int32_t find(std::string_view s) const;
+  const std::string& at(std::int32_t code) const { return values_[static_cast<std::size_t>(code)]; }
+  std::size_t size() const { return values_.size(); }
+  void reserve(std::size_t n);
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  std::vector<std::string> values_;
+  std::unordered_map<std::string, std::int32_t, Hash, std::equal_to<>> index_;
+};
+
+/// \brief One typed column. Exactly one of the value arrays is used, chosen by `type`.
+/// Missing values: string code -1; for int and float a false entry in `valid` (an empty `valid`
+/// means every row has a value).
+struct Column {
+  std::string name;
+  ColumnType type = ColumnType::kFloat;
+  std::vector<double> floats;
+  std::vector<std::int64_t> ints;
+  std::vector<std::int32_t> codes;
+  std::shared_ptr<Dictionary> dict;  // shared with other columns and tables holding the same keys
+  std::vector<std::uint8_t> valid;
+
+  std::size_t size() const;
+  bool is_valid(std::size_t row) const {
+    if (type == ColumnType::kString) return codes[row] >= 0;
+    return valid.empty() || valid[row] != 0;
+  }
+  /// \brief The string at `row` ("" when missing). Only for string columns.
+  std::string_view str(std::size_t row) const {
+    const std::int32_t c = codes[row];
+    return c < 0 ? std::string_view{} : std::string_view{dict->at(c)};
+  }
+  /// \brief The cell as text for messages and CSV output ("" when missing).
+  std::string to_text(std::size_t row) const;
+  /// \brief The value of a numeric column as double (int converted). Undefined when missing.
+  double number(std::size_t row) const {
+    return type == ColumnType::kFloat ? floats[row] : static_cast<double>(ints[row]);
+  }
+
+  static Column make_floats(std::string name, std::vector<double> values,
+                            std::vector<std::uint8_t> valid = {});
+  static Column make_ints(std::string name, std::vector<std::int64_t> values,
+                          std::vector<std::uint8_t> valid = {});
+  static Column make_strings(std::string name, std::shared_ptr<Dictionary> dict,
+                             std::vector<std::int32_t> codes);
+  /// \brief Builds a string column with a new dictionary from plain strings ("" stays a value).
+  static Column make_strings(std::string name, const std::vector<std::string>& values);
+  /// \brief A column with the rows of `source` picked by `rows` (in that order).
+  static Column take(const Column& source, const std::vector<std::size_t>& rows);
+};
+
+/// \brief Column names and types of a table, known before any data exists (used in validation).
+struct Schema {
+  std::vector<std::pair<std::string, ColumnType>> columns;
+
+  bool has(std::string_view name) const;
+  std::optional<ColumnType> type_of(std::string_view name) const;
+  std::vector<std::string> names() const;
+  void add(std::string name, ColumnType type) { columns.emplace_back(std::move(name), type); }
+  bool operator==(const Schema&) const = default;
+};
+
+/// \brief An immutable table once handed to the host. Columns share dictionaries freely.
+class Table {
+ public:
+  Table() = default;
+  explicit Table(std::vector<Column> columns);
+
+  std::size_t rows() const { return rows_; }
+  const std::vector<Column>& columns() const { return columns_; }
+  /// \brief The column named `name`, or nullptr.
+  const Column* find(std::string_view name) const;
+  /// \brief The column named `name`; throws sdk::Error naming the missing column otherwise.
+  const Column& column(std::string_view name) const;
+  Schema schema() const;
+  /// \brief A table with the rows picked by `rows`, all columns kept.
+  Table take(const std::vector<std::size_t>& rows) const;
+
+ private:
+  std::vector<Column> columns_;
+  std::size_t rows_ = 0;
+};
+
+using TablePtr = std::shared_ptr<const Table>;
+
+}  // namespace klaster::sdk

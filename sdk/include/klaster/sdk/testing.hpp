@@ -1,0 +1,38 @@
+// klaster SDK: run a plugin in-process, without the host, for unit tests.
+//
+//   auto out = klaster::sdk::testing::run_step(*klaster_plugin_entry(), {{"value", "value"}},
+//                                               {{"output", table}});
+//   const Table& lq = out.at("step");
+//
+// run_step does what the host does for one step: resolves parameters, checks column references,
+// binds, runs, and checks that every written table was declared with that schema. Errors are
+// rethrown as sdk::ParamError / sdk::DataError / sdk::Error.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "klaster/sdk/plugin.hpp"
+
+extern "C" const klaster::sdk::PluginEntry* klaster_plugin_entry();
+
+namespace klaster::sdk::testing {
+
+std::map<std::string, Table> run_step(const PluginEntry& entry,
+                                      const std::map<std::string, Value>& params,
+                                      const std::map<std::string, Table>& tables,
+                                      const std::string& step_id = "step");
+
+/// \brief run_step on the plugin linked into this test (its klaster_plugin_entry()).
+inline std::map<std::string, Table> run_step(const std::map<std::string, Value>& params,
+                                             const std::map<std::string, Table>& tables,
+                                             const std::string& step_id = "step") {
+  return run_step(*klaster_plugin_entry(), params, tables, step_id);
+}
+
+/// \brief The value at `row` of float column `column`, found by key columns equal to `keys`.
+/// Throws when no row or several rows match.
+double value_at(const Table& table, const std::string& column,
+                const std::map<std::string, std::string>& keys);
+
+}  // namespace klaster::sdk::testing

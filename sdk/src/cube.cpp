@@ -1,0 +1,105 @@
+#include "klaster/sdk/cube.hpp"
+
+#include <charconv>
+#include <cmath>
+
+#include "klaster/sdk/plugin.hpp"
+
+namespace klaster::sdk {
+
+namespace {
+std::string num(double v) {
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+}  // namespace
+
+std::string Cube::where_year(std::size_t y) const {
+  return has_year_ ? "year " + years_.labels[y] : std::string("all rows");
+}
+
+std::string Cube::where(std::size_t y, std::size_t r, std::size_t i) const {
+  std::string s = "region '" + regions_.labels[r] + "', industry '" + industries_.labels[i] + "'";
+  if (has_year_) s += ", year " + years_.labels[y];
+  return s;
+}
+
+Cube Cube::from_table(const Table& table, const CubeOptions& options) {
+  Cube cube;
+  cube.options_ = options;
+  const Column& region = table.column(options.region);
+  const Column& industry = table.column(options.industry);
+  const Column& value = table.column(options.value);
+  if (value.type == ColumnType::kString)
+    throw DataError("column '" + options.value + "' holds text, not numbers");
+  const Column* year = options.year.empty() ? nullptr : table.find(options.year);
+  cube.has_year_ = year != nullptr;
+  cube.regions_ = levels_of(region);
+  cube.industries_ = levels_of(industry);
+  if (year) cube.years_ = levels_of(*year);
+
+  const std::size_t cells = cube.n_years() * cube.n_regions() * cube.n_industries();
+  cube.values_.assign(cells, 0.0);
+  cube.present_.assign(cells, 0);
+  const std::size_t n = table.rows();
+  for (std::size_t row = 0; row < n; ++row) {
+    const auto r = cube.regions_.of_row[row];
+    const auto i = cube.industries_.of_row[row];
+    const auto y = year ? cube.years_.of_row[row] : 0;
+    const bool keys_ok = r >= 0 && i >= 0 && y >= 0;
+    const bool value_ok = value.is_valid(row) && std::isfinite(value.number(row));
+    if (!keys_ok || !value_ok) {
+      if (options.drop_missing) continue;
+      std::string what = !keys_ok ? "a missing key" : "a missing value in column '" + options.value + "'";
+      std::string at = keys_ok ? " at " + cube.where(static_cast<std::size_t>(y), static_cast<std::size_t>(r),
+                                                     static_cast<std::size_t>(i))
+                               : "";
+      throw DataError("row " + std::to_string(row + 1) + " has " + what + at +
+                      " (set missing = \"drop\" to skip such rows)");
+    }
+    const std::size_t c = cube.cell(static_cast<std::size_t>(y), static_cast<std::size_t>(r),
+                                    static_cast<std::size_t>(i));
+    const double v = value.number(row);
+    if (v < 0 && !options.allow_negative)
+      throw DataError("negative value " + num(v) + " in column '" + options.value + "' at " +
+                      cube.where(static_cast<std::size_t>(y), static_cast<std::size_t>(r),
+                                 static_cast<std::size_t>(i)) +
+                      " (row " + std::to_string(row + 1) + ")");
+    if (cube.present_[c])
+      throw DataError("duplicate row for " +
+                      cube.where(static_cast<std::size_t>(y), static_cast<std::size_t>(r),
+                                 static_cast<std::size_t>(i)) +
+                      " (row " + std::to_string(row + 1) + "); aggregate the table first");
+    cube.present_[c] = 1;
+    cube.values_[c] = v;
+  }
+  return cube;
+}
+
+std::vector<std::size_t> Cube::present_cells() const {
+  std::vector<std::size_t> out;
+  for (std::size_t c = 0; c < present_.size(); ++c)
+    if (present_[c]) out.push_back(c);
+  return out;
+}
+
+std::vector<Column> Cube::key_columns(const std::vector<std::size_t>& cells) const {
+  const std::size_t I = n_industries(), R = n_regions();
+  std::vector<std::int32_t> ys, rs, is;
+  ys.reserve(cells.size());
+  rs.reserve(cells.size());
+  is.reserve(cells.size());
+  for (auto c : cells) {
+    is.push_back(static_cast<std::int32_t>(c % I));
+    rs.push_back(static_cast<std::int32_t>((c / I) % R));
+    ys.push_back(static_cast<std::int32_t>(c / (I * R)));
+  }
+  std::vector<Column> out;
+  if (has_year_) out.push_back(years_.make_column(options_.year, ys));
+  out.push_back(regions_.make_column(options_.region, rs));
+  out.push_back(industries_.make_column(options_.industry, is));
+  return out;
+}
+
+}  // namespace klaster::sdk

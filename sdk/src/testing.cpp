@@ -1,0 +1,67 @@
+#include "klaster/sdk/testing.hpp"
+
+#include "klaster/sdk/step.hpp"
+
+namespace klaster::sdk::testing {
+
+std::map<std::string, Table> run_step(const PluginEntry& entry,
+                                      const std::map<std::string, Value>& given,
+                                      const std::map<std::string, Table>& tables,
+                                      const std::string& step_id) {
+  PluginInfo info;
+  if (Status s = entry.describe(&info); s.code != StatusCode::kOk) rethrow(s);
+
+  std::map<std::string, Value> params = given;
+  std::string output = step_id;
+  if (auto it = params.find("output"); it != params.end()) {
+    output = std::get<std::string>(it->second);
+    params.erase(it);
+  }
+  const Params resolved = resolve_params(info, params);
+
+  std::map<std::string, Schema> schemas;
+  for (const auto& [name, t] : tables) schemas[name] = t.schema();
+  BindContext::SchemaLookup schema_lookup = [&](std::string_view n) -> const Schema* {
+    auto it = schemas.find(std::string(n));
+    return it == schemas.end() ? nullptr : &it->second;
+  };
+  check_references(info, resolved, schema_lookup);
+  BindContext bind(step_id, output, resolved, schema_lookup);
+  if (Status s = entry.bind(&bind); s.code != StatusCode::kOk) rethrow(s);
+
+  RunContext run(
+      step_id, output, resolved,
+      [&](std::string_view n) -> TablePtr {
+        auto it = tables.find(std::string(n));
+        return it == tables.end() ? nullptr : std::make_shared<Table>(it->second);
+      },
+      {});
+  if (Status s = entry.run(&run); s.code != StatusCode::kOk) rethrow(s);
+  check_written(info.name, bind.outputs(), run.written());
+
+  std::map<std::string, Table> out;
+  for (auto& [name, t] : run.written()) out.emplace(name, *t);
+  return out;
+}
+
+double value_at(const Table& table, const std::string& column,
+                const std::map<std::string, std::string>& keys) {
+  const Column& value = table.column(column);
+  std::optional<std::size_t> found;
+  for (std::size_t r = 0; r < table.rows(); ++r) {
+    bool match = true;
+    for (const auto& [k, v] : keys) {
+      if (table.column(k).to_text(r) != v) {
+        match = false;
+        break;
+      }
+    }
+    if (!match) continue;
+    if (found) throw Error("value_at: several rows match in column '" + column + "'");
+    found = r;
+  }
+  if (!found) throw Error("value_at: no row matches for column '" + column + "'");
+  return value.number(*found);
+}
+
+}  // namespace klaster::sdk::testing
