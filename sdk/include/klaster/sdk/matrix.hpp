@@ -1,0 +1,34 @@
+// klaster SDK: labelled dense matrices (input-output tables, distance matrices) over Eigen.
+#pragma once
+
+#include <Eigen/Dense>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "klaster/sdk/table.hpp"
+
+namespace klaster::sdk {
+
+/// \brief A dense matrix with a label per row and per column.
+struct LabelledMatrix {
+  std::vector<std::string> row_labels, col_labels;
+  Eigen::MatrixXd values;
+
+  std::optional<std::size_t> row_index(const std::string& label) const;
+  std::optional<std::size_t> col_index(const std::string& label) const;
+};
+
+/// \brief Builds a matrix from a long table (row key, column key, value). Labels keep the order in
+/// which they first appear in the table (for a matrix read from a wide CSV: the publication's
+/// order). Absent cells are 0; a missing value or a repeated (row, column) pair is a DataError.
+LabelledMatrix matrix_from_long(const Table& table, const std::string& row_column = "row",
+                                const std::string& col_column = "column",
+                                const std::string& value_column = "value");
+
+/// \brief The long form (row, column, value) of a matrix, every cell included, row-major.
+Table matrix_to_long(const LabelledMatrix& m, const std::string& row_column = "row",
+                     const std::string& col_column = "column",
+                     const std::string& value_column = "value");
+
+}  // namespace klaster::sdk

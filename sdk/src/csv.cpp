@@ -1,0 +1,436 @@
+#include "klaster/sdk/csv.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include "klaster/sdk/plugin.hpp"
+
+namespace klaster::sdk {
+
+namespace {
+
+constexpr std::size_t kBlock = 1 << 22;  // 4 MiB read blocks
+
+struct FileCloser {
+  void operator()(std::FILE* f) const { std::fclose(f); }
+};
+using File = std::unique_ptr<std::FILE, FileCloser>;
+
+File open_file(const std::filesystem::path& path) {
+  File f(std::fopen(path.c_str(), "rb"));
+  if (!f) throw DataError(path.string() + ": cannot open: " + std::strerror(errno));
+  return f;
+}
+
+/// Streams a CSV file record by record. A record's fields are string_views into an internal
+/// buffer, valid until the next call to next(); quoted fields are unescaped into a scratch buffer.
+class CsvStream {
+ public:
+  explicit CsvStream(const std::filesystem::path& path) : path_(path), file_(open_file(path)) {
+    buf_.resize(kBlock);
+    fill();
+    if (end_ - pos_ >= 3 && std::memcmp(buf_.data() + pos_, "\xEF\xBB\xBF", 3) == 0) pos_ += 3;
+    line_start_ = pos_;
+  }
+
+  /// Reads the next record into fields(); false at end of file.
+  bool next() {
+    fields_.clear();
+    field_cols_.clear();
+    scratch_used_ = 0;
+    scratch_spans_.clear();
+    if (!ensure(1)) return false;
+    // A record is read only once it is complete in the buffer: find its end first.
+    record_line_ = line_;
+    for (;;) {
+      std::size_t p = pos_;
+      bool complete = scan_record(p);
+      if (complete) {
+        split_record(pos_, p);
+        pos_ = p;
+        return true;
+      }
+      if (eof_) {  // last record without a trailing newline
+        split_record(pos_, end_);
+        pos_ = end_;
+        return true;
+      }
+      grow();
+    }
+  }
+
+  const std::vector<std::string_view>& fields() const { return fields_; }
+  std::size_t line() const { return record_line_; }
+  std::size_t column_of(std::size_t field) const { return field_cols_[field]; }
+  std::string where(std::size_t field) const {
+    return path_.string() + ":" + std::to_string(record_line_) + ":" + std::to_string(column_of(field));
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  /// Finds the end of the record starting at p (just past its newline). False if the buffer ends
+  /// first.
+  bool scan_record(std::size_t& p) {
+    bool quoted = false;
+    const char* b = buf_.data();
+    while (p < end_) {
+      const char c = b[p];
+      if (quoted) {
+        if (c == '"') {
+          if (p + 1 >= end_ && !eof_) return false;
+          if (p + 1 < end_ && b[p + 1] == '"') {
+            p += 2;
+            continue;
+          }
+          quoted = false;
+        }
+        ++p;
+        continue;
+      }
+      if (c == '"') {
+        quoted = true;
+        ++p;
+        continue;
+      }
+      if (c == '\n') {
+        ++p;
+        return true;
+      }
+      // Fast path: jump to the next quote or newline.
+      const void* nl = std::memchr(b + p, '\n', end_ - p);
+      const std::size_t stop = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - b) : end_;
+      const void* q = std::memchr(b + p, '"', stop - p);
+      p = q ? static_cast<std::size_t>(static_cast<const char*>(q) - b) : stop;
+    }
+    if (quoted && eof_)
+      throw DataError(path_.string() + ":" + std::to_string(line_) + ": unterminated quoted field");
+    return false;
+  }
+
+  /// Splits the record [from, to) into fields, unescaping quoted ones.
+  void split_record(std::size_t from, std::size_t to) {
+    const char* b = buf_.data();
+    std::size_t p = from;
+    // Trim the record terminator.
+    std::size_t stop = to;
+    if (stop > from && b[stop - 1] == '\n') --stop;
+    if (stop > from && b[stop - 1] == '\r') --stop;
+    for (;;) {
+      field_cols_.push_back(p - line_start_ + 1);
+      if (p < stop && b[p] == '"') {
+        ++p;
+        const std::size_t start = scratch_used_;
+        while (p < stop) {
+          if (b[p] == '"') {
+            if (p + 1 < stop && b[p + 1] == '"') {
+              push_scratch('"');
+              p += 2;
+              continue;
+            }
+            ++p;
+            break;
+          }
+          if (b[p] == '\n') {
+            ++line_;
+            line_start_ = p + 1;
+          }
+          push_scratch(b[p]);
+          ++p;
+        }
+        scratch_spans_.emplace_back(fields_.size(), start, scratch_used_ - start);
+        fields_.emplace_back();  // filled below, once the scratch buffer stops moving
+        if (p < stop && b[p] != ',')
+          throw DataError(path_.string() + ":" + std::to_string(line_) + ":" +
+                          std::to_string(p - line_start_ + 1) +
+                          ": unexpected character after a closing quote");
+      } else {
+        const void* comma = std::memchr(b + p, ',', stop - p);
+        const std::size_t e = comma ? static_cast<std::size_t>(static_cast<const char*>(comma) - b) : stop;
+        fields_.emplace_back(b + p, e - p);
+        p = e;
+      }
+      if (p >= stop) break;
+      ++p;  // the comma
+    }
+    for (const auto& [idx, start, len] : scratch_spans_) fields_[idx] = std::string_view(scratch_.data() + start, len);
+    ++line_;
+    line_start_ = to;
+  }
+
+  void push_scratch(char c) {
+    if (scratch_used_ == scratch_.size()) scratch_.resize(scratch_.empty() ? 256 : scratch_.size() * 2);
+    scratch_[scratch_used_++] = c;
+  }
+
+  bool ensure(std::size_t n) {
+    if (end_ - pos_ >= n) return true;
+    if (eof_) return false;
+    grow();
+    return end_ - pos_ >= n;
+  }
+
+  /// Moves the unread tail to the front and reads more, doubling the buffer if a record is huge.
+  void grow() {
+    const std::size_t tail = end_ - pos_;
+    if (pos_ > 0) {
+      std::memmove(buf_.data(), buf_.data() + pos_, tail);
+      line_start_ = line_start_ >= pos_ ? line_start_ - pos_ : 0;
+      pos_ = 0;
+      end_ = tail;
+    }
+    if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);
+    fill();
+  }
+
+  void fill() {
+    const std::size_t n = std::fread(buf_.data() + end_, 1, buf_.size() - end_, file_.get());
+    end_ += n;
+    if (n == 0 || end_ < buf_.size()) {
+      if (std::ferror(file_.get())) throw DataError(path_.string() + ": read error");
+      if (std::feof(file_.get())) eof_ = true;
+    }
+  }
+
+  std::filesystem::path path_;
+  File file_;
+  std::vector<char> buf_;
+  std::size_t pos_ = 0, end_ = 0, line_start_ = 0;
+  bool eof_ = false;
+  std::size_t line_ = 1, record_line_ = 1;
+  std::vector<std::string_view> fields_;
+  std::vector<std::size_t> field_cols_;
+  std::vector<char> scratch_;
+  std::size_t scratch_used_ = 0;
+  std::vector<std::tuple<std::size_t, std::size_t, std::size_t>> scratch_spans_;
+};
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+/// Parses and appends one cell; builders hold a column under construction.
+struct Builder {
+  Column column;
+  std::int32_t last_code = -1;  // the previous string cell's code: keys repeat in runs
+  std::size_t rows = 0;
+
+  void mark_missing() {
+    if (column.valid.empty()) column.valid.assign(rows, 1);
+    column.valid.push_back(0);
+  }
+  void mark_valid() {
+    if (!column.valid.empty()) column.valid.push_back(1);
+  }
+};
+
+[[noreturn]] void bad_number(const CsvStream& in, std::size_t field, std::string_view text,
+                             const Builder& b, const char* what) {
+  throw DataError(in.where(field) + ": cannot read '" + std::string(text) + "' as " + what +
+                  " (column '" + b.column.name + "')");
+}
+
+void append(Builder& b, std::string_view text, const CsvStream& in, std::size_t field) {
+  switch (b.column.type) {
+    case ColumnType::kString: {
+      if (text.empty()) {
+        b.column.codes.push_back(-1);
+        break;
+      }
+      if (b.last_code >= 0 && text == b.column.dict->at(b.last_code)) {
+        b.column.codes.push_back(b.last_code);
+        break;
+      }
+      b.last_code = b.column.dict->intern(text);
+      b.column.codes.push_back(b.last_code);
+      break;
+    }
+    case ColumnType::kInt: {
+      std::string_view t = trim(text);
+      if (t.empty()) {
+        b.mark_missing();
+        b.column.ints.push_back(0);
+        break;
+      }
+      if (t.front() == '+') t.remove_prefix(1);
+      std::int64_t v = 0;
+      auto r = std::from_chars(t.data(), t.data() + t.size(), v);
+      if (r.ec != std::errc() || r.ptr != t.data() + t.size()) bad_number(in, field, text, b, "an integer");
+      b.mark_valid();
+      b.column.ints.push_back(v);
+      break;
+    }
+    case ColumnType::kFloat: {
+      std::string_view t = trim(text);
+      if (t.empty()) {
+        b.mark_missing();
+        b.column.floats.push_back(0.0);
+        break;
+      }
+      if (t.front() == '+') t.remove_prefix(1);
+      double v = 0;
+      auto r = std::from_chars(t.data(), t.data() + t.size(), v);
+      if (r.ec != std::errc() || r.ptr != t.data() + t.size() || !std::isfinite(v))
+        bad_number(in, field, text, b, "a number");
+      b.mark_valid();
+      b.column.floats.push_back(v);
+      break;
+    }
+  }
+  ++b.rows;
+}
+
+}  // namespace
+
+std::vector<std::string> read_csv_header(const std::filesystem::path& path) {
+  CsvStream in(path);
+  if (!in.next()) throw DataError(path.string() + ":1: the file is empty (a header row is needed)");
+  std::vector<std::string> out;
+  for (auto f : in.fields()) out.emplace_back(f);
+  return out;
+}
+
+Table read_csv(const std::filesystem::path& path, const std::vector<CsvColumnSpec>& columns) {
+  CsvStream in(path);
+  if (!in.next()) throw DataError(path.string() + ":1: the file is empty (a header row is needed)");
+  std::vector<std::string> header;
+  for (auto f : in.fields()) header.emplace_back(f);
+
+  // target[k] = index of the builder fed by field k, or -1 to skip it.
+  std::vector<int> target(header.size(), -1);
+  std::vector<Builder> builders(columns.size());
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    std::size_t found = header.size();
+    for (std::size_t k = 0; k < header.size(); ++k)
+      if (header[k] == columns[c].name) {
+        if (found != header.size())
+          throw DataError(path.string() + ":1: column '" + columns[c].name + "' appears twice in the header");
+        found = k;
+      }
+    if (found == header.size()) {
+      std::string list;
+      for (const auto& h : header) list += (list.empty() ? "" : ", ") + h;
+      throw DataError(path.string() + ":1: declared column '" + columns[c].name +
+                      "' is not in the header (" + list + ")");
+    }
+    target[found] = static_cast<int>(c);
+    builders[c].column.name = columns[c].name;
+    builders[c].column.type = columns[c].type;
+    if (columns[c].type == ColumnType::kString) builders[c].column.dict = std::make_shared<Dictionary>();
+  }
+
+  const std::size_t width = header.size();
+  while (in.next()) {
+    const auto& f = in.fields();
+    if (f.size() == 1 && f[0].empty() && width > 1) continue;  // blank line
+    if (f.size() != width)
+      throw DataError(path.string() + ":" + std::to_string(in.line()) + ": expected " +
+                      std::to_string(width) + " fields as in the header, found " +
+                      std::to_string(f.size()));
+    for (std::size_t k = 0; k < width; ++k)
+      if (target[k] >= 0) append(builders[static_cast<std::size_t>(target[k])], f[k], in, k);
+  }
+  std::vector<Column> cols;
+  cols.reserve(builders.size());
+  for (auto& b : builders) cols.push_back(std::move(b.column));
+  return Table(std::move(cols));
+}
+
+Table read_matrix_csv(const std::filesystem::path& path, const std::string& label_column) {
+  const std::vector<std::string> header = read_csv_header(path);
+  if (header.size() < 2) throw DataError(path.string() + ":1: a matrix needs a row-code column and at least one value column");
+  std::vector<CsvColumnSpec> specs{{header[0], ColumnType::kString}};
+  if (!label_column.empty()) specs.push_back({label_column, ColumnType::kString});
+  std::vector<std::string> value_names;
+  for (std::size_t k = 1; k < header.size(); ++k) {
+    if (header[k] == label_column) continue;
+    specs.push_back({header[k], ColumnType::kFloat});
+    value_names.push_back(header[k]);
+  }
+  const Table wide = read_csv(path, specs);
+  const Column& codes = wide.columns()[0];
+  for (std::size_t r = 0; r < wide.rows(); ++r)
+    if (!codes.is_valid(r))
+      throw DataError(path.string() + ":" + std::to_string(r + 2) + ":1: row code is empty");
+  const std::size_t first_value = label_column.empty() ? 1 : 2;
+
+  auto col_dict = std::make_shared<Dictionary>();
+  for (const auto& n : value_names) col_dict->intern(n);
+  std::vector<std::int32_t> row_codes, col_codes, label_codes;
+  std::vector<double> values;
+  for (std::size_t r = 0; r < wide.rows(); ++r)
+    for (std::size_t k = 0; k < value_names.size(); ++k) {
+      const Column& c = wide.columns()[first_value + k];
+      if (!c.is_valid(r)) continue;
+      row_codes.push_back(codes.codes[r]);
+      col_codes.push_back(static_cast<std::int32_t>(k));
+      if (!label_column.empty()) label_codes.push_back(wide.columns()[1].codes[r]);
+      values.push_back(c.floats[r]);
+    }
+  std::vector<Column> cols;
+  cols.push_back(Column::make_strings("row", codes.dict, std::move(row_codes)));
+  cols.push_back(Column::make_strings("column", col_dict, std::move(col_codes)));
+  cols.push_back(Column::make_floats("value", std::move(values)));
+  if (!label_column.empty())
+    cols.push_back(Column::make_strings("row_label", wide.columns()[1].dict, std::move(label_codes)));
+  return Table(std::move(cols));
+}
+
+namespace {
+void put_string(std::string& out, std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out.append(s);
+    return;
+  }
+  out.push_back('"');
+  for (char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+}  // namespace
+
+void write_csv(const Table& table, std::ostream& out) {
+  std::string buf;
+  buf.reserve(1 << 20);
+  const auto& cols = table.columns();
+  for (std::size_t k = 0; k < cols.size(); ++k) {
+    if (k) buf.push_back(',');
+    put_string(buf, cols[k].name);
+  }
+  buf.push_back('\n');
+  char num[64];
+  for (std::size_t r = 0; r < table.rows(); ++r) {
+    for (std::size_t k = 0; k < cols.size(); ++k) {
+      if (k) buf.push_back(',');
+      const Column& c = cols[k];
+      if (!c.is_valid(r)) continue;
+      switch (c.type) {
+        case ColumnType::kString: put_string(buf, c.str(r)); break;
+        case ColumnType::kInt: {
+          auto res = std::to_chars(num, num + sizeof num, c.ints[r]);
+          buf.append(num, res.ptr);
+          break;
+        }
+        case ColumnType::kFloat: {
+          auto res = std::to_chars(num, num + sizeof num, c.floats[r]);
+          buf.append(num, res.ptr);
+          break;
+        }
+      }
+    }
+    buf.push_back('\n');
+    if (buf.size() > (1 << 20) - 4096) {
+      out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+      buf.clear();
+    }
+  }
+  out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+}
+
+}  // namespace klaster::sdk
