@@ -28,6 +28,8 @@ function(klaster_add_plugin NAME)
   if(ARG_TESTS AND KLASTER_BUILD_TESTS)
     add_executable(${NAME}_test ${ARG_TESTS} $<TARGET_OBJECTS:${NAME}_impl>)
     target_link_libraries(${NAME}_test PRIVATE klaster::sdk ${ARG_LIBS} GTest::gtest_main)
+    # Tests find shipped data (data/...) under KLASTER_SOURCE_DIR.
+    target_compile_definitions(${NAME}_test PRIVATE KLASTER_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
     set_target_properties(${NAME}_test PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
     gtest_discover_tests(${NAME}_test DISCOVERY_MODE PRE_TEST TEST_PREFIX "${NAME}.")
   endif()
