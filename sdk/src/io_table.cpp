@@ -1,0 +1,508 @@
+#include "klaster/sdk/io_table.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+namespace klaster::sdk {
+
+namespace {
+
+using Eigen::Index;
+
+Index ix(std::size_t k) { return static_cast<Index>(k); }
+
+/// "a, b, c, ... (n in all)" for messages: at most `shown` items.
+std::string list_some(const std::vector<std::string>& items, std::size_t shown = 8) {
+  std::string out;
+  for (std::size_t k = 0; k < items.size() && k < shown; ++k) out += (k ? ", " : "") + items[k];
+  if (items.size() > shown) out += ", ... (" + std::to_string(items.size()) + " in all)";
+  return out;
+}
+
+std::string number(double v) {
+  std::ostringstream s;
+  s.precision(6);
+  s << v;
+  return s.str();
+}
+
+/// The value of `name` among `labels`, or a ParamError naming `param` with a suggestion.
+std::size_t require_label(const std::vector<std::string>& labels, const std::string& name,
+                          const std::string& param, const char* kind) {
+  for (std::size_t k = 0; k < labels.size(); ++k)
+    if (labels[k] == name) return k;
+  std::string msg = std::string(kind) + " '" + name + "' (parameter '" + param +
+                    "') is not in the table";
+  const std::string near = nearest(name, labels);
+  if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+  msg += "; its " + std::string(kind) + "s are: " + list_some(labels, 30);
+  throw ParamError(param, msg);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// IoSystem
+
+IoSystem IoSystem::from_matrix(LabelledMatrix table, const IoOptions& o) {
+  const std::size_t R = table.row_labels.size(), C = table.col_labels.size();
+  if (R == 0 || C == 0 || ix(R) != table.values.rows() || ix(C) != table.values.cols())
+    throw DataError("the input-output table is unlabelled or empty: " + std::to_string(R) +
+                    " row labels and " + std::to_string(C) + " column labels for a " +
+                    std::to_string(table.values.rows()) + " x " +
+                    std::to_string(table.values.cols()) + " matrix");
+  for (const auto& l : table.row_labels)
+    if (l.empty()) throw DataError("the input-output table has a row without a label");
+  for (const auto& l : table.col_labels)
+    if (l.empty()) throw DataError("the input-output table has a column without a label");
+
+  // Row label -> column label: explicit pairs first, then the prefix, then the label itself.
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (const auto& m : o.mapping) {
+    const auto eq = m.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == m.size())
+      throw ParamError("mapping", "mapping entry '" + m + "' is not of the form \"row=column\"");
+    pairs.emplace_back(m.substr(0, eq), m.substr(eq + 1));
+    require_label(table.row_labels, pairs.back().first, "mapping", "row");
+    require_label(table.col_labels, pairs.back().second, "mapping", "column");
+  }
+  auto column_of_row = [&](std::size_t r) -> std::optional<std::size_t> {
+    const std::string& label = table.row_labels[r];
+    for (const auto& [row, col] : pairs)
+      if (row == label) return table.col_index(col);
+    if (!o.row_prefix.empty() && label.rfind(o.row_prefix, 0) == 0)
+      if (auto c = table.col_index(label.substr(o.row_prefix.size()))) return c;
+    return table.col_index(label);
+  };
+
+  IoSystem io;
+  std::vector<std::pair<std::size_t, std::size_t>> matched;  // (row, column) of every candidate
+  for (std::size_t r = 0; r < R; ++r)
+    if (auto c = column_of_row(r)) matched.emplace_back(r, *c);
+  if (matched.empty())
+    throw DataError(
+        "no row label of the input-output table matches a column label, so there is no square "
+        "intermediate block (rows: " + list_some(table.row_labels) + "; columns: " +
+        list_some(table.col_labels) + "). If the codes differ, set row_prefix (e.g. \"CPA_\") or "
+        "mapping (\"row=column\" pairs); or name the sectors");
+  auto find_matched = [&](const std::string& name) -> std::optional<std::size_t> {
+    for (std::size_t k = 0; k < matched.size(); ++k)
+      if (table.row_labels[matched[k].first] == name || table.col_labels[matched[k].second] == name)
+        return k;
+    return std::nullopt;
+  };
+
+  std::vector<std::size_t> chosen;  // indexes into matched
+  if (!o.sectors.empty()) {
+    std::vector<std::string> unknown;
+    for (const auto& s : o.sectors) {
+      if (auto k = find_matched(s)) {
+        if (std::find(chosen.begin(), chosen.end(), *k) != chosen.end())
+          throw ParamError("sectors", "sector '" + s + "' is named twice in 'sectors'");
+        chosen.push_back(*k);
+      } else {
+        unknown.push_back(s);
+      }
+    }
+    if (!unknown.empty()) {
+      std::vector<std::string> known;
+      for (const auto& [r, c] : matched) known.push_back(table.row_labels[r]);
+      std::string msg = "sectors not in the table (as a label that is both a row and a column): " +
+                        list_some(unknown, 30);
+      const std::string near = nearest(unknown.front(), known);
+      if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+      throw ParamError("sectors", msg + "; sectors available: " + list_some(known, 30));
+    }
+  } else {
+    if (R == C && matched.size() < R) {
+      std::vector<std::string> rows_alone, cols_alone;
+      std::vector<bool> col_used(C, false);
+      for (const auto& [r, c] : matched) col_used[c] = true;
+      for (std::size_t r = 0; r < R; ++r)
+        if (!column_of_row(r)) rows_alone.push_back(table.row_labels[r]);
+      for (std::size_t c = 0; c < C; ++c)
+        if (!col_used[c]) cols_alone.push_back(table.col_labels[c]);
+      throw DataError("row and column labels of the square input-output table do not match: rows "
+                      "without a column: " + list_some(rows_alone) + "; columns without a row: " +
+                      list_some(cols_alone) + ". Set row_prefix or mapping, or name the sectors");
+    }
+    for (std::size_t k = 0; k < matched.size(); ++k) chosen.push_back(k);
+  }
+  if (!o.exclude.empty()) {
+    std::vector<std::string> unknown;
+    for (const auto& e : o.exclude) {
+      auto k = find_matched(e);
+      auto pos = k ? std::find(chosen.begin(), chosen.end(), *k) : chosen.end();
+      if (pos == chosen.end())
+        unknown.push_back(e);
+      else
+        chosen.erase(pos);
+    }
+    if (!unknown.empty())
+      throw ParamError("exclude", "sectors to exclude are not among the sectors: " +
+                                      list_some(unknown, 30));
+  }
+  if (chosen.empty()) throw ParamError("exclude", "every sector is excluded");
+  for (std::size_t a = 0; a < chosen.size(); ++a)
+    for (std::size_t b = a + 1; b < chosen.size(); ++b)
+      if (matched[chosen[a]].second == matched[chosen[b]].second)
+        throw DataError("rows '" + table.row_labels[matched[chosen[a]].first] + "' and '" +
+                        table.row_labels[matched[chosen[b]].first] + "' both map to column '" +
+                        table.col_labels[matched[chosen[a]].second] + "'");
+
+  const std::size_t n = chosen.size();
+  for (auto k : chosen) {
+    io.row_pos_.push_back(matched[k].first);
+    io.col_pos_.push_back(matched[k].second);
+    io.sectors_.push_back(table.row_labels[matched[k].first]);
+    io.sector_columns_.push_back(table.col_labels[matched[k].second]);
+  }
+  io.z_.resize(ix(n), ix(n));
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < n; ++j)
+      io.z_(ix(i), ix(j)) = table.values(ix(io.row_pos_[i]), ix(io.col_pos_[j]));
+  io.table_ = std::move(table);
+
+  // Flows.
+  std::vector<std::string> bad;
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < n; ++j) {
+      const double z = io.z_(ix(i), ix(j));
+      if (!std::isfinite(z))
+        throw DataError("intermediate flow from '" + io.sectors_[i] + "' to '" + io.sectors_[j] +
+                        "' is not a finite number");
+      if (z < 0 && !o.allow_negative_flows)
+        bad.push_back("(" + io.sectors_[i] + ", " + io.sectors_[j] + ") = " + number(z));
+    }
+  if (!bad.empty())
+    throw DataError("negative intermediate flows: " + list_some(bad, 10) +
+                    ". Intermediate use cannot be negative; fix the table, or set "
+                    "allow_negative_flows = true if the negatives are intended");
+
+  // A "sector" whose row is the sum of the other rows is a total row and column that matched.
+  if (n >= 3) {
+    const Eigen::RowVectorXd column_sums = io.z_.colwise().sum();
+    for (std::size_t k = 0; k < n; ++k) {
+      double diff = 0, size = 0;
+      for (std::size_t j = 0; j < n; ++j) {
+        if (j == k) continue;
+        const double zk = io.z_(ix(k), ix(j));
+        diff += std::abs(column_sums(ix(j)) - zk - zk);
+        size += std::abs(zk);
+      }
+      if (size > 0 && diff <= 1e-4 * size)
+        throw DataError("sector '" + io.sectors_[k] + "': its row is the sum of the other sectors' "
+                        "rows, so it looks like a total; add it to exclude (or name the sectors)");
+    }
+  }
+
+  // Final demand and output.
+  const Eigen::VectorXd intermediate_sales = io.z_.rowwise().sum();
+  io.f_ = Eigen::VectorXd::Zero(ix(n));
+  for (const auto& name : o.final_demand) {
+    const std::size_t c = require_label(io.table_.col_labels, name, "final_demand", "column");
+    if (std::find(io.col_pos_.begin(), io.col_pos_.end(), c) != io.col_pos_.end())
+      throw ParamError("final_demand", "column '" + name + "' is a sector's column, not final demand");
+    for (std::size_t i = 0; i < n; ++i) io.f_(ix(i)) += io.table_.values(ix(io.row_pos_[i]), ix(c));
+  }
+  if (!o.total_output.empty()) {
+    const std::size_t r = require_label(io.table_.row_labels, o.total_output, "total_output", "row");
+    if (std::find(io.row_pos_.begin(), io.row_pos_.end(), r) != io.row_pos_.end())
+      throw ParamError("total_output", "row '" + o.total_output + "' is a sector's row, not output");
+    io.x_.resize(ix(n));
+    for (std::size_t j = 0; j < n; ++j) io.x_(ix(j)) = io.table_.values(ix(r), ix(io.col_pos_[j]));
+    if (o.final_demand.empty()) io.f_ = io.x_ - intermediate_sales;
+  } else {
+    if (o.final_demand.empty())
+      throw ParamError("total_output", "neither total_output nor final_demand is given: name the "
+                                       "row with total output (e.g. \"P1\") or the final-demand columns");
+    io.x_ = intermediate_sales + io.f_;
+  }
+  for (std::size_t j = 0; j < n; ++j) {
+    const double x = io.x_(ix(j));
+    if (!std::isfinite(x) || x < 0)
+      throw DataError("sector '" + io.sectors_[j] + "' has total output " + number(x) +
+                      "; output must be a non-negative number");
+    if (x == 0) {
+      const double inputs = io.z_.col(ix(j)).cwiseAbs().sum();
+      if (inputs > 0)
+        throw DataError("sector '" + io.sectors_[j] + "' has zero total output but buys inputs "
+                        "worth " + number(inputs) + ": its input coefficients are undefined");
+      const double sales = io.z_.row(ix(j)).cwiseAbs().sum();
+      if (sales > 0)
+        throw DataError("sector '" + io.sectors_[j] + "' has zero total output but sells " +
+                        number(sales) + " to other sectors");
+    }
+  }
+  return io;
+}
+
+std::optional<std::size_t> IoSystem::find_sector(std::string_view name) const {
+  for (std::size_t k = 0; k < sectors_.size(); ++k)
+    if (sectors_[k] == name || sector_columns_[k] == name) return k;
+  return std::nullopt;
+}
+
+std::vector<std::size_t> IoSystem::sector_indices(const std::vector<std::string>& names,
+                                                  const std::string& param) const {
+  std::vector<std::size_t> out;
+  std::vector<std::string> unknown;
+  for (const auto& s : names) {
+    if (auto k = find_sector(s))
+      out.push_back(*k);
+    else
+      unknown.push_back(s);
+  }
+  if (!unknown.empty()) {
+    std::string msg = "not a sector of the input-output table: " + list_some(unknown, 30);
+    const std::string near = nearest(unknown.front(), sectors_);
+    if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+    throw ParamError(param, msg + "; sectors: " + list_some(sectors_, 30));
+  }
+  return out;
+}
+
+Eigen::VectorXd IoSystem::row(const std::string& name, const std::string& param) const {
+  const std::size_t r = require_label(table_.row_labels, name, param, "row");
+  Eigen::VectorXd v(ix(size()));
+  for (std::size_t j = 0; j < size(); ++j) v(ix(j)) = table_.values(ix(r), ix(col_pos_[j]));
+  return v;
+}
+
+Eigen::VectorXd IoSystem::column(const std::string& name, const std::string& param) const {
+  const std::size_t c = require_label(table_.col_labels, name, param, "column");
+  Eigen::VectorXd v(ix(size()));
+  for (std::size_t i = 0; i < size(); ++i) v(ix(i)) = table_.values(ix(row_pos_[i]), ix(c));
+  return v;
+}
+
+Eigen::MatrixXd IoSystem::block_of(const LabelledMatrix& other, const std::string& what) const {
+  const std::size_t n = size();
+  std::vector<std::size_t> rows(n), cols(n);
+  std::vector<std::string> missing;
+  for (std::size_t k = 0; k < n; ++k) {
+    auto r = other.row_index(sectors_[k]);
+    auto c = other.col_index(sector_columns_[k]);
+    if (!r) missing.push_back("row " + sectors_[k]);
+    if (!c) missing.push_back("column " + sector_columns_[k]);
+    if (r && c) {
+      rows[k] = *r;
+      cols[k] = *c;
+    }
+  }
+  if (!missing.empty())
+    throw DataError(what + " lacks sectors of the input-output table: " + list_some(missing, 10));
+  Eigen::MatrixXd out(ix(n), ix(n));
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < n; ++j) out(ix(i), ix(j)) = other.values(ix(rows[i]), ix(cols[j]));
+  return out;
+}
+
+Eigen::VectorXd IoSystem::columns_of(const LabelledMatrix& other,
+                                     const std::vector<std::string>& names,
+                                     const std::string& what) const {
+  const std::size_t n = size();
+  Eigen::VectorXd out = Eigen::VectorXd::Zero(ix(n));
+  for (const auto& name : names) {
+    auto c = other.col_index(name);
+    if (!c) throw DataError(what + " has no column '" + name + "'");
+    for (std::size_t i = 0; i < n; ++i) {
+      auto r = other.row_index(sectors_[i]);
+      if (!r) throw DataError(what + " has no row for sector '" + sectors_[i] + "'");
+      out(ix(i)) += other.values(ix(*r), ix(*c));
+    }
+  }
+  return out;
+}
+
+Eigen::VectorXd IoSystem::sector_vector(const Table& table, const std::string& key_column,
+                                        const std::string& value_column, bool missing_is_zero,
+                                        const std::string& what) const {
+  const Column& key = table.column(key_column);
+  const Column& value = table.column(value_column);
+  if (value.type == ColumnType::kString)
+    throw DataError(what + ": column '" + value_column + "' holds text, not numbers");
+  const std::size_t n = size();
+  Eigen::VectorXd out = Eigen::VectorXd::Zero(ix(n));
+  std::vector<bool> seen(n, false);
+  for (std::size_t r = 0; r < table.rows(); ++r) {
+    if (!key.is_valid(r)) continue;
+    auto k = find_sector(key.to_text(r));
+    if (!k) continue;
+    if (seen[*k]) throw DataError(what + ": sector '" + sectors_[*k] + "' appears twice");
+    if (!value.is_valid(r) || !std::isfinite(value.number(r)))
+      throw DataError(what + ": sector '" + sectors_[*k] + "' has no value in '" + value_column + "'");
+    seen[*k] = true;
+    out(ix(*k)) = value.number(r);
+  }
+  if (!missing_is_zero) {
+    std::vector<std::string> missing;
+    for (std::size_t k = 0; k < n; ++k)
+      if (!seen[k]) missing.push_back(sectors_[k]);
+    if (!missing.empty()) throw DataError(what + " has no value for sectors: " + list_some(missing, 20));
+  }
+  return out;
+}
+
+Eigen::MatrixXd IoSystem::technical_coefficients() const {
+  Eigen::VectorXd inv = x_;
+  for (Index j = 0; j < inv.size(); ++j) inv(j) = x_(j) > 0 ? 1.0 / x_(j) : 0.0;
+  return z_ * inv.asDiagonal();
+}
+
+Eigen::MatrixXd IoSystem::allocation_coefficients() const {
+  Eigen::VectorXd inv = x_;
+  for (Index i = 0; i < inv.size(); ++i) inv(i) = x_(i) > 0 ? 1.0 / x_(i) : 0.0;
+  return inv.asDiagonal() * z_;
+}
+
+// ---------------------------------------------------------------------------------------------
+// LeontiefSolver
+
+LeontiefSolver::LeontiefSolver(const Eigen::MatrixXd& m, const std::vector<std::string>& sectors,
+                               std::string what, bool check_productive) {
+  const Index n = m.rows();
+  if (m.cols() != n || static_cast<std::size_t>(n) != sectors.size() || n == 0)
+    throw DataError(what + " system: coefficient matrix is " + std::to_string(m.rows()) + " x " +
+                    std::to_string(m.cols()) + " for " + std::to_string(sectors.size()) +
+                    " sectors; it must be square with one row per sector");
+  Eigen::MatrixXd i_minus_m = -m;
+  i_minus_m.diagonal().array() += 1.0;
+  lu_.compute(i_minus_m);
+  rcond_ = lu_.rcond();
+  const Eigen::VectorXd y = lu_.solve(Eigen::VectorXd::Ones(n));
+  const bool singular = !(rcond_ > 64 * std::numeric_limits<double>::epsilon()) || !y.allFinite();
+  const bool productive = !singular && (!check_productive || (y.array() > 0).all());
+  if (productive) return;
+
+  // Name the sectors that make it so: inputs worth at least the output (column sums >= 1).
+  std::vector<std::string> culprits;
+  const Eigen::RowVectorXd column_sums = m.colwise().sum();
+  for (Index j = 0; j < n; ++j)
+    if (column_sums(j) >= 1.0)
+      culprits.push_back(sectors[static_cast<std::size_t>(j)] + " (" + number(column_sums(j)) + ")");
+  std::string msg = what + " system ";
+  msg += singular ? "is singular: (I - A) cannot be inverted (reciprocal condition " + number(rcond_) + ")"
+                  : "is not productive (Hawkins-Simon condition fails: the spectral radius of A is "
+                    "at least 1, so some output cannot be produced)";
+  if (!culprits.empty()) {
+    msg += "; sectors whose inputs per unit of output sum to 1 or more (column sums of A): " +
+           list_some(culprits, 20);
+  } else {
+    for (Index j = 0; j < n; ++j)
+      if (!(y(j) > 0)) culprits.push_back(sectors[static_cast<std::size_t>(j)]);
+    if (!culprits.empty())
+      msg += "; sectors with no positive gross output for a unit of every final demand: " +
+             list_some(culprits, 20);
+  }
+  throw DataError(msg + ". Check the units of total output against the flows, and that total "
+                        "rows or columns are excluded");
+}
+
+Eigen::VectorXd LeontiefSolver::output_multipliers() const {
+  return solve_transpose(Eigen::VectorXd::Ones(lu_.rows()));
+}
+
+Eigen::VectorXd LeontiefSolver::row_sums() const { return lu_.solve(Eigen::VectorXd::Ones(lu_.rows())); }
+
+Eigen::MatrixXd LeontiefSolver::inverse() const { return lu_.inverse(); }
+
+// ---------------------------------------------------------------------------------------------
+// Plugin glue
+
+std::vector<ParamSpec> io_table_params(const std::string& table_param, const std::string& prefix) {
+  return {
+      ParamSpec(table_param, ParamType::kTable).req().doc_(
+          "input-output table declared layout = \"matrix\" (long: row, column, value)"),
+      ParamSpec(prefix + "sectors", ParamType::kStringList).doc_(
+          "sectors forming the intermediate block, in this order (row or column labels); default: "
+          "every label that is both a row and a column after the mapping"),
+      ParamSpec(prefix + "exclude", ParamType::kStringList).doc_(
+          "sectors dropped from the default set, e.g. a TOTAL row and column"),
+      ParamSpec(prefix + "row_prefix", ParamType::kString).def("").doc_(
+          "prefix stripped from row codes to find their column, e.g. \"CPA_\" (row CPA_C29 -> column C29)"),
+      ParamSpec(prefix + "mapping", ParamType::kStringList).doc_(
+          "explicit \"row=column\" pairs where row and column codes differ, e.g. [\"CPA_C29=C29\"]"),
+      ParamSpec(prefix + "total_output", ParamType::kString).def("P1").doc_(
+          "row with total output x; \"\" computes x = Z 1 + f from final_demand"),
+      ParamSpec(prefix + "final_demand", ParamType::kStringList).doc_(
+          "final-demand columns summed into f; default: f = x - Z 1"),
+      ParamSpec(prefix + "allow_negative_flows", ParamType::kBool).def(false).doc_(
+          "accept negative intermediate flows (otherwise an error naming the cells)"),
+  };
+}
+
+IoOptions io_options(const Params& params, const std::string& prefix) {
+  IoOptions o;
+  auto list = [&](const std::string& name) {
+    return params.has(prefix + name) ? params.strings(prefix + name) : std::vector<std::string>{};
+  };
+  o.sectors = list("sectors");
+  o.exclude = list("exclude");
+  o.mapping = list("mapping");
+  o.final_demand = list("final_demand");
+  if (params.has(prefix + "row_prefix")) o.row_prefix = params.str(prefix + "row_prefix");
+  if (params.has(prefix + "total_output")) o.total_output = params.str(prefix + "total_output");
+  if (params.has(prefix + "allow_negative_flows"))
+    o.allow_negative_flows = params.boolean(prefix + "allow_negative_flows");
+  return o;
+}
+
+void check_matrix_schema(const BindContext& ctx, const std::string& table_param) {
+  const Schema& s = ctx.schema_of_param(table_param);
+  const std::string& name = ctx.params().str(table_param);
+  auto need = [&](const char* column, bool numeric) {
+    auto t = s.type_of(column);
+    if (!t || (numeric ? *t == ColumnType::kString : *t != ColumnType::kString))
+      throw ParamError(table_param,
+                       "table '" + name + "' is not a matrix table: it needs a " +
+                           (numeric ? "numeric" : "string") + " column '" + column +
+                           "' (declare it with layout = \"matrix\" in dataset.toml, or give long "
+                           "columns row, column, value)");
+  };
+  need("row", false);
+  need("column", false);
+  need("value", true);
+}
+
+IoSystem io_system(const RunContext& ctx, const std::string& table_param, const std::string& prefix) {
+  const std::string& name = ctx.params().str(table_param);
+  try {
+    return IoSystem::from_matrix(matrix_from_long(ctx.table_of_param(table_param)),
+                                 io_options(ctx.params(), prefix));
+  } catch (const ParamError&) {
+    throw;
+  } catch (const DataError& e) {
+    throw DataError("table '" + name + "': " + e.what());
+  }
+}
+
+Schema sector_schema(const std::vector<std::string>& columns, const std::string& key) {
+  Schema s;
+  s.add(key, ColumnType::kString);
+  for (const auto& c : columns) s.add(c, ColumnType::kFloat);
+  return s;
+}
+
+Table sector_table(const std::vector<std::string>& sectors,
+                   const std::vector<std::pair<std::string, Eigen::VectorXd>>& columns,
+                   const std::string& key) {
+  std::vector<Column> cols;
+  cols.push_back(Column::make_strings(key, sectors));
+  for (const auto& [name, v] : columns) {
+    if (static_cast<std::size_t>(v.size()) != sectors.size())
+      throw Error("column '" + name + "' has " + std::to_string(v.size()) + " values for " +
+                  std::to_string(sectors.size()) + " sectors");
+    cols.push_back(Column::make_floats(name, std::vector<double>(v.data(), v.data() + v.size())));
+  }
+  return Table(std::move(cols));
+}
+
+void check_share(double value, const std::string& param) {
+  if (!(value >= 0.0 && value <= 1.0))
+    throw ParamError(param, "'" + param + "' = " + number(value) + " is a share and must lie in [0, 1]");
+}
+
+}  // namespace klaster::sdk
