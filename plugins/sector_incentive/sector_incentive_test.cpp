@@ -1,0 +1,179 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "klaster/sdk/step.hpp"
+#include "klaster/sdk/testing.hpp"
+
+using klaster::sdk::Column;
+using klaster::sdk::ColumnType;
+using klaster::sdk::ParamError;
+using klaster::sdk::Table;
+using klaster::sdk::Value;
+using klaster::sdk::testing::run_step;
+using klaster::sdk::testing::value_at;
+
+namespace {
+
+// Kazakhstan-like output table (year, region, industry, value) with an extra `unit` column that a
+// measure must carry over untouched.
+Table output_table() {
+  return Table({Column::make_ints("year", {2024, 2024, 2024, 2025, 2025, 2025, 2025}),
+                Column::make_strings("region", {"KST", "KST", "ALA", "KST", "KST", "ALA", "ALA"}),
+                Column::make_strings("industry", {"C", "F", "C", "C", "F", "C", "F"}),
+                Column::make_floats("value", {100, 40, 300, 120, 50, 310, 90}),
+                Column::make_strings("unit", {"mKZT", "mKZT", "mKZT", "mKZT", "mKZT", "mKZT", "mKZT"})});
+}
+
+const Value kInput = std::string("t");
+
+bool same_cell(const Column& a, const Column& b, std::size_t row) {
+  return a.to_text(row) == b.to_text(row) && a.is_valid(row) == b.is_valid(row);
+}
+
+}  // namespace
+
+// The demo's illustrative incentive: +15 % manufacturing (C) output in Kostanay in 2025.
+// x' = 1.15 * 120 = 138 for the one selected cell.
+TEST(SectorIncentive, KostanayManufacturing2025) {
+  const Table in = output_table();
+  const Table out = run_step({{"input", kInput},
+                              {"regions", std::vector<std::string>{"KST"}},
+                              {"industries", std::vector<std::string>{"C"}},
+                              {"years", std::vector<std::int64_t>{2025}},
+                              {"factor", 1.15}},
+                             {{"t", in}})
+                        .at("step");
+  EXPECT_DOUBLE_EQ(value_at(out, "value", {{"year", "2025"}, {"region", "KST"}, {"industry", "C"}}),
+                   120 * 1.15);
+  EXPECT_DOUBLE_EQ(value_at(out, "value", {{"year", "2024"}, {"region", "KST"}, {"industry", "C"}}), 100);
+}
+
+// Property: a measure leaves every unselected row identical, keeps every column (names, types,
+// order) and every key cell, and changes exactly the selected values by the factor.
+TEST(SectorIncentive, UntouchedRowsAndColumnsAreIdentical) {
+  const Table in = output_table();
+  const Table out = run_step({{"input", kInput},
+                              {"regions", std::vector<std::string>{"KST", "ALA"}},
+                              {"industries", std::vector<std::string>{"F"}},
+                              {"factor", 0.5}},
+                             {{"t", in}})
+                        .at("step");
+  ASSERT_EQ(out.schema(), in.schema());
+  ASSERT_EQ(out.rows(), in.rows());
+  const Column& industry = in.column("industry");
+  for (std::size_t c = 0; c < in.columns().size(); ++c) {
+    const Column& a = in.columns()[c];
+    const Column& b = out.columns()[c];
+    for (std::size_t r = 0; r < in.rows(); ++r) {
+      if (a.name == "value" && industry.str(r) == "F")
+        EXPECT_DOUBLE_EQ(b.floats[r], 0.5 * a.floats[r]) << "row " << r;
+      else
+        EXPECT_TRUE(same_cell(a, b, r)) << a.name << " row " << r;
+    }
+  }
+}
+
+// Empty (or absent) lists select everything: the total scales by the factor.
+TEST(SectorIncentive, NoSelectionScalesEveryRow) {
+  const Table in = output_table();
+  const Table out =
+      run_step({{"input", kInput}, {"regions", std::vector<std::string>{}}, {"factor", 2.0}},
+               {{"t", in}})
+          .at("step");
+  double before = 0, after = 0;
+  for (std::size_t r = 0; r < in.rows(); ++r) {
+    before += in.column("value").floats[r];
+    after += out.column("value").floats[r];
+  }
+  EXPECT_DOUBLE_EQ(after, 2 * before);
+}
+
+TEST(SectorIncentive, MissingValuesStayMissingAndIntsAreRounded) {
+  Table in({Column::make_strings("region", {"A", "A", "B"}),
+            Column::make_strings("industry", {"C", "C2", "C"}),
+            Column::make_ints("value", {10, 0, 7}, {1, 0, 1})});
+  const Table out = run_step({{"input", kInput}, {"factor", 1.15}}, {{"t", in}}).at("step");
+  EXPECT_EQ(out.column("value").type, ColumnType::kInt);
+  EXPECT_EQ(out.column("value").ints[0], 12);  // 11.5 rounds half away from zero
+  EXPECT_FALSE(out.column("value").is_valid(1));
+  EXPECT_EQ(out.column("value").ints[2], 8);  // 8.05
+}
+
+TEST(SectorIncentive, UnknownRegionIsNamedWithSuggestion) {
+  try {
+    run_step({{"input", kInput}, {"regions", std::vector<std::string>{"KST", "KTS"}}, {"factor", 1.1}},
+             {{"t", output_table()}});
+    FAIL() << "expected a ParamError";
+  } catch (const ParamError& e) {
+    EXPECT_EQ(e.param(), "regions");
+    EXPECT_STREQ(e.what(),
+                 "region 'KTS' named in 'regions' does not occur in column 'region' of table 't' "
+                 "(did you mean 'KST' for 'KTS'?); it has: ALA, KST");
+  }
+}
+
+TEST(SectorIncentive, UnknownIndustriesAndYearsAreNamed) {
+  try {
+    run_step({{"input", kInput}, {"industries", std::vector<std::string>{"X", "Y"}}, {"factor", 1.1}},
+             {{"t", output_table()}});
+    FAIL();
+  } catch (const ParamError& e) {
+    EXPECT_EQ(e.param(), "industries");
+    EXPECT_NE(std::string(e.what()).find("industries 'X', 'Y' named in 'industries' do not occur"), std::string::npos) << e.what();
+  }
+  try {
+    run_step({{"input", kInput}, {"years", std::vector<std::int64_t>{2030}}, {"factor", 1.1}},
+             {{"t", output_table()}});
+    FAIL();
+  } catch (const ParamError& e) {
+    EXPECT_EQ(e.param(), "years");
+    EXPECT_NE(std::string(e.what()).find("year '2030' named in 'years' does not occur"), std::string::npos) << e.what();
+  }
+}
+
+TEST(SectorIncentive, FactorMustBePositive) {
+  for (double f : {0.0, -1.0}) {
+    try {
+      run_step({{"input", kInput}, {"factor", f}}, {{"t", output_table()}});
+      FAIL();
+    } catch (const ParamError& e) {
+      EXPECT_EQ(e.param(), "factor");
+    }
+  }
+}
+
+TEST(SectorIncentive, YearsWithoutYearColumn) {
+  Table in({Column::make_strings("region", {"A"}), Column::make_strings("industry", {"C"}),
+            Column::make_floats("value", {1})});
+  try {
+    run_step({{"input", kInput}, {"years", std::vector<std::int64_t>{2025}}, {"factor", 1.1}}, {{"t", in}});
+    FAIL();
+  } catch (const ParamError& e) {
+    EXPECT_STREQ(e.what(), "'years' is given but table 't' has no column 'year'");
+  }
+}
+
+// The changed-row count goes to the host's log sink (run_step passes none, so drive bind/run here).
+TEST(SectorIncentive, LogsChangedCount) {
+  using namespace klaster::sdk;
+  const PluginEntry& entry = *klaster_plugin_entry();
+  PluginInfo info;
+  ASSERT_EQ(entry.describe(&info).code, StatusCode::kOk);
+  const Params params = resolve_params(
+      info, {{"input", kInput}, {"industries", std::vector<std::string>{"C"}}, {"factor", 1.5}});
+  const Table in = output_table();
+  const Schema schema = in.schema();
+  BindContext bind("incentive", "incentive", params,
+                   [&](std::string_view) -> const Schema* { return &schema; });
+  ASSERT_EQ(entry.bind(&bind).code, StatusCode::kOk);
+  std::vector<std::string> lines;
+  RunContext run("incentive", "incentive", params,
+                 [&](std::string_view) { return std::make_shared<const Table>(in); },
+                 [&](LogLevel, std::string_view m) { lines.emplace_back(m); });
+  ASSERT_EQ(entry.run(&run).code, StatusCode::kOk);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0], "changed 4 of 7 rows of 'value' in table 't' (x 1.5)");
+}
