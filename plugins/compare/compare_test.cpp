@@ -1,0 +1,168 @@
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "klaster/sdk/testing.hpp"
+
+using klaster::sdk::Column;
+using klaster::sdk::DataError;
+using klaster::sdk::ParamError;
+using klaster::sdk::Table;
+using klaster::sdk::Value;
+using klaster::sdk::testing::run_step;
+using klaster::sdk::testing::value_at;
+
+namespace {
+
+Table lq_table(const std::vector<std::int64_t>& years, const std::vector<std::string>& regions,
+               const std::vector<double>& lq) {
+  return Table({Column::make_ints("year", years), Column::make_strings("region", regions),
+                Column::make_strings("industry", std::vector<std::string>(regions.size(), "C")),
+                Column::make_floats("lq", lq)});
+}
+
+std::map<std::string, Value> params(std::map<std::string, Value> extra = {}) {
+  std::map<std::string, Value> p = {{"baseline", std::string("b")}, {"scenario", std::string("s")},
+                                    {"value", std::string("lq")}};
+  for (auto& [k, v] : extra) p[k] = v;
+  return p;
+}
+
+std::size_t row_of(const Table& t, const std::string& region) {
+  for (std::size_t r = 0; r < t.rows(); ++r)
+    if (t.column("region").to_text(r) == region) return r;
+  throw std::runtime_error("no row for " + region);
+}
+
+}  // namespace
+
+// Hand-computed from the definitions change = s - b, relative_change = (s - b) / b:
+// KST 1.6 -> 1.84 gives 0.24 and 0.15; ALA 0.5 -> 0.45 gives -0.05 and -0.1.
+TEST(Compare, ChangeAndRelativeChange) {
+  const Table b = lq_table({2025, 2025}, {"KST", "ALA"}, {1.6, 0.5});
+  const Table s = lq_table({2025, 2025}, {"ALA", "KST"}, {0.45, 1.84});  // other row order
+  const Table out = run_step(params(), {{"b", b}, {"s", s}}).at("step");
+  EXPECT_EQ(out.schema().names(),
+            (std::vector<std::string>{"year", "region", "industry", "baseline", "scenario", "change",
+                                      "relative_change"}));
+  ASSERT_EQ(out.rows(), 2u);
+  EXPECT_EQ(out.column("region").to_text(0), "KST");  // baseline order
+  EXPECT_DOUBLE_EQ(value_at(out, "baseline", {{"region", "KST"}}), 1.6);
+  EXPECT_DOUBLE_EQ(value_at(out, "scenario", {{"region", "KST"}}), 1.84);
+  EXPECT_DOUBLE_EQ(value_at(out, "change", {{"region", "KST"}}), 1.84 - 1.6);
+  EXPECT_NEAR(value_at(out, "relative_change", {{"region", "KST"}}), 0.15, 1e-12);
+  EXPECT_NEAR(value_at(out, "change", {{"region", "ALA"}}), -0.05, 1e-12);
+  EXPECT_NEAR(value_at(out, "relative_change", {{"region", "ALA"}}), -0.1, 1e-12);
+}
+
+// Identity: a table compared with itself has zero change everywhere; and
+// scenario = baseline + change, relative_change * baseline = change on every row.
+TEST(Compare, IdentitiesHold) {
+  const Table b = lq_table({2024, 2024, 2025}, {"KST", "ALA", "KST"}, {1.2, 0.7, 1.3});
+  const Table self = run_step(params(), {{"b", b}, {"s", b}}).at("step");
+  for (std::size_t r = 0; r < self.rows(); ++r) {
+    EXPECT_EQ(self.column("change").floats[r], 0.0);
+    EXPECT_EQ(self.column("relative_change").floats[r], 0.0);
+  }
+  const Table s = lq_table({2024, 2024, 2025}, {"KST", "ALA", "KST"}, {1.5, 0.2, 1.0});
+  const Table out = run_step(params(), {{"b", b}, {"s", s}}).at("step");
+  for (std::size_t r = 0; r < out.rows(); ++r) {
+    const double bv = out.column("baseline").floats[r], sv = out.column("scenario").floats[r];
+    const double ch = out.column("change").floats[r], rel = out.column("relative_change").floats[r];
+    EXPECT_DOUBLE_EQ(bv + ch, sv);
+    EXPECT_NEAR(rel * bv, ch, 1e-12);
+  }
+}
+
+TEST(Compare, RelativeChangeMissingWhereBaselineIsZero) {
+  const Table b = lq_table({2025, 2025}, {"KST", "ALA"}, {0.0, 2.0});
+  const Table s = lq_table({2025, 2025}, {"KST", "ALA"}, {0.3, 2.0});
+  const Table out = run_step(params(), {{"b", b}, {"s", s}}).at("step");
+  EXPECT_DOUBLE_EQ(value_at(out, "change", {{"region", "KST"}}), 0.3);
+  EXPECT_FALSE(out.column("relative_change").is_valid(row_of(out, "KST")));
+  EXPECT_TRUE(out.column("relative_change").is_valid(row_of(out, "ALA")));
+}
+
+TEST(Compare, UnmatchedIsAnErrorNamingTheKey) {
+  const Table b = lq_table({2025, 2025}, {"KST", "ALA"}, {1, 2});
+  const Table s = lq_table({2025}, {"KST"}, {1});
+  try {
+    run_step(params(), {{"b", b}, {"s", s}});
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(),
+                 "year 2025, region 'ALA', industry 'C' is in baseline 'b' but not in scenario 's' "
+                 "(set unmatched = \"keep\" to keep such rows)");
+  }
+}
+
+TEST(Compare, UnmatchedKeepWritesBothSides) {
+  const Table b = lq_table({2025, 2025}, {"KST", "ALA"}, {1, 2});
+  const Table s = lq_table({2025, 2025}, {"KST", "AST"}, {1.5, 3});
+  const Table out = run_step(params({{"unmatched", std::string("keep")}}), {{"b", b}, {"s", s}}).at("step");
+  ASSERT_EQ(out.rows(), 3u);
+  EXPECT_EQ(out.column("region").to_text(2), "AST");  // scenario-only rows last
+  EXPECT_FALSE(out.column("scenario").is_valid(row_of(out, "ALA")));
+  EXPECT_FALSE(out.column("change").is_valid(row_of(out, "ALA")));
+  EXPECT_FALSE(out.column("baseline").is_valid(row_of(out, "AST")));
+  EXPECT_DOUBLE_EQ(value_at(out, "scenario", {{"region", "AST"}}), 3);
+  EXPECT_DOUBLE_EQ(value_at(out, "change", {{"region", "KST"}}), 0.5);
+}
+
+// Default keys: string and int columns common to both tables (here region only: `year` is only
+// in the baseline, `weight` is a float); explicit keys override.
+TEST(Compare, DefaultAndExplicitKeys) {
+  Table b({Column::make_ints("year", {2025, 2025}), Column::make_strings("region", {"A", "B"}),
+           Column::make_floats("weight", {1, 1}), Column::make_floats("value", {10, 20})});
+  Table s({Column::make_strings("region", {"B", "A"}), Column::make_floats("weight", {2, 2}),
+           Column::make_floats("value", {30, 5})});
+  const Table out = run_step({{"baseline", std::string("b")}, {"scenario", std::string("s")}},
+                             {{"b", b}, {"s", s}})
+                        .at("step");
+  EXPECT_EQ(out.schema().names(), (std::vector<std::string>{"region", "baseline", "scenario", "change",
+                                                            "relative_change"}));
+  EXPECT_DOUBLE_EQ(value_at(out, "relative_change", {{"region", "A"}}), -0.5);
+  EXPECT_DOUBLE_EQ(value_at(out, "relative_change", {{"region", "B"}}), 0.5);
+  try {
+    run_step({{"baseline", std::string("b")}, {"scenario", std::string("s")},
+              {"keys", std::vector<std::string>{"year"}}},
+             {{"b", b}, {"s", s}});
+    FAIL();
+  } catch (const ParamError& e) {
+    EXPECT_STREQ(e.what(), "key column 'year' is not in scenario table 's'");
+  }
+}
+
+TEST(Compare, DuplicateKeyIsAnError) {
+  const Table b = lq_table({2025, 2025}, {"KST", "KST"}, {1, 2});
+  try {
+    run_step(params(), {{"b", b}, {"s", b}});
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(),
+                 "table 'b' has several rows for year 2025, region 'KST', industry 'C' (rows 1 and 2); "
+                 "the keys must identify one row");
+  }
+}
+
+TEST(Compare, ValueMissingFromScenarioOrKeyTypesDiffer) {
+  const Table b = lq_table({2025}, {"KST"}, {1});
+  Table s({Column::make_ints("year", {2025}), Column::make_strings("region", {"KST"}),
+           Column::make_strings("industry", {"C"}), Column::make_floats("value", {1})});
+  try {
+    run_step(params(), {{"b", b}, {"s", s}});
+    FAIL();
+  } catch (const ParamError& e) {
+    EXPECT_EQ(e.param(), "value");
+    EXPECT_STREQ(e.what(), "column 'lq' (parameter 'value') is not in scenario table 's'");
+  }
+  Table s2({Column::make_strings("year", {"2025"}), Column::make_strings("region", {"KST"}),
+            Column::make_strings("industry", {"C"}), Column::make_floats("lq", {1})});
+  try {
+    run_step(params({{"keys", std::vector<std::string>{"year", "region"}}}), {{"b", b}, {"s", s2}});
+    FAIL();
+  } catch (const ParamError& e) {
+    EXPECT_STREQ(e.what(), "key column 'year' is int in 'b' but string in 's'");
+  }
+}
