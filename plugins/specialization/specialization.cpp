@@ -1,0 +1,242 @@
+// specialization: how far each region's industry mix departs from a reference economy.
+// Krugman (1991) dissimilarity index, Hoover (1936) coefficient, Theil (1967) entropy index and the
+// specialisation Gini (REAT's gini.spec form, or the Lorenz-curve form of Krugman / EconGeo).
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "klaster/sdk/cube.hpp"
+#include "klaster/sdk/plugin.hpp"
+
+namespace klaster::plugins {
+namespace {
+
+using namespace klaster::sdk;
+
+/// \brief Unweighted Gini of `v` (mean absolute difference over twice the mean), the form of
+/// REAT's gini(): sum_j sum_k |v_j - v_k| / (2 n^2 mean). O(n log n) via the sorted form.
+double plain_gini(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const double n = static_cast<double>(v.size());
+  double sum = 0, weighted = 0;
+  for (std::size_t k = 0; k < v.size(); ++k) {
+    sum += v[k];
+    weighted += (2.0 * static_cast<double>(k + 1) - n - 1.0) * v[k];
+  }
+  return weighted / (n * sum);
+}
+
+/// \brief Area Gini of the Lorenz curve of shares `s` against reference shares `t` (both summing
+/// to 1), points ordered by s/t ascending: 1 - sum (T_k - T_k-1)(S_k + S_k-1). Krugman (1991), ch. 2.
+double lorenz_gini(const std::vector<double>& s, const std::vector<double>& t) {
+  std::vector<std::size_t> order(s.size());
+  std::iota(order.begin(), order.end(), 0);
+  // s_a/t_a < s_b/t_b without dividing (t may be 0, the ratio then being +inf).
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return s[a] * t[b] < s[b] * t[a]; });
+  double area = 0, cum_s = 0, cum_t = 0;
+  for (auto k : order) {
+    const double next_s = cum_s + s[k], next_t = cum_t + t[k];
+    area += (next_t - cum_t) * (next_s + cum_s);
+    cum_s = next_s;
+    cum_t = next_t;
+  }
+  return 1.0 - area;
+}
+
+std::string quoted_list(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "'" : ", '") + x + "'";
+  return s;
+}
+
+class Specialization final : public Plugin {
+ public:
+  PluginInfo info() const override {
+    PluginInfo p;
+    p.name = "specialization";
+    p.version = "1.0.0";
+    p.kind = PluginKind::kIndicator;
+    p.summary = "Measures how specialised each region's industry mix is against a reference economy";
+    p.description =
+        "For region r (per year when the table has a year column) with industry shares "
+        "s_i = e_ri / e_r and reference shares t_i = E_i / E:\n"
+        "  krugman = sum_i |s_i - t_i|            (Krugman 1991; range [0, 2])\n"
+        "  hoover  = 1/2 sum_i |s_i - t_i|        (Hoover 1936 coefficient of specialisation; [0, 1))\n"
+        "  theil   = sum_i s_i ln(s_i / t_i)      (relative Theil / Kullback-Leibler, theil_form = "
+        "\"relative\", default) or (1/n) sum_i (e_ri/m) ln(e_ri/m), m the mean over the n industries "
+        "(absolute Theil of the region's own mix, REAT's theil(); theil_form = \"absolute\")\n"
+        "  gini    = gini_convention \"reat\" (default): unweighted Gini of the industry LQs "
+        "q_i = s_i / t_i, sum_i sum_k |q_i - q_k| / (2 n^2 mean(q)) as REAT's gini.spec/gini.conc; "
+        "\"krugman\": half the area Gini of the Lorenz curve of s against t with industries ordered by "
+        "q (the [0, 0.5) range EconGeo's locational.Gini uses). normalize = true multiplies by "
+        "n/(n-1) (REAT's coefnorm).\n"
+        "reference = \"total\" (default): t from the sum of all regions in the table; \"rest\": from "
+        "all regions except r. convention = \"full\" (default) reports krugman in [0, 2], \"half\" in "
+        "[0, 1] (then equal to hoover). Industries with a zero total over all regions in a year are "
+        "left out of that year. Where t_i = 0 but s_i > 0 (possible with reference = \"rest\"), q_i is "
+        "infinite: the relative theil and the \"reat\" gini are written as missing values with a "
+        "warning.\n"
+        "References: Krugman (1991) Geography and Trade, MIT Press; Hoover (1936) REStat 18(4); "
+        "Theil (1967) Economics and Information Theory; Wieland, REAT manual (gini.spec).";
+    p.params = {
+        ParamSpec("input", ParamType::kTable).req().doc_("long table with region, industry, [year], value"),
+        ParamSpec("value", ParamType::kColumn).of("input").def("value").doc_("activity column (employment, output, ...)"),
+        ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column"),
+        ParamSpec("industry", ParamType::kColumn).of("input").def("industry").doc_("industry key column"),
+        ParamSpec("year", ParamType::kColumn).of("input").def("year").if_present().doc_("year key column; used when the table has it"),
+        ParamSpec("reference", ParamType::kString).def("total").one_of({"total", "rest"}).doc_("reference economy: all regions, or all other regions"),
+        ParamSpec("convention", ParamType::kString).def("full").one_of({"full", "half"}).doc_("Krugman index range: [0, 2] (full) or [0, 1] (half)"),
+        ParamSpec("theil_form", ParamType::kString).def("relative").one_of({"relative", "absolute"}).doc_("Theil index against the reference (relative) or of the region's own mix (absolute)"),
+        ParamSpec("gini_convention", ParamType::kString).def("reat").one_of({"reat", "krugman"}).doc_("Gini of LQs (REAT) or half the Lorenz-area Gini (Krugman/EconGeo)"),
+        ParamSpec("normalize", ParamType::kBool).def(Value(false)).doc_("multiply the Gini by n/(n-1), n the number of industries"),
+        ParamSpec("missing", ParamType::kString).def("error").one_of({"error", "drop"}).doc_("rows with a missing value: an error, or dropped"),
+    };
+    p.reads = {{"input", "region, industry, [year], value", "non-negative activity by region and industry"}};
+    p.writes = {{"<output>", "[year], region, krugman, hoover, theil, gini, total",
+                 "one row per region (and year)"}};
+    return p;
+  }
+
+  static CubeOptions options(const Params& params, const Schema& input) {
+    CubeOptions o;
+    o.region = params.str("region");
+    o.industry = params.str("industry");
+    o.value = params.str("value");
+    o.year = input.has(params.str("year")) ? params.str("year") : "";
+    o.drop_missing = params.str("missing") == "drop";
+    return o;
+  }
+
+  void bind(BindContext& ctx) const override {
+    const Schema& in = ctx.schema_of_param("input");
+    const CubeOptions o = options(ctx.params(), in);
+    if (*in.type_of(o.value) == ColumnType::kString)
+      throw ParamError("value", "column '" + o.value + "' is a string column; specialisation needs numbers");
+    Schema out;
+    if (!o.year.empty()) out.add(o.year, *in.type_of(o.year));
+    out.add(o.region, *in.type_of(o.region));
+    for (const char* c : {"krugman", "hoover", "theil", "gini", "total"}) out.add(c, ColumnType::kFloat);
+    ctx.declare_output(ctx.output_name(), out);
+  }
+
+  void run(RunContext& ctx) const override {
+    const Params& params = ctx.params();
+    const Cube cube = Cube::from_table(ctx.table_of_param("input"),
+                                       options(params, ctx.table_of_param("input").schema()));
+    const std::size_t Y = cube.n_years(), R = cube.n_regions(), I = cube.n_industries();
+    const bool rest = params.str("reference") == "rest";
+    const bool half = params.str("convention") == "half";
+    const bool relative_theil = params.str("theil_form") == "relative";
+    const bool reat_gini = params.str("gini_convention") == "reat";
+    const bool normalize = params.boolean("normalize");
+    const std::string& value_name = cube.options().value;
+
+    std::vector<std::int32_t> out_years, out_regions;
+    std::vector<double> krugman, hoover, theil, gini, totals;
+    std::vector<std::uint8_t> theil_ok, gini_ok;
+    std::vector<std::string> infinite_lq;  // "region 'X', industry 'Y'" where t_i = 0 < s_i
+
+    for (std::size_t y = 0; y < Y; ++y) {
+      std::vector<double> industry_total(I, 0.0), region_total(R, 0.0);
+      for (std::size_t r = 0; r < R; ++r)
+        for (std::size_t i = 0; i < I; ++i) {
+          const double v = cube.value(cube.cell(y, r, i));
+          industry_total[i] += v;
+          region_total[r] += v;
+        }
+      std::vector<std::size_t> active;  // industries with activity somewhere this year
+      for (std::size_t i = 0; i < I; ++i)
+        if (industry_total[i] > 0) active.push_back(i);
+      const double grand = std::accumulate(region_total.begin(), region_total.end(), 0.0);
+      if (active.size() < 2)
+        throw DataError("specialisation needs at least two industries with activity; " +
+                        cube.where_year(y) + " has " + std::to_string(active.size()) +
+                        " (industries " + quoted_list(cube.industries().labels) + ")");
+      if (rest && R < 2)
+        throw DataError("reference = \"rest\" needs at least two regions; " + cube.where_year(y) +
+                        " has only region '" + cube.regions().labels[0] + "'");
+      const std::size_t n = active.size();
+
+      for (std::size_t r = 0; r < R; ++r) {
+        if (region_total[r] <= 0)
+          throw DataError("region '" + cube.regions().labels[r] + "' has a zero total of '" +
+                          value_name + "' in " + cube.where_year(y) +
+                          ": its industry shares are undefined");
+        const double ref_total = rest ? grand - region_total[r] : grand;
+        if (ref_total <= 0)
+          throw DataError("the reference economy for region '" + cube.regions().labels[r] +
+                          "' (all other regions) has a zero total of '" + value_name + "' in " +
+                          cube.where_year(y));
+        std::vector<double> s(n), t(n), q(n), own(n);
+        bool finite = true;
+        double abs_diff = 0, rel_theil = 0;
+        for (std::size_t k = 0; k < n; ++k) {
+          const std::size_t i = active[k];
+          own[k] = cube.value(cube.cell(y, r, i));
+          s[k] = own[k] / region_total[r];
+          t[k] = (rest ? industry_total[i] - own[k] : industry_total[i]) / ref_total;
+          abs_diff += std::fabs(s[k] - t[k]);
+          if (t[k] > 0) {
+            q[k] = s[k] / t[k];
+            if (s[k] > 0) rel_theil += s[k] * std::log(q[k]);
+          } else if (s[k] > 0) {
+            finite = false;
+            infinite_lq.push_back(cube.where(y, r, i));
+          } else {
+            q[k] = 0;
+          }
+        }
+        const double norm = normalize ? static_cast<double>(n) / static_cast<double>(n - 1) : 1.0;
+
+        out_years.push_back(static_cast<std::int32_t>(y));
+        out_regions.push_back(static_cast<std::int32_t>(r));
+        totals.push_back(region_total[r]);
+        krugman.push_back(half ? abs_diff / 2 : abs_diff);
+        hoover.push_back(abs_diff / 2);
+        if (relative_theil) {
+          theil.push_back(finite ? rel_theil : 0.0);
+          theil_ok.push_back(finite ? 1 : 0);
+        } else {
+          // Theil (1967) absolute form: (1/n) sum (x/m) ln(x/m) = ln n + sum s ln s.
+          double ent = std::log(static_cast<double>(n));
+          for (double v : s)
+            if (v > 0) ent += v * std::log(v);
+          theil.push_back(ent);
+          theil_ok.push_back(1);
+        }
+        if (reat_gini) {
+          gini.push_back(finite ? plain_gini(q) * norm : 0.0);
+          gini_ok.push_back(finite ? 1 : 0);
+        } else {
+          gini.push_back(lorenz_gini(s, t) / 2 * norm);
+          gini_ok.push_back(1);
+        }
+      }
+    }
+    if (!infinite_lq.empty())
+      ctx.log(LogLevel::kWarn,
+              "step '" + ctx.step_id() + "': the reference share is zero where the region is active (" +
+                  infinite_lq.front() + (infinite_lq.size() > 1 ? " and " + std::to_string(infinite_lq.size() - 1) + " more" : "") +
+                  "); theil/gini written as missing there");
+
+    std::vector<Column> cols;
+    if (cube.has_year()) cols.push_back(cube.years().make_column(cube.options().year, out_years));
+    cols.push_back(cube.regions().make_column(cube.options().region, out_regions));
+    cols.push_back(Column::make_floats("krugman", std::move(krugman)));
+    cols.push_back(Column::make_floats("hoover", std::move(hoover)));
+    const bool all_theil = std::all_of(theil_ok.begin(), theil_ok.end(), [](auto v) { return v != 0; });
+    const bool all_gini = std::all_of(gini_ok.begin(), gini_ok.end(), [](auto v) { return v != 0; });
+    cols.push_back(Column::make_floats("theil", std::move(theil), all_theil ? std::vector<std::uint8_t>{} : theil_ok));
+    cols.push_back(Column::make_floats("gini", std::move(gini), all_gini ? std::vector<std::uint8_t>{} : gini_ok));
+    cols.push_back(Column::make_floats("total", std::move(totals)));
+    ctx.write(ctx.output_name(), Table(std::move(cols)));
+  }
+};
+
+}  // namespace
+}  // namespace klaster::plugins
+
+KLASTER_PLUGIN(klaster::plugins::Specialization)

@@ -1,0 +1,217 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "klaster/sdk/testing.hpp"
+
+using klaster::sdk::Column;
+using klaster::sdk::DataError;
+using klaster::sdk::Table;
+using klaster::sdk::Value;
+using klaster::sdk::testing::run_step;
+using klaster::sdk::testing::value_at;
+
+namespace {
+
+Table table(const std::vector<std::string>& regions, const std::vector<std::string>& industries,
+            const std::vector<double>& values) {
+  return Table({Column::make_strings("region", regions), Column::make_strings("industry", industries),
+                Column::make_floats("value", values)});
+}
+
+/// \brief "I3" style labels (a helper, since GCC 12 warns falsely on "I" + std::to_string(k)).
+std::string label(char prefix, std::size_t k) {
+  std::string s(1, prefix);
+  s.append(std::to_string(k));
+  return s;
+}
+
+// REAT's documented gini.conc example, gini.conc(c(500,500,1000,7000,1000),
+// c(20000,15000,20000,40000,5000)) = 0.4068966, read as a specialisation problem: region A has
+// (500, 500, 1000, 7000, 1000) in industries I1..I5 and the whole economy (A + B) has
+// (20000, 15000, 20000, 40000, 5000). REAT's gini.spec uses the same Gini-of-LQs form.
+Table reat_example() {
+  const std::vector<double> a = {500, 500, 1000, 7000, 1000};
+  const std::vector<double> total = {20000, 15000, 20000, 40000, 5000};
+  std::vector<std::string> r, i;
+  std::vector<double> v;
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    r.push_back("A"), i.push_back(label('I', k + 1)), v.push_back(a[k]);
+    r.push_back("B"), i.push_back(label('I', k + 1)), v.push_back(total[k] - a[k]);
+  }
+  return table(r, i, v);
+}
+
+std::map<std::string, Value> with(std::map<std::string, Value> extra) {
+  extra["input"] = std::string("t");
+  return extra;
+}
+
+}  // namespace
+
+TEST(Specialization, ReatGiniConcExampleAsSpecialisationGini) {
+  auto out = run_step(with({}), {{"t", reat_example()}}).at("step");
+  // s = (.05, .05, .10, .70, .10), t = (.20, .15, .20, .40, .05)
+  EXPECT_NEAR(value_at(out, "gini", {{"region", "A"}}), 0.4068966, 5e-8);
+  // Krugman: .15 + .10 + .10 + .30 + .05 = 0.70; Hoover half of it.
+  EXPECT_NEAR(value_at(out, "krugman", {{"region", "A"}}), 0.70, 1e-12);
+  EXPECT_NEAR(value_at(out, "hoover", {{"region", "A"}}), 0.35, 1e-12);
+  // Relative Theil written out term by term.
+  const double theil = 0.05 * std::log(0.25) + 0.05 * std::log(1.0 / 3) + 0.1 * std::log(0.5) +
+                       0.7 * std::log(1.75) + 0.1 * std::log(2.0);
+  EXPECT_NEAR(value_at(out, "theil", {{"region", "A"}}), theil, 1e-12);
+  EXPECT_DOUBLE_EQ(value_at(out, "total", {{"region", "A"}}), 10000);
+}
+
+// EconGeo's locational.Gini form (half the Lorenz-area Gini, ordered by LQ) on the same data:
+// Lorenz area Gini 0.3725 (hand computed: 1 - sum (T_k - T_k-1)(S_k + S_k-1)), halved 0.18625.
+TEST(Specialization, KrugmanConventionGiniIsHalfTheLorenzArea) {
+  auto out = run_step(with({{"gini_convention", std::string("krugman")}}), {{"t", reat_example()}}).at("step");
+  EXPECT_NEAR(value_at(out, "gini", {{"region", "A"}}), 0.18625, 1e-12);
+}
+
+// REAT's coefnorm: gini * n / (n - 1) with n = 5 industries.
+TEST(Specialization, NormalizedGini) {
+  auto out = run_step(with({{"normalize", true}}), {{"t", reat_example()}}).at("step");
+  EXPECT_NEAR(value_at(out, "gini", {{"region", "A"}}), 0.4068966 * 5 / 4, 1e-7);
+}
+
+// Hand example (Miller & Blair style 2x2): A = (30, 70), B = (20, 80). Against the total
+// (0.25, 0.75): K_A = |.3-.25| + |.7-.75| = 0.1. Against the rest (B's shares .2, .8): 0.2.
+TEST(Specialization, ReferenceTotalVersusRest) {
+  auto t = table({"A", "A", "B", "B"}, {"X", "Y", "X", "Y"}, {30, 70, 20, 80});
+  auto total = run_step(with({}), {{"t", t}}).at("step");
+  auto rest = run_step(with({{"reference", std::string("rest")}}), {{"t", t}}).at("step");
+  auto half = run_step(with({{"reference", std::string("rest")}, {"convention", std::string("half")}}),
+                       {{"t", t}}).at("step");
+  EXPECT_NEAR(value_at(total, "krugman", {{"region", "A"}}), 0.1, 1e-12);
+  EXPECT_NEAR(value_at(rest, "krugman", {{"region", "A"}}), 0.2, 1e-12);
+  EXPECT_NEAR(value_at(rest, "krugman", {{"region", "B"}}), 0.2, 1e-12);
+  EXPECT_NEAR(value_at(half, "krugman", {{"region", "A"}}), 0.1, 1e-12);
+}
+
+// Absolute Theil of (20, 50, 20, 10) (REAT's gini() example vector): (1/n) sum (x/m) ln(x/m)
+// with m = 25: (0.8 ln 0.8 * 2 + 2 ln 2 + 0.4 ln 0.4) / 4.
+TEST(Specialization, AbsoluteTheil) {
+  auto t = table({"A", "A", "A", "A", "B", "B", "B", "B"}, {"P", "Q", "R", "S", "P", "Q", "R", "S"},
+                 {20, 50, 20, 10, 1, 1, 1, 1});
+  auto out = run_step(with({{"theil_form", std::string("absolute")}}), {{"t", t}}).at("step");
+  const double expected = (2 * 0.8 * std::log(0.8) + 2 * std::log(2.0) + 0.4 * std::log(0.4)) / 4;
+  EXPECT_NEAR(value_at(out, "theil", {{"region", "A"}}), expected, 1e-12);
+  EXPECT_NEAR(value_at(out, "theil", {{"region", "B"}}), 0.0, 1e-12);
+}
+
+TEST(Specialization, PerYear) {
+  Table t({Column::make_ints("year", {2024, 2024, 2024, 2024, 2025, 2025, 2025, 2025}),
+           Column::make_strings("region", {"A", "A", "B", "B", "A", "A", "B", "B"}),
+           Column::make_strings("industry", {"X", "Y", "X", "Y", "X", "Y", "X", "Y"}),
+           Column::make_floats("value", {30, 70, 20, 80, 50, 50, 50, 50})});
+  auto out = run_step(with({}), {{"t", t}}).at("step");
+  EXPECT_EQ(out.rows(), 4u);
+  EXPECT_NEAR(value_at(out, "krugman", {{"year", "2024"}, {"region", "B"}}), 0.1, 1e-12);
+  EXPECT_NEAR(value_at(out, "krugman", {{"year", "2025"}, {"region", "B"}}), 0.0, 1e-12);
+}
+
+// Properties on seeded random data: hoover = krugman / 2, half convention equals hoover, ranges,
+// and a region proportional to the reference has every index 0.
+TEST(Specialization, PropertiesOnRandomData) {
+  std::mt19937 rng(20240601);
+  std::uniform_real_distribution<double> u(0.0, 1000.0);
+  std::vector<std::string> r, i;
+  std::vector<double> v;
+  for (std::size_t reg = 0; reg < 6; ++reg)
+    for (std::size_t ind = 0; ind < 7; ++ind) {
+      r.push_back(label('R', reg)), i.push_back(label('I', ind));
+      v.push_back(u(rng));
+    }
+  auto t = table(r, i, v);
+  for (const char* ref : {"total", "rest"}) {
+    auto full = run_step(with({{"reference", std::string(ref)}}), {{"t", t}}).at("step");
+    auto half = run_step(with({{"reference", std::string(ref)}, {"convention", std::string("half")}}),
+                         {{"t", t}}).at("step");
+    for (std::size_t reg = 0; reg < 6; ++reg) {
+      const std::map<std::string, std::string> key = {{"region", label('R', reg)}};
+      const double k = value_at(full, "krugman", key);
+      EXPECT_NEAR(value_at(full, "hoover", key), k / 2, 1e-12);
+      EXPECT_NEAR(value_at(half, "krugman", key), k / 2, 1e-12);
+      EXPECT_GT(k, 0);
+      EXPECT_LT(k, 2);
+      EXPECT_GE(value_at(full, "theil", key), 0);
+      EXPECT_GT(value_at(full, "gini", key), 0);
+      EXPECT_LT(value_at(full, "gini", key), 1);
+    }
+  }
+  // C is 2 x the economy of A + B: against the total it matches the reference exactly.
+  auto prop = table({"A", "A", "B", "B", "C", "C"}, {"X", "Y", "X", "Y", "X", "Y"}, {10, 30, 20, 40, 60, 140});
+  auto out = run_step(with({}), {{"t", prop}}).at("step");
+  for (const char* c : {"krugman", "hoover", "theil", "gini"})
+    EXPECT_NEAR(value_at(out, c, {{"region", "C"}}), 0.0, 1e-12) << c;
+}
+
+TEST(Specialization, NegativeValueNamesTheCell) {
+  try {
+    run_step(with({}), {{"t", table({"A", "A", "B", "B"}, {"X", "Y", "X", "Y"}, {30, -70, 20, 80})}});
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "negative value -70 in column 'value' at region 'A', industry 'Y' (row 2)");
+  }
+}
+
+TEST(Specialization, ZeroRegionTotalIsAnError) {
+  try {
+    run_step(with({}), {{"t", table({"A", "A", "B", "B"}, {"X", "Y", "X", "Y"}, {0, 0, 20, 80})}});
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "region 'A' has a zero total of 'value' in all rows: its industry shares are undefined");
+  }
+}
+
+TEST(Specialization, RestNeedsTwoRegions) {
+  try {
+    run_step(with({{"reference", std::string("rest")}}), {{"t", table({"A", "A"}, {"X", "Y"}, {1, 2})}});
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "reference = \"rest\" needs at least two regions; all rows has only region 'A'");
+  }
+}
+
+TEST(Specialization, SingleIndustryIsAnError) {
+  try {
+    run_step(with({}), {{"t", table({"A", "B"}, {"X", "X"}, {1, 2})}});
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("needs at least two industries"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Specialization, MissingValueErrorOrDrop) {
+  Table t({Column::make_strings("region", {"A", "A", "B", "B"}),
+           Column::make_strings("industry", {"X", "Y", "X", "Y"}),
+           Column::make_floats("value", {30, 0, 20, 80}, {1, 0, 1, 1})});
+  try {
+    run_step(with({}), {{"t", t}});
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("region 'A', industry 'Y'"), std::string::npos) << e.what();
+  }
+  auto out = run_step(with({{"missing", std::string("drop")}}), {{"t", t}}).at("step");
+  EXPECT_EQ(out.rows(), 2u);
+}
+
+// With reference = "rest", A is the only region in X: t_X = 0 < s_X, the LQ is infinite, so the
+// relative Theil and the REAT Gini are missing while Krugman (s = (2/3, 1/3) against t = (0, 1):
+// 2/3 + 2/3) is defined. B and C (rest = (10, 10)) keep every index.
+TEST(Specialization, InfiniteLqGivesMissingTheilAndGini) {
+  auto t = table({"A", "A", "B", "B", "C", "C"}, {"X", "Y", "X", "Y", "X", "Y"}, {10, 5, 0, 5, 0, 5});
+  auto out = run_step(with({{"reference", std::string("rest")}}), {{"t", t}}).at("step");
+  EXPECT_NEAR(value_at(out, "krugman", {{"region", "A"}}), 4.0 / 3, 1e-12);
+  const auto& region = out.column("region");
+  for (std::size_t row = 0; row < out.rows(); ++row) {
+    const bool is_a = region.str(row) == "A";
+    EXPECT_EQ(out.column("theil").is_valid(row), !is_a);
+    EXPECT_EQ(out.column("gini").is_valid(row), !is_a);
+  }
+}
