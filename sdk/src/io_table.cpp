@@ -116,19 +116,14 @@ IoSystem IoSystem::from_matrix(LabelledMatrix table, const IoOptions& o) {
       throw ParamError("sectors", msg + "; sectors available: " + list_some(known, 30));
     }
   } else {
-    if (R == C && matched.size() < R) {
-      std::vector<std::string> rows_alone, cols_alone;
-      std::vector<bool> col_used(C, false);
-      for (const auto& [r, c] : matched) col_used[c] = true;
-      for (std::size_t r = 0; r < R; ++r)
-        if (!column_of_row(r)) rows_alone.push_back(table.row_labels[r]);
-      for (std::size_t c = 0; c < C; ++c)
-        if (!col_used[c]) cols_alone.push_back(table.col_labels[c]);
-      throw DataError("row and column labels of the square input-output table do not match: rows "
-                      "without a column: " + list_some(rows_alone) + "; columns without a row: " +
-                      list_some(cols_alone) + ". Set row_prefix or mapping, or name the sectors");
+    // The output row and final-demand columns are never sectors, even when their labels match.
+    for (std::size_t k = 0; k < matched.size(); ++k) {
+      const std::string& row = table.row_labels[matched[k].first];
+      const std::string& col = table.col_labels[matched[k].second];
+      const bool is_fd =
+          std::find(o.final_demand.begin(), o.final_demand.end(), col) != o.final_demand.end();
+      if (row != o.total_output && col != o.total_output && !is_fd) chosen.push_back(k);
     }
-    for (std::size_t k = 0; k < matched.size(); ++k) chosen.push_back(k);
   }
   if (!o.exclude.empty()) {
     std::vector<std::string> unknown;
@@ -384,7 +379,8 @@ LeontiefSolver::LeontiefSolver(const Eigen::MatrixXd& m, const std::vector<std::
     if (column_sums(j) >= 1.0)
       culprits.push_back(sectors[static_cast<std::size_t>(j)] + " (" + number(column_sums(j)) + ")");
   std::string msg = what + " system ";
-  msg += singular ? "is singular: (I - A) cannot be inverted (reciprocal condition " + number(rcond_) + ")"
+  msg += singular ? "is singular: (I - A) cannot be inverted" +
+                        (std::isfinite(rcond_) ? " (reciprocal condition " + number(rcond_) + ")" : std::string())
                   : "is not productive (Hawkins-Simon condition fails: the spectral radius of A is "
                     "at least 1, so some output cannot be produced)";
   if (!culprits.empty()) {

@@ -31,7 +31,8 @@ namespace klaster::sdk {
 /// Field names are the parameter names io_table_params() declares.
 struct IoOptions {
   /// Sector names (row or column labels) forming Z, in this order. Empty: every label that is both
-  /// a row and a column (after the mapping), in row order.
+  /// a row and a column (after the mapping), in row order, except the total-output row and the
+  /// final-demand columns.
   std::vector<std::string> sectors;
   /// Sectors dropped from the default set (e.g. a "TOTAL" row and column).
   std::vector<std::string> exclude;
@@ -120,7 +121,8 @@ class LeontiefSolver {
   std::size_t size() const { return static_cast<std::size_t>(lu_.rows()); }
   /// \brief (I - M)^-1 v: output for final demand v (Leontief) or, Ghosh, the transpose use.
   Eigen::VectorXd solve(const Eigen::VectorXd& v) const { return lu_.solve(v); }
-  Eigen::MatrixXd solve(const Eigen::MatrixXd& v) const { return lu_.solve(v); }
+  /// \brief (I - M)^-1 V for several right-hand sides (columns of V).
+  Eigen::MatrixXd solve_many(const Eigen::MatrixXd& v) const { return lu_.solve(v); }
   /// \brief ((I - M)^-1)^T w, i.e. the row vector w^T L as a column: weighted column sums of L.
   Eigen::VectorXd solve_transpose(const Eigen::VectorXd& w) const { return lu_.transpose().solve(w); }
   /// \brief Column sums of (I - M)^-1 (output multipliers), by one transposed solve.
