@@ -1,0 +1,276 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "klaster/sdk/testing.hpp"
+
+using klaster::sdk::Column;
+using klaster::sdk::DataError;
+using klaster::sdk::ParamError;
+using klaster::sdk::Table;
+using klaster::sdk::Value;
+using klaster::sdk::testing::run_step;
+using klaster::sdk::testing::value_at;
+
+namespace {
+
+Table plants(const std::vector<std::string>& regions, const std::vector<std::string>& industries,
+             const std::vector<double>& employment) {
+  std::vector<std::string> ids;
+  for (std::size_t k = 0; k < regions.size(); ++k) ids.push_back(std::string("p").append(std::to_string(k + 1)));
+  return Table({Column::make_strings("region", regions), Column::make_strings("industry", industries),
+                Column::make_strings("plant", ids), Column::make_floats("employment", employment)});
+}
+
+Table totals(const std::vector<std::string>& regions, const std::vector<double>& employment) {
+  return Table({Column::make_strings("region", regions), Column::make_floats("employment", employment)});
+}
+
+// REAT (Wieland), documentation of ellison.a(): one industry with plants of 200, 650, 12000, 100
+// and 50 employees in Wien, 16000, 13000, 1500 and 1500 in Linz and 25000 in Graz; aggregate
+// employment 500000 (Wien), 400000 (Linz), 100000 (Graz). Published: gamma = 0.05990628,
+// G = 0.16816, H = 0.24469.
+Table reat_plants() {
+  std::vector<std::string> r{"Wien", "Wien", "Wien", "Wien", "Wien", "Linz", "Linz", "Linz", "Linz", "Graz"};
+  return plants(r, std::vector<std::string>(r.size(), "C"),
+                {200, 650, 12000, 100, 50, 16000, 13000, 1500, 1500, 25000});
+}
+Table reat_totals() { return totals({"Wien", "Linz", "Graz"}, {500000, 400000, 100000}); }
+
+std::map<std::string, Value> reat_params() {
+  return {{"plants", std::string("p")}, {"totals", std::string("t")}};
+}
+
+// Hand-checkable three-industry example (regions A, B, C with aggregate employment 100, 100, 200,
+// so x = (0.25, 0.25, 0.5), sum x^2 = 0.375):
+//   X: plants 10, 5 in A and 5 in B   -> G = 0.5,      H = 0.375, gamma = 0.68
+//   Y: plants 8 in A, 2 and 2 in C    -> G = 0.263889, H = 0.5,   gamma = -0.155556
+//   Z: plants 3 in B, 7 in C
+// Coagglomeration of {X, Y} by E&G (1997)'s gamma^c, computed from the paper's formula by hand
+// and cross-checked with a short numpy script): pooled G = 0.369140625, H = 0.216796875,
+// w = (20/32, 12/32), gamma_c = 7/15.
+Table three_industries() {
+  return plants({"A", "A", "B", "A", "C", "C", "B", "C"}, {"X", "X", "X", "Y", "Y", "Y", "Z", "Z"},
+                {10, 5, 5, 8, 2, 2, 3, 7});
+}
+Table three_totals() { return totals({"A", "B", "C"}, {100, 100, 200}); }
+
+}  // namespace
+
+TEST(EllisonGlaeser, ReatEllisonADocumentedExample) {
+  auto out = run_step(reat_params(), {{"p", reat_plants()}, {"t", reat_totals()}});
+  const Table& eg = out.at("step");
+  ASSERT_EQ(eg.rows(), 1u);
+  EXPECT_NEAR(value_at(eg, "gamma", {{"industry", "C"}}), 0.05990628, 5e-9);
+  EXPECT_NEAR(value_at(eg, "G", {{"industry", "C"}}), 0.16816, 5e-6);
+  EXPECT_NEAR(value_at(eg, "H", {{"industry", "C"}}), 0.24469, 5e-6);
+  EXPECT_EQ(value_at(eg, "plants", {{"industry", "C"}}), 10);
+  EXPECT_EQ(value_at(eg, "employment", {{"industry", "C"}}), 70000);
+}
+
+// The variance is that of gamma under the null of random location: every plant independently in
+// region r with probability x_r. Enumerating all R^N placements gives its exact mean and variance,
+// which must equal E(gamma) = 0 and the E&G (1997) Var(G) formula scaled by the denominator.
+// Same check for the Maurel-Sedillot variance derived in the README.
+namespace {
+void check_null_moments(const std::string& method) {
+  const std::vector<double> emp{5, 3, 2};  // z = (0.5, 0.3, 0.2)
+  const std::vector<double> x{0.5, 0.3, 0.2};
+  auto out = run_step({{"plants", std::string("p")}, {"totals", std::string("t")}, {"method", method}},
+                      {{"p", plants({"A", "B", "C"}, {"X", "X", "X"}, emp)},
+                       {"t", totals({"A", "B", "C"}, {50, 30, 20})}});
+  const double variance = value_at(out.at("step"), "variance", {{"industry", "X"}});
+  double a = 0, h = 0;
+  for (double v : x) a += v * v;
+  for (double e : emp) h += (e / 10) * (e / 10);
+  double mean = 0, second = 0;
+  for (int p0 = 0; p0 < 3; ++p0)
+    for (int p1 = 0; p1 < 3; ++p1)
+      for (int p2 = 0; p2 < 3; ++p2) {
+        const int where[3] = {p0, p1, p2};
+        double s[3] = {0, 0, 0}, prob = 1;
+        for (int k = 0; k < 3; ++k) {
+          s[where[k]] += emp[static_cast<std::size_t>(k)] / 10;
+          prob *= x[static_cast<std::size_t>(where[k])];
+        }
+        double g = 0, s2 = 0;
+        for (int r = 0; r < 3; ++r) {
+          g += (s[r] - x[static_cast<std::size_t>(r)]) * (s[r] - x[static_cast<std::size_t>(r)]);
+          s2 += s[r] * s[r];
+        }
+        const double scaled = method == "maurel_sedillot" ? (s2 - a) / (1 - a) : g / (1 - a);
+        const double gamma = (scaled - h) / (1 - h);
+        mean += prob * gamma;
+        second += prob * gamma * gamma;
+      }
+  EXPECT_NEAR(mean, 0.0, 1e-12) << method;
+  EXPECT_NEAR(variance, second - mean * mean, 1e-12) << method;
+}
+}  // namespace
+
+TEST(EllisonGlaeser, VarianceMatchesExactNullDistribution) { check_null_moments("ellison_glaeser"); }
+TEST(EllisonGlaeser, MaurelSedillotVarianceMatchesExactNullDistribution) {
+  check_null_moments("maurel_sedillot");
+}
+
+TEST(EllisonGlaeser, ZIsGammaOverStandardError) {
+  auto out = run_step(reat_params(), {{"p", reat_plants()}, {"t", reat_totals()}});
+  const Table& eg = out.at("step");
+  const double gamma = value_at(eg, "gamma", {{"industry", "C"}});
+  const double var = value_at(eg, "variance", {{"industry", "C"}});
+  EXPECT_GT(var, 0);
+  EXPECT_DOUBLE_EQ(value_at(eg, "z", {{"industry", "C"}}), gamma / std::sqrt(var));
+}
+
+// Maurel & Sedillot (1999) note their index equals E&G's when sum_r s_r x_r = sum_r x_r^2, which
+// holds for any industry when the regions are equally large.
+TEST(EllisonGlaeser, MaurelSedillotEqualsEllisonGlaeserWithEqualRegions) {
+  const Table t = totals({"A", "B", "C"}, {100, 100, 100});
+  auto eg = run_step({{"plants", std::string("p")}, {"totals", std::string("t")}},
+                     {{"p", three_industries()}, {"t", t}});
+  auto ms = run_step({{"plants", std::string("p")}, {"totals", std::string("t")},
+                      {"method", std::string("maurel_sedillot")}},
+                     {{"p", three_industries()}, {"t", t}});
+  for (const char* i : {"X", "Y", "Z"})
+    EXPECT_NEAR(value_at(eg.at("step"), "gamma", {{"industry", i}}),
+                value_at(ms.at("step"), "gamma", {{"industry", i}}), 1e-12)
+        << i;
+  // and they differ when regions differ in size (REAT example: E&G 0.0599, M-S negative)
+  auto ms_reat = run_step({{"plants", std::string("p")}, {"totals", std::string("t")},
+                           {"method", std::string("maurel_sedillot")}},
+                          {{"p", reat_plants()}, {"t", reat_totals()}});
+  EXPECT_LT(value_at(ms_reat.at("step"), "gamma", {{"industry", "C"}}), 0);
+}
+
+TEST(EllisonGlaeser, HandCheckedThreeIndustries) {
+  auto out = run_step({{"plants", std::string("p")}, {"totals", std::string("t")}},
+                      {{"p", three_industries()}, {"t", three_totals()}});
+  const Table& eg = out.at("step");
+  EXPECT_NEAR(value_at(eg, "G", {{"industry", "X"}}), 0.5, 1e-12);
+  EXPECT_NEAR(value_at(eg, "H", {{"industry", "X"}}), 0.375, 1e-12);
+  EXPECT_NEAR(value_at(eg, "gamma", {{"industry", "X"}}), 0.68, 1e-12);
+  EXPECT_NEAR(value_at(eg, "G", {{"industry", "Y"}}), 0.2638888888888889, 1e-12);
+  EXPECT_NEAR(value_at(eg, "gamma", {{"industry", "Y"}}), -0.15555555555555556, 1e-12);
+}
+
+TEST(EllisonGlaeser, CoagglomerationPublishedFormula) {
+  auto out = run_step({{"plants", std::string("p")}, {"totals", std::string("t")},
+                       {"group", std::vector<std::string>{"X", "Y"}}},
+                      {{"p", three_industries()}, {"t", three_totals()}});
+  const Table& co = out.at("step_coagglomeration");
+  ASSERT_EQ(co.rows(), 1u);
+  EXPECT_EQ(co.column("group").to_text(0), "X+Y");
+  EXPECT_NEAR(co.column("G").number(0), 0.369140625, 1e-12);
+  EXPECT_NEAR(co.column("H").number(0), 0.216796875, 1e-12);
+  EXPECT_NEAR(co.column("gamma_c").number(0), 7.0 / 15.0, 1e-12);
+}
+
+// Identity behind E&G's gamma^c: pooling the group into one industry gives gamma_pooled with
+// gamma_pooled (1 - H) = sum_j w_j^2 gamma_j (1 - H_j) + gamma_c (1 - sum_j w_j^2).
+TEST(EllisonGlaeser, CoagglomerationDecomposesPooledGamma) {
+  auto out = run_step({{"plants", std::string("p")}, {"totals", std::string("t")},
+                       {"group", std::vector<std::string>{"X", "Z"}}},
+                      {{"p", three_industries()}, {"t", three_totals()}});
+  // the same plants with X and Z relabelled as one industry
+  auto pooled = run_step({{"plants", std::string("p")}, {"totals", std::string("t")}},
+                         {{"p", plants({"A", "A", "B", "A", "C", "C", "B", "C"},
+                                       {"XZ", "XZ", "XZ", "Y", "Y", "Y", "XZ", "XZ"},
+                                       {10, 5, 5, 8, 2, 2, 3, 7})},
+                          {"t", three_totals()}});
+  const Table& eg = out.at("step");
+  const double gx = value_at(eg, "gamma", {{"industry", "X"}}), hx = value_at(eg, "H", {{"industry", "X"}});
+  const double gz = value_at(eg, "gamma", {{"industry", "Z"}}), hz = value_at(eg, "H", {{"industry", "Z"}});
+  const double wx = 20.0 / 30.0, wz = 10.0 / 30.0;
+  const double gp = value_at(pooled.at("step"), "gamma", {{"industry", "XZ"}});
+  const double hp = value_at(pooled.at("step"), "H", {{"industry", "XZ"}});
+  const double gc = out.at("step_coagglomeration").column("gamma_c").number(0);
+  EXPECT_NEAR(gp * (1 - hp), wx * wx * gx * (1 - hx) + wz * wz * gz * (1 - hz) + gc * (1 - wx * wx - wz * wz),
+              1e-12);
+  EXPECT_NEAR(out.at("step_coagglomeration").column("H").number(0), hp, 1e-12);
+}
+
+TEST(EllisonGlaeser, TotalsDefaultToSummedPlants) {
+  // Without `totals`, x_r are the regions' shares of all plants: A 23, B 8, C 11 of 42.
+  auto out = run_step({{"plants", std::string("p")}}, {{"p", three_industries()}});
+  auto with = run_step({{"plants", std::string("p")}, {"totals", std::string("t")}},
+                       {{"p", three_industries()}, {"t", totals({"A", "B", "C"}, {23, 8, 11})}});
+  for (const char* i : {"X", "Y", "Z"})
+    EXPECT_DOUBLE_EQ(value_at(out.at("step"), "gamma", {{"industry", i}}),
+                     value_at(with.at("step"), "gamma", {{"industry", i}}));
+}
+
+TEST(EllisonGlaeser, PlantsWithoutRegionalTotalNameTheRegion) {
+  try {
+    run_step(reat_params(), {{"p", reat_plants()}, {"t", totals({"Wien", "Graz"}, {500000, 100000})}});
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "plants in region(s) 'Linz' have no regional total in table 't'; add them to the totals table");
+  }
+}
+
+TEST(EllisonGlaeser, NegativeEmploymentNamesThePlant) {
+  try {
+    run_step(reat_params(), {{"p", plants({"Wien", "Linz"}, {"C", "C"}, {10, -3})}, {"t", reat_totals()}});
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "negative employment -3 of plant in region 'Linz', industry 'C' (row 2)");
+  }
+}
+
+TEST(EllisonGlaeser, SingleRegionIsAnError) {
+  try {
+    run_step({{"plants", std::string("p")}}, {{"p", plants({"A", "A"}, {"X", "X"}, {1, 2})}});
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("one region ('A')"), std::string::npos) << e.what();
+  }
+}
+
+TEST(EllisonGlaeser, TotalSmallerThanPlantsIsAnError) {
+  try {
+    run_step(reat_params(), {{"p", reat_plants()}, {"t", totals({"Wien", "Linz", "Graz"}, {500000, 400000, 100})}});
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "region 'Graz' has a regional total of 100, less than the employment of its plants (25000)");
+  }
+}
+
+TEST(EllisonGlaeser, SinglePlantIndustryHasMissingGamma) {
+  auto out = run_step({{"plants", std::string("p")}},
+                      {{"p", plants({"A", "B", "A"}, {"X", "X", "Y"}, {1, 2, 5})}});
+  const Table& eg = out.at("step");
+  ASSERT_EQ(eg.rows(), 2u);
+  EXPECT_EQ(eg.column("industry").to_text(1), "Y");
+  EXPECT_FALSE(eg.column("gamma").is_valid(1));
+  EXPECT_TRUE(eg.column("gamma").is_valid(0));
+}
+
+TEST(EllisonGlaeser, MissingEmploymentErrorOrDrop) {
+  Table t({Column::make_strings("region", {"A", "B", "A", "B"}),
+           Column::make_strings("industry", {"X", "X", "X", "X"}),
+           Column::make_floats("employment", {1, 0, 5, 4}, {1, 0, 1, 1})});
+  EXPECT_THROW(run_step({{"plants", std::string("p")}}, {{"p", t}}), DataError);
+  auto out = run_step({{"plants", std::string("p")}, {"missing", std::string("drop")}}, {{"p", t}});
+  EXPECT_EQ(value_at(out.at("step"), "plants", {{"industry", "X"}}), 3);
+}
+
+TEST(EllisonGlaeser, GroupErrors) {
+  EXPECT_THROW(run_step({{"plants", std::string("p")}, {"group", std::vector<std::string>{"X"}}},
+                        {{"p", three_industries()}}),
+               ParamError);
+  try {
+    run_step({{"plants", std::string("p")}, {"group", std::vector<std::string>{"X", "Q"}}},
+             {{"p", three_industries()}});
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "industry 'Q' of `group` has no plants in table 'p'");
+  }
+}
+
+TEST(EllisonGlaeser, DuplicatePlantIsAnError) {
+  Table t({Column::make_strings("region", {"A", "B"}), Column::make_strings("industry", {"X", "X"}),
+           Column::make_strings("plant", {"p1", "p1"}), Column::make_floats("employment", {1, 2})});
+  EXPECT_THROW(run_step({{"plants", std::string("p")}}, {{"p", t}}), DataError);
+}
