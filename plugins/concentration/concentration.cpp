@@ -1,0 +1,278 @@
+// concentration: how unevenly each industry is spread over regions, against a base distribution.
+// Locational Gini (REAT's gini.conc form, or Krugman's Lorenz form as in EconGeo's locational.Gini),
+// Hoover (1936) localisation coefficient, coefficient of variation of regional shares.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "klaster/sdk/cube.hpp"
+#include "klaster/sdk/keys.hpp"
+#include "klaster/sdk/plugin.hpp"
+
+namespace klaster::plugins {
+namespace {
+
+using namespace klaster::sdk;
+
+/// \brief Unweighted Gini of `v`: sum_j sum_k |v_j - v_k| / (2 n^2 mean), REAT's gini().
+double plain_gini(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const double n = static_cast<double>(v.size());
+  double sum = 0, weighted = 0;
+  for (std::size_t k = 0; k < v.size(); ++k) {
+    sum += v[k];
+    weighted += (2.0 * static_cast<double>(k + 1) - n - 1.0) * v[k];
+  }
+  return weighted / (n * sum);
+}
+
+/// \brief Area Gini of the Lorenz curve of shares `s` against base shares `t` (each summing to 1),
+/// points ordered by s/t ascending: 1 - sum (T_k - T_k-1)(S_k + S_k-1). Krugman (1991), ch. 2.
+double lorenz_gini(const std::vector<double>& s, const std::vector<double>& t) {
+  std::vector<std::size_t> order(s.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return s[a] * t[b] < s[b] * t[a]; });
+  double area = 0, cum_s = 0, cum_t = 0;
+  for (auto k : order) {
+    const double next_s = cum_s + s[k], next_t = cum_t + t[k];
+    area += (next_t - cum_t) * (next_s + cum_s);
+    cum_s = next_s;
+    cum_t = next_t;
+  }
+  return 1.0 - area;
+}
+
+class Concentration final : public Plugin {
+ public:
+  PluginInfo info() const override {
+    PluginInfo p;
+    p.name = "concentration";
+    p.version = "1.0.0";
+    p.kind = PluginKind::kIndicator;
+    p.summary = "Measures how concentrated each industry is across regions against a base distribution";
+    p.description =
+        "For industry i (per year when the table has a year column) with regional shares "
+        "s_j = e_ij / e_i and base shares b_j (base = \"total\": the regions' total activity in the "
+        "table, default; \"equal\": every region weighs 1/n; \"table\": a column `base_value` of "
+        "`base_table` keyed by region (and year), e.g. population):\n"
+        "  gini   gini_convention = \"reat\" (default): Gini of the LQs q_j = s_j / b_j across the n "
+        "regions, sum_j sum_k |q_j - q_k| / (2 n^2 mean(q)) (REAT's gini.conc; with base = \"equal\" "
+        "REAT's gini()); \"krugman\": half the area Gini of the Lorenz curve of s against b with "
+        "regions ordered by q (Krugman 1991; EconGeo's locational.Gini, range [0, 0.5)). "
+        "normalize = true multiplies by n/(n-1) (REAT's coefnorm).\n"
+        "  hoover = 1/2 sum_j |s_j - b_j| (Hoover 1936; [0, 1); EconGeo reports it x100 rounded, "
+        "we do not round).\n"
+        "  cv     = sd(s) / mean(s) over the n regions, sd with n - 1 (cv_sd = \"sample\", default, as "
+        "R's sd()) or n (\"population\").\n"
+        "Every region of the table counts (an industry absent from a region is 0 there). "
+        "`industries` restricts the output to some industries while base = \"total\" still sums "
+        "all industries (filter with it, not with `where`, to keep the base whole).\n"
+        "References: Krugman (1991) Geography and Trade, ch. 2; Hoover (1936) REStat 18(4); "
+        "Wieland, REAT manual (gini, gini.conc); Balland, EconGeo (locational.Gini).";
+    p.params = {
+        ParamSpec("input", ParamType::kTable).req().doc_("long table with region, industry, [year], value"),
+        ParamSpec("value", ParamType::kColumn).of("input").def("value").doc_("activity column (employment, output, ...)"),
+        ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column (also the key of base_table)"),
+        ParamSpec("industry", ParamType::kColumn).of("input").def("industry").doc_("industry key column"),
+        ParamSpec("year", ParamType::kColumn).of("input").def("year").if_present().doc_("year key column; used when the table has it"),
+        ParamSpec("industries", ParamType::kStringList).doc_("only these industries (default: all)"),
+        ParamSpec("base", ParamType::kString).def("total").one_of({"total", "equal", "table"}).doc_("base distribution over regions: total activity, equal weights, or base_table"),
+        ParamSpec("base_table", ParamType::kTable).doc_("table with region, [year], base_value (for base = \"table\")"),
+        ParamSpec("base_value", ParamType::kColumn).of("base_table").def("value").doc_("base column of base_table, e.g. population"),
+        ParamSpec("gini_convention", ParamType::kString).def("reat").one_of({"reat", "krugman"}).doc_("Gini of LQs (REAT) or half the Lorenz-area Gini (Krugman/EconGeo)"),
+        ParamSpec("normalize", ParamType::kBool).def(Value(false)).doc_("multiply the Gini by n/(n-1), n the number of regions"),
+        ParamSpec("cv_sd", ParamType::kString).def("sample").one_of({"sample", "population"}).doc_("standard deviation in cv with n - 1 (sample) or n"),
+        ParamSpec("missing", ParamType::kString).def("error").one_of({"error", "drop"}).doc_("rows with a missing value: an error, or dropped"),
+    };
+    p.reads = {{"input", "region, industry, [year], value", "non-negative activity by region and industry"},
+               {"base_table", "region, [year], base_value", "positive base per region (base = \"table\")"}};
+    p.writes = {{"<output>", "[year], industry, gini, hoover, cv, total, regions",
+                 "one row per industry (and year)"}};
+    return p;
+  }
+
+  static CubeOptions options(const Params& params, const Schema& input) {
+    CubeOptions o;
+    o.region = params.str("region");
+    o.industry = params.str("industry");
+    o.value = params.str("value");
+    o.year = input.has(params.str("year")) ? params.str("year") : "";
+    o.drop_missing = params.str("missing") == "drop";
+    return o;
+  }
+
+  void bind(BindContext& ctx) const override {
+    const Params& params = ctx.params();
+    const Schema& in = ctx.schema_of_param("input");
+    const CubeOptions o = options(params, in);
+    if (*in.type_of(o.value) == ColumnType::kString)
+      throw ParamError("value", "column '" + o.value + "' is a string column; concentration needs numbers");
+    const bool table_base = params.str("base") == "table";
+    if (table_base && !params.has("base_table"))
+      throw ParamError("base_table", "base = \"table\" needs base_table (a table with '" + o.region +
+                                         "' and '" + params.str("base_value") + "')");
+    if (!table_base && params.has("base_table"))
+      throw ParamError("base", "base_table is given but base = \"" + params.str("base") +
+                                   "\"; set base = \"table\" to use it");
+    if (table_base) {
+      const Schema& b = ctx.schema_of_param("base_table");
+      if (!b.has(o.region))
+        throw ParamError("base_table", "base_table '" + params.str("base_table") +
+                                           "' has no region column '" + o.region + "'");
+      if (*b.type_of(params.str("base_value")) == ColumnType::kString)
+        throw ParamError("base_value", "column '" + params.str("base_value") + "' of base_table is a string column");
+    }
+    Schema out;
+    if (!o.year.empty()) out.add(o.year, *in.type_of(o.year));
+    out.add(o.industry, *in.type_of(o.industry));
+    for (const char* c : {"gini", "hoover", "cv", "total"}) out.add(c, ColumnType::kFloat);
+    out.add("regions", ColumnType::kInt);
+    ctx.declare_output(ctx.output_name(), out);
+  }
+
+  /// \brief Base values per (year, region) from base_table; DataError for a region without one.
+  static std::vector<double> table_base(const RunContext& ctx, const Cube& cube) {
+    const Params& params = ctx.params();
+    const Table& t = ctx.table_of_param("base_table");
+    const std::string& region_name = cube.options().region;
+    const Levels regions = levels_of(t.column(region_name));
+    const Column& value = t.column(params.str("base_value"));
+    const Column* year = cube.has_year() ? t.find(cube.options().year) : nullptr;
+    const Levels years = year ? levels_of(*year) : Levels{};
+    const std::size_t Y = cube.n_years(), R = cube.n_regions();
+    std::vector<double> base(Y * R, 0.0);
+    std::vector<std::uint8_t> seen(Y * R, 0);
+    for (std::size_t row = 0; row < t.rows(); ++row) {
+      if (regions.of_row[row] < 0) continue;
+      const std::int32_t r = cube.regions().find(regions.labels[static_cast<std::size_t>(regions.of_row[row])]);
+      if (r < 0) continue;  // a region the input does not have
+      std::vector<std::size_t> ys;
+      if (year) {
+        if (years.of_row[row] < 0) continue;
+        const std::int32_t y = cube.years().find(years.labels[static_cast<std::size_t>(years.of_row[row])]);
+        if (y < 0) continue;
+        ys.push_back(static_cast<std::size_t>(y));
+      } else {
+        for (std::size_t y = 0; y < Y; ++y) ys.push_back(y);
+      }
+      const std::string where = "region '" + cube.regions().labels[static_cast<std::size_t>(r)] +
+                                "' (base_table row " + std::to_string(row + 1) + ")";
+      if (!value.is_valid(row) || !std::isfinite(value.number(row)))
+        throw DataError("base_table has a missing '" + params.str("base_value") + "' for " + where);
+      if (value.number(row) <= 0)
+        throw DataError("base_table has a non-positive '" + params.str("base_value") + "' (" +
+                        value.to_text(row) + ") for " + where + "; base shares must be positive");
+      for (auto y : ys) {
+        const std::size_t k = y * R + static_cast<std::size_t>(r);
+        if (seen[k])
+          throw DataError("base_table has two rows for " + where + (year ? " in " + cube.where_year(y) : ""));
+        seen[k] = 1;
+        base[k] = value.number(row);
+      }
+    }
+    for (std::size_t y = 0; y < Y; ++y)
+      for (std::size_t r = 0; r < R; ++r)
+        if (!seen[y * R + r])
+          throw DataError("base_table '" + params.str("base_table") + "' has no '" +
+                          params.str("base_value") + "' for region '" + cube.regions().labels[r] +
+                          "'" + (year ? " in " + cube.where_year(y) : ""));
+    return base;
+  }
+
+  void run(RunContext& ctx) const override {
+    const Params& params = ctx.params();
+    const Table& in = ctx.table_of_param("input");
+    const Cube cube = Cube::from_table(in, options(params, in.schema()));
+    const std::size_t Y = cube.n_years(), R = cube.n_regions(), I = cube.n_industries();
+    const std::string base_kind = params.str("base");
+    const bool reat = params.str("gini_convention") == "reat";
+    const bool normalize = params.boolean("normalize");
+    const bool sample_sd = params.str("cv_sd") == "sample";
+    const std::string& value_name = cube.options().value;
+
+    std::vector<std::size_t> chosen;
+    if (params.has("industries")) {
+      for (const auto& name : params.strings("industries")) {
+        const std::int32_t i = cube.industries().find(name);
+        if (i < 0) throw DataError("industry '" + name + "' (parameter 'industries') is not in the table");
+        chosen.push_back(static_cast<std::size_t>(i));
+      }
+    } else {
+      for (std::size_t i = 0; i < I; ++i) chosen.push_back(i);
+    }
+    if (R < 2)
+      throw DataError("concentration across regions needs at least two regions; the table has only region '" +
+                      cube.regions().labels[0] + "'");
+
+    std::vector<double> base;  // (y, r)
+    if (base_kind == "table") {
+      base = table_base(ctx, cube);
+    } else {
+      base.assign(Y * R, 1.0);
+      if (base_kind == "total")
+        for (std::size_t y = 0; y < Y; ++y)
+          for (std::size_t r = 0; r < R; ++r) {
+            double sum = 0;
+            for (std::size_t i = 0; i < I; ++i) sum += cube.value(cube.cell(y, r, i));
+            if (sum <= 0)
+              throw DataError("region '" + cube.regions().labels[r] + "' has a zero total of '" +
+                              value_name + "' in " + cube.where_year(y) +
+                              ": its base share is 0, so LQs against it are undefined");
+            base[y * R + r] = sum;
+          }
+    }
+
+    std::vector<std::int32_t> out_years, out_industries;
+    std::vector<double> gini, hoover, cv, totals;
+    std::vector<std::int64_t> regions;
+    const double n = static_cast<double>(R);
+    for (std::size_t y = 0; y < Y; ++y) {
+      const double base_total = std::accumulate(base.begin() + static_cast<std::ptrdiff_t>(y * R),
+                                                base.begin() + static_cast<std::ptrdiff_t>((y + 1) * R), 0.0);
+      std::vector<double> b(R);
+      for (std::size_t r = 0; r < R; ++r) b[r] = base[y * R + r] / base_total;
+      for (auto i : chosen) {
+        double total = 0;
+        for (std::size_t r = 0; r < R; ++r) total += cube.value(cube.cell(y, r, i));
+        if (total <= 0)
+          throw DataError("industry '" + cube.industries().labels[i] + "' has a zero total of '" +
+                          value_name + "' over all regions in " + cube.where_year(y) +
+                          ": its regional shares are undefined");
+        std::vector<double> s(R), q(R);
+        double abs_diff = 0, mean = 1.0 / n, ss = 0;
+        for (std::size_t r = 0; r < R; ++r) {
+          s[r] = cube.value(cube.cell(y, r, i)) / total;
+          q[r] = s[r] / b[r];
+          abs_diff += std::fabs(s[r] - b[r]);
+          ss += (s[r] - mean) * (s[r] - mean);
+        }
+        const double norm = normalize ? n / (n - 1) : 1.0;
+        out_years.push_back(static_cast<std::int32_t>(y));
+        out_industries.push_back(static_cast<std::int32_t>(i));
+        gini.push_back((reat ? plain_gini(q) : lorenz_gini(s, b) / 2) * norm);
+        hoover.push_back(abs_diff / 2);
+        cv.push_back(std::sqrt(ss / (sample_sd ? n - 1 : n)) / mean);
+        totals.push_back(total);
+        regions.push_back(static_cast<std::int64_t>(R));
+      }
+    }
+
+    std::vector<Column> cols;
+    if (cube.has_year()) cols.push_back(cube.years().make_column(cube.options().year, out_years));
+    cols.push_back(cube.industries().make_column(cube.options().industry, out_industries));
+    cols.push_back(Column::make_floats("gini", std::move(gini)));
+    cols.push_back(Column::make_floats("hoover", std::move(hoover)));
+    cols.push_back(Column::make_floats("cv", std::move(cv)));
+    cols.push_back(Column::make_floats("total", std::move(totals)));
+    cols.push_back(Column::make_ints("regions", std::move(regions)));
+    ctx.write(ctx.output_name(), Table(std::move(cols)));
+  }
+};
+
+}  // namespace
+}  // namespace klaster::plugins
+
+KLASTER_PLUGIN(klaster::plugins::Concentration)

@@ -1,0 +1,234 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "klaster/sdk/testing.hpp"
+
+using klaster::sdk::Column;
+using klaster::sdk::DataError;
+using klaster::sdk::ParamError;
+using klaster::sdk::Table;
+using klaster::sdk::Value;
+using klaster::sdk::testing::run_step;
+using klaster::sdk::testing::value_at;
+
+namespace {
+
+Table table(const std::vector<std::string>& regions, const std::vector<std::string>& industries,
+            const std::vector<double>& values) {
+  return Table({Column::make_strings("region", regions), Column::make_strings("industry", industries),
+                Column::make_floats("value", values)});
+}
+
+/// \brief "R3" style labels (GCC 12 warns falsely on "R" + std::to_string(k)).
+std::string label(char prefix, std::size_t k) {
+  std::string s(1, prefix);
+  s.append(std::to_string(k));
+  return s;
+}
+
+/// \brief One industry X over regions R1..Rn with the given values.
+Table one_industry(const std::vector<double>& x) {
+  std::vector<std::string> r, i;
+  for (std::size_t k = 0; k < x.size(); ++k) r.push_back(label('R', k + 1)), i.push_back("X");
+  return table(r, i, x);
+}
+
+Table base_table(const std::vector<double>& b) {
+  std::vector<std::string> r;
+  for (std::size_t k = 0; k < b.size(); ++k) r.push_back(label('R', k + 1));
+  return Table({Column::make_strings("region", r), Column::make_floats("population", b)});
+}
+
+std::map<std::string, Value> with(std::map<std::string, Value> extra) {
+  extra["input"] = std::string("t");
+  return extra;
+}
+
+const std::vector<double> kReatConcX = {500, 500, 1000, 7000, 1000};
+const std::vector<double> kReatConcBase = {20000, 15000, 20000, 40000, 5000};
+
+}  // namespace
+
+// REAT documentation: gini(c(20,50,20,10)) = 0.3; with coefnorm = TRUE 0.4.
+TEST(Concentration, ReatGiniDocumentedExample) {
+  auto t = one_industry({20, 50, 20, 10});
+  auto plain = run_step(with({{"base", std::string("equal")}}), {{"t", t}}).at("step");
+  auto norm = run_step(with({{"base", std::string("equal")}, {"normalize", true}}), {{"t", t}}).at("step");
+  EXPECT_NEAR(value_at(plain, "gini", {{"industry", "X"}}), 0.3, 1e-12);
+  EXPECT_NEAR(value_at(norm, "gini", {{"industry", "X"}}), 0.4, 1e-12);
+  EXPECT_EQ(value_at(plain, "regions", {{"industry", "X"}}), 4);
+}
+
+// REAT documentation: gini.conc(c(500,500,1000,7000,1000), c(20000,15000,20000,40000,5000))
+// = 0.4068966, with the reference distribution given as a base table (e.g. population).
+TEST(Concentration, ReatGiniConcDocumentedExampleWithBaseTable) {
+  auto out = run_step(with({{"base", std::string("table")}, {"base_table", std::string("pop")},
+                            {"base_value", std::string("population")}}),
+                      {{"t", one_industry(kReatConcX)}, {"pop", base_table(kReatConcBase)}})
+                 .at("step");
+  EXPECT_NEAR(value_at(out, "gini", {{"industry", "X"}}), 0.4068966, 5e-8);
+  // Hoover: 1/2 (.15 + .10 + .10 + .30 + .05) = 0.35.
+  EXPECT_NEAR(value_at(out, "hoover", {{"industry", "X"}}), 0.35, 1e-12);
+}
+
+// The same example with base = "total": industry X plus an "other" industry making each region's
+// total equal to the REAT reference vector.
+TEST(Concentration, ReatGiniConcDocumentedExampleWithTotalActivity) {
+  std::vector<std::string> r, i;
+  std::vector<double> v;
+  for (std::size_t k = 0; k < kReatConcX.size(); ++k) {
+    r.push_back(label('R', k + 1)), i.push_back("X"), v.push_back(kReatConcX[k]);
+    r.push_back(label('R', k + 1)), i.push_back("other"), v.push_back(kReatConcBase[k] - kReatConcX[k]);
+  }
+  auto out = run_step(with({{"industries", std::vector<std::string>{"X"}}}), {{"t", table(r, i, v)}}).at("step");
+  EXPECT_EQ(out.rows(), 1u);
+  EXPECT_NEAR(value_at(out, "gini", {{"industry", "X"}}), 0.4068966, 5e-8);
+  EXPECT_NEAR(value_at(out, "total", {{"industry", "X"}}), 10000, 1e-9);
+}
+
+// EconGeo's locational.Gini (Krugman 1991) on the gini.conc data: half the Lorenz-area Gini. The
+// Lorenz curve ordered by LQ (0.25, 0.333, 0.5, 1.75, 2) has area Gini 0.3725 (hand computed), so 0.18625.
+TEST(Concentration, KrugmanConventionIsHalfTheLorenzArea) {
+  auto out = run_step(with({{"base", std::string("table")}, {"base_table", std::string("pop")},
+                            {"base_value", std::string("population")},
+                            {"gini_convention", std::string("krugman")}}),
+                      {{"t", one_industry(kReatConcX)}, {"pop", base_table(kReatConcBase)}})
+                 .at("step");
+  EXPECT_NEAR(value_at(out, "gini", {{"industry", "X"}}), 0.18625, 1e-12);
+}
+
+// EconGeo's Hoover.index example data: ind = (0, 10, 10, 30, 50), pop = (10, 15, 20, 25, 30)
+// ("30% of the population produces 50% of the industrial output"). By hand:
+// 1/2 (|0-.1| + |.1-.15| + |.1-.2| + |.3-.25| + |.5-.3|) = 0.25 (EconGeo prints 25, x100 rounded).
+TEST(Concentration, EconGeoHooverExample) {
+  auto out = run_step(with({{"base", std::string("table")}, {"base_table", std::string("pop")},
+                            {"base_value", std::string("population")}}),
+                      {{"t", one_industry({0, 10, 10, 30, 50})}, {"pop", base_table({10, 15, 20, 25, 30})}})
+                 .at("step");
+  EXPECT_NEAR(value_at(out, "hoover", {{"industry", "X"}}), 0.25, 1e-12);
+}
+
+// cv of shares (.2, .5, .2, .1): mean .25, squared deviations sum to .09; sample sd sqrt(.03),
+// population sd .15 -> cv 0.6928203 and 0.6.
+TEST(Concentration, CoefficientOfVariationOfShares) {
+  auto t = one_industry({20, 50, 20, 10});
+  auto sample = run_step(with({{"base", std::string("equal")}}), {{"t", t}}).at("step");
+  auto pop = run_step(with({{"base", std::string("equal")}, {"cv_sd", std::string("population")}}),
+                      {{"t", t}}).at("step");
+  EXPECT_NEAR(value_at(sample, "cv", {{"industry", "X"}}), std::sqrt(0.03) / 0.25, 1e-12);
+  EXPECT_NEAR(value_at(pop, "cv", {{"industry", "X"}}), 0.6, 1e-12);
+}
+
+// Identities on seeded random data: with equal base weights the Lorenz-area Gini equals the
+// plain Gini, so "krugman" is exactly half of "reat"; hoover in [0, 1); an industry spread like
+// the base has every index 0.
+TEST(Concentration, PropertiesOnRandomData) {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> u(0.0, 500.0);
+  std::vector<std::string> r, i;
+  std::vector<double> v;
+  for (std::size_t reg = 0; reg < 9; ++reg)
+    for (std::size_t ind = 0; ind < 4; ++ind)
+      r.push_back(label('R', reg)), i.push_back(label('I', ind)), v.push_back(u(rng));
+  auto t = table(r, i, v);
+  auto reat = run_step(with({{"base", std::string("equal")}}), {{"t", t}}).at("step");
+  auto krug = run_step(with({{"base", std::string("equal")}, {"gini_convention", std::string("krugman")}}),
+                       {{"t", t}}).at("step");
+  auto total = run_step(with({}), {{"t", t}}).at("step");
+  for (std::size_t ind = 0; ind < 4; ++ind) {
+    const std::map<std::string, std::string> key = {{"industry", label('I', ind)}};
+    EXPECT_NEAR(value_at(krug, "gini", key), value_at(reat, "gini", key) / 2, 1e-12);
+    EXPECT_GT(value_at(total, "hoover", key), 0);
+    EXPECT_LT(value_at(total, "hoover", key), 1);
+    EXPECT_GT(value_at(total, "gini", key), 0);
+    EXPECT_LT(value_at(total, "gini", key), 1);
+  }
+  // X is proportional to every region's total: no concentration.
+  auto even = table({"A", "A", "B", "B", "C", "C"}, {"X", "Y", "X", "Y", "X", "Y"}, {1, 3, 2, 6, 5, 15});
+  auto out = run_step(with({}), {{"t", even}}).at("step");
+  EXPECT_NEAR(value_at(out, "gini", {{"industry", "X"}}), 0, 1e-12);
+  EXPECT_NEAR(value_at(out, "hoover", {{"industry", "X"}}), 0, 1e-12);
+}
+
+TEST(Concentration, PerYearWithBaseTablePerYear) {
+  Table t({Column::make_ints("year", {2024, 2024, 2025, 2025}),
+           Column::make_strings("region", {"A", "B", "A", "B"}),
+           Column::make_strings("industry", {"X", "X", "X", "X"}),
+           Column::make_floats("value", {30, 10, 20, 20})});
+  Table pop({Column::make_ints("year", {2024, 2024, 2025, 2025}),
+             Column::make_strings("region", {"A", "B", "A", "B"}),
+             Column::make_floats("value", {1, 1, 1, 3})});
+  auto out = run_step(with({{"base", std::string("table")}, {"base_table", std::string("pop")}}),
+                      {{"t", t}, {"pop", pop}}).at("step");
+  // 2024: s = (.75, .25), b = (.5, .5): hoover .25. 2025: s = (.5, .5), b = (.25, .75): .25.
+  EXPECT_NEAR(value_at(out, "hoover", {{"year", "2024"}, {"industry", "X"}}), 0.25, 1e-12);
+  EXPECT_NEAR(value_at(out, "hoover", {{"year", "2025"}, {"industry", "X"}}), 0.25, 1e-12);
+  // Gini of LQs (1.5, .5): |1.5-.5| * 2 / (2 * 4 * 1) = 0.25; 2025 LQs (2, 2/3): (4/3) * 2 / (8 * 4/3) = 0.25.
+  EXPECT_NEAR(value_at(out, "gini", {{"year", "2025"}, {"industry", "X"}}), 0.25, 1e-12);
+}
+
+TEST(Concentration, SingleRegionIsAnError) {
+  try {
+    run_step(with({}), {{"t", table({"A", "A"}, {"X", "Y"}, {1, 2})}});
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "concentration across regions needs at least two regions; the table has only region 'A'");
+  }
+}
+
+TEST(Concentration, ZeroIndustryTotalNamesIndustryAndYear) {
+  Table t({Column::make_ints("year", {2025, 2025, 2025, 2025}),
+           Column::make_strings("region", {"A", "A", "B", "B"}),
+           Column::make_strings("industry", {"X", "Y", "X", "Y"}),
+           Column::make_floats("value", {0, 5, 0, 5})});
+  try {
+    run_step(with({}), {{"t", t}});
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "industry 'X' has a zero total of 'value' over all regions in year 2025: its regional shares are undefined");
+  }
+}
+
+TEST(Concentration, NegativeValueNamesTheCell) {
+  try {
+    run_step(with({}), {{"t", table({"A", "B"}, {"X", "X"}, {3, -1})}});
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "negative value -1 in column 'value' at region 'B', industry 'X' (row 2)");
+  }
+}
+
+TEST(Concentration, BaseTableMissingARegion) {
+  try {
+    run_step(with({{"base", std::string("table")}, {"base_table", std::string("pop")},
+                   {"base_value", std::string("population")}}),
+             {{"t", one_industry({1, 2, 3})}, {"pop", base_table({5, 5})}});
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "base_table 'pop' has no 'population' for region 'R3'");
+  }
+}
+
+TEST(Concentration, BaseTableNeedsBaseTable) {
+  EXPECT_THROW(run_step(with({{"base", std::string("table")}}), {{"t", one_industry({1, 2})}}), ParamError);
+  try {
+    run_step(with({{"base_table", std::string("pop")}, {"base_value", std::string("population")}}),
+             {{"t", one_industry({1, 2})}, {"pop", base_table({5, 5})}});
+    FAIL() << "expected a ParamError";
+  } catch (const ParamError& e) {
+    EXPECT_EQ(e.param(), "base");
+  }
+}
+
+TEST(Concentration, UnknownIndustryInList) {
+  try {
+    run_step(with({{"industries", std::vector<std::string>{"Q"}}}), {{"t", one_industry({1, 2})}});
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "industry 'Q' (parameter 'industries') is not in the table");
+  }
+}
