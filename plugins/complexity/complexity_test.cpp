@@ -1,0 +1,198 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "klaster/sdk/testing.hpp"
+
+using klaster::sdk::Column;
+using klaster::sdk::DataError;
+using klaster::sdk::Table;
+using klaster::sdk::Value;
+using klaster::sdk::testing::run_step;
+using klaster::sdk::testing::value_at;
+
+namespace {
+
+// A 5 x 5 region x industry table (rows r1..r5, columns i1..i5):
+//   r1: 30 20 10 25 15      r2: 25 30  5  0 10      r3: 40  5  0 20  0
+//   r4: 10 25 20 30 40      r5: 50  0 15 10  5
+// Its presence matrix (RCA >= 1) is
+//   r1: 0 1 0 1 0   r2: 1 1 0 0 0   r3: 1 0 0 1 0   r4: 0 1 1 1 1   r5: 1 0 1 0 0
+// a connected network with distinct eigenvalues (1, 0.4072, 0.3333, 0.1667, 0.0512).
+const double kX[5][5] = {{30, 20, 10, 25, 15}, {25, 30, 5, 0, 10}, {40, 5, 0, 20, 0}, {10, 25, 20, 30, 40}, {50, 0, 15, 10, 5}};
+
+std::string label(const char* prefix, int k) { return std::string(prefix).append(std::to_string(k + 1)); }
+
+Table example() {
+  std::vector<std::string> r, i;
+  std::vector<double> v;
+  for (int a = 0; a < 5; ++a)
+    for (int b = 0; b < 5; ++b) {
+      if (kX[a][b] == 0) continue;  // absent cells are zero
+      r.push_back(label("r", a));
+      i.push_back(label("i", b));
+      v.push_back(kX[a][b]);
+    }
+  return Table({Column::make_strings("region", r), Column::make_strings("industry", i), Column::make_floats("value", v)});
+}
+
+std::map<std::string, Value> base() { return {{"input", std::string("t")}}; }
+
+}  // namespace
+
+// Expected numbers were computed with numpy following py-ecomplexity's calc_eci_pci (np.linalg.eig
+// of Mpp = U^-1 M' D^-1 M, second-largest eigenvalue, kc = D^-1 M kp, sign by corr(kc, diversity),
+// z-scores with np.std) and Hidalgo et al. (2007)'s proximity and density; the definitions are
+// Hidalgo & Hausmann (2009) and Hausmann et al. (2014), Technical Box 2.1.
+TEST(Complexity, HandCheckableMatrixCrossCheckedWithNumpy) {
+  auto out = run_step(base(), {{"t", example()}});
+  const Table& reg = out.at("step");
+  const double eci[5] = {1.27957422597351, -0.39774925601015165, -0.3977492560101517, 0.9681514279064234,
+                         -1.4522271418596298};
+  const double diversity[5] = {2, 2, 2, 4, 2};
+  for (int a = 0; a < 5; ++a) {
+    EXPECT_NEAR(value_at(reg, "eci", {{"region", label("r", a)}}), eci[a], 1e-10) << a;
+    EXPECT_EQ(value_at(reg, "diversity", {{"region", label("r", a)}}), diversity[a]) << a;
+  }
+  const Table& ind = out.at("step_industries");
+  const double pci_own[5] = {-1.5576891307092238, 0.5886763801242538, -0.7606727409214186, 0.5886763801242537,
+                             1.1410091113821348};
+  const double ubiquity[5] = {3, 3, 2, 3, 1};
+  for (int b = 0; b < 5; ++b) {
+    EXPECT_NEAR(value_at(ind, "pci", {{"industry", label("i", b)}}), pci_own[b], 1e-10) << b;
+    EXPECT_EQ(value_at(ind, "ubiquity", {{"industry", label("i", b)}}), ubiquity[b]) << b;
+  }
+  const Table& cells = out.at("step_cells");
+  EXPECT_EQ(cells.rows(), 25u);
+  // RCA of r1 in i1: (30 / 100) / (155 / 440) = 0.8516129..., r2 in i2: (30/70) / (80/440)
+  EXPECT_NEAR(value_at(cells, "rca", {{"region", "r1"}, {"industry", "i1"}}), 0.8516129032258064, 1e-14);
+  EXPECT_NEAR(value_at(cells, "rca", {{"region", "r2"}, {"industry", "i2"}}), 2.3571428571428568, 1e-14);
+  EXPECT_EQ(value_at(cells, "present", {{"region", "r2"}, {"industry", "i4"}}), 0);
+  EXPECT_EQ(value_at(cells, "rca", {{"region", "r2"}, {"industry", "i4"}}), 0);
+  // density of r1 in i1: (phi_12 + phi_14) / sum_j phi_1j = (1/3 + 1/3) / (1 + 1/3 + 1/3 + 1/3 + 0)
+  EXPECT_NEAR(value_at(cells, "density", {{"region", "r1"}, {"industry", "i1"}}), 1.0 / 3.0, 1e-14);
+  EXPECT_NEAR(value_at(cells, "density", {{"region", "r5"}, {"industry", "i3"}}), 0.5333333333333333, 1e-14);
+  EXPECT_NEAR(value_at(cells, "density", {{"region", "r2"}, {"industry", "i5"}}), 0.15384615384615385, 1e-14);
+}
+
+// py-ecomplexity (and the Stata package) standardise PCI with ECI's mean and sd.
+TEST(Complexity, PciScaledByEciAsPyEcomplexity) {
+  auto p = base();
+  p["pci_scale"] = std::string("eci");
+  auto out = run_step(p, {{"t", example()}});
+  const double pci_eci[5] = {-2.075072737993813, 1.27957422597351, -0.8293815457254464, 1.2795742259735097,
+                             2.1428388054041205};
+  for (int b = 0; b < 5; ++b)
+    EXPECT_NEAR(value_at(out.at("step_industries"), "pci", {{"industry", label("i", b)}}), pci_eci[b], 1e-10) << b;
+  // Reflection identity (Hidalgo & Hausmann 2009): with a common scale, a region's ECI is the mean
+  // PCI of the industries it is present in.
+  for (int a = 0; a < 5; ++a) {
+    double s = 0, k = 0;
+    for (int b = 0; b < 5; ++b)
+      if (value_at(out.at("step_cells"), "present", {{"region", label("r", a)}, {"industry", label("i", b)}}) == 1) {
+        s += pci_eci[b];
+        k += 1;
+      }
+    EXPECT_NEAR(value_at(out.at("step"), "eci", {{"region", label("r", a)}}), s / k, 1e-10) << a;
+  }
+}
+
+TEST(Complexity, PropertiesOfEciAndDensity) {
+  auto out = run_step(base(), {{"t", example()}});
+  const Table& reg = out.at("step");
+  double m = 0, s2 = 0, cov = 0, md = 0;
+  for (std::size_t r = 0; r < reg.rows(); ++r) {
+    m += reg.column("eci").number(r);
+    md += reg.column("diversity").number(r);
+  }
+  m /= 5;
+  md /= 5;
+  for (std::size_t r = 0; r < reg.rows(); ++r) {
+    const double e = reg.column("eci").number(r) - m;
+    s2 += e * e;
+    cov += e * (reg.column("diversity").number(r) - md);
+  }
+  EXPECT_NEAR(m, 0, 1e-12);
+  EXPECT_NEAR(s2 / 5, 1, 1e-12);  // population sd 1
+  EXPECT_GT(cov, 0);              // sign: ECI rises with diversity
+  const Table& cells = out.at("step_cells");
+  for (std::size_t r = 0; r < cells.rows(); ++r) {
+    EXPECT_GE(cells.column("density").number(r), 0);
+    EXPECT_LE(cells.column("density").number(r), 1 + 1e-12);
+  }
+}
+
+TEST(Complexity, ProximityIsMinimumConditionalProbability) {
+  auto p = base();
+  p["proximity"] = true;
+  auto out = run_step(p, {{"t", example()}});
+  const Table& prox = out.at("step_proximity");
+  EXPECT_EQ(prox.rows(), 25u);
+  // i2 and i4 are both present in r1 and r4; ubiquity 3 and 3: phi = 2/3
+  EXPECT_NEAR(value_at(prox, "proximity", {{"from", "i2"}, {"to", "i4"}}), 2.0 / 3.0, 1e-15);
+  // i3 (r4, r5) and i5 (r4): P(i3 | i5) = 1, P(i5 | i3) = 1/2 -> 1/2
+  EXPECT_NEAR(value_at(prox, "proximity", {{"from", "i3"}, {"to", "i5"}}), 0.5, 1e-15);
+  EXPECT_NEAR(value_at(prox, "proximity", {{"from", "i1"}, {"to", "i1"}}), 1.0, 1e-15);
+  EXPECT_EQ(value_at(prox, "proximity", {{"from", "i1"}, {"to", "i5"}}), 0.0);
+}
+
+TEST(Complexity, DensityWithoutDiagonal) {
+  auto p = base();
+  p["density_diagonal"] = false;
+  auto out = run_step(p, {{"t", example()}});
+  // r1 in i1 without phi_11: (1/3 + 1/3) / (1/3 + 1/3 + 1/3) = 2/3
+  EXPECT_NEAR(value_at(out.at("step_cells"), "density", {{"region", "r1"}, {"industry", "i1"}}), 2.0 / 3.0, 1e-14);
+}
+
+TEST(Complexity, PerYear) {
+  Table t = example();
+  // two identical years: identical results per year
+  std::vector<std::string> r, i;
+  std::vector<double> v;
+  std::vector<std::int64_t> y;
+  for (int year : {2024, 2025})
+    for (std::size_t k = 0; k < t.rows(); ++k) {
+      r.emplace_back(t.column("region").str(k));
+      i.emplace_back(t.column("industry").str(k));
+      v.push_back(t.column("value").number(k));
+      y.push_back(year);
+    }
+  Table ty({Column::make_ints("year", y), Column::make_strings("region", r), Column::make_strings("industry", i),
+            Column::make_floats("value", v)});
+  auto out = run_step(base(), {{"t", ty}});
+  EXPECT_EQ(out.at("step").rows(), 10u);
+  EXPECT_NEAR(value_at(out.at("step"), "eci", {{"year", "2025"}, {"region", "r1"}}), 1.27957422597351, 1e-10);
+  EXPECT_NEAR(value_at(out.at("step"), "eci", {{"year", "2024"}, {"region", "r5"}}), -1.4522271418596298, 1e-10);
+}
+
+TEST(Complexity, BadInputNamesRegionOrIndustry) {
+  Table neg({Column::make_strings("region", {"a", "a", "b", "b"}), Column::make_strings("industry", {"x", "y", "x", "y"}),
+             Column::make_floats("value", {1, 2, -3, 4})});
+  try {
+    run_step(base(), {{"t", neg}});
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "negative value -3 in column 'value' at region 'b', industry 'x' (row 3)");
+  }
+  Table zero({Column::make_strings("region", {"a", "a", "b", "b"}), Column::make_strings("industry", {"x", "y", "x", "y"}),
+              Column::make_floats("value", {1, 0, 3, 0})});
+  try {
+    run_step(base(), {{"t", zero}});
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "industry 'y' has a zero total of 'value' in all rows: its RCAs are undefined");
+  }
+  Table one({Column::make_strings("region", {"a", "a"}), Column::make_strings("industry", {"x", "y"}),
+             Column::make_floats("value", {1, 2})});
+  try {
+    run_step(base(), {{"t", one}});
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "complexity needs at least two regions, but only region 'a' has data");
+  }
+  Table missing({Column::make_strings("region", {"a", "a", "b", "b"}), Column::make_strings("industry", {"x", "y", "x", "y"}),
+                 Column::make_floats("value", {1, 2, 3, 4}, {1, 1, 0, 1})});
+  EXPECT_THROW(run_step(base(), {{"t", missing}}), DataError);
+}
