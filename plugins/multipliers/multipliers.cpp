@@ -156,10 +156,7 @@ class Multipliers final : public Plugin {
       if (!(total_income > 0))
         throw DataError("household income (sum of '" + params.str("compensation_row") +
                         "' over the sectors) is " + std::to_string(total_income) + "; Type II needs it positive");
-      Eigen::MatrixXd closed = Eigen::MatrixXd::Zero(n + 1, n + 1);
-      closed.topLeftCorner(n, n) = A;
-      closed.topRightCorner(n, 1) = consumption / total_income;
-      closed.bottomLeftCorner(1, n) = measures[1].coefficient.transpose();
+      const Eigen::MatrixXd closed = close_households(A, measures[1].coefficient, consumption / total_income);
       std::vector<std::string> labels = io.sectors();
       labels.push_back("households");
       const LeontiefSolver solver(closed, labels, "Type II (households closed)");

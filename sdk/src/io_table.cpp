@@ -405,6 +405,20 @@ Eigen::VectorXd LeontiefSolver::row_sums() const { return lu_.solve(Eigen::Vecto
 
 Eigen::MatrixXd LeontiefSolver::inverse() const { return lu_.inverse(); }
 
+Eigen::MatrixXd close_households(const Eigen::MatrixXd& A, const Eigen::VectorXd& income_coefficients,
+                                 const Eigen::VectorXd& consumption_shares) {
+  const Index n = A.rows();
+  if (A.cols() != n || income_coefficients.size() != n || consumption_shares.size() != n)
+    throw Error("close_households: A is " + std::to_string(A.rows()) + " x " + std::to_string(A.cols()) +
+                ", the household row has " + std::to_string(income_coefficients.size()) +
+                " and the household column " + std::to_string(consumption_shares.size()) + " entries");
+  Eigen::MatrixXd closed = Eigen::MatrixXd::Zero(n + 1, n + 1);
+  closed.topLeftCorner(n, n) = A;
+  closed.topRightCorner(n, 1) = consumption_shares;
+  closed.bottomLeftCorner(1, n) = income_coefficients.transpose();
+  return closed;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Plugin glue
 

@@ -139,6 +139,12 @@ class LeontiefSolver {
   double rcond_ = 0;
 };
 
+/// \brief The Type II coefficient matrix with households as sector n+1 (Miller & Blair 2009,
+/// eq. 6.20): A* = [A c; h' 0], c = household consumption / household income, h = income per unit
+/// of output. Solve it with LeontiefSolver(closed, sectors + "households", ...).
+Eigen::MatrixXd close_households(const Eigen::MatrixXd& A, const Eigen::VectorXd& income_coefficients,
+                                 const Eigen::VectorXd& consumption_shares);
+
 // ---------------------------------------------------------------------------------------------
 // Plugin glue: the common parameters, schemas and tables of IO plugins
 
