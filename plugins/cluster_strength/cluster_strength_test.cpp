@@ -1,0 +1,170 @@
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "klaster/sdk/testing.hpp"
+
+using klaster::sdk::Column;
+using klaster::sdk::DataError;
+using klaster::sdk::ParamError;
+using klaster::sdk::Table;
+using klaster::sdk::Value;
+using klaster::sdk::testing::run_step;
+using klaster::sdk::testing::value_at;
+
+namespace {
+
+/// \brief "R3" style labels (GCC 12 warns falsely on "R" + std::to_string(k)).
+std::string label(char prefix, std::size_t k) {
+  std::string s(1, prefix);
+  s.append(std::to_string(k));
+  return s;
+}
+
+// Ten regions, so "top 10 %" is the first-ranked region and "top 25 %" the first ceil(2.5) = 3.
+// R0 is large (total 10000), R1..R9 have 1000 each; cluster category C employs
+// R0 1000, R1 400, R2 300, R3 200, R4 100, R5..R9 50 each (C total 2250 of 19000, share .118421).
+// LQs: R1 .4/.118421 = 3.378, R2 2.533, R3 1.689, R0 and R4 .8444 (tied), R5..R9 .4222.
+// Employment ranks: R0 1, R1 2, R2 3, R3 4, R4 5, R5..R9 6.
+Table ten_regions(const std::vector<double>& establishments = {}) {
+  const std::vector<double> c = {1000, 400, 300, 200, 100, 50, 50, 50, 50, 50};
+  std::vector<std::string> r, i;
+  std::vector<double> v, est;
+  for (std::size_t k = 0; k < c.size(); ++k) {
+    const double total = k == 0 ? 10000 : 1000;
+    r.push_back(label('R', k)), i.push_back("C"), v.push_back(c[k]);
+    r.push_back(label('R', k)), i.push_back("other"), v.push_back(total - c[k]);
+    if (!establishments.empty()) est.push_back(establishments[k]), est.push_back(100);
+  }
+  std::vector<Column> cols = {Column::make_strings("region", r), Column::make_strings("industry", i),
+                              Column::make_floats("value", v)};
+  if (!establishments.empty()) cols.push_back(Column::make_floats("establishments", est));
+  return Table(std::move(cols));
+}
+
+std::map<std::string, Value> with(std::map<std::string, Value> extra) {
+  extra["input"] = std::string("t");
+  return extra;
+}
+
+double at(const Table& t, const char* column, std::size_t region) {
+  return value_at(t, column, {{"region", label('R', region)}, {"industry", "C"}});
+}
+
+}  // namespace
+
+TEST(ClusterStrength, RanksAndLq) {
+  auto out = run_step(with({}), {{"t", ten_regions()}}).at("step");
+  EXPECT_NEAR(at(out, "lq", 1), 0.4 / (2250.0 / 19000), 1e-12);
+  EXPECT_EQ(at(out, "lq_rank", 1), 1);
+  EXPECT_EQ(at(out, "lq_rank", 0), 4);  // tied with R4
+  EXPECT_EQ(at(out, "lq_rank", 4), 4);
+  EXPECT_EQ(at(out, "lq_rank", 9), 6);
+  EXPECT_EQ(at(out, "employment_rank", 0), 1);
+  EXPECT_EQ(at(out, "employment_rank", 7), 6);
+  EXPECT_NEAR(at(out, "share", 0), 0.1, 1e-12);
+}
+
+// US Cluster Mapping tiers with the default rule: significant = LQ >= 1 (R1, R2, R3); strong =
+// top 25 % by LQ (R1, R2, R3); strong10 = top 10 % by LQ (R1).
+TEST(ClusterStrength, UsClusterMappingTiersByLq) {
+  auto out = run_step(with({}), {{"t", ten_regions()}}).at("step");
+  const std::vector<int> significant = {0, 1, 1, 1, 0, 0, 0, 0, 0, 0};
+  const std::vector<int> strong = {0, 1, 1, 1, 0, 0, 0, 0, 0, 0};
+  const std::vector<int> strong10 = {0, 1, 0, 0, 0, 0, 0, 0, 0, 0};
+  for (std::size_t r = 0; r < 10; ++r) {
+    EXPECT_EQ(at(out, "qualifying", r), 1) << r;
+    EXPECT_EQ(at(out, "significant", r), significant[r]) << r;
+    EXPECT_EQ(at(out, "strong", r), strong[r]) << r;
+    EXPECT_EQ(at(out, "strong10", r), strong10[r]) << r;
+  }
+}
+
+// strong_by = ["lq", "employment"]: R3 is in the LQ top 3 but 4th by employment, so only R1 and
+// R2 are strong; nobody is first on both, so no strong10.
+TEST(ClusterStrength, StrongByLqAndEmployment) {
+  auto out = run_step(with({{"strong_by", std::vector<std::string>{"lq", "employment"}}}),
+                      {{"t", ten_regions()}}).at("step");
+  EXPECT_EQ(at(out, "strong", 1), 1);
+  EXPECT_EQ(at(out, "strong", 2), 1);
+  EXPECT_EQ(at(out, "strong", 3), 0);
+  for (std::size_t r = 0; r < 10; ++r) EXPECT_EQ(at(out, "strong10", r), 0) << r;
+}
+
+// Establishments screen: R1 has 3 establishments, below min_establishments = 5, so it does not
+// qualify and gets no US tier; its ECO stars do not depend on establishments.
+TEST(ClusterStrength, MinimumEstablishments) {
+  auto t = ten_regions({50, 3, 20, 20, 10, 5, 5, 5, 5, 5});
+  auto out = run_step(with({{"min_establishments", 5.0}}), {{"t", t}}).at("step");
+  EXPECT_EQ(at(out, "qualifying", 1), 0);
+  EXPECT_EQ(at(out, "significant", 1), 0);
+  EXPECT_EQ(at(out, "strong", 1), 0);
+  EXPECT_EQ(at(out, "qualifying", 2), 1);
+  EXPECT_EQ(at(out, "establishments_rank", 0), 1);
+  EXPECT_EQ(at(out, "stars", 1), 2);
+}
+
+// European Cluster Observatory stars: size = top 10 % by employment (R0); specialisation = LQ >= 2
+// (R1 3.378, R2 2.533); focus = top 10 % by the category's share of regional employment (R1, .4).
+TEST(ClusterStrength, EuropeanClusterObservatoryStars) {
+  auto out = run_step(with({}), {{"t", ten_regions()}}).at("step");
+  EXPECT_EQ(at(out, "size_star", 0), 1);
+  EXPECT_EQ(at(out, "specialisation_star", 0), 0);
+  EXPECT_EQ(at(out, "focus_star", 0), 0);
+  EXPECT_EQ(at(out, "stars", 0), 1);
+  EXPECT_EQ(at(out, "stars", 1), 2);  // specialisation + focus
+  EXPECT_EQ(at(out, "stars", 2), 1);  // specialisation
+  EXPECT_EQ(at(out, "stars", 3), 0);
+  // With the threshold raised to LQ >= 3 only R1 keeps its specialisation star.
+  auto strict = run_step(with({{"eco_lq", 3.0}}), {{"t", ten_regions()}}).at("step");
+  EXPECT_EQ(at(strict, "specialisation_star", 1), 1);
+  EXPECT_EQ(at(strict, "specialisation_star", 2), 0);
+  // eco_min_employment = 500 removes every star below 500 employed (R1 included).
+  auto floor = run_step(with({{"eco_min_employment", 500.0}}), {{"t", ten_regions()}}).at("step");
+  EXPECT_EQ(at(floor, "stars", 1), 0);
+  EXPECT_EQ(at(floor, "stars", 0), 1);
+}
+
+TEST(ClusterStrength, SingleRegionIsAnError) {
+  Table t({Column::make_strings("region", {"A", "A"}), Column::make_strings("industry", {"C", "D"}),
+           Column::make_floats("value", {1, 2})});
+  try {
+    run_step(with({}), {{"t", t}});
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "ranking regions needs at least two regions; the table has only region 'A'");
+  }
+}
+
+TEST(ClusterStrength, NegativeEstablishmentsNameTheCell) {
+  auto t = ten_regions({50, -3, 20, 20, 10, 5, 5, 5, 5, 5});
+  try {
+    run_step(with({}), {{"t", t}});
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "negative value -3 in column 'establishments' at region 'R1', industry 'C' (row 3)");
+  }
+}
+
+TEST(ClusterStrength, ZeroRegionTotal) {
+  Table t({Column::make_strings("region", {"A", "B"}), Column::make_strings("industry", {"C", "C"}),
+           Column::make_floats("value", {0, 2})});
+  try {
+    run_step(with({}), {{"t", t}});
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "region 'A' has a zero total of 'value' in all rows: its LQs and focus shares are undefined");
+  }
+}
+
+TEST(ClusterStrength, StrongByNeedsKnownMeasures) {
+  EXPECT_THROW(run_step(with({{"strong_by", std::vector<std::string>{"wages"}}}), {{"t", ten_regions()}}),
+               ParamError);
+  try {
+    run_step(with({{"strong_by", std::vector<std::string>{"establishments"}}}), {{"t", ten_regions()}});
+    FAIL() << "expected a ParamError";
+  } catch (const ParamError& e) {
+    EXPECT_STREQ(e.what(), "strong_by has \"establishments\" but table 't' has no column 'establishments'");
+  }
+}
