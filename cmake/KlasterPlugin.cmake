@@ -1,6 +1,6 @@
 # klaster_add_plugin(NAME SOURCES src... [TESTS test_src...] [LIBS lib...])
 #
-# Builds plugin NAME as a module library <build>/plugins/NAME.so that links the klaster SDK, with
+# Builds plugin NAME as a module library <build>/lib/klaster/plugins/NAME.so that links the klaster SDK, with
 # hidden visibility and -Wl,--no-undefined (an unresolved symbol fails the link, not the run).
 # TESTS builds NAME_test, a GoogleTest executable that links the plugin's code in-process (use
 # klaster/sdk/testing.hpp), registered with CTest.
@@ -20,7 +20,7 @@ function(klaster_add_plugin NAME)
   set_target_properties(${NAME} PROPERTIES
     PREFIX "" OUTPUT_NAME ${NAME}
     LIBRARY_OUTPUT_DIRECTORY ${KLASTER_PLUGIN_OUTPUT_DIR}
-    BUILD_RPATH "$ORIGIN/../lib" INSTALL_RPATH "$ORIGIN/../lib")
+    BUILD_RPATH "$ORIGIN/../.." INSTALL_RPATH "$ORIGIN/../..")
   if(TARGET klaster_plugins)
     add_dependencies(klaster_plugins ${NAME})
   endif()

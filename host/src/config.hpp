@@ -1,0 +1,92 @@
+// klaster host: pipeline and dataset manifests as plain data, read from TOML by config_reader.cpp.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "klaster/sdk/csv.hpp"
+#include "klaster/sdk/plugin.hpp"
+
+namespace klaster {
+
+/// \brief Where something was written: "file:line" plus the line's text and a caret span.
+struct Location {
+  std::string file;
+  std::size_t line = 0, column = 0, width = 0;
+  std::string line_text;
+
+  /// \brief "file:line" (or "file" when the line is unknown).
+  std::string prefix() const;
+  /// \brief The line with a caret under the span, indented; "" when there is no line text.
+  std::string context() const;
+};
+
+/// \brief One `where` clause: column = value or column = [values].
+struct WhereClause {
+  std::string column;
+  std::vector<sdk::Value> values;  // each a std::string, std::int64_t or double
+  Location loc;
+};
+
+struct StepConfig {
+  std::string id;
+  std::string plugin;
+  std::map<std::string, sdk::Value> params;
+  std::map<std::string, Location> param_locs;
+  std::vector<WhereClause> where;
+  Location loc, plugin_loc;
+};
+
+/// \brief A small table printed after a run (pipeline `[[summary]]`).
+struct SummaryConfig {
+  std::string title;
+  std::string table;
+  std::vector<WhereClause> where;
+  std::vector<std::string> columns;  // empty: all
+  std::string sort;                  // column to sort by, "" keeps table order
+  bool descending = true;
+  std::int64_t limit = 0;  // 0: all rows
+  Location loc;
+};
+
+struct PipelineConfig {
+  std::filesystem::path path;
+  std::string name;
+  std::string description;
+  std::filesystem::path dataset_dir;  // resolved against the pipeline file's folder
+  std::string output;                 // relative to the working directory
+  std::vector<StepConfig> steps;
+  std::vector<SummaryConfig> summaries;
+  Location dataset_loc;
+};
+
+struct TableManifest {
+  std::string name;
+  std::filesystem::path file;  // resolved against dataset.toml's folder
+  std::string layout = "long";  // "long" | "matrix"
+  std::vector<sdk::CsvColumnSpec> columns;  // layout = "long"
+  std::string label_column;                 // layout = "matrix", optional
+  std::string unit, description;
+  Location loc;
+  /// \brief The schema the table has once loaded.
+  sdk::Schema schema() const;
+};
+
+struct DatasetManifest {
+  std::filesystem::path path;  // dataset.toml
+  std::string name, source, description;
+  std::vector<TableManifest> tables;
+};
+
+/// \brief Reads and checks a pipeline file. Throws HostError (exit 2) with file:line.
+PipelineConfig read_pipeline(const std::filesystem::path& path);
+/// \brief Reads `dataset_dir/dataset.toml`. Throws HostError (exit 3) with file:line.
+DatasetManifest read_dataset_manifest(const std::filesystem::path& dataset_dir);
+/// \brief Applies `--set STEP.PARAM=VALUE` (VALUE parsed as a TOML value, else a string).
+/// Throws HostError (exit 2) for unknown steps or a malformed assignment.
+void apply_override(PipelineConfig& pipeline, const std::string& assignment);
+
+}  // namespace klaster

@@ -1,0 +1,361 @@
+// Reads pipeline files and dataset manifests. The only file of the host that includes toml11.
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <toml.hpp>
+
+#include "config.hpp"
+#include "errors.hpp"
+
+namespace klaster {
+
+namespace fs = std::filesystem;
+
+std::string Location::prefix() const {
+  return line ? file + ":" + std::to_string(line) : file;
+}
+
+std::string Location::context() const {
+  if (line_text.empty() || line == 0) return {};
+  const std::string num = std::to_string(line);
+  std::string out = "  " + num + " | " + line_text + "\n";
+  out += "  " + std::string(num.size(), ' ') + " | ";
+  if (column > 0) out += std::string(column - 1, ' ') + std::string(std::max<std::size_t>(1, width), '^');
+  return out;
+}
+
+sdk::Schema TableManifest::schema() const {
+  sdk::Schema s;
+  if (layout == "matrix") {
+    s.add("row", sdk::ColumnType::kString);
+    s.add("column", sdk::ColumnType::kString);
+    s.add("value", sdk::ColumnType::kFloat);
+    if (!label_column.empty()) s.add("row_label", sdk::ColumnType::kString);
+    return s;
+  }
+  for (const auto& c : columns) s.add(c.name, c.type);
+  return s;
+}
+
+namespace {
+
+Location location_of(const toml::value& v, const std::string& file) {
+  const toml::source_location l = v.location();
+  Location loc;
+  loc.file = file;
+  loc.line = l.line();
+  loc.column = l.column();
+  loc.width = l.region();
+  loc.line_text = l.line_str();
+  return loc;
+}
+
+[[noreturn]] void fail(int code, const Location& loc, const std::string& message) {
+  std::string text = loc.prefix() + ": " + message;
+  if (auto ctx = loc.context(); !ctx.empty()) text += "\n" + ctx;
+  throw HostError(code, text);
+}
+
+toml::value parse_file(const fs::path& path, int code, const std::string& what) {
+  if (!fs::exists(path)) throw HostError(code, path.string() + ": " + what + " not found");
+  if (fs::is_directory(path)) throw HostError(code, path.string() + ": is a folder, not a " + what);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw HostError(code, path.string() + ": cannot open the " + what);
+  try {
+    return toml::parse(in, path.string());
+  } catch (const toml::syntax_error& e) {
+    // toml11's message: "[error] <what>\n --> file\n   |\n 3 | line\n   |  ^--- here"
+    std::string msg = e.what();
+    std::string first = msg.substr(0, msg.find('\n'));
+    if (first.rfind("[error] ", 0) == 0) first = first.substr(8);
+    std::string rest;
+    if (auto nl = msg.find('\n'); nl != std::string::npos) {
+      // Keep toml11's caret picture, without its " --> file" line (we name the file up front).
+      std::istringstream lines(msg.substr(nl + 1));
+      std::string line;
+      while (std::getline(lines, line))
+        if (line.rfind(" --> ", 0) != 0) rest += "\n" + line;
+    }
+    throw HostError(code, path.string() + ":" + std::to_string(e.location().line()) +
+                              ": TOML syntax error: " + first + rest);
+  } catch (const std::exception& e) {
+    throw HostError(code, path.string() + ": " + e.what());
+  }
+}
+
+const char* type_name(const toml::value& v) {
+  switch (v.type()) {
+    case toml::value_t::boolean: return "a boolean";
+    case toml::value_t::integer: return "an integer";
+    case toml::value_t::floating: return "a float";
+    case toml::value_t::string: return "a string";
+    case toml::value_t::array: return "an array";
+    case toml::value_t::table: return "a table";
+    default: return "a date or time";
+  }
+}
+
+/// Checks that a table holds only `allowed` keys; reports the first other one with a suggestion.
+void check_keys(const toml::value& table, const std::vector<std::string>& allowed,
+                const std::string& file, const std::string& where, int code) {
+  for (const auto& [key, value] : table.as_table()) {
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+    std::string msg = "unknown key '" + key + "'" + where;
+    if (auto near = sdk::nearest(key, allowed); !near.empty()) msg += " (did you mean '" + near + "'?)";
+    std::string list;
+    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+    msg += "; allowed keys: " + list;
+    fail(code, location_of(value, file), msg);
+  }
+}
+
+std::string get_string(const toml::value& table, const std::string& key, const std::string& file,
+                       const std::string& where, int code, bool required) {
+  if (!table.contains(key)) {
+    if (required) fail(code, location_of(table, file), "missing key '" + key + "'" + where);
+    return {};
+  }
+  const toml::value& v = table.at(key);
+  if (!v.is_string())
+    fail(code, location_of(v, file), "'" + key + "'" + where + " must be a string, got " + type_name(v));
+  return v.as_string().str;
+}
+
+/// Converts a TOML parameter value to an sdk::Value.
+sdk::Value to_value(const toml::value& v, const std::string& file, const std::string& what) {
+  switch (v.type()) {
+    case toml::value_t::boolean: return v.as_boolean();
+    case toml::value_t::integer: return static_cast<std::int64_t>(v.as_integer());
+    case toml::value_t::floating: return static_cast<double>(v.as_floating());
+    case toml::value_t::string: return v.as_string().str;
+    case toml::value_t::array: {
+      const auto& a = v.as_array();
+      bool all_str = true, all_int = true, all_num = true;
+      for (const auto& e : a) {
+        all_str = all_str && e.is_string();
+        all_int = all_int && e.is_integer();
+        all_num = all_num && (e.is_integer() || e.is_floating());
+      }
+      if (a.empty()) return std::vector<std::int64_t>{};
+      if (all_str) {
+        std::vector<std::string> out;
+        for (const auto& e : a) out.push_back(e.as_string().str);
+        return out;
+      }
+      if (all_int) {
+        std::vector<std::int64_t> out;
+        for (const auto& e : a) out.push_back(e.as_integer());
+        return out;
+      }
+      if (all_num) {
+        std::vector<double> out;
+        for (const auto& e : a) out.push_back(e.is_integer() ? static_cast<double>(e.as_integer()) : e.as_floating());
+        return out;
+      }
+      fail(kExitPipeline, location_of(v, file), what + ": a list must hold only strings or only numbers");
+    }
+    default:
+      fail(kExitPipeline, location_of(v, file), what + " cannot be " + type_name(v));
+  }
+}
+
+std::vector<WhereClause> read_where(const toml::value& v, const std::string& file, const std::string& where) {
+  if (!v.is_table()) fail(kExitPipeline, location_of(v, file), "'where'" + where + " must be a table such as { industry = \"C\", year = [2024, 2025] }");
+  std::vector<WhereClause> out;
+  for (const auto& [column, value] : v.as_table()) {
+    WhereClause c;
+    c.column = column;
+    c.loc = location_of(value, file);
+    auto one = [&](const toml::value& e) -> sdk::Value {
+      if (e.is_string()) return e.as_string().str;
+      if (e.is_integer()) return static_cast<std::int64_t>(e.as_integer());
+      if (e.is_floating()) return static_cast<double>(e.as_floating());
+      fail(kExitPipeline, location_of(e, file), "'where." + column + "'" + where + " must be a string, a number or a list of them, got " + type_name(e));
+    };
+    if (value.is_array()) {
+      for (const auto& e : value.as_array()) c.values.push_back(one(e));
+      if (c.values.empty()) fail(kExitPipeline, c.loc, "'where." + column + "'" + where + " is an empty list: it would select no rows");
+    } else {
+      c.values.push_back(one(value));
+    }
+    out.push_back(std::move(c));
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.loc.column < b.loc.column; });
+  return out;
+}
+
+StepConfig read_step(const toml::value& v, std::size_t index, const std::string& file) {
+  const std::string where = " in step #" + std::to_string(index + 1);
+  if (!v.is_table()) fail(kExitPipeline, location_of(v, file), "step #" + std::to_string(index + 1) + " must be a table");
+  StepConfig s;
+  s.loc = location_of(v, file);
+  s.id = get_string(v, "id", file, where, kExitPipeline, true);
+  const std::string w = " in step '" + s.id + "'";
+  check_keys(v, {"id", "plugin", "params", "where", "description"}, file, w, kExitPipeline);
+  static const std::regex id_re("[a-z0-9_]+");
+  if (!std::regex_match(s.id, id_re))
+    fail(kExitPipeline, location_of(v.at("id"), file), "step id '" + s.id + "' must match [a-z0-9_]+");
+  s.plugin = get_string(v, "plugin", file, w, kExitPipeline, true);
+  s.plugin_loc = location_of(v.at("plugin"), file);
+  if (v.contains("params")) {
+    const toml::value& p = v.at("params");
+    if (!p.is_table()) fail(kExitPipeline, location_of(p, file), "'params'" + w + " must be a table");
+    for (const auto& [key, value] : p.as_table()) {
+      s.params[key] = to_value(value, file, "step '" + s.id + "': parameter '" + key + "'");
+      s.param_locs[key] = location_of(value, file);
+    }
+  }
+  if (v.contains("where")) s.where = read_where(v.at("where"), file, w);
+  return s;
+}
+
+SummaryConfig read_summary(const toml::value& v, const std::string& file) {
+  if (!v.is_table()) fail(kExitPipeline, location_of(v, file), "a [[summary]] entry must be a table");
+  SummaryConfig s;
+  s.loc = location_of(v, file);
+  const std::string w = " in [[summary]]";
+  check_keys(v, {"title", "table", "where", "columns", "sort", "descending", "limit"}, file, w, kExitPipeline);
+  s.title = get_string(v, "title", file, w, kExitPipeline, false);
+  s.table = get_string(v, "table", file, w, kExitPipeline, true);
+  s.sort = get_string(v, "sort", file, w, kExitPipeline, false);
+  if (v.contains("where")) s.where = read_where(v.at("where"), file, w);
+  if (v.contains("columns")) {
+    sdk::Value c = to_value(v.at("columns"), file, "'columns'" + w);
+    if (auto* l = std::get_if<std::vector<std::string>>(&c)) s.columns = *l;
+    else fail(kExitPipeline, location_of(v.at("columns"), file), "'columns'" + w + " must be a list of column names");
+  }
+  if (v.contains("descending")) {
+    if (!v.at("descending").is_boolean()) fail(kExitPipeline, location_of(v.at("descending"), file), "'descending'" + w + " must be true or false");
+    s.descending = v.at("descending").as_boolean();
+  }
+  if (v.contains("limit")) {
+    if (!v.at("limit").is_integer() || v.at("limit").as_integer() < 0)
+      fail(kExitPipeline, location_of(v.at("limit"), file), "'limit'" + w + " must be a non-negative integer");
+    s.limit = v.at("limit").as_integer();
+  }
+  return s;
+}
+
+}  // namespace
+
+PipelineConfig read_pipeline(const fs::path& path) {
+  const std::string file = path.string();
+  const toml::value root = parse_file(path, kExitPipeline, "pipeline file");
+  PipelineConfig p;
+  p.path = path;
+  check_keys(root, {"name", "description", "dataset", "output", "step", "summary"}, file, " at top level", kExitPipeline);
+  p.name = get_string(root, "name", file, "", kExitPipeline, true);
+  p.description = get_string(root, "description", file, "", kExitPipeline, false);
+  const std::string dataset = get_string(root, "dataset", file, "", kExitPipeline, true);
+  p.dataset_loc = location_of(root.at("dataset"), file);
+  p.dataset_dir = (path.parent_path() / dataset).lexically_normal();
+  p.output = get_string(root, "output", file, "", kExitPipeline, false);
+  if (p.output.empty()) p.output = "out/" + path.stem().string();
+  if (!root.contains("step")) fail(kExitPipeline, location_of(root, file), "the pipeline has no [[step]]");
+  const toml::value& steps = root.at("step");
+  if (!steps.is_array()) fail(kExitPipeline, location_of(steps, file), "'step' must be an array of tables: write [[step]]");
+  std::map<std::string, std::size_t> seen;
+  for (std::size_t i = 0; i < steps.as_array().size(); ++i) {
+    StepConfig s = read_step(steps.as_array()[i], i, file);
+    if (auto it = seen.find(s.id); it != seen.end())
+      fail(kExitPipeline, location_of(steps.as_array()[i].at("id"), file),
+           "duplicate step id '" + s.id + "' (first used by step #" + std::to_string(it->second + 1) + ")");
+    seen[s.id] = i;
+    p.steps.push_back(std::move(s));
+  }
+  if (root.contains("summary")) {
+    const toml::value& sums = root.at("summary");
+    if (!sums.is_array()) fail(kExitPipeline, location_of(sums, file), "'summary' must be an array of tables: write [[summary]]");
+    for (const auto& s : sums.as_array()) p.summaries.push_back(read_summary(s, file));
+  }
+  return p;
+}
+
+DatasetManifest read_dataset_manifest(const fs::path& dir) {
+  if (!fs::is_directory(dir)) throw HostError(kExitDataset, dir.string() + ": dataset folder not found");
+  const fs::path path = dir / "dataset.toml";
+  const std::string file = path.string();
+  const toml::value root = parse_file(path, kExitDataset, "dataset manifest (dataset.toml)");
+  DatasetManifest d;
+  d.path = path;
+  check_keys(root, {"name", "source", "description", "tables"}, file, " at top level", kExitDataset);
+  d.name = get_string(root, "name", file, "", kExitDataset, true);
+  d.source = get_string(root, "source", file, "", kExitDataset, false);
+  d.description = get_string(root, "description", file, "", kExitDataset, false);
+  if (!root.contains("tables") || !root.at("tables").is_table())
+    fail(kExitDataset, location_of(root, file), "missing [tables.NAME] sections");
+  for (const auto& [name, t] : root.at("tables").as_table()) {
+    const std::string w = " in [tables." + name + "]";
+    if (!t.is_table()) fail(kExitDataset, location_of(t, file), "[tables." + name + "] must be a table");
+    check_keys(t, {"file", "columns", "layout", "label_column", "unit", "description"}, file, w, kExitDataset);
+    TableManifest m;
+    m.name = name;
+    m.loc = location_of(t, file);
+    m.file = (dir / get_string(t, "file", file, w, kExitDataset, true)).lexically_normal();
+    m.layout = get_string(t, "layout", file, w, kExitDataset, false);
+    if (m.layout.empty()) m.layout = "long";
+    if (m.layout != "long" && m.layout != "matrix")
+      fail(kExitDataset, location_of(t.at("layout"), file), "layout '" + m.layout + "'" + w + " must be \"long\" or \"matrix\"");
+    m.label_column = get_string(t, "label_column", file, w, kExitDataset, false);
+    m.unit = get_string(t, "unit", file, w, kExitDataset, false);
+    m.description = get_string(t, "description", file, w, kExitDataset, false);
+    if (m.layout == "long") {
+      if (!t.contains("columns") || !t.at("columns").is_table())
+        fail(kExitDataset, m.loc, "[tables." + name + "] needs columns = { name = \"string\" | \"int\" | \"float\", ... }");
+      // Columns in file order of the manifest line: toml11 tables are unordered, so order by position.
+      std::vector<std::pair<std::size_t, sdk::CsvColumnSpec>> cols;
+      for (const auto& [cname, ctype] : t.at("columns").as_table()) {
+        const Location l = location_of(ctype, file);
+        if (!ctype.is_string())
+          fail(kExitDataset, l, "type of column '" + cname + "'" + w + " must be \"string\", \"int\" or \"float\"");
+        auto type = sdk::column_type_from_string(ctype.as_string().str);
+        if (!type)
+          fail(kExitDataset, l, "unknown type \"" + ctype.as_string().str + "\" of column '" + cname + "'" + w + ": use \"string\", \"int\" or \"float\"");
+        cols.push_back({l.line * 100000 + l.column, {cname, *type}});
+      }
+      std::sort(cols.begin(), cols.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (auto& c : cols) m.columns.push_back(c.second);
+    } else if (t.contains("columns")) {
+      fail(kExitDataset, location_of(t.at("columns"), file), "a matrix table" + w + " takes no 'columns': its columns are row, column, value");
+    }
+    d.tables.push_back(std::move(m));
+  }
+  std::sort(d.tables.begin(), d.tables.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return d;
+}
+
+void apply_override(PipelineConfig& pipeline, const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  const auto dot = assignment.find('.');
+  if (eq == std::string::npos || dot == std::string::npos || dot > eq || dot == 0 || dot + 1 == eq)
+    throw HostError(kExitPipeline, "--set " + assignment + ": expected STEP.PARAM=VALUE");
+  const std::string step = assignment.substr(0, dot);
+  const std::string param = assignment.substr(dot + 1, eq - dot - 1);
+  const std::string text = assignment.substr(eq + 1);
+  auto it = std::find_if(pipeline.steps.begin(), pipeline.steps.end(),
+                         [&](const StepConfig& s) { return s.id == step; });
+  if (it == pipeline.steps.end()) {
+    std::vector<std::string> ids;
+    for (const auto& s : pipeline.steps) ids.push_back(s.id);
+    std::string msg = "--set " + assignment + ": the pipeline has no step '" + step + "'";
+    if (auto near = sdk::nearest(step, ids); !near.empty()) msg += " (did you mean '" + near + "'?)";
+    throw HostError(kExitPipeline, msg);
+  }
+  sdk::Value value = text;
+  try {
+    std::istringstream in("v = " + text);
+    const toml::value parsed = toml::parse(in, "--set");
+    value = to_value(parsed.at("v"), "--set", "--set " + assignment);
+  } catch (const HostError&) {
+    throw;
+  } catch (const std::exception&) {
+    value = text;  // not a TOML value: taken as a string
+  }
+  it->params[param] = value;
+  Location loc;
+  loc.file = "--set " + assignment;
+  it->param_locs[param] = loc;
+}
+
+}  // namespace klaster

@@ -1,0 +1,217 @@
+// klaster: the command-line host. Subcommands: run, validate, plugins, describe.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <iostream>
+
+#include "config.hpp"
+#include "errors.hpp"
+#include "output_writer.hpp"
+#include "pipeline.hpp"
+#include "plugin_loader.hpp"
+#include "report.hpp"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace klaster {
+namespace {
+
+const char* kUsage =
+    "Usage: klaster <command> [options]\n"
+    "\n"
+    "Commands:\n"
+    "  run PIPELINE        run a pipeline, write its tables and run.json to the output folder\n"
+    "  validate PIPELINE   check a pipeline, its dataset and plugins without running any step\n"
+    "  plugins             list the plugins found\n"
+    "  describe PLUGIN     everything about one plugin: parameters, tables read and written\n"
+    "\n"
+    "Options:\n"
+    "  -h [ --help ]       this help; `klaster <command> --help` for a command's options\n"
+    "  --version           print the klaster version\n";
+
+/// Options shared by the commands that load plugins.
+void add_plugin_options(po::options_description& d, std::vector<std::string>& dirs) {
+  d.add_options()("plugin-dir", po::value<std::vector<std::string>>(&dirs)->composing(),
+                  "also search this folder for plugins (repeatable; searched first)");
+}
+
+void add_log_options(po::options_description& d, std::string& level, bool& quiet) {
+  d.add_options()("log-level", po::value<std::string>(&level)->default_value("warn"),
+                  "trace, debug, info, warn, error or off")(
+      "quiet,q", po::bool_switch(&quiet), "print nothing but errors");
+}
+
+void setup_logging(const std::string& level, bool quiet) {
+  auto logger = spdlog::stderr_color_mt("klaster");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%^%l%$: %v");
+  const auto lvl = spdlog::level::from_str(level);
+  if (lvl == spdlog::level::off && level != "off")
+    throw HostError(kExitPipeline, "--log-level " + level + ": use trace, debug, info, warn, error or off");
+  spdlog::set_level(quiet ? std::max(lvl, spdlog::level::err) : lvl);
+}
+
+/// Parses a subcommand's options. Returns false after printing help.
+bool parse(const std::vector<std::string>& args, const po::options_description& visible,
+           const po::options_description& hidden, const po::positional_options_description& pos,
+           po::variables_map& vm, const std::string& usage) {
+  po::options_description all;
+  all.add(visible).add(hidden);
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    if (vm.count("help")) {
+      std::cout << usage << "\n" << visible;
+      return false;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw HostError(kExitPipeline, std::string(e.what()) + "\n" + usage);
+  }
+  return true;
+}
+
+PluginRegistry load_plugins(const std::vector<std::string>& dirs) {
+  PluginRegistry registry;
+  const auto search = plugin_search_path(dirs);
+  for (const auto& d : search) spdlog::debug("plugin folder: {}", d.string());
+  registry.load_dirs(search);
+  return registry;
+}
+
+int cmd_run(const std::vector<std::string>& args, bool validate_only) {
+  std::string pipeline_file, out_dir, log_level;
+  std::vector<std::string> plugin_dirs, overrides;
+  bool quiet = false;
+  po::options_description opts(validate_only ? "klaster validate options" : "klaster run options");
+  opts.add_options()("help,h", "show this help");
+  add_plugin_options(opts, plugin_dirs);
+  opts.add_options()("set", po::value<std::vector<std::string>>(&overrides)->composing(),
+                     "STEP.PARAM=VALUE: override one step parameter (VALUE read as TOML, else a string)");
+  if (!validate_only) opts.add_options()("out,o", po::value<std::string>(&out_dir), "output folder (default: the pipeline's `output`)");
+  add_log_options(opts, log_level, quiet);
+  po::options_description hidden;
+  hidden.add_options()("pipeline", po::value<std::string>(&pipeline_file)->required());
+  po::positional_options_description pos;
+  pos.add("pipeline", 1);
+  po::variables_map vm;
+  const std::string usage = validate_only ? "Usage: klaster validate PIPELINE [--plugin-dir DIR]... [--set STEP.PARAM=VALUE]..."
+                                          : "Usage: klaster run PIPELINE [--out DIR] [--plugin-dir DIR]... [--set STEP.PARAM=VALUE]... [--log-level LEVEL] [--quiet]";
+  if (!parse(args, opts, hidden, pos, vm, usage)) return kExitOk;
+  setup_logging(log_level, quiet);
+
+  PipelineConfig config = read_pipeline(pipeline_file);
+  for (const auto& o : overrides) apply_override(config, o);
+  PluginRegistry plugins = load_plugins(plugin_dirs);
+  ValidatedPipeline vp = validate_pipeline(std::move(config), plugins);
+  if (validate_only) {
+    if (!quiet)
+      std::cout << "ok: " << pipeline_file << ": " << vp.steps.size() << " steps valid over dataset '"
+                << vp.dataset.name << "'\n";
+    return kExitOk;
+  }
+
+  const std::string started_at = utc_now();
+  const auto start = std::chrono::steady_clock::now();
+  const fs::path out = out_dir.empty() ? fs::path(vp.config.output) : fs::path(out_dir);
+  OutputStage stage(out);  // reports an unwritable output folder before any step runs
+  RunResult result = run_pipeline(vp, [&](const std::string& name, const sdk::Table& table) {
+    stage.write_table(name, table);
+  });
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  stage.write_text("run.json", run_record_json(vp, result, overrides, wall, started_at));
+  stage.commit();
+
+  if (!quiet) {
+    std::size_t tables = 0;
+    for (const auto& s : result.steps) tables += s.tables_written.size();
+    std::cout << vp.config.name << ": " << result.steps.size() << " steps, " << tables << " tables written to "
+              << out.string() << "/ in " << fmt::format("{:.2f}", wall) << " s\n";
+    std::cout << format_summaries(vp, result);
+  }
+  return kExitOk;
+}
+
+int cmd_plugins(const std::vector<std::string>& args) {
+  std::vector<std::string> plugin_dirs;
+  std::string log_level;
+  bool quiet = false;
+  po::options_description opts("klaster plugins options");
+  opts.add_options()("help,h", "show this help");
+  add_plugin_options(opts, plugin_dirs);
+  add_log_options(opts, log_level, quiet);
+  po::variables_map vm;
+  if (!parse(args, opts, {}, {}, vm, "Usage: klaster plugins [--plugin-dir DIR]...")) return kExitOk;
+  setup_logging(log_level, quiet);
+  std::cout << list_plugins(load_plugins(plugin_dirs));
+  return kExitOk;
+}
+
+int cmd_describe(const std::vector<std::string>& args) {
+  std::vector<std::string> plugin_dirs;
+  std::string name, log_level;
+  bool quiet = false;
+  po::options_description opts("klaster describe options");
+  opts.add_options()("help,h", "show this help");
+  add_plugin_options(opts, plugin_dirs);
+  add_log_options(opts, log_level, quiet);
+  po::options_description hidden;
+  hidden.add_options()("plugin", po::value<std::string>(&name)->required());
+  po::positional_options_description pos;
+  pos.add("plugin", 1);
+  po::variables_map vm;
+  if (!parse(args, opts, hidden, pos, vm, "Usage: klaster describe PLUGIN [--plugin-dir DIR]...")) return kExitOk;
+  setup_logging(log_level, quiet);
+  PluginRegistry registry = load_plugins(plugin_dirs);
+  const LoadedPlugin* p = registry.find(name);
+  if (!p) {
+    std::string msg = "unknown plugin '" + name + "'";
+    if (auto near = sdk::nearest(name, registry.names()); !near.empty()) msg += " (did you mean '" + near + "'?)";
+    throw HostError(kExitPipeline, msg + "; `klaster plugins` lists them");
+  }
+  std::cout << describe_plugin(*p);
+  return kExitOk;
+}
+
+int main_impl(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << kUsage;
+    return kExitPipeline;
+  }
+  const std::string command = args.front();
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "--version" || command == "version") {
+    std::cout << "klaster " << KLASTER_VERSION << " (SDK ABI " << KLASTER_SDK_ABI_VERSION << ")\n";
+    return kExitOk;
+  }
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  if (command == "run") return cmd_run(rest, false);
+  if (command == "validate") return cmd_run(rest, true);
+  if (command == "plugins") return cmd_plugins(rest);
+  if (command == "describe") return cmd_describe(rest);
+  std::string msg = "unknown command '" + command + "'";
+  if (auto near = sdk::nearest(command, {"run", "validate", "plugins", "describe"}); !near.empty())
+    msg += " (did you mean '" + near + "'?)";
+  throw HostError(kExitPipeline, msg + "\n" + kUsage);
+}
+
+}  // namespace
+}  // namespace klaster
+
+int main(int argc, char** argv) {
+  try {
+    return klaster::main_impl(argc, argv);
+  } catch (const klaster::HostError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return e.code();
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return klaster::kExitStepFailed;
+  }
+}

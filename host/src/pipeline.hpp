@@ -1,0 +1,71 @@
+// klaster host: validating and running a pipeline over a dataset.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "plugin_loader.hpp"
+
+namespace klaster {
+
+/// \brief Where a table in scope comes from.
+struct TableOrigin {
+  sdk::Schema schema;
+  std::string written_by;              // step id, or "" for a dataset table
+  const TableManifest* manifest = nullptr;  // dataset tables only
+};
+
+struct ValidatedStep {
+  const StepConfig* config = nullptr;
+  const LoadedPlugin* plugin = nullptr;
+  sdk::Params params;
+  std::string output;  // primary output table name
+  std::vector<std::pair<std::string, sdk::Schema>> outputs;
+};
+
+/// \brief A pipeline checked against its dataset and plugins; nothing has run.
+struct ValidatedPipeline {
+  PipelineConfig config;
+  DatasetManifest dataset;
+  std::vector<ValidatedStep> steps;
+  std::map<std::string, TableOrigin> tables;  // every table in scope after the last step
+};
+
+/// \brief Checks everything `klaster validate` promises: keys (already by read_pipeline), plugin
+/// names, parameters (types, ranges, allowed values), table and column references, where clauses,
+/// output names, summaries; the dataset manifest and the headers of its files. Throws HostError.
+ValidatedPipeline validate_pipeline(PipelineConfig config, const PluginRegistry& plugins);
+
+struct StepRecord {
+  std::string id, plugin, plugin_version;
+  sdk::Params params;
+  std::vector<std::pair<std::string, std::size_t>> tables_written;  // name, rows
+  double seconds = 0;
+  std::string status;  // "ok" | "failed" | "not run"
+};
+
+/// \brief Result of running the steps: every table in scope, and what each step did.
+struct RunResult {
+  std::map<std::string, sdk::TablePtr> tables;
+  std::vector<StepRecord> steps;
+};
+
+/// \brief Runs the steps in order. Each written table is handed to `on_table` as soon as the step
+/// finishes (the CLI writes it into the staging folder). Throws HostError: exit 1 for a step that
+/// failed, 3 for a dataset or values a plugin cannot take; `partial` then holds the records so far.
+RunResult run_pipeline(const ValidatedPipeline& pipeline,
+                       const std::function<void(const std::string&, const sdk::Table&)>& on_table,
+                       RunResult* partial = nullptr);
+
+/// \brief Loads one dataset table as its manifest says. Throws HostError (exit 3).
+sdk::TablePtr load_dataset_table(const TableManifest& manifest);
+
+/// \brief The rows of `table` selected by `where` (all clauses must hold).
+sdk::Table apply_where(const sdk::Table& table, const std::vector<WhereClause>& where);
+
+}  // namespace klaster

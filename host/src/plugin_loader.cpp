@@ -1,0 +1,120 @@
+// The only file of the host that includes Boost.DLL.
+#include "plugin_loader.hpp"
+
+#include <algorithm>
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <boost/dll/shared_library.hpp>
+#include <cstdlib>
+#include <dlfcn.h>
+#include <sstream>
+
+#include "errors.hpp"
+
+namespace klaster {
+
+namespace fs = std::filesystem;
+
+std::vector<fs::path> plugin_search_path(const std::vector<std::string>& extra) {
+  std::vector<fs::path> dirs;
+  for (const auto& d : extra) dirs.emplace_back(d);
+  if (const char* env = std::getenv("KLASTER_PLUGIN_PATH")) {
+    std::stringstream ss(env);
+    std::string item;
+    while (std::getline(ss, item, ':'))
+      if (!item.empty()) dirs.emplace_back(item);
+  }
+  std::error_code ec;
+  const fs::path exe_dir = boost::dll::program_location(ec).parent_path();
+  if (!ec) {
+    // The build tree and the install tree share this layout: bin/klaster, lib/klaster/plugins/.
+    const fs::path builtin = exe_dir / ".." / "lib" / "klaster" / "plugins";
+    if (fs::is_directory(builtin)) dirs.push_back(fs::weakly_canonical(builtin));
+  }
+  return dirs;
+}
+
+void PluginRegistry::load_dirs(const std::vector<fs::path>& dirs) {
+  std::vector<fs::path> seen_dirs;
+  for (const auto& dir : dirs) {
+    if (!fs::is_directory(dir))
+      throw HostError(kExitPluginLoad, dir.string() + ": plugin folder not found");
+    const fs::path canon = fs::weakly_canonical(dir);
+    if (std::find(seen_dirs.begin(), seen_dirs.end(), canon) != seen_dirs.end()) continue;
+    seen_dirs.push_back(canon);
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(dir))
+      if (e.is_regular_file() && e.path().extension() == ".so") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) load_file(f);
+  }
+}
+
+const LoadedPlugin& PluginRegistry::load_file(const fs::path& file) {
+  namespace dll = boost::dll;
+  auto lib = std::make_shared<dll::shared_library>();
+  boost::dll::fs::error_code ec;
+  // RTLD_NOW: a missing symbol fails here, with a message, not at its first call.
+  lib->load(file, dll::load_mode::rtld_now | dll::load_mode::rtld_local, ec);
+  if (ec || !lib->is_loaded()) {
+    // Boost.DLL keeps only an error code; ask the dynamic loader again for its reason
+    // (an unresolved symbol, a missing dependency, a wrong architecture).
+    std::string why = ec.message();
+    if (void* h = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL)) {
+      dlclose(h);
+    } else if (const char* e = dlerror()) {
+      why = e;
+    }
+    throw HostError(kExitPluginLoad, file.string() + ": cannot load plugin library: " + why);
+  }
+  if (!lib->has(KLASTER_PLUGIN_ENTRY_SYMBOL))
+    throw HostError(kExitPluginLoad, file.string() + ": not a klaster plugin: it exports no '" +
+                                         KLASTER_PLUGIN_ENTRY_SYMBOL + "' (use KLASTER_PLUGIN(Class))");
+  using EntryFn = const sdk::PluginEntry*();
+  const sdk::PluginEntry* entry = lib->get<EntryFn>(KLASTER_PLUGIN_ENTRY_SYMBOL)();
+  // Libraries are never unloaded: plugin objects, vtables and strings live in them.
+  static std::vector<std::shared_ptr<dll::shared_library>> keep_loaded;
+  keep_loaded.push_back(lib);
+
+  std::vector<std::string> problems;
+  if (!entry) problems.push_back("its entry returned no descriptor");
+  else {
+    if (entry->abi_version != KLASTER_SDK_ABI_VERSION)
+      problems.push_back("SDK ABI version " + std::to_string(entry->abi_version) + ", host supports " +
+                         std::to_string(KLASTER_SDK_ABI_VERSION));
+    if (entry->struct_size != sizeof(sdk::PluginEntry))
+      problems.push_back("entry size " + std::to_string(entry->struct_size) + " bytes, host expects " +
+                         std::to_string(sizeof(sdk::PluginEntry)));
+    if (problems.empty() && std::string(entry->build_tag ? entry->build_tag : "") != KLASTER_SDK_BUILD_TAG)
+      problems.push_back(std::string("build tag '") + (entry->build_tag ? entry->build_tag : "") +
+                         "', host is '" KLASTER_SDK_BUILD_TAG "'");
+  }
+  if (!problems.empty()) {
+    std::string msg = file.string() + ": incompatible plugin: ";
+    for (std::size_t i = 0; i < problems.size(); ++i) msg += (i ? "; " : "") + problems[i];
+    throw HostError(kExitPluginLoad, msg + " (rebuild it against this klaster SDK)");
+  }
+  LoadedPlugin p;
+  p.file = file;
+  p.entry = entry;
+  if (sdk::Status s = entry->describe(&p.info); s.code != sdk::StatusCode::kOk)
+    throw HostError(kExitPluginLoad, file.string() + ": the plugin failed to describe itself: " + s.message);
+  if (p.info.name.empty())
+    throw HostError(kExitPluginLoad, file.string() + ": the plugin has an empty name");
+  if (auto it = plugins_.find(p.info.name); it != plugins_.end())
+    throw HostError(kExitPluginLoad, file.string() + ": plugin name '" + p.info.name +
+                                         "' is already taken by " + it->second.file.string());
+  return plugins_.emplace(p.info.name, std::move(p)).first->second;
+}
+
+const LoadedPlugin* PluginRegistry::find(const std::string& name) const {
+  auto it = plugins_.find(name);
+  return it == plugins_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> PluginRegistry::names() const {
+  std::vector<std::string> out;
+  for (const auto& [n, p] : plugins_) out.push_back(n);
+  return out;
+}
+
+}  // namespace klaster

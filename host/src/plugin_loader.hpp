@@ -1,0 +1,44 @@
+// klaster host: finds, loads and checks plugin libraries.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "klaster/sdk/plugin.hpp"
+
+namespace klaster {
+
+/// \brief A loaded, checked plugin. The library stays loaded for the life of the process.
+struct LoadedPlugin {
+  std::filesystem::path file;
+  const sdk::PluginEntry* entry = nullptr;  // points into the library; never unloaded
+  sdk::PluginInfo info;
+};
+
+/// \brief The folders searched for plugins, in order: `extra` (--plugin-dir), then
+/// KLASTER_PLUGIN_PATH (colon-separated), then the folder next to the executable
+/// (<prefix>/lib/klaster/plugins, in the build tree and when installed).
+/// Never the current directory.
+std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::string>& extra);
+
+/// \brief Loads every `*.so` in `dirs` (non-recursive, sorted by name) with RTLD_NOW | RTLD_LOCAL,
+/// checks its entry (ABI version, struct size, build tag) and reads its metadata. Throws HostError
+/// (exit 4) naming the file on the first library that fails, or on a plugin name used twice.
+class PluginRegistry {
+ public:
+  void load_dirs(const std::vector<std::filesystem::path>& dirs);
+  /// \brief Loads one library file.
+  const LoadedPlugin& load_file(const std::filesystem::path& file);
+
+  const LoadedPlugin* find(const std::string& name) const;
+  std::vector<std::string> names() const;
+  const std::map<std::string, LoadedPlugin>& plugins() const { return plugins_; }
+
+ private:
+  std::map<std::string, LoadedPlugin> plugins_;
+};
+
+}  // namespace klaster
