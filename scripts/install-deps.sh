@@ -6,11 +6,11 @@ set -euo pipefail
 packages=(
   g++ cmake make pkg-config
   libboost-dev libboost-program-options-dev
-  libspdlog-dev libfmt-dev libtoml11-dev libeigen3-dev nlohmann-json3-dev
+  libspdlog-dev libfmt-dev libtoml11-dev libeigen3-dev nlohmann-json3-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
-# Optional extras (benchmark baselines): KLASTER_BENCH_DEPS=1 scripts/install-deps.sh
-if [[ "${KLASTER_BENCH_DEPS:-0}" == 1 ]]; then
+# Optional extras for the benchmarks' baselines: scripts/install-deps.sh --bench
+if [[ "${1:-}" == "--bench" || "${KLASTER_BENCH_DEPS:-0}" == 1 ]]; then
   packages+=(python3-numpy python3-pandas hyperfine)
 fi
 

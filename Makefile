@@ -1,0 +1,33 @@
+# klaster: the two commands of the README's quick start, and a few more.
+#   make demo   install what is missing, build (Release), run configs/kz_auto_cluster.toml
+#   make test   install what is missing, build, run the whole test suite with CTest
+BUILD_DIR ?= build
+JOBS ?= $(shell nproc)
+KLASTER := $(BUILD_DIR)/bin/klaster
+
+.PHONY: all deps build demo test bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release --log-level=WARNING
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+demo: build
+	$(KLASTER) run configs/kz_auto_cluster.toml
+
+test: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+bench: build
+	@scripts/install-deps.sh --bench
+	@$(MAKE) -s -C . bench-run
+
+bench-run:
+	@if [ -x bench/run.sh ]; then bench/run.sh $(BUILD_DIR); else echo "no benchmarks"; fi
+
+clean:
+	rm -rf $(BUILD_DIR) out
