@@ -21,7 +21,7 @@ function(klaster_add_plugin NAME)
     PREFIX "" OUTPUT_NAME ${NAME}
     LIBRARY_OUTPUT_DIRECTORY ${KLASTER_PLUGIN_OUTPUT_DIR}
     BUILD_RPATH "$ORIGIN/../.." INSTALL_RPATH "$ORIGIN/../..")
-  if(TARGET klaster_plugins)
+  if(TARGET klaster_plugins AND KLASTER_PLUGIN_OUTPUT_DIR STREQUAL "${CMAKE_BINARY_DIR}/lib/klaster/plugins")
     add_dependencies(klaster_plugins ${NAME})
   endif()
 

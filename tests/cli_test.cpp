@@ -376,3 +376,16 @@ TEST(CliErrors, OutputFolderNotWritableBeforeAnyStep) {
   EXPECT_TRUE(contains(first_line(r.err), "error: blocker/out: cannot create the output folder's parent")) << r.err;
   EXPECT_FALSE(contains(r.err, "running step")) << r.err;
 }
+
+// The README's "Writing a plugin" example, built from examples/region_total, loaded from its folder.
+TEST(Cli, ReadmeExamplePluginRunsThroughTheHost) {
+  Project p("example", R"([[step]]
+id = "totals"
+plugin = "region_total"
+params = { input = "output" }
+where = { year = 2024 }
+)");
+  auto r = p.run("--quiet --plugin-dir " KLASTER_EXAMPLE_PLUGIN_DIR);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(read_text(p.path("out/totals.csv")), "region,total\nA,100\nB,100\nC,100\n");
+}
