@@ -212,6 +212,9 @@ ValidatedPipeline validate_pipeline(PipelineConfig config, const PluginRegistry&
       step_fail(code, step, param_location(step, s.param), "plugin '" + step.plugin + "': " + s.message);
     }
     vs.outputs = bind.outputs();
+    for (const auto& spec : plugin->info.params)
+      if (spec.type == sdk::ParamType::kTable && vs.params.has(spec.name))
+        vp.last_use[vs.params.str(spec.name)] = vp.steps.size();
     for (const auto& [name, schema] : vs.outputs) {
       if (!std::regex_match(name, table_name_re))
         step_fail(kExitPipeline, step, nullptr, "plugin '" + step.plugin + "' declared an output table with an unusable name '" + name + "'");
@@ -239,6 +242,7 @@ ValidatedPipeline validate_pipeline(PipelineConfig config, const PluginRegistry&
     for (const auto& c : s.columns)
       if (!schema.has(c)) fail(s.loc, "column '" + c + "' is not in table '" + s.table + "'");
     if (!s.sort.empty() && !schema.has(s.sort)) fail(s.loc, "sort column '" + s.sort + "' is not in table '" + s.table + "'");
+    vp.last_use[s.table] = SIZE_MAX;
   }
   return vp;
 }
@@ -340,6 +344,12 @@ RunResult run_pipeline(const ValidatedPipeline& vp,
       on_table(name, *table);
     }
     rec.status = "ok";
+    // Free what no later step or summary reads: written tables are on disk already.
+    for (auto it = result.tables.begin(); it != result.tables.end();) {
+      auto use = vp.last_use.find(it->first);
+      if (use == vp.last_use.end() || use->second <= k) it = result.tables.erase(it);
+      else ++it;
+    }
     spdlog::info("{} wrote {} in {:.3f} s", who,
                  [&] {
                    std::string w;

@@ -34,6 +34,9 @@ struct ValidatedPipeline {
   DatasetManifest dataset;
   std::vector<ValidatedStep> steps;
   std::map<std::string, TableOrigin> tables;  // every table in scope after the last step
+  /// For each table some step reads: the index of the last step reading it; SIZE_MAX for tables a
+  /// summary prints. A run frees a table's memory once that step is done (it is on disk by then).
+  std::map<std::string, std::size_t> last_use;
 };
 
 /// \brief Checks everything `klaster validate` promises: keys (already by read_pipeline), plugin

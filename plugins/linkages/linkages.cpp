@@ -139,8 +139,8 @@ class Linkages final : public Plugin {
                                              {"direct_backward", A.colwise().sum().transpose()},
                                              {"direct_forward", B.rowwise().sum()},
                                              {"extraction_loss", loss_total}, {"extraction_share", share}});
-    std::vector<Column> cols = main.columns();
-    cols.push_back(Column::make_strings("linkage_class", cls));
+    std::vector<ColumnPtr> cols = main.column_ptrs();
+    cols.push_back(std::make_shared<const Column>(Column::make_strings("linkage_class", cls)));
     ctx.write(ctx.output_name(), Table(std::move(cols)));
 
     if (params.boolean("write_extraction")) {

@@ -76,91 +76,113 @@ class LocationQuotient final : public Plugin {
     const Cube cube = Cube::from_table(in, options(params, in.schema()));
     const std::size_t Y = cube.n_years(), R = cube.n_regions(), I = cube.n_industries();
 
-    std::vector<std::size_t> cells = cube.present_cells();
-    std::vector<double> lq(Y * R * I, 0.0);
-    std::vector<double> region_total(R), industry_total(I);
-    for (std::size_t y = 0; y < Y; ++y) {
-      std::fill(region_total.begin(), region_total.end(), 0.0);
-      std::fill(industry_total.begin(), industry_total.end(), 0.0);
-      double total = 0;
+    // Totals per year: e_j (region), e_i (industry), e.
+    std::vector<double> region_total(Y * R, 0.0), industry_total(Y * I, 0.0), total(Y, 0.0);
+    for (std::size_t y = 0; y < Y; ++y)
       for (std::size_t r = 0; r < R; ++r)
         for (std::size_t i = 0; i < I; ++i) {
           const double v = cube.value(cube.cell(y, r, i));
-          region_total[r] += v;
-          industry_total[i] += v;
+          region_total[y * R + r] += v;
+          industry_total[y * I + i] += v;
+          total[y] += v;
         }
-      for (double v : region_total) total += v;
-      for (std::size_t r = 0; r < R; ++r)
-        for (std::size_t i = 0; i < I; ++i) {
-          const std::size_t c = cube.cell(y, r, i);
-          if (!cube.present(c)) continue;
-          if (region_total[r] <= 0)
-            throw DataError("region '" + cube.regions().labels[r] + "' has a zero total of '" +
-                            cube.options().value + "' in " + cube.where_year(y) +
-                            ": its industry shares, and so its LQs, are undefined");
-          if (industry_total[i] <= 0)
-            throw DataError("industry '" + cube.industries().labels[i] + "' has a zero total of '" +
-                            cube.options().value + "' over all regions in " + cube.where_year(y) +
-                            ": its LQs are undefined");
-          lq[c] = (cube.value(c) / region_total[r]) / (industry_total[i] / total);
-        }
+
+    // One output row per input row, in input order (rows dropped by missing = "drop" left out).
+    std::vector<std::size_t> cell_of;  // per output row: its cube cell
+    std::vector<std::size_t> kept;     // input rows kept; filled only once a row is dropped
+    bool dropped = false;
+    cell_of.reserve(in.rows());
+    for (std::size_t row = 0; row < in.rows(); ++row) {
+      const std::size_t c = cube.cell_of_row(row);
+      if (c == SIZE_MAX) {
+        if (!dropped)
+          for (std::size_t k = 0; k < row; ++k) kept.push_back(k);
+        dropped = true;
+        continue;
+      }
+      cell_of.push_back(c);
+      if (dropped) kept.push_back(row);
+    }
+    const bool all_rows = !dropped;
+
+    std::vector<double> lq(cell_of.size());
+    for (std::size_t k = 0; k < cell_of.size(); ++k) {
+      const std::size_t c = cell_of[k];
+      const std::size_t i = c % I, r = (c / I) % R, y = c / (I * R);
+      const double ej = region_total[y * R + r], ei = industry_total[y * I + i];
+      if (ej <= 0)
+        throw DataError("region '" + cube.regions().labels[r] + "' has a zero total of '" +
+                        cube.options().value + "' in " + cube.where_year(y) +
+                        ": its industry shares, and so its LQs, are undefined");
+      if (ei <= 0)
+        throw DataError("industry '" + cube.industries().labels[i] + "' has a zero total of '" +
+                        cube.options().value + "' over all regions in " + cube.where_year(y) +
+                        ": its LQs are undefined");
+      lq[k] = (cube.value(c) / ej) / (ei / total[y]);
+    }
+
+    std::vector<std::int64_t> present;
+    if (params.has("presence_threshold")) {
+      const double t = params.real("presence_threshold");
+      present.reserve(lq.size());
+      for (double v : lq) present.push_back(v >= t ? 1 : 0);
     }
 
     const std::string method = params.str("method");
-    std::vector<double> result;
-    result.reserve(cells.size());
-    if (method == "standard") {
-      for (auto c : cells) result.push_back(lq[c]);
-    } else if (method == "log") {
-      for (auto c : cells) {
-        if (lq[c] <= 0) {
-          const std::size_t I_ = I, R_ = R;
-          throw DataError("log LQ is undefined where LQ = 0: " +
-                          cube.where(c / (I_ * R_), (c / I_) % R_, c % I_));
+    if (method == "log") {
+      for (std::size_t k = 0; k < lq.size(); ++k) {
+        if (lq[k] <= 0) {
+          const std::size_t c = cell_of[k];
+          throw DataError("log LQ is undefined where LQ = 0: " + cube.where(c / (I * R), (c / I) % R, c % I));
         }
-        result.push_back(std::log(lq[c]));
+        lq[k] = std::log(lq[k]);
       }
-    } else {  // standardized: O'Donoghue & Gleave (2004), per industry and year across regions
-      std::vector<double> mean(Y * I, 0.0), sd(Y * I, 0.0);
+    } else if (method == "standardized") {
+      // O'Donoghue & Gleave (2004): per industry and year, across regions.
+      std::vector<double> mean(Y * I, 0.0), ss(Y * I, 0.0);
       std::vector<std::size_t> count(Y * I, 0);
-      for (auto c : cells) {
-        const std::size_t k = (c / (I * R)) * I + c % I;
-        mean[k] += lq[c];
-        ++count[k];
+      auto group = [&](std::size_t c) { return (c / (I * R)) * I + c % I; };
+      for (std::size_t k = 0; k < lq.size(); ++k) {
+        mean[group(cell_of[k])] += lq[k];
+        ++count[group(cell_of[k])];
       }
-      for (std::size_t k = 0; k < mean.size(); ++k)
-        if (count[k]) mean[k] /= static_cast<double>(count[k]);
-      for (auto c : cells) {
-        const std::size_t k = (c / (I * R)) * I + c % I;
-        sd[k] += (lq[c] - mean[k]) * (lq[c] - mean[k]);
+      for (std::size_t g = 0; g < mean.size(); ++g)
+        if (count[g]) mean[g] /= static_cast<double>(count[g]);
+      for (std::size_t k = 0; k < lq.size(); ++k) {
+        const std::size_t g = group(cell_of[k]);
+        ss[g] += (lq[k] - mean[g]) * (lq[k] - mean[g]);
       }
-      for (std::size_t k = 0; k < sd.size(); ++k) {
-        if (count[k] < 2)
+      for (std::size_t g = 0; g < ss.size(); ++g) {
+        if (count[g] == 0) continue;
+        if (count[g] < 2)
           throw DataError("standardized LQ needs at least two regions for industry '" +
-                          cube.industries().labels[k % I] + "' in " + cube.where_year(k / I));
-        sd[k] = std::sqrt(sd[k] / static_cast<double>(count[k] - 1));
+                          cube.industries().labels[g % I] + "' in " + cube.where_year(g / I));
+        const double sd = std::sqrt(ss[g] / static_cast<double>(count[g] - 1));
+        if (sd == 0)
+          throw DataError("standardized LQ is undefined: industry '" + cube.industries().labels[g % I] +
+                          "' has the same LQ in every region in " + cube.where_year(g / I));
+        ss[g] = sd;
       }
-      for (auto c : cells) {
-        const std::size_t k = (c / (I * R)) * I + c % I;
-        if (sd[k] == 0)
-          throw DataError("standardized LQ is undefined: industry '" +
-                          cube.industries().labels[k % I] + "' has the same LQ in every region in " +
-                          cube.where_year(k / I));
-        result.push_back((lq[c] - mean[k]) / sd[k]);
+      for (std::size_t k = 0; k < lq.size(); ++k) {
+        const std::size_t g = group(cell_of[k]);
+        lq[k] = (lq[k] - mean[g]) / ss[g];
       }
     }
+    cell_of = {};
 
-    std::vector<Column> cols = cube.key_columns(cells);
-    if (params.has("presence_threshold")) {
-      const double t = params.real("presence_threshold");
-      std::vector<std::int64_t> present;
-      present.reserve(cells.size());
-      for (auto c : cells) present.push_back(lq[c] >= t ? 1 : 0);
-      cols.push_back(Column::make_floats("lq", std::move(result)));
-      cols.push_back(Column::make_ints("present", std::move(present)));
-    } else {
-      cols.push_back(Column::make_floats("lq", std::move(result)));
-    }
+    // Key columns are the input's own (shared, not copied) when every row is kept.
+    std::vector<ColumnPtr> cols;
+    const CubeOptions& o = cube.options();
+    std::vector<std::string> keys;
+    if (cube.has_year()) keys.push_back(o.year);
+    keys.push_back(o.region);
+    keys.push_back(o.industry);
+    for (const auto& k : keys)
+      cols.push_back(all_rows ? in.column_ptr(k)
+                              : std::make_shared<const Column>(Column::take(in.column(k), kept)));
+    cols.push_back(std::make_shared<const Column>(Column::make_floats("lq", std::move(lq))));
+    if (!present.empty() || params.has("presence_threshold"))
+      cols.push_back(std::make_shared<const Column>(Column::make_ints("present", std::move(present))));
     ctx.write(ctx.output_name(), Table(std::move(cols)));
   }
 };

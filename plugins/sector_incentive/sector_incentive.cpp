@@ -140,10 +140,12 @@ class SectorIncentive final : public Plugin {
       return l >= 0 && sel[static_cast<std::size_t>(l)] != 0;
     };
 
-    std::vector<Column> cols = in.columns();
+    // Every column but the value is shared with the input table, not copied.
+    std::vector<ColumnPtr> cols = in.column_ptrs();
     std::size_t changed = 0;
-    for (Column& c : cols) {
-      if (c.name != value_name) continue;
+    for (ColumnPtr& ptr : cols) {
+      if (ptr->name != value_name) continue;
+      Column c = *ptr;
       for (std::size_t row = 0; row < in.rows(); ++row) {
         if (!c.is_valid(row) || !chosen(region_chosen, region_levels, row) ||
             !chosen(industry_chosen, industry_levels, row) ||
@@ -155,6 +157,7 @@ class SectorIncentive final : public Plugin {
           c.ints[row] = std::llround(static_cast<double>(c.ints[row]) * factor);
         ++changed;
       }
+      ptr = std::make_shared<const Column>(std::move(c));
     }
     ctx.log(changed ? LogLevel::kInfo : LogLevel::kWarn,
             "changed " + std::to_string(changed) + " of " + std::to_string(in.rows()) +

@@ -4,7 +4,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <memory>
+#include <thread>
+#include <algorithm>
 
 #include "klaster/sdk/plugin.hpp"
 
@@ -29,16 +32,29 @@ File open_file(const std::filesystem::path& path) {
 /// buffer, valid until the next call to next(); quoted fields are unescaped into a scratch buffer.
 class CsvStream {
  public:
-  explicit CsvStream(const std::filesystem::path& path) : path_(path), file_(open_file(path)) {
+  /// Streams the records that start in [begin, limit) of the file; `begin` must be the start of a
+  /// record (0: the file's start, where a BOM is skipped). Line numbers count from 1 at `begin`.
+  explicit CsvStream(const std::filesystem::path& path, std::uint64_t begin = 0,
+                     std::uint64_t limit = UINT64_MAX)
+      : path_(path), file_(open_file(path)), base_(begin), limit_(limit) {
+    if (begin > 0 && fseeko(file_.get(), static_cast<off_t>(begin), SEEK_SET) != 0)
+      throw DataError(path_.string() + ": cannot seek: " + std::strerror(errno));
     buf_.resize(kBlock);
     fill();
-    if (end_ - pos_ >= 3 && std::memcmp(buf_.data() + pos_, "\xEF\xBB\xBF", 3) == 0) pos_ += 3;
+    if (begin == 0 && end_ - pos_ >= 3 && std::memcmp(buf_.data() + pos_, "\xEF\xBB\xBF", 3) == 0) pos_ += 3;
     line_start_ = pos_;
   }
 
-  /// Reads the next record into fields(); false at end of file.
+  /// Stops the stream at records starting at or after `limit` (absolute offset).
+  void set_limit(std::uint64_t limit) { limit_ = limit; }
+
+  /// Absolute file offset of the next unread byte (after next(): just past the record read).
+  std::uint64_t offset() const { return base_ + pos_; }
+
+  /// Reads the next record into fields(); false at end of file or of the range.
   bool next() {
     fields_.clear();
+    if (base_ + pos_ >= limit_) return false;
     field_cols_.clear();
     scratch_used_ = 0;
     scratch_spans_.clear();
@@ -177,6 +193,7 @@ class CsvStream {
     const std::size_t tail = end_ - pos_;
     if (pos_ > 0) {
       std::memmove(buf_.data(), buf_.data() + pos_, tail);
+      base_ += pos_;
       line_start_ = line_start_ >= pos_ ? line_start_ - pos_ : 0;
       pos_ = 0;
       end_ = tail;
@@ -197,6 +214,8 @@ class CsvStream {
   std::filesystem::path path_;
   File file_;
   std::vector<char> buf_;
+  std::uint64_t base_ = 0;   // file offset of buf_[0]
+  std::uint64_t limit_ = UINT64_MAX;
   std::size_t pos_ = 0, end_ = 0, line_start_ = 0;
   bool eof_ = false;
   std::size_t line_ = 1, record_line_ = 1;
@@ -294,6 +313,99 @@ std::vector<std::string> read_csv_header(const std::filesystem::path& path) {
   return out;
 }
 
+namespace {
+
+/// Fresh builders for `columns`, each with room for `rows` rows (reserved, so a large file is not
+/// copied by vector growth; untouched reserved pages cost no memory).
+std::vector<Builder> make_builders(const std::vector<CsvColumnSpec>& columns, std::size_t rows) {
+  std::vector<Builder> builders(columns.size());
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    Column& col = builders[c].column;
+    col.name = columns[c].name;
+    col.type = columns[c].type;
+    switch (col.type) {
+      case ColumnType::kString:
+        col.dict = std::make_shared<Dictionary>();
+        col.codes.reserve(rows);
+        break;
+      case ColumnType::kInt: col.ints.reserve(rows); break;
+      case ColumnType::kFloat: col.floats.reserve(rows); break;
+    }
+  }
+  return builders;
+}
+
+/// Parses every record `in` yields into `builders` (field k feeds builder target[k]).
+void parse_records(CsvStream& in, const std::vector<int>& target, std::vector<Builder>& builders) {
+  const std::size_t width = target.size();
+  while (in.next()) {
+    const auto& f = in.fields();
+    if (f.size() == 1 && f[0].empty() && width > 1) continue;  // blank line
+    if (f.size() != width)
+      throw DataError(in.path().string() + ":" + std::to_string(in.line()) + ": expected " +
+                      std::to_string(width) + " fields as in the header, found " +
+                      std::to_string(f.size()));
+    for (std::size_t k = 0; k < width; ++k)
+      if (target[k] >= 0) append(builders[static_cast<std::size_t>(target[k])], f[k], in, k);
+  }
+}
+
+/// Appends `from` (parsed from a later part of the file) to `to`, re-coding strings into `to`'s
+/// dictionary, and frees `from`'s arrays as it goes.
+void append_column(Builder& to, Builder& from) {
+  Column& a = to.column;
+  Column& b = from.column;
+  const std::size_t na = a.size(), nb = b.size();
+  if (!a.valid.empty() || !b.valid.empty()) {
+    if (a.valid.empty()) a.valid.assign(na, 1);
+    if (b.valid.empty()) b.valid.assign(nb, 1);
+    a.valid.insert(a.valid.end(), b.valid.begin(), b.valid.end());
+  }
+  switch (a.type) {
+    case ColumnType::kString: {
+      std::vector<std::int32_t> remap(b.dict->size());
+      for (std::size_t c = 0; c < remap.size(); ++c) remap[c] = a.dict->intern(b.dict->at(static_cast<std::int32_t>(c)));
+      a.codes.reserve(na + nb);
+      for (auto c : b.codes) a.codes.push_back(c < 0 ? -1 : remap[static_cast<std::size_t>(c)]);
+      break;
+    }
+    case ColumnType::kInt: a.ints.insert(a.ints.end(), b.ints.begin(), b.ints.end()); break;
+    case ColumnType::kFloat: a.floats.insert(a.floats.end(), b.floats.begin(), b.floats.end()); break;
+  }
+  b = Column{};
+  to.rows += from.rows;
+}
+
+/// The offset just past the first '\n' at or after `from`, or UINT64_MAX when there is none.
+std::uint64_t next_line_start(const std::filesystem::path& path, std::uint64_t from) {
+  File f = open_file(path);
+  if (fseeko(f.get(), static_cast<off_t>(from), SEEK_SET) != 0) return UINT64_MAX;
+  std::vector<char> buf(1 << 16);
+  std::uint64_t pos = from;
+  for (;;) {
+    const std::size_t n = std::fread(buf.data(), 1, buf.size(), f.get());
+    if (n == 0) return UINT64_MAX;
+    if (const void* nl = std::memchr(buf.data(), '\n', n))
+      return pos + static_cast<std::uint64_t>(static_cast<const char*>(nl) - buf.data()) + 1;
+    pos += n;
+  }
+}
+
+/// Rows in the file after the header, estimated from the first megabyte's line lengths.
+std::size_t estimate_rows(const std::filesystem::path& path, std::uint64_t begin, std::uint64_t end) {
+  File f = open_file(path);
+  if (end <= begin || fseeko(f.get(), static_cast<off_t>(begin), SEEK_SET) != 0) return 0;
+  std::vector<char> buf(static_cast<std::size_t>(std::min<std::uint64_t>(1 << 20, end - begin)));
+  const std::size_t n = std::fread(buf.data(), 1, buf.size(), f.get());
+  const auto lines = static_cast<std::size_t>(std::count(buf.data(), buf.data() + n, '\n'));
+  if (lines == 0) return 16;
+  return static_cast<std::size_t>(static_cast<double>(end - begin) / (static_cast<double>(n) / static_cast<double>(lines)) * 1.02) + 16;
+}
+
+constexpr std::uint64_t kParallelMinBytes = 32ull << 20;  // smaller files are read by one thread
+
+}  // namespace
+
 Table read_csv(const std::filesystem::path& path, const std::vector<CsvColumnSpec>& columns) {
   CsvStream in(path);
   if (!in.next()) throw DataError(path.string() + ":1: the file is empty (a header row is needed)");
@@ -302,7 +414,6 @@ Table read_csv(const std::filesystem::path& path, const std::vector<CsvColumnSpe
 
   // target[k] = index of the builder fed by field k, or -1 to skip it.
   std::vector<int> target(header.size(), -1);
-  std::vector<Builder> builders(columns.size());
   for (std::size_t c = 0; c < columns.size(); ++c) {
     std::size_t found = header.size();
     for (std::size_t k = 0; k < header.size(); ++k)
@@ -318,21 +429,71 @@ Table read_csv(const std::filesystem::path& path, const std::vector<CsvColumnSpe
                       "' is not in the header (" + list + ")");
     }
     target[found] = static_cast<int>(c);
-    builders[c].column.name = columns[c].name;
-    builders[c].column.type = columns[c].type;
-    if (columns[c].type == ColumnType::kString) builders[c].column.dict = std::make_shared<Dictionary>();
   }
 
-  const std::size_t width = header.size();
-  while (in.next()) {
-    const auto& f = in.fields();
-    if (f.size() == 1 && f[0].empty() && width > 1) continue;  // blank line
-    if (f.size() != width)
-      throw DataError(path.string() + ":" + std::to_string(in.line()) + ": expected " +
-                      std::to_string(width) + " fields as in the header, found " +
-                      std::to_string(f.size()));
-    for (std::size_t k = 0; k < width; ++k)
-      if (target[k] >= 0) append(builders[static_cast<std::size_t>(target[k])], f[k], in, k);
+  // Large files are cut into one part per core at line starts and parsed in parallel. A part
+  // boundary inside a quoted field, or any error in a later part, makes the parts disagree; the
+  // file is then read again by one thread, which also gives errors their exact line numbers.
+  const std::uint64_t data_begin = in.offset();
+  const std::uint64_t size = std::filesystem::file_size(path);
+  const std::size_t total_rows = estimate_rows(path, data_begin, size);
+  const unsigned cores = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+  std::vector<std::uint64_t> starts{data_begin};
+  if (cores > 1 && size - data_begin >= kParallelMinBytes) {
+    for (unsigned k = 1; k < cores; ++k) {
+      const std::uint64_t s = next_line_start(path, data_begin + (size - data_begin) * k / cores);
+      if (s >= size || s <= starts.back()) break;
+      starts.push_back(s);
+    }
+  }
+  std::vector<Builder> builders = make_builders(columns, total_rows);
+  if (starts.size() > 1) {
+    const std::size_t parts = starts.size();
+    std::vector<std::vector<Builder>> later(parts - 1);
+    std::vector<std::uint64_t> ends(parts, 0);
+    std::vector<char> failed(parts, 0);
+    std::vector<std::thread> workers;
+    for (std::size_t k = 1; k < parts; ++k) {
+      const std::uint64_t limit = k + 1 < parts ? starts[k + 1] : UINT64_MAX;
+      const std::size_t rows = total_rows / parts + total_rows / (parts * 10) + 16;
+      workers.emplace_back([&, k, limit, rows] {
+        try {
+          later[k - 1] = make_builders(columns, rows);
+          CsvStream part(path, starts[k], limit);
+          parse_records(part, target, later[k - 1]);
+          ends[k] = part.offset();
+        } catch (...) {
+          failed[k] = 1;
+        }
+      });
+    }
+    std::exception_ptr first_error;
+    try {
+      in.set_limit(starts[1]);
+      parse_records(in, target, builders);
+      ends[0] = in.offset();
+    } catch (...) {
+      first_error = std::current_exception();  // exact location: part 0 starts at the header
+    }
+    for (auto& w : workers) w.join();
+    if (first_error) std::rethrow_exception(first_error);
+    bool agree = true;
+    for (std::size_t k = 0; k < parts; ++k) {
+      if (failed[k]) agree = false;
+      if (k + 1 < parts && ends[k] != starts[k + 1]) agree = false;
+    }
+    if (agree) {
+      for (auto& part : later)
+        for (std::size_t c = 0; c < builders.size(); ++c) append_column(builders[c], part[c]);
+    } else {
+      later.clear();
+      CsvStream again(path);
+      again.next();  // the header
+      builders = make_builders(columns, total_rows);
+      parse_records(again, target, builders);
+    }
+  } else {
+    parse_records(in, target, builders);
   }
   std::vector<Column> cols;
   cols.reserve(builders.size());

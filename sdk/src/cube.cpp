@@ -35,18 +35,22 @@ Cube Cube::from_table(const Table& table, const CubeOptions& options) {
     throw DataError("column '" + options.value + "' holds text, not numbers");
   const Column* year = options.year.empty() ? nullptr : table.find(options.year);
   cube.has_year_ = year != nullptr;
-  cube.regions_ = levels_of(region);
-  cube.industries_ = levels_of(industry);
-  if (year) cube.years_ = levels_of(*year);
+  cube.region_col_ = &region;
+  cube.industry_col_ = &industry;
+  cube.year_col_ = year;
+  cube.value_col_ = &value;
+  cube.regions_ = levels_of(region, false);
+  cube.industries_ = levels_of(industry, false);
+  if (year) cube.years_ = levels_of(*year, false);
 
   const std::size_t cells = cube.n_years() * cube.n_regions() * cube.n_industries();
   cube.values_.assign(cells, 0.0);
   cube.present_.assign(cells, 0);
   const std::size_t n = table.rows();
   for (std::size_t row = 0; row < n; ++row) {
-    const auto r = cube.regions_.of_row[row];
-    const auto i = cube.industries_.of_row[row];
-    const auto y = year ? cube.years_.of_row[row] : 0;
+    const auto r = cube.regions_.level(region, row);
+    const auto i = cube.industries_.level(industry, row);
+    const auto y = year ? cube.years_.level(*year, row) : 0;
     const bool keys_ok = r >= 0 && i >= 0 && y >= 0;
     const bool value_ok = value.is_valid(row) && std::isfinite(value.number(row));
     if (!keys_ok || !value_ok) {
@@ -75,6 +79,15 @@ Cube Cube::from_table(const Table& table, const CubeOptions& options) {
     cube.values_[c] = v;
   }
   return cube;
+}
+
+std::size_t Cube::cell_of_row(std::size_t row) const {
+  const auto r = regions_.level(*region_col_, row);
+  const auto i = industries_.level(*industry_col_, row);
+  const auto y = year_col_ ? years_.level(*year_col_, row) : 0;
+  if (r < 0 || i < 0 || y < 0 || !value_col_->is_valid(row) || !std::isfinite(value_col_->number(row)))
+    return SIZE_MAX;
+  return cell(static_cast<std::size_t>(y), static_cast<std::size_t>(r), static_cast<std::size_t>(i));
 }
 
 std::vector<std::size_t> Cube::present_cells() const {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <unordered_set>
 
 #include "klaster/sdk/plugin.hpp"
 
@@ -28,11 +29,15 @@ Column Levels::make_column(std::string name, const std::vector<std::int32_t>& le
   return Column::make_strings(std::move(name), std::move(dict), levels);
 }
 
-Levels levels_of(const Column& column) {
+std::int32_t Levels::int_level(std::int64_t value) const {
+  auto it = std::lower_bound(int_values.begin(), int_values.end(), value);
+  return (it != int_values.end() && *it == value) ? static_cast<std::int32_t>(it - int_values.begin()) : -1;
+}
+
+Levels levels_of(const Column& column, bool per_row) {
   Levels out;
   out.type = column.type;
   const std::size_t n = column.size();
-  out.of_row.assign(n, -1);
   if (column.type == ColumnType::kString) {
     // Codes are dense already: rank the used codes by their strings.
     const std::size_t nd = column.dict->size();
@@ -44,30 +49,35 @@ Levels levels_of(const Column& column) {
       if (used[c]) codes.push_back(static_cast<std::int32_t>(c));
     std::sort(codes.begin(), codes.end(),
               [&](auto a, auto b) { return column.dict->at(a) < column.dict->at(b); });
-    std::vector<std::int32_t> level_of_code(nd, -1);
+    out.level_of_code.assign(nd, -1);
     for (std::size_t l = 0; l < codes.size(); ++l) {
-      level_of_code[static_cast<std::size_t>(codes[l])] = static_cast<std::int32_t>(l);
+      out.level_of_code[static_cast<std::size_t>(codes[l])] = static_cast<std::int32_t>(l);
       out.labels.push_back(column.dict->at(codes[l]));
     }
-    for (std::size_t r = 0; r < n; ++r)
-      if (column.codes[r] >= 0) out.of_row[r] = level_of_code[static_cast<std::size_t>(column.codes[r])];
-    return out;
+  } else if (column.type == ColumnType::kInt) {
+    // Distinct values: keys repeat in runs, so a last-value check skips most set lookups.
+    std::unordered_set<std::int64_t> seen;
+    bool have_last = false;
+    std::int64_t last = 0;
+    for (std::size_t r = 0; r < n; ++r) {
+      if (!column.is_valid(r)) continue;
+      const std::int64_t v = column.ints[r];
+      if (have_last && v == last) continue;
+      seen.insert(v);
+      last = v;
+      have_last = true;
+    }
+    out.int_values.assign(seen.begin(), seen.end());
+    std::sort(out.int_values.begin(), out.int_values.end());
+    for (auto v : out.int_values) out.labels.push_back(std::to_string(v));
+  } else {
+    throw Error("column '" + column.name + "' is a float column and cannot be used as a key");
   }
-  if (column.type == ColumnType::kInt) {
-    std::vector<std::int64_t> values;
-    for (std::size_t r = 0; r < n; ++r)
-      if (column.is_valid(r)) values.push_back(column.ints[r]);
-    std::sort(values.begin(), values.end());
-    values.erase(std::unique(values.begin(), values.end()), values.end());
-    for (std::size_t r = 0; r < n; ++r)
-      if (column.is_valid(r))
-        out.of_row[r] = static_cast<std::int32_t>(
-            std::lower_bound(values.begin(), values.end(), column.ints[r]) - values.begin());
-    for (auto v : values) out.labels.push_back(std::to_string(v));
-    out.int_values = std::move(values);
-    return out;
+  if (per_row) {
+    out.of_row.resize(n);
+    for (std::size_t r = 0; r < n; ++r) out.of_row[r] = out.level(column, r);
   }
-  throw Error("column '" + column.name + "' is a float column and cannot be used as a key");
+  return out;
 }
 
 }  // namespace klaster::sdk

@@ -145,26 +145,36 @@ std::vector<std::string> Schema::names() const {
   return out;
 }
 
-Table::Table(std::vector<Column> columns) : columns_(std::move(columns)) {
-  rows_ = columns_.empty() ? 0 : columns_.front().size();
+Table::Table(std::vector<Column> columns) {
+  columns_.reserve(columns.size());
+  for (auto& c : columns) columns_.push_back(std::make_shared<const Column>(std::move(c)));
+  check();
+}
+
+Table::Table(std::vector<ColumnPtr> columns) : columns_(std::move(columns)) { check(); }
+
+void Table::check() {
+  for (const auto& c : columns_)
+    if (!c) throw Error("table has a null column");
+  rows_ = columns_.empty() ? 0 : columns_.front()->size();
   for (const auto& c : columns_) {
-    if (c.size() != rows_)
-      throw Error("table column '" + c.name + "' has " + std::to_string(c.size()) +
+    if (c->size() != rows_)
+      throw Error("table column '" + c->name + "' has " + std::to_string(c->size()) +
                   " rows, expected " + std::to_string(rows_));
-    if (c.type == ColumnType::kString && !c.dict)
-      throw Error("string column '" + c.name + "' has no dictionary");
-    if (!c.valid.empty() && c.valid.size() != rows_)
-      throw Error("column '" + c.name + "' has a validity mask of the wrong length");
+    if (c->type == ColumnType::kString && !c->dict)
+      throw Error("string column '" + c->name + "' has no dictionary");
+    if (!c->valid.empty() && c->valid.size() != rows_)
+      throw Error("column '" + c->name + "' has a validity mask of the wrong length");
   }
   for (std::size_t i = 0; i < columns_.size(); ++i)
     for (std::size_t j = i + 1; j < columns_.size(); ++j)
-      if (columns_[i].name == columns_[j].name)
-        throw Error("table has two columns named '" + columns_[i].name + "'");
+      if (columns_[i]->name == columns_[j]->name)
+        throw Error("table has two columns named '" + columns_[i]->name + "'");
 }
 
 const Column* Table::find(std::string_view name) const {
   for (const auto& c : columns_)
-    if (c.name == name) return &c;
+    if (c->name == name) return c.get();
   return nullptr;
 }
 
@@ -173,16 +183,22 @@ const Column& Table::column(std::string_view name) const {
   throw Error("table has no column '" + std::string(name) + "'");
 }
 
+ColumnPtr Table::column_ptr(std::string_view name) const {
+  for (const auto& c : columns_)
+    if (c->name == name) return c;
+  throw Error("table has no column '" + std::string(name) + "'");
+}
+
 Schema Table::schema() const {
   Schema s;
-  for (const auto& c : columns_) s.add(c.name, c.type);
+  for (const auto& c : columns_) s.add(c->name, c->type);
   return s;
 }
 
 Table Table::take(const std::vector<std::size_t>& rows) const {
   std::vector<Column> cols;
   cols.reserve(columns_.size());
-  for (const auto& c : columns_) cols.push_back(Column::take(c, rows));
+  for (const auto& c : columns_) cols.push_back(Column::take(*c, rows));
   return Table(std::move(cols));
 }
 

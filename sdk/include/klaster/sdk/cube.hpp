@@ -52,6 +52,9 @@ class Cube {
   std::vector<Column> key_columns(const std::vector<std::size_t>& cells) const;
   /// \brief Every present cell, ordered by year, region, industry.
   std::vector<std::size_t> present_cells() const;
+  /// \brief The cell of row `row` of the table the cube was built from, or SIZE_MAX when the
+  /// row was dropped (missing key or value). Reads that table: valid only while it lives.
+  std::size_t cell_of_row(std::size_t row) const;
 
  private:
   CubeOptions options_;
@@ -59,6 +62,10 @@ class Cube {
   Levels regions_, industries_, years_;
   std::vector<double> values_;
   std::vector<std::uint8_t> present_;
+  const Column* region_col_ = nullptr;  // the source table's key columns (cell_of_row)
+  const Column* industry_col_ = nullptr;
+  const Column* year_col_ = nullptr;
+  const Column* value_col_ = nullptr;
 };
 
 }  // namespace klaster::sdk

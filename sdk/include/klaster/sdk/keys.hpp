@@ -13,17 +13,30 @@ namespace klaster::sdk {
 /// for every row the index of its value among them (-1 where the row's value is missing).
 struct Levels {
   ColumnType type = ColumnType::kString;
-  std::vector<std::int32_t> of_row;       // per row: level index or -1
+  std::vector<std::int32_t> of_row;       // per row: level index or -1 (empty if not asked for)
   std::vector<std::string> labels;        // per level, as text
   std::vector<std::int64_t> int_values;   // per level, for int columns
+  std::vector<std::int32_t> level_of_code;  // string columns: dictionary code -> level (or -1)
   std::size_t size() const { return labels.size(); }
+  /// \brief The level of `row` of `column` (the column these levels were made from), or -1,
+  /// without a per-row array: a table lookup for strings, a binary search for ints.
+  std::int32_t level(const Column& column, std::size_t row) const {
+    if (type == ColumnType::kString) {
+      const std::int32_t code = column.codes[row];
+      return code < 0 ? -1 : level_of_code[static_cast<std::size_t>(code)];
+    }
+    if (!column.is_valid(row)) return -1;
+    return int_level(column.ints[row]);
+  }
+  std::int32_t int_level(std::int64_t value) const;
   /// \brief The level index of `label`, or -1.
   std::int32_t find(const std::string& label) const;
   /// \brief A column named `name` holding, for each entry of `levels`, that level's value.
   Column make_column(std::string name, const std::vector<std::int32_t>& levels) const;
 };
 
-/// \brief Levels of a string or int column. Throws Error for a float column.
-Levels levels_of(const Column& column);
+/// \brief Levels of a string or int column. Throws Error for a float column. With `per_row` false
+/// the per-row array `of_row` is left empty (use Levels::level(column, row)): for large tables.
+Levels levels_of(const Column& column, bool per_row = true);
 
 }  // namespace klaster::sdk

@@ -5,7 +5,9 @@
 // region and industry cost four bytes a row and can be grouped by code without hashing strings.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -98,24 +100,64 @@ struct Schema {
   bool operator==(const Schema&) const = default;
 };
 
-/// \brief An immutable table once handed to the host. Columns share dictionaries freely.
+using ColumnPtr = std::shared_ptr<const Column>;
+
+/// \brief The columns of a table, seen as `const Column&` (they are held by shared pointers so that
+/// tables can share columns without copying them).
+class ColumnRange {
+ public:
+  class iterator {
+   public:
+    using iterator_category = std::random_access_iterator_tag;
+    using value_type = Column;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const Column*;
+    using reference = const Column&;
+    explicit iterator(const ColumnPtr* p) : p_(p) {}
+    const Column& operator*() const { return **p_; }
+    const Column* operator->() const { return p_->get(); }
+    iterator& operator++() { ++p_; return *this; }
+    bool operator==(const iterator& o) const { return p_ == o.p_; }
+    bool operator!=(const iterator& o) const { return p_ != o.p_; }
+
+   private:
+    const ColumnPtr* p_;
+  };
+  explicit ColumnRange(const std::vector<ColumnPtr>& cols) : cols_(&cols) {}
+  std::size_t size() const { return cols_->size(); }
+  bool empty() const { return cols_->empty(); }
+  const Column& operator[](std::size_t i) const { return *(*cols_)[i]; }
+  iterator begin() const { return iterator(cols_->data()); }
+  iterator end() const { return iterator(cols_->data() + cols_->size()); }
+
+ private:
+  const std::vector<ColumnPtr>* cols_;
+};
+
+/// \brief An immutable table once handed to the host. Columns are shared, never copied, between
+/// tables built from the same columns (a measure that changes one column shares all the others).
 class Table {
  public:
   Table() = default;
   explicit Table(std::vector<Column> columns);
+  explicit Table(std::vector<ColumnPtr> columns);
 
   std::size_t rows() const { return rows_; }
-  const std::vector<Column>& columns() const { return columns_; }
+  ColumnRange columns() const { return ColumnRange(columns_); }
+  const std::vector<ColumnPtr>& column_ptrs() const { return columns_; }
   /// \brief The column named `name`, or nullptr.
   const Column* find(std::string_view name) const;
   /// \brief The column named `name`; throws sdk::Error naming the missing column otherwise.
   const Column& column(std::string_view name) const;
+  /// \brief A shared handle on the column named `name` (to reuse it in another table); throws.
+  ColumnPtr column_ptr(std::string_view name) const;
   Schema schema() const;
   /// \brief A table with the rows picked by `rows`, all columns kept.
   Table take(const std::vector<std::size_t>& rows) const;
 
  private:
-  std::vector<Column> columns_;
+  void check();
+  std::vector<ColumnPtr> columns_;
   std::size_t rows_ = 0;
 };
 
