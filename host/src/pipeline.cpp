@@ -266,8 +266,10 @@ RunResult run_pipeline(const ValidatedPipeline& vp,
     auto o = vp.tables.find(name);
     if (o == vp.tables.end() || !o->second.manifest) return nullptr;
     spdlog::debug("loading dataset table '{}' from {}", name, o->second.manifest->file.string());
+    const auto start = std::chrono::steady_clock::now();
     sdk::TablePtr t = load_dataset_table(*o->second.manifest);
-    spdlog::info("loaded table '{}': {} rows", name, t->rows());
+    spdlog::info("loaded table '{}': {} rows in {:.3f} s", name, t->rows(),
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     result.tables[name] = t;
     return t;
   };
@@ -338,11 +340,14 @@ RunResult run_pipeline(const ValidatedPipeline& vp,
     } catch (const sdk::Error& e) {
       fail(kExitStepFailed, e.what());
     }
+    const auto write_start = std::chrono::steady_clock::now();
     for (auto& [name, table] : ctx.written()) {
       rec.tables_written.emplace_back(name, table->rows());
       result.tables[name] = table;
       on_table(name, *table);
     }
+    spdlog::debug("{}: outputs saved in {:.3f} s", who,
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - write_start).count());
     rec.status = "ok";
     // Free what no later step or summary reads: written tables are on disk already.
     for (auto it = result.tables.begin(); it != result.tables.end();) {

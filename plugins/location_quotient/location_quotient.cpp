@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "klaster/sdk/cube.hpp"
+#include "klaster/sdk/memory.hpp"
 #include "klaster/sdk/plugin.hpp"
 
 namespace klaster::plugins {
@@ -91,7 +92,7 @@ class LocationQuotient final : public Plugin {
     std::vector<std::size_t> cell_of;  // per output row: its cube cell
     std::vector<std::size_t> kept;     // input rows kept; filled only once a row is dropped
     bool dropped = false;
-    cell_of.reserve(in.rows());
+    reserve_large(cell_of, in.rows());
     for (std::size_t row = 0; row < in.rows(); ++row) {
       const std::size_t c = cube.cell_of_row(row);
       if (c == SIZE_MAX) {
@@ -105,7 +106,9 @@ class LocationQuotient final : public Plugin {
     }
     const bool all_rows = !dropped;
 
-    std::vector<double> lq(cell_of.size());
+    std::vector<double> lq;
+    reserve_large(lq, cell_of.size());
+    lq.resize(cell_of.size());
     for (std::size_t k = 0; k < cell_of.size(); ++k) {
       const std::size_t c = cell_of[k];
       const std::size_t i = c % I, r = (c / I) % R, y = c / (I * R);

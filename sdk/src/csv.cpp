@@ -4,11 +4,14 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <exception>
+#include <future>
 #include <memory>
 #include <thread>
 #include <algorithm>
 
+#include "klaster/sdk/memory.hpp"
 #include "klaster/sdk/plugin.hpp"
 
 namespace klaster::sdk {
@@ -61,6 +64,7 @@ class CsvStream {
     if (!ensure(1)) return false;
     // A record is read only once it is complete in the buffer: find its end first.
     record_line_ = line_;
+    if (fast_record()) return true;
     for (;;) {
       std::size_t p = pos_;
       bool complete = scan_record(p);
@@ -76,6 +80,35 @@ class CsvStream {
       }
       grow();
     }
+  }
+
+  /// Splits an unquoted record at pos_ in one pass over its bytes (the common case). False, with
+  /// nothing consumed, when the record holds a quote or is not complete in the buffer.
+  bool fast_record() {
+    const char* b = buf_.data();
+    std::size_t field_start = pos_;
+    for (std::size_t p = pos_; p < end_; ++p) {
+      const char c = b[p];
+      if (c == ',') {
+        fields_.emplace_back(b + field_start, p - field_start);
+        field_cols_.push_back(field_start - line_start_ + 1);
+        field_start = p + 1;
+      } else if (c == '\n') {
+        std::size_t e = p;
+        if (e > field_start && b[e - 1] == '\r') --e;
+        fields_.emplace_back(b + field_start, e - field_start);
+        field_cols_.push_back(field_start - line_start_ + 1);
+        pos_ = p + 1;
+        ++line_;
+        line_start_ = pos_;
+        return true;
+      } else if (c == '"') {
+        break;
+      }
+    }
+    fields_.clear();
+    field_cols_.clear();
+    return false;
   }
 
   const std::vector<std::string_view>& fields() const { return fields_; }
@@ -237,6 +270,22 @@ struct Builder {
   Column column;
   std::int32_t last_code = -1;  // the previous string cell's code: keys repeat in runs
   std::size_t rows = 0;
+  // A small direct-mapped cache of recent strings' codes in front of the dictionary's hash map:
+  // keys such as industry codes cycle through a few hundred values.
+  static constexpr std::size_t kCacheSize = 1024;
+  std::vector<std::int32_t> cache = std::vector<std::int32_t>(kCacheSize, -1);
+
+  static std::size_t slot(std::string_view s) {
+    std::uint64_t h = s.size() * 0x9E3779B97F4A7C15ull;
+    for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001B3ull;
+    return static_cast<std::size_t>(h >> 54) & (kCacheSize - 1);
+  }
+  std::int32_t code_of(std::string_view s) {
+    std::int32_t& c = cache[slot(s)];
+    if (c >= 0 && column.dict->at(c) == s) return c;
+    c = column.dict->intern(s);
+    return c;
+  }
 
   void mark_missing() {
     if (column.valid.empty()) column.valid.assign(rows, 1);
@@ -264,7 +313,7 @@ void append(Builder& b, std::string_view text, const CsvStream& in, std::size_t 
         b.column.codes.push_back(b.last_code);
         break;
       }
-      b.last_code = b.column.dict->intern(text);
+      b.last_code = b.code_of(text);
       b.column.codes.push_back(b.last_code);
       break;
     }
@@ -326,10 +375,10 @@ std::vector<Builder> make_builders(const std::vector<CsvColumnSpec>& columns, st
     switch (col.type) {
       case ColumnType::kString:
         col.dict = std::make_shared<Dictionary>();
-        col.codes.reserve(rows);
+        reserve_large(col.codes, rows);
         break;
-      case ColumnType::kInt: col.ints.reserve(rows); break;
-      case ColumnType::kFloat: col.floats.reserve(rows); break;
+      case ColumnType::kInt: reserve_large(col.ints, rows); break;
+      case ColumnType::kFloat: reserve_large(col.floats, rows); break;
     }
   }
   return builders;
@@ -556,17 +605,13 @@ void put_string(std::string& out, std::string_view s) {
 }
 }  // namespace
 
-void write_csv(const Table& table, std::ostream& out) {
-  std::string buf;
-  buf.reserve(1 << 20);
-  const auto& cols = table.columns();
-  for (std::size_t k = 0; k < cols.size(); ++k) {
-    if (k) buf.push_back(',');
-    put_string(buf, cols[k].name);
-  }
-  buf.push_back('\n');
+namespace {
+
+/// Appends rows [begin, end) of `table` as CSV lines to `buf`.
+void format_rows(const Table& table, std::size_t begin, std::size_t end, std::string& buf) {
+  const auto cols = table.columns();
   char num[64];
-  for (std::size_t r = 0; r < table.rows(); ++r) {
+  for (std::size_t r = begin; r < end; ++r) {
     for (std::size_t k = 0; k < cols.size(); ++k) {
       if (k) buf.push_back(',');
       const Column& c = cols[k];
@@ -579,19 +624,53 @@ void write_csv(const Table& table, std::ostream& out) {
           break;
         }
         case ColumnType::kFloat: {
-          auto res = std::to_chars(num, num + sizeof num, c.floats[r]);
+          auto res = std::to_chars(num, num + sizeof num, c.floats[r]);  // shortest round trip
           buf.append(num, res.ptr);
           break;
         }
       }
     }
     buf.push_back('\n');
-    if (buf.size() > (1 << 20) - 4096) {
-      out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
-      buf.clear();
-    }
   }
-  out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+}
+
+constexpr std::size_t kWriteBlockRows = 1 << 18;
+
+}  // namespace
+
+void write_csv(const Table& table, std::ostream& out) {
+  std::string header;
+  const auto cols = table.columns();
+  for (std::size_t k = 0; k < cols.size(); ++k) {
+    if (k) header.push_back(',');
+    put_string(header, cols[k].name);
+  }
+  header.push_back('\n');
+  out.write(header.data(), static_cast<std::streamsize>(header.size()));
+
+  // Blocks of rows are formatted on every core and written in order.
+  const std::size_t rows = table.rows();
+  const std::size_t blocks = (rows + kWriteBlockRows - 1) / kWriteBlockRows;
+  const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  std::deque<std::future<std::string>> pending;
+  std::size_t next = 0;
+  auto launch = [&] {
+    const std::size_t b = next++;
+    pending.push_back(std::async(blocks > 1 ? std::launch::async : std::launch::deferred, [&table, b, rows] {
+      std::string buf;
+      const std::size_t begin = b * kWriteBlockRows, end = std::min(rows, begin + kWriteBlockRows);
+      buf.reserve((end - begin) * 32);
+      format_rows(table, begin, end, buf);
+      return buf;
+    }));
+  };
+  while (next < blocks && pending.size() < cores + 1) launch();
+  while (!pending.empty()) {
+    const std::string buf = pending.front().get();
+    pending.pop_front();
+    if (next < blocks) launch();
+    out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+  }
 }
 
 }  // namespace klaster::sdk

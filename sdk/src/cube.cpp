@@ -1,8 +1,12 @@
 #include "klaster/sdk/cube.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cmath>
 
+#include "klaster/sdk/memory.hpp"
+#include "klaster/sdk/parallel.hpp"
 #include "klaster/sdk/plugin.hpp"
 
 namespace klaster::sdk {
@@ -44,39 +48,64 @@ Cube Cube::from_table(const Table& table, const CubeOptions& options) {
   if (year) cube.years_ = levels_of(*year, false);
 
   const std::size_t cells = cube.n_years() * cube.n_regions() * cube.n_industries();
-  cube.values_.assign(cells, 0.0);
-  cube.present_.assign(cells, 0);
-  const std::size_t n = table.rows();
-  for (std::size_t row = 0; row < n; ++row) {
-    const auto r = cube.regions_.level(region, row);
-    const auto i = cube.industries_.level(industry, row);
-    const auto y = year ? cube.years_.level(*year, row) : 0;
-    const bool keys_ok = r >= 0 && i >= 0 && y >= 0;
-    const bool value_ok = value.is_valid(row) && std::isfinite(value.number(row));
-    if (!keys_ok || !value_ok) {
-      if (options.drop_missing) continue;
-      std::string what = !keys_ok ? "a missing key" : "a missing value in column '" + options.value + "'";
-      std::string at = keys_ok ? " at " + cube.where(static_cast<std::size_t>(y), static_cast<std::size_t>(r),
-                                                     static_cast<std::size_t>(i))
-                               : "";
-      throw DataError("row " + std::to_string(row + 1) + " has " + what + at +
-                      " (set missing = \"drop\" to skip such rows)");
+  reserve_large(cube.values_, cells);
+  reserve_large(cube.present_, cells);
+  cube.values_.resize(cells);
+  cube.present_.resize(cells);
+  auto clear = [&] {  // for a second pass
+    parallel_for(cells, [&](std::size_t b, std::size_t e) {
+      std::fill(cube.values_.begin() + static_cast<std::ptrdiff_t>(b), cube.values_.begin() + static_cast<std::ptrdiff_t>(e), 0.0);
+      std::fill(cube.present_.begin() + static_cast<std::ptrdiff_t>(b), cube.present_.begin() + static_cast<std::ptrdiff_t>(e), 0);
+    }, 1 << 20);
+  };
+
+  // Places rows [begin, end). With `exact`, the first problem throws its message; without, the
+  // function only reports that there is one (parts run in parallel; the caller then reruns the
+  // whole table exactly, so a message never depends on thread timing).
+  auto place = [&](std::size_t begin, std::size_t end, bool exact) -> bool {
+    auto where = [&](std::int32_t y, std::int32_t r, std::int32_t i) {
+      return cube.where(static_cast<std::size_t>(y), static_cast<std::size_t>(r), static_cast<std::size_t>(i));
+    };
+    for (std::size_t row = begin; row < end; ++row) {
+      const auto r = cube.regions_.level(region, row);
+      const auto i = cube.industries_.level(industry, row);
+      const auto y = year ? cube.years_.level(*year, row) : 0;
+      const bool keys_ok = r >= 0 && i >= 0 && y >= 0;
+      const bool value_ok = value.is_valid(row) && std::isfinite(value.number(row));
+      if (!keys_ok || !value_ok) {
+        if (options.drop_missing) continue;
+        if (!exact) return false;
+        std::string what = !keys_ok ? "a missing key" : "a missing value in column '" + options.value + "'";
+        std::string at = keys_ok ? " at " + where(y, r, i) : "";
+        throw DataError("row " + std::to_string(row + 1) + " has " + what + at +
+                        " (set missing = \"drop\" to skip such rows)");
+      }
+      const std::size_t c = cube.cell(static_cast<std::size_t>(y), static_cast<std::size_t>(r),
+                                      static_cast<std::size_t>(i));
+      const double v = value.number(row);
+      if (v < 0 && !options.allow_negative) {
+        if (!exact) return false;
+        throw DataError("negative value " + num(v) + " in column '" + options.value + "' at " +
+                        where(y, r, i) + " (row " + std::to_string(row + 1) + ")");
+      }
+      if (std::atomic_ref<std::uint8_t>(cube.present_[c]).exchange(1, std::memory_order_relaxed)) {
+        if (!exact) return false;
+        throw DataError("duplicate row for " + where(y, r, i) + " (row " + std::to_string(row + 1) +
+                        "); aggregate the table first");
+      }
+      cube.values_[c] = v;
     }
-    const std::size_t c = cube.cell(static_cast<std::size_t>(y), static_cast<std::size_t>(r),
-                                    static_cast<std::size_t>(i));
-    const double v = value.number(row);
-    if (v < 0 && !options.allow_negative)
-      throw DataError("negative value " + num(v) + " in column '" + options.value + "' at " +
-                      cube.where(static_cast<std::size_t>(y), static_cast<std::size_t>(r),
-                                 static_cast<std::size_t>(i)) +
-                      " (row " + std::to_string(row + 1) + ")");
-    if (cube.present_[c])
-      throw DataError("duplicate row for " +
-                      cube.where(static_cast<std::size_t>(y), static_cast<std::size_t>(r),
-                                 static_cast<std::size_t>(i)) +
-                      " (row " + std::to_string(row + 1) + "); aggregate the table first");
-    cube.present_[c] = 1;
-    cube.values_[c] = v;
+    return true;
+  };
+
+  const std::size_t n = table.rows();
+  std::atomic<bool> clean{true};
+  parallel_for(n, [&](std::size_t b, std::size_t e) {
+    if (!place(b, e, false)) clean = false;
+  });
+  if (!clean) {
+    clear();
+    place(0, n, true);  // throws the first problem in row order
   }
   return cube;
 }

@@ -17,6 +17,8 @@ struct Levels {
   std::vector<std::string> labels;        // per level, as text
   std::vector<std::int64_t> int_values;   // per level, for int columns
   std::vector<std::int32_t> level_of_code;  // string columns: dictionary code -> level (or -1)
+  std::int64_t int_base = 0;                // int columns with a small range: value - int_base
+  std::vector<std::int32_t> int_table;      //   -> level (or -1); empty for wide ranges
   std::size_t size() const { return labels.size(); }
   /// \brief The level of `row` of `column` (the column these levels were made from), or -1,
   /// without a per-row array: a table lookup for strings, a binary search for ints.
@@ -26,7 +28,12 @@ struct Levels {
       return code < 0 ? -1 : level_of_code[static_cast<std::size_t>(code)];
     }
     if (!column.is_valid(row)) return -1;
-    return int_level(column.ints[row]);
+    const std::int64_t v = column.ints[row];
+    if (!int_table.empty()) {
+      const std::int64_t d = v - int_base;
+      return d >= 0 && d < static_cast<std::int64_t>(int_table.size()) ? int_table[static_cast<std::size_t>(d)] : -1;
+    }
+    return int_level(v);
   }
   std::int32_t int_level(std::int64_t value) const;
   /// \brief The level index of `label`, or -1.
