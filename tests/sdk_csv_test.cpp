@@ -98,3 +98,52 @@ TEST(Matrix, ReadsWideCsvInPublicationOrder) {
   Table back = matrix_to_long(m);
   EXPECT_EQ(back.rows(), 9u);
 }
+
+// Files over 32 MiB are parsed in parallel parts cut at line starts. These check that the result
+// does not depend on where the cuts fall: quoted fields with newlines and commas (a cut may land
+// inside one), and an error late in the file (its line number must be exact).
+namespace {
+std::string big_quoted_csv(std::size_t rows) {
+  std::string text = "id,note,value\n";
+  text.reserve(rows * 80);
+  for (std::size_t i = 0; i < rows; ++i) {
+    text += std::to_string(i);
+    text += ",\"line one, with comma\nline \"\"two\"\" of record ";
+    text += std::to_string(i);
+    text += "\",";
+    text += std::to_string(i % 1000);
+    text += ".5\n";
+  }
+  return text;
+}
+}  // namespace
+
+TEST(Csv, ParallelPartsAgreeWithQuotedNewlines) {
+  const std::size_t rows = 600000;  // about 40 MB
+  auto p = write_file("big_quoted.csv", big_quoted_csv(rows));
+  ASSERT_GT(fs::file_size(p), 32u << 20);
+  Table t = read_csv(p, {{"id", ColumnType::kInt}, {"note", ColumnType::kString}, {"value", ColumnType::kFloat}});
+  ASSERT_EQ(t.rows(), rows);
+  for (std::size_t i : {std::size_t{0}, rows / 2 - 1, rows / 2, rows / 2 + 1, rows - 1}) {
+    EXPECT_EQ(t.column("id").ints[i], static_cast<std::int64_t>(i));
+    EXPECT_EQ(t.column("note").str(i), "line one, with comma\nline \"two\" of record " + std::to_string(i));
+    EXPECT_EQ(t.column("value").floats[i], static_cast<double>(i % 1000) + 0.5);
+  }
+  fs::remove(p);
+}
+
+TEST(Csv, ParallelPartsReportExactLineOfALateError) {
+  std::string text = "id,value\n";
+  const std::size_t rows = 3000000;  // about 40 MB
+  text.reserve(rows * 14);
+  for (std::size_t i = 0; i < rows; ++i) {
+    text += std::to_string(i);
+    text += i == rows - 10 ? ",oops\n" : ",1.25\n";
+  }
+  auto p = write_file("big_error.csv", text);
+  ASSERT_GT(fs::file_size(p), 32u << 20);
+  // Record rows-10 is on line rows-10+2 (the header is line 1).
+  EXPECT_EQ(error_of(p, {{"id", ColumnType::kInt}, {"value", ColumnType::kFloat}}),
+            p.string() + ":" + std::to_string(rows - 8) + ":9: cannot read 'oops' as a number (column 'value')");
+  fs::remove(p);
+}

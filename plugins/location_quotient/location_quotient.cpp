@@ -7,6 +7,7 @@
 
 #include "klaster/sdk/cube.hpp"
 #include "klaster/sdk/memory.hpp"
+#include "klaster/sdk/parallel.hpp"
 #include "klaster/sdk/plugin.hpp"
 
 namespace klaster::plugins {
@@ -88,41 +89,37 @@ class LocationQuotient final : public Plugin {
           total[y] += v;
         }
 
-    // One output row per input row, in input order (rows dropped by missing = "drop" left out).
-    std::vector<std::size_t> cell_of;  // per output row: its cube cell
-    std::vector<std::size_t> kept;     // input rows kept; filled only once a row is dropped
-    bool dropped = false;
-    reserve_large(cell_of, in.rows());
-    for (std::size_t row = 0; row < in.rows(); ++row) {
-      const std::size_t c = cube.cell_of_row(row);
-      if (c == SIZE_MAX) {
-        if (!dropped)
-          for (std::size_t k = 0; k < row; ++k) kept.push_back(k);
-        dropped = true;
-        continue;
-      }
-      cell_of.push_back(c);
-      if (dropped) kept.push_back(row);
-    }
-    const bool all_rows = !dropped;
+    // One output row per input row, in input order. Rows can only be missing from the cube when
+    // missing = "drop" (otherwise the cube refused them); `kept` then lists the rows kept.
+    std::vector<std::size_t> kept;
+    const bool dropped = [&] {
+      if (!cube.options().drop_missing) return false;
+      for (std::size_t row = 0; row < in.rows(); ++row)
+        if (cube.cell_of_row(row) != SIZE_MAX) kept.push_back(row);
+      return kept.size() != in.rows();
+    }();
+    const std::size_t n_out = dropped ? kept.size() : in.rows();
+    auto cell_at = [&](std::size_t k) { return cube.cell_of_row(dropped ? kept[k] : k); };
 
     std::vector<double> lq;
-    reserve_large(lq, cell_of.size());
-    lq.resize(cell_of.size());
-    for (std::size_t k = 0; k < cell_of.size(); ++k) {
-      const std::size_t c = cell_of[k];
-      const std::size_t i = c % I, r = (c / I) % R, y = c / (I * R);
-      const double ej = region_total[y * R + r], ei = industry_total[y * I + i];
-      if (ej <= 0)
-        throw DataError("region '" + cube.regions().labels[r] + "' has a zero total of '" +
-                        cube.options().value + "' in " + cube.where_year(y) +
-                        ": its industry shares, and so its LQs, are undefined");
-      if (ei <= 0)
-        throw DataError("industry '" + cube.industries().labels[i] + "' has a zero total of '" +
-                        cube.options().value + "' over all regions in " + cube.where_year(y) +
-                        ": its LQs are undefined");
-      lq[k] = (cube.value(c) / ej) / (ei / total[y]);
-    }
+    reserve_large(lq, n_out);
+    lq.resize(n_out);
+    parallel_for(n_out, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t k = begin; k < end; ++k) {
+        const std::size_t c = cell_at(k);
+        const std::size_t i = c % I, r = (c / I) % R, y = c / (I * R);
+        const double ej = region_total[y * R + r], ei = industry_total[y * I + i];
+        if (ej <= 0)
+          throw DataError("region '" + cube.regions().labels[r] + "' has a zero total of '" +
+                          cube.options().value + "' in " + cube.where_year(y) +
+                          ": its industry shares, and so its LQs, are undefined");
+        if (ei <= 0)
+          throw DataError("industry '" + cube.industries().labels[i] + "' has a zero total of '" +
+                          cube.options().value + "' over all regions in " + cube.where_year(y) +
+                          ": its LQs are undefined");
+        lq[k] = (cube.value(c) / ej) / (ei / total[y]);
+      }
+    });
 
     std::vector<std::int64_t> present;
     if (params.has("presence_threshold")) {
@@ -135,7 +132,7 @@ class LocationQuotient final : public Plugin {
     if (method == "log") {
       for (std::size_t k = 0; k < lq.size(); ++k) {
         if (lq[k] <= 0) {
-          const std::size_t c = cell_of[k];
+          const std::size_t c = cell_at(k);
           throw DataError("log LQ is undefined where LQ = 0: " + cube.where(c / (I * R), (c / I) % R, c % I));
         }
         lq[k] = std::log(lq[k]);
@@ -144,15 +141,18 @@ class LocationQuotient final : public Plugin {
       // O'Donoghue & Gleave (2004): per industry and year, across regions.
       std::vector<double> mean(Y * I, 0.0), ss(Y * I, 0.0);
       std::vector<std::size_t> count(Y * I, 0);
-      auto group = [&](std::size_t c) { return (c / (I * R)) * I + c % I; };
+      auto group = [&](std::size_t k) {
+        const std::size_t c = cell_at(k);
+        return (c / (I * R)) * I + c % I;
+      };
       for (std::size_t k = 0; k < lq.size(); ++k) {
-        mean[group(cell_of[k])] += lq[k];
-        ++count[group(cell_of[k])];
+        mean[group(k)] += lq[k];
+        ++count[group(k)];
       }
       for (std::size_t g = 0; g < mean.size(); ++g)
         if (count[g]) mean[g] /= static_cast<double>(count[g]);
       for (std::size_t k = 0; k < lq.size(); ++k) {
-        const std::size_t g = group(cell_of[k]);
+        const std::size_t g = group(k);
         ss[g] += (lq[k] - mean[g]) * (lq[k] - mean[g]);
       }
       for (std::size_t g = 0; g < ss.size(); ++g) {
@@ -167,11 +167,11 @@ class LocationQuotient final : public Plugin {
         ss[g] = sd;
       }
       for (std::size_t k = 0; k < lq.size(); ++k) {
-        const std::size_t g = group(cell_of[k]);
+        const std::size_t g = group(k);
         lq[k] = (lq[k] - mean[g]) / ss[g];
       }
     }
-    cell_of = {};
+    const bool all_rows = !dropped;
 
     // Key columns are the input's own (shared, not copied) when every row is kept.
     std::vector<ColumnPtr> cols;
