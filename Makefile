@@ -22,12 +22,13 @@ demo: build
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
+# Benchmarks (bench/README.md): the data path against R data.table and pandas, then the
+# input-output solves against numpy. Installs the baselines' packages first.
 bench: build
 	@scripts/install-deps.sh --bench
-	@$(MAKE) -s -C . bench-run
-
-bench-run:
-	@if [ -x bench/run.sh ]; then bench/run.sh $(BUILD_DIR); else echo "no benchmarks"; fi
+	bench/run_regional.sh $(BUILD_DIR)
+	$(BUILD_DIR)/bin/io_bench
+	/usr/bin/python3 bench/io_numpy.py
 
 clean:
 	rm -rf $(BUILD_DIR) out

@@ -11,7 +11,7 @@ packages=(
 )
 # Optional extras for the benchmarks' baselines: scripts/install-deps.sh --bench
 if [[ "${1:-}" == "--bench" || "${KLASTER_BENCH_DEPS:-0}" == 1 ]]; then
-  packages+=(python3-numpy python3-pandas hyperfine)
+  packages+=(python3-numpy python3-pandas hyperfine time bc r-base-core r-cran-data.table)
 fi
 
 missing=()
