@@ -3,12 +3,14 @@
 // Hoover (1936) localisation coefficient, coefficient of variation of regional shares.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <numeric>
 #include <string>
 #include <vector>
 
 #include "klaster/sdk/cube.hpp"
 #include "klaster/sdk/keys.hpp"
+#include "klaster/sdk/parallel.hpp"
 #include "klaster/sdk/plugin.hpp"
 
 namespace klaster::plugins {
@@ -17,7 +19,8 @@ namespace {
 using namespace klaster::sdk;
 
 /// \brief Unweighted Gini of `v`: sum_j sum_k |v_j - v_k| / (2 n^2 mean), REAT's gini().
-double plain_gini(std::vector<double> v) {
+/// Sorts `v` in place (callers pass scratch they no longer need).
+double plain_gini(std::vector<double>& v) {
   std::sort(v.begin(), v.end());
   const double n = static_cast<double>(v.size());
   double sum = 0, weighted = 0;
@@ -30,8 +33,9 @@ double plain_gini(std::vector<double> v) {
 
 /// \brief Area Gini of the Lorenz curve of shares `s` against base shares `t` (each summing to 1),
 /// points ordered by s/t ascending: 1 - sum (T_k - T_k-1)(S_k + S_k-1). Krugman (1991), ch. 2.
-double lorenz_gini(const std::vector<double>& s, const std::vector<double>& t) {
-  std::vector<std::size_t> order(s.size());
+/// `order` is scratch, resized here.
+double lorenz_gini(const std::vector<double>& s, const double* t, std::vector<std::size_t>& order) {
+  order.resize(s.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return s[a] * t[b] < s[b] * t[a]; });
@@ -212,53 +216,72 @@ class Concentration final : public Plugin {
       base = table_base(ctx, cube);
     } else {
       base.assign(Y * R, 1.0);
+      // Each part stops at its first zero total; parallel_for rethrows the lowest part's, so the
+      // error is the first in (year, region) order.
       if (base_kind == "total")
-        for (std::size_t y = 0; y < Y; ++y)
-          for (std::size_t r = 0; r < R; ++r) {
+        parallel_for(Y * R, [&](std::size_t begin, std::size_t end) {
+          for (std::size_t k = begin; k < end; ++k) {
+            const std::size_t y = k / R, r = k % R;
             double sum = 0;
             for (std::size_t i = 0; i < I; ++i) sum += cube.value(cube.cell(y, r, i));
             if (sum <= 0)
               throw DataError("region '" + cube.regions().labels[r] + "' has a zero total of '" +
                               value_name + "' in " + cube.where_year(y) +
                               ": its base share is 0, so LQs against it are undefined");
-            base[y * R + r] = sum;
+            base[k] = sum;
           }
+        }, std::max<std::size_t>(1, (std::size_t{1} << 15) / std::max<std::size_t>(1, I)));
     }
 
-    std::vector<std::int32_t> out_years, out_industries;
-    std::vector<double> gini, hoover, cv, totals;
-    std::vector<std::int64_t> regions;
-    const double n = static_cast<double>(R);
+    // Base shares b per (year, region).
+    std::vector<double> shares(Y * R);
     for (std::size_t y = 0; y < Y; ++y) {
       const double base_total = std::accumulate(base.begin() + static_cast<std::ptrdiff_t>(y * R),
                                                 base.begin() + static_cast<std::ptrdiff_t>((y + 1) * R), 0.0);
-      std::vector<double> b(R);
-      for (std::size_t r = 0; r < R; ++r) b[r] = base[y * R + r] / base_total;
-      for (auto i : chosen) {
+      for (std::size_t r = 0; r < R; ++r) shares[y * R + r] = base[y * R + r] / base_total;
+    }
+
+    // One group per (year, chosen industry), written to its own slot; each part stops at its first
+    // error and parallel_for rethrows the lowest part's, so the error is the first in that order.
+    const std::size_t C = chosen.size(), groups = Y * C;
+    std::vector<std::int32_t> out_years(groups), out_industries(groups);
+    std::vector<double> gini(groups), hoover(groups), cv(groups), totals(groups);
+    std::vector<std::int64_t> regions(groups, static_cast<std::int64_t>(R));
+    const double n = static_cast<double>(R);
+    parallel_for(groups, [&](std::size_t g_begin, std::size_t g_end) {
+      std::vector<double> s, q;  // scratch reused across this part's groups
+      std::vector<std::size_t> order;
+      for (std::size_t g = g_begin; g < g_end; ++g) {
+        const std::size_t y = g / C, i = chosen[g % C];
+        const double* b = shares.data() + y * R;
+        // One strided pass over the cube: the values go to s, turned into shares below.
+        s.resize(R);
+        q.resize(R);
         double total = 0;
-        for (std::size_t r = 0; r < R; ++r) total += cube.value(cube.cell(y, r, i));
+        for (std::size_t r = 0; r < R; ++r) {
+          s[r] = cube.value(cube.cell(y, r, i));
+          total += s[r];
+        }
         if (total <= 0)
           throw DataError("industry '" + cube.industries().labels[i] + "' has a zero total of '" +
                           value_name + "' over all regions in " + cube.where_year(y) +
                           ": its regional shares are undefined");
-        std::vector<double> s(R), q(R);
         double abs_diff = 0, mean = 1.0 / n, ss = 0;
         for (std::size_t r = 0; r < R; ++r) {
-          s[r] = cube.value(cube.cell(y, r, i)) / total;
+          s[r] = s[r] / total;
           q[r] = s[r] / b[r];
           abs_diff += std::fabs(s[r] - b[r]);
           ss += (s[r] - mean) * (s[r] - mean);
         }
         const double norm = normalize ? n / (n - 1) : 1.0;
-        out_years.push_back(static_cast<std::int32_t>(y));
-        out_industries.push_back(static_cast<std::int32_t>(i));
-        gini.push_back((reat ? plain_gini(q) : lorenz_gini(s, b) / 2) * norm);
-        hoover.push_back(abs_diff / 2);
-        cv.push_back(std::sqrt(ss / (sample_sd ? n - 1 : n)) / mean);
-        totals.push_back(total);
-        regions.push_back(static_cast<std::int64_t>(R));
+        out_years[g] = static_cast<std::int32_t>(y);
+        out_industries[g] = static_cast<std::int32_t>(i);
+        gini[g] = (reat ? plain_gini(q) : lorenz_gini(s, b, order) / 2) * norm;
+        hoover[g] = abs_diff / 2;
+        cv[g] = std::sqrt(ss / (sample_sd ? n - 1 : n)) / mean;
+        totals[g] = total;
       }
-    }
+    }, std::max<std::size_t>(1, (std::size_t{1} << 15) / std::max<std::size_t>(1, R)));
 
     std::vector<Column> cols;
     if (cube.has_year()) cols.push_back(cube.years().make_column(cube.options().year, out_years));

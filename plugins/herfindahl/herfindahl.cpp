@@ -1,11 +1,13 @@
 // herfindahl: H = sum_k s_k^2 over the shares s_k of the units k of one group, per year.
 // Herfindahl (1950); Hirschman (1964); REAT's herf() (Wieland); normalised form
 // H* = (H - 1/n) / (1 - 1/n); the equivalent number of equal-sized units is 1/H (Adelman 1969).
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "klaster/sdk/cube.hpp"
+#include "klaster/sdk/parallel.hpp"
 #include "klaster/sdk/plugin.hpp"
 
 namespace klaster::plugins {
@@ -94,13 +96,16 @@ class Herfindahl final : public Plugin {
       return over_regions ? cube.cell(y, u, g) : cube.cell(y, g, u);
     };
 
-    std::vector<std::int32_t> out_year, out_group;
-    std::vector<double> hhi, normalized, equivalent;
-    std::vector<std::uint8_t> normalized_valid;
-    std::vector<std::int64_t> count;
-    std::size_t single_unit_groups = 0;
-    for (std::size_t y = 0; y < Y; ++y) {
-      for (std::size_t g = 0; g < G; ++g) {
+    // One slot per (year, group); each part stops at its first error and parallel_for rethrows the
+    // lowest part's, so the error is the first in (year, group) order. Groups absent from a year
+    // leave their slot unused and are dropped when the slots are gathered in order below.
+    const std::size_t slots = Y * G;
+    std::vector<std::uint8_t> occurs(slots, 0);
+    std::vector<double> slot_hhi(slots);
+    std::vector<std::int64_t> slot_n(slots);
+    parallel_for(slots, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t k = begin; k < end; ++k) {
+        const std::size_t y = k / G, g = k % G;
         double total = 0;
         std::int64_t n = 0;
         for (std::size_t u = 0; u < U; ++u) {
@@ -125,20 +130,34 @@ class Herfindahl final : public Plugin {
           const double s = cube.value(c) / total;
           h += s * s;
         }
-        out_year.push_back(static_cast<std::int32_t>(y));
-        out_group.push_back(static_cast<std::int32_t>(g));
-        hhi.push_back(h);
-        equivalent.push_back(1.0 / h);
-        count.push_back(n);
-        if (n > 1) {
-          const double inv_n = 1.0 / static_cast<double>(n);
-          normalized.push_back((h - inv_n) / (1.0 - inv_n));
-          normalized_valid.push_back(1);
-        } else {
-          normalized.push_back(0.0);
-          normalized_valid.push_back(0);
-          ++single_unit_groups;
-        }
+        occurs[k] = 1;
+        slot_hhi[k] = h;
+        slot_n[k] = n;
+      }
+    }, std::max<std::size_t>(1, (std::size_t{1} << 15) / std::max<std::size_t>(1, U)));
+
+    std::vector<std::int32_t> out_year, out_group;
+    std::vector<double> hhi, normalized, equivalent;
+    std::vector<std::uint8_t> normalized_valid;
+    std::vector<std::int64_t> count;
+    std::size_t single_unit_groups = 0;
+    for (std::size_t k = 0; k < slots; ++k) {
+      if (!occurs[k]) continue;
+      const double h = slot_hhi[k];
+      const std::int64_t n = slot_n[k];
+      out_year.push_back(static_cast<std::int32_t>(k / G));
+      out_group.push_back(static_cast<std::int32_t>(k % G));
+      hhi.push_back(h);
+      equivalent.push_back(1.0 / h);
+      count.push_back(n);
+      if (n > 1) {
+        const double inv_n = 1.0 / static_cast<double>(n);
+        normalized.push_back((h - inv_n) / (1.0 - inv_n));
+        normalized_valid.push_back(1);
+      } else {
+        normalized.push_back(0.0);
+        normalized_valid.push_back(0);
+        ++single_unit_groups;
       }
     }
     if (single_unit_groups > 0)

@@ -3,11 +3,13 @@
 // specialisation Gini (REAT's gini.spec form, or the Lorenz-curve form of Krugman / EconGeo).
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <numeric>
 #include <string>
 #include <vector>
 
 #include "klaster/sdk/cube.hpp"
+#include "klaster/sdk/parallel.hpp"
 #include "klaster/sdk/plugin.hpp"
 
 namespace klaster::plugins {
@@ -17,7 +19,8 @@ using namespace klaster::sdk;
 
 /// \brief Unweighted Gini of `v` (mean absolute difference over twice the mean), the form of
 /// REAT's gini(): sum_j sum_k |v_j - v_k| / (2 n^2 mean). O(n log n) via the sorted form.
-double plain_gini(std::vector<double> v) {
+/// Sorts `v` in place (callers pass scratch they no longer need).
+double plain_gini(std::vector<double>& v) {
   std::sort(v.begin(), v.end());
   const double n = static_cast<double>(v.size());
   double sum = 0, weighted = 0;
@@ -30,8 +33,10 @@ double plain_gini(std::vector<double> v) {
 
 /// \brief Area Gini of the Lorenz curve of shares `s` against reference shares `t` (both summing
 /// to 1), points ordered by s/t ascending: 1 - sum (T_k - T_k-1)(S_k + S_k-1). Krugman (1991), ch. 2.
-double lorenz_gini(const std::vector<double>& s, const std::vector<double>& t) {
-  std::vector<std::size_t> order(s.size());
+/// `order` is scratch, resized here.
+double lorenz_gini(const std::vector<double>& s, const std::vector<double>& t,
+                   std::vector<std::size_t>& order) {
+  order.resize(s.size());
   std::iota(order.begin(), order.end(), 0);
   // s_a/t_a < s_b/t_b without dividing (t may be 0, the ratio then being +inf).
   std::stable_sort(order.begin(), order.end(),
@@ -134,93 +139,128 @@ class Specialization final : public Plugin {
     const bool normalize = params.boolean("normalize");
     const std::string& value_name = cube.options().value;
 
-    std::vector<std::int32_t> out_years, out_regions;
-    std::vector<double> krugman, hoover, theil, gini, totals;
-    std::vector<std::uint8_t> theil_ok, gini_ok;
-    std::vector<std::string> infinite_lq;  // "region 'X', industry 'Y'" where t_i = 0 < s_i
+    // Per year: industry and region totals, the active industries, and the year's own error (thrown
+    // when the group loop reaches that year, so the first error is the one a serial loop would meet).
+    std::vector<double> industry_total(Y * I, 0.0), region_total(Y * R, 0.0), grand(Y, 0.0);
+    std::vector<std::vector<std::size_t>> active(Y);
+    std::vector<std::string> year_error(Y);
+    parallel_for(Y, [&](std::size_t y_begin, std::size_t y_end) {
+      for (std::size_t y = y_begin; y < y_end; ++y) {
+        double* ind = industry_total.data() + y * I;
+        double* reg = region_total.data() + y * R;
+        for (std::size_t r = 0; r < R; ++r)
+          for (std::size_t i = 0; i < I; ++i) {
+            const double v = cube.value(cube.cell(y, r, i));
+            ind[i] += v;
+            reg[r] += v;
+          }
+        for (std::size_t i = 0; i < I; ++i)
+          if (ind[i] > 0) active[y].push_back(i);
+        grand[y] = std::accumulate(reg, reg + R, 0.0);
+        if (active[y].size() < 2)
+          year_error[y] = "specialisation needs at least two industries with activity; " +
+                          cube.where_year(y) + " has " + std::to_string(active[y].size()) +
+                          " (industries " + quoted_list(cube.industries().labels) + ")";
+        else if (rest && R < 2)
+          year_error[y] = "reference = \"rest\" needs at least two regions; " + cube.where_year(y) +
+                          " has only region '" + cube.regions().labels[0] + "'";
+      }
+    }, 1);
+    if (R == 0)  // no groups to reach the year errors below
+      for (const auto& e : year_error)
+        if (!e.empty()) throw DataError(e);
 
-    for (std::size_t y = 0; y < Y; ++y) {
-      std::vector<double> industry_total(I, 0.0), region_total(R, 0.0);
-      for (std::size_t r = 0; r < R; ++r)
-        for (std::size_t i = 0; i < I; ++i) {
-          const double v = cube.value(cube.cell(y, r, i));
-          industry_total[i] += v;
-          region_total[r] += v;
-        }
-      std::vector<std::size_t> active;  // industries with activity somewhere this year
-      for (std::size_t i = 0; i < I; ++i)
-        if (industry_total[i] > 0) active.push_back(i);
-      const double grand = std::accumulate(region_total.begin(), region_total.end(), 0.0);
-      if (active.size() < 2)
-        throw DataError("specialisation needs at least two industries with activity; " +
-                        cube.where_year(y) + " has " + std::to_string(active.size()) +
-                        " (industries " + quoted_list(cube.industries().labels) + ")");
-      if (rest && R < 2)
-        throw DataError("reference = \"rest\" needs at least two regions; " + cube.where_year(y) +
-                        " has only region '" + cube.regions().labels[0] + "'");
-      const std::size_t n = active.size();
-
-      for (std::size_t r = 0; r < R; ++r) {
-        if (region_total[r] <= 0)
+    // One group per (year, region), written to its own slot; each part stops at its first error and
+    // parallel_for rethrows the lowest part's, so the error is the first in (year, region) order.
+    const std::size_t groups = Y * R;
+    std::vector<std::int32_t> out_years(groups), out_regions(groups);
+    std::vector<double> krugman(groups), hoover(groups), theil(groups), gini(groups), totals(groups);
+    std::vector<std::uint8_t> theil_ok(groups), gini_ok(groups);
+    // Industries where t_i = 0 < s_i: how many per group, and the first one (for the warning).
+    std::vector<std::uint32_t> infinite_count(groups, 0);
+    std::vector<std::size_t> first_infinite(groups, 0);
+    const std::size_t min_groups = std::max<std::size_t>(1, (std::size_t{1} << 15) / std::max<std::size_t>(1, I));
+    parallel_for(groups, [&](std::size_t g_begin, std::size_t g_end) {
+      std::vector<double> s, t, q;  // scratch reused across this part's groups
+      std::vector<std::size_t> order;
+      for (std::size_t g = g_begin; g < g_end; ++g) {
+        const std::size_t y = g / R, r = g % R;
+        if (!year_error[y].empty()) throw DataError(year_error[y]);
+        const std::vector<std::size_t>& act = active[y];
+        const double* ind = industry_total.data() + y * I;
+        const double reg = region_total[y * R + r];
+        if (reg <= 0)
           throw DataError("region '" + cube.regions().labels[r] + "' has a zero total of '" +
                           value_name + "' in " + cube.where_year(y) +
                           ": its industry shares are undefined");
-        const double ref_total = rest ? grand - region_total[r] : grand;
+        const double ref_total = rest ? grand[y] - reg : grand[y];
         if (ref_total <= 0)
           throw DataError("the reference economy for region '" + cube.regions().labels[r] +
                           "' (all other regions) has a zero total of '" + value_name + "' in " +
                           cube.where_year(y));
-        std::vector<double> s(n), t(n), q(n), own(n);
+        const std::size_t n = act.size();
+        s.resize(n);
+        t.resize(n);
+        q.resize(n);
         bool finite = true;
         double abs_diff = 0, rel_theil = 0;
         for (std::size_t k = 0; k < n; ++k) {
-          const std::size_t i = active[k];
-          own[k] = cube.value(cube.cell(y, r, i));
-          s[k] = own[k] / region_total[r];
-          t[k] = (rest ? industry_total[i] - own[k] : industry_total[i]) / ref_total;
+          const std::size_t i = act[k];
+          const double own = cube.value(cube.cell(y, r, i));
+          s[k] = own / reg;
+          t[k] = (rest ? ind[i] - own : ind[i]) / ref_total;
           abs_diff += std::fabs(s[k] - t[k]);
           if (t[k] > 0) {
             q[k] = s[k] / t[k];
             if (s[k] > 0) rel_theil += s[k] * std::log(q[k]);
           } else if (s[k] > 0) {
+            if (finite) first_infinite[g] = i;
             finite = false;
-            infinite_lq.push_back(cube.where(y, r, i));
+            ++infinite_count[g];
           } else {
             q[k] = 0;
           }
         }
         const double norm = normalize ? static_cast<double>(n) / static_cast<double>(n - 1) : 1.0;
 
-        out_years.push_back(static_cast<std::int32_t>(y));
-        out_regions.push_back(static_cast<std::int32_t>(r));
-        totals.push_back(region_total[r]);
-        krugman.push_back(half ? abs_diff / 2 : abs_diff);
-        hoover.push_back(abs_diff / 2);
+        out_years[g] = static_cast<std::int32_t>(y);
+        out_regions[g] = static_cast<std::int32_t>(r);
+        totals[g] = reg;
+        krugman[g] = half ? abs_diff / 2 : abs_diff;
+        hoover[g] = abs_diff / 2;
         if (relative_theil) {
-          theil.push_back(finite ? rel_theil : 0.0);
-          theil_ok.push_back(finite ? 1 : 0);
+          theil[g] = finite ? rel_theil : 0.0;
+          theil_ok[g] = finite ? 1 : 0;
         } else {
           // Theil (1967) absolute form: (1/n) sum (x/m) ln(x/m) = ln n + sum s ln s.
           double ent = std::log(static_cast<double>(n));
           for (double v : s)
             if (v > 0) ent += v * std::log(v);
-          theil.push_back(ent);
-          theil_ok.push_back(1);
+          theil[g] = ent;
+          theil_ok[g] = 1;
         }
         if (reat_gini) {
-          gini.push_back(finite ? plain_gini(q) * norm : 0.0);
-          gini_ok.push_back(finite ? 1 : 0);
+          gini[g] = finite ? plain_gini(q) * norm : 0.0;
+          gini_ok[g] = finite ? 1 : 0;
         } else {
-          gini.push_back(lorenz_gini(s, t) / 2 * norm);
-          gini_ok.push_back(1);
+          gini[g] = lorenz_gini(s, t, order) / 2 * norm;
+          gini_ok[g] = 1;
         }
       }
+    }, min_groups);
+
+    std::size_t infinite_total = 0, first_group = groups;
+    for (std::size_t g = 0; g < groups; ++g) {
+      if (infinite_count[g] > 0 && first_group == groups) first_group = g;
+      infinite_total += infinite_count[g];
     }
-    if (!infinite_lq.empty())
+    if (infinite_total > 0) {
+      const std::string first = cube.where(first_group / R, first_group % R, first_infinite[first_group]);
       ctx.log(LogLevel::kWarn,
               "step '" + ctx.step_id() + "': the reference share is zero where the region is active (" +
-                  infinite_lq.front() + (infinite_lq.size() > 1 ? " and " + std::to_string(infinite_lq.size() - 1) + " more" : "") +
+                  first + (infinite_total > 1 ? " and " + std::to_string(infinite_total - 1) + " more" : "") +
                   "); theil/gini written as missing there");
+    }
 
     std::vector<Column> cols;
     if (cube.has_year()) cols.push_back(cube.years().make_column(cube.options().year, out_years));
