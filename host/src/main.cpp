@@ -4,6 +4,7 @@
 
 #include <boost/program_options.hpp>
 #include <chrono>
+#include <future>
 #include <iostream>
 
 #include "config.hpp"
@@ -117,11 +118,13 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   const auto start = std::chrono::steady_clock::now();
   const fs::path out = out_dir.empty() ? fs::path(vp.config.output) : fs::path(out_dir);
   OutputStage stage(out);  // reports an unwritable output folder before any step runs
+  // Checksums for run.json are computed while the steps run (they read every dataset file).
+  auto checksums = std::async(std::launch::async, [&vp] { return checksum_inputs(vp); });
   RunResult result = run_pipeline(vp, [&](const std::string& name, const sdk::Table& table) {
     stage.write_table(name, table);
   });
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  stage.write_text("run.json", run_record_json(vp, result, overrides, wall, started_at));
+  stage.write_text("run.json", run_record_json(vp, result, checksums.get(), overrides, wall, started_at));
   stage.commit();
 
   if (!quiet) {

@@ -47,9 +47,20 @@ std::string utc_now() {
   return buf;
 }
 
+std::map<std::string, std::string> checksum_inputs(const ValidatedPipeline& vp) {
+  std::map<std::string, std::string> out;
+  out[vp.config.path.string()] = sha256_file(vp.config.path);
+  out[vp.dataset.path.string()] = sha256_file(vp.dataset.path);
+  for (const auto& t : vp.dataset.tables)
+    if (!out.count(t.file.string())) out[t.file.string()] = sha256_file(t.file);
+  return out;
+}
+
 std::string run_record_json(const ValidatedPipeline& vp, const RunResult& result,
+                            const std::map<std::string, std::string>& checksums,
                             const std::vector<std::string>& overrides, double wall_seconds,
                             const std::string& started_at) {
+  auto sha = [&](const std::filesystem::path& p) { return checksums.at(p.string()); };
   nlohmann::ordered_json j;
   j["klaster_version"] = KLASTER_VERSION;
   j["sdk_abi_version"] = KLASTER_SDK_ABI_VERSION;
@@ -57,15 +68,15 @@ std::string run_record_json(const ValidatedPipeline& vp, const RunResult& result
   j["wall_seconds"] = wall_seconds;
   j["pipeline"] = {{"name", vp.config.name},
                    {"file", vp.config.path.string()},
-                   {"sha256", sha256_file(vp.config.path)},
+                   {"sha256", sha(vp.config.path)},
                    {"overrides", overrides}};
   nlohmann::ordered_json files = nlohmann::ordered_json::array();
   for (const auto& t : vp.dataset.tables)
-    files.push_back({{"table", t.name}, {"file", t.file.string()}, {"sha256", sha256_file(t.file)}});
+    files.push_back({{"table", t.name}, {"file", t.file.string()}, {"sha256", sha(t.file)}});
   j["dataset"] = {{"name", vp.dataset.name},
                   {"source", vp.dataset.source},
                   {"manifest", vp.dataset.path.string()},
-                  {"manifest_sha256", sha256_file(vp.dataset.path)},
+                  {"manifest_sha256", sha(vp.dataset.path)},
                   {"files", files}};
   nlohmann::ordered_json steps = nlohmann::ordered_json::array();
   for (const auto& s : result.steps) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -9,9 +10,14 @@
 
 namespace klaster {
 
+/// \brief SHA-256 of the pipeline file, the dataset manifest and every dataset file, by path.
+/// Takes a while on large datasets: the CLI computes it on a thread while the steps run.
+std::map<std::string, std::string> checksum_inputs(const ValidatedPipeline& pipeline);
+
 /// \brief The JSON text of run.json: versions, checksums of the pipeline and dataset files, and per
 /// step its id, plugin, version, resolved parameters, tables written, wall time and status.
 std::string run_record_json(const ValidatedPipeline& pipeline, const RunResult& result,
+                            const std::map<std::string, std::string>& checksums,
                             const std::vector<std::string>& overrides, double wall_seconds,
                             const std::string& started_at);
 

@@ -272,13 +272,13 @@ struct Builder {
   std::size_t rows = 0;
   // A small direct-mapped cache of recent strings' codes in front of the dictionary's hash map:
   // keys such as industry codes cycle through a few hundred values.
-  static constexpr std::size_t kCacheSize = 1024;
+  static constexpr std::size_t kCacheSize = 4096;
   std::vector<std::int32_t> cache = std::vector<std::int32_t>(kCacheSize, -1);
 
   static std::size_t slot(std::string_view s) {
     std::uint64_t h = s.size() * 0x9E3779B97F4A7C15ull;
     for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001B3ull;
-    return static_cast<std::size_t>(h >> 54) & (kCacheSize - 1);
+    return static_cast<std::size_t>(h >> 52) & (kCacheSize - 1);
   }
   std::int32_t code_of(std::string_view s) {
     std::int32_t& c = cache[slot(s)];
