@@ -7,7 +7,7 @@ namespace klaster::sdk::testing {
 std::map<std::string, Table> run_step(const PluginEntry& entry,
                                       const std::map<std::string, Value>& given,
                                       const std::map<std::string, Table>& tables,
-                                      const std::string& step_id) {
+                                      const std::string& step_id, LogSink log) {
   PluginInfo info;
   if (Status s = entry.describe(&info); s.code != StatusCode::kOk) rethrow(s);
 
@@ -35,7 +35,7 @@ std::map<std::string, Table> run_step(const PluginEntry& entry,
         auto it = tables.find(std::string(n));
         return it == tables.end() ? nullptr : std::make_shared<Table>(it->second);
       },
-      {});
+      std::move(log));
   if (Status s = entry.run(&run); s.code != StatusCode::kOk) rethrow(s);
   check_written(info.name, bind.outputs(), run.written());
 

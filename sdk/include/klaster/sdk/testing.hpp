@@ -11,6 +11,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "klaster/sdk/plugin.hpp"
 
@@ -18,16 +19,22 @@ extern "C" const klaster::sdk::PluginEntry* klaster_plugin_entry();
 
 namespace klaster::sdk::testing {
 
+/// `log` receives the plugin's log lines (ctx.log); none are kept when it is empty.
 std::map<std::string, Table> run_step(const PluginEntry& entry,
                                       const std::map<std::string, Value>& params,
                                       const std::map<std::string, Table>& tables,
-                                      const std::string& step_id = "step");
+                                      const std::string& step_id = "step", LogSink log = {});
 
 /// \brief run_step on the plugin linked into this test (its klaster_plugin_entry()).
 inline std::map<std::string, Table> run_step(const std::map<std::string, Value>& params,
                                              const std::map<std::string, Table>& tables,
-                                             const std::string& step_id = "step") {
-  return run_step(*klaster_plugin_entry(), params, tables, step_id);
+                                             const std::string& step_id = "step", LogSink log = {}) {
+  return run_step(*klaster_plugin_entry(), params, tables, step_id, std::move(log));
+}
+
+/// \brief A LogSink that appends each line to `lines`, for asserting on warnings.
+inline LogSink collect_log(std::vector<std::string>& lines) {
+  return [&lines](LogLevel, std::string_view message) { lines.emplace_back(message); };
 }
 
 /// \brief The value at `row` of float column `column`, found by key columns equal to `keys`.
