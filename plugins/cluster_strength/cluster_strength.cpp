@@ -45,7 +45,7 @@ class ClusterStrength final : public Plugin {
     p.summary = "Flags strong regional clusters by US Cluster Mapping tiers and European Cluster Observatory stars";
     p.description =
         "Input: employment by region and cluster category (the `industry` column), optionally "
-        "establishments. Per category (and year) every region of the table is ranked (1 = highest, "
+        "establishments. Per category (and year) every region with a row in that year is ranked (1 = highest, "
         "ties share the best rank) by LQ = (e_rc/E_r)/(E_c/E), by employment e_rc, by establishments "
         "and by focus share e_rc/E_r (E_r: the region's total over all categories in the table, so "
         "the table should cover all employment). \"Top p\" of n regions means rank <= ceil(p n).\n"
@@ -154,65 +154,79 @@ class ClusterStrength final : public Plugin {
     const double min_emp = params.real("min_employment"), min_est = params.real("min_establishments");
     const double significant_lq = params.real("significant_lq"), eco_lq = params.real("eco_lq");
     const double eco_min = params.real("eco_min_employment");
-    const std::int64_t strong_k = top_count(params.real("strong_top"), R);
-    const std::int64_t strong10_k = top_count(params.real("strong10_top"), R);
-    const std::int64_t size_k = top_count(params.real("eco_size_top"), R);
-    const std::int64_t focus_k = top_count(params.real("eco_focus_top"), R);
 
     std::vector<std::size_t> cells;
     std::vector<double> employment, establishments, lq_out, share_out;
     std::vector<std::int64_t> lq_rank, emp_rank, est_rank, share_rank, qualifying, significant,
         strong, strong10, size_star, spec_star, focus_star, stars;
 
+    const auto present = [&](std::size_t c) { return emp.present(c) || (has_est && est.present(c)); };
     for (std::size_t y = 0; y < Y; ++y) {
+      // Regions and categories with no row in the year do not exist in it and are left out.
       std::vector<double> region_total(R, 0.0), category_total(I, 0.0);
+      std::vector<std::uint8_t> region_exists(R, 0), category_exists(I, 0);
       double grand = 0;
       for (std::size_t r = 0; r < R; ++r)
         for (std::size_t i = 0; i < I; ++i) {
-          const double v = emp.value(emp.cell(y, r, i));
+          const std::size_t c = emp.cell(y, r, i);
+          const double v = emp.value(c);
           region_total[r] += v;
           category_total[i] += v;
           grand += v;
+          if (present(c)) region_exists[r] = category_exists[i] = 1;
         }
+      std::vector<std::size_t> live;  // the year's regions
       for (std::size_t r = 0; r < R; ++r)
+        if (region_exists[r]) live.push_back(r);
+      if (live.size() == 1)
+        throw DataError("ranking regions needs at least two regions; " + emp.where_year(y) +
+                        " has only region '" + emp.regions().labels[live[0]] + "'");
+      for (auto r : live)
         if (region_total[r] <= 0)
           throw DataError("region '" + emp.regions().labels[r] + "' has a zero total of '" + o.value +
                           "' in " + emp.where_year(y) + ": its LQs and focus shares are undefined");
+      const std::size_t n = live.size();
+      const std::int64_t strong_k = top_count(params.real("strong_top"), n);
+      const std::int64_t strong10_k = top_count(params.real("strong10_top"), n);
+      const std::int64_t size_k = top_count(params.real("eco_size_top"), n);
+      const std::int64_t focus_k = top_count(params.real("eco_focus_top"), n);
       for (std::size_t i = 0; i < I; ++i) {
+        if (!category_exists[i]) continue;
         if (category_total[i] <= 0)
           throw DataError("cluster category '" + emp.industries().labels[i] + "' has a zero total of '" +
                           o.value + "' over all regions in " + emp.where_year(y) + ": its LQs are undefined");
-        std::vector<double> e(R), lq(R), share(R), n_est(R, 0.0);
-        for (std::size_t r = 0; r < R; ++r) {
-          e[r] = emp.value(emp.cell(y, r, i));
-          share[r] = e[r] / region_total[r];
-          lq[r] = share[r] / (category_total[i] / grand);
-          if (has_est) n_est[r] = est.value(est.cell(y, r, i));
+        std::vector<double> e(n), lq(n), share(n), n_est(n, 0.0);
+        for (std::size_t k = 0; k < n; ++k) {
+          const std::size_t r = live[k];
+          e[k] = emp.value(emp.cell(y, r, i));
+          share[k] = e[k] / region_total[r];
+          lq[k] = share[k] / (category_total[i] / grand);
+          if (has_est) n_est[k] = est.value(est.cell(y, r, i));
         }
         const auto rl = ranks_from_top(lq), re = ranks_from_top(e), rs = ranks_from_top(share),
                    rn = ranks_from_top(n_est);
-        for (std::size_t r = 0; r < R; ++r) {
-          const std::size_t c = emp.cell(y, r, i);
-          if (!emp.present(c) && !(has_est && est.present(c))) continue;
-          const bool qual = e[r] > 0 && e[r] >= min_emp && (!has_est || n_est[r] >= min_est);
-          const auto in_top = [&](std::int64_t k) {
-            return (!uses("lq") || rl[r] <= k) && (!uses("employment") || re[r] <= k) &&
-                   (!uses("establishments") || rn[r] <= k);
+        for (std::size_t k = 0; k < n; ++k) {
+          const std::size_t c = emp.cell(y, live[k], i);
+          if (!present(c)) continue;
+          const bool qual = e[k] > 0 && e[k] >= min_emp && (!has_est || n_est[k] >= min_est);
+          const auto in_top = [&](std::int64_t top) {
+            return (!uses("lq") || rl[k] <= top) && (!uses("employment") || re[k] <= top) &&
+                   (!uses("establishments") || rn[k] <= top);
           };
-          const bool eco = e[r] > 0 && e[r] >= eco_min;
-          const int s1 = eco && re[r] <= size_k, s2 = eco && lq[r] >= eco_lq,
-                    s3 = eco && rs[r] <= focus_k;
+          const bool eco = e[k] > 0 && e[k] >= eco_min;
+          const int s1 = eco && re[k] <= size_k, s2 = eco && lq[k] >= eco_lq,
+                    s3 = eco && rs[k] <= focus_k;
           cells.push_back(c);
-          employment.push_back(e[r]);
-          if (has_est) establishments.push_back(n_est[r]);
-          lq_out.push_back(lq[r]);
-          share_out.push_back(share[r]);
-          lq_rank.push_back(rl[r]);
-          emp_rank.push_back(re[r]);
-          if (has_est) est_rank.push_back(rn[r]);
-          share_rank.push_back(rs[r]);
+          employment.push_back(e[k]);
+          if (has_est) establishments.push_back(n_est[k]);
+          lq_out.push_back(lq[k]);
+          share_out.push_back(share[k]);
+          lq_rank.push_back(rl[k]);
+          emp_rank.push_back(re[k]);
+          if (has_est) est_rank.push_back(rn[k]);
+          share_rank.push_back(rs[k]);
           qualifying.push_back(qual);
-          significant.push_back(qual && lq[r] >= significant_lq);
+          significant.push_back(qual && lq[k] >= significant_lq);
           strong.push_back(qual && in_top(strong_k));
           strong10.push_back(qual && in_top(strong10_k));
           size_star.push_back(s1);

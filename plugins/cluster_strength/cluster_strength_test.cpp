@@ -168,3 +168,22 @@ TEST(ClusterStrength, StrongByNeedsKnownMeasures) {
     EXPECT_STREQ(e.what(), "strong_by has \"establishments\" but table 't' has no column 'establishments'");
   }
 }
+
+// BNS publishes OKED section T for 2025 only: in 2024 T has no row, so it does not exist in that
+// year (no rows, no zero-total error); in 2025 it is ranked like any category. Region B has no row
+// in 2024 either: 2024 ranks A and C only.
+TEST(ClusterStrength, CategoryWithRowsOnlyInTheLastYearIsLeftOutOfEarlierYears) {
+  Table t({Column::make_ints("year", {2024, 2024, 2024, 2024, 2025, 2025, 2025, 2025, 2025, 2025}),
+           Column::make_strings("region", {"A", "A", "C", "C", "A", "A", "A", "B", "B", "B"}),
+           Column::make_strings("industry", {"X", "Y", "X", "Y", "X", "Y", "T", "X", "Y", "T"}),
+           Column::make_floats("value", {30, 10, 10, 30, 30, 10, 1, 10, 30, 3})});
+  auto out = run_step(with({}), {{"t", t}}).at("step");
+  EXPECT_EQ(out.rows(), 10u);  // 2024: 2 regions x 2 categories; 2025: 2 x 3
+  EXPECT_THROW(value_at(out, "lq", {{"year", "2024"}, {"region", "A"}, {"industry", "T"}}), std::exception);
+  // X in 2024: A 30/40 against the nation's 40/80, LQ 1.5, rank 1 of 2.
+  EXPECT_DOUBLE_EQ(value_at(out, "lq", {{"year", "2024"}, {"region", "A"}, {"industry", "X"}}), 1.5);
+  EXPECT_EQ(value_at(out, "lq_rank", {{"year", "2024"}, {"region", "C"}, {"industry", "X"}}), 2);
+  // T in 2025: B (3/43) against the nation (4/84).
+  EXPECT_DOUBLE_EQ(value_at(out, "lq", {{"year", "2025"}, {"region", "B"}, {"industry", "T"}}),
+                   (3.0 / 43) / (4.0 / 84));
+}

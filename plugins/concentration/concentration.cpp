@@ -71,7 +71,9 @@ class Concentration final : public Plugin {
         "we do not round).\n"
         "  cv     = sd(s) / mean(s) over the n regions, sd with n - 1 (cv_sd = \"sample\", default, as "
         "R's sd()) or n (\"population\").\n"
-        "Every region of the table counts (an industry absent from a region is 0 there). "
+        "Every region with a row in the year counts (an industry absent from such a region is 0 "
+        "there); a region or an industry with no row in a year does not exist in that year and is "
+        "left out of it (no output row for such an industry; `regions` is the year's count). "
         "`industries` restricts the output to some industries while base = \"total\" still sums "
         "all industries (filter with it, not with `where`, to keep the base whole).\n"
         "References: Krugman (1991) Geography and Trade, ch. 2; Hoover (1936) REStat 18(4); "
@@ -137,8 +139,10 @@ class Concentration final : public Plugin {
     ctx.declare_output(ctx.output_name(), out);
   }
 
-  /// \brief Base values per (year, region) from base_table; DataError for a region without one.
-  static std::vector<double> table_base(const RunContext& ctx, const Cube& cube) {
+  /// \brief Base values per (year, region) from base_table; DataError for a region that exists in
+  /// the year (`exists`, per (year, region)) without one. Regions absent from a year get 0.
+  static std::vector<double> table_base(const RunContext& ctx, const Cube& cube,
+                                        const std::vector<std::uint8_t>& exists) {
     const Params& params = ctx.params();
     const Table& t = ctx.table_of_param("base_table");
     const std::string& region_name = cube.options().region;
@@ -179,7 +183,7 @@ class Concentration final : public Plugin {
     }
     for (std::size_t y = 0; y < Y; ++y)
       for (std::size_t r = 0; r < R; ++r)
-        if (!seen[y * R + r])
+        if (!seen[y * R + r] && exists[y * R + r])
           throw DataError("base_table '" + params.str("base_table") + "' has no '" +
                           params.str("base_value") + "' for region '" + cube.regions().labels[r] +
                           "'" + (year ? " in " + cube.where_year(y) : ""));
@@ -211,77 +215,123 @@ class Concentration final : public Plugin {
       throw DataError("concentration across regions needs at least two regions; the table has only region '" +
                       cube.regions().labels[0] + "'");
 
-    std::vector<double> base;  // (y, r)
+    // Regions with at least one row in a year exist in that year; the others are left out of it
+    // (not counted in n, no base share). Base totals (base = "total") come from the same pass.
+    std::vector<std::uint8_t> exists(Y * R, 0);
+    std::vector<double> row_total(Y * R, 0.0);
+    parallel_for(Y * R, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t k = begin; k < end; ++k) {
+        const std::size_t y = k / R, r = k % R;
+        double sum = 0;
+        bool any = false;
+        for (std::size_t i = 0; i < I; ++i) {
+          const std::size_t c = cube.cell(y, r, i);
+          sum += cube.value(c);
+          any = any || cube.present(c);
+        }
+        exists[k] = any ? 1 : 0;
+        row_total[k] = sum;
+      }
+    }, std::max<std::size_t>(1, (std::size_t{1} << 15) / std::max<std::size_t>(1, I)));
+    std::vector<std::vector<std::size_t>> live(Y);  // existing regions per year, in order
+    for (std::size_t y = 0; y < Y; ++y) {
+      for (std::size_t r = 0; r < R; ++r)
+        if (exists[y * R + r]) live[y].push_back(r);
+      if (live[y].size() == 1)
+        throw DataError("concentration across regions needs at least two regions; " + cube.where_year(y) +
+                        " has only region '" + cube.regions().labels[live[y][0]] + "'");
+    }
+
+    std::vector<double> base;  // (y, r); 0 for regions absent from the year
     if (base_kind == "table") {
-      base = table_base(ctx, cube);
+      base = table_base(ctx, cube, exists);
     } else {
-      base.assign(Y * R, 1.0);
-      // Each part stops at its first zero total; parallel_for rethrows the lowest part's, so the
-      // error is the first in (year, region) order.
-      if (base_kind == "total")
-        parallel_for(Y * R, [&](std::size_t begin, std::size_t end) {
-          for (std::size_t k = begin; k < end; ++k) {
-            const std::size_t y = k / R, r = k % R;
-            double sum = 0;
-            for (std::size_t i = 0; i < I; ++i) sum += cube.value(cube.cell(y, r, i));
-            if (sum <= 0)
-              throw DataError("region '" + cube.regions().labels[r] + "' has a zero total of '" +
-                              value_name + "' in " + cube.where_year(y) +
-                              ": its base share is 0, so LQs against it are undefined");
-            base[k] = sum;
+      base.assign(Y * R, 0.0);
+      for (std::size_t y = 0; y < Y; ++y)
+        for (auto r : live[y]) {
+          const std::size_t k = y * R + r;
+          if (base_kind == "equal") {
+            base[k] = 1.0;
+          } else if (row_total[k] <= 0) {
+            throw DataError("region '" + cube.regions().labels[r] + "' has a zero total of '" +
+                            value_name + "' in " + cube.where_year(y) +
+                            ": its base share is 0, so LQs against it are undefined");
+          } else {
+            base[k] = row_total[k];
           }
-        }, std::max<std::size_t>(1, (std::size_t{1} << 15) / std::max<std::size_t>(1, I)));
+        }
     }
 
     // Base shares b per (year, region).
-    std::vector<double> shares(Y * R);
+    std::vector<double> shares(Y * R, 0.0);
     for (std::size_t y = 0; y < Y; ++y) {
-      const double base_total = std::accumulate(base.begin() + static_cast<std::ptrdiff_t>(y * R),
-                                                base.begin() + static_cast<std::ptrdiff_t>((y + 1) * R), 0.0);
-      for (std::size_t r = 0; r < R; ++r) shares[y * R + r] = base[y * R + r] / base_total;
+      double base_total = 0;
+      for (auto r : live[y]) base_total += base[y * R + r];
+      for (auto r : live[y]) shares[y * R + r] = base[y * R + r] / base_total;
     }
 
-    // One group per (year, chosen industry), written to its own slot; each part stops at its first
-    // error and parallel_for rethrows the lowest part's, so the error is the first in that order.
-    const std::size_t C = chosen.size(), groups = Y * C;
-    std::vector<std::int32_t> out_years(groups), out_industries(groups);
-    std::vector<double> gini(groups), hoover(groups), cv(groups), totals(groups);
-    std::vector<std::int64_t> regions(groups, static_cast<std::int64_t>(R));
-    const double n = static_cast<double>(R);
-    parallel_for(groups, [&](std::size_t g_begin, std::size_t g_end) {
-      std::vector<double> s, q;  // scratch reused across this part's groups
+    // One slot per (year, chosen industry); each part stops at its first error and parallel_for
+    // rethrows the lowest part's, so the error is the first in that order. An industry with no row
+    // in a year does not exist in it: its slot stays unused and is dropped when gathering below.
+    const std::size_t C = chosen.size(), slots = Y * C;
+    std::vector<std::uint8_t> occurs(slots, 0);
+    std::vector<double> slot_gini(slots), slot_hoover(slots), slot_cv(slots), slot_total(slots);
+    parallel_for(slots, [&](std::size_t g_begin, std::size_t g_end) {
+      std::vector<double> s, q, b;  // scratch reused across this part's groups
       std::vector<std::size_t> order;
       for (std::size_t g = g_begin; g < g_end; ++g) {
         const std::size_t y = g / C, i = chosen[g % C];
-        const double* b = shares.data() + y * R;
+        const std::vector<std::size_t>& regs = live[y];
+        const std::size_t m = regs.size();
         // One strided pass over the cube: the values go to s, turned into shares below.
-        s.resize(R);
-        q.resize(R);
+        s.resize(m);
+        q.resize(m);
+        b.resize(m);
         double total = 0;
-        for (std::size_t r = 0; r < R; ++r) {
-          s[r] = cube.value(cube.cell(y, r, i));
-          total += s[r];
+        bool any = false;
+        for (std::size_t k = 0; k < m; ++k) {
+          const std::size_t c = cube.cell(y, regs[k], i);
+          s[k] = cube.value(c);
+          b[k] = shares[y * R + regs[k]];
+          any = any || cube.present(c);
+          total += s[k];
         }
+        if (!any) continue;  // the industry does not exist in this year
         if (total <= 0)
           throw DataError("industry '" + cube.industries().labels[i] + "' has a zero total of '" +
                           value_name + "' over all regions in " + cube.where_year(y) +
                           ": its regional shares are undefined");
+        const double n = static_cast<double>(m);
         double abs_diff = 0, mean = 1.0 / n, ss = 0;
-        for (std::size_t r = 0; r < R; ++r) {
-          s[r] = s[r] / total;
-          q[r] = s[r] / b[r];
-          abs_diff += std::fabs(s[r] - b[r]);
-          ss += (s[r] - mean) * (s[r] - mean);
+        for (std::size_t k = 0; k < m; ++k) {
+          s[k] = s[k] / total;
+          q[k] = s[k] / b[k];
+          abs_diff += std::fabs(s[k] - b[k]);
+          ss += (s[k] - mean) * (s[k] - mean);
         }
         const double norm = normalize ? n / (n - 1) : 1.0;
-        out_years[g] = static_cast<std::int32_t>(y);
-        out_industries[g] = static_cast<std::int32_t>(i);
-        gini[g] = (reat ? plain_gini(q) : lorenz_gini(s, b, order) / 2) * norm;
-        hoover[g] = abs_diff / 2;
-        cv[g] = std::sqrt(ss / (sample_sd ? n - 1 : n)) / mean;
-        totals[g] = total;
+        occurs[g] = 1;
+        slot_gini[g] = (reat ? plain_gini(q) : lorenz_gini(s, b.data(), order) / 2) * norm;
+        slot_hoover[g] = abs_diff / 2;
+        slot_cv[g] = std::sqrt(ss / (sample_sd ? n - 1 : n)) / mean;
+        slot_total[g] = total;
       }
     }, std::max<std::size_t>(1, (std::size_t{1} << 15) / std::max<std::size_t>(1, R)));
+
+    std::vector<std::int32_t> out_years, out_industries;
+    std::vector<double> gini, hoover, cv, totals;
+    std::vector<std::int64_t> regions;
+    for (std::size_t g = 0; g < slots; ++g) {
+      if (!occurs[g]) continue;
+      const std::size_t y = g / C;
+      out_years.push_back(static_cast<std::int32_t>(y));
+      out_industries.push_back(static_cast<std::int32_t>(chosen[g % C]));
+      gini.push_back(slot_gini[g]);
+      hoover.push_back(slot_hoover[g]);
+      cv.push_back(slot_cv[g]);
+      totals.push_back(slot_total[g]);
+      regions.push_back(static_cast<std::int64_t>(live[y].size()));
+    }
 
     std::vector<Column> cols;
     if (cube.has_year()) cols.push_back(cube.years().make_column(cube.options().year, out_years));

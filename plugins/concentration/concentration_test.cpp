@@ -232,3 +232,34 @@ TEST(Concentration, UnknownIndustryInList) {
     EXPECT_STREQ(e.what(), "industry 'Q' (parameter 'industries') is not in the table");
   }
 }
+
+// BNS publishes OKED section T for 2025 only: T has no row in 2024, so it does not exist in that
+// year and is left out of it (no row, no error); in 2025 it is computed like any section.
+TEST(Concentration, IndustryWithRowsOnlyInTheLastYearIsLeftOutOfEarlierYears) {
+  Table t({Column::make_ints("year", {2024, 2024, 2024, 2024, 2025, 2025, 2025, 2025, 2025, 2025}),
+           Column::make_strings("region", {"A", "A", "B", "B", "A", "A", "A", "B", "B", "B"}),
+           Column::make_strings("industry", {"C", "S", "C", "S", "C", "S", "T", "C", "S", "T"}),
+           Column::make_floats("value", {30, 10, 10, 30, 30, 10, 1, 10, 30, 3})});
+  auto out = run_step(with({{"base", std::string("equal")}}), {{"t", t}}).at("step");
+  EXPECT_EQ(out.rows(), 5u);  // 2024: C, S; 2025: C, S, T
+  EXPECT_THROW(value_at(out, "hoover", {{"year", "2024"}, {"industry", "T"}}), std::exception);
+  // T in 2025: shares 1/4, 3/4 against 1/2, 1/2, so Hoover = (1/4 + 1/4) / 2.
+  EXPECT_DOUBLE_EQ(value_at(out, "hoover", {{"year", "2025"}, {"industry", "T"}}), 0.25);
+  // base = "total": C in 2024 has shares 3/4, 1/4 against the regions' totals 40/80, 40/80.
+  auto total = run_step(with({}), {{"t", t}}).at("step");
+  EXPECT_EQ(total.rows(), 5u);
+  EXPECT_DOUBLE_EQ(value_at(total, "hoover", {{"year", "2024"}, {"industry", "C"}}), 0.25);
+}
+
+// A region with no row in a year is not one of that year's n regions.
+TEST(Concentration, RegionWithoutRowsInAYearIsLeftOutOfIt) {
+  Table t({Column::make_ints("year", {2024, 2024, 2025, 2025, 2025}),
+           Column::make_strings("region", {"A", "B", "A", "B", "C"}),
+           Column::make_strings("industry", {"X", "X", "X", "X", "X"}),
+           Column::make_floats("value", {1, 3, 1, 3, 4})});
+  auto out = run_step(with({{"base", std::string("equal")}}), {{"t", t}}).at("step");
+  EXPECT_EQ(out.rows(), 2u);
+  EXPECT_DOUBLE_EQ(value_at(out, "hoover", {{"year", "2024"}}), 0.25);
+  // 2025: shares 1/8, 3/8, 4/8 against 1/3 each: (5/24 + 1/24 + 4/24) / 2 = 5/24.
+  EXPECT_DOUBLE_EQ(value_at(out, "hoover", {{"year", "2025"}}), 5.0 / 24);
+}

@@ -153,3 +153,16 @@ TEST(Herfindahl, BadOverIsAParamError) {
     EXPECT_EQ(e.param(), "over");
   }
 }
+
+// BNS publishes OKED section T for 2025 only: with no row in 2024, T does not occur in that year
+// (no row, no zero-total error); in 2025 its shares over the regions are 1/4, 3/4: H = 0.625.
+TEST(Herfindahl, IndustryWithRowsOnlyInTheLastYearIsLeftOutOfEarlierYears) {
+  Table t({Column::make_ints("year", {2024, 2024, 2025, 2025, 2025, 2025}),
+           Column::make_strings("region", {"A", "B", "A", "B", "A", "B"}),
+           Column::make_strings("industry", {"C", "C", "C", "C", "T", "T"}),
+           Column::make_floats("value", {1, 1, 1, 1, 1, 3})});
+  const Table out = run_step({{"input", kInput}}, {{"t", t}}).at("step");
+  EXPECT_EQ(out.rows(), 3u);  // C 2024, C 2025, T 2025
+  EXPECT_DOUBLE_EQ(value_at(out, "hhi", {{"year", "2025"}, {"industry", "T"}}), 0.625);
+  EXPECT_THROW(value_at(out, "hhi", {{"year", "2024"}, {"industry", "T"}}), std::exception);
+}

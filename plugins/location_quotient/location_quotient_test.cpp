@@ -120,3 +120,18 @@ TEST(LocationQuotient, UnknownParameterSuggestsNearest) {
     EXPECT_STREQ(e.what(), "plugin 'location_quotient' has no parameter 'vaule' (did you mean 'value'?)");
   }
 }
+
+// BNS publishes OKED section T for 2025 only: LQ writes rows only for present cells, so T gets no
+// 2024 rows and the 2024 totals have no T (no zero-total error). 2025: A has T 1 of 41, the nation
+// 4 of 84.
+TEST(LocationQuotient, IndustryWithRowsOnlyInTheLastYearIsLeftOutOfEarlierYears) {
+  Table t({Column::make_ints("year", {2024, 2024, 2024, 2024, 2025, 2025, 2025, 2025, 2025, 2025}),
+           Column::make_strings("region", {"A", "A", "B", "B", "A", "A", "A", "B", "B", "B"}),
+           Column::make_strings("industry", {"C", "S", "C", "S", "C", "S", "T", "C", "S", "T"}),
+           Column::make_floats("value", {30, 10, 10, 30, 30, 10, 1, 10, 30, 3})});
+  auto out = run_step({{"input", std::string("t")}}, {{"t", t}}).at("step");
+  EXPECT_EQ(out.rows(), 10u);
+  EXPECT_DOUBLE_EQ(value_at(out, "lq", {{"year", "2024"}, {"region", "A"}, {"industry", "C"}}), 1.5);
+  EXPECT_DOUBLE_EQ(value_at(out, "lq", {{"year", "2025"}, {"region", "A"}, {"industry", "T"}}),
+                   (1.0 / 41) / (4.0 / 84));
+}

@@ -3,6 +3,7 @@
 // Dunn (1960); Esteban-Marquillas (1972); Gerfin (1964) index form; Barff & Knight (1988) dynamic.
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -56,8 +57,11 @@ class ShiftShare final : public Plugin {
         "to_year, the reference rates recomputed each year (Barff & Knight 1988).\n"
         "The reference economy is the sum of all regions in the table (default), or, with "
         "reference_region = \"X\", the rows of region X (e.g. national totals), which is then not "
-        "reported as a region. Absent rows count as 0. A table `<output>_detail` gives the same "
-        "components per region and industry (detail = false to skip it).\n"
+        "reported as a region. Absent rows count as 0 (an industry with N_i = 0 takes g_i = G). For "
+        "\"esteban_marquillas\" an industry or a region with no row at all in from_year or "
+        "to_year does not exist in that year: it is left out of the decomposition, reference "
+        "totals included, with a warning. "
+        "A table `<output>_detail` gives the same components per region and industry (detail = false to skip it).\n"
         "References: Dunn (1960) Papers RSA 6; Esteban-Marquillas (1972) Regional and Urban "
         "Economics 2(3); Gerfin (1964) Gesamtwirtschaftliches Wachstum und regionale Entwicklung, "
         "Kyklos 17; Barff & Knight (1988) Growth and Change 19(2).";
@@ -158,6 +162,43 @@ class ShiftShare final : public Plugin {
       steps.emplace_back(first, last);
     }
 
+    // Esteban-Marquillas needs r_i = e_i'/e_i - 1: an industry or a region with no row in from_year
+    // or to_year does not exist in that year and is left out of its whole decomposition (reference
+    // totals included), so the components still add up to growth. The other methods are defined
+    // there with absent = 0 (a new industry takes g_i = G) and keep it.
+    std::vector<std::uint8_t> keep_industry(I, 1), keep_region(R, 1);
+    for (std::size_t y : {first, last}) {
+      if (!em) break;
+      std::vector<std::uint8_t> ind(I, 0), reg(R, 0);
+      for (std::size_t r = 0; r < R; ++r)
+        for (std::size_t i = 0; i < I; ++i)
+          if (cube.present(cube.cell(y, r, i))) ind[i] = reg[r] = 1;
+      for (std::size_t i = 0; i < I; ++i) keep_industry[i] = keep_industry[i] && ind[i];
+      for (std::size_t r = 0; r < R; ++r) keep_region[r] = keep_region[r] && reg[r];
+    }
+    if (reference >= 0 && !keep_region[static_cast<std::size_t>(reference)])
+      throw DataError("reference_region '" + params.str("reference_region") + "' has no rows in " +
+                      cube.where_year(first) + " or " + cube.where_year(last));
+    const auto left_out = [&](const std::vector<std::uint8_t>& keep, const Levels& levels, const char* kind) {
+      std::vector<std::string> names;
+      for (std::size_t k = 0; k < keep.size(); ++k)
+        if (!keep[k]) names.push_back(levels.labels[k]);
+      if (names.empty()) return;
+      std::string list;
+      for (const auto& n : names) list += (list.empty() ? "'" : ", '") + n + "'";
+      ctx.log(LogLevel::kWarn,
+              "step '" + ctx.step_id() + "': " + kind + (names.size() > 1 ? "s " : " ") + list +
+                  " ha" + (names.size() > 1 ? "ve" : "s") + " no rows in " + cube.where_year(first) +
+                  " or " + cube.where_year(last) +
+                  "; left out of the Esteban-Marquillas decomposition (reference totals included)");
+    };
+    left_out(keep_industry, cube.industries(), "industry");
+    left_out(keep_region, cube.regions(), "region");
+    // The cell's value, or 0 when its industry or region is left out.
+    const auto value = [&](std::size_t y, std::size_t r, std::size_t i) {
+      return keep_industry[i] && keep_region[r] ? cube.value(cube.cell(y, r, i)) : 0.0;
+    };
+
     std::vector<Components> cells(R * I);
     std::vector<std::uint8_t> seen(R * I, 0);
     for (const auto& [y0, y1] : steps) {
@@ -165,8 +206,8 @@ class ShiftShare final : public Plugin {
       for (std::size_t r = 0; r < R; ++r) {
         if (reference >= 0 && r != static_cast<std::size_t>(reference)) continue;
         for (std::size_t i = 0; i < I; ++i) {
-          n0[i] += cube.value(cube.cell(y0, r, i));
-          n1[i] += cube.value(cube.cell(y1, r, i));
+          n0[i] += value(y0, r, i);
+          n1[i] += value(y1, r, i);
         }
       }
       const double total0 = std::accumulate(n0.begin(), n0.end(), 0.0);
@@ -179,10 +220,11 @@ class ShiftShare final : public Plugin {
       for (std::size_t i = 0; i < I; ++i) g[i] = n0[i] > 0 ? n1[i] / n0[i] - 1 : G;
 
       for (std::size_t r = 0; r < R; ++r) {
-        if (static_cast<std::int32_t>(r) == reference) continue;
+        if (static_cast<std::int32_t>(r) == reference || !keep_region[r]) continue;
         double region0 = 0;
-        for (std::size_t i = 0; i < I; ++i) region0 += cube.value(cube.cell(y0, r, i));
+        for (std::size_t i = 0; i < I; ++i) region0 += value(y0, r, i);
         for (std::size_t i = 0; i < I; ++i) {
+          if (!keep_industry[i]) continue;
           const std::size_t c0 = cube.cell(y0, r, i), c1 = cube.cell(y1, r, i);
           if (cube.present(c0) || cube.present(c1)) seen[r * I + i] = 1;
           Components c;
@@ -205,7 +247,8 @@ class ShiftShare final : public Plugin {
               c.allocation = (c.from - homothetic) * diff;
             } else if (c.to > 0) {
               throw DataError("Esteban-Marquillas needs the region's growth rate, undefined at " +
-                              cube.where(y0, r, i) + " (0 in " + cube.years().labels[y0] +
+                              cube.where(y0, r, i) + " (" +
+                              (cube.present(c0) ? "0 in " : "no row, so 0, in ") + cube.years().labels[y0] +
                               ", " + num(c.to) + " in " + cube.years().labels[y1] +
                               "); use method = \"dunn\" or drop the industry");
             }
@@ -218,15 +261,15 @@ class ShiftShare final : public Plugin {
     // Levels at the ends (the dynamic method summed them per step; its growth telescopes).
     for (std::size_t r = 0; r < R; ++r)
       for (std::size_t i = 0; i < I; ++i) {
-        cells[r * I + i].from = cube.value(cube.cell(first, r, i));
-        cells[r * I + i].to = cube.value(cube.cell(last, r, i));
+        cells[r * I + i].from = value(first, r, i);
+        cells[r * I + i].to = value(last, r, i);
       }
 
     // Region rows.
     std::vector<std::int32_t> regions;
     std::vector<Components> sums;
     for (std::size_t r = 0; r < R; ++r) {
-      if (static_cast<std::int32_t>(r) == reference) continue;
+      if (static_cast<std::int32_t>(r) == reference || !keep_region[r]) continue;
       Components s;
       for (std::size_t i = 0; i < I; ++i) s += cells[r * I + i];
       regions.push_back(static_cast<std::int32_t>(r));
@@ -241,8 +284,8 @@ class ShiftShare final : public Plugin {
       for (std::size_t r = 0; r < R; ++r) {
         if (reference >= 0 && r != static_cast<std::size_t>(reference)) continue;
         for (std::size_t i = 0; i < I; ++i) {
-          n0[i] += cube.value(cube.cell(first, r, i));
-          n1[i] += cube.value(cube.cell(last, r, i));
+          n0[i] += value(first, r, i);
+          n1[i] += value(last, r, i);
         }
       }
       const double growth_factor = std::accumulate(n1.begin(), n1.end(), 0.0) /
@@ -256,7 +299,7 @@ class ShiftShare final : public Plugin {
                           ": Gerfin's indices are undefined");
         double expected = 0;  // sum e_i (1 + g_i)
         for (std::size_t i = 0; i < I; ++i)
-          if (n0[i] > 0) expected += cube.value(cube.cell(first, r, i)) * n1[i] / n0[i];
+          if (n0[i] > 0) expected += value(first, r, i) * n1[i] / n0[i];
         mix_index.push_back(expected / (sums[k].from * growth_factor));
         regional_index.push_back(sums[k].to / expected);
         total_index.push_back(sums[k].to / sums[k].from / growth_factor);

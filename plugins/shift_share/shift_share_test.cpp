@@ -259,3 +259,56 @@ TEST(ShiftShare, DetailCanBeSkipped) {
   auto out = run_step(with({{"detail", false}}), {{"t", issue_example_as_sum()}});
   EXPECT_EQ(out.size(), 1u);
 }
+
+// BNS publishes OKED section T for 2025 only. For Esteban-Marquillas an industry with no row in
+// from_year does not exist then: it is left out of the decomposition (reference totals included)
+// with a warning, so the numbers are those of the table without T, instead of stopping. Dunn keeps
+// T (g_T = G): A's regional share is issue 3's -3 plus A's 7 of T.
+TEST(ShiftShare, IndustryWithRowsOnlyInTheLastYear) {
+  const Table without_t = issue_example_as_sum();
+  Table with_t = [] {
+    LongTable t;
+    t.add("A", 2020, {90, 20, 10, 60});
+    t.add("A", 2025, {100, 40, 10, 55});
+    t.add("B", 2020, {310, 130, 140, 340});
+    t.add("B", 2025, {340, 170, 125, 425});
+    t.regions.insert(t.regions.end(), {"A", "B"});
+    t.industries.insert(t.industries.end(), {"T", "T"});
+    t.years.insert(t.years.end(), {2025, 2025});
+    t.values.insert(t.values.end(), {7, 9});
+    return t.table();
+  }();
+  const auto em = with({{"method", std::string("esteban_marquillas")}});
+  std::vector<std::string> log;
+  auto got = run_step(em, {{"t", with_t}}, "step", klaster::sdk::testing::collect_log(log));
+  auto want = run_step(em, {{"t", without_t}});
+  for (const char* c : {"growth", "national_share", "industrial_mix", "regional_share",
+                        "competitive_effect", "allocation_effect"})
+    for (const char* r : {"A", "B"})
+      EXPECT_NEAR(value_at(got.at("step"), c, {{"region", r}}),
+                  value_at(want.at("step"), c, {{"region", r}}), 1e-9) << c << " " << r;
+  EXPECT_EQ(got.at("step_detail").rows(), want.at("step_detail").rows());
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_NE(log[0].find("industry 'T' has no rows in year 2020 or year 2025"), std::string::npos) << log[0];
+
+  auto dunn = run_step(with({}), {{"t", with_t}}).at("step");
+  EXPECT_NEAR(value_at(dunn, "growth", kA), 25 + 7, 1e-9);
+  EXPECT_NEAR(value_at(dunn, "national_share", kA) + value_at(dunn, "industrial_mix", kA) +
+                  value_at(dunn, "regional_share", kA), 25 + 7, 1e-9);
+}
+
+// A cell with a row of 0 in from_year (the industry exists in both years) keeps the error where the
+// Esteban-Marquillas growth rate r_i = e_i'/e_i - 1 divides by it; the message says it is a row.
+TEST(ShiftShare, EstebanMarquillasAbsentCellOfAnExistingIndustry) {
+  LongTable t;
+  t.add("A", 2020, {5});
+  t.add("A", 2025, {3, 5});
+  t.add("B", 2020, {4, 5});
+  t.add("B", 2025, {4, 6});
+  try {
+    run_step(with({{"method", std::string("esteban_marquillas")}}), {{"t", t.table()}});
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("industry 'I2', year 2020 (no row, so 0, in 2020, 5 in 2025)"), std::string::npos) << e.what();
+  }
+}

@@ -80,8 +80,9 @@ class Specialization final : public Plugin {
         "n/(n-1) (REAT's coefnorm).\n"
         "reference = \"total\" (default): t from the sum of all regions in the table; \"rest\": from "
         "all regions except r. convention = \"full\" (default) reports krugman in [0, 2], \"half\" in "
-        "[0, 1] (then equal to hoover). Industries with a zero total over all regions in a year are "
-        "left out of that year. Where t_i = 0 but s_i > 0 (possible with reference = \"rest\"), q_i is "
+        "[0, 1] (then equal to hoover). An industry or a region with no row in a year does not exist "
+        "in that year and is left out of it (no output row for such a region); one whose rows sum "
+        "to zero is an error. Where t_i = 0 but s_i > 0 (possible with reference = \"rest\"), q_i is "
         "infinite: the relative theil and the \"reat\" gini are written as missing values with a "
         "warning.\n"
         "References: Krugman (1991) Geography and Trade, MIT Press; Hoover (1936) REStat 18(4); "
@@ -141,29 +142,47 @@ class Specialization final : public Plugin {
 
     // Per year: industry and region totals, the active industries, and the year's own error (thrown
     // when the group loop reaches that year, so the first error is the one a serial loop would meet).
+    // An industry or a region with no row in a year does not exist in that year and is left out of
+    // it; one with rows summing to zero is an error.
     std::vector<double> industry_total(Y * I, 0.0), region_total(Y * R, 0.0), grand(Y, 0.0);
+    std::vector<std::uint8_t> region_exists(Y * R, 0);
     std::vector<std::vector<std::size_t>> active(Y);
     std::vector<std::string> year_error(Y);
     parallel_for(Y, [&](std::size_t y_begin, std::size_t y_end) {
       for (std::size_t y = y_begin; y < y_end; ++y) {
         double* ind = industry_total.data() + y * I;
         double* reg = region_total.data() + y * R;
+        std::uint8_t* reg_exists = region_exists.data() + y * R;
+        std::vector<std::uint8_t> ind_exists(I, 0);
         for (std::size_t r = 0; r < R; ++r)
           for (std::size_t i = 0; i < I; ++i) {
-            const double v = cube.value(cube.cell(y, r, i));
+            const std::size_t c = cube.cell(y, r, i);
+            const double v = cube.value(c);
             ind[i] += v;
             reg[r] += v;
+            if (cube.present(c)) reg_exists[r] = ind_exists[i] = 1;
           }
         for (std::size_t i = 0; i < I; ++i)
-          if (ind[i] > 0) active[y].push_back(i);
+          if (ind_exists[i]) active[y].push_back(i);
         grand[y] = std::accumulate(reg, reg + R, 0.0);
-        if (active[y].size() < 2)
+        const auto regions_in_year = std::count(reg_exists, reg_exists + R, std::uint8_t{1});
+        std::size_t zero = I;
+        for (auto i : active[y])
+          if (ind[i] <= 0 && zero == I) zero = i;
+        if (zero < I)
+          year_error[y] = "industry '" + cube.industries().labels[zero] + "' has a zero total of '" +
+                          value_name + "' over all regions in " + cube.where_year(y) +
+                          ": its reference shares are undefined";
+        else if (active[y].size() < 2)
           year_error[y] = "specialisation needs at least two industries with activity; " +
                           cube.where_year(y) + " has " + std::to_string(active[y].size()) +
                           " (industries " + quoted_list(cube.industries().labels) + ")";
-        else if (rest && R < 2)
+        else if (rest && regions_in_year < 2)
           year_error[y] = "reference = \"rest\" needs at least two regions; " + cube.where_year(y) +
-                          " has only region '" + cube.regions().labels[0] + "'";
+                          " has only region '" +
+                          cube.regions().labels[static_cast<std::size_t>(
+                              std::find(reg_exists, reg_exists + R, std::uint8_t{1}) - reg_exists)] +
+                          "'";
       }
     }, 1);
     if (R == 0)  // no groups to reach the year errors below
@@ -175,7 +194,7 @@ class Specialization final : public Plugin {
     const std::size_t groups = Y * R;
     std::vector<std::int32_t> out_years(groups), out_regions(groups);
     std::vector<double> krugman(groups), hoover(groups), theil(groups), gini(groups), totals(groups);
-    std::vector<std::uint8_t> theil_ok(groups), gini_ok(groups);
+    std::vector<std::uint8_t> theil_ok(groups), gini_ok(groups), occurs(groups, 0);
     // Industries where t_i = 0 < s_i: how many per group, and the first one (for the warning).
     std::vector<std::uint32_t> infinite_count(groups, 0);
     std::vector<std::size_t> first_infinite(groups, 0);
@@ -186,6 +205,7 @@ class Specialization final : public Plugin {
       for (std::size_t g = g_begin; g < g_end; ++g) {
         const std::size_t y = g / R, r = g % R;
         if (!year_error[y].empty()) throw DataError(year_error[y]);
+        if (!region_exists[g]) continue;  // the region does not exist in this year
         const std::vector<std::size_t>& act = active[y];
         const double* ind = industry_total.data() + y * I;
         const double reg = region_total[y * R + r];
@@ -223,6 +243,7 @@ class Specialization final : public Plugin {
         }
         const double norm = normalize ? static_cast<double>(n) / static_cast<double>(n - 1) : 1.0;
 
+        occurs[g] = 1;
         out_years[g] = static_cast<std::int32_t>(y);
         out_regions[g] = static_cast<std::int32_t>(r);
         totals[g] = reg;
@@ -261,6 +282,27 @@ class Specialization final : public Plugin {
                   first + (infinite_total > 1 ? " and " + std::to_string(infinite_total - 1) + " more" : "") +
                   "); theil/gini written as missing there");
     }
+
+    // Drop the slots of regions absent from a year, keeping (year, region) order.
+    std::size_t kept = 0;
+    for (std::size_t g = 0; g < groups; ++g) {
+      if (!occurs[g]) continue;
+      out_years[kept] = out_years[g];
+      out_regions[kept] = out_regions[g];
+      krugman[kept] = krugman[g];
+      hoover[kept] = hoover[g];
+      theil[kept] = theil[g];
+      gini[kept] = gini[g];
+      totals[kept] = totals[g];
+      theil_ok[kept] = theil_ok[g];
+      gini_ok[kept] = gini_ok[g];
+      ++kept;
+    }
+    for (auto* v : {&krugman, &hoover, &theil, &gini, &totals}) v->resize(kept);
+    out_years.resize(kept);
+    out_regions.resize(kept);
+    theil_ok.resize(kept);
+    gini_ok.resize(kept);
 
     std::vector<Column> cols;
     if (cube.has_year()) cols.push_back(cube.years().make_column(cube.options().year, out_years));

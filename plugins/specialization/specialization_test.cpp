@@ -215,3 +215,40 @@ TEST(Specialization, InfiniteLqGivesMissingTheilAndGini) {
     EXPECT_EQ(out.column("gini").is_valid(row), !is_a);
   }
 }
+
+// BNS publishes OKED section T for 2025 only: in 2024 T has no row and is not one of that year's
+// industries; in 2025 it is. 2024: A (30, 10) and B (10, 30) against (40, 40): K = 1/4 + 1/4.
+TEST(Specialization, IndustryWithRowsOnlyInTheLastYearIsLeftOutOfEarlierYears) {
+  Table t({Column::make_ints("year", {2024, 2024, 2024, 2024, 2025, 2025, 2025, 2025, 2025, 2025}),
+           Column::make_strings("region", {"A", "A", "B", "B", "A", "A", "A", "B", "B", "B"}),
+           Column::make_strings("industry", {"C", "S", "C", "S", "C", "S", "T", "C", "S", "T"}),
+           Column::make_floats("value", {30, 10, 10, 30, 30, 10, 0, 10, 30, 40})});
+  auto out = run_step(with({}), {{"t", t}}).at("step");
+  EXPECT_EQ(out.rows(), 4u);
+  EXPECT_NEAR(value_at(out, "krugman", {{"year", "2024"}, {"region", "A"}}), 0.5, 1e-12);
+  // 2025: A (3/4, 1/4, 0) against (40, 40, 40)/120: K = 5/12 + 1/12 + 4/12.
+  EXPECT_NEAR(value_at(out, "krugman", {{"year", "2025"}, {"region", "A"}}), 10.0 / 12, 1e-12);
+}
+
+// A region with no row in a year does not exist in it: no row for it, no zero-total error.
+TEST(Specialization, RegionWithoutRowsInAYearIsLeftOutOfIt) {
+  Table t({Column::make_ints("year", {2024, 2024, 2024, 2024, 2025, 2025}),
+           Column::make_strings("region", {"A", "A", "B", "B", "A", "A"}),
+           Column::make_strings("industry", {"X", "Y", "X", "Y", "X", "Y"}),
+           Column::make_floats("value", {30, 70, 20, 80, 50, 50})});
+  auto out = run_step(with({}), {{"t", t}}).at("step");
+  EXPECT_EQ(out.rows(), 3u);
+  EXPECT_THROW(value_at(out, "krugman", {{"year", "2025"}, {"region", "B"}}), std::exception);
+  EXPECT_NEAR(value_at(out, "krugman", {{"year", "2025"}, {"region", "A"}}), 0.0, 1e-12);
+}
+
+// An industry with rows that sum to zero exists but has no reference shares: an error naming it.
+TEST(Specialization, ZeroIndustryTotalWithRowsIsAnError) {
+  try {
+    run_step(with({}), {{"t", table({"A", "A", "A", "B", "B", "B"}, {"X", "Y", "Z", "X", "Y", "Z"},
+                                    {30, 70, 0, 20, 80, 0})}});
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "industry 'Z' has a zero total of 'value' over all regions in all rows: its reference shares are undefined");
+  }
+}
