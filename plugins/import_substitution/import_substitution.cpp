@@ -17,14 +17,6 @@ using Eigen::Index;
 
 Index ix(std::size_t k) { return static_cast<Index>(k); }
 
-Schema long_schema() {
-  Schema s;
-  s.add("row", ColumnType::kString);
-  s.add("column", ColumnType::kString);
-  s.add("value", ColumnType::kFloat);
-  return s;
-}
-
 class ImportSubstitution final : public Plugin {
  public:
   PluginInfo info() const override {
@@ -79,8 +71,8 @@ class ImportSubstitution final : public Plugin {
     check_share(ctx.params().real("share"), "share");
     if (columns(ctx.params()).empty())
       throw ParamError("columns", "name the final-demand columns to switch in 'columns' (or 'final_demand')");
-    ctx.declare_output(ctx.output_name(), long_schema());
-    ctx.declare_output(ctx.output_name() + "_imports", long_schema());
+    ctx.declare_output(ctx.output_name(), long_matrix_schema());
+    ctx.declare_output(ctx.output_name() + "_imports", long_matrix_schema());
     ctx.declare_output(ctx.output_name() + "_delta", sector_schema({"delta"}));
   }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "klaster/sdk/io_table.hpp"
+#include "klaster/sdk/matrix.hpp"
 #include "klaster/sdk/plugin.hpp"
 
 namespace klaster::plugins {
@@ -60,23 +61,15 @@ class Leontief final : public Plugin {
     return c;
   }
 
-  static Schema long_schema() {
-    Schema s;
-    s.add("row", ColumnType::kString);
-    s.add("column", ColumnType::kString);
-    s.add("value", ColumnType::kFloat);
-    return s;
-  }
-
   void bind(BindContext& ctx) const override {
     check_matrix_schema(ctx);
     const Params& params = ctx.params();
     ctx.declare_output(ctx.output_name(), sector_schema(columns(params)));
-    if (params.boolean("write_inverse")) ctx.declare_output(ctx.output_name() + "_inverse", long_schema());
+    if (params.boolean("write_inverse")) ctx.declare_output(ctx.output_name() + "_inverse", long_matrix_schema());
     if (params.boolean("write_coefficients"))
-      ctx.declare_output(ctx.output_name() + "_coefficients", long_schema());
+      ctx.declare_output(ctx.output_name() + "_coefficients", long_matrix_schema());
     if (params.boolean("ghosh") && params.boolean("write_inverse"))
-      ctx.declare_output(ctx.output_name() + "_ghosh_inverse", long_schema());
+      ctx.declare_output(ctx.output_name() + "_ghosh_inverse", long_matrix_schema());
   }
 
   static LabelledMatrix labelled(const IoSystem& io, Eigen::MatrixXd values) {

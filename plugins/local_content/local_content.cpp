@@ -18,14 +18,6 @@ using Eigen::Index;
 
 Index ix(std::size_t k) { return static_cast<Index>(k); }
 
-Schema long_schema() {
-  Schema s;
-  s.add("row", ColumnType::kString);
-  s.add("column", ColumnType::kString);
-  s.add("value", ColumnType::kFloat);
-  return s;
-}
-
 /// \brief Position of `label` among a matrix's row (or column) labels; DataError naming `what`.
 std::size_t position(const std::optional<std::size_t>& found, const std::string& label,
                      const std::string& kind, const std::string& what) {
@@ -79,8 +71,8 @@ class LocalContent final : public Plugin {
     check_matrix_schema(ctx);
     check_matrix_schema(ctx, "imports");
     check_share(ctx.params().real("share"), "share");
-    ctx.declare_output(ctx.output_name(), long_schema());
-    ctx.declare_output(ctx.output_name() + "_imports", long_schema());
+    ctx.declare_output(ctx.output_name(), long_matrix_schema());
+    ctx.declare_output(ctx.output_name() + "_imports", long_matrix_schema());
   }
 
   void run(RunContext& ctx) const override {

@@ -23,14 +23,6 @@ using Eigen::Index;
 
 Index ix(std::size_t k) { return static_cast<Index>(k); }
 
-Schema long_schema() {
-  Schema s;
-  s.add("row", ColumnType::kString);
-  s.add("column", ColumnType::kString);
-  s.add("value", ColumnType::kFloat);
-  return s;
-}
-
 Schema sectors_schema() {
   Schema s;
   s.add("sector", ColumnType::kString);
@@ -118,8 +110,8 @@ class RegionalizeIo final : public Plugin {
           throw ParamError("national", "table '" + params.str("national") + "' has no column '" +
                                            params.str(p) + "' (it uses the column names of activity)");
     }
-    ctx.declare_output(ctx.output_name(), long_schema());
-    ctx.declare_output(ctx.output_name() + "_coefficients", long_schema());
+    ctx.declare_output(ctx.output_name(), long_matrix_schema());
+    ctx.declare_output(ctx.output_name() + "_coefficients", long_matrix_schema());
     ctx.declare_output(ctx.output_name() + "_sectors", sectors_schema());
   }
 

@@ -82,6 +82,14 @@ LabelledMatrix matrix_from_long(const Table& table, const std::string& row_colum
   return m;
 }
 
+Schema long_matrix_schema() {
+  Schema s;
+  s.add("row", ColumnType::kString);
+  s.add("column", ColumnType::kString);
+  s.add("value", ColumnType::kFloat);
+  return s;
+}
+
 Table matrix_to_long(const LabelledMatrix& m, const std::string& row_column,
                      const std::string& col_column, const std::string& value_column) {
   auto rd = std::make_shared<Dictionary>(), cd = std::make_shared<Dictionary>();
