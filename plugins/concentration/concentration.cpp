@@ -4,11 +4,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <numeric>
 #include <string>
 #include <vector>
 
 #include "klaster/sdk/cube.hpp"
+#include "klaster/sdk/inequality.hpp"
 #include "klaster/sdk/keys.hpp"
 #include "klaster/sdk/parallel.hpp"
 #include "klaster/sdk/plugin.hpp"
@@ -17,37 +17,6 @@ namespace klaster::plugins {
 namespace {
 
 using namespace klaster::sdk;
-
-/// \brief Unweighted Gini of `v`: sum_j sum_k |v_j - v_k| / (2 n^2 mean), REAT's gini().
-/// Sorts `v` in place (callers pass scratch they no longer need).
-double plain_gini(std::vector<double>& v) {
-  std::sort(v.begin(), v.end());
-  const double n = static_cast<double>(v.size());
-  double sum = 0, weighted = 0;
-  for (std::size_t k = 0; k < v.size(); ++k) {
-    sum += v[k];
-    weighted += (2.0 * static_cast<double>(k + 1) - n - 1.0) * v[k];
-  }
-  return weighted / (n * sum);
-}
-
-/// \brief Area Gini of the Lorenz curve of shares `s` against base shares `t` (each summing to 1),
-/// points ordered by s/t ascending: 1 - sum (T_k - T_k-1)(S_k + S_k-1). Krugman (1991), ch. 2.
-/// `order` is scratch, resized here.
-double lorenz_gini(const std::vector<double>& s, const double* t, std::vector<std::size_t>& order) {
-  order.resize(s.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return s[a] * t[b] < s[b] * t[a]; });
-  double area = 0, cum_s = 0, cum_t = 0;
-  for (auto k : order) {
-    const double next_s = cum_s + s[k], next_t = cum_t + t[k];
-    area += (next_t - cum_t) * (next_s + cum_s);
-    cum_s = next_s;
-    cum_t = next_t;
-  }
-  return 1.0 - area;
-}
 
 class Concentration final : public Plugin {
  public:
@@ -311,7 +280,7 @@ class Concentration final : public Plugin {
         }
         const double norm = normalize ? n / (n - 1) : 1.0;
         occurs[g] = 1;
-        slot_gini[g] = (reat ? plain_gini(q) : lorenz_gini(s, b.data(), order) / 2) * norm;
+        slot_gini[g] = (reat ? plain_gini(q) : lorenz_gini(s, b, order) / 2) * norm;
         slot_hoover[g] = abs_diff / 2;
         slot_cv[g] = std::sqrt(ss / (sample_sd ? n - 1 : n)) / mean;
         slot_total[g] = total;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "klaster/sdk/cube.hpp"
+#include "klaster/sdk/inequality.hpp"
 #include "klaster/sdk/parallel.hpp"
 #include "klaster/sdk/plugin.hpp"
 
@@ -16,40 +17,6 @@ namespace klaster::plugins {
 namespace {
 
 using namespace klaster::sdk;
-
-/// \brief Unweighted Gini of `v` (mean absolute difference over twice the mean), the form of
-/// REAT's gini(): sum_j sum_k |v_j - v_k| / (2 n^2 mean). O(n log n) via the sorted form.
-/// Sorts `v` in place (callers pass scratch they no longer need).
-double plain_gini(std::vector<double>& v) {
-  std::sort(v.begin(), v.end());
-  const double n = static_cast<double>(v.size());
-  double sum = 0, weighted = 0;
-  for (std::size_t k = 0; k < v.size(); ++k) {
-    sum += v[k];
-    weighted += (2.0 * static_cast<double>(k + 1) - n - 1.0) * v[k];
-  }
-  return weighted / (n * sum);
-}
-
-/// \brief Area Gini of the Lorenz curve of shares `s` against reference shares `t` (both summing
-/// to 1), points ordered by s/t ascending: 1 - sum (T_k - T_k-1)(S_k + S_k-1). Krugman (1991), ch. 2.
-/// `order` is scratch, resized here.
-double lorenz_gini(const std::vector<double>& s, const std::vector<double>& t,
-                   std::vector<std::size_t>& order) {
-  order.resize(s.size());
-  std::iota(order.begin(), order.end(), 0);
-  // s_a/t_a < s_b/t_b without dividing (t may be 0, the ratio then being +inf).
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return s[a] * t[b] < s[b] * t[a]; });
-  double area = 0, cum_s = 0, cum_t = 0;
-  for (auto k : order) {
-    const double next_s = cum_s + s[k], next_t = cum_t + t[k];
-    area += (next_t - cum_t) * (next_s + cum_s);
-    cum_s = next_s;
-    cum_t = next_t;
-  }
-  return 1.0 - area;
-}
 
 std::string quoted_list(const std::vector<std::string>& v) {
   std::string s;
