@@ -3,7 +3,6 @@
 // Ellison & Glaeser (1997), JPE 105(5): the index gamma, the variance of G under the null, and the
 // coagglomeration index gamma^c; Maurel & Sedillot (1999), Regional Science and Urban Economics 29(5).
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -20,12 +19,6 @@ namespace {
 using namespace klaster::sdk;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-std::string num(double v) {
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
-}
 
 /// \brief The regional pattern of one industry (or of a group): employment by region and the
 /// plant Herfindahl H = sum of squared plant shares, plus the moments the variance needs.
@@ -201,7 +194,7 @@ class EllisonGlaeser final : public Plugin {
       const std::string where = "plant in region '" + plant_regions.labels[static_cast<std::size_t>(r)] +
                                 "', industry '" + industries.labels[static_cast<std::size_t>(i)] + "' (row " +
                                 std::to_string(row + 1) + ")";
-      if (e < 0) throw DataError("negative employment " + num(e) + " of " + where);
+      if (e < 0) throw DataError("negative employment " + format_number(e) + " of " + where);
       if (plant_col && !plant_ids.emplace(i, plant_col->to_text(row)).second)
         throw DataError("plant '" + plant_col->to_text(row) + "' appears twice: " + where);
       rows.push_back(row);
@@ -222,7 +215,7 @@ class EllisonGlaeser final : public Plugin {
         if (!tval.is_valid(row) || !std::isfinite(tval.number(row)))
           throw DataError("region '" + label + "' has a missing regional total in column '" + params.str("total_value") + "'");
         const double v = tval.number(row);
-        if (v < 0) throw DataError("region '" + label + "' has a negative regional total " + num(v));
+        if (v < 0) throw DataError("region '" + label + "' has a negative regional total " + format_number(v));
         if (!index.emplace(label, region_labels.size()).second)
           throw DataError("region '" + label + "' has more than one row in the totals table");
         region_labels.push_back(label);
@@ -248,8 +241,8 @@ class EllisonGlaeser final : public Plugin {
         plant_sum[region_of_plant_level[static_cast<std::size_t>(plant_regions.of_row[row])]] += emp_col.number(row);
       for (std::size_t r = 0; r < region_labels.size(); ++r)
         if (plant_sum[r] > region_total[r] * (1 + 1e-12))
-          throw DataError("region '" + region_labels[r] + "' has a regional total of " + num(region_total[r]) +
-                          ", less than the employment of its plants (" + num(plant_sum[r]) + ")");
+          throw DataError("region '" + region_labels[r] + "' has a regional total of " + format_number(region_total[r]) +
+                          ", less than the employment of its plants (" + format_number(plant_sum[r]) + ")");
     } else {
       region_labels = plant_regions.labels;
       region_total.assign(region_labels.size(), 0.0);

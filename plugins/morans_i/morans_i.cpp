@@ -3,7 +3,6 @@
 // Cliff & Ord (1981), Spatial Processes, ch. 1-2 (moments); Anselin (1995), Geographical Analysis
 // 27(2) (local Moran and conditional randomisation). Formulas as in PySAL esda.Moran / Moran_Local.
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -20,12 +19,6 @@ namespace {
 using namespace klaster::sdk;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-std::string num(double v) {
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
-}
 
 /// \brief A uniform integer in [0, n) from a 64-bit engine by rejection (no modulo bias). Written
 /// out because std::uniform_int_distribution is implementation-defined; mt19937_64 is not.
@@ -217,7 +210,7 @@ class MoransI final : public Plugin {
       }
       if (!has_weight) throw DataError(where + ": missing weight from '" + from + "' to '" + to + "'");
       const double w = w_col.number(row);
-      if (w < 0) throw DataError(where + ": negative weight " + num(w) + " from '" + from + "' to '" + to + "'");
+      if (w < 0) throw DataError(where + ": negative weight " + format_number(w) + " from '" + from + "' to '" + to + "'");
       if (!seen.emplace(std::make_pair(fi->second, ti->second), row).second)
         throw DataError("the weights table has two rows from '" + from + "' to '" + to + "'");
       if (w > 0) nb[fi->second].push_back({ti->second, w});

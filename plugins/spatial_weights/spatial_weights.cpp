@@ -3,7 +3,6 @@
 // Haversine formula: Sinnott (1984), Sky & Telescope 68(2); weights as in Anselin (1988), Spatial
 // Econometrics, ch. 3, and PySAL libpysal.weights (KNN, DistanceBand).
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -19,12 +18,6 @@ namespace klaster::plugins {
 namespace {
 
 using namespace klaster::sdk;
-
-std::string num(double v) {
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
-}
 
 /// \brief Great-circle distance in km between two points given in degrees (haversine).
 double haversine_km(double lat1, double lon1, double lat2, double lon2, double radius_km) {
@@ -131,8 +124,8 @@ class SpatialWeights final : public Plugin {
         throw DataError("region '" + label + "' has a missing latitude or longitude (set missing = \"drop\" to leave it out)");
       }
       const double la = lat.number(row), lo = lon.number(row);
-      if (la < -90 || la > 90) throw DataError("region '" + label + "' has latitude " + num(la) + ", outside -90..90");
-      if (lo < -180 || lo > 180) throw DataError("region '" + label + "' has longitude " + num(lo) + ", outside -180..180");
+      if (la < -90 || la > 90) throw DataError("region '" + label + "' has latitude " + format_number(la) + ", outside -90..90");
+      if (lo < -180 || lo > 180) throw DataError("region '" + label + "' has longitude " + format_number(lo) + ", outside -180..180");
       if (!seen.emplace(label, row).second) throw DataError("region '" + label + "' appears twice in table '" + params.str("input") + "'");
       rows.push_back(row);
     }
@@ -192,7 +185,7 @@ class SpatialWeights final : public Plugin {
       }
     if (n_islands) {
       std::string msg = std::to_string(n_islands) + " region(s) without neighbours: " + islands;
-      if (params.has("threshold")) msg += " (no other region within " + num(params.real("threshold")) + " km)";
+      if (params.has("threshold")) msg += " (no other region within " + format_number(params.real("threshold")) + " km)";
       ctx.log(LogLevel::kWarn, msg);
       if (!params.boolean("allow_islands"))
         throw DataError(msg + "; widen the band, use knn, or set allow_islands = true to keep them without neighbours");

@@ -31,9 +31,7 @@ const char* to_string(PluginKind kind) {
 namespace {
 
 std::string number_text(double v) {
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  std::string s(buf, r.ptr);
+  std::string s = format_number(v);
   if (s.find_first_of(".eEn") == std::string::npos) s += ".0";  // keep it a TOML float
   return s;
 }

@@ -7,6 +7,12 @@
 
 namespace klaster::sdk {
 
+std::string format_number(double v) {
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);  // shortest round-trip form
+  return std::string(buf, r.ptr);
+}
+
 const char* to_string(ColumnType type) {
   switch (type) {
     case ColumnType::kString: return "string";
@@ -59,10 +65,7 @@ std::string Column::to_text(std::size_t row) const {
       auto r = std::to_chars(buf, buf + sizeof buf, ints[row]);
       return std::string(buf, r.ptr);
     }
-    case ColumnType::kFloat: {
-      auto r = std::to_chars(buf, buf + sizeof buf, floats[row]);  // shortest round-trip form
-      return std::string(buf, r.ptr);
-    }
+    case ColumnType::kFloat: return format_number(floats[row]);
   }
   return {};
 }

@@ -25,6 +25,10 @@ const char* to_string(ColumnType type);
 /// \brief Parses "string" | "int" | "float"; nullopt for anything else.
 std::optional<ColumnType> column_type_from_string(std::string_view name);
 
+/// \brief The shortest text that reads back as `v` (std::to_chars), as CSV output and messages
+/// write numbers: 0.1 -> "0.1", 2.0 -> "2", 1e21 -> "1e+21".
+std::string format_number(double v);
+
 /// \brief The distinct strings of one or more string columns; a code is an index into it.
 /// Append-only: codes handed out stay valid. Not thread-safe while being written.
 class Dictionary {
