@@ -77,7 +77,7 @@ class ClusterStrength final : public Plugin {
         ParamSpec("eco_lq", ParamType::kFloat).def(Value(2.0)).at_least(0).doc_("ECO specialisation star: minimum LQ"),
         ParamSpec("eco_focus_top", ParamType::kFloat).def(Value(0.10)).above(0).at_most(1).doc_("ECO focus star: top share of regions by share of the region's employment"),
         ParamSpec("eco_min_employment", ParamType::kFloat).def(Value(0.0)).at_least(0).doc_("ECO: no stars below this employment"),
-        ParamSpec("missing", ParamType::kString).def("error").one_of({"error", "drop"}).doc_("rows with a missing value: an error, or dropped"),
+        cube_missing_param(),
     };
     p.reads = {{"input", "region, industry, [year], value, [establishments]", "employment (and establishments) by region and cluster category"}};
     p.writes = {{"<output>",
@@ -88,20 +88,10 @@ class ClusterStrength final : public Plugin {
     return p;
   }
 
-  static CubeOptions options(const Params& params, const Schema& input) {
-    CubeOptions o;
-    o.region = params.str("region");
-    o.industry = params.str("industry");
-    o.value = params.str("value");
-    o.year = input.has(params.str("year")) ? params.str("year") : "";
-    o.drop_missing = params.str("missing") == "drop";
-    return o;
-  }
-
   void bind(BindContext& ctx) const override {
     const Params& params = ctx.params();
     const Schema& in = ctx.schema_of_param("input");
-    const CubeOptions o = options(params, in);
+    const CubeOptions o = cube_options(params, in);
     if (*in.type_of(o.value) == ColumnType::kString)
       throw ParamError("value", "column '" + o.value + "' is a string column; employment must be numbers");
     const bool est = in.has(params.str("establishments"));
@@ -136,7 +126,7 @@ class ClusterStrength final : public Plugin {
   void run(RunContext& ctx) const override {
     const Params& params = ctx.params();
     const Table& in = ctx.table_of_param("input");
-    const CubeOptions o = options(params, in.schema());
+    const CubeOptions o = cube_options(params, in.schema());
     const Cube emp = Cube::from_table(in, o);
     const bool has_est = in.find(params.str("establishments")) != nullptr;
     CubeOptions oe = o;

@@ -81,18 +81,14 @@ class Complexity final : public Plugin {
         "Zero region or industry totals are errors. With a year column everything is per year.\n"
         "Reference: Balassa (1965); Hidalgo & Hausmann (2009) PNAS 106(26); Hausmann, Hidalgo et "
         "al. (2014) The Atlas of Economic Complexity; Hidalgo et al. (2007) Science 317(5837).";
-    p.params = {
-        ParamSpec("input", ParamType::kTable).req().doc_("long table with region, industry, [year], value"),
-        ParamSpec("value", ParamType::kColumn).of("input").def("value").doc_("activity column (exports, employment, ...)"),
-        ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column"),
-        ParamSpec("industry", ParamType::kColumn).of("input").def("industry").doc_("industry key column"),
-        ParamSpec("year", ParamType::kColumn).of("input").def("year").if_present().doc_("year key column; used when the table has it"),
+    p.params = cube_params("activity column (exports, employment, ...)");
+    p.params.insert(p.params.end(), {
         ParamSpec("threshold", ParamType::kFloat).def(1.0).at_least(0).doc_("presence M = 1 where RCA >= threshold"),
         ParamSpec("pci_scale", ParamType::kString).def("own").one_of({"own", "eci"}).doc_("z-score PCI with its own mean and sd, or with ECI's (py-ecomplexity)"),
         ParamSpec("density_diagonal", ParamType::kBool).def(true).doc_("include phi_ii = 1 in the density sums"),
         ParamSpec("proximity", ParamType::kBool).def(false).doc_("also write <output>_proximity (industry x industry)"),
-        ParamSpec("missing", ParamType::kString).def("error").one_of({"error", "drop"}).doc_("rows with a missing value: an error, or dropped"),
-    };
+        cube_missing_param(),
+    });
     p.reads = {{"input", "region, industry, [year], value", "non-negative activity"}};
     p.writes = {{"<output>", "[year], region, diversity, eci", "one row per region"},
                 {"<output>_industries", "[year], industry, ubiquity, pci", "one row per industry"},
@@ -101,20 +97,10 @@ class Complexity final : public Plugin {
     return p;
   }
 
-  static CubeOptions options(const Params& params, const Schema& input) {
-    CubeOptions o;
-    o.region = params.str("region");
-    o.industry = params.str("industry");
-    o.value = params.str("value");
-    o.year = input.has(params.str("year")) ? params.str("year") : "";
-    o.drop_missing = params.str("missing") == "drop";
-    return o;
-  }
-
   void bind(BindContext& ctx) const override {
     const Params& params = ctx.params();
     const Schema& in = ctx.schema_of_param("input");
-    const CubeOptions o = options(params, in);
+    const CubeOptions o = cube_options(params, in);
     if (*in.type_of(o.value) == ColumnType::kString)
       throw ParamError("value", "column '" + o.value + "' is a string column; complexity needs numbers");
     auto with_year = [&] {
@@ -151,7 +137,7 @@ class Complexity final : public Plugin {
   void run(RunContext& ctx) const override {
     const Params& params = ctx.params();
     const Table& in = ctx.table_of_param("input");
-    const Cube cube = Cube::from_table(in, options(params, in.schema()));
+    const Cube cube = Cube::from_table(in, cube_options(params, in.schema()));
     const std::size_t Y = cube.n_years(), R = cube.n_regions(), I = cube.n_industries();
     std::vector<YearResult> results;
     for (std::size_t y = 0; y < Y; ++y) results.push_back(compute_year(ctx, cube, y));

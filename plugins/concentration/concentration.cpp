@@ -60,7 +60,7 @@ class Concentration final : public Plugin {
         ParamSpec("gini_convention", ParamType::kString).def("reat").one_of({"reat", "krugman"}).doc_("Gini of LQs (REAT) or half the Lorenz-area Gini (Krugman/EconGeo)"),
         ParamSpec("normalize", ParamType::kBool).def(Value(false)).doc_("multiply the Gini by n/(n-1), n the number of regions"),
         ParamSpec("cv_sd", ParamType::kString).def("sample").one_of({"sample", "population"}).doc_("standard deviation in cv with n - 1 (sample) or n"),
-        ParamSpec("missing", ParamType::kString).def("error").one_of({"error", "drop"}).doc_("rows with a missing value: an error, or dropped"),
+        cube_missing_param(),
     };
     p.reads = {{"input", "region, industry, [year], value", "non-negative activity by region and industry"},
                {"base_table", "region, [year], base_value", "positive base per region (base = \"table\")"}};
@@ -69,20 +69,10 @@ class Concentration final : public Plugin {
     return p;
   }
 
-  static CubeOptions options(const Params& params, const Schema& input) {
-    CubeOptions o;
-    o.region = params.str("region");
-    o.industry = params.str("industry");
-    o.value = params.str("value");
-    o.year = input.has(params.str("year")) ? params.str("year") : "";
-    o.drop_missing = params.str("missing") == "drop";
-    return o;
-  }
-
   void bind(BindContext& ctx) const override {
     const Params& params = ctx.params();
     const Schema& in = ctx.schema_of_param("input");
-    const CubeOptions o = options(params, in);
+    const CubeOptions o = cube_options(params, in);
     if (*in.type_of(o.value) == ColumnType::kString)
       throw ParamError("value", "column '" + o.value + "' is a string column; concentration needs numbers");
     const bool table_base = params.str("base") == "table";
@@ -162,7 +152,7 @@ class Concentration final : public Plugin {
   void run(RunContext& ctx) const override {
     const Params& params = ctx.params();
     const Table& in = ctx.table_of_param("input");
-    const Cube cube = Cube::from_table(in, options(params, in.schema()));
+    const Cube cube = Cube::from_table(in, cube_options(params, in.schema()));
     const std::size_t Y = cube.n_years(), R = cube.n_regions(), I = cube.n_industries();
     const std::string base_kind = params.str("base");
     const bool reat = params.str("gini_convention") == "reat";

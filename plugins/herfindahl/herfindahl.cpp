@@ -38,35 +38,21 @@ class Herfindahl final : public Plugin {
         "Negative values are an error; a group whose total is zero is an error naming it; rows with "
         "a missing value are an error unless missing = \"drop\".\n"
         "Reference: Herfindahl (1950); Hirschman (1964); Adelman (1969) for 1/H; REAT herf().";
-    p.params = {
-        ParamSpec("input", ParamType::kTable).req().doc_("long table with region, industry, [year], value"),
-        ParamSpec("value", ParamType::kColumn).of("input").def("value").doc_("non-negative activity column (output, employment, ...)"),
-        ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column"),
-        ParamSpec("industry", ParamType::kColumn).of("input").def("industry").doc_("industry key column"),
-        ParamSpec("year", ParamType::kColumn).of("input").def("year").if_present().doc_("year key column; used when the table has it"),
+    p.params = cube_params("non-negative activity column (output, employment, ...)");
+    p.params.insert(p.params.end(), {
         ParamSpec("over", ParamType::kString).def("region").one_of({"region", "industry"}).doc_("the units whose shares are summed: \"region\" = concentration of each industry across regions, \"industry\" = specialisation of each region across industries"),
         ParamSpec("count_zeros", ParamType::kBool).def(Value(true)).doc_("n counts units with a zero value (true, as REAT herf) or only positive ones (false)"),
-        ParamSpec("missing", ParamType::kString).def("error").one_of({"error", "drop"}).doc_("rows with a missing value: an error, or dropped"),
-    };
+        cube_missing_param(),
+    });
     p.reads = {{"input", "region, industry, [year], value", "non-negative activity by region and industry"}};
     p.writes = {{"<output>", "[year], industry | region, hhi, hhi_normalized, equivalent_number, n",
                  "one row per industry (over = \"region\") or region (over = \"industry\") and year"}};
     return p;
   }
 
-  static CubeOptions options(const Params& params, const Schema& input) {
-    CubeOptions o;
-    o.region = params.str("region");
-    o.industry = params.str("industry");
-    o.value = params.str("value");
-    o.year = input.has(params.str("year")) ? params.str("year") : "";
-    o.drop_missing = params.str("missing") == "drop";
-    return o;
-  }
-
   void bind(BindContext& ctx) const override {
     const Schema& in = ctx.schema_of_param("input");
-    const CubeOptions o = options(ctx.params(), in);
+    const CubeOptions o = cube_options(ctx.params(), in);
     if (*in.type_of(o.value) == ColumnType::kString)
       throw ParamError("value", "column '" + o.value + "' is a string column; HHI needs numbers");
     const std::string& group = ctx.params().str("over") == "region" ? o.industry : o.region;
@@ -83,7 +69,7 @@ class Herfindahl final : public Plugin {
   void run(RunContext& ctx) const override {
     const Params& params = ctx.params();
     const Table& in = ctx.table_of_param("input");
-    const Cube cube = Cube::from_table(in, options(params, in.schema()));
+    const Cube cube = Cube::from_table(in, cube_options(params, in.schema()));
     const bool over_regions = params.str("over") == "region";
     const bool count_zeros = params.boolean("count_zeros");
     const std::size_t Y = cube.n_years();

@@ -33,34 +33,20 @@ class LocationQuotient final : public Plugin {
         "presence_threshold = t adds a column `present` = 1 where LQ >= t, else 0.\n"
         "Reference: Isard (1960); Miller & Blair (2009), sec. 8.5.1; O'Donoghue & Gleave (2004), "
         "Regional Studies 38(4).";
-    p.params = {
-        ParamSpec("input", ParamType::kTable).req().doc_("long table with region, industry, [year], value"),
-        ParamSpec("value", ParamType::kColumn).of("input").def("value").doc_("activity column (output, employment, ...)"),
-        ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column"),
-        ParamSpec("industry", ParamType::kColumn).of("input").def("industry").doc_("industry key column"),
-        ParamSpec("year", ParamType::kColumn).of("input").def("year").if_present().doc_("year key column; used when the table has it"),
+    p.params = cube_params("activity column (output, employment, ...)");
+    p.params.insert(p.params.end(), {
         ParamSpec("method", ParamType::kString).def("standard").one_of({"standard", "log", "standardized"}).doc_("standard LQ, its natural log, or the O'Donoghue-Gleave standardised LQ"),
         ParamSpec("presence_threshold", ParamType::kFloat).at_least(0).doc_("if set, adds `present` = 1 where LQ >= threshold"),
-        ParamSpec("missing", ParamType::kString).def("error").one_of({"error", "drop"}).doc_("rows with a missing value: an error, or dropped"),
-    };
+        cube_missing_param(),
+    });
     p.reads = {{"input", "region, industry, [year], value", "non-negative activity by region and industry"}};
     p.writes = {{"<output>", "[year], region, industry, lq, [present]", "one row per input row"}};
     return p;
   }
 
-  static CubeOptions options(const Params& params, const Schema& input) {
-    CubeOptions o;
-    o.region = params.str("region");
-    o.industry = params.str("industry");
-    o.value = params.str("value");
-    o.year = input.has(params.str("year")) ? params.str("year") : "";
-    o.drop_missing = params.str("missing") == "drop";
-    return o;
-  }
-
   void bind(BindContext& ctx) const override {
     const Schema& in = ctx.schema_of_param("input");
-    const CubeOptions o = options(ctx.params(), in);
+    const CubeOptions o = cube_options(ctx.params(), in);
     if (*in.type_of(o.value) == ColumnType::kString)
       throw ParamError("value", "column '" + o.value + "' is a string column; LQ needs numbers");
     Schema out;
@@ -75,7 +61,7 @@ class LocationQuotient final : public Plugin {
   void run(RunContext& ctx) const override {
     const Table& in = ctx.table_of_param("input");
     const Params& params = ctx.params();
-    const Cube cube = Cube::from_table(in, options(params, in.schema()));
+    const Cube cube = Cube::from_table(in, cube_options(params, in.schema()));
     const std::size_t Y = cube.n_years(), R = cube.n_regions(), I = cube.n_industries();
 
     // Totals per year: e_j (region), e_i (industry), e.

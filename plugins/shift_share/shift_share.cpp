@@ -1,7 +1,6 @@
 // shift_share: decomposition of each region's growth between two years into a national share, an
 // industrial-mix effect and a regional (competitive) share.
 // Dunn (1960); Esteban-Marquillas (1972); Gerfin (1964) index form; Barff & Knight (1988) dynamic.
-#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <numeric>
@@ -15,13 +14,6 @@ namespace klaster::plugins {
 namespace {
 
 using namespace klaster::sdk;
-
-/// \brief The shortest text that reads back as `v`, for messages.
-std::string num(double v) {
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
-}
 
 /// \brief Additive components of one region x industry cell (or their sums over industries/years).
 struct Components {
@@ -76,7 +68,7 @@ class ShiftShare final : public Plugin {
         ParamSpec("method", ParamType::kString).def("dunn").one_of({"dunn", "esteban_marquillas", "gerfin", "dynamic"}).doc_("decomposition: Dunn, Esteban-Marquillas, Gerfin index form, or Barff-Knight dynamic"),
         ParamSpec("reference_region", ParamType::kString).doc_("region label whose rows are the reference economy (default: the sum of all regions)"),
         ParamSpec("detail", ParamType::kBool).def(Value(true)).doc_("also write <output>_detail per region and industry"),
-        ParamSpec("missing", ParamType::kString).def("error").one_of({"error", "drop"}).doc_("rows with a missing value: an error, or dropped"),
+        cube_missing_param(),
     };
     p.reads = {{"input", "region, industry, year, value", "non-negative activity by region, industry and year"}};
     p.writes = {
@@ -233,7 +225,7 @@ class ShiftShare final : public Plugin {
           if (n0[i] <= 0 && c.from > 0)
             throw DataError("the reference economy has no '" + value_name + "' in industry '" +
                             cube.industries().labels[i] + "' in " + cube.where_year(y0) + " but " +
-                            cube.where(y0, r, i) + " has " + num(c.from) +
+                            cube.where(y0, r, i) + " has " + format_number(c.from) +
                             "; reference_region must include every region's activity");
           c.national = c.from * G;
           c.mix = c.from * (g[i] - G);
@@ -249,7 +241,7 @@ class ShiftShare final : public Plugin {
               throw DataError("Esteban-Marquillas needs the region's growth rate, undefined at " +
                               cube.where(y0, r, i) + " (" +
                               (cube.present(c0) ? "0 in " : "no row, so 0, in ") + cube.years().labels[y0] +
-                              ", " + num(c.to) + " in " + cube.years().labels[y1] +
+                              ", " + format_number(c.to) + " in " + cube.years().labels[y1] +
                               "); use method = \"dunn\" or drop the industry");
             }
           }

@@ -54,38 +54,24 @@ class Specialization final : public Plugin {
         "warning.\n"
         "References: Krugman (1991) Geography and Trade, MIT Press; Hoover (1936) REStat 18(4); "
         "Theil (1967) Economics and Information Theory; Wieland, REAT manual (gini.spec).";
-    p.params = {
-        ParamSpec("input", ParamType::kTable).req().doc_("long table with region, industry, [year], value"),
-        ParamSpec("value", ParamType::kColumn).of("input").def("value").doc_("activity column (employment, output, ...)"),
-        ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column"),
-        ParamSpec("industry", ParamType::kColumn).of("input").def("industry").doc_("industry key column"),
-        ParamSpec("year", ParamType::kColumn).of("input").def("year").if_present().doc_("year key column; used when the table has it"),
+    p.params = cube_params("activity column (employment, output, ...)");
+    p.params.insert(p.params.end(), {
         ParamSpec("reference", ParamType::kString).def("total").one_of({"total", "rest"}).doc_("reference economy: all regions, or all other regions"),
         ParamSpec("convention", ParamType::kString).def("full").one_of({"full", "half"}).doc_("Krugman index range: [0, 2] (full) or [0, 1] (half)"),
         ParamSpec("theil_form", ParamType::kString).def("relative").one_of({"relative", "absolute"}).doc_("Theil index against the reference (relative) or of the region's own mix (absolute)"),
         ParamSpec("gini_convention", ParamType::kString).def("reat").one_of({"reat", "krugman"}).doc_("Gini of LQs (REAT) or half the Lorenz-area Gini (Krugman/EconGeo)"),
         ParamSpec("normalize", ParamType::kBool).def(Value(false)).doc_("multiply the Gini by n/(n-1), n the number of industries"),
-        ParamSpec("missing", ParamType::kString).def("error").one_of({"error", "drop"}).doc_("rows with a missing value: an error, or dropped"),
-    };
+        cube_missing_param(),
+    });
     p.reads = {{"input", "region, industry, [year], value", "non-negative activity by region and industry"}};
     p.writes = {{"<output>", "[year], region, krugman, hoover, theil, gini, total",
                  "one row per region (and year)"}};
     return p;
   }
 
-  static CubeOptions options(const Params& params, const Schema& input) {
-    CubeOptions o;
-    o.region = params.str("region");
-    o.industry = params.str("industry");
-    o.value = params.str("value");
-    o.year = input.has(params.str("year")) ? params.str("year") : "";
-    o.drop_missing = params.str("missing") == "drop";
-    return o;
-  }
-
   void bind(BindContext& ctx) const override {
     const Schema& in = ctx.schema_of_param("input");
-    const CubeOptions o = options(ctx.params(), in);
+    const CubeOptions o = cube_options(ctx.params(), in);
     if (*in.type_of(o.value) == ColumnType::kString)
       throw ParamError("value", "column '" + o.value + "' is a string column; specialisation needs numbers");
     Schema out;
@@ -98,7 +84,7 @@ class Specialization final : public Plugin {
   void run(RunContext& ctx) const override {
     const Params& params = ctx.params();
     const Cube cube = Cube::from_table(ctx.table_of_param("input"),
-                                       options(params, ctx.table_of_param("input").schema()));
+                                       cube_options(params, ctx.table_of_param("input").schema()));
     const std::size_t Y = cube.n_years(), R = cube.n_regions(), I = cube.n_industries();
     const bool rest = params.str("reference") == "rest";
     const bool half = params.str("convention") == "half";

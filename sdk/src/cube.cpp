@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <cmath>
 
 #include "klaster/sdk/memory.hpp"
@@ -11,13 +10,29 @@
 
 namespace klaster::sdk {
 
-namespace {
-std::string num(double v) {
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
+std::vector<ParamSpec> cube_params(const std::string& value_doc) {
+  return {
+      ParamSpec("input", ParamType::kTable).req().doc_("long table with region, industry, [year], value"),
+      ParamSpec("value", ParamType::kColumn).of("input").def("value").doc_(value_doc),
+      ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column"),
+      ParamSpec("industry", ParamType::kColumn).of("input").def("industry").doc_("industry key column"),
+      ParamSpec("year", ParamType::kColumn).of("input").def("year").if_present().doc_("year key column; used when the table has it"),
+  };
 }
-}  // namespace
+
+ParamSpec cube_missing_param() {
+  return ParamSpec("missing", ParamType::kString).def("error").one_of({"error", "drop"}).doc_("rows with a missing value: an error, or dropped");
+}
+
+CubeOptions cube_options(const Params& params, const Schema& input) {
+  CubeOptions o;
+  o.region = params.str("region");
+  o.industry = params.str("industry");
+  o.value = params.str("value");
+  o.year = input.has(params.str("year")) ? params.str("year") : "";
+  o.drop_missing = params.str("missing") == "drop";
+  return o;
+}
 
 std::string Cube::where_year(std::size_t y) const {
   return has_year_ ? "year " + years_.labels[y] : std::string("all rows");
@@ -85,7 +100,7 @@ Cube Cube::from_table(const Table& table, const CubeOptions& options) {
       const double v = value.number(row);
       if (v < 0 && !options.allow_negative) {
         if (!exact) return false;
-        throw DataError("negative value " + num(v) + " in column '" + options.value + "' at " +
+        throw DataError("negative value " + format_number(v) + " in column '" + options.value + "' at " +
                         where(y, r, i) + " (row " + std::to_string(row + 1) + ")");
       }
       if (std::atomic_ref<std::uint8_t>(cube.present_[c]).exchange(1, std::memory_order_relaxed)) {

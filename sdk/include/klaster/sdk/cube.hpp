@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "klaster/sdk/keys.hpp"
+#include "klaster/sdk/plugin.hpp"
 #include "klaster/sdk/table.hpp"
 
 namespace klaster::sdk {
@@ -22,6 +23,15 @@ struct CubeOptions {
   bool drop_missing = false;    // rows with a missing value or key are skipped instead of an error
   bool allow_negative = false;  // negative values are kept instead of an error
 };
+
+/// \brief The long-table parameters of an indicator that reads a Cube, in this order: input (table),
+/// value, region, industry, year (used when the table has it). `value_doc` describes the value column.
+std::vector<ParamSpec> cube_params(const std::string& value_doc);
+/// \brief The `missing` parameter: rows with a missing value are an error ("error") or dropped ("drop").
+ParamSpec cube_missing_param();
+/// \brief CubeOptions from the value, region, industry, year and missing parameters; the year column
+/// is used only when `input` has it.
+CubeOptions cube_options(const Params& params, const Schema& input);
 
 class Cube {
  public:
