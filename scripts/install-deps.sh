@@ -7,6 +7,7 @@ packages=(
   g++ cmake make pkg-config
   libboost-dev libboost-program-options-dev
   libspdlog-dev libfmt-dev libtoml11-dev libeigen3-dev nlohmann-json3-dev libssl-dev
+  liblapacke-dev libopenblas-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 # Optional extras for the benchmarks' baselines: scripts/install-deps.sh --bench
