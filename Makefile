@@ -27,7 +27,7 @@ test: build
 bench: build
 	@scripts/install-deps.sh --bench
 	bench/run_regional.sh $(BUILD_DIR)
-	$(BUILD_DIR)/bin/io_bench
+	GLIBC_TUNABLES=glibc.malloc.hugetlb=1 $(BUILD_DIR)/bin/io_bench
 	/usr/bin/python3 bench/io_numpy.py
 
 clean:
