@@ -1,13 +1,21 @@
-# klaster_add_plugin(NAME SOURCES src... [TESTS test_src...] [LIBS lib...])
+# klaster_add_plugin(NAME SOURCES src... [TESTS test_src...] [LIBS lib...] [NO_INSTALL])
 #
-# Builds plugin NAME as a module library <build>/lib/klaster/plugins/NAME.so that links the klaster SDK, with
-# hidden visibility and -Wl,--no-undefined (an unresolved symbol fails the link, not the run).
-# TESTS builds NAME_test, a GoogleTest executable that links the plugin's code in-process (use
-# klaster/sdk/testing.hpp), registered with CTest.
+# Builds plugin NAME as a module library <build>/plugins/NAME.so (or KLASTER_PLUGIN_OUTPUT_DIR) that
+# links the klaster SDK, with hidden visibility and -Wl,--no-undefined (an unresolved symbol fails
+# the link, not the run), installed into <prefix>/lib/klaster/plugins. TESTS builds NAME_test, a
+# GoogleTest executable that links the plugin's code in-process (use klaster/sdk/testing.hpp),
+# registered with CTest, when GoogleTest was found (find_package(GTest) and include(GoogleTest)).
+#
+# In the klaster tree every plugins/<name>/CMakeLists.txt calls it. Out of tree:
+#   find_package(klaster REQUIRED)   # klaster::sdk and this function
+#   klaster_add_plugin(my_metric SOURCES my_metric.cpp)
 function(klaster_add_plugin NAME)
-  cmake_parse_arguments(ARG "" "" "SOURCES;TESTS;LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "NO_INSTALL" "" "SOURCES;TESTS;LIBS" ${ARGN})
   if(NOT ARG_SOURCES)
     message(FATAL_ERROR "klaster_add_plugin(${NAME}): SOURCES is required")
+  endif()
+  if(NOT KLASTER_PLUGIN_OUTPUT_DIR)
+    set(KLASTER_PLUGIN_OUTPUT_DIR ${CMAKE_BINARY_DIR}/plugins)
   endif()
   add_library(${NAME}_impl OBJECT ${ARG_SOURCES})
   target_link_libraries(${NAME}_impl PUBLIC klaster::sdk ${ARG_LIBS})
@@ -17,15 +25,19 @@ function(klaster_add_plugin NAME)
   add_library(${NAME} MODULE $<TARGET_OBJECTS:${NAME}_impl>)
   target_link_libraries(${NAME} PRIVATE klaster::sdk ${ARG_LIBS})
   target_link_options(${NAME} PRIVATE -Wl,--no-undefined)
+  # Build tree: <build>/plugins/NAME.so next to <build>/lib; install: <prefix>/lib/klaster/plugins.
   set_target_properties(${NAME} PROPERTIES
     PREFIX "" OUTPUT_NAME ${NAME}
     LIBRARY_OUTPUT_DIRECTORY ${KLASTER_PLUGIN_OUTPUT_DIR}
-    BUILD_RPATH "$ORIGIN/../.." INSTALL_RPATH "$ORIGIN/../..")
-  if(TARGET klaster_plugins AND KLASTER_PLUGIN_OUTPUT_DIR STREQUAL "${CMAKE_BINARY_DIR}/lib/klaster/plugins")
+    BUILD_RPATH "$ORIGIN/../lib" INSTALL_RPATH "$ORIGIN/../..")
+  if(NOT ARG_NO_INSTALL)
+    install(TARGETS ${NAME} LIBRARY DESTINATION lib/klaster/plugins)
+  endif()
+  if(TARGET klaster_plugins AND KLASTER_PLUGIN_OUTPUT_DIR STREQUAL "${CMAKE_BINARY_DIR}/plugins")
     add_dependencies(klaster_plugins ${NAME})
   endif()
 
-  if(ARG_TESTS AND KLASTER_BUILD_TESTS)
+  if(ARG_TESTS AND TARGET GTest::gtest_main)
     add_executable(${NAME}_test ${ARG_TESTS} $<TARGET_OBJECTS:${NAME}_impl>)
     target_link_libraries(${NAME}_test PRIVATE klaster::sdk ${ARG_LIBS} GTest::gtest_main)
     # Tests find shipped data (data/...) under KLASTER_SOURCE_DIR.

@@ -26,9 +26,14 @@ std::vector<fs::path> plugin_search_path(const std::vector<std::string>& extra) 
   std::error_code ec;
   const fs::path exe_dir = boost::dll::program_location(ec).parent_path();
   if (!ec) {
-    // The build tree and the install tree share this layout: bin/klaster, lib/klaster/plugins/.
-    const fs::path builtin = exe_dir / ".." / "lib" / "klaster" / "plugins";
-    if (fs::is_directory(builtin)) dirs.push_back(fs::weakly_canonical(builtin));
+    // The build tree has bin/klaster and plugins/; an installed tree bin/klaster and
+    // lib/klaster/plugins/. The first that exists is the built-in folder.
+    for (const fs::path& builtin : {exe_dir / ".." / "plugins", exe_dir / ".." / "lib" / "klaster" / "plugins"}) {
+      if (fs::is_directory(builtin)) {
+        dirs.push_back(fs::weakly_canonical(builtin));
+        break;
+      }
+    }
   }
   return dirs;
 }

@@ -20,7 +20,7 @@ struct LoadedPlugin {
 
 /// \brief The folders searched for plugins, in order: `extra` (--plugin-dir), then
 /// KLASTER_PLUGIN_PATH (colon-separated), then the folder next to the executable
-/// (<prefix>/lib/klaster/plugins, in the build tree and when installed).
+/// (<build>/plugins in a build tree, <prefix>/lib/klaster/plugins when installed).
 /// Never the current directory.
 std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::string>& extra);
 
