@@ -248,8 +248,7 @@ ValidatedPipeline validate_pipeline(PipelineConfig config, const PluginRegistry&
 }
 
 RunResult run_pipeline(const ValidatedPipeline& vp,
-                       const std::function<void(const std::string&, const sdk::Table&)>& on_table,
-                       RunResult* partial) {
+                       const std::function<void(const std::string&, const sdk::Table&)>& on_table) {
   RunResult result;
   for (const auto& s : vp.steps) {
     StepRecord rec;
@@ -280,8 +279,6 @@ RunResult run_pipeline(const ValidatedPipeline& vp,
     StepRecord& rec = result.steps[k];
     const std::string who = "step '" + step.id + "' (plugin " + s.plugin->info.name + " " + s.plugin->info.version + ")";
     auto fail = [&](int code, const std::string& msg) {
-      rec.status = "failed";
-      if (partial) *partial = result;
       throw HostError(code, step.loc.prefix() + ": " + who + ": " + msg);
     };
 
@@ -291,13 +288,7 @@ RunResult run_pipeline(const ValidatedPipeline& vp,
     for (const auto& spec : s.plugin->info.params) {
       if (spec.type != sdk::ParamType::kTable || !s.params.has(spec.name)) continue;
       const std::string& name = s.params.str(spec.name);
-      try {
-        inputs[name] = get_table(name);
-      } catch (const HostError& e) {
-        rec.status = "failed";
-        if (partial) *partial = result;
-        throw;
-      }
+      inputs[name] = get_table(name);
     }
     if (!step.where.empty() && !input_name.empty()) {
       auto filtered = std::make_shared<sdk::Table>(apply_where(*inputs.at(input_name), step.where));

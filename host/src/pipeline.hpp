@@ -60,10 +60,9 @@ struct RunResult {
 
 /// \brief Runs the steps in order. Each written table is handed to `on_table` as soon as the step
 /// finishes (the CLI writes it into the staging folder). Throws HostError: exit 1 for a step that
-/// failed, 3 for a dataset or values a plugin cannot take; `partial` then holds the records so far.
+/// failed, 3 for a dataset or values a plugin cannot take (the output stage is then discarded).
 RunResult run_pipeline(const ValidatedPipeline& pipeline,
-                       const std::function<void(const std::string&, const sdk::Table&)>& on_table,
-                       RunResult* partial = nullptr);
+                       const std::function<void(const std::string&, const sdk::Table&)>& on_table);
 
 /// \brief Loads one dataset table as its manifest says. Throws HostError (exit 3).
 sdk::TablePtr load_dataset_table(const TableManifest& manifest);

@@ -9,10 +9,9 @@
 namespace klaster::sdk {
 
 std::int32_t Levels::find(const std::string& label) const {
-  auto it = std::lower_bound(labels.begin(), labels.end(), label);
-  if (type == ColumnType::kInt) {
-    it = std::find(labels.begin(), labels.end(), label);  // numeric order, not text order
-  }
+  // Int labels are in numeric order, not text order: search them linearly (there are few).
+  auto it = type == ColumnType::kInt ? std::find(labels.begin(), labels.end(), label)
+                                     : std::lower_bound(labels.begin(), labels.end(), label);
   return (it != labels.end() && *it == label) ? static_cast<std::int32_t>(it - labels.begin()) : -1;
 }
 
