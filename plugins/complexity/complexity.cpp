@@ -137,7 +137,8 @@ class Complexity final : public Plugin {
   void run(RunContext& ctx) const override {
     const Params& params = ctx.params();
     const Table& in = ctx.table_of_param("input");
-    const Cube cube = Cube::from_table(in, cube_options(params, in.schema()));
+    const auto shared_cube = Cube::shared(in, cube_options(params, in.schema()));
+    const Cube& cube = *shared_cube;
     const std::size_t Y = cube.n_years(), R = cube.n_regions(), I = cube.n_industries();
     std::vector<YearResult> results;
     for (std::size_t y = 0; y < Y; ++y) results.push_back(compute_year(ctx, cube, y));

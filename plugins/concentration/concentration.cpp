@@ -152,7 +152,8 @@ class Concentration final : public Plugin {
   void run(RunContext& ctx) const override {
     const Params& params = ctx.params();
     const Table& in = ctx.table_of_param("input");
-    const Cube cube = Cube::from_table(in, cube_options(params, in.schema()));
+    const auto shared_cube = Cube::shared(in, cube_options(params, in.schema()));
+    const Cube& cube = *shared_cube;
     const std::size_t Y = cube.n_years(), R = cube.n_regions(), I = cube.n_industries();
     const std::string base_kind = params.str("base");
     const bool reat = params.str("gini_convention") == "reat";

@@ -69,7 +69,8 @@ class Herfindahl final : public Plugin {
   void run(RunContext& ctx) const override {
     const Params& params = ctx.params();
     const Table& in = ctx.table_of_param("input");
-    const Cube cube = Cube::from_table(in, cube_options(params, in.schema()));
+    const auto shared_cube = Cube::shared(in, cube_options(params, in.schema()));
+    const Cube& cube = *shared_cube;
     const bool over_regions = params.str("over") == "region";
     const bool count_zeros = params.boolean("count_zeros");
     const std::size_t Y = cube.n_years();

@@ -61,7 +61,8 @@ class LocationQuotient final : public Plugin {
   void run(RunContext& ctx) const override {
     const Table& in = ctx.table_of_param("input");
     const Params& params = ctx.params();
-    const Cube cube = Cube::from_table(in, cube_options(params, in.schema()));
+    const auto shared_cube = Cube::shared(in, cube_options(params, in.schema()));
+    const Cube& cube = *shared_cube;
     const std::size_t Y = cube.n_years(), R = cube.n_regions(), I = cube.n_industries();
 
     // Totals per year: e_j (region), e_i (industry), e.

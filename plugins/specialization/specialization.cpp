@@ -83,8 +83,9 @@ class Specialization final : public Plugin {
 
   void run(RunContext& ctx) const override {
     const Params& params = ctx.params();
-    const Cube cube = Cube::from_table(ctx.table_of_param("input"),
+    const auto shared_cube = Cube::shared(ctx.table_of_param("input"),
                                        cube_options(params, ctx.table_of_param("input").schema()));
+    const Cube& cube = *shared_cube;
     const std::size_t Y = cube.n_years(), R = cube.n_regions(), I = cube.n_industries();
     const bool rest = params.str("reference") == "rest";
     const bool half = params.str("convention") == "half";

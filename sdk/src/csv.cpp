@@ -607,30 +607,87 @@ void put_string(std::string& out, std::string_view s) {
 
 namespace {
 
-/// Appends rows [begin, end) of `table` as CSV lines to `buf`.
-void format_rows(const Table& table, std::size_t begin, std::size_t end, std::string& buf) {
-  const auto cols = table.columns();
-  char num[64];
-  for (std::size_t r = begin; r < end; ++r) {
-    for (std::size_t k = 0; k < cols.size(); ++k) {
-      if (k) buf.push_back(',');
-      const Column& c = cols[k];
-      if (!c.is_valid(r)) continue;
-      switch (c.type) {
-        case ColumnType::kString: put_string(buf, c.str(r)); break;
-        case ColumnType::kInt: {
-          auto res = std::to_chars(num, num + sizeof num, c.ints[r]);
-          buf.append(num, res.ptr);
-          break;
+/// How each column is written: string columns with a small dictionary get their cells escaped once
+/// per dictionary entry instead of once per row.
+struct ColumnFormat {
+  const Column* column = nullptr;
+  std::vector<std::string> escaped;  // by code; empty: escape each cell
+  std::size_t max_width = 0;         // upper bound of one cell's text
+};
+
+std::vector<ColumnFormat> column_formats(const Table& table) {
+  std::vector<ColumnFormat> out;
+  for (const Column& c : table.columns()) {
+    ColumnFormat f;
+    f.column = &c;
+    switch (c.type) {
+      case ColumnType::kInt: f.max_width = 24; break;
+      case ColumnType::kFloat: f.max_width = 32; break;
+      case ColumnType::kString:
+        if (c.dict->size() <= std::max<std::size_t>(1 << 16, table.rows() / 8)) {
+          f.escaped.reserve(c.dict->size());
+          for (std::size_t code = 0; code < c.dict->size(); ++code) {
+            std::string e;
+            put_string(e, c.dict->at(static_cast<std::int32_t>(code)));
+            f.max_width = std::max(f.max_width, e.size());
+            f.escaped.push_back(std::move(e));
+          }
         }
-        case ColumnType::kFloat: {
-          auto res = std::to_chars(num, num + sizeof num, c.floats[r]);  // shortest round trip
-          buf.append(num, res.ptr);
-          break;
+        break;
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+/// Appends rows [begin, end) of the table as CSV lines to `buf`.
+void format_rows(const std::vector<ColumnFormat>& formats, std::size_t begin, std::size_t end,
+                 std::string& buf) {
+  // When every cell has a bounded width, a row is written through a pointer into room made up front.
+  std::size_t room = formats.size() + 1;
+  bool fixed = true;
+  for (const auto& f : formats) {
+    if (f.column->type == ColumnType::kString && f.escaped.empty()) fixed = false;
+    room += f.max_width;
+  }
+  for (std::size_t r = begin; r < end; ++r) {
+    if (!fixed) {
+      for (std::size_t k = 0; k < formats.size(); ++k) {
+        if (k) buf.push_back(',');
+        const Column& c = *formats[k].column;
+        if (!c.is_valid(r)) continue;
+        char num[64];
+        switch (c.type) {
+          case ColumnType::kString: put_string(buf, c.str(r)); break;
+          case ColumnType::kInt: buf.append(num, std::to_chars(num, num + sizeof num, c.ints[r]).ptr); break;
+          case ColumnType::kFloat: buf.append(num, std::to_chars(num, num + sizeof num, c.floats[r]).ptr); break;
         }
       }
+      buf.push_back('\n');
+      continue;
     }
-    buf.push_back('\n');
+    const std::size_t used = buf.size();
+    buf.resize(used + room);
+    char* p = buf.data() + used;
+    char* const limit = buf.data() + buf.size();
+    for (std::size_t k = 0; k < formats.size(); ++k) {
+      if (k) *p++ = ',';
+      const ColumnFormat& f = formats[k];
+      const Column& c = *f.column;
+      if (!c.is_valid(r)) continue;
+      switch (c.type) {
+        case ColumnType::kString: {
+          const std::string& e = f.escaped[static_cast<std::size_t>(c.codes[r])];
+          std::memcpy(p, e.data(), e.size());
+          p += e.size();
+          break;
+        }
+        case ColumnType::kInt: p = std::to_chars(p, limit, c.ints[r]).ptr; break;
+        case ColumnType::kFloat: p = std::to_chars(p, limit, c.floats[r]).ptr; break;  // shortest round trip
+      }
+    }
+    *p++ = '\n';
+    buf.resize(static_cast<std::size_t>(p - buf.data()));
   }
 }
 
@@ -649,6 +706,7 @@ void write_csv(const Table& table, std::ostream& out) {
   out.write(header.data(), static_cast<std::streamsize>(header.size()));
 
   // Blocks of rows are formatted on every core and written in order.
+  const std::vector<ColumnFormat> formats = column_formats(table);
   const std::size_t rows = table.rows();
   const std::size_t blocks = (rows + kWriteBlockRows - 1) / kWriteBlockRows;
   const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
@@ -656,11 +714,11 @@ void write_csv(const Table& table, std::ostream& out) {
   std::size_t next = 0;
   auto launch = [&] {
     const std::size_t b = next++;
-    pending.push_back(std::async(blocks > 1 ? std::launch::async : std::launch::deferred, [&table, b, rows] {
+    pending.push_back(std::async(blocks > 1 ? std::launch::async : std::launch::deferred, [&formats, b, rows] {
       std::string buf;
       const std::size_t begin = b * kWriteBlockRows, end = std::min(rows, begin + kWriteBlockRows);
-      buf.reserve((end - begin) * 32);
-      format_rows(table, begin, end, buf);
+      buf.reserve((end - begin) * 48);
+      format_rows(formats, begin, end, buf);
       return buf;
     }));
   };

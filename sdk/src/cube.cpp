@@ -125,6 +125,51 @@ Cube Cube::from_table(const Table& table, const CubeOptions& options) {
   return cube;
 }
 
+namespace {
+
+/// The one cached cube and what it was built from.
+struct CubeCache {
+  std::mutex mutex;
+  std::vector<std::weak_ptr<const Column>> columns;  // region, industry, year (or empty), value
+  std::vector<const Column*> addresses;
+  CubeOptions options;
+  std::shared_ptr<const Cube> cube;
+};
+
+CubeCache& cube_cache() {
+  static CubeCache cache;
+  return cache;
+}
+
+bool same_options(const CubeOptions& a, const CubeOptions& b) {
+  return a.region == b.region && a.industry == b.industry && a.year == b.year && a.value == b.value &&
+         a.drop_missing == b.drop_missing && a.allow_negative == b.allow_negative;
+}
+
+}  // namespace
+
+std::shared_ptr<const Cube> Cube::shared(const Table& table, const CubeOptions& options) {
+  std::vector<ColumnPtr> cols{table.column_ptr(options.region), table.column_ptr(options.industry)};
+  cols.push_back(options.year.empty() || !table.find(options.year) ? nullptr : table.column_ptr(options.year));
+  cols.push_back(table.column_ptr(options.value));
+  CubeCache& cache = cube_cache();
+  std::lock_guard<std::mutex> lock(cache.mutex);
+  bool hit = cache.cube && same_options(cache.options, options) && cache.columns.size() == cols.size();
+  for (std::size_t k = 0; hit && k < cols.size(); ++k) {
+    const ColumnPtr alive = cache.columns[k].lock();
+    hit = alive.get() == cols[k].get() && cache.addresses[k] == cols[k].get();
+  }
+  if (hit) return cache.cube;
+  cache.cube.reset();  // free the old cube before building the new one
+  auto cube = std::make_shared<const Cube>(from_table(table, options));
+  cache.columns.assign(cols.begin(), cols.end());
+  cache.addresses.clear();
+  for (const auto& c : cols) cache.addresses.push_back(c.get());
+  cache.options = options;
+  cache.cube = cube;
+  return cube;
+}
+
 std::size_t Cube::cell_of_row(std::size_t row) const {
   const auto r = regions_.level(*region_col_, row);
   const auto i = industries_.level(*industry_col_, row);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,10 @@ CubeOptions cube_options(const Params& params, const Schema& input);
 class Cube {
  public:
   static Cube from_table(const Table& table, const CubeOptions& options);
+  /// \brief Like from_table, but steps that read the same table with the same options share one
+  /// cube: the most recent cube is kept (one at a time) and handed out again while the table's key
+  /// and value columns are alive (the cache holds them weakly, so a freed table is not kept alive).
+  static std::shared_ptr<const Cube> shared(const Table& table, const CubeOptions& options);
 
   std::size_t n_years() const { return has_year_ ? years_.size() : 1; }
   std::size_t n_regions() const { return regions_.size(); }
