@@ -83,6 +83,20 @@ TEST(Cli, PluginsListsTheIssueTwoPlugins) {
   EXPECT_TRUE(contains(line, " measure ")) << line;
 }
 
+// Search order: --plugin-dir, then KLASTER_PLUGIN_PATH (colon-separated), then the built-in folder.
+TEST(Cli, PluginPathEnvironmentIsSearched) {
+  auto r = run_klaster("plugins", KLASTER_SOURCE_DIR, "/no/such/plugin/folder:" KLASTER_FIXTURE_DIR "/throwing");
+  EXPECT_EQ(r.code, 4);  // a folder named in the path must exist
+  EXPECT_TRUE(contains(r.err, "/no/such/plugin/folder: plugin folder not found")) << r.err;
+  r = run_klaster("plugins", KLASTER_SOURCE_DIR, KLASTER_FIXTURE_DIR "/throwing");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "\nthrowing_fixture ")) << r.out;
+  EXPECT_TRUE(contains(r.out, "\nlocation_quotient ")) << r.out;  // built-in folder still searched
+  // The same library named twice (environment and --plugin-dir) is loaded once.
+  r = run_klaster("plugins --plugin-dir " KLASTER_FIXTURE_DIR "/throwing", KLASTER_SOURCE_DIR, KLASTER_FIXTURE_DIR "/throwing");
+  EXPECT_EQ(r.code, 0) << r.err;
+}
+
 TEST(Cli, DescribeDocumentsLocationQuotientFully) {
   auto r = run_klaster("describe location_quotient");
   ASSERT_EQ(r.code, 0) << r.err;
