@@ -36,6 +36,24 @@ std::string cell_text(const sdk::Column& c, std::size_t r) {
   return c.to_text(r);
 }
 
+/// `text` as lines of at most `width` characters (words longer than that stand alone), each indented.
+std::string wrap(const std::string& text, std::size_t indent, std::size_t width) {
+  std::string out, line;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(start, end - start);
+    if (!line.empty() && indent + line.size() + 1 + word.size() > width) {
+      out += std::string(indent, ' ') + line + "\n";
+      line.clear();
+    }
+    if (!word.empty()) line += (line.empty() ? "" : " ") + word;
+    start = end + 1;
+  }
+  return out + std::string(indent, ' ') + line + "\n";
+}
+
 }  // namespace
 
 std::string utc_now() {
@@ -151,7 +169,7 @@ std::string describe_plugin(const LoadedPlugin& p) {
   std::string para;
   for (char c : i.description + "\n") {
     if (c == '\n') {
-      out += "  " + para + "\n";
+      out += wrap(para, 2, 100);
       para.clear();
     } else {
       para += c;
