@@ -10,16 +10,11 @@ using klaster::sdk::DataError;
 using klaster::sdk::ParamError;
 using klaster::sdk::Table;
 using klaster::sdk::Value;
+using klaster::sdk::testing::long_table;
 using klaster::sdk::testing::run_step;
 using klaster::sdk::testing::value_at;
 
 namespace {
-
-Table table(const std::vector<std::string>& regions, const std::vector<std::string>& industries,
-            const std::vector<double>& values) {
-  return Table({Column::make_strings("region", regions), Column::make_strings("industry", industries),
-                Column::make_floats("value", values)});
-}
 
 std::size_t row_of(const Table& t, const std::string& key_column, const std::string& key) {
   const Column& c = t.column(key_column);
@@ -36,7 +31,7 @@ const Value kInput = std::string("t");
 // H = 0.04 + 0.25 + 0.04 + 0.01 = 0.34, normalised (0.34 - 0.25) / 0.75 = 0.12, 1/H = 2.941.
 // The values are 10 x the shares, so the test also checks that only shares matter.
 TEST(Herfindahl, SharesTwentyFiftyTwentyTenAcrossRegions) {
-  auto t = table({"A", "B", "C", "D"}, {"X", "X", "X", "X"}, {200, 500, 200, 100});
+  auto t = long_table({"A", "B", "C", "D"}, {"X", "X", "X", "X"}, {200, 500, 200, 100});
   const Table out = run_step({{"input", kInput}}, {{"t", t}}).at("step");
   ASSERT_EQ(out.rows(), 1u);
   EXPECT_NEAR(value_at(out, "hhi", {{"industry", "X"}}), 0.34, 1e-12);
@@ -49,8 +44,8 @@ TEST(Herfindahl, SharesTwentyFiftyTwentyTenAcrossRegions) {
 
 // The same shares as one region's industry mix: specialisation (over = "industry").
 TEST(Herfindahl, SharesTwentyFiftyTwentyTenAcrossIndustries) {
-  auto t = table({"KST", "KST", "KST", "KST", "ALA", "ALA"}, {"A", "B", "C", "D", "A", "B"},
-                 {20, 50, 20, 10, 1, 1});
+  auto t = long_table({"KST", "KST", "KST", "KST", "ALA", "ALA"}, {"A", "B", "C", "D", "A", "B"},
+                      {20, 50, 20, 10, 1, 1});
   const Table out =
       run_step({{"input", kInput}, {"over", std::string("industry")}}, {{"t", t}}).at("step");
   ASSERT_EQ(out.rows(), 2u);
@@ -81,9 +76,9 @@ TEST(Herfindahl, PerYear) {
 // Bounds that hold for any shares: 1/n <= H <= 1, 0 <= H* <= 1, 1 <= 1/H <= n; equal shares give
 // exactly 1/n and a single positive unit gives 1.
 TEST(Herfindahl, BoundsAndExtremes) {
-  auto t = table({"A", "B", "C", "A", "B", "C", "A", "B", "C"},
-                 {"even", "even", "even", "mono", "mono", "mono", "mix", "mix", "mix"},
-                 {7, 7, 7, 0, 9, 0, 1, 2, 6});
+  auto t = long_table({"A", "B", "C", "A", "B", "C", "A", "B", "C"},
+                      {"even", "even", "even", "mono", "mono", "mono", "mix", "mix", "mix"},
+                      {7, 7, 7, 0, 9, 0, 1, 2, 6});
   const Table out = run_step({{"input", kInput}}, {{"t", t}}).at("step");
   EXPECT_NEAR(value_at(out, "hhi", {{"industry", "even"}}), 1.0 / 3, 1e-12);
   EXPECT_NEAR(value_at(out, "hhi_normalized", {{"industry", "even"}}), 0.0, 1e-12);
@@ -103,7 +98,7 @@ TEST(Herfindahl, BoundsAndExtremes) {
 // count_zeros = false: the zero regions of "mono" leave n, so n = 1 and the normalised index is
 // missing; with the default (true) n = 3 and H* = 1.
 TEST(Herfindahl, CountZerosAndSingleUnit) {
-  auto t = table({"A", "B", "C"}, {"mono", "mono", "mono"}, {0, 9, 0});
+  auto t = long_table({"A", "B", "C"}, {"mono", "mono", "mono"}, {0, 9, 0});
   const Table with_zeros = run_step({{"input", kInput}}, {{"t", t}}).at("step");
   EXPECT_EQ(value_at(with_zeros, "n", {{"industry", "mono"}}), 3);
   const Table positive =
@@ -115,7 +110,7 @@ TEST(Herfindahl, CountZerosAndSingleUnit) {
 
 TEST(Herfindahl, NegativeValueNamesTheCell) {
   try {
-    run_step({{"input", kInput}}, {{"t", table({"A", "B"}, {"X", "X"}, {5, -1})}});
+    run_step({{"input", kInput}}, {{"t", long_table({"A", "B"}, {"X", "X"}, {5, -1})}});
     FAIL() << "expected a DataError";
   } catch (const DataError& e) {
     EXPECT_STREQ(e.what(), "negative value -1 in column 'value' at region 'B', industry 'X' (row 2)");
@@ -125,7 +120,7 @@ TEST(Herfindahl, NegativeValueNamesTheCell) {
 TEST(Herfindahl, ZeroTotalNamesTheGroup) {
   try {
     run_step({{"input", kInput}, {"over", std::string("industry")}},
-             {{"t", table({"A", "A", "B"}, {"X", "Y", "X"}, {0, 0, 3})}});
+             {{"t", long_table({"A", "A", "B"}, {"X", "Y", "X"}, {0, 0, 3})}});
     FAIL() << "expected a DataError";
   } catch (const DataError& e) {
     EXPECT_STREQ(e.what(),
@@ -147,7 +142,7 @@ TEST(Herfindahl, MissingValueErrorOrDrop) {
 TEST(Herfindahl, BadOverIsAParamError) {
   try {
     run_step({{"input", kInput}, {"over", std::string("sector")}},
-             {{"t", table({"A"}, {"X"}, {1})}});
+             {{"t", long_table({"A"}, {"X"}, {1})}});
     FAIL() << "expected a ParamError";
   } catch (const ParamError& e) {
     EXPECT_EQ(e.param(), "over");

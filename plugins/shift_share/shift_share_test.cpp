@@ -36,8 +36,7 @@ struct LongTable {
     }
   }
   Table table() const {
-    return Table({Column::make_strings("region", regions), Column::make_strings("industry", industries),
-                  Column::make_ints("year", years), Column::make_floats("value", values)});
+    return klaster::sdk::testing::long_table(regions, industries, values, years);
   }
 };
 

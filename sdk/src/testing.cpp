@@ -1,5 +1,7 @@
 #include "klaster/sdk/testing.hpp"
 
+#include <utility>
+
 #include "klaster/sdk/step.hpp"
 
 namespace klaster::sdk::testing {
@@ -62,6 +64,16 @@ double value_at(const Table& table, const std::string& column,
   }
   if (!found) throw Error("value_at: no row matches for column '" + column + "'");
   return value.number(*found);
+}
+
+Table long_table(const std::vector<std::string>& regions,
+                 const std::vector<std::string>& industries, const std::vector<double>& values,
+                 const std::vector<std::int64_t>& years, const std::string& value_name) {
+  std::vector<Column> columns = {Column::make_strings("region", regions),
+                                 Column::make_strings("industry", industries)};
+  if (!years.empty()) columns.push_back(Column::make_ints("year", years));
+  columns.push_back(Column::make_floats(value_name, values));
+  return Table(std::move(columns));
 }
 
 }  // namespace klaster::sdk::testing

@@ -9,6 +9,7 @@
 // rethrown as sdk::ParamError / sdk::DataError / sdk::Error.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -41,5 +42,12 @@ inline LogSink collect_log(std::vector<std::string>& lines) {
 /// Throws when no row or several rows match.
 double value_at(const Table& table, const std::string& column,
                 const std::map<std::string, std::string>& keys);
+
+/// \brief A long-format test table: columns `region` and `industry` (strings), then `year` (ints)
+/// when `years` is not empty, then `value_name` (floats). All given vectors are one entry per row.
+Table long_table(const std::vector<std::string>& regions,
+                 const std::vector<std::string>& industries, const std::vector<double>& values,
+                 const std::vector<std::int64_t>& years = {},
+                 const std::string& value_name = "value");
 
 }  // namespace klaster::sdk::testing
