@@ -35,7 +35,7 @@ Table example() {
       i.push_back(label("i", b));
       v.push_back(kX[a][b]);
     }
-  return Table({Column::make_strings("region", r), Column::make_strings("industry", i), Column::make_floats("value", v)});
+  return klaster::sdk::testing::long_table(r, i, v);
 }
 
 std::map<std::string, Value> base() { return {{"input", std::string("t")}}; }
@@ -146,6 +146,7 @@ TEST(Complexity, DensityWithoutDiagonal) {
   EXPECT_NEAR(value_at(out.at("step_cells"), "density", {{"region", "r1"}, {"industry", "i1"}}), 2.0 / 3.0, 1e-14);
 }
 
+// ECIs of r1 and r5 as in HandCheckableMatrixCrossCheckedWithNumpy (numpy, py-ecomplexity).
 TEST(Complexity, PerYear) {
   Table t = example();
   // two identical years: identical results per year

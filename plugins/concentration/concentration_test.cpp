@@ -12,16 +12,11 @@ using klaster::sdk::DataError;
 using klaster::sdk::ParamError;
 using klaster::sdk::Table;
 using klaster::sdk::Value;
+using klaster::sdk::testing::long_table;
 using klaster::sdk::testing::run_step;
 using klaster::sdk::testing::value_at;
 
 namespace {
-
-Table table(const std::vector<std::string>& regions, const std::vector<std::string>& industries,
-            const std::vector<double>& values) {
-  return Table({Column::make_strings("region", regions), Column::make_strings("industry", industries),
-                Column::make_floats("value", values)});
-}
 
 /// \brief "R3" style labels (GCC 12 warns falsely on "R" + std::to_string(k)).
 std::string label(char prefix, std::size_t k) {
@@ -34,7 +29,7 @@ std::string label(char prefix, std::size_t k) {
 Table one_industry(const std::vector<double>& x) {
   std::vector<std::string> r, i;
   for (std::size_t k = 0; k < x.size(); ++k) r.push_back(label('R', k + 1)), i.push_back("X");
-  return table(r, i, x);
+  return long_table(r, i, x);
 }
 
 Table base_table(const std::vector<double>& b) {
@@ -84,7 +79,9 @@ TEST(Concentration, ReatGiniConcDocumentedExampleWithTotalActivity) {
     r.push_back(label('R', k + 1)), i.push_back("X"), v.push_back(kReatConcX[k]);
     r.push_back(label('R', k + 1)), i.push_back("other"), v.push_back(kReatConcBase[k] - kReatConcX[k]);
   }
-  auto out = run_step(with({{"industries", std::vector<std::string>{"X"}}}), {{"t", table(r, i, v)}}).at("step");
+  auto out =
+      run_step(with({{"industries", std::vector<std::string>{"X"}}}), {{"t", long_table(r, i, v)}})
+          .at("step");
   EXPECT_EQ(out.rows(), 1u);
   EXPECT_NEAR(value_at(out, "gini", {{"industry", "X"}}), 0.4068966, 5e-8);
   EXPECT_NEAR(value_at(out, "total", {{"industry", "X"}}), 10000, 1e-9);
@@ -134,7 +131,7 @@ TEST(Concentration, PropertiesOnRandomData) {
   for (std::size_t reg = 0; reg < 9; ++reg)
     for (std::size_t ind = 0; ind < 4; ++ind)
       r.push_back(label('R', reg)), i.push_back(label('I', ind)), v.push_back(u(rng));
-  auto t = table(r, i, v);
+  auto t = long_table(r, i, v);
   auto reat = run_step(with({{"base", std::string("equal")}}), {{"t", t}}).at("step");
   auto krug = run_step(with({{"base", std::string("equal")}, {"gini_convention", std::string("krugman")}}),
                        {{"t", t}}).at("step");
@@ -148,12 +145,14 @@ TEST(Concentration, PropertiesOnRandomData) {
     EXPECT_LT(value_at(total, "gini", key), 1);
   }
   // X is proportional to every region's total: no concentration.
-  auto even = table({"A", "A", "B", "B", "C", "C"}, {"X", "Y", "X", "Y", "X", "Y"}, {1, 3, 2, 6, 5, 15});
+  auto even = long_table({"A", "A", "B", "B", "C", "C"}, {"X", "Y", "X", "Y", "X", "Y"},
+                         {1, 3, 2, 6, 5, 15});
   auto out = run_step(with({}), {{"t", even}}).at("step");
   EXPECT_NEAR(value_at(out, "gini", {{"industry", "X"}}), 0, 1e-12);
   EXPECT_NEAR(value_at(out, "hoover", {{"industry", "X"}}), 0, 1e-12);
 }
 
+// Hand-computed per year: Hoover (1936) 1/2 sum |s_r - b_r|; Gini of LQs as REAT gini.conc.
 TEST(Concentration, PerYearWithBaseTablePerYear) {
   Table t({Column::make_ints("year", {2024, 2024, 2025, 2025}),
            Column::make_strings("region", {"A", "B", "A", "B"}),
@@ -173,7 +172,7 @@ TEST(Concentration, PerYearWithBaseTablePerYear) {
 
 TEST(Concentration, SingleRegionIsAnError) {
   try {
-    run_step(with({}), {{"t", table({"A", "A"}, {"X", "Y"}, {1, 2})}});
+    run_step(with({}), {{"t", long_table({"A", "A"}, {"X", "Y"}, {1, 2})}});
     FAIL() << "expected a DataError";
   } catch (const DataError& e) {
     EXPECT_STREQ(e.what(), "concentration across regions needs at least two regions; the table has only region 'A'");
@@ -195,7 +194,7 @@ TEST(Concentration, ZeroIndustryTotalNamesIndustryAndYear) {
 
 TEST(Concentration, NegativeValueNamesTheCell) {
   try {
-    run_step(with({}), {{"t", table({"A", "B"}, {"X", "X"}, {3, -1})}});
+    run_step(with({}), {{"t", long_table({"A", "B"}, {"X", "X"}, {3, -1})}});
     FAIL() << "expected a DataError";
   } catch (const DataError& e) {
     EXPECT_STREQ(e.what(), "negative value -1 in column 'value' at region 'B', industry 'X' (row 2)");

@@ -8,23 +8,18 @@ using klaster::sdk::Column;
 using klaster::sdk::DataError;
 using klaster::sdk::ParamError;
 using klaster::sdk::Table;
+using klaster::sdk::testing::long_table;
 using klaster::sdk::testing::run_step;
 using klaster::sdk::testing::value_at;
 
 namespace {
 
-Table table(const std::vector<std::string>& regions, const std::vector<std::string>& industries,
-            const std::vector<double>& values) {
-  return Table({Column::make_strings("region", regions), Column::make_strings("industry", industries),
-                Column::make_floats("value", values)});
-}
-
 // REAT (Wieland) documentation of locq(): locq(1714, 79006, 879213, 15593224) = 0.3847623, i.e.
 // e_ij = 1714 employed in the industry in the region, e_j = 79006 in the region, e_i = 879213 in the
 // industry nationally, e = 15593224 in total. Laid out as a two-region table with the same totals.
 Table reat_locq_example() {
-  return table({"A", "A", "B", "B"}, {"X", "other", "X", "other"},
-               {1714, 79006 - 1714, 879213 - 1714, 15593224.0 - 79006 - (879213 - 1714)});
+  return long_table({"A", "A", "B", "B"}, {"X", "other", "X", "other"},
+                    {1714, 79006 - 1714, 879213 - 1714, 15593224.0 - 79006 - (879213 - 1714)});
 }
 
 }  // namespace
@@ -40,14 +35,16 @@ TEST(LocationQuotient, ReatLocqDocumentedExample) {
 // and two industries the shares are easy to check by hand: region A (30, 70), region B (20, 80):
 // national shares 50/200 = 0.25 and 150/200 = 0.75, so LQ_A,X = 0.3 / 0.25 = 1.2.
 TEST(LocationQuotient, HandComputedTwoByTwo) {
-  auto out = run_step({{"input", std::string("t")}},
-                      {{"t", table({"A", "A", "B", "B"}, {"X", "Y", "X", "Y"}, {30, 70, 20, 80})}});
+  auto out =
+      run_step({{"input", std::string("t")}},
+               {{"t", long_table({"A", "A", "B", "B"}, {"X", "Y", "X", "Y"}, {30, 70, 20, 80})}});
   const Table& lq = out.at("step");
   EXPECT_DOUBLE_EQ(value_at(lq, "lq", {{"region", "A"}, {"industry", "X"}}), 1.2);
   EXPECT_DOUBLE_EQ(value_at(lq, "lq", {{"region", "B"}, {"industry", "X"}}), 0.8);
   EXPECT_DOUBLE_EQ(value_at(lq, "lq", {{"region", "A"}, {"industry", "Y"}}), 0.7 / 0.75);
 }
 
+// LQ by hand (Miller & Blair 2009, 8.5.1): 2024 is HandComputedTwoByTwo (1.2), 2025 even (1).
 TEST(LocationQuotient, PerYearWithPresence) {
   Table t({Column::make_ints("year", {2024, 2024, 2024, 2024, 2025, 2025, 2025, 2025}),
            Column::make_strings("region", {"A", "A", "B", "B", "A", "A", "B", "B"}),
@@ -65,8 +62,8 @@ TEST(LocationQuotient, PerYearWithPresence) {
 // Three regions with LQs of X 1.2, 0.8 and 1.0 (by construction) -> mean 1, sample sd 0.2,
 // standardised 1, -1, 0. REAT's locq2 subtracts other means; we check the definition.
 TEST(LocationQuotient, StandardizedIsZScoreAcrossRegions) {
-  auto t = table({"A", "A", "B", "B", "C", "C"}, {"X", "Y", "X", "Y", "X", "Y"},
-                 {30, 70, 20, 80, 25, 75});
+  auto t = long_table({"A", "A", "B", "B", "C", "C"}, {"X", "Y", "X", "Y", "X", "Y"},
+                      {30, 70, 20, 80, 25, 75});
   auto out = run_step({{"input", std::string("t")}, {"method", std::string("standardized")}},
                       {{"t", t}});
   const Table& z = out.at("step");
@@ -75,9 +72,11 @@ TEST(LocationQuotient, StandardizedIsZScoreAcrossRegions) {
   EXPECT_NEAR(value_at(z, "lq", {{"region", "C"}, {"industry", "X"}}), 0.0, 1e-12);
 }
 
+// ln of the HandComputedTwoByTwo LQ 1.2 (Miller & Blair 2009, 8.5.1).
 TEST(LocationQuotient, LogMethod) {
-  auto out = run_step({{"input", std::string("t")}, {"method", std::string("log")}},
-                      {{"t", table({"A", "A", "B", "B"}, {"X", "Y", "X", "Y"}, {30, 70, 20, 80})}});
+  auto out =
+      run_step({{"input", std::string("t")}, {"method", std::string("log")}},
+               {{"t", long_table({"A", "A", "B", "B"}, {"X", "Y", "X", "Y"}, {30, 70, 20, 80})}});
   EXPECT_DOUBLE_EQ(value_at(out.at("step"), "lq", {{"region", "A"}, {"industry", "X"}}),
                    std::log(1.2));
 }
@@ -85,7 +84,7 @@ TEST(LocationQuotient, LogMethod) {
 TEST(LocationQuotient, NegativeValueNamesTheCell) {
   try {
     run_step({{"input", std::string("t")}},
-             {{"t", table({"A", "A", "B", "B"}, {"X", "Y", "X", "Y"}, {30, -70, 20, 80})}});
+             {{"t", long_table({"A", "A", "B", "B"}, {"X", "Y", "X", "Y"}, {30, -70, 20, 80})}});
     FAIL() << "expected a DataError";
   } catch (const DataError& e) {
     EXPECT_STREQ(e.what(), "negative value -70 in column 'value' at region 'A', industry 'Y' (row 2)");
@@ -95,7 +94,7 @@ TEST(LocationQuotient, NegativeValueNamesTheCell) {
 TEST(LocationQuotient, ZeroRegionTotalIsAnError) {
   try {
     run_step({{"input", std::string("t")}},
-             {{"t", table({"A", "A", "B", "B"}, {"X", "Y", "X", "Y"}, {0, 0, 20, 80})}});
+             {{"t", long_table({"A", "A", "B", "B"}, {"X", "Y", "X", "Y"}, {0, 0, 20, 80})}});
     FAIL() << "expected a DataError";
   } catch (const DataError& e) {
     EXPECT_NE(std::string(e.what()).find("region 'A' has a zero total"), std::string::npos) << e.what();

@@ -11,16 +11,11 @@ using klaster::sdk::Column;
 using klaster::sdk::DataError;
 using klaster::sdk::Table;
 using klaster::sdk::Value;
+using klaster::sdk::testing::long_table;
 using klaster::sdk::testing::run_step;
 using klaster::sdk::testing::value_at;
 
 namespace {
-
-Table table(const std::vector<std::string>& regions, const std::vector<std::string>& industries,
-            const std::vector<double>& values) {
-  return Table({Column::make_strings("region", regions), Column::make_strings("industry", industries),
-                Column::make_floats("value", values)});
-}
 
 /// \brief "I3" style labels (a helper, since GCC 12 warns falsely on "I" + std::to_string(k)).
 std::string label(char prefix, std::size_t k) {
@@ -42,7 +37,7 @@ Table reat_example() {
     r.push_back("A"), i.push_back(label('I', k + 1)), v.push_back(a[k]);
     r.push_back("B"), i.push_back(label('I', k + 1)), v.push_back(total[k] - a[k]);
   }
-  return table(r, i, v);
+  return long_table(r, i, v);
 }
 
 std::map<std::string, Value> with(std::map<std::string, Value> extra) {
@@ -82,7 +77,7 @@ TEST(Specialization, NormalizedGini) {
 // Hand example (Miller & Blair style 2x2): A = (30, 70), B = (20, 80). Against the total
 // (0.25, 0.75): K_A = |.3-.25| + |.7-.75| = 0.1. Against the rest (B's shares .2, .8): 0.2.
 TEST(Specialization, ReferenceTotalVersusRest) {
-  auto t = table({"A", "A", "B", "B"}, {"X", "Y", "X", "Y"}, {30, 70, 20, 80});
+  auto t = long_table({"A", "A", "B", "B"}, {"X", "Y", "X", "Y"}, {30, 70, 20, 80});
   auto total = run_step(with({}), {{"t", t}}).at("step");
   auto rest = run_step(with({{"reference", std::string("rest")}}), {{"t", t}}).at("step");
   auto half = run_step(with({{"reference", std::string("rest")}, {"convention", std::string("half")}}),
@@ -96,14 +91,15 @@ TEST(Specialization, ReferenceTotalVersusRest) {
 // Absolute Theil of (20, 50, 20, 10) (REAT's gini() example vector): (1/n) sum (x/m) ln(x/m)
 // with m = 25: (0.8 ln 0.8 * 2 + 2 ln 2 + 0.4 ln 0.4) / 4.
 TEST(Specialization, AbsoluteTheil) {
-  auto t = table({"A", "A", "A", "A", "B", "B", "B", "B"}, {"P", "Q", "R", "S", "P", "Q", "R", "S"},
-                 {20, 50, 20, 10, 1, 1, 1, 1});
+  auto t = long_table({"A", "A", "A", "A", "B", "B", "B", "B"},
+                      {"P", "Q", "R", "S", "P", "Q", "R", "S"}, {20, 50, 20, 10, 1, 1, 1, 1});
   auto out = run_step(with({{"theil_form", std::string("absolute")}}), {{"t", t}}).at("step");
   const double expected = (2 * 0.8 * std::log(0.8) + 2 * std::log(2.0) + 0.4 * std::log(0.4)) / 4;
   EXPECT_NEAR(value_at(out, "theil", {{"region", "A"}}), expected, 1e-12);
   EXPECT_NEAR(value_at(out, "theil", {{"region", "B"}}), 0.0, 1e-12);
 }
 
+// Krugman (1991) index by hand: 2024 as ReferenceTotalVersusRest (K_B = 0.1), 2025 even (0).
 TEST(Specialization, PerYear) {
   Table t({Column::make_ints("year", {2024, 2024, 2024, 2024, 2025, 2025, 2025, 2025}),
            Column::make_strings("region", {"A", "A", "B", "B", "A", "A", "B", "B"}),
@@ -127,7 +123,7 @@ TEST(Specialization, PropertiesOnRandomData) {
       r.push_back(label('R', reg)), i.push_back(label('I', ind));
       v.push_back(u(rng));
     }
-  auto t = table(r, i, v);
+  auto t = long_table(r, i, v);
   for (const char* ref : {"total", "rest"}) {
     auto full = run_step(with({{"reference", std::string(ref)}}), {{"t", t}}).at("step");
     auto half = run_step(with({{"reference", std::string(ref)}, {"convention", std::string("half")}}),
@@ -145,7 +141,8 @@ TEST(Specialization, PropertiesOnRandomData) {
     }
   }
   // C is 2 x the economy of A + B: against the total it matches the reference exactly.
-  auto prop = table({"A", "A", "B", "B", "C", "C"}, {"X", "Y", "X", "Y", "X", "Y"}, {10, 30, 20, 40, 60, 140});
+  auto prop = long_table({"A", "A", "B", "B", "C", "C"}, {"X", "Y", "X", "Y", "X", "Y"},
+                         {10, 30, 20, 40, 60, 140});
   auto out = run_step(with({}), {{"t", prop}}).at("step");
   for (const char* c : {"krugman", "hoover", "theil", "gini"})
     EXPECT_NEAR(value_at(out, c, {{"region", "C"}}), 0.0, 1e-12) << c;
@@ -153,7 +150,8 @@ TEST(Specialization, PropertiesOnRandomData) {
 
 TEST(Specialization, NegativeValueNamesTheCell) {
   try {
-    run_step(with({}), {{"t", table({"A", "A", "B", "B"}, {"X", "Y", "X", "Y"}, {30, -70, 20, 80})}});
+    run_step(with({}),
+             {{"t", long_table({"A", "A", "B", "B"}, {"X", "Y", "X", "Y"}, {30, -70, 20, 80})}});
     FAIL() << "expected a DataError";
   } catch (const DataError& e) {
     EXPECT_STREQ(e.what(), "negative value -70 in column 'value' at region 'A', industry 'Y' (row 2)");
@@ -162,7 +160,8 @@ TEST(Specialization, NegativeValueNamesTheCell) {
 
 TEST(Specialization, ZeroRegionTotalIsAnError) {
   try {
-    run_step(with({}), {{"t", table({"A", "A", "B", "B"}, {"X", "Y", "X", "Y"}, {0, 0, 20, 80})}});
+    run_step(with({}),
+             {{"t", long_table({"A", "A", "B", "B"}, {"X", "Y", "X", "Y"}, {0, 0, 20, 80})}});
     FAIL() << "expected a DataError";
   } catch (const DataError& e) {
     EXPECT_STREQ(e.what(), "region 'A' has a zero total of 'value' in all rows: its industry shares are undefined");
@@ -171,7 +170,8 @@ TEST(Specialization, ZeroRegionTotalIsAnError) {
 
 TEST(Specialization, RestNeedsTwoRegions) {
   try {
-    run_step(with({{"reference", std::string("rest")}}), {{"t", table({"A", "A"}, {"X", "Y"}, {1, 2})}});
+    run_step(with({{"reference", std::string("rest")}}),
+             {{"t", long_table({"A", "A"}, {"X", "Y"}, {1, 2})}});
     FAIL() << "expected a DataError";
   } catch (const DataError& e) {
     EXPECT_STREQ(e.what(), "reference = \"rest\" needs at least two regions; all rows has only region 'A'");
@@ -180,7 +180,7 @@ TEST(Specialization, RestNeedsTwoRegions) {
 
 TEST(Specialization, SingleIndustryIsAnError) {
   try {
-    run_step(with({}), {{"t", table({"A", "B"}, {"X", "X"}, {1, 2})}});
+    run_step(with({}), {{"t", long_table({"A", "B"}, {"X", "X"}, {1, 2})}});
     FAIL() << "expected a DataError";
   } catch (const DataError& e) {
     EXPECT_NE(std::string(e.what()).find("needs at least two industries"), std::string::npos) << e.what();
@@ -205,7 +205,8 @@ TEST(Specialization, MissingValueErrorOrDrop) {
 // relative Theil and the REAT Gini are missing while Krugman (s = (2/3, 1/3) against t = (0, 1):
 // 2/3 + 2/3) is defined. B and C (rest = (10, 10)) keep every index.
 TEST(Specialization, InfiniteLqGivesMissingTheilAndGini) {
-  auto t = table({"A", "A", "B", "B", "C", "C"}, {"X", "Y", "X", "Y", "X", "Y"}, {10, 5, 0, 5, 0, 5});
+  auto t = long_table({"A", "A", "B", "B", "C", "C"}, {"X", "Y", "X", "Y", "X", "Y"},
+                      {10, 5, 0, 5, 0, 5});
   auto out = run_step(with({{"reference", std::string("rest")}}), {{"t", t}}).at("step");
   EXPECT_NEAR(value_at(out, "krugman", {{"region", "A"}}), 4.0 / 3, 1e-12);
   const auto& region = out.column("region");
@@ -245,8 +246,8 @@ TEST(Specialization, RegionWithoutRowsInAYearIsLeftOutOfIt) {
 // An industry with rows that sum to zero exists but has no reference shares: an error naming it.
 TEST(Specialization, ZeroIndustryTotalWithRowsIsAnError) {
   try {
-    run_step(with({}), {{"t", table({"A", "A", "A", "B", "B", "B"}, {"X", "Y", "Z", "X", "Y", "Z"},
-                                    {30, 70, 0, 20, 80, 0})}});
+    run_step(with({}), {{"t", long_table({"A", "A", "A", "B", "B", "B"},
+                                         {"X", "Y", "Z", "X", "Y", "Z"}, {30, 70, 0, 20, 80, 0})}});
     FAIL() << "expected a DataError";
   } catch (const DataError& e) {
     EXPECT_STREQ(e.what(), "industry 'Z' has a zero total of 'value' over all regions in all rows: its reference shares are undefined");
