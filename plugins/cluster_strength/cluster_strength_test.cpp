@@ -54,6 +54,7 @@ double at(const Table& t, const char* column, std::size_t region) {
 
 }  // namespace
 
+// Hand-computed in the ten_regions comment: LQ = (e_ir / e_r) / (e_i / e) (Porter 2003).
 TEST(ClusterStrength, RanksAndLq) {
   auto out = run_step(with({}), {{"t", ten_regions()}}).at("step");
   EXPECT_NEAR(at(out, "lq", 1), 0.4 / (2250.0 / 19000), 1e-12);

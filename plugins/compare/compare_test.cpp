@@ -75,6 +75,7 @@ TEST(Compare, IdentitiesHold) {
   }
 }
 
+// Hand-computed: change = s - b = 0.3 for KST; relative_change = (s - b) / b is missing at b = 0.
 TEST(Compare, RelativeChangeMissingWhereBaselineIsZero) {
   const Table b = lq_table({2025, 2025}, {"KST", "ALA"}, {0.0, 2.0});
   const Table s = lq_table({2025, 2025}, {"KST", "ALA"}, {0.3, 2.0});
@@ -97,6 +98,7 @@ TEST(Compare, UnmatchedIsAnErrorNamingTheKey) {
   }
 }
 
+// Hand-computed: change = s - b = 1.5 - 1 = 0.5 for KST; AST is only in the scenario (3).
 TEST(Compare, UnmatchedKeepWritesBothSides) {
   const Table b = lq_table({2025, 2025}, {"KST", "ALA"}, {1, 2});
   const Table s = lq_table({2025, 2025}, {"KST", "AST"}, {1.5, 3});

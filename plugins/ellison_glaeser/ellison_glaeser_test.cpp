@@ -144,6 +144,7 @@ TEST(EllisonGlaeser, MaurelSedillotEqualsEllisonGlaeserWithEqualRegions) {
   EXPECT_LT(value_at(ms_reat.at("step"), "gamma", {{"industry", "C"}}), 0);
 }
 
+// The hand-checkable three-industry example above: G, H, gamma of Ellison & Glaeser (1997).
 TEST(EllisonGlaeser, HandCheckedThreeIndustries) {
   auto out = run_step({{"plants", std::string("p")}, {"totals", std::string("t")}},
                       {{"p", three_industries()}, {"t", three_totals()}});

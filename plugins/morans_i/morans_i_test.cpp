@@ -120,6 +120,7 @@ TEST(MoransI, QuadrantsOnAChain) {
   EXPECT_EQ(q.to_text(3), "LL");
 }
 
+// Local Moran, PySAL Moran_Local scale n - 1: I_1 = 8 * (-4) * (-4) / 60 (cf. LocalMoranOnLattice).
 TEST(MoransI, LocalScalePySal) {
   auto p = base();
   p["local"] = true;
