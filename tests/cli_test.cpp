@@ -337,7 +337,7 @@ TEST(CliErrors, ZeroTotals) {
 TEST(CliErrors, PluginWithWrongAbi) {
   auto r = run_klaster("plugins --plugin-dir " KLASTER_FIXTURE_DIR "/wrong_abi");
   EXPECT_EQ(r.code, 4);
-  EXPECT_TRUE(contains(first_line(r.err), "wrong_abi.so: incompatible plugin: SDK ABI version 999, host supports 1")) << r.err;
+  EXPECT_TRUE(contains(first_line(r.err), "wrong_abi.so: incompatible plugin: SDK ABI version 999, host supports " KLASTER_SDK_STR(KLASTER_SDK_ABI_VERSION))) << r.err;
   EXPECT_TRUE(contains(first_line(r.err), "(rebuild it against this klaster SDK)")) << r.err;
 }
 

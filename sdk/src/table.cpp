@@ -198,11 +198,29 @@ Schema Table::schema() const {
   return s;
 }
 
+namespace {
+
+/// The origin of a subset of another table's rows.
+class TakenOrigin final : public RowOrigin {
+ public:
+  TakenOrigin(std::shared_ptr<const RowOrigin> base, std::vector<std::size_t> rows)
+      : base_(std::move(base)), rows_(std::move(rows)) {}
+  std::string locate(std::size_t row) const override { return base_->locate(rows_.at(row)); }
+
+ private:
+  std::shared_ptr<const RowOrigin> base_;
+  std::vector<std::size_t> rows_;
+};
+
+}  // namespace
+
 Table Table::take(const std::vector<std::size_t>& rows) const {
   std::vector<Column> cols;
   cols.reserve(columns_.size());
   for (const auto& c : columns_) cols.push_back(Column::take(*c, rows));
-  return Table(std::move(cols));
+  Table out(std::move(cols));
+  if (origin_) out.set_origin(std::make_shared<TakenOrigin>(origin_, rows));
+  return out;
 }
 
 }  // namespace klaster::sdk

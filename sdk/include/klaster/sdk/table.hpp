@@ -106,6 +106,16 @@ struct Schema {
 
 using ColumnPtr = std::shared_ptr<const Column>;
 
+/// \brief Where the rows of a table read from a file came from. A dataset reader attaches one to
+/// the tables it reads, so that a message about a row can name the file and the line the row
+/// starts on; lines are found on demand (only when a message needs them), so reading costs nothing.
+class RowOrigin {
+ public:
+  virtual ~RowOrigin() = default;
+  /// \brief "path:line" of the line row `row` starts on (row 0 is the first row after the header).
+  virtual std::string locate(std::size_t row) const = 0;
+};
+
 /// \brief The columns of a table, seen as `const Column&` (they are held by shared pointers so that
 /// tables can share columns without copying them).
 class ColumnRange {
@@ -156,13 +166,20 @@ class Table {
   /// \brief A shared handle on the column named `name` (to reuse it in another table); throws.
   ColumnPtr column_ptr(std::string_view name) const;
   Schema schema() const;
-  /// \brief A table with the rows picked by `rows`, all columns kept.
+  /// \brief A table with the rows picked by `rows`, all columns kept (and their origin).
   Table take(const std::vector<std::size_t>& rows) const;
+
+  /// \brief Where the rows came from: set by the dataset reader; null for computed tables.
+  const std::shared_ptr<const RowOrigin>& origin() const { return origin_; }
+  void set_origin(std::shared_ptr<const RowOrigin> origin) { origin_ = std::move(origin); }
+  /// \brief "path:line" of row `row` when the table was read from a file, else "".
+  std::string locate(std::size_t row) const { return origin_ ? origin_->locate(row) : std::string(); }
 
  private:
   void check();
   std::vector<ColumnPtr> columns_;
   std::size_t rows_ = 0;
+  std::shared_ptr<const RowOrigin> origin_;
 };
 
 using TablePtr = std::shared_ptr<const Table>;

@@ -6,7 +6,7 @@
 /// The klaster release (semver). Kept equal to project(VERSION) in the top CMakeLists.txt.
 #define KLASTER_VERSION "0.1.0"
 /// Bumped whenever PluginEntry, PluginInfo, the contexts or the table types change layout.
-#define KLASTER_SDK_ABI_VERSION 1u
+#define KLASTER_SDK_ABI_VERSION 2u
 
 #define KLASTER_SDK_STR2(x) #x
 #define KLASTER_SDK_STR(x) KLASTER_SDK_STR2(x)
