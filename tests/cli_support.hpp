@@ -75,4 +75,50 @@ inline bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
+/// A small dataset: two years, three regions, two industries.
+inline const char* kDatasetToml = R"(name = "toy"
+source = "written by cli_test"
+[tables.output]
+file = "output.csv"
+columns = { year = "int", region = "string", industry = "string", value = "float" }
+)";
+
+inline const char* kOutputCsv =
+    "year,region,industry,value\n"
+    "2024,A,X,30\n2024,A,Y,70\n2024,B,X,20\n2024,B,Y,80\n2024,C,X,25\n2024,C,Y,75\n"
+    "2025,A,X,40\n2025,A,Y,60\n2025,B,X,20\n2025,B,Y,80\n2025,C,X,25\n2025,C,Y,75\n";
+
+/// A project folder with data/ and a pipeline p.toml holding `steps` after the header.
+class Project {
+ public:
+  explicit Project(const std::string& name, const std::string& steps, const std::string& csv = kOutputCsv)
+      : dir_(name) {
+    write_text(dir_ / "data/dataset.toml", kDatasetToml);
+    write_text(dir_ / "data/output.csv", csv);
+    write_pipeline(steps);
+  }
+  void write_pipeline(const std::string& steps) {
+    write_text(dir_ / "p.toml", "name = \"test pipeline\"\ndataset = \"data\"\noutput = \"out\"\n\n" + steps);
+  }
+  CliResult run(const std::string& args = "") const {
+    return run_klaster("run p.toml " + args, dir_.path());
+  }
+  CliResult validate(const std::string& args = "") const {
+    return run_klaster("validate p.toml " + args, dir_.path());
+  }
+  fs::path path(const std::string& rel) const { return dir_ / rel; }
+
+ private:
+  TempDir dir_;
+};
+
+inline const char* kLqStep = R"([[step]]
+id = "lq"
+plugin = "location_quotient"
+params = { input = "output", value = "value" }
+)";
+
+/// The first line of stderr.
+inline std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
 }  // namespace klaster::test

@@ -1,5 +1,7 @@
 // Reads pipeline files and dataset manifests. The only file of the host that includes toml11.
+#include <cmath>
 #include <fstream>
+#include <limits>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -122,12 +124,22 @@ std::string get_string(const toml::value& table, const std::string& key, const s
   return v.as_string().str;
 }
 
+/// A TOML float that must be finite. toml11 reads a literal beyond the range of a double (1e309) as
+/// +-DBL_MAX, so that value is refused too: nobody means it, and products of it overflow.
+double finite_float(const toml::value& v, const std::string& file, const std::string& what) {
+  const double d = v.as_floating();
+  if (!std::isfinite(d) || std::fabs(d) == std::numeric_limits<double>::max())
+    fail(kExitPipeline, location_of(v, file),
+         what + " must be a finite number within +-1.8e308 (nan, inf and larger literals are refused)");
+  return d;
+}
+
 /// Converts a TOML parameter value to an sdk::Value.
 sdk::Value to_value(const toml::value& v, const std::string& file, const std::string& what) {
   switch (v.type()) {
     case toml::value_t::boolean: return v.as_boolean();
     case toml::value_t::integer: return static_cast<std::int64_t>(v.as_integer());
-    case toml::value_t::floating: return static_cast<double>(v.as_floating());
+    case toml::value_t::floating: return finite_float(v, file, what);
     case toml::value_t::string: return v.as_string().str;
     case toml::value_t::array: {
       const auto& a = v.as_array();
@@ -150,7 +162,7 @@ sdk::Value to_value(const toml::value& v, const std::string& file, const std::st
       }
       if (all_num) {
         std::vector<double> out;
-        for (const auto& e : a) out.push_back(e.is_integer() ? static_cast<double>(e.as_integer()) : e.as_floating());
+        for (const auto& e : a) out.push_back(e.is_integer() ? static_cast<double>(e.as_integer()) : finite_float(e, file, what));
         return out;
       }
       fail(kExitPipeline, location_of(v, file), what + ": a list must hold only strings or only numbers");
@@ -170,7 +182,7 @@ std::vector<WhereClause> read_where(const toml::value& v, const std::string& fil
     auto one = [&](const toml::value& e) -> sdk::Value {
       if (e.is_string()) return e.as_string().str;
       if (e.is_integer()) return static_cast<std::int64_t>(e.as_integer());
-      if (e.is_floating()) return static_cast<double>(e.as_floating());
+      if (e.is_floating()) return finite_float(e, file, "'where." + column + "'" + where);
       fail(kExitPipeline, location_of(e, file), "'where." + column + "'" + where + " must be a string, a number or a list of them, got " + type_name(e));
     };
     if (value.is_array()) {

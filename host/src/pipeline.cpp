@@ -67,6 +67,17 @@ void check_where(const std::vector<WhereClause>& where, const sdk::Schema& schem
   }
 }
 
+/// Names where an empty input table came from: its file, or the `where` that emptied it.
+std::string empty_input_message(const ValidatedPipeline& vp, const StepConfig& step, const std::string& input,
+                                const std::string& message) {
+  if (!step.where.empty() && message.find("table '" + input + "'") == 0)
+    return message + " after the step's 'where' filter (" + step.where.front().loc.prefix() + ")";
+  for (const auto& [name, origin] : vp.tables)
+    if (origin.manifest && message.find("table '" + name + "'") == 0)
+      return origin.manifest->file.string() + ": " + message + " (only a header)";
+  return message;
+}
+
 }  // namespace
 
 sdk::TablePtr load_dataset_table(const TableManifest& m) {
@@ -295,6 +306,11 @@ RunResult run_pipeline(const ValidatedPipeline& vp,
       spdlog::debug("{}: where keeps {} of {} rows of '{}'", who, filtered->rows(), inputs.at(input_name)->rows(), input_name);
       inputs[input_name] = filtered;
     }
+    try {
+      sdk::check_not_empty(s.plugin->info, s.params, [&](const std::string& n) -> const sdk::Table& { return *inputs.at(n); });
+    } catch (const sdk::DataError& e) {
+      fail(kExitDataset, empty_input_message(vp, step, input_name, e.what()));
+    }
 
     sdk::RunContext ctx(
         step.id, s.output, s.params,
@@ -328,6 +344,7 @@ RunResult run_pipeline(const ValidatedPipeline& vp,
     if (status.code != sdk::StatusCode::kOk) fail(kExitStepFailed, status.message);
     try {
       sdk::check_written(s.plugin->info.name, s.outputs, ctx.written());
+      for (const auto& [name, table] : ctx.written()) sdk::check_finite(name, *table);
     } catch (const sdk::Error& e) {
       fail(kExitStepFailed, e.what());
     }

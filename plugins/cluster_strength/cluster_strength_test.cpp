@@ -144,7 +144,7 @@ TEST(ClusterStrength, NegativeEstablishmentsNameTheCell) {
     run_step(with({}), {{"t", t}});
     FAIL() << "expected a DataError";
   } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "negative value -3 in column 'establishments' at region 'R1', industry 'C' (row 3)");
+    EXPECT_STREQ(e.what(), "negative value -3 in column 'establishments' at region 'R1', industry 'C'");
   }
 }
 

@@ -116,7 +116,7 @@ class Compare final : public Plugin {
       for (const auto& name : keys) {
         const Column& c = t.column(name);
         if (!c.is_valid(row))
-          throw DataError("row " + std::to_string(row + 1) + " of table '" + table_name +
+          throw DataError(t.row_name(row) + " of table '" + table_name +
                           "' has a missing key in column '" + name + "'");
         const std::string cell = c.to_text(row);
         k.joined += cell;
@@ -135,8 +135,7 @@ class Compare final : public Plugin {
         row_keys.push_back(row_key(t, table_name, r));
         if (!at.emplace(row_keys.back().joined, r).second)
           throw DataError("table '" + table_name + "' has several rows for " + row_keys.back().text +
-                          " (rows " + std::to_string(at[row_keys.back().joined] + 1) + " and " +
-                          std::to_string(r + 1) + "); the keys must identify one row");
+                          t.lines_note(at[row_keys.back().joined], r) + "; the keys must identify one row");
       }
       return at;
     };

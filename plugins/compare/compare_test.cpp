@@ -143,7 +143,7 @@ TEST(Compare, DuplicateKeyIsAnError) {
     FAIL();
   } catch (const DataError& e) {
     EXPECT_STREQ(e.what(),
-                 "table 'b' has several rows for year 2025, region 'KST', industry 'C' (rows 1 and 2); "
+                 "table 'b' has several rows for year 2025, region 'KST', industry 'C'; "
                  "the keys must identify one row");
   }
 }

@@ -175,7 +175,7 @@ TEST(Complexity, BadInputNamesRegionOrIndustry) {
     run_step(base(), {{"t", neg}});
     FAIL() << "expected a DataError";
   } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "negative value -3 in column 'value' at region 'b', industry 'x' (row 3)");
+    EXPECT_STREQ(e.what(), "negative value -3 in column 'value' at region 'b', industry 'x'");
   }
   Table zero({Column::make_strings("region", {"a", "a", "b", "b"}), Column::make_strings("industry", {"x", "y", "x", "y"}),
               Column::make_floats("value", {1, 0, 3, 0})});

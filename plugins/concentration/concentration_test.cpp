@@ -197,7 +197,7 @@ TEST(Concentration, NegativeValueNamesTheCell) {
     run_step(with({}), {{"t", long_table({"A", "B"}, {"X", "X"}, {3, -1})}});
     FAIL() << "expected a DataError";
   } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "negative value -1 in column 'value' at region 'B', industry 'X' (row 2)");
+    EXPECT_STREQ(e.what(), "negative value -1 in column 'value' at region 'B', industry 'X'");
   }
 }
 

@@ -179,7 +179,7 @@ class EllisonGlaeser final : public Plugin {
 
     // Rows kept, validated.
     std::vector<std::size_t> rows;
-    std::set<std::pair<std::int32_t, std::string>> plant_ids;
+    std::map<std::pair<std::int32_t, std::string>, std::size_t> plant_ids;  // -> first row
     for (std::size_t row = 0; row < plants.rows(); ++row) {
       const auto r = plant_regions.of_row[row];
       const auto i = industries.of_row[row];
@@ -187,16 +187,20 @@ class EllisonGlaeser final : public Plugin {
                       (!plant_col || plant_col->is_valid(row));
       if (!ok) {
         if (drop) continue;
-        throw DataError("plants row " + std::to_string(row + 1) +
+        throw DataError(plants.row_name(row) +
                         " has a missing region, industry, plant or employment (set missing = \"drop\" to skip such rows)");
       }
       const double e = emp_col.number(row);
       const std::string where = "plant in region '" + plant_regions.labels[static_cast<std::size_t>(r)] +
-                                "', industry '" + industries.labels[static_cast<std::size_t>(i)] + "' (row " +
-                                std::to_string(row + 1) + ")";
+                                "', industry '" + industries.labels[static_cast<std::size_t>(i)] + "'" +
+                                plants.line_note(row);
       if (e < 0) throw DataError("negative employment " + format_number(e) + " of " + where);
-      if (plant_col && !plant_ids.emplace(i, plant_col->to_text(row)).second)
-        throw DataError("plant '" + plant_col->to_text(row) + "' appears twice: " + where);
+      if (plant_col) {
+        const auto [first, fresh] = plant_ids.emplace(std::pair(i, plant_col->to_text(row)), row);
+        if (!fresh)
+          throw DataError("plant '" + plant_col->to_text(row) + "' appears twice: " + where +
+                          plants.lines_note(first->second, row));
+      }
       rows.push_back(row);
     }
 
@@ -210,7 +214,7 @@ class EllisonGlaeser final : public Plugin {
       const Column& tval = totals.column(params.str("total_value"));
       std::map<std::string, std::size_t> index;
       for (std::size_t row = 0; row < totals.rows(); ++row) {
-        if (!treg.is_valid(row)) throw DataError("totals row " + std::to_string(row + 1) + " has a missing region");
+        if (!treg.is_valid(row)) throw DataError(totals.row_name(row) + " of the totals has a missing region");
         const std::string label = treg.to_text(row);
         if (!tval.is_valid(row) || !std::isfinite(tval.number(row)))
           throw DataError("region '" + label + "' has a missing regional total in column '" + params.str("total_value") + "'");

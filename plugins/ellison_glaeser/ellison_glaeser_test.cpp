@@ -216,7 +216,7 @@ TEST(EllisonGlaeser, NegativeEmploymentNamesThePlant) {
     run_step(reat_params(), {{"p", plants({"Wien", "Linz"}, {"C", "C"}, {10, -3})}, {"t", reat_totals()}});
     FAIL() << "expected a DataError";
   } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "negative employment -3 of plant in region 'Linz', industry 'C' (row 2)");
+    EXPECT_STREQ(e.what(), "negative employment -3 of plant in region 'Linz', industry 'C'");
   }
 }
 

@@ -113,7 +113,7 @@ TEST(Herfindahl, NegativeValueNamesTheCell) {
     run_step({{"input", kInput}}, {{"t", long_table({"A", "B"}, {"X", "X"}, {5, -1})}});
     FAIL() << "expected a DataError";
   } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "negative value -1 in column 'value' at region 'B', industry 'X' (row 2)");
+    EXPECT_STREQ(e.what(), "negative value -1 in column 'value' at region 'B', industry 'X'");
   }
 }
 

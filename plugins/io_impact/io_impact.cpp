@@ -106,7 +106,7 @@ class IoImpact final : public Plugin {
     Eigen::VectorXd df = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(io.size()));
     std::vector<std::string> names;
     for (std::size_t r = 0; r < t.rows(); ++r) {
-      if (!key.is_valid(r)) throw DataError("demand_change row " + std::to_string(r + 1) + " has no sector");
+      if (!key.is_valid(r)) throw DataError(t.row_name(r) + " of demand_change has no sector");
       names.push_back(key.to_text(r));
     }
     const std::vector<std::size_t> index = io.sector_indices(names, "demand_change");

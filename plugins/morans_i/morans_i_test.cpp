@@ -202,7 +202,7 @@ TEST(MoransI, BadInputNamesTheRegion) {
     run_step(base(), {{"y", y8}, {"w", w}});
     FAIL() << "expected a DataError";
   } catch (const DataError& e) {
-    EXPECT_NE(std::string(e.what()).find("region 'c9' of the weights table"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("region 'c9' of table 'w'"), std::string::npos) << e.what();
   }
   Table flat({Column::make_strings("region", {"a", "b", "c", "d"}), Column::make_floats("value", {2, 2, 2, 2})});
   Table w4({Column::make_strings("from", {"a", "b", "c", "d"}), Column::make_strings("to", {"b", "a", "d", "c"}),
@@ -217,7 +217,7 @@ TEST(MoransI, BadInputNamesTheRegion) {
     run_step(base(), {{"y", y4}, {"w", neg}});
     FAIL() << "expected a DataError";
   } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "weights row 2: negative weight -1 from 'b' to 'a'");
+    EXPECT_STREQ(e.what(), "table 'w': negative weight -1 from 'b' to 'a'");
   }
 }
 

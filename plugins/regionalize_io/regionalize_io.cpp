@@ -168,14 +168,16 @@ class RegionalizeIo final : public Plugin {
       const Column& val = nt.column(o.value);
       const Column* year = o.year.empty() ? nullptr : nt.find(o.year);
       a.national.clear();
+      std::map<std::string, std::size_t> first_row;
       for (std::size_t row = 0; row < nt.rows(); ++row) {
         if (year && cube.has_year() && year->to_text(row) != cube.years().labels[y]) continue;
         if (!ind.is_valid(row) || !val.is_valid(row) || val.number(row) < 0)
-          throw DataError("row " + std::to_string(row + 1) + " of table '" + params.str("national") +
+          throw DataError(nt.row_name(row) + " of table '" + params.str("national") +
                           "' has a missing key or a missing or negative value");
-        if (!a.national.emplace(std::string(ind.to_text(row)), val.number(row)).second)
+        if (const auto [first, fresh] = first_row.emplace(ind.to_text(row), row); !fresh)
           throw DataError("table '" + params.str("national") + "' has several rows for industry '" +
-                          ind.to_text(row) + "'");
+                          ind.to_text(row) + "'" + nt.lines_note(first->second, row));
+        a.national.emplace(ind.to_text(row), val.number(row));
       }
       for (const auto& [k, v] : a.regional)
         if (v > 0 && !a.national.count(k))

@@ -2,6 +2,7 @@
 // chosen regions r, industries i and years t; every other cell unchanged. A first-round (direct)
 // effect only: no multiplier or displacement, which the IO plugins add.
 #include <cmath>
+#include <limits>
 #include <cstdint>
 #include <set>
 #include <string>
@@ -50,6 +51,18 @@ std::vector<std::uint8_t> select_levels(const Levels& levels, const std::vector<
   if (!hints.empty()) msg += " (did you mean " + hints + "?)";
   msg += "; it has: " + list;
   throw ParamError(param, msg);
+}
+
+/// \brief factor * value of row `row` of column `c`; a DataError naming the row when the product
+/// leaves the range of a double (1e200 x 1e200) or, for an int column, of a 64-bit integer.
+double scaled(const Column& c, double factor, const Table& in, std::size_t row) {
+  const double v = c.number(row) * factor;
+  const double limit = c.type == ColumnType::kInt ? 9.2e18 : std::numeric_limits<double>::max();
+  if (std::fabs(v) <= limit) return v;
+  const std::string at = in.locate(row);
+  throw DataError((at.empty() ? "" : at + ": ") + "value " + c.to_text(row) + " x factor " + format_number(factor) +
+                  " is out of the range of " + (c.type == ColumnType::kInt ? "a 64-bit integer" : "a double") +
+                  " at " + in.keys_text(row));
 }
 
 class SectorIncentive final : public Plugin {
@@ -151,10 +164,11 @@ class SectorIncentive final : public Plugin {
             !chosen(industry_chosen, industry_levels, row) ||
             (year && !chosen(year_chosen, year_levels, row)))
           continue;
+        const double v = scaled(c, factor, in, row);
         if (c.type == ColumnType::kFloat)
-          c.floats[row] *= factor;
+          c.floats[row] = v;
         else
-          c.ints[row] = std::llround(static_cast<double>(c.ints[row]) * factor);
+          c.ints[row] = std::llround(v);
         ++changed;
       }
       ptr = std::make_shared<const Column>(std::move(c));

@@ -220,7 +220,7 @@ TEST(ShiftShare, NegativeValueNamesTheCell) {
     run_step(with({}), {{"t", t.table()}});
     FAIL() << "expected a DataError";
   } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "negative value -2 in column 'value' at region 'A', industry 'I2', year 2025 (row 4)");
+    EXPECT_STREQ(e.what(), "negative value -2 in column 'value' at region 'A', industry 'I2', year 2025");
   }
 }
 

@@ -74,53 +74,17 @@ Cube Cube::from_table(const Table& table, const CubeOptions& options) {
     }, 1 << 20);
   };
 
-  // Places rows [begin, end). With `exact`, the first problem throws its message; without, the
-  // function only reports that there is one (parts run in parallel; the caller then reruns the
-  // whole table exactly, so a message never depends on thread timing).
-  auto place = [&](std::size_t begin, std::size_t end, bool exact) -> bool {
-    auto where = [&](std::int32_t y, std::int32_t r, std::int32_t i) {
-      return cube.where(static_cast<std::size_t>(y), static_cast<std::size_t>(r), static_cast<std::size_t>(i));
-    };
-    for (std::size_t row = begin; row < end; ++row) {
-      const auto r = cube.regions_.level(region, row);
-      const auto i = cube.industries_.level(industry, row);
-      const auto y = year ? cube.years_.level(*year, row) : 0;
-      const bool keys_ok = r >= 0 && i >= 0 && y >= 0;
-      const bool value_ok = value.is_valid(row) && std::isfinite(value.number(row));
-      if (!keys_ok || !value_ok) {
-        if (options.drop_missing) continue;
-        if (!exact) return false;
-        std::string what = !keys_ok ? "a missing key" : "a missing value in column '" + options.value + "'";
-        std::string at = keys_ok ? " at " + where(y, r, i) : "";
-        throw DataError("row " + std::to_string(row + 1) + " has " + what + at +
-                        " (set missing = \"drop\" to skip such rows)");
-      }
-      const std::size_t c = cube.cell(static_cast<std::size_t>(y), static_cast<std::size_t>(r),
-                                      static_cast<std::size_t>(i));
-      const double v = value.number(row);
-      if (v < 0 && !options.allow_negative) {
-        if (!exact) return false;
-        throw DataError("negative value " + format_number(v) + " in column '" + options.value + "' at " +
-                        where(y, r, i) + " (row " + std::to_string(row + 1) + ")");
-      }
-      if (std::atomic_ref<std::uint8_t>(cube.present_[c]).exchange(1, std::memory_order_relaxed)) {
-        if (!exact) return false;
-        throw DataError("duplicate row for " + where(y, r, i) + " (row " + std::to_string(row + 1) +
-                        "); aggregate the table first");
-      }
-      cube.values_[c] = v;
-    }
-    return true;
-  };
-
+  // Rows are placed in parallel parts. A part that meets a problem stops; the cube is then cleared
+  // and refilled in row order up to the first problem, so a message never depends on thread timing.
   const std::size_t n = table.rows();
   std::atomic<bool> clean{true};
   parallel_for(n, [&](std::size_t b, std::size_t e) {
-    if (!place(b, e, false)) clean = false;
+    if (cube.place_rows(b, e) != e) clean = false;
   });
   if (!clean) {
     clear();
-    place(0, n, true);  // throws the first problem in row order
+    const std::size_t bad = cube.place_rows(0, n);
+    throw DataError(cube.row_problem(table, bad));
   }
   return cube;
 }
@@ -177,6 +141,52 @@ std::size_t Cube::cell_of_row(std::size_t row) const {
   if (r < 0 || i < 0 || y < 0 || !value_col_->is_valid(row) || !std::isfinite(value_col_->number(row)))
     return SIZE_MAX;
   return cell(static_cast<std::size_t>(y), static_cast<std::size_t>(r), static_cast<std::size_t>(i));
+}
+
+std::size_t Cube::place_rows(std::size_t begin, std::size_t end) {
+  for (std::size_t row = begin; row < end; ++row) {
+    const std::size_t c = cell_of_row(row);
+    if (c == SIZE_MAX) {
+      if (options_.drop_missing) continue;
+      return row;
+    }
+    const double v = value_col_->number(row);
+    if (v < 0 && !options_.allow_negative) return row;
+    if (std::atomic_ref<std::uint8_t>(present_[c]).exchange(1, std::memory_order_relaxed)) return row;
+    values_[c] = v;
+  }
+  return end;
+}
+
+std::string Cube::row_problem(const Table& table, std::size_t row) const {
+  const std::string at = table.locate(row);
+  const std::string prefix = at.empty() ? "" : at + ": ";
+  const std::string drop = " (set missing = \"drop\" to skip such rows)";
+  for (const Column* key : {region_col_, industry_col_, year_col_})
+    if (key && !key->is_valid(row))
+      return prefix + "missing key in column '" + key->name + "'" +
+             (at.empty() ? " in the row with " + table.keys_text(row) : "") + drop;
+  const auto y = static_cast<std::size_t>(year_col_ ? years_.level(*year_col_, row) : 0);
+  const auto r = static_cast<std::size_t>(regions_.level(*region_col_, row));
+  const auto i = static_cast<std::size_t>(industries_.level(*industry_col_, row));
+  const std::size_t c = cell_of_row(row);
+  if (c == SIZE_MAX)
+    return prefix + "missing value in column '" + options_.value + "' at " + where(y, r, i) + drop;
+  const double v = value_col_->number(row);
+  if (v < 0 && !options_.allow_negative)
+    return prefix + "negative value " + format_number(v) + " in column '" + options_.value + "' at " +
+           where(y, r, i);
+  return prefix + "duplicate row for " + where(y, r, i) + first_copy(table, row, c) +
+         "; aggregate the table first";
+}
+
+std::string Cube::first_copy(const Table& table, std::size_t row, std::size_t cell) const {
+  for (std::size_t k = 0; k < row; ++k)
+    if (cell_of_row(k) == cell) {
+      const std::string at = table.locate(k);
+      return at.empty() ? "" : " (the first is at " + at + ")";
+    }
+  return "";
 }
 
 std::vector<std::size_t> Cube::present_cells() const {

@@ -1,9 +1,11 @@
 #include "klaster/sdk/plugin.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cmath>
 
+#include "klaster/sdk/parallel.hpp"
 #include "klaster/sdk/step.hpp"
 
 namespace klaster::sdk {
@@ -371,6 +373,48 @@ void check_written(const std::string& plugin,
                            [&](const auto& w) { return w.first == name; });
     if (it == written.end())
       throw Error("plugin '" + plugin + "' declared table '" + name + "' but did not write it");
+  }
+}
+
+void check_not_empty(const PluginInfo& info, const Params& params,
+                     const std::function<const Table&(const std::string&)>& table) {
+  for (const auto& spec : info.params) {
+    if (spec.type != ParamType::kTable || spec.may_be_empty || !params.has(spec.name)) continue;
+    const std::string& name = params.str(spec.name);
+    if (table(name).rows() == 0)
+      throw DataError("table '" + name + "' (parameter '" + spec.name + "') has no rows");
+  }
+}
+
+namespace {
+
+/// The first row of `c` holding a NaN or an infinity, or SIZE_MAX.
+std::size_t first_non_finite(const Column& c) {
+  std::atomic<std::size_t> first{SIZE_MAX};
+  parallel_for(c.floats.size(), [&](std::size_t b, std::size_t e) {
+    for (std::size_t r = b; r < e && r < first.load(std::memory_order_relaxed); ++r)
+      if (!std::isfinite(c.floats[r]) && c.is_valid(r)) {
+        std::size_t seen = first.load();
+        while (r < seen && !first.compare_exchange_weak(seen, r)) {
+        }
+        return;
+      }
+  }, 1 << 16);
+  return first.load();
+}
+
+}  // namespace
+
+void check_finite(const std::string& table_name, const Table& table) {
+  for (const Column& c : table.columns()) {
+    if (c.type != ColumnType::kFloat) continue;
+    const std::size_t row = first_non_finite(c);
+    if (row == SIZE_MAX) continue;
+    const std::string keys = table.keys_text(row);
+    throw Error("wrote a non-finite value (" + std::string(std::isnan(c.floats[row]) ? "nan" : "inf") +
+                ") in table '" + table_name + "', column '" + c.name + "'" +
+                (keys.empty() ? ", row " + std::to_string(row + 1) : " at " + keys) +
+                "; a plugin writes an undefined result as a missing value");
   }
 }
 

@@ -214,6 +214,35 @@ class TakenOrigin final : public RowOrigin {
 
 }  // namespace
 
+std::string Table::keys_text(std::size_t row) const {
+  std::string out;
+  for (const auto& c : columns_) {
+    if (c->type == ColumnType::kFloat) continue;
+    out += out.empty() ? "" : ", ";
+    if (!c->is_valid(row)) out += c->name + " (missing)";
+    else if (c->type == ColumnType::kString) out += c->name + " '" + std::string(c->str(row)) + "'";
+    else out += c->name + " " + c->to_text(row);
+  }
+  return out;
+}
+
+std::string Table::line_note(std::size_t row) const {
+  const std::string at = locate(row);
+  return at.empty() ? at : " (" + at + ")";
+}
+
+std::string Table::lines_note(std::size_t first, std::size_t second) const {
+  const std::string a = locate(first);
+  return a.empty() ? a : " (" + a + " and " + locate(second) + ")";
+}
+
+std::string Table::row_name(std::size_t row) const {
+  std::string at = locate(row);
+  if (!at.empty()) return at;
+  const std::string keys = keys_text(row);
+  return keys.empty() ? "row " + std::to_string(row + 1) : "the row with " + keys;
+}
+
 Table Table::take(const std::vector<std::size_t>& rows) const {
   std::vector<Column> cols;
   cols.reserve(columns_.size());

@@ -72,6 +72,14 @@ class Cube {
   std::size_t cell_of_row(std::size_t row) const;
 
  private:
+  /// \brief Places rows [begin, end) into the cube; returns the first row that cannot be placed
+  /// (missing key or value, negative, duplicate), or `end`.
+  std::size_t place_rows(std::size_t begin, std::size_t end);
+  /// \brief The message for the row place_rows() stopped at, naming its file line when the table
+  /// was read from a file, and for a duplicate the first copy's line.
+  std::string row_problem(const Table& table, std::size_t row) const;
+  std::string first_copy(const Table& table, std::size_t row, std::size_t cell) const;
+
   CubeOptions options_;
   bool has_year_ = false;
   Levels regions_, industries_, years_;

@@ -92,6 +92,7 @@ struct ParamSpec {
   std::vector<std::string> allowed;  // for kString: the only accepted values
   std::string table_param;           // for kColumn/kColumnList: the table parameter it refers to
   bool optional_column = false;      // kColumn: the column is used only when the table has it
+  bool may_be_empty = false;         // kTable: a table without rows is accepted (else a DataError)
   std::string doc;
 
   ParamSpec() = default;
@@ -106,6 +107,7 @@ struct ParamSpec {
   ParamSpec& one_of(std::vector<std::string> v) { allowed = std::move(v); return *this; }
   ParamSpec& of(std::string table) { table_param = std::move(table); return *this; }
   ParamSpec& if_present() { optional_column = true; return *this; }
+  ParamSpec& empty_ok() { may_be_empty = true; return *this; }
   ParamSpec& doc_(std::string d) { doc = std::move(d); return *this; }
 };
 

@@ -174,6 +174,18 @@ class Table {
   void set_origin(std::shared_ptr<const RowOrigin> origin) { origin_ = std::move(origin); }
   /// \brief "path:line" of row `row` when the table was read from a file, else "".
   std::string locate(std::size_t row) const { return origin_ ? origin_->locate(row) : std::string(); }
+  /// \brief " (path:line)" for a row of a table read from a file, else "": appended to a message
+  /// that already names the row by its keys.
+  std::string line_note(std::size_t row) const;
+  /// \brief " (path:3 and path:9)" for two rows of a table read from a file (a duplicate and its
+  /// first copy), else "".
+  std::string lines_note(std::size_t first, std::size_t second) const;
+  /// \brief The key cells of row `row` (its string and int columns) for messages:
+  /// "region 'KST', industry 'C', year 2024"; a missing cell shows as (missing).
+  std::string keys_text(std::size_t row) const;
+  /// \brief How a message names row `row`: "path:line" for a table read from a file, else
+  /// "the row with <keys_text>" (rows of computed tables are named by their keys).
+  std::string row_name(std::size_t row) const;
 
  private:
   void check();
