@@ -152,6 +152,35 @@ bool still_linked(int fd, const fs::path& path) {
   return by_fd.st_dev == by_path.st_dev && by_fd.st_ino == by_path.st_ino;
 }
 
+/// \brief Opens `path` (creating it) and takes an exclusive flock on it without waiting; returns
+/// the descriptor. Throws HostError (exit 2) naming the holder's pid when another run holds it.
+int open_locked(const fs::path& path, const fs::path& shown) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0)
+    throw HostError(kExitPipeline, shown.string() +
+                                       ": output folder is not writable (cannot create " +
+                                       path.string() + ": " + std::strerror(errno) + ")");
+  if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return fd;
+  const int err = errno;
+  const std::string holder = pid_text(fd);
+  ::close(fd);
+  if (err != EWOULDBLOCK)
+    throw HostError(kExitPipeline, path.string() + ": cannot lock: " + std::strerror(err));
+  throw HostError(kExitPipeline,
+                  shown.string() + ": another klaster run" +
+                      (holder.empty() ? "" : " (pid " + holder + ")") +
+                      " is writing this folder; wait for it or choose another --out");
+}
+
+/// \brief Replaces the lock file's content by this process's pid, for a second run's message.
+/// Without it the lock still holds; a second run then names no pid.
+void write_pid(int fd) {
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) != 0) return;
+  const ssize_t written = ::pwrite(fd, pid.data(), pid.size(), 0);
+  static_cast<void>(written);
+}
+
 /// \brief The two-rename replacement for file systems without RENAME_EXCHANGE: `real` goes to
 /// `.<name>.old-<pid>`, `stage` to `real`, the old folder to `stage`. A run killed between the
 /// renames leaves `.old-<pid>`, which remove_stale_stages() puts back.
@@ -207,31 +236,10 @@ void check_replaceable(const fs::path& shown, const fs::path& real, const Protec
 }
 
 OutputLock::OutputLock(const fs::path& lock_file, const fs::path& shown) : path_(lock_file) {
-  for (;;) {
-    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0)
-      throw HostError(kExitPipeline, shown.string() +
-                                         ": output folder is not writable (cannot create " +
-                                         path_.string() + ": " + std::strerror(errno) + ")");
-    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-      const int err = errno;
-      const std::string holder = pid_text(fd_);
-      ::close(fd_);
-      fd_ = -1;
-      if (err == EWOULDBLOCK)
-        throw HostError(kExitPipeline,
-                        shown.string() + ": another klaster run" +
-                            (holder.empty() ? "" : " (pid " + holder + ")") +
-                            " is writing this folder; wait for it or choose another --out");
-      throw HostError(kExitPipeline, path_.string() + ": cannot lock: " + std::strerror(err));
-    }
-    if (still_linked(fd_, path_)) break;
-    ::close(fd_);  // locked a file its previous holder had just removed: lock the new one
-  }
-  const std::string pid = std::to_string(::getpid()) + "\n";
-  if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, pid.data(), pid.size(), 0) < 0) {
-    // The lock holds without the pid; a second run then names no pid.
-  }
+  // A holder that finished may remove the file between our open() and flock(): lock the new one.
+  for (fd_ = open_locked(path_, shown); !still_linked(fd_, path_); fd_ = open_locked(path_, shown))
+    ::close(fd_);
+  write_pid(fd_);
 }
 
 OutputLock::~OutputLock() {
