@@ -240,6 +240,21 @@ TEST(OutputSafety, WorkingDirectoryRefusedAsDotAndAsPwd) {
   EXPECT_EQ(snapshot(kz.path("")), before);  // the pipeline and the user's notes.md are there
 }
 
+// The pipeline's own `output` is checked like --out.
+TEST(OutputSafety, PipelineOutputKeyIsCheckedLikeOut) {
+  Project p("out_safety_output_key");
+  write_text(
+      p.path("p.toml"),
+      std::string("name = \"test pipeline\"\ndataset = \"data\"\noutput = \".\"\n\n") + kLqStep);
+  auto r = p.run();
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(first_line(r.err),
+            "error: .: refusing to write output here: it is the working directory; choose a "
+            "new folder (e.g. out/p)");
+  expect_no_step_ran(r);
+  EXPECT_EQ(entries(p.dir()), (std::set<std::string>{"data", "p.toml"}));
+}
+
 TEST(OutputSafety, DefaultOutputSubfolderAndNewFolderAreFine) {
   KzCopy kz;
   auto r = kz.run("");
