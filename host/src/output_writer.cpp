@@ -101,7 +101,7 @@ void OutputStage::dispose_previous_output() const {
       real_.parent_path() / (real_.filename().string() + ".kept-" + std::to_string(::getpid()));
   fs::rename(stage_, kept, ec);
   spdlog::warn("{}: the previous output gained files during the run; kept as {}", out_.string(),
-               kept.string());
+               (ec ? stage_ : kept).string());
 }
 
 std::string sha256_file(const fs::path& path) {
