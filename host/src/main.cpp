@@ -85,6 +85,13 @@ PluginRegistry load_plugins(const std::vector<std::string>& dirs) {
   return registry;
 }
 
+/// The pipeline's own files, which its output folder must never replace.
+ProtectedPaths protected_paths(const ValidatedPipeline& vp) {
+  ProtectedPaths p{vp.config.path, vp.config.dataset_dir, {vp.dataset.path}};
+  for (const auto& t : vp.dataset.tables) p.input_files.push_back(t.file);
+  return p;
+}
+
 int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   std::string pipeline_file, out_dir, log_level;
   std::vector<std::string> plugin_dirs, overrides;
@@ -120,7 +127,7 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   const std::string started_at = utc_now();
   const auto start = std::chrono::steady_clock::now();
   const fs::path out = out_dir.empty() ? fs::path(vp.config.output) : fs::path(out_dir);
-  OutputStage stage(out);  // reports an unwritable output folder before any step runs
+  OutputStage stage(out, protected_paths(vp));  // refuses an output folder before any step runs
   // Checksums for run.json are computed while the steps run (they read every dataset file).
   auto checksums = std::async(std::launch::async, [&vp] { return checksum_inputs(vp); });
   RunResult result = run_pipeline(vp, [&](const std::string& name, const sdk::Table& table) {

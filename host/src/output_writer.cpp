@@ -1,6 +1,7 @@
 #include "output_writer.hpp"
 
 #include <openssl/evp.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -15,33 +16,51 @@ namespace klaster {
 
 namespace fs = std::filesystem;
 
-OutputStage::OutputStage(fs::path out_dir) : out_(std::move(out_dir)) {
-  const fs::path absolute = fs::absolute(out_).lexically_normal();
-  fs::path parent = absolute.parent_path();
+OutputStage::OutputStage(fs::path out_dir, ProtectedPaths protected_paths)
+    : out_(std::move(out_dir)), real_(resolved_path(out_)), protected_(std::move(protected_paths)) {
+  check_output_target(out_, real_, protected_);
   std::error_code ec;
-  if (fs::exists(absolute) && !fs::is_directory(absolute))
+  const auto type = fs::symlink_status(real_, ec).type();
+  if (type != fs::file_type::not_found && type != fs::file_type::directory)
     throw HostError(kExitPipeline, out_.string() + ": output path exists and is not a folder");
-  fs::create_directories(parent, ec);
-  if (ec)
-    throw HostError(kExitPipeline, out_.string() + ": cannot create the output folder's parent " +
-                                       parent.string() + ": " + ec.message());
-  stage_ = parent / ("." + absolute.filename().string() + ".staging-" + std::to_string(::getpid()));
-  fs::remove_all(stage_, ec);
-  if (!fs::create_directory(stage_, ec) || ec)
-    throw HostError(kExitPipeline, out_.string() + ": output folder is not writable (cannot create " +
-                                       stage_.string() + ": " + (ec ? ec.message() : "exists") + ")");
-  // create_directory can succeed where files cannot be written (e.g. quota): probe once.
-  const fs::path probe = stage_ / ".probe";
-  std::ofstream(probe) << "ok";
-  if (!fs::exists(probe))
-    throw HostError(kExitPipeline, out_.string() + ": output folder is not writable (" + stage_.string() + ")");
-  fs::remove(probe, ec);
+  create_parent();
+  lock_ = std::make_unique<OutputLock>(lock_path(real_), out_);
+  check_replaceable(out_, real_, protected_);
+  remove_stale_stages(real_);
+  create_stage();
 }
 
 OutputStage::~OutputStage() {
   if (!committed_) {
     std::error_code ec;
     fs::remove_all(stage_, ec);
+  }
+}
+
+void OutputStage::create_parent() const {
+  const fs::path parent = real_.parent_path();
+  std::error_code ec;
+  fs::create_directories(parent, ec);
+  if (ec)
+    throw HostError(kExitPipeline, out_.string() + ": cannot create the output folder's parent " +
+                                       parent.string() + ": " + ec.message());
+}
+
+void OutputStage::create_stage() {
+  stage_ = stage_path(real_, ::getpid());
+  std::error_code ec;
+  if (!fs::create_directory(stage_, ec) || ec)
+    throw HostError(kExitPipeline, out_.string() + ": output folder is not writable (cannot create " +
+                                       stage_.string() + ": " + (ec ? ec.message() : "exists") + ")");
+  // create_directory can succeed where files cannot be written (e.g. quota): probe once.
+  const fs::path probe = stage_ / ".probe";
+  std::ofstream(probe) << "ok";
+  const bool writable = fs::exists(probe, ec);
+  fs::remove(probe, ec);
+  if (!writable) {
+    fs::remove_all(stage_, ec);
+    throw HostError(kExitPipeline,
+                    out_.string() + ": output folder is not writable (" + stage_.string() + ")");
   }
 }
 
@@ -62,22 +81,27 @@ void OutputStage::write_text(const std::string& file_name, const std::string& te
 }
 
 void OutputStage::commit() {
-  const fs::path absolute = fs::absolute(out_).lexically_normal();
-  const fs::path old = absolute.parent_path() / ("." + absolute.filename().string() + ".old-" + std::to_string(::getpid()));
-  std::error_code ec;
-  const bool had_old = fs::exists(absolute);
-  if (had_old) {
-    fs::rename(absolute, old, ec);
-    if (ec) throw HostError(kExitStepFailed, out_.string() + ": cannot move the previous output aside: " + ec.message());
-  }
-  fs::rename(stage_, absolute, ec);
-  if (ec) {
-    std::error_code ec2;
-    if (had_old) fs::rename(old, absolute, ec2);  // put the previous output back
-    throw HostError(kExitStepFailed, out_.string() + ": cannot move the new output into place: " + ec.message());
-  }
+  check_replaceable(out_, real_, protected_);  // the folder may have changed while the steps ran
+  move_into_place(stage_, real_);
   committed_ = true;
-  if (had_old) fs::remove_all(old, ec);
+  dispose_previous_output();
+}
+
+/// After the swap the stage path holds the previous output (or nothing). It is removed when it is
+/// still a klaster output; should a file have appeared in it since commit()'s check, the folder is
+/// kept as `<name>.kept-<pid>` instead, so a user's file is never deleted.
+void OutputStage::dispose_previous_output() const {
+  std::error_code ec;
+  if (!fs::exists(stage_, ec)) return;
+  if (!first_foreign_entry(stage_)) {
+    fs::remove_all(stage_, ec);
+    return;
+  }
+  const fs::path kept =
+      real_.parent_path() / (real_.filename().string() + ".kept-" + std::to_string(::getpid()));
+  fs::rename(stage_, kept, ec);
+  spdlog::warn("{}: the previous output gained files during the run; kept as {}", out_.string(),
+               (ec ? stage_ : kept).string());
 }
 
 std::string sha256_file(const fs::path& path) {

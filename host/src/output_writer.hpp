@@ -2,19 +2,24 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include "klaster/sdk/table.hpp"
+#include "output_folder.hpp"
 
 namespace klaster {
 
 /// \brief A staging folder beside the output folder. Nothing is visible at the output path until
 /// commit(); a stage destroyed without commit() is removed, leaving the output folder as it was.
+/// The output folder's lock (OutputLock) is held from construction to destruction.
 class OutputStage {
  public:
-  /// \brief Creates `<parent of out>/.<name>.staging-<pid>`, creating the parent if needed.
-  /// Throws HostError (exit 2) when that is not possible or not writable.
-  explicit OutputStage(std::filesystem::path out_dir);
+  /// \brief Checks that `out_dir` may be written (check_output_target, check_replaceable), locks
+  /// it, removes what killed runs left beside it, and creates `<parent>/.<name>.staging-<pid>`,
+  /// creating the parent if needed. `out_dir` is followed when it is a symbolic link. Throws
+  /// HostError (exit 2) when the folder may not or cannot be written, or another run holds it.
+  OutputStage(std::filesystem::path out_dir, ProtectedPaths protected_paths);
   ~OutputStage();
   OutputStage(const OutputStage&) = delete;
   OutputStage& operator=(const OutputStage&) = delete;
@@ -22,12 +27,22 @@ class OutputStage {
   /// \brief Writes `<table name>.csv` into the stage.
   void write_table(const std::string& name, const sdk::Table& table);
   void write_text(const std::string& file_name, const std::string& text);
-  /// \brief Replaces the output folder by the stage (the old folder is removed after the swap).
+  /// \brief Replaces the output folder by the stage in one atomic exchange, then removes the
+  /// previous output. Throws HostError (exit 2) when the folder gained a file klaster did not
+  /// write while the steps ran; the output folder is then left as it was.
   void commit();
   const std::filesystem::path& out_dir() const { return out_; }
 
  private:
-  std::filesystem::path out_, stage_;
+  void create_parent() const;
+  void create_stage();
+  void dispose_previous_output() const;
+
+  std::filesystem::path out_;   // as the user gave it, for messages
+  std::filesystem::path real_;  // absolute, symbolic links resolved
+  std::filesystem::path stage_;
+  ProtectedPaths protected_;
+  std::unique_ptr<OutputLock> lock_;
   bool committed_ = false;
 };
 

@@ -80,6 +80,7 @@ std::string run_record_json(const ValidatedPipeline& vp, const RunResult& result
                             const std::string& started_at) {
   auto sha = [&](const std::filesystem::path& p) { return checksums.at(p.string()); };
   nlohmann::ordered_json j;
+  j["written_by"] = "klaster";  // how a later run recognises a folder it may replace
   j["klaster_version"] = KLASTER_VERSION;
   j["sdk_abi_version"] = KLASTER_SDK_ABI_VERSION;
   j["started_at"] = started_at;
