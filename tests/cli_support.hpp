@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
@@ -88,35 +89,37 @@ inline const char* kOutputCsv =
     "2024,A,X,30\n2024,A,Y,70\n2024,B,X,20\n2024,B,Y,80\n2024,C,X,25\n2024,C,Y,75\n"
     "2025,A,X,40\n2025,A,Y,60\n2025,B,X,20\n2025,B,Y,80\n2025,C,X,25\n2025,C,Y,75\n";
 
-/// A project folder with data/ and a pipeline p.toml holding `steps` after the header.
-class Project {
- public:
-  explicit Project(const std::string& name, const std::string& steps, const std::string& csv = kOutputCsv)
-      : dir_(name) {
-    write_text(dir_ / "data/dataset.toml", kDatasetToml);
-    write_text(dir_ / "data/output.csv", csv);
-    write_pipeline(steps);
-  }
-  void write_pipeline(const std::string& steps) {
-    write_text(dir_ / "p.toml", "name = \"test pipeline\"\ndataset = \"data\"\noutput = \"out\"\n\n" + steps);
-  }
-  CliResult run(const std::string& args = "") const {
-    return run_klaster("run p.toml " + args, dir_.path());
-  }
-  CliResult validate(const std::string& args = "") const {
-    return run_klaster("validate p.toml " + args, dir_.path());
-  }
-  fs::path path(const std::string& rel) const { return dir_ / rel; }
-
- private:
-  TempDir dir_;
-};
-
 inline const char* kLqStep = R"([[step]]
 id = "lq"
 plugin = "location_quotient"
 params = { input = "output", value = "value" }
 )";
+
+/// A project folder with data/ and a pipeline p.toml holding `steps` after the header; in a fresh
+/// temp folder, or in `root`/`name` when `root` is given (the caller removes it).
+class Project {
+ public:
+  explicit Project(const std::string& name, const std::string& steps, const std::string& csv = kOutputCsv,
+                   const std::optional<fs::path>& root = std::nullopt) {
+    if (!root) tmp_.emplace(name);
+    dir_ = root ? *root / name : tmp_->path();
+    write_text(dir_ / "data/dataset.toml", kDatasetToml);
+    write_text(dir_ / "data/output.csv", csv);
+    write_pipeline(steps);
+  }
+  void write_pipeline(const std::string& steps) const {
+    write_text(dir_ / "p.toml", "name = \"test pipeline\"\ndataset = \"data\"\noutput = \"out\"\n\n" + steps);
+  }
+  CliResult run(const std::string& args = "") const { return run_klaster("run p.toml " + args, dir_); }
+  CliResult validate(const std::string& args = "") const { return run_klaster("validate p.toml " + args, dir_); }
+  fs::path path(const std::string& rel) const { return dir_ / rel; }
+  const fs::path& dir() const { return dir_; }
+
+ private:
+  std::optional<TempDir> tmp_;
+  fs::path dir_;
+};
+
 
 /// The first line of stderr.
 inline std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }

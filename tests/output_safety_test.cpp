@@ -17,9 +17,6 @@ using namespace klaster::test;
 
 namespace {
 
-/// The first line of stderr.
-std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
-
 /// Every file below `dir` with its content, to show a folder came through a run unchanged.
 std::map<std::string, std::string> snapshot(const fs::path& dir) {
   std::map<std::string, std::string> files;
@@ -72,46 +69,15 @@ class KzCopy {
   TempDir dir_;
 };
 
-const char* kDatasetToml = R"(name = "toy"
-[tables.output]
-file = "output.csv"
-columns = { year = "int", region = "string", industry = "string", value = "float" }
-)";
-
-const char* kOutputCsv =
-    "year,region,industry,value\n"
-    "2024,A,X,30\n2024,A,Y,70\n2024,B,X,20\n2024,B,Y,80\n2024,C,X,25\n2024,C,Y,75\n";
-
-const char* kLqStep = R"([[step]]
-id = "lq"
-plugin = "location_quotient"
-params = { input = "output", value = "value" }
-)";
-
-/// A small project: data/ and p.toml (one location-quotient step, output "out"), run from its
-/// folder. `root` is where the project folder goes (default: a fresh temp folder).
-class Project {
+/// The toy project of cli_support.hpp (one location-quotient step, output "out"), run with
+/// `--log-level info` so that a test can tell that no step ran.
+class ToyProject : public klaster::test::Project {
  public:
-  explicit Project(const std::string& name, const std::optional<fs::path>& root = std::nullopt) {
-    if (!root) tmp_.emplace(name);
-    dir_ = root ? *root / name : tmp_->path();
-    write_text(dir_ / "data/dataset.toml", kDatasetToml);
-    write_text(dir_ / "data/output.csv", kOutputCsv);
-    write_pipeline(kLqStep);
-  }
-  void write_pipeline(const std::string& steps) const {
-    write_text(dir_ / "p.toml",
-               "name = \"test pipeline\"\ndataset = \"data\"\noutput = \"out\"\n\n" + steps);
-  }
+  explicit ToyProject(const std::string& name, const std::optional<fs::path>& root = std::nullopt)
+      : klaster::test::Project(name, kLqStep, kOutputCsv, root) {}
   CliResult run(const std::string& args = "") const {
-    return run_klaster("run p.toml --log-level info " + args, dir_);
+    return klaster::test::Project::run("--log-level info " + args);
   }
-  fs::path path(const std::string& rel) const { return dir_ / rel; }
-  const fs::path& dir() const { return dir_; }
-
- private:
-  std::optional<TempDir> tmp_;
-  fs::path dir_;
 };
 
 /// No step ran: `--log-level info` logs "running step ..." for each.
@@ -242,7 +208,7 @@ TEST(OutputSafety, WorkingDirectoryRefusedAsDotAndAsPwd) {
 
 // The pipeline's own `output` is checked like --out.
 TEST(OutputSafety, PipelineOutputKeyIsCheckedLikeOut) {
-  Project p("out_safety_output_key");
+  ToyProject p("out_safety_output_key");
   write_text(
       p.path("p.toml"),
       std::string("name = \"test pipeline\"\ndataset = \"data\"\noutput = \".\"\n\n") + kLqStep);
@@ -269,7 +235,7 @@ TEST(OutputSafety, DefaultOutputSubfolderAndNewFolderAreFine) {
 
 // An input file outside the dataset folder (dataset.toml may name one by a relative path).
 TEST(OutputSafety, FolderContainingAnInputFileRefused) {
-  Project p("out_safety_input");
+  ToyProject p("out_safety_input");
   write_text(p.path("data/dataset.toml"), R"(name = "toy"
 [tables.output]
 file = "../tables/output.csv"
@@ -293,7 +259,7 @@ TEST(OutputSafety, HomeFolderRefused) {
   TempDir root("out_safety_home");
   fs::create_directories(root / "a/home");
   ScopedEnv home("HOME", (root / "a/home").string());
-  Project p("project", root.path());
+  ToyProject p("project", root.path());
   auto r = p.run("--out ../a/home");
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(first_line(r.err),
@@ -309,7 +275,7 @@ TEST(OutputSafety, HomeFolderRefused) {
 }
 
 TEST(OutputSafety, RootRefused) {
-  Project p("out_safety_root");
+  ToyProject p("out_safety_root");
   auto r = p.run("--out /");
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(first_line(r.err),
@@ -319,7 +285,7 @@ TEST(OutputSafety, RootRefused) {
 }
 
 TEST(OutputSafety, PreviousKlasterOutputIsReplaced) {
-  Project p("out_safety_replace");
+  ToyProject p("out_safety_replace");
   ASSERT_EQ(p.run().code, 0);
   const std::string standard = read_text(p.path("out/lq.csv"));
   auto r = p.run("--set lq.method=log");
@@ -331,7 +297,7 @@ TEST(OutputSafety, PreviousKlasterOutputIsReplaced) {
 }
 
 TEST(OutputSafety, PreviousOutputWithAnAddedFileRefused) {
-  Project p("out_safety_added");
+  ToyProject p("out_safety_added");
   ASSERT_EQ(p.run().code, 0);
   write_text(p.path("out/analysis.R"), "summary(lq)\n");
   const auto before = snapshot(p.path("out"));
@@ -354,7 +320,7 @@ TEST(OutputSafety, PreviousOutputWithAnAddedFileRefused) {
 
 // A run.json klaster did not write makes the folder someone else's, even with klaster-like files.
 TEST(OutputSafety, RunJsonNotFromKlasterRefused) {
-  Project p("out_safety_foreign_json");
+  ToyProject p("out_safety_foreign_json");
   write_text(p.path("mine/run.json"), "{\"steps\": []}\n");
   auto r = p.run("--out mine");
   EXPECT_EQ(r.code, 2);
@@ -373,7 +339,7 @@ TEST(OutputSafety, RunJsonNotFromKlasterRefused) {
 
 // Outputs written before run.json carried "written_by" are recognised by "klaster_version".
 TEST(OutputSafety, OutputOfAnEarlierKlasterIsReplaced) {
-  Project p("out_safety_earlier");
+  ToyProject p("out_safety_earlier");
   write_text(
       p.path("out/run.json"),
       R"({"klaster_version": "0.1.0", "steps": [{"tables_written": [{"table": "lq", "file": "lq.csv"}]}]})");
@@ -384,7 +350,7 @@ TEST(OutputSafety, OutputOfAnEarlierKlasterIsReplaced) {
 }
 
 TEST(OutputSafety, EmptyFolderIsUsed) {
-  Project p("out_safety_empty");
+  ToyProject p("out_safety_empty");
   fs::create_directory(p.path("fresh"));
   auto r = p.run("--out fresh");
   ASSERT_EQ(r.code, 0) << r.err;
@@ -393,7 +359,7 @@ TEST(OutputSafety, EmptyFolderIsUsed) {
 
 // A symbolic link to an output folder is followed: the folder it names is replaced, the link stays.
 TEST(OutputSafety, SymlinkToAPreviousOutputIsFollowed) {
-  Project p("out_safety_link");
+  ToyProject p("out_safety_link");
   ASSERT_EQ(p.run("--out results").code, 0);
   fs::create_directory_symlink("results", p.path("latest"));
   auto r = p.run("--out latest --set lq.method=log");
@@ -409,7 +375,7 @@ TEST(OutputSafety, SymlinkToAPreviousOutputIsFollowed) {
 // ------------------------------------------------------------------------------------------------
 
 TEST(OutputSafety, StaleStagingOfADeadRunIsRemoved) {
-  Project p("out_safety_stale");
+  ToyProject p("out_safety_stale");
   const std::string pid = std::to_string(dead_pid());
   write_text(p.path(".out.staging-" + pid + "/lq.csv"), "half a table");
   // Names that only look like klaster's stay untouched.
@@ -428,7 +394,7 @@ TEST(OutputSafety, StaleStagingOfADeadRunIsRemoved) {
 // Killed while the steps ran: the stage is partial, the previous output intact. The next run (here
 // a failing one) removes the stage and leaves the previous output as it was.
 TEST(OutputSafety, KilledWhileStagingLeavesPreviousOutput) {
-  Project p("out_safety_kill_stage");
+  ToyProject p("out_safety_kill_stage");
   ASSERT_EQ(p.run().code, 0);
   const auto previous = snapshot(p.path("out"));
   write_text(p.path(".out.staging-" + std::to_string(dead_pid()) + "/lq.csv"), "year,reg");
@@ -444,7 +410,7 @@ TEST(OutputSafety, KilledWhileStagingLeavesPreviousOutput) {
 // Killed between the exchange and the removal: the new output is in place and the previous one
 // sits at the stage path. The output is readable; the next run removes the old one.
 TEST(OutputSafety, KilledAfterTheExchangeLeavesReadableOutput) {
-  Project p("out_safety_kill_swap");
+  ToyProject p("out_safety_kill_swap");
   ASSERT_EQ(p.run().code, 0);
   const fs::path old = p.path(".out.staging-" + std::to_string(dead_pid()));
   fs::copy(p.path("out"), old, fs::copy_options::recursive);
@@ -460,7 +426,7 @@ TEST(OutputSafety, KilledAfterTheExchangeLeavesReadableOutput) {
 // output is missing and `.out.old-<pid>` holds it. The next run puts it back before anything else,
 // so even a failing run leaves the previous output in place.
 TEST(OutputSafety, KilledBetweenRenamesRestoresPreviousOutput) {
-  Project p("out_safety_kill_old");
+  ToyProject p("out_safety_kill_old");
   ASSERT_EQ(p.run().code, 0);
   const auto previous = snapshot(p.path("out"));
   fs::rename(p.path("out"), p.path(".out.old-" + std::to_string(dead_pid())));
@@ -475,7 +441,7 @@ TEST(OutputSafety, KilledBetweenRenamesRestoresPreviousOutput) {
 }
 
 TEST(OutputSafety, SecondRunIntoTheSameFolderExitsNamingTheFirst) {
-  Project p("out_safety_lock");
+  ToyProject p("out_safety_lock");
   ASSERT_EQ(p.run().code, 0);
   const auto previous = snapshot(p.path("out"));
   // This process plays the first run: it holds the lock klaster takes, with its pid in the file.
@@ -500,7 +466,7 @@ TEST(OutputSafety, SecondRunIntoTheSameFolderExitsNamingTheFirst) {
 
 // A run killed while holding the lock leaves the lock file, but flock dies with the process.
 TEST(OutputSafety, LockFileOfAKilledRunDoesNotBlock) {
-  Project p("out_safety_dead_lock");
+  ToyProject p("out_safety_dead_lock");
   write_text(p.path(".out.lock"), std::to_string(dead_pid()) + "\n");
   auto r = p.run();
   ASSERT_EQ(r.code, 0) << r.err;
