@@ -101,7 +101,9 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   add_plugin_options(opts, plugin_dirs);
   opts.add_options()("set", po::value<std::vector<std::string>>(&overrides)->composing(),
                      "STEP.PARAM=VALUE: override one step parameter (VALUE read as TOML, else a string)");
-  if (!validate_only) opts.add_options()("out,o", po::value<std::string>(&out_dir), "output folder (default: the pipeline's `output`)");
+  if (!validate_only) opts.add_options()("out,o", po::value<std::string>(&out_dir),
+                                            "output folder (default: the pipeline's `output`); must be new, empty, "
+                                            "or a previous klaster output");
   add_log_options(opts, log_level, quiet);
   po::options_description hidden;
   hidden.add_options()("pipeline", po::value<std::string>(&pipeline_file)->required());

@@ -30,9 +30,6 @@ void check_output_target(const std::filesystem::path& shown, const std::filesyst
 /// the files its `steps[].tables_written[].file` list. Folders are shown with a trailing '/'.
 std::optional<std::string> first_foreign_entry(const std::filesystem::path& dir);
 
-/// \brief `p` absolute, with `.`, `..` and the symbolic links of its existing part resolved.
-std::filesystem::path resolved_path(const std::filesystem::path& p);
-
 /// \brief Throws HostError (exit 2) when `real` holds a file klaster did not write.
 void check_replaceable(const std::filesystem::path& shown, const std::filesystem::path& real,
                        const ProtectedPaths& paths);
