@@ -1,22 +1,26 @@
 # klaster: the two commands of the README's quick start, and a few more.
-#   make demo   install what is missing, build (Release), run configs/kz_auto_cluster.toml
+#   make demo   install what is missing, build klaster and its plugins (Release), run configs/kz_auto_cluster.toml
 #   make test   install what is missing, build, run the whole test suite with CTest
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 KLASTER := $(BUILD_DIR)/bin/klaster
 
-.PHONY: all deps build demo test bench clean
+.PHONY: all deps configure build demo test bench clean
 
 all: build
 
 deps:
 	@scripts/install-deps.sh
 
-build: deps
+configure: deps
 	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release --log-level=WARNING
+
+build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
-demo: build
+# The demo needs only the executable and the plugins, not the tests and benchmarks.
+demo: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target klaster klaster_plugins
 	$(KLASTER) run configs/kz_auto_cluster.toml
 
 test: build
