@@ -88,6 +88,15 @@ TEST(Cli, RunWritesTablesRunJsonAndExactFloats) {
   EXPECT_EQ(j["steps"][0]["id"], "lq");
   EXPECT_EQ(j["steps"][0]["plugin"], "location_quotient");
   EXPECT_EQ(j["steps"][0]["plugin_version"], "1.1.0");
+  // The library that computed the table, with its checksum as coreutils' sha256sum prints it.
+  const std::string library = j["steps"][0]["plugin_library"];
+  EXPECT_EQ(fs::path(library).filename(), "location_quotient.so");
+  FILE* sum = popen(("sha256sum '" + library + "'").c_str(), "r");
+  ASSERT_NE(sum, nullptr);
+  char digest[65] = {};
+  ASSERT_EQ(fread(digest, 1, 64, sum), 64u);
+  pclose(sum);
+  EXPECT_EQ(j["steps"][0]["plugin_sha256"], std::string(digest));
   EXPECT_EQ(j["steps"][0]["params"]["method"], "standard");  // resolved defaults are recorded
   EXPECT_EQ(j["steps"][0]["tables_written"][0]["rows"], 12);
   EXPECT_EQ(j["steps"][0]["status"], "ok");

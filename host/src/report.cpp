@@ -71,6 +71,8 @@ std::map<std::string, std::string> checksum_inputs(const ValidatedPipeline& vp) 
   out[vp.dataset.path.string()] = sha256_file(vp.dataset.path);
   for (const auto& t : vp.dataset.tables)
     if (!out.count(t.file.string())) out[t.file.string()] = sha256_file(t.file);
+  for (const auto& s : vp.steps)
+    if (!out.count(s.plugin->file.string())) out[s.plugin->file.string()] = sha256_file(s.plugin->file);
   return out;
 }
 
@@ -98,7 +100,9 @@ std::string run_record_json(const ValidatedPipeline& vp, const RunResult& result
                   {"manifest_sha256", sha(vp.dataset.path)},
                   {"files", files}};
   nlohmann::ordered_json steps = nlohmann::ordered_json::array();
-  for (const auto& s : result.steps) {
+  for (std::size_t k = 0; k < result.steps.size(); ++k) {
+    const StepRecord& s = result.steps[k];
+    const std::filesystem::path& library = vp.steps[k].plugin->file;
     nlohmann::ordered_json params = nlohmann::ordered_json::object();
     for (const auto& [k, v] : s.params.all()) params[k] = to_json(v);
     nlohmann::ordered_json written = nlohmann::ordered_json::array();
@@ -107,6 +111,8 @@ std::string run_record_json(const ValidatedPipeline& vp, const RunResult& result
     steps.push_back({{"id", s.id},
                      {"plugin", s.plugin},
                      {"plugin_version", s.plugin_version},
+                     {"plugin_library", library.string()},
+                     {"plugin_sha256", sha(library)},
                      {"params", params},
                      {"tables_written", written},
                      {"wall_seconds", s.seconds},
