@@ -61,6 +61,12 @@ TEST(Cli, DescribeDocumentsLocationQuotientFully) {
   auto unknown = run_klaster("describe location_quotent");
   EXPECT_EQ(unknown.code, 2);
   EXPECT_TRUE(contains(unknown.err, "did you mean 'location_quotient'?")) << unknown.err;
+  // A plugin that is not found names the folders searched, --plugin-dir first.
+  auto elsewhere = run_klaster("describe throwing_fixtur --plugin-dir " KLASTER_FIXTURE_DIR "/wrong_abi_not_there");
+  EXPECT_EQ(elsewhere.code, 4) << elsewhere.err;  // a named folder must exist
+  elsewhere = run_klaster("describe my_metric --plugin-dir " KLASTER_FIXTURE_DIR "/throwing");
+  EXPECT_EQ(elsewhere.code, 2);
+  EXPECT_TRUE(contains(elsewhere.err, "; searched " KLASTER_FIXTURE_DIR "/throwing, ")) << elsewhere.err;
 }
 
 TEST(Cli, RunWritesTablesRunJsonAndExactFloats) {

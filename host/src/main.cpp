@@ -184,7 +184,9 @@ int cmd_describe(const std::vector<std::string>& args) {
   if (!p) {
     std::string msg = "unknown plugin '" + name + "'";
     if (auto near = sdk::nearest(name, registry.names()); !near.empty()) msg += " (did you mean '" + near + "'?)";
-    throw HostError(kExitPipeline, msg + "; `klaster plugins` lists them");
+    std::string searched;
+    for (const auto& d : plugin_search_path(plugin_dirs)) searched += (searched.empty() ? "" : ", ") + d.string();
+    throw HostError(kExitPipeline, msg + "; searched " + searched + "; `klaster plugins` lists them");
   }
   std::cout << describe_plugin(*p);
   return kExitOk;

@@ -81,7 +81,7 @@ using Value = std::variant<std::monostate, bool, std::int64_t, double, std::stri
 std::string to_text(const Value& value);
 
 /// \brief One declared parameter. Build with the fluent setters:
-///   ParamSpec("value", ParamType::kColumn).of("input").def("value").doc("...")
+///   ParamSpec("value", ParamType::kColumn).of("input").def("value").doc_("...")
 struct ParamSpec {
   std::string name;
   ParamType type = ParamType::kString;
