@@ -4,7 +4,7 @@
 # links the klaster SDK, with hidden visibility and -Wl,--no-undefined (an unresolved symbol fails
 # the link, not the run), installed into <prefix>/lib/klaster/plugins. TESTS builds NAME_test, a
 # GoogleTest executable that links the plugin's code in-process (use klaster/sdk/testing.hpp),
-# registered with CTest, when GoogleTest was found (find_package(GTest) and include(GoogleTest)).
+# registered with CTest; out of tree the function finds GoogleTest and enables testing itself.
 #
 # In the klaster tree every plugins/<name>/CMakeLists.txt calls it. Out of tree:
 #   find_package(klaster REQUIRED)   # klaster::sdk and this function
@@ -37,6 +37,16 @@ function(klaster_add_plugin NAME)
     add_dependencies(klaster_plugins ${NAME})
   endif()
 
+  # Out of tree (find_package(klaster)), TESTS sets up GoogleTest itself rather than being ignored.
+  if(ARG_TESTS AND klaster_FOUND AND NOT TARGET GTest::gtest_main)
+    find_package(GTest)
+    if(GTest_FOUND)
+      include(GoogleTest)
+      enable_testing()
+    else()
+      message(WARNING "klaster_add_plugin(${NAME}): TESTS need GoogleTest (Debian: libgtest-dev); not built")
+    endif()
+  endif()
   if(ARG_TESTS AND TARGET GTest::gtest_main)
     add_executable(${NAME}_test ${ARG_TESTS} $<TARGET_OBJECTS:${NAME}_impl>)
     target_link_libraries(${NAME}_test PRIVATE klaster::sdk ${ARG_LIBS} GTest::gtest_main)
