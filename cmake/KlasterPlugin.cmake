@@ -9,6 +9,16 @@
 # In the klaster tree every plugins/<name>/CMakeLists.txt calls it. Out of tree:
 #   find_package(klaster REQUIRED)   # klaster::sdk and this function
 #   klaster_add_plugin(my_metric SOURCES my_metric.cpp)
+# Out of tree (klasterConfig.cmake sets KLASTER_OUT_OF_TREE), GoogleTest is set up here, at the
+# including directory's scope, so that TESTS are built and registered without further setup.
+if(KLASTER_OUT_OF_TREE AND NOT TARGET GTest::gtest_main)
+  find_package(GTest QUIET)
+  if(GTest_FOUND)
+    include(GoogleTest)
+    enable_testing()
+  endif()
+endif()
+
 function(klaster_add_plugin NAME)
   cmake_parse_arguments(ARG "NO_INSTALL" "" "SOURCES;TESTS;LIBS" ${ARGN})
   if(NOT ARG_SOURCES)
@@ -37,15 +47,8 @@ function(klaster_add_plugin NAME)
     add_dependencies(klaster_plugins ${NAME})
   endif()
 
-  # Out of tree (find_package(klaster)), TESTS sets up GoogleTest itself rather than being ignored.
-  if(ARG_TESTS AND klaster_FOUND AND NOT TARGET GTest::gtest_main)
-    find_package(GTest)
-    if(GTest_FOUND)
-      include(GoogleTest)
-      enable_testing()
-    else()
-      message(WARNING "klaster_add_plugin(${NAME}): TESTS need GoogleTest (Debian: libgtest-dev); not built")
-    endif()
+  if(ARG_TESTS AND NOT TARGET GTest::gtest_main AND KLASTER_OUT_OF_TREE)
+    message(WARNING "klaster_add_plugin(${NAME}): TESTS need GoogleTest (Debian: libgtest-dev); not built")
   endif()
   if(ARG_TESTS AND TARGET GTest::gtest_main)
     add_executable(${NAME}_test ${ARG_TESTS} $<TARGET_OBJECTS:${NAME}_impl>)
