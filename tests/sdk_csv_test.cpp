@@ -20,9 +20,10 @@ fs::path write_file(const std::string& name, const std::string& text) {
   return p;
 }
 
-std::string error_of(const fs::path& p, const std::vector<CsvColumnSpec>& spec) {
+std::string error_of(const fs::path& p, const std::vector<CsvColumnSpec>& spec,
+                     const CsvOptions& options = {}) {
   try {
-    read_csv(p, spec);
+    read_csv(p, spec, options);
   } catch (const DataError& e) {
     return e.what();
   }
@@ -56,7 +57,13 @@ TEST(Csv, ErrorsNameFileLineAndColumn) {
             missing.string() + ":1: declared column 'year' is not in the header (region, value)");
   auto fields = write_file("c.csv", "region,value\nA,1\nB,2,3\n");
   EXPECT_EQ(error_of(fields, {{"value", ColumnType::kFloat}}),
-            fields.string() + ":3: expected 2 fields as in the header, found 3");
+            fields.string() +
+                ":3: expected 2 fields as in the header, found 3; numbers such as "
+                "'2,3' look written with a decimal comma: save the file with ';' as "
+                "separator and set separator = \";\" and decimal = \",\" in CsvOptions");
+  auto extra = write_file("c2.csv", "region,value\nA,1\nB,x,3\n");
+  EXPECT_EQ(error_of(extra, {{"value", ColumnType::kFloat}}),
+            extra.string() + ":3: expected 2 fields as in the header, found 3");
   auto bad = write_file("d.csv", "region,value\nA,1\nBB,1.2.3\n");
   EXPECT_EQ(error_of(bad, {{"value", ColumnType::kFloat}}),
             bad.string() + ":3:4: cannot read '1.2.3' as a number (column 'value')");
@@ -145,5 +152,314 @@ TEST(Csv, ParallelPartsReportExactLineOfALateError) {
   // Record rows-10 is on line rows-10+2 (the header is line 1).
   EXPECT_EQ(error_of(p, {{"id", ColumnType::kInt}, {"value", ColumnType::kFloat}}),
             p.string() + ":" + std::to_string(rows - 8) + ":9: cannot read 'oops' as a number (column 'value')");
+  fs::remove(p);
+}
+
+// ---- Dirty keys and text (issue 7, part 4) ----
+
+namespace {
+const std::vector<CsvColumnSpec> kRegionValue{{"region", ColumnType::kString},
+                                              {"value", ColumnType::kFloat}};
+}  // namespace
+
+TEST(CsvKeys, LeadingOrTrailingSpaceIsAnErrorAtItsCell) {
+  // "2024," is five characters: the region cell of line 3 starts in column 6.
+  auto p = write_file("space.csv", "year,region,value\n2024,KST,1\n2024,KST ,2\n");
+  const std::vector<CsvColumnSpec> spec{{"year", ColumnType::kInt},
+                                        {"region", ColumnType::kString}};
+  EXPECT_EQ(error_of(p, spec),
+            p.string() +
+                ":3:6: value 'KST ' in column 'region' has leading or trailing spaces "
+                "(set trim = true in CsvOptions to trim them)");
+  CsvOptions named;
+  named.table = "output";
+  EXPECT_EQ(error_of(p, spec, named),
+            p.string() +
+                ":3:6: value 'KST ' in column 'region' has leading or trailing spaces "
+                "(set trim = true for table 'output' in dataset.toml to trim them)");
+  auto lead = write_file("lead.csv", "region,value\n\" ALA\",1\n");
+  EXPECT_EQ(error_of(lead, kRegionValue),
+            lead.string() +
+                ":2:1: value ' ALA' in column 'region' has leading or trailing spaces "
+                "(set trim = true in CsvOptions to trim them)");
+  auto tab = write_file("tab.csv", "region,value\nALA,1\nALA\t,1\n");
+  EXPECT_EQ(error_of(tab, kRegionValue),
+            tab.string() +
+                ":3:1: value 'ALA\t' in column 'region' has leading or trailing spaces "
+                "(set trim = true in CsvOptions to trim them)");
+  // Numbers may have surrounding spaces; inner spaces of a string are fine.
+  auto fine = write_file("fine.csv", "region,value\nNorth Kazakhstan, 1.5 \n");
+  EXPECT_EQ(read_csv(fine, kRegionValue).column("value").floats[0], 1.5);
+}
+
+TEST(CsvKeys, TrimOptionTrimsSpacesAndTabs) {
+  auto p = write_file("trim.csv", "region,value\nKST,1\nKST ,2\n\" KST\",3\n\tKST\t,4\n  ,5\n");
+  CsvOptions o;
+  o.trim = true;
+  Table t = read_csv(p, kRegionValue, o);
+  ASSERT_EQ(t.rows(), 5u);
+  const Column& region = t.column("region");
+  EXPECT_EQ(region.dict->size(), 1u);
+  for (std::size_t r = 0; r < 4; ++r) EXPECT_EQ(region.str(r), "KST") << r;
+  EXPECT_FALSE(region.is_valid(4));  // only spaces: empty once trimmed, a missing value
+}
+
+TEST(CsvKeys, CaseConflictsNameBothValuesAndTheirFirstLines) {
+  // Lines: 1 header, 2 KST, 3 ALA, 4 blank, 5 kst, 6 KST again, 7 Ala.
+  auto p = write_file("case.csv", "region,value\nKST,1\nALA,2\n\nkst,3\nKST,4\nAla,5\n");
+  Table t = read_csv(p, kRegionValue);
+  EXPECT_EQ(case_conflicts(t),
+            (std::vector<std::string>{p.string() + ": column 'region' holds 'KST' (line 2) and "
+                                                   "'kst' (line 5), which differ only by case",
+                                      p.string() + ": column 'region' holds 'ALA' (line 3) and "
+                                                   "'Ala' (line 7), which differ only by case"}));
+  // Cyrillic, Kazakh letters included: Алматы / АЛМАТЫ, Қостанай / қостанай.
+  auto cyr = write_file("case_cyr.csv",
+                        "region,value\nАлматы,1\nҚостанай,2\nАЛМАТЫ,3\nқостанай,4\nАстана,5\n");
+  EXPECT_EQ(
+      case_conflicts(read_csv(cyr, kRegionValue)),
+      (std::vector<std::string>{cyr.string() + ": column 'region' holds 'Алматы' (line 2) and "
+                                               "'АЛМАТЫ' (line 4), which differ only by case",
+                                cyr.string() + ": column 'region' holds 'Қостанай' (line 3) and "
+                                               "'қостанай' (line 5), which differ only by case"}));
+  // A table not read from a file has no lines to name.
+  Table computed({Column::make_strings("industry", {"C", "c", "D"})});
+  EXPECT_EQ(
+      case_conflicts(computed),
+      (std::vector<std::string>{"column 'industry' holds 'C' and 'c', which differ only by case"}));
+  EXPECT_TRUE(
+      case_conflicts(read_csv(write_file("nocase.csv", "region,value\nA,1\nB,2\n"), kRegionValue))
+          .empty());
+}
+
+TEST(CsvText, InvalidUtf8IsAnErrorWithLineAndColumn) {
+  auto p = write_file("utf8.csv", "region,value\nA,1\nB\xFF,2\n");
+  EXPECT_EQ(error_of(p, kRegionValue),
+            p.string() +
+                ":3:1: value 'B\\xFF' in column 'region' is not valid UTF-8 (byte 0xFF at "
+                "offset 1; save the file as UTF-8)");
+  // Overlong '/' and a UTF-16 surrogate are not UTF-8 either.
+  auto overlong = write_file("overlong.csv", "value,region\n1,x\xC0\xAF\n");
+  EXPECT_EQ(error_of(overlong, kRegionValue),
+            overlong.string() +
+                ":2:3: value 'x\\xC0\\xAF' in column 'region' is not valid UTF-8 "
+                "(byte 0xC0 at offset 1; save the file as UTF-8)");
+  // Latin-1 "Zürich" is not taken for Windows-1251.
+  auto latin1 = write_file("latin1.csv", "region,value\nZ\xFCrich,1\n");
+  EXPECT_EQ(error_of(latin1, kRegionValue),
+            latin1.string() +
+                ":2:1: value 'Z\\xFCrich' in column 'region' is not valid UTF-8 "
+                "(byte 0xFC at offset 1; save the file as UTF-8)");
+  auto surrogate = write_file("surrogate.csv", "region,value\n\xED\xA0\x80,1\n");
+  EXPECT_NE(error_of(surrogate, kRegionValue)
+                .find(":2:1: value '\\xED\\xA0\\x80' in column 'region' is not valid UTF-8"),
+            std::string::npos);
+}
+
+TEST(CsvText, Windows1251BytesGetAHint) {
+  // "Алматы" in Windows-1251: C0 EB EC E0 F2 FB.
+  auto p = write_file("cp1251.csv", "region,value\nKST,1\n\xC0\xEB\xEC\xE0\xF2\xFB,2\n");
+  EXPECT_EQ(error_of(p, kRegionValue),
+            p.string() +
+                ":3:1: value '\\xC0\\xEB\\xEC\\xE0\\xF2\\xFB' in column 'region' is not valid "
+                "UTF-8 (looks like Windows-1251; save the file as UTF-8)");
+  // "год" (year) in Windows-1251 in the header.
+  auto header = write_file("cp1251_header.csv", "region,\xE3\xEE\xE4\n");
+  std::string error;
+  try {
+    read_csv_header(header);
+  } catch (const DataError& e) {
+    error = e.what();
+  }
+  EXPECT_EQ(error, header.string() +
+                       ":1:8: header field '\\xE3\\xEE\\xE4' is not valid UTF-8 "
+                       "(looks like Windows-1251; save the file as UTF-8)");
+}
+
+TEST(CsvText, ValidMultiByteUtf8IsRead) {
+  auto p = write_file("utf8_ok.csv",
+                      "регион,value\nАлматы,1\nҚостанай,2\nZürich,3\n東京,4\n\xF0\x9F\x9A\x97,5\n");
+  Table t = read_csv(p, {{"регион", ColumnType::kString}, {"value", ColumnType::kFloat}});
+  ASSERT_EQ(t.rows(), 5u);
+  EXPECT_EQ(t.column("регион").str(1), "Қостанай");
+  EXPECT_EQ(t.column("регион").str(4), "\xF0\x9F\x9A\x97");  // U+1F697, four bytes
+}
+
+// ---- Separators and decimal commas (issue 7, part 5) ----
+
+namespace {
+// What Excel writes in a Russian locale: ';' separators and decimal commas.
+const char* kSemicolonCsv = "year;region;industry;value\n2024;KST;C;1,5\n2024;ALA;C;-2,25\n";
+const std::vector<CsvColumnSpec> kLong{{"year", ColumnType::kInt},
+                                       {"region", ColumnType::kString},
+                                       {"industry", ColumnType::kString},
+                                       {"value", ColumnType::kFloat}};
+}  // namespace
+
+TEST(CsvSeparators, SemicolonFileGetsAHintAndReadsWithOptions) {
+  auto p = write_file("semicolon.csv", kSemicolonCsv);
+  EXPECT_EQ(error_of(p, kLong),
+            p.string() +
+                ":1: declared column 'year' is not in the header "
+                "(year;region;industry;value); the file looks ';'-separated: set "
+                "separator = \";\" in CsvOptions");
+  CsvOptions o;
+  o.table = "output";
+  EXPECT_EQ(error_of(p, kLong, o),
+            p.string() +
+                ":1: declared column 'year' (table 'output') is not in the header "
+                "(year;region;industry;value); the file looks ';'-separated: set "
+                "separator = \";\" for table 'output' in dataset.toml");
+  std::string header_error;
+  try {
+    check_csv_header(p, kLong, o);
+  } catch (const DataError& e) {
+    header_error = e.what();
+  }
+  EXPECT_EQ(header_error, error_of(p, kLong, o));
+  // "2024;KST;C;" is eleven characters: the value starts in column 12.
+  o.separator = ';';
+  EXPECT_EQ(error_of(p, kLong, o),
+            p.string() +
+                ":2:12: cannot read '1,5' as a number (column 'value'); it looks written "
+                "with a decimal comma: set decimal = \",\" for table 'output' in dataset.toml");
+  o.decimal = ',';
+  Table t = read_csv(p, kLong, o);
+  ASSERT_EQ(t.rows(), 2u);
+  EXPECT_EQ(t.column("value").floats[0], 1.5);
+  EXPECT_EQ(t.column("value").floats[1], -2.25);
+  EXPECT_EQ(t.column("region").str(1), "ALA");
+  EXPECT_EQ(t.column("year").ints[1], 2024);
+}
+
+TEST(CsvSeparators, TabSeparatedFileGetsAHint) {
+  auto p = write_file("tabs.csv", "year\tregion\tindustry\tvalue\n2024\tKST\tC\t1.5\n");
+  EXPECT_EQ(error_of(p, kLong),
+            p.string() +
+                ":1: declared column 'year' is not in the header (year\tregion\tindustry\t"
+                "value); the file looks '\\t'-separated: set separator = \"\\t\" in CsvOptions");
+  CsvOptions o;
+  o.separator = '\t';
+  EXPECT_EQ(read_csv(p, kLong, o).column("value").floats[0], 1.5);
+}
+
+TEST(CsvSeparators, DecimalCommaOptionRejectsDecimalPoints) {
+  auto p = write_file("points.csv", "year;region;industry;value\n2024;KST;C;1.5\n");
+  CsvOptions o;
+  o.separator = ';';
+  o.decimal = ',';
+  EXPECT_EQ(error_of(p, kLong, o),
+            p.string() +
+                ":2:12: cannot read '1.5' as a number (column 'value'); the table is read "
+                "with decimal = \",\" in CsvOptions");
+  o.separator = ',';  // a decimal comma needs another separator
+  EXPECT_EQ(error_of(p, kLong, o), p.string() + ": decimal mark and separator are both ','");
+}
+
+TEST(CsvSeparators, CommaFileWithDecimalCommasGetsAHint) {
+  auto p = write_file("commas.csv", "year,region,industry,value\n2024,KST,C,2\n2024,ALA,C,1,5\n");
+  EXPECT_EQ(error_of(p, kLong),
+            p.string() +
+                ":3: expected 4 fields as in the header, found 5; numbers such as '1,5' "
+                "look written with a decimal comma: save the file with ';' as separator "
+                "and set separator = \";\" and decimal = \",\" in CsvOptions");
+}
+
+TEST(CsvSeparators, MatrixReadsWithOptionsAndHints) {
+  auto p = write_file("matrix_semicolon.csv", "row;a;b\nr1;1,5;2\nr2;;3,25\n");
+  std::string error;
+  try {
+    read_matrix_csv(p);
+  } catch (const DataError& e) {
+    error = e.what();
+  }
+  EXPECT_EQ(error, p.string() +
+                       ":1: a matrix needs a row-code column and at least one value "
+                       "column; the file looks ';'-separated: set separator = \";\" in "
+                       "CsvOptions");
+  CsvOptions o;
+  o.separator = ';';
+  o.decimal = ',';
+  Table t = read_matrix_csv(p, "", o);
+  ASSERT_EQ(t.rows(), 3u);
+  EXPECT_EQ(t.column("value").floats[0], 1.5);
+  EXPECT_EQ(t.column("value").floats[2], 3.25);
+}
+
+// ---- Row locations (issue 7, part 5) ----
+
+TEST(CsvOrigin, LocateNamesTheLineARecordStartsOn) {
+  // Lines: 1 header (after a BOM), 2 blank, 3-4 record 0 (quoted newline), 5-6 blank,
+  // 7 record 1, 8 record 2, 9-11 record 3 (two quoted newlines), 12 record 4.
+  auto p = write_file("origin.csv",
+                      "\xEF\xBB\xBFid,note\r\n\r\n1,\"a\r\nb\"\r\n\r\n\n2,x\n3,\"\"\"q\"\"\"\n"
+                      "4,\"one\ntwo\nthree\"\n5,y");
+  Table t = read_csv(p, {{"id", ColumnType::kInt}, {"note", ColumnType::kString}});
+  ASSERT_EQ(t.rows(), 5u);
+  EXPECT_EQ(t.locate(0), p.string() + ":3");
+  EXPECT_EQ(t.locate(1), p.string() + ":7");
+  EXPECT_EQ(t.locate(2), p.string() + ":8");
+  EXPECT_EQ(t.locate(3), p.string() + ":9");
+  EXPECT_EQ(t.locate(4), p.string() + ":12");
+  const Table taken = t.take({4, 0});
+  EXPECT_EQ(taken.locate(0), p.string() + ":12");
+  EXPECT_EQ(taken.locate(1), p.string() + ":3");
+  EXPECT_EQ(Table({Column::make_ints("n", {1})}).locate(0), "");  // computed: no origin
+}
+
+TEST(CsvOrigin, SemicolonFileLocatesRows) {
+  auto p = write_file("origin_semicolon.csv", "a;b\n\n1;2\n\n3;4\n");
+  CsvOptions o;
+  o.separator = ';';
+  Table t = read_csv(p, {{"a", ColumnType::kInt}}, o);
+  EXPECT_EQ(t.locate(1), p.string() + ":5");
+}
+
+TEST(CsvOrigin, MatrixLongRowsLocateTheirWideRow) {
+  // Long rows: (r1, a) from line 2; (r2, b) from line 4; (r3, a), (r3, b) from line 5.
+  auto p = write_file("matrix_origin.csv", "row,a,b\nr1,1,\n\nr2,,2\nr3,3,4\n");
+  Table t = read_matrix_csv(p);
+  ASSERT_EQ(t.rows(), 4u);
+  EXPECT_EQ(t.locate(0), p.string() + ":2");
+  EXPECT_EQ(t.locate(1), p.string() + ":4");
+  EXPECT_EQ(t.locate(2), p.string() + ":5");
+  EXPECT_EQ(t.locate(3), p.string() + ":5");
+  auto empty_code = write_file("matrix_empty_code.csv", "row,a\n\n\"\",1\n");
+  std::string error;
+  try {
+    read_matrix_csv(empty_code);
+  } catch (const DataError& e) {
+    error = e.what();
+  }
+  EXPECT_EQ(error, empty_code.string() + ":3:1: row code is empty");
+}
+
+// Large files are read in parallel parts; lines are found by one scan of the whole file.
+TEST(CsvOrigin, LocateInALargeFileReadInParts) {
+  const std::size_t rows = 600000;  // about 40 MB; record i spans lines 2 + 2i and 3 + 2i
+  auto p = write_file("big_origin.csv", big_quoted_csv(rows));
+  ASSERT_GT(fs::file_size(p), 32u << 20);
+  Table t = read_csv(p, {{"id", ColumnType::kInt}, {"value", ColumnType::kFloat}});
+  ASSERT_EQ(t.rows(), rows);
+  for (std::size_t i : {std::size_t{0}, rows / 2, rows - 1})
+    EXPECT_EQ(t.locate(i), p.string() + ":" + std::to_string(2 + 2 * i));
+  fs::remove(p);
+}
+
+TEST(CsvKeys, LateDirtyKeyInALargeFileHasItsExactLine) {
+  std::string text = "id,region\n";
+  const std::size_t rows = 3000000;  // about 40 MB
+  text.reserve(rows * 14);
+  for (std::size_t i = 0; i < rows; ++i) {
+    text += std::to_string(i);
+    text += i == rows - 10 ? ",KST \n" : ",KST\n";
+  }
+  auto p = write_file("big_space.csv", text);
+  ASSERT_GT(fs::file_size(p), 32u << 20);
+  // Record rows-10 is on line rows-8; its id "2999990," takes eight columns.
+  EXPECT_EQ(error_of(p, {{"id", ColumnType::kInt}, {"region", ColumnType::kString}}),
+            p.string() + ":" + std::to_string(rows - 8) +
+                ":9: value 'KST ' in column 'region' has leading or trailing spaces (set trim = "
+                "true in CsvOptions to trim them)");
   fs::remove(p);
 }

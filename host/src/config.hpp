@@ -70,6 +70,7 @@ struct TableManifest {
   std::vector<sdk::CsvColumnSpec> columns;  // layout = "long"
   std::string label_column;                 // layout = "matrix", optional
   std::string unit, description;
+  sdk::CsvOptions csv;  // separator, decimal, trim; csv.table = name
   Location loc;
   /// \brief The schema the table has once loaded.
   sdk::Schema schema() const;

@@ -249,6 +249,39 @@ SummaryConfig read_summary(const toml::value& v, const std::string& file) {
   return s;
 }
 
+/// The CSV options of a [tables.NAME] section: separator, decimal, trim.
+sdk::CsvOptions read_csv_options(const toml::value& t, const std::string& name,
+                                 const std::string& file) {
+  const std::string w = " in [tables." + name + "]";
+  sdk::CsvOptions o;
+  o.table = name;
+  if (t.contains("trim")) {
+    if (!t.at("trim").is_boolean())
+      fail(kExitDataset, location_of(t.at("trim"), file), "'trim'" + w + " must be true or false");
+    o.trim = t.at("trim").as_boolean();
+  }
+  if (t.contains("separator")) {
+    const std::string sep = get_string(t, "separator", file, w, kExitDataset, false);
+    if (sep.size() != 1 || sep == "\"" || sep == "\n" || sep == "\r")
+      fail(kExitDataset, location_of(t.at("separator"), file),
+           "separator \"" + sep + "\"" + w +
+               " must be one character other than a quote or a line break, such as \";\" or "
+               "\"\\t\"");
+    o.separator = sep[0];
+  }
+  if (t.contains("decimal")) {
+    const std::string dec = get_string(t, "decimal", file, w, kExitDataset, false);
+    if (dec != "." && dec != ",")
+      fail(kExitDataset, location_of(t.at("decimal"), file),
+           "decimal \"" + dec + "\"" + w + " must be \".\" or \",\"");
+    o.decimal = dec[0];
+    if (o.decimal == o.separator)
+      fail(kExitDataset, location_of(t.at("decimal"), file),
+           "decimal = \"" + dec + "\"" + w + " needs another separator: set separator = \";\"");
+  }
+  return o;
+}
+
 }  // namespace
 
 PipelineConfig read_pipeline(const fs::path& path) {
@@ -300,7 +333,10 @@ DatasetManifest read_dataset_manifest(const fs::path& dir) {
   for (const auto& [name, t] : root.at("tables").as_table()) {
     const std::string w = " in [tables." + name + "]";
     if (!t.is_table()) fail(kExitDataset, location_of(t, file), "[tables." + name + "] must be a table");
-    check_keys(t, {"file", "columns", "layout", "label_column", "unit", "description"}, file, w, kExitDataset);
+    check_keys(t,
+               {"file", "columns", "layout", "label_column", "unit", "description", "separator",
+                "decimal", "trim"},
+               file, w, kExitDataset);
     TableManifest m;
     m.name = name;
     m.loc = location_of(t, file);
@@ -312,6 +348,7 @@ DatasetManifest read_dataset_manifest(const fs::path& dir) {
     m.label_column = get_string(t, "label_column", file, w, kExitDataset, false);
     m.unit = get_string(t, "unit", file, w, kExitDataset, false);
     m.description = get_string(t, "description", file, w, kExitDataset, false);
+    m.csv = read_csv_options(t, name, file);
     if (m.layout == "long") {
       if (!t.contains("columns") || !t.at("columns").is_table())
         fail(kExitDataset, m.loc, "[tables." + name + "] needs columns = { name = \"string\" | \"int\" | \"float\", ... }");

@@ -82,10 +82,16 @@ std::string empty_input_message(const ValidatedPipeline& vp, const StepConfig& s
 
 sdk::TablePtr load_dataset_table(const TableManifest& m) {
   try {
-    if (m.layout == "matrix") return std::make_shared<sdk::Table>(sdk::read_matrix_csv(m.file, m.label_column));
-    return std::make_shared<sdk::Table>(sdk::read_csv(m.file, m.columns));
+    auto table = std::make_shared<sdk::Table>(
+        m.layout == "matrix" ? sdk::read_matrix_csv(m.file, m.label_column, m.csv)
+                             : sdk::read_csv(m.file, m.columns, m.csv));
+    for (const auto& warning : sdk::case_conflicts(*table)) spdlog::warn("{}", warning);
+    return table;
   } catch (const sdk::DataError& e) {
-    throw HostError(kExitDataset, std::string(e.what()) + " (dataset table '" + m.name + "')");
+    std::string text = e.what();
+    if (text.find("table '" + m.name + "'") == std::string::npos)
+      text += " (dataset table '" + m.name + "')";
+    throw HostError(kExitDataset, text);
   }
 }
 
@@ -144,19 +150,11 @@ ValidatedPipeline validate_pipeline(PipelineConfig config, const PluginRegistry&
       throw HostError(kExitDataset, t.loc.prefix() + ": file of table '" + t.name + "' not found: " + t.file.string());
     if (t.layout == "long") {
       // Check the header now, so validate finds a missing declared column without reading data.
-      std::vector<std::string> header;
       try {
-        header = sdk::read_csv_header(t.file);
+        sdk::check_csv_header(t.file, t.columns, t.csv);
       } catch (const sdk::DataError& e) {
         throw HostError(kExitDataset, e.what());
       }
-      for (const auto& c : t.columns)
-        if (std::find(header.begin(), header.end(), c.name) == header.end()) {
-          std::string list;
-          for (const auto& h : header) list += (list.empty() ? "" : ", ") + h;
-          throw HostError(kExitDataset, t.file.string() + ":1: declared column '" + c.name +
-                                            "' (table '" + t.name + "') is not in the header (" + list + ")");
-        }
     }
     vp.tables[t.name] = TableOrigin{t.schema(), "", &t};
   }

@@ -1,5 +1,6 @@
 #include "klaster/sdk/csv.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -8,8 +9,9 @@
 #include <exception>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <thread>
-#include <algorithm>
+#include <unordered_map>
 
 #include "klaster/sdk/memory.hpp"
 #include "klaster/sdk/plugin.hpp"
@@ -37,14 +39,15 @@ class CsvStream {
  public:
   /// Streams the records that start in [begin, limit) of the file; `begin` must be the start of a
   /// record (0: the file's start, where a BOM is skipped). Line numbers count from 1 at `begin`.
-  explicit CsvStream(const std::filesystem::path& path, std::uint64_t begin = 0,
-                     std::uint64_t limit = UINT64_MAX)
-      : path_(path), file_(open_file(path)), base_(begin), limit_(limit) {
+  CsvStream(const std::filesystem::path& path, char separator, std::uint64_t begin = 0,
+            std::uint64_t limit = UINT64_MAX)
+      : path_(path), file_(open_file(path)), base_(begin), limit_(limit), sep_(separator) {
     if (begin > 0 && fseeko(file_.get(), static_cast<off_t>(begin), SEEK_SET) != 0)
       throw DataError(path_.string() + ": cannot seek: " + std::strerror(errno));
     buf_.resize(kBlock);
     fill();
-    if (begin == 0 && end_ - pos_ >= 3 && std::memcmp(buf_.data() + pos_, "\xEF\xBB\xBF", 3) == 0) pos_ += 3;
+    if (begin == 0 && end_ - pos_ >= 3 && std::memcmp(buf_.data() + pos_, "\xEF\xBB\xBF", 3) == 0)
+      pos_ += 3;
     line_start_ = pos_;
   }
 
@@ -86,10 +89,11 @@ class CsvStream {
   /// nothing consumed, when the record holds a quote or is not complete in the buffer.
   bool fast_record() {
     const char* b = buf_.data();
+    const char sep = sep_;
     std::size_t field_start = pos_;
     for (std::size_t p = pos_; p < end_; ++p) {
       const char c = b[p];
-      if (c == ',') {
+      if (c == sep) {
         fields_.emplace_back(b + field_start, p - field_start);
         field_cols_.push_back(field_start - line_start_ + 1);
         field_start = p + 1;
@@ -115,7 +119,8 @@ class CsvStream {
   std::size_t line() const { return record_line_; }
   std::size_t column_of(std::size_t field) const { return field_cols_[field]; }
   std::string where(std::size_t field) const {
-    return path_.string() + ":" + std::to_string(record_line_) + ":" + std::to_string(column_of(field));
+    return path_.string() + ":" + std::to_string(record_line_) + ":" +
+           std::to_string(column_of(field));
   }
   const std::filesystem::path& path() const { return path_; }
 
@@ -150,7 +155,8 @@ class CsvStream {
       }
       // Fast path: jump to the next quote or newline.
       const void* nl = std::memchr(b + p, '\n', end_ - p);
-      const std::size_t stop = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - b) : end_;
+      const std::size_t stop =
+          nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - b) : end_;
       const void* q = std::memchr(b + p, '"', stop - p);
       p = q ? static_cast<std::size_t>(static_cast<const char*>(q) - b) : stop;
     }
@@ -170,47 +176,57 @@ class CsvStream {
     for (;;) {
       field_cols_.push_back(p - line_start_ + 1);
       if (p < stop && b[p] == '"') {
-        ++p;
-        const std::size_t start = scratch_used_;
-        while (p < stop) {
-          if (b[p] == '"') {
-            if (p + 1 < stop && b[p + 1] == '"') {
-              push_scratch('"');
-              p += 2;
-              continue;
-            }
-            ++p;
-            break;
-          }
-          if (b[p] == '\n') {
-            ++line_;
-            line_start_ = p + 1;
-          }
-          push_scratch(b[p]);
-          ++p;
-        }
-        scratch_spans_.emplace_back(fields_.size(), start, scratch_used_ - start);
-        fields_.emplace_back();  // filled below, once the scratch buffer stops moving
-        if (p < stop && b[p] != ',')
-          throw DataError(path_.string() + ":" + std::to_string(line_) + ":" +
-                          std::to_string(p - line_start_ + 1) +
-                          ": unexpected character after a closing quote");
+        p = split_quoted(p + 1, stop);
       } else {
-        const void* comma = std::memchr(b + p, ',', stop - p);
-        const std::size_t e = comma ? static_cast<std::size_t>(static_cast<const char*>(comma) - b) : stop;
+        const void* sep = std::memchr(b + p, sep_, stop - p);
+        const std::size_t e =
+            sep ? static_cast<std::size_t>(static_cast<const char*>(sep) - b) : stop;
         fields_.emplace_back(b + p, e - p);
         p = e;
       }
       if (p >= stop) break;
-      ++p;  // the comma
+      ++p;  // the separator
     }
-    for (const auto& [idx, start, len] : scratch_spans_) fields_[idx] = std::string_view(scratch_.data() + start, len);
+    for (const auto& [idx, start, len] : scratch_spans_)
+      fields_[idx] = std::string_view(scratch_.data() + start, len);
     ++line_;
     line_start_ = to;
   }
 
+  /// Unescapes the quoted field whose text starts at p into the scratch buffer; returns the offset
+  /// just past its closing quote.
+  std::size_t split_quoted(std::size_t p, std::size_t stop) {
+    const char* b = buf_.data();
+    const std::size_t start = scratch_used_;
+    while (p < stop) {
+      if (b[p] == '"') {
+        if (p + 1 < stop && b[p + 1] == '"') {
+          push_scratch('"');
+          p += 2;
+          continue;
+        }
+        ++p;
+        break;
+      }
+      if (b[p] == '\n') {
+        ++line_;
+        line_start_ = p + 1;
+      }
+      push_scratch(b[p]);
+      ++p;
+    }
+    scratch_spans_.emplace_back(fields_.size(), start, scratch_used_ - start);
+    fields_.emplace_back();  // filled by split_record, once the scratch buffer stops moving
+    if (p < stop && b[p] != sep_)
+      throw DataError(path_.string() + ":" + std::to_string(line_) + ":" +
+                      std::to_string(p - line_start_ + 1) +
+                      ": unexpected character after a closing quote");
+    return p;
+  }
+
   void push_scratch(char c) {
-    if (scratch_used_ == scratch_.size()) scratch_.resize(scratch_.empty() ? 256 : scratch_.size() * 2);
+    if (scratch_used_ == scratch_.size())
+      scratch_.resize(scratch_.empty() ? 256 : scratch_.size() * 2);
     scratch_[scratch_used_++] = c;
   }
 
@@ -247,8 +263,9 @@ class CsvStream {
   std::filesystem::path path_;
   File file_;
   std::vector<char> buf_;
-  std::uint64_t base_ = 0;   // file offset of buf_[0]
+  std::uint64_t base_ = 0;  // file offset of buf_[0]
   std::uint64_t limit_ = UINT64_MAX;
+  char sep_ = ',';
   std::size_t pos_ = 0, end_ = 0, line_start_ = 0;
   bool eof_ = false;
   std::size_t line_ = 1, record_line_ = 1;
@@ -259,15 +276,185 @@ class CsvStream {
   std::vector<std::tuple<std::size_t, std::size_t, std::size_t>> scratch_spans_;
 };
 
+/// A line holding nothing, which the reader skips (unless the file has a single column, where it
+/// is an empty cell).
+bool is_blank(const std::vector<std::string_view>& fields, std::size_t width) {
+  return fields.size() == 1 && fields[0].empty() && width > 1;
+}
+
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Text checks and hints: run once per distinct string or only when a message is written.
+
+/// Offset of the first byte of `s` that does not belong to valid UTF-8 (no overlong forms,
+/// surrogates or code points above U+10FFFF), or npos when `s` is valid.
+std::size_t invalid_utf8_at(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  for (std::size_t i = 0; i < n;) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF)
+      len = 2;
+    else if (c >= 0xE0 && c <= 0xEF)
+      len = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    else if (c >= 0xF0 && c <= 0xF4)
+      len = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    else
+      return i;
+    if (i + len > n || p[i + 1] < lo || p[i + 1] > hi) return i;
+    for (std::size_t k = 2; k < len; ++k)
+      if ((p[i + k] & 0xC0) != 0x80) return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+/// True when `s` reads as Windows-1251 Cyrillic: most of its non-ASCII bytes are in 0xC0-0xFF,
+/// where that code page puts the letters А-я (UTF-8 Cyrillic is half continuation bytes
+/// 0x80-0xBF), and they outnumber its ASCII letters (Latin-1 "Zürich" has one among five).
+bool looks_like_cp1251(std::string_view s) {
+  std::size_t high = 0, letters = 0, ascii_letters = 0;
+  for (unsigned char c : s) {
+    high += c >= 0x80;
+    letters += c >= 0xC0;
+    ascii_letters += (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+  }
+  return high > 0 && letters * 4 >= high * 3 && letters > ascii_letters;
+}
+
+/// `s` for a message: as is when valid UTF-8, else with every non-ASCII byte written as \xHH.
+std::string printable(std::string_view s) {
+  if (invalid_utf8_at(s) == std::string_view::npos) return std::string(s);
+  std::string out;
+  for (unsigned char c : s) {
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+      continue;
+    }
+    char hex[5];
+    std::snprintf(hex, sizeof hex, "\\x%02X", c);
+    out += hex;
+  }
+  return out;
+}
+
+/// " is not valid UTF-8 (...)" for a text whose byte `at` is the first bad one.
+std::string not_utf8(std::string_view s, std::size_t at) {
+  if (looks_like_cp1251(s))
+    return " is not valid UTF-8 (looks like Windows-1251; save the file as UTF-8)";
+  char byte[8];
+  std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(s[at]));
+  return std::string(" is not valid UTF-8 (byte ") + byte + " at offset " + std::to_string(at) +
+         "; save the file as UTF-8)";
+}
+
+/// Where a reader option is set: " for table 'X' in dataset.toml", or " in CsvOptions".
+std::string option_place(const CsvOptions& o) {
+  return o.table.empty() ? std::string(" in CsvOptions")
+                         : " for table '" + o.table + "' in dataset.toml";
+}
+
+/// A separator as written in a message and in TOML: ';' or \t.
+std::string separator_text(char c) { return c == '\t' ? std::string("\\t") : std::string(1, c); }
+
+/// For a header read as one field: "; the file looks ';'-separated: set separator = ..." when the
+/// field holds another likely separator; "" otherwise.
+std::string separator_hint(const std::vector<std::string>& header, const CsvOptions& o) {
+  if (header.size() != 1) return {};
+  for (char c : {';', '\t', ',', '|'}) {
+    if (c == o.separator || header[0].find(c) == std::string::npos) continue;
+    const std::string s = separator_text(c);
+    return "; the file looks '" + s + "'-separated: set separator = \"" + s + "\"" +
+           option_place(o);
+  }
+  return {};
+}
+
+bool is_digits(std::string_view s, bool sign_allowed) {
+  s = trim(s);
+  if (sign_allowed && !s.empty() && (s.front() == '-' || s.front() == '+')) s.remove_prefix(1);
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+/// For a ','-separated row with too many fields: a hint when joining neighbouring fields that look
+/// like the halves of a number written with a decimal comma (1,5) gives the header's width.
+std::string decimal_comma_fields_hint(const std::vector<std::string_view>& f, std::size_t width,
+                                      const CsvOptions& o) {
+  if (o.separator != ',') return {};
+  std::size_t joined = 0, first = f.size();
+  for (std::size_t k = 0; k + 1 < f.size(); ++k) {
+    if (!is_digits(f[k], true) || !is_digits(f[k + 1], false)) continue;
+    if (first == f.size()) first = k;
+    ++joined;
+    ++k;
+  }
+  if (joined == 0 || f.size() - joined != width) return {};
+  return "; numbers such as '" + std::string(trim(f[first])) + "," +
+         std::string(trim(f[first + 1])) +
+         "' look written with a decimal comma: save the file with ';' as separator and set "
+         "separator = \";\" and decimal = \",\"" +
+         option_place(o);
+}
+
+void check_options(const std::filesystem::path& path, const CsvOptions& o) {
+  if (o.separator == '"' || o.separator == '\n' || o.separator == '\r' || o.separator == '\0')
+    throw DataError(path.string() + ": separator '" + separator_text(o.separator) +
+                    "' cannot be used");
+  if (o.decimal != '.' && o.decimal != ',')
+    throw DataError(path.string() + ": decimal mark must be '.' or ','");
+  if (o.decimal == o.separator)
+    throw DataError(path.string() + ": decimal mark and separator are both '" +
+                    std::string(1, o.separator) + "'");
+}
+
+/// Parses a float cell (already trimmed, sign removed) written with a decimal point.
+inline bool parse_float(std::string_view t, double& v) {
+  auto r = std::from_chars(t.data(), t.data() + t.size(), v);
+  return r.ec == std::errc() && r.ptr == t.data() + t.size() && std::isfinite(v);
+}
+
+/// Parses a float cell written with a decimal comma; a '.' makes it unreadable.
+bool parse_float_decimal_comma(std::string_view t, double& v) {
+  char buf[64];
+  if (t.size() > sizeof buf) return false;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t[i] == '.') return false;
+    buf[i] = t[i] == ',' ? '.' : t[i];
+  }
+  return parse_float(std::string_view(buf, t.size()), v);
+}
+
+/// For a float cell that did not parse: a hint about the decimal mark, or "".
+std::string decimal_hint(std::string_view text, const CsvOptions& o) {
+  std::string_view t = trim(text);
+  if (!t.empty() && t.front() == '+') t.remove_prefix(1);
+  double v = 0;
+  if (o.decimal == '.' && t.find(',') != std::string_view::npos && parse_float_decimal_comma(t, v))
+    return "; it looks written with a decimal comma: set decimal = \",\"" + option_place(o);
+  if (o.decimal == ',' && t.find('.') != std::string_view::npos && parse_float(t, v))
+    return "; the table is read with decimal = \",\"" + option_place(o);
+  return {};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building columns.
+
 /// Parses and appends one cell; builders hold a column under construction.
 struct Builder {
   Column column;
+  const CsvOptions* options = nullptr;  // owned by the read_csv call
+  bool trim = false, decimal_comma = false;
   std::int32_t last_code = -1;  // the previous string cell's code: keys repeat in runs
   std::size_t rows = 0;
   // A small direct-mapped cache of recent strings' codes in front of the dictionary's hash map:
@@ -280,11 +467,23 @@ struct Builder {
     for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001B3ull;
     return static_cast<std::size_t>(h >> 52) & (kCacheSize - 1);
   }
-  std::int32_t code_of(std::string_view s) {
+  /// The code of `s`; a string new to the dictionary is checked first (UTF-8, spaces).
+  std::int32_t code_of(std::string_view s, const CsvStream& in, std::size_t field) {
     std::int32_t& c = cache[slot(s)];
     if (c >= 0 && column.dict->at(c) == s) return c;
+    const std::size_t known = column.dict->size();
     c = column.dict->intern(s);
+    if (column.dict->size() != known) check_new_string(s, in, field);
     return c;
+  }
+  void check_new_string(std::string_view s, const CsvStream& in, std::size_t field) const {
+    if (const std::size_t at = invalid_utf8_at(s); at != std::string_view::npos)
+      throw DataError(in.where(field) + ": value '" + printable(s) + "' in column '" + column.name +
+                      "'" + not_utf8(s, at));
+    if (s.front() == ' ' || s.front() == '\t' || s.back() == ' ' || s.back() == '\t')
+      throw DataError(in.where(field) + ": value '" + std::string(s) + "' in column '" +
+                      column.name + "' has leading or trailing spaces (set trim = true" +
+                      option_place(*options) + " to trim them)");
   }
 
   void mark_missing() {
@@ -298,25 +497,28 @@ struct Builder {
 
 [[noreturn]] void bad_number(const CsvStream& in, std::size_t field, std::string_view text,
                              const Builder& b, const char* what) {
-  throw DataError(in.where(field) + ": cannot read '" + std::string(text) + "' as " + what +
-                  " (column '" + b.column.name + "')");
+  const std::string hint =
+      b.column.type == ColumnType::kFloat ? decimal_hint(text, *b.options) : std::string();
+  throw DataError(in.where(field) + ": cannot read '" + printable(text) + "' as " + what +
+                  " (column '" + b.column.name + "')" + hint);
+}
+
+void append_string(Builder& b, std::string_view text, const CsvStream& in, std::size_t field) {
+  if (b.trim) text = trim(text);
+  if (text.empty()) {
+    b.column.codes.push_back(-1);
+    return;
+  }
+  if (b.last_code < 0 || text != b.column.dict->at(b.last_code))
+    b.last_code = b.code_of(text, in, field);
+  b.column.codes.push_back(b.last_code);
 }
 
 void append(Builder& b, std::string_view text, const CsvStream& in, std::size_t field) {
   switch (b.column.type) {
-    case ColumnType::kString: {
-      if (text.empty()) {
-        b.column.codes.push_back(-1);
-        break;
-      }
-      if (b.last_code >= 0 && text == b.column.dict->at(b.last_code)) {
-        b.column.codes.push_back(b.last_code);
-        break;
-      }
-      b.last_code = b.code_of(text);
-      b.column.codes.push_back(b.last_code);
+    case ColumnType::kString:
+      append_string(b, text, in, field);
       break;
-    }
     case ColumnType::kInt: {
       std::string_view t = trim(text);
       if (t.empty()) {
@@ -327,7 +529,8 @@ void append(Builder& b, std::string_view text, const CsvStream& in, std::size_t 
       if (t.front() == '+') t.remove_prefix(1);
       std::int64_t v = 0;
       auto r = std::from_chars(t.data(), t.data() + t.size(), v);
-      if (r.ec != std::errc() || r.ptr != t.data() + t.size()) bad_number(in, field, text, b, "an integer");
+      if (r.ec != std::errc() || r.ptr != t.data() + t.size())
+        bad_number(in, field, text, b, "an integer");
       b.mark_valid();
       b.column.ints.push_back(v);
       break;
@@ -341,8 +544,7 @@ void append(Builder& b, std::string_view text, const CsvStream& in, std::size_t 
       }
       if (t.front() == '+') t.remove_prefix(1);
       double v = 0;
-      auto r = std::from_chars(t.data(), t.data() + t.size(), v);
-      if (r.ec != std::errc() || r.ptr != t.data() + t.size() || !std::isfinite(v))
+      if (b.decimal_comma ? !parse_float_decimal_comma(t, v) : !parse_float(t, v))
         bad_number(in, field, text, b, "a number");
       b.mark_valid();
       b.column.floats.push_back(v);
@@ -352,24 +554,74 @@ void append(Builder& b, std::string_view text, const CsvStream& in, std::size_t 
   ++b.rows;
 }
 
+/// The header record `in` has just read, checked to be valid UTF-8.
+std::vector<std::string> header_fields(const CsvStream& in) {
+  std::vector<std::string> out;
+  for (std::size_t k = 0; k < in.fields().size(); ++k) {
+    const std::string_view f = in.fields()[k];
+    if (const std::size_t at = invalid_utf8_at(f); at != std::string_view::npos)
+      throw DataError(in.where(k) + ": header field '" + printable(f) + "'" + not_utf8(f, at));
+    out.emplace_back(f);
+  }
+  return out;
+}
+
+/// Reads the header record of a stream at the file's start.
+std::vector<std::string> read_header(CsvStream& in) {
+  if (!in.next())
+    throw DataError(in.path().string() + ":1: the file is empty (a header row is needed)");
+  return header_fields(in);
+}
+
+/// target[k] = index in `columns` of the column read from header field k, or -1 to skip it.
+std::vector<int> column_targets(const std::vector<std::string>& header,
+                                const std::vector<CsvColumnSpec>& columns,
+                                const std::filesystem::path& path, const CsvOptions& options) {
+  std::vector<int> target(header.size(), -1);
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    const auto first = std::find(header.begin(), header.end(), columns[c].name);
+    if (first == header.end()) {
+      std::string list;
+      for (const auto& h : header) list += (list.empty() ? "" : ", ") + h;
+      const std::string table = options.table.empty() ? "" : " (table '" + options.table + "')";
+      throw DataError(path.string() + ":1: declared column '" + columns[c].name + "'" + table +
+                      " is not in the header (" + list + ")" + separator_hint(header, options));
+    }
+    if (std::find(first + 1, header.end(), columns[c].name) != header.end())
+      throw DataError(path.string() + ":1: column '" + columns[c].name +
+                      "' appears twice in the header");
+    target[static_cast<std::size_t>(first - header.begin())] = static_cast<int>(c);
+  }
+  return target;
+}
+
 }  // namespace
 
-std::vector<std::string> read_csv_header(const std::filesystem::path& path) {
-  CsvStream in(path);
-  if (!in.next()) throw DataError(path.string() + ":1: the file is empty (a header row is needed)");
-  std::vector<std::string> out;
-  for (auto f : in.fields()) out.emplace_back(f);
-  return out;
+std::vector<std::string> read_csv_header(const std::filesystem::path& path,
+                                         const CsvOptions& options) {
+  check_options(path, options);
+  CsvStream in(path, options.separator);
+  return read_header(in);
+}
+
+void check_csv_header(const std::filesystem::path& path, const std::vector<CsvColumnSpec>& columns,
+                      const CsvOptions& options) {
+  column_targets(read_csv_header(path, options), columns, path, options);
 }
 
 namespace {
 
 /// Fresh builders for `columns`, each with room for `rows` rows (reserved, so a large file is not
 /// copied by vector growth; untouched reserved pages cost no memory).
-std::vector<Builder> make_builders(const std::vector<CsvColumnSpec>& columns, std::size_t rows) {
+std::vector<Builder> make_builders(const std::vector<CsvColumnSpec>& columns, std::size_t rows,
+                                   const CsvOptions& options) {
   std::vector<Builder> builders(columns.size());
   for (std::size_t c = 0; c < columns.size(); ++c) {
-    Column& col = builders[c].column;
+    Builder& b = builders[c];
+    b.options = &options;
+    b.trim = options.trim;
+    b.decimal_comma = options.decimal == ',';
+    Column& col = b.column;
     col.name = columns[c].name;
     col.type = columns[c].type;
     switch (col.type) {
@@ -377,23 +629,34 @@ std::vector<Builder> make_builders(const std::vector<CsvColumnSpec>& columns, st
         col.dict = std::make_shared<Dictionary>();
         reserve_large(col.codes, rows);
         break;
-      case ColumnType::kInt: reserve_large(col.ints, rows); break;
-      case ColumnType::kFloat: reserve_large(col.floats, rows); break;
+      case ColumnType::kInt:
+        reserve_large(col.ints, rows);
+        break;
+      case ColumnType::kFloat:
+        reserve_large(col.floats, rows);
+        break;
     }
   }
   return builders;
 }
 
+[[noreturn]] void field_count_error(const CsvStream& in, std::size_t width,
+                                    const CsvOptions& options) {
+  const auto& f = in.fields();
+  const std::string hint = f.size() > width ? decimal_comma_fields_hint(f, width, options) : "";
+  throw DataError(in.path().string() + ":" + std::to_string(in.line()) + ": expected " +
+                  std::to_string(width) + " fields as in the header, found " +
+                  std::to_string(f.size()) + hint);
+}
+
 /// Parses every record `in` yields into `builders` (field k feeds builder target[k]).
-void parse_records(CsvStream& in, const std::vector<int>& target, std::vector<Builder>& builders) {
+void parse_records(CsvStream& in, const std::vector<int>& target, std::vector<Builder>& builders,
+                   const CsvOptions& options) {
   const std::size_t width = target.size();
   while (in.next()) {
     const auto& f = in.fields();
-    if (f.size() == 1 && f[0].empty() && width > 1) continue;  // blank line
-    if (f.size() != width)
-      throw DataError(in.path().string() + ":" + std::to_string(in.line()) + ": expected " +
-                      std::to_string(width) + " fields as in the header, found " +
-                      std::to_string(f.size()));
+    if (is_blank(f, width)) continue;
+    if (f.size() != width) field_count_error(in, width, options);
     for (std::size_t k = 0; k < width; ++k)
       if (target[k] >= 0) append(builders[static_cast<std::size_t>(target[k])], f[k], in, k);
   }
@@ -413,13 +676,18 @@ void append_column(Builder& to, Builder& from) {
   switch (a.type) {
     case ColumnType::kString: {
       std::vector<std::int32_t> remap(b.dict->size());
-      for (std::size_t c = 0; c < remap.size(); ++c) remap[c] = a.dict->intern(b.dict->at(static_cast<std::int32_t>(c)));
+      for (std::size_t c = 0; c < remap.size(); ++c)
+        remap[c] = a.dict->intern(b.dict->at(static_cast<std::int32_t>(c)));
       a.codes.reserve(na + nb);
       for (auto c : b.codes) a.codes.push_back(c < 0 ? -1 : remap[static_cast<std::size_t>(c)]);
       break;
     }
-    case ColumnType::kInt: a.ints.insert(a.ints.end(), b.ints.begin(), b.ints.end()); break;
-    case ColumnType::kFloat: a.floats.insert(a.floats.end(), b.floats.begin(), b.floats.end()); break;
+    case ColumnType::kInt:
+      a.ints.insert(a.ints.end(), b.ints.begin(), b.ints.end());
+      break;
+    case ColumnType::kFloat:
+      a.floats.insert(a.floats.end(), b.floats.begin(), b.floats.end());
+      break;
   }
   b = Column{};
   to.rows += from.rows;
@@ -441,118 +709,227 @@ std::uint64_t next_line_start(const std::filesystem::path& path, std::uint64_t f
 }
 
 /// Rows in the file after the header, estimated from the first megabyte's line lengths.
-std::size_t estimate_rows(const std::filesystem::path& path, std::uint64_t begin, std::uint64_t end) {
+std::size_t estimate_rows(const std::filesystem::path& path, std::uint64_t begin,
+                          std::uint64_t end) {
   File f = open_file(path);
   if (end <= begin || fseeko(f.get(), static_cast<off_t>(begin), SEEK_SET) != 0) return 0;
   std::vector<char> buf(static_cast<std::size_t>(std::min<std::uint64_t>(1 << 20, end - begin)));
   const std::size_t n = std::fread(buf.data(), 1, buf.size(), f.get());
   const auto lines = static_cast<std::size_t>(std::count(buf.data(), buf.data() + n, '\n'));
   if (lines == 0) return 16;
-  return static_cast<std::size_t>(static_cast<double>(end - begin) / (static_cast<double>(n) / static_cast<double>(lines)) * 1.02) + 16;
+  const double line_bytes = static_cast<double>(n) / static_cast<double>(lines);
+  return static_cast<std::size_t>(static_cast<double>(end - begin) / line_bytes * 1.02) + 16;
 }
 
 constexpr std::uint64_t kParallelMinBytes = 32ull << 20;  // smaller files are read by one thread
 
-}  // namespace
+/// Reads the rows after the header into builders; large files are cut into one part per core at
+/// line starts and parsed in parallel. A part boundary inside a quoted field, or any error in a
+/// later part, makes the parts disagree; the file is then read again by one thread, which also
+/// gives errors their exact line numbers.
+class BodyReader {
+ public:
+  BodyReader(const std::filesystem::path& path, const std::vector<int>& target,
+             const std::vector<CsvColumnSpec>& columns, const CsvOptions& options)
+      : path_(path), target_(target), columns_(columns), options_(options) {}
 
-Table read_csv(const std::filesystem::path& path, const std::vector<CsvColumnSpec>& columns) {
-  CsvStream in(path);
-  if (!in.next()) throw DataError(path.string() + ":1: the file is empty (a header row is needed)");
-  std::vector<std::string> header;
-  for (auto f : in.fields()) header.emplace_back(f);
-
-  // target[k] = index of the builder fed by field k, or -1 to skip it.
-  std::vector<int> target(header.size(), -1);
-  for (std::size_t c = 0; c < columns.size(); ++c) {
-    std::size_t found = header.size();
-    for (std::size_t k = 0; k < header.size(); ++k)
-      if (header[k] == columns[c].name) {
-        if (found != header.size())
-          throw DataError(path.string() + ":1: column '" + columns[c].name + "' appears twice in the header");
-        found = k;
-      }
-    if (found == header.size()) {
-      std::string list;
-      for (const auto& h : header) list += (list.empty() ? "" : ", ") + h;
-      throw DataError(path.string() + ":1: declared column '" + columns[c].name +
-                      "' is not in the header (" + list + ")");
+  /// Reads the rows of `in`, positioned just after the header.
+  std::vector<Builder> read(CsvStream& in) {
+    const std::uint64_t size = std::filesystem::file_size(path_);
+    total_rows_ = estimate_rows(path_, in.offset(), size);
+    const std::vector<std::uint64_t> starts = part_starts(in.offset(), size);
+    std::vector<Builder> builders = fresh(total_rows_);
+    if (starts.size() == 1) {
+      parse_records(in, target_, builders, options_);
+      return builders;
     }
-    target[found] = static_cast<int>(c);
+    if (read_parts(in, starts, builders)) return builders;
+    CsvStream again(path_, options_.separator);
+    again.next();  // the header
+    builders = fresh(total_rows_);
+    parse_records(again, target_, builders, options_);
+    return builders;
   }
 
-  // Large files are cut into one part per core at line starts and parsed in parallel. A part
-  // boundary inside a quoted field, or any error in a later part, makes the parts disagree; the
-  // file is then read again by one thread, which also gives errors their exact line numbers.
-  const std::uint64_t data_begin = in.offset();
-  const std::uint64_t size = std::filesystem::file_size(path);
-  const std::size_t total_rows = estimate_rows(path, data_begin, size);
-  const unsigned cores = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
-  std::vector<std::uint64_t> starts{data_begin};
-  if (cores > 1 && size - data_begin >= kParallelMinBytes) {
+ private:
+  std::vector<Builder> fresh(std::size_t rows) const {
+    return make_builders(columns_, rows, options_);
+  }
+
+  std::vector<std::uint64_t> part_starts(std::uint64_t data_begin, std::uint64_t size) const {
+    const unsigned cores = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+    std::vector<std::uint64_t> starts{data_begin};
+    if (cores == 1 || size - data_begin < kParallelMinBytes) return starts;
     for (unsigned k = 1; k < cores; ++k) {
-      const std::uint64_t s = next_line_start(path, data_begin + (size - data_begin) * k / cores);
+      const std::uint64_t s = next_line_start(path_, data_begin + (size - data_begin) * k / cores);
       if (s >= size || s <= starts.back()) break;
       starts.push_back(s);
     }
+    return starts;
   }
-  std::vector<Builder> builders = make_builders(columns, total_rows);
-  if (starts.size() > 1) {
+
+  /// Parses part 0 (from `in`) here and the others on threads; appends them to `builders` and
+  /// returns true when the parts agree. An error in part 0 is thrown as it is.
+  bool read_parts(CsvStream& in, const std::vector<std::uint64_t>& starts,
+                  std::vector<Builder>& builders) const {
     const std::size_t parts = starts.size();
     std::vector<std::vector<Builder>> later(parts - 1);
     std::vector<std::uint64_t> ends(parts, 0);
     std::vector<char> failed(parts, 0);
     std::vector<std::thread> workers;
-    for (std::size_t k = 1; k < parts; ++k) {
-      const std::uint64_t limit = k + 1 < parts ? starts[k + 1] : UINT64_MAX;
-      const std::size_t rows = total_rows / parts + total_rows / (parts * 10) + 16;
-      workers.emplace_back([&, k, limit, rows] {
+    for (std::size_t k = 1; k < parts; ++k)
+      workers.emplace_back([&, k] {
         try {
-          later[k - 1] = make_builders(columns, rows);
-          CsvStream part(path, starts[k], limit);
-          parse_records(part, target, later[k - 1]);
-          ends[k] = part.offset();
+          ends[k] = parse_part(starts, k, later[k - 1]);
         } catch (...) {
           failed[k] = 1;
         }
       });
-    }
     std::exception_ptr first_error;
     try {
       in.set_limit(starts[1]);
-      parse_records(in, target, builders);
+      parse_records(in, target_, builders, options_);
       ends[0] = in.offset();
     } catch (...) {
       first_error = std::current_exception();  // exact location: part 0 starts at the header
     }
     for (auto& w : workers) w.join();
     if (first_error) std::rethrow_exception(first_error);
-    bool agree = true;
-    for (std::size_t k = 0; k < parts; ++k) {
-      if (failed[k]) agree = false;
-      if (k + 1 < parts && ends[k] != starts[k + 1]) agree = false;
-    }
-    if (agree) {
-      for (auto& part : later)
-        for (std::size_t c = 0; c < builders.size(); ++c) append_column(builders[c], part[c]);
-    } else {
-      later.clear();
-      CsvStream again(path);
-      again.next();  // the header
-      builders = make_builders(columns, total_rows);
-      parse_records(again, target, builders);
-    }
-  } else {
-    parse_records(in, target, builders);
+    for (std::size_t k = 0; k < parts; ++k)
+      if (failed[k] || (k + 1 < parts && ends[k] != starts[k + 1])) return false;
+    for (auto& part : later)
+      for (std::size_t c = 0; c < builders.size(); ++c) append_column(builders[c], part[c]);
+    return true;
   }
+
+  /// Parses part k into `out`; returns the offset where it stopped.
+  std::uint64_t parse_part(const std::vector<std::uint64_t>& starts, std::size_t k,
+                           std::vector<Builder>& out) const {
+    const std::size_t parts = starts.size();
+    const std::uint64_t limit = k + 1 < parts ? starts[k + 1] : UINT64_MAX;
+    out = fresh(total_rows_ / parts + total_rows_ / (parts * 10) + 16);
+    CsvStream part(path_, options_.separator, starts[k], limit);
+    parse_records(part, target_, out, options_);
+    return part.offset();
+  }
+
+  const std::filesystem::path& path_;
+  const std::vector<int>& target_;
+  const std::vector<CsvColumnSpec>& columns_;
+  const CsvOptions& options_;
+  std::size_t total_rows_ = 0;
+};
+
+/// The origin of a table read by read_csv: row k is the k-th non-blank record after the header.
+/// The lines records start on are found by reading the file again at the first locate() (only
+/// messages need them), then kept.
+class CsvRowOrigin final : public RowOrigin {
+ public:
+  CsvRowOrigin(std::filesystem::path path, char separator, std::size_t width)
+      : path_(std::move(path)), separator_(separator), width_(width) {}
+
+  std::string locate(std::size_t row) const override {
+    std::call_once(scanned_, [this] { scan(); });
+    if (row >= lines_.size()) return path_.string();
+    return path_.string() + ":" + std::to_string(lines_[row]);
+  }
+
+ private:
+  void scan() const {
+    try {
+      CsvStream in(path_, separator_);
+      in.next();  // the header
+      while (in.next())
+        if (!is_blank(in.fields(), width_)) lines_.push_back(static_cast<std::uint32_t>(in.line()));
+    } catch (const std::exception&) {
+      lines_.clear();  // the file changed or went away: name the file alone
+    }
+  }
+
+  std::filesystem::path path_;
+  char separator_;
+  std::size_t width_;
+  mutable std::once_flag scanned_;
+  mutable std::vector<std::uint32_t> lines_;  // by row: line its record starts on
+};
+
+}  // namespace
+
+Table read_csv(const std::filesystem::path& path, const std::vector<CsvColumnSpec>& columns,
+               const CsvOptions& options) {
+  check_options(path, options);
+  CsvStream in(path, options.separator);
+  const std::vector<std::string> header = read_header(in);
+  const std::vector<int> target = column_targets(header, columns, path, options);
+  std::vector<Builder> builders = BodyReader(path, target, columns, options).read(in);
   std::vector<Column> cols;
   cols.reserve(builders.size());
   for (auto& b : builders) cols.push_back(std::move(b.column));
-  return Table(std::move(cols));
+  Table table(std::move(cols));
+  table.set_origin(std::make_shared<CsvRowOrigin>(path, options.separator, header.size()));
+  return table;
 }
 
-Table read_matrix_csv(const std::filesystem::path& path, const std::string& label_column) {
-  const std::vector<std::string> header = read_csv_header(path);
-  if (header.size() < 2) throw DataError(path.string() + ":1: a matrix needs a row-code column and at least one value column");
+namespace {
+
+/// The origin of a matrix's long table: each long row comes from one row of the wide table.
+class MatrixRowOrigin final : public RowOrigin {
+ public:
+  MatrixRowOrigin(std::shared_ptr<const RowOrigin> wide, std::vector<std::size_t> first_long_row)
+      : wide_(std::move(wide)), first_long_row_(std::move(first_long_row)) {}
+
+  std::string locate(std::size_t row) const override {
+    const auto it = std::upper_bound(first_long_row_.begin(), first_long_row_.end(), row);
+    return wide_->locate(static_cast<std::size_t>(it - first_long_row_.begin()) - 1);
+  }
+
+ private:
+  std::shared_ptr<const RowOrigin> wide_;
+  std::vector<std::size_t> first_long_row_;  // by wide row: its first row in the long table
+};
+
+/// The long table of a wide matrix table: a row per non-empty value cell.
+Table long_from_wide(const Table& wide, const std::vector<std::string>& value_names,
+                     bool has_label) {
+  const Column& codes = wide.columns()[0];
+  const std::size_t first_value = has_label ? 2 : 1;
+  auto col_dict = std::make_shared<Dictionary>();
+  for (const auto& n : value_names) col_dict->intern(n);
+  std::vector<std::int32_t> row_codes, col_codes, label_codes;
+  std::vector<double> values;
+  std::vector<std::size_t> first_long_row;
+  for (std::size_t r = 0; r < wide.rows(); ++r) {
+    first_long_row.push_back(values.size());
+    for (std::size_t k = 0; k < value_names.size(); ++k) {
+      const Column& c = wide.columns()[first_value + k];
+      if (!c.is_valid(r)) continue;
+      row_codes.push_back(codes.codes[r]);
+      col_codes.push_back(static_cast<std::int32_t>(k));
+      if (has_label) label_codes.push_back(wide.columns()[1].codes[r]);
+      values.push_back(c.floats[r]);
+    }
+  }
+  std::vector<Column> cols;
+  cols.push_back(Column::make_strings("row", codes.dict, std::move(row_codes)));
+  cols.push_back(Column::make_strings("column", col_dict, std::move(col_codes)));
+  cols.push_back(Column::make_floats("value", std::move(values)));
+  if (has_label)
+    cols.push_back(
+        Column::make_strings("row_label", wide.columns()[1].dict, std::move(label_codes)));
+  Table out(std::move(cols));
+  out.set_origin(std::make_shared<MatrixRowOrigin>(wide.origin(), std::move(first_long_row)));
+  return out;
+}
+
+}  // namespace
+
+Table read_matrix_csv(const std::filesystem::path& path, const std::string& label_column,
+                      const CsvOptions& options) {
+  const std::vector<std::string> header = read_csv_header(path, options);
+  if (header.size() < 2)
+    throw DataError(path.string() +
+                    ":1: a matrix needs a row-code column and at least one value column" +
+                    separator_hint(header, options));
   std::vector<CsvColumnSpec> specs{{header[0], ColumnType::kString}};
   if (!label_column.empty()) specs.push_back({label_column, ColumnType::kString});
   std::vector<std::string> value_names;
@@ -561,33 +938,105 @@ Table read_matrix_csv(const std::filesystem::path& path, const std::string& labe
     specs.push_back({header[k], ColumnType::kFloat});
     value_names.push_back(header[k]);
   }
-  const Table wide = read_csv(path, specs);
+  const Table wide = read_csv(path, specs, options);
   const Column& codes = wide.columns()[0];
   for (std::size_t r = 0; r < wide.rows(); ++r)
-    if (!codes.is_valid(r))
-      throw DataError(path.string() + ":" + std::to_string(r + 2) + ":1: row code is empty");
-  const std::size_t first_value = label_column.empty() ? 1 : 2;
+    if (!codes.is_valid(r)) throw DataError(wide.locate(r) + ":1: row code is empty");
+  return long_from_wide(wide, value_names, !label_column.empty());
+}
 
-  auto col_dict = std::make_shared<Dictionary>();
-  for (const auto& n : value_names) col_dict->intern(n);
-  std::vector<std::int32_t> row_codes, col_codes, label_codes;
-  std::vector<double> values;
-  for (std::size_t r = 0; r < wide.rows(); ++r)
-    for (std::size_t k = 0; k < value_names.size(); ++k) {
-      const Column& c = wide.columns()[first_value + k];
-      if (!c.is_valid(r)) continue;
-      row_codes.push_back(codes.codes[r]);
-      col_codes.push_back(static_cast<std::int32_t>(k));
-      if (!label_column.empty()) label_codes.push_back(wide.columns()[1].codes[r]);
-      values.push_back(c.floats[r]);
-    }
-  std::vector<Column> cols;
-  cols.push_back(Column::make_strings("row", codes.dict, std::move(row_codes)));
-  cols.push_back(Column::make_strings("column", col_dict, std::move(col_codes)));
-  cols.push_back(Column::make_floats("value", std::move(values)));
-  if (!label_column.empty())
-    cols.push_back(Column::make_strings("row_label", wide.columns()[1].dict, std::move(label_codes)));
-  return Table(std::move(cols));
+// ---------------------------------------------------------------------------------------------
+// Keys that differ only by case.
+
+namespace {
+
+/// The lower-case form of a Cyrillic code point in U+0400-U+04FF (Russian and Kazakh letters).
+std::uint32_t lower_cyrillic(std::uint32_t cp) {
+  if (cp >= 0x400 && cp <= 0x40F) return cp + 0x50;
+  if (cp >= 0x410 && cp <= 0x42F) return cp + 0x20;
+  if (cp == 0x4C0) return 0x4CF;
+  if (cp >= 0x4C1 && cp <= 0x4CE) return cp % 2 == 1 ? cp + 1 : cp;
+  const bool paired =
+      (cp >= 0x460 && cp <= 0x481) || (cp >= 0x48A && cp <= 0x4BF) || (cp >= 0x4D0 && cp <= 0x4FF);
+  return paired && cp % 2 == 0 ? cp + 1 : cp;
+}
+
+/// `s` with ASCII and Cyrillic letters in lower case (other text unchanged).
+std::string fold_case(std::string_view s) {
+  std::string out(s);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const auto c = static_cast<unsigned char>(out[i]);
+    if (c >= 'A' && c <= 'Z') out[i] = static_cast<char>(c + ('a' - 'A'));
+    if (c < 0xD0 || c > 0xD3 || i + 1 >= out.size()) continue;
+    const auto t = static_cast<unsigned char>(out[i + 1]);
+    const std::uint32_t lower = lower_cyrillic(((c & 0x1Fu) << 6) | (t & 0x3Fu));
+    out[i] = static_cast<char>(0xC0 | (lower >> 6));
+    out[i + 1] = static_cast<char>(0x80 | (lower & 0x3F));
+    ++i;
+  }
+  return out;
+}
+
+/// Pairs of codes (earlier, later) of dictionary values with the same folded form.
+std::vector<std::pair<std::int32_t, std::int32_t>> same_but_case(const Dictionary& dict) {
+  std::vector<std::pair<std::int32_t, std::int32_t>> out;
+  std::unordered_map<std::string, std::int32_t> seen;
+  for (std::size_t code = 0; code < dict.size(); ++code) {
+    const auto c = static_cast<std::int32_t>(code);
+    const auto [it, added] = seen.emplace(fold_case(dict.at(c)), c);
+    if (!added) out.emplace_back(it->second, c);
+  }
+  return out;
+}
+
+/// The first row of `column` holding each code of `pairs`.
+std::unordered_map<std::int32_t, std::size_t> first_rows(
+    const Column& column, const std::vector<std::pair<std::int32_t, std::int32_t>>& pairs) {
+  std::unordered_map<std::int32_t, std::size_t> wanted;
+  for (const auto& [a, b] : pairs) wanted[a] = wanted[b] = SIZE_MAX;
+  std::size_t left = wanted.size();
+  for (std::size_t r = 0; r < column.codes.size() && left > 0; ++r) {
+    auto it = wanted.find(column.codes[r]);
+    if (it == wanted.end() || it->second != SIZE_MAX) continue;
+    it->second = r;
+    --left;
+  }
+  return wanted;
+}
+
+/// Messages about one string column of `table`.
+std::vector<std::string> column_case_conflicts(const Table& table, const Column& column) {
+  const auto pairs = same_but_case(*column.dict);
+  if (pairs.empty()) return {};
+  const auto rows = first_rows(column, pairs);
+  std::string path;  // from the table's origin; the line follows its last ':'
+  auto line_of = [&](std::int32_t code) -> std::string {
+    const std::size_t row = rows.at(code);
+    const std::string loc = row == SIZE_MAX ? std::string() : table.locate(row);
+    const std::size_t colon = loc.rfind(':');
+    if (colon == std::string::npos) return {};
+    path = loc.substr(0, colon);
+    return " (line " + loc.substr(colon + 1) + ")";
+  };
+  std::vector<std::string> out;
+  for (const auto& [a, b] : pairs) {
+    const std::string la = line_of(a), lb = line_of(b);
+    out.push_back((path.empty() ? "" : path + ": ") + "column '" + column.name + "' holds '" +
+                  column.dict->at(a) + "'" + la + " and '" + column.dict->at(b) + "'" + lb +
+                  ", which differ only by case");
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> case_conflicts(const Table& table) {
+  std::vector<std::string> out;
+  for (const Column& c : table.columns()) {
+    if (c.type != ColumnType::kString || !c.dict) continue;
+    for (auto& m : column_case_conflicts(table, c)) out.push_back(std::move(m));
+  }
+  return out;
 }
 
 namespace {

@@ -1,8 +1,9 @@
-// klaster SDK: CSV reading and writing (RFC 4180, UTF-8, comma separated, header row).
+// klaster SDK: CSV reading and writing (RFC 4180, UTF-8, comma separated by default, header row).
 //
 // The reader streams the file in blocks and parses every cell in place: numbers with from_chars,
 // strings interned into a column's Dictionary through a string_view lookup, so no cell allocates.
-// Errors are DataErrors that start with "path:line:column:".
+// A string is checked (valid UTF-8, no leading or trailing spaces) once, when it first enters its
+// column's dictionary. Errors are DataErrors that start with "path:line:column:" (or "path:line:").
 #pragma once
 
 #include <filesystem>
@@ -19,19 +20,49 @@ struct CsvColumnSpec {
   ColumnType type;
 };
 
-/// \brief The header fields of a CSV file (BOM removed).
-std::vector<std::string> read_csv_header(const std::filesystem::path& path);
+/// \brief How a CSV file is written: what a dataset table's `separator`, `decimal` and `trim`
+/// options say.
+struct CsvOptions {
+  char separator = ',';  ///< field separator; not '"', '\r' or '\n'
+  char decimal = '.';  ///< decimal mark of float cells: '.' or ',' (then separator must not be ',')
+  bool trim = false;   ///< trim spaces and tabs around string cells instead of rejecting them
+  /// Name of the dataset table being read, for hints ("set trim = true for table 'output' in
+  /// dataset.toml"); empty when the reader is used outside a dataset.
+  std::string table;
+};
+
+/// \brief The header fields of a CSV file (BOM removed). A field that is not valid UTF-8 is a
+/// DataError.
+std::vector<std::string> read_csv_header(const std::filesystem::path& path,
+                                         const CsvOptions& options = {});
+
+/// \brief Checks that the header of a CSV file holds each of `columns` once (what read_csv checks
+/// before reading rows); throws a DataError otherwise, with a hint when the file looks written with
+/// another separator.
+void check_csv_header(const std::filesystem::path& path, const std::vector<CsvColumnSpec>& columns,
+                      const CsvOptions& options = {});
 
 /// \brief Reads the declared columns of a CSV file, in the order given. Undeclared columns are
 /// skipped; a declared column missing from the header, a row with another number of fields than
-/// the header, or a cell that does not parse as its type is a DataError (path:line:column).
-/// An empty cell is a missing value.
-Table read_csv(const std::filesystem::path& path, const std::vector<CsvColumnSpec>& columns);
+/// the header, a cell that does not parse as its type, a string cell that is not valid UTF-8 or
+/// has leading or trailing spaces (unless options.trim) is a DataError (path:line:column).
+/// An empty cell is a missing value. The table's origin() gives the file line of each row.
+Table read_csv(const std::filesystem::path& path, const std::vector<CsvColumnSpec>& columns,
+               const CsvOptions& options = {});
 
 /// \brief Reads a matrix published as a wide CSV (first column: row codes, header: column codes,
 /// optional `label_column` holding row descriptions) into a long table with columns
 /// `row`, `column`, `value` (and `row_label` when label_column is given). Empty cells are left out.
-Table read_matrix_csv(const std::filesystem::path& path, const std::string& label_column = "");
+/// The table's origin() gives the file line of the wide row each long row comes from.
+Table read_matrix_csv(const std::filesystem::path& path, const std::string& label_column = "",
+                      const CsvOptions& options = {});
+
+/// \brief One message per pair of values of a string column that differ only by case (ASCII and
+/// Cyrillic letters), e.g. "data/output.csv: column 'region' holds 'KST' (line 2) and 'kst'
+/// (line 1304), which differ only by case". Looks at the columns' dictionaries (distinct values),
+/// so a column is assumed to use every value of its dictionary, as read_csv's columns do; lines
+/// come from the table's origin() and are left out when it has none.
+std::vector<std::string> case_conflicts(const Table& table);
 
 /// \brief Writes `table` as CSV with a header row. Floats in the shortest form that reads back to
 /// the same double; missing values as empty cells; strings quoted when they need it.

@@ -1,0 +1,202 @@
+// End-to-end tests of dataset reading hygiene (issue 7, parts 4 and 5): the dataset.toml options
+// trim, separator and decimal, and the messages about dirty keys, encodings and separators.
+#include <gtest/gtest.h>
+
+#include "cli_support.hpp"
+#include "klaster/sdk/csv.hpp"
+
+using namespace klaster::test;
+namespace sdk = klaster::sdk;
+
+namespace {
+
+/// A project folder: data/dataset.toml with one table 'output' (extra manifest lines `options`
+/// start on line 5), data/output.csv holding `csv`, and a pipeline p.toml with one LQ step.
+class Dataset {
+ public:
+  Dataset(const std::string& name, const std::string& csv, const std::string& options = "")
+      : dir_(name) {
+    write_text(dir_ / "data/dataset.toml",
+               "name = \"toy\"\n"
+               "[tables.output]\n"
+               "file = \"output.csv\"\n"
+               "columns = { year = \"int\", region = \"string\", industry = \"string\", value = "
+               "\"float\" }\n" +
+                   options);
+    write_text(dir_ / "data/output.csv", csv);
+    write_text(dir_ / "p.toml",
+               "name = \"hygiene\"\ndataset = \"data\"\noutput = \"out\"\n\n"
+               "[[step]]\nid = \"lq\"\nplugin = \"location_quotient\"\n"
+               "params = { input = \"output\", value = \"value\" }\n");
+  }
+  CliResult run(const std::string& args = "--quiet") const {
+    return run_klaster("run p.toml " + args, dir_.path());
+  }
+  CliResult validate() const { return run_klaster("validate p.toml", dir_.path()); }
+  /// The LQ output, read back.
+  sdk::Table lq() const {
+    return sdk::read_csv(dir_ / "out/lq.csv", {{"year", sdk::ColumnType::kInt},
+                                               {"region", sdk::ColumnType::kString},
+                                               {"industry", sdk::ColumnType::kString},
+                                               {"lq", sdk::ColumnType::kFloat}});
+  }
+
+ private:
+  TempDir dir_;
+};
+
+
+// One year of cli_test's toy data: LQ of A/X = (30/100) / (75/300) = 1.2.
+const char* kCleanCsv =
+    "year,region,industry,value\n"
+    "2024,A,X,30\n2024,A,Y,70\n2024,B,X,20\n2024,B,Y,80\n2024,C,X,25\n2024,C,Y,75\n";
+
+}  // namespace
+
+// ---- Dirty keys and text ----
+
+TEST(DatasetHygiene, KeyWithATrailingSpaceIsADatasetError) {
+  Dataset d("space", "year,region,industry,value\n2024,A,X,30\n2024,A ,Y,70\n");
+  auto r = d.run();
+  EXPECT_EQ(r.code, 3);
+  EXPECT_EQ(first_line(r.err),
+            "error: data/output.csv:3:6: value 'A ' in column 'region' has leading or trailing "
+            "spaces (set trim = true for table 'output' in dataset.toml to trim them)");
+}
+
+TEST(DatasetHygiene, TrimTrueReadsDirtyKeysAsClean) {
+  Dataset d(
+      "trim",
+      "year,region,industry,value\n"
+      "2024,A ,X,30\n2024, A,Y,70\n2024,B,X ,20\n2024,B,\"Y \",80\n2024,C,X,25\n2024,C,Y,75\n",
+      "trim = true\n");
+  auto r = d.run();
+  ASSERT_EQ(r.code, 0) << r.err;
+  const sdk::Table lq = d.lq();
+  ASSERT_EQ(lq.rows(), 6u);  // three regions, two industries: the spaces made no new keys
+  EXPECT_EQ(lq.column("region").str(0), "A");
+  EXPECT_EQ(lq.column("lq").floats[0], (30.0 / 100.0) / (75.0 / 300.0));
+}
+
+TEST(DatasetHygiene, KeysDifferingByCaseGetAWarningNamingBothLines) {
+  // Line 2 holds 'A', line 5 'a' (as a fourth region the run goes on).
+  Dataset d("case",
+            "year,region,industry,value\n2024,A,X,30\n2024,A,Y,70\n2024,B,X,20\n"
+            "2024,a,Y,80\n");
+  auto r = d.run("");  // --quiet would hide warnings
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.err,
+                       "warning: data/output.csv: column 'region' holds 'A' (line 2) and 'a' "
+                       "(line 5), which differ only by case\n"))
+      << r.err;
+}
+
+TEST(DatasetHygiene, Windows1251FileIsADatasetErrorWithAHint) {
+  // "Алматы" in Windows-1251 on line 3, column 6.
+  Dataset d("cp1251",
+            "year,region,industry,value\n2024,A,X,30\n2024,\xC0\xEB\xEC\xE0\xF2\xFB,Y,70\n");
+  auto r = d.run();
+  EXPECT_EQ(r.code, 3);
+  EXPECT_EQ(first_line(r.err),
+            "error: data/output.csv:3:6: value '\\xC0\\xEB\\xEC\\xE0\\xF2\\xFB' in column 'region' "
+            "is not valid UTF-8 (looks like Windows-1251; save the file as UTF-8) (dataset table "
+            "'output')");
+}
+
+TEST(DatasetHygiene, Utf8KeysAreRead) {
+  Dataset d("utf8",
+            "year,region,industry,value\n2024,Алматы,X,30\n2024,Алматы,Y,70\n"
+            "2024,Қостанай,X,20\n2024,Қостанай,Y,80\n");
+  auto r = d.run();
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(d.lq().column("region").str(2), "Қостанай");
+}
+
+// ---- Separators and decimal commas ----
+
+namespace {
+// kCleanCsv's values divided by four, as Excel writes them in a Russian locale.
+const char* kExcelCsv =
+    "year;region;industry;value\n"
+    "2024;A;X;7,5\n2024;A;Y;17,5\n2024;B;X;5\n2024;B;Y;20\n2024;C;X;6,25\n2024;C;Y;18,75\n";
+}  // namespace
+
+TEST(DatasetHygiene, SemicolonFileGetsASeparatorHintFromValidate) {
+  Dataset d("semicolon", kExcelCsv);
+  auto r = d.validate();
+  EXPECT_EQ(r.code, 3);
+  EXPECT_EQ(first_line(r.err),
+            "error: data/output.csv:1: declared column 'year' (table 'output') is not in the "
+            "header (year;region;industry;value); the file looks ';'-separated: set separator = "
+            "\";\" for table 'output' in dataset.toml");
+}
+
+TEST(DatasetHygiene, SeparatorAndDecimalOptionsReadExcelFiles) {
+  Dataset d("excel", kExcelCsv, "separator = \";\"\ndecimal = \",\"\n");
+  auto r = d.run();
+  ASSERT_EQ(r.code, 0) << r.err;
+  const sdk::Table lq = d.lq();
+  ASSERT_EQ(lq.rows(), 6u);
+  EXPECT_EQ(lq.column("lq").floats[0], (7.5 / 25.0) / (18.75 / 75.0));
+}
+
+TEST(DatasetHygiene, DecimalCommaWithoutTheOptionGetsAHint) {
+  // "2024;A;X;" is nine characters: the value of line 2 starts in column 10.
+  Dataset d("nodecimal", kExcelCsv, "separator = \";\"\n");
+  auto r = d.run();
+  EXPECT_EQ(r.code, 3);
+  EXPECT_EQ(first_line(r.err),
+            "error: data/output.csv:2:10: cannot read '7,5' as a number (column 'value'); it "
+            "looks written with a decimal comma: set decimal = \",\" for table 'output' in "
+            "dataset.toml");
+}
+
+TEST(DatasetHygiene, CommaFileWithDecimalCommasGetsAHint) {
+  Dataset d("commas", "year,region,industry,value\n2024,A,X,30\n2024,A,Y,7,5\n");
+  auto r = d.run();
+  EXPECT_EQ(r.code, 3);
+  EXPECT_EQ(first_line(r.err),
+            "error: data/output.csv:3: expected 4 fields as in the header, found 5; numbers such "
+            "as '7,5' look written with a decimal comma: save the file with ';' as separator and "
+            "set separator = \";\" and decimal = \",\" for table 'output' in dataset.toml");
+}
+
+// ---- The options in dataset.toml: each checked, with file and line ----
+
+TEST(DatasetHygiene, ManifestOptionsAreChecked) {
+  struct Case {
+    std::string options, message;
+  };
+  const std::vector<Case> cases = {
+      {"decimal = \",\"\n",
+       "error: data/dataset.toml:5: decimal = \",\" in [tables.output] needs another separator: "
+       "set separator = \";\""},
+      {"separator = \";;\"\n",
+       "error: data/dataset.toml:5: separator \";;\" in [tables.output] must be one character "
+       "other than a quote or a line break, such as \";\" or \"\\t\""},
+      {"decimal = \"·\"\n",
+       "error: data/dataset.toml:5: decimal \"·\" in [tables.output] must be \".\" or \",\""},
+      {"trim = \"yes\"\n",
+       "error: data/dataset.toml:5: 'trim' in [tables.output] must be true or false"},
+      {"seperator = \";\"\n",
+       "error: data/dataset.toml:5: unknown key 'seperator' in [tables.output] (did you mean "
+       "'separator'?); allowed keys: file, columns, layout, label_column, unit, description, "
+       "separator, decimal, trim"},
+  };
+  for (const auto& c : cases) {
+    Dataset d("manifest", kCleanCsv, c.options);
+    auto r = d.validate();
+    EXPECT_EQ(r.code, 3) << c.options;
+    EXPECT_EQ(first_line(r.err), c.message) << c.options;
+  }
+}
+
+TEST(DatasetHygiene, TabSeparatorIsWrittenAsTomlEscape) {
+  Dataset d("tabs",
+            "year\tregion\tindustry\tvalue\n2024\tA\tX\t30\n2024\tA\tY\t70\n2024\tB\tX\t20\n"
+            "2024\tB\tY\t80\n2024\tC\tX\t25\n2024\tC\tY\t75\n",
+            "separator = \"\\t\"\n");
+  auto r = d.run();
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(d.lq().column("lq").floats[0], (30.0 / 100.0) / (75.0 / 300.0));
+}
