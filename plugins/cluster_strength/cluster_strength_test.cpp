@@ -10,6 +10,7 @@ using klaster::sdk::DataError;
 using klaster::sdk::ParamError;
 using klaster::sdk::Table;
 using klaster::sdk::Value;
+using klaster::sdk::testing::error_message;
 using klaster::sdk::testing::run_step;
 using klaster::sdk::testing::value_at;
 
@@ -130,44 +131,38 @@ TEST(ClusterStrength, EuropeanClusterObservatoryStars) {
 TEST(ClusterStrength, SingleRegionIsAnError) {
   Table t({Column::make_strings("region", {"A", "A"}), Column::make_strings("industry", {"C", "D"}),
            Column::make_floats("value", {1, 2})});
-  try {
-    run_step(with({}), {{"t", t}});
-    FAIL() << "expected a DataError";
-  } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "ranking regions needs at least two regions; the table has only region 'A'");
-  }
+  EXPECT_EQ(error_message<DataError>([&] {
+              run_step(with({}), {{"t", t}});
+            }),
+            "ranking regions needs at least two regions; the table has only region 'A'");
 }
 
 TEST(ClusterStrength, NegativeEstablishmentsNameTheCell) {
   auto t = ten_regions({50, -3, 20, 20, 10, 5, 5, 5, 5, 5});
-  try {
-    run_step(with({}), {{"t", t}});
-    FAIL() << "expected a DataError";
-  } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "negative value -3 in column 'establishments' at region 'R1', industry 'C'");
-  }
+  EXPECT_EQ(error_message<DataError>([&] {
+              run_step(with({}), {{"t", t}});
+            }),
+            "negative value -3 in column 'establishments' at region 'R1', industry 'C'");
 }
 
 TEST(ClusterStrength, ZeroRegionTotal) {
   Table t({Column::make_strings("region", {"A", "B"}), Column::make_strings("industry", {"C", "C"}),
            Column::make_floats("value", {0, 2})});
-  try {
-    run_step(with({}), {{"t", t}});
-    FAIL() << "expected a DataError";
-  } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "region 'A' has a zero total of 'value' in all rows: its LQs and focus shares are undefined");
-  }
+  EXPECT_EQ(
+      error_message<DataError>([&] {
+        run_step(with({}), {{"t", t}});
+      }),
+      "region 'A' has a zero total of 'value' in all rows: its LQs and focus shares are undefined");
 }
 
 TEST(ClusterStrength, StrongByNeedsKnownMeasures) {
   EXPECT_THROW(run_step(with({{"strong_by", std::vector<std::string>{"wages"}}}), {{"t", ten_regions()}}),
                ParamError);
-  try {
-    run_step(with({{"strong_by", std::vector<std::string>{"establishments"}}}), {{"t", ten_regions()}});
-    FAIL() << "expected a ParamError";
-  } catch (const ParamError& e) {
-    EXPECT_STREQ(e.what(), "strong_by has \"establishments\" but table 't' has no column 'establishments'");
-  }
+  EXPECT_EQ(error_message<ParamError>([&] {
+              run_step(with({{"strong_by", std::vector<std::string>{"establishments"}}}),
+                       {{"t", ten_regions()}});
+            }),
+            "strong_by has \"establishments\" but table 't' has no column 'establishments'");
 }
 
 // BNS publishes OKED section T for 2025 only: in 2024 T has no row, so it does not exist in that

@@ -10,7 +10,10 @@ using klaster::sdk::DataError;
 using klaster::sdk::ParamError;
 using klaster::sdk::Table;
 using klaster::sdk::Value;
+using klaster::sdk::testing::error_message;
+using klaster::sdk::testing::param_error;
 using klaster::sdk::testing::run_step;
+using klaster::sdk::testing::ThrownParamError;
 using klaster::sdk::testing::value_at;
 
 namespace {
@@ -88,14 +91,11 @@ TEST(Compare, RelativeChangeMissingWhereBaselineIsZero) {
 TEST(Compare, UnmatchedIsAnErrorNamingTheKey) {
   const Table b = lq_table({2025, 2025}, {"KST", "ALA"}, {1, 2});
   const Table s = lq_table({2025}, {"KST"}, {1});
-  try {
-    run_step(params(), {{"b", b}, {"s", s}});
-    FAIL() << "expected a DataError";
-  } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(),
-                 "year 2025, region 'ALA', industry 'C' is in baseline 'b' but not in scenario 's' "
-                 "(set unmatched = \"keep\" to keep such rows)");
-  }
+  EXPECT_EQ(error_message<DataError>([&] {
+              run_step(params(), {{"b", b}, {"s", s}});
+            }),
+            "year 2025, region 'ALA', industry 'C' is in baseline 'b' but not in scenario 's' "
+            "(set unmatched = \"keep\" to keep such rows)");
 }
 
 // Hand-computed: change = s - b = 1.5 - 1 = 0.5 for KST; AST is only in the scenario (3).
@@ -126,45 +126,36 @@ TEST(Compare, DefaultAndExplicitKeys) {
                                                             "relative_change"}));
   EXPECT_DOUBLE_EQ(value_at(out, "relative_change", {{"region", "A"}}), -0.5);
   EXPECT_DOUBLE_EQ(value_at(out, "relative_change", {{"region", "B"}}), 0.5);
-  try {
-    run_step({{"baseline", std::string("b")}, {"scenario", std::string("s")},
-              {"keys", std::vector<std::string>{"year"}}},
-             {{"b", b}, {"s", s}});
-    FAIL();
-  } catch (const ParamError& e) {
-    EXPECT_STREQ(e.what(), "key column 'year' is not in scenario table 's'");
-  }
+  EXPECT_EQ(error_message<ParamError>([&] {
+              run_step({{"baseline", std::string("b")},
+                        {"scenario", std::string("s")},
+                        {"keys", std::vector<std::string>{"year"}}},
+                       {{"b", b}, {"s", s}});
+            }),
+            "key column 'year' is not in scenario table 's'");
 }
 
 TEST(Compare, DuplicateKeyIsAnError) {
   const Table b = lq_table({2025, 2025}, {"KST", "KST"}, {1, 2});
-  try {
-    run_step(params(), {{"b", b}, {"s", b}});
-    FAIL();
-  } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(),
-                 "table 'b' has several rows for year 2025, region 'KST', industry 'C'; "
-                 "the keys must identify one row");
-  }
+  EXPECT_EQ(error_message<DataError>([&] {
+              run_step(params(), {{"b", b}, {"s", b}});
+            }),
+            "table 'b' has several rows for year 2025, region 'KST', industry 'C'; "
+            "the keys must identify one row");
 }
 
 TEST(Compare, ValueMissingFromScenarioOrKeyTypesDiffer) {
   const Table b = lq_table({2025}, {"KST"}, {1});
   Table s({Column::make_ints("year", {2025}), Column::make_strings("region", {"KST"}),
            Column::make_strings("industry", {"C"}), Column::make_floats("value", {1})});
-  try {
-    run_step(params(), {{"b", b}, {"s", s}});
-    FAIL();
-  } catch (const ParamError& e) {
-    EXPECT_EQ(e.param(), "value");
-    EXPECT_STREQ(e.what(), "column 'lq' (parameter 'value') is not in scenario table 's'");
-  }
+  const ThrownParamError e = param_error([&] { run_step(params(), {{"b", b}, {"s", s}}); });
+  EXPECT_EQ(e.param, "value") << e.message;
+  EXPECT_EQ(e.message, "column 'lq' (parameter 'value') is not in scenario table 's'");
   Table s2({Column::make_strings("year", {"2025"}), Column::make_strings("region", {"KST"}),
             Column::make_strings("industry", {"C"}), Column::make_floats("lq", {1})});
-  try {
-    run_step(params({{"keys", std::vector<std::string>{"year", "region"}}}), {{"b", b}, {"s", s2}});
-    FAIL();
-  } catch (const ParamError& e) {
-    EXPECT_STREQ(e.what(), "key column 'year' is int in 'b' but string in 's'");
-  }
+  EXPECT_EQ(error_message<ParamError>([&] {
+              run_step(params({{"keys", std::vector<std::string>{"year", "region"}}}),
+                       {{"b", b}, {"s", s2}});
+            }),
+            "key column 'year' is int in 'b' but string in 's'");
 }

@@ -10,6 +10,7 @@ using klaster::sdk::Column;
 using klaster::sdk::DataError;
 using klaster::sdk::Table;
 using klaster::sdk::Value;
+using klaster::sdk::testing::error_message;
 using klaster::sdk::testing::run_step;
 using klaster::sdk::testing::value_at;
 
@@ -171,28 +172,22 @@ TEST(Complexity, PerYear) {
 TEST(Complexity, BadInputNamesRegionOrIndustry) {
   Table neg({Column::make_strings("region", {"a", "a", "b", "b"}), Column::make_strings("industry", {"x", "y", "x", "y"}),
              Column::make_floats("value", {1, 2, -3, 4})});
-  try {
-    run_step(base(), {{"t", neg}});
-    FAIL() << "expected a DataError";
-  } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "negative value -3 in column 'value' at region 'b', industry 'x'");
-  }
+  EXPECT_EQ(error_message<DataError>([&] {
+              run_step(base(), {{"t", neg}});
+            }),
+            "negative value -3 in column 'value' at region 'b', industry 'x'");
   Table zero({Column::make_strings("region", {"a", "a", "b", "b"}), Column::make_strings("industry", {"x", "y", "x", "y"}),
               Column::make_floats("value", {1, 0, 3, 0})});
-  try {
-    run_step(base(), {{"t", zero}});
-    FAIL() << "expected a DataError";
-  } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "industry 'y' has a zero total of 'value' in all rows: its RCAs are undefined");
-  }
+  EXPECT_EQ(error_message<DataError>([&] {
+              run_step(base(), {{"t", zero}});
+            }),
+            "industry 'y' has a zero total of 'value' in all rows: its RCAs are undefined");
   Table one({Column::make_strings("region", {"a", "a"}), Column::make_strings("industry", {"x", "y"}),
              Column::make_floats("value", {1, 2})});
-  try {
-    run_step(base(), {{"t", one}});
-    FAIL() << "expected a DataError";
-  } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "complexity needs at least two regions, but only region 'a' has data");
-  }
+  EXPECT_EQ(error_message<DataError>([&] {
+              run_step(base(), {{"t", one}});
+            }),
+            "complexity needs at least two regions, but only region 'a' has data");
   Table missing({Column::make_strings("region", {"a", "a", "b", "b"}), Column::make_strings("industry", {"x", "y", "x", "y"}),
                  Column::make_floats("value", {1, 2, 3, 4}, {1, 1, 0, 1})});
   EXPECT_THROW(run_step(base(), {{"t", missing}}), DataError);

@@ -12,8 +12,11 @@ using klaster::sdk::DataError;
 using klaster::sdk::ParamError;
 using klaster::sdk::Table;
 using klaster::sdk::Value;
+using klaster::sdk::testing::error_message;
 using klaster::sdk::testing::long_table;
+using klaster::sdk::testing::param_error;
 using klaster::sdk::testing::run_step;
+using klaster::sdk::testing::ThrownParamError;
 using klaster::sdk::testing::value_at;
 
 namespace {
@@ -171,12 +174,11 @@ TEST(Concentration, PerYearWithBaseTablePerYear) {
 }
 
 TEST(Concentration, SingleRegionIsAnError) {
-  try {
-    run_step(with({}), {{"t", long_table({"A", "A"}, {"X", "Y"}, {1, 2})}});
-    FAIL() << "expected a DataError";
-  } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "concentration across regions needs at least two regions; the table has only region 'A'");
-  }
+  EXPECT_EQ(
+      error_message<DataError>([&] {
+        run_step(with({}), {{"t", long_table({"A", "A"}, {"X", "Y"}, {1, 2})}});
+      }),
+      "concentration across regions needs at least two regions; the table has only region 'A'");
 }
 
 TEST(Concentration, ZeroIndustryTotalNamesIndustryAndYear) {
@@ -184,52 +186,45 @@ TEST(Concentration, ZeroIndustryTotalNamesIndustryAndYear) {
            Column::make_strings("region", {"A", "A", "B", "B"}),
            Column::make_strings("industry", {"X", "Y", "X", "Y"}),
            Column::make_floats("value", {0, 5, 0, 5})});
-  try {
-    run_step(with({}), {{"t", t}});
-    FAIL() << "expected a DataError";
-  } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "industry 'X' has a zero total of 'value' over all regions in year 2025: its regional shares are undefined");
-  }
+  EXPECT_EQ(error_message<DataError>([&] {
+              run_step(with({}), {{"t", t}});
+            }),
+            "industry 'X' has a zero total of 'value' over all regions in year 2025: its regional "
+            "shares are undefined");
 }
 
 TEST(Concentration, NegativeValueNamesTheCell) {
-  try {
-    run_step(with({}), {{"t", long_table({"A", "B"}, {"X", "X"}, {3, -1})}});
-    FAIL() << "expected a DataError";
-  } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "negative value -1 in column 'value' at region 'B', industry 'X'");
-  }
+  EXPECT_EQ(error_message<DataError>([&] {
+              run_step(with({}), {{"t", long_table({"A", "B"}, {"X", "X"}, {3, -1})}});
+            }),
+            "negative value -1 in column 'value' at region 'B', industry 'X'");
 }
 
 TEST(Concentration, BaseTableMissingARegion) {
-  try {
-    run_step(with({{"base", std::string("table")}, {"base_table", std::string("pop")},
-                   {"base_value", std::string("population")}}),
-             {{"t", one_industry({1, 2, 3})}, {"pop", base_table({5, 5})}});
-    FAIL() << "expected a DataError";
-  } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "base_table 'pop' has no 'population' for region 'R3'");
-  }
+  EXPECT_EQ(error_message<DataError>([&] {
+              run_step(with({{"base", std::string("table")},
+                             {"base_table", std::string("pop")},
+                             {"base_value", std::string("population")}}),
+                       {{"t", one_industry({1, 2, 3})}, {"pop", base_table({5, 5})}});
+            }),
+            "base_table 'pop' has no 'population' for region 'R3'");
 }
 
 TEST(Concentration, BaseTableNeedsBaseTable) {
   EXPECT_THROW(run_step(with({{"base", std::string("table")}}), {{"t", one_industry({1, 2})}}), ParamError);
-  try {
+  const ThrownParamError e = param_error([&] {
     run_step(with({{"base_table", std::string("pop")}, {"base_value", std::string("population")}}),
              {{"t", one_industry({1, 2})}, {"pop", base_table({5, 5})}});
-    FAIL() << "expected a ParamError";
-  } catch (const ParamError& e) {
-    EXPECT_EQ(e.param(), "base");
-  }
+  });
+  EXPECT_EQ(e.param, "base") << e.message;
 }
 
 TEST(Concentration, UnknownIndustryInList) {
-  try {
-    run_step(with({{"industries", std::vector<std::string>{"Q"}}}), {{"t", one_industry({1, 2})}});
-    FAIL() << "expected a DataError";
-  } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "industry 'Q' (parameter 'industries') is not in the table");
-  }
+  EXPECT_EQ(error_message<DataError>([&] {
+              run_step(with({{"industries", std::vector<std::string>{"Q"}}}),
+                       {{"t", one_industry({1, 2})}});
+            }),
+            "industry 'Q' (parameter 'industries') is not in the table");
 }
 
 // BNS publishes OKED section T for 2025 only: T has no row in 2024, so it does not exist in that

@@ -7,7 +7,10 @@
 #include "klaster/sdk/testing.hpp"
 
 using namespace klaster::sdk;
+using klaster::sdk::testing::error_message;
+using klaster::sdk::testing::param_error;
 using klaster::sdk::testing::run_step;
+using klaster::sdk::testing::ThrownParamError;
 using klaster::sdk::testing::value_at;
 
 namespace {
@@ -79,35 +82,31 @@ TEST(DemandShock, RelativeToExports) {
 }
 
 TEST(DemandShock, UnknownSectorIsNamed) {
-  try {
-    run_step(params({{"targets", std::vector<std::string>{"sector3"}}, {"amounts", std::vector<double>{1}}}),
+  const ThrownParamError e = param_error([&] {
+    run_step(params({{"targets", std::vector<std::string>{"sector3"}},
+                     {"amounts", std::vector<double>{1}}}),
              {{"io", miller_blair()}});
-    FAIL();
-  } catch (const ParamError& e) {
-    EXPECT_EQ(e.param(), "targets");
-    EXPECT_NE(std::string(e.what()).find("sector3"), std::string::npos) << e.what();
-  }
+  });
+  EXPECT_EQ(e.param, "targets") << e.message;
+  EXPECT_NE(e.message.find("sector3"), std::string::npos) << e.message;
 }
 
 TEST(DemandShock, AmountsMustMatchTargets) {
-  try {
-    run_step(params({{"targets", std::vector<std::string>{"sector1", "sector2"}},
-                     {"amounts", std::vector<double>{1, 2, 3}}}),
-             {{"io", miller_blair()}});
-    FAIL();
-  } catch (const ParamError& e) {
-    EXPECT_STREQ(e.what(), "'amounts' has 3 values for 2 targets; give one value or one per target");
-  }
+  EXPECT_EQ(error_message<ParamError>([&] {
+              run_step(params({{"targets", std::vector<std::string>{"sector1", "sector2"}},
+                               {"amounts", std::vector<double>{1, 2, 3}}}),
+                       {{"io", miller_blair()}});
+            }),
+            "'amounts' has 3 values for 2 targets; give one value or one per target");
 }
 
 TEST(DemandShock, RelativeCutBelowMinusOneIsAnError) {
-  try {
-    run_step(params({{"targets", std::vector<std::string>{"sector1"}}, {"amounts", std::vector<double>{-1.5}},
-                     {"mode", std::string("relative")}}),
-             {{"io", miller_blair()}});
-    FAIL();
-  } catch (const ParamError& e) {
-    EXPECT_STREQ(e.what(),
-                 "relative amount -1.5 for sector 'sector1' would make its final demand negative (below -1)");
-  }
+  EXPECT_EQ(
+      error_message<ParamError>([&] {
+        run_step(params({{"targets", std::vector<std::string>{"sector1"}},
+                         {"amounts", std::vector<double>{-1.5}},
+                         {"mode", std::string("relative")}}),
+                 {{"io", miller_blair()}});
+      }),
+      "relative amount -1.5 for sector 'sector1' would make its final demand negative (below -1)");
 }

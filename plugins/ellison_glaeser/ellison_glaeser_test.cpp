@@ -11,6 +11,8 @@ using klaster::sdk::DataError;
 using klaster::sdk::ParamError;
 using klaster::sdk::Table;
 using klaster::sdk::Value;
+using klaster::sdk::testing::error_message;
+using klaster::sdk::testing::is_other_exception;
 using klaster::sdk::testing::run_step;
 using klaster::sdk::testing::value_at;
 
@@ -203,39 +205,37 @@ TEST(EllisonGlaeser, TotalsDefaultToSummedPlants) {
 }
 
 TEST(EllisonGlaeser, PlantsWithoutRegionalTotalNameTheRegion) {
-  try {
-    run_step(reat_params(), {{"p", reat_plants()}, {"t", totals({"Wien", "Graz"}, {500000, 100000})}});
-    FAIL() << "expected a DataError";
-  } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "plants in region(s) 'Linz' have no regional total in table 't'; add them to the totals table");
-  }
+  EXPECT_EQ(error_message<DataError>([&] {
+              run_step(reat_params(),
+                       {{"p", reat_plants()}, {"t", totals({"Wien", "Graz"}, {500000, 100000})}});
+            }),
+            "plants in region(s) 'Linz' have no regional total in table 't'; add them to the "
+            "totals table");
 }
 
 TEST(EllisonGlaeser, NegativeEmploymentNamesThePlant) {
-  try {
-    run_step(reat_params(), {{"p", plants({"Wien", "Linz"}, {"C", "C"}, {10, -3})}, {"t", reat_totals()}});
-    FAIL() << "expected a DataError";
-  } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "negative employment -3 of plant in region 'Linz', industry 'C'");
-  }
+  EXPECT_EQ(error_message<DataError>([&] {
+              run_step(reat_params(), {{"p", plants({"Wien", "Linz"}, {"C", "C"}, {10, -3})},
+                                       {"t", reat_totals()}});
+            }),
+            "negative employment -3 of plant in region 'Linz', industry 'C'");
 }
 
 TEST(EllisonGlaeser, SingleRegionIsAnError) {
-  try {
+  const std::string msg = error_message<DataError>([&] {
     run_step({{"plants", std::string("p")}}, {{"p", plants({"A", "A"}, {"X", "X"}, {1, 2})}});
-    FAIL() << "expected a DataError";
-  } catch (const DataError& e) {
-    EXPECT_NE(std::string(e.what()).find("one region ('A')"), std::string::npos) << e.what();
-  }
+  });
+  EXPECT_FALSE(is_other_exception(msg)) << msg;
+  EXPECT_NE(msg.find("one region ('A')"), std::string::npos) << msg;
 }
 
 TEST(EllisonGlaeser, TotalSmallerThanPlantsIsAnError) {
-  try {
-    run_step(reat_params(), {{"p", reat_plants()}, {"t", totals({"Wien", "Linz", "Graz"}, {500000, 400000, 100})}});
-    FAIL() << "expected a DataError";
-  } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "region 'Graz' has a regional total of 100, less than the employment of its plants (25000)");
-  }
+  EXPECT_EQ(
+      error_message<DataError>([&] {
+        run_step(reat_params(), {{"p", reat_plants()},
+                                 {"t", totals({"Wien", "Linz", "Graz"}, {500000, 400000, 100})}});
+      }),
+      "region 'Graz' has a regional total of 100, less than the employment of its plants (25000)");
 }
 
 TEST(EllisonGlaeser, SinglePlantIndustryHasMissingGamma) {
@@ -261,13 +261,12 @@ TEST(EllisonGlaeser, GroupErrors) {
   EXPECT_THROW(run_step({{"plants", std::string("p")}, {"group", std::vector<std::string>{"X"}}},
                         {{"p", three_industries()}}),
                ParamError);
-  try {
-    run_step({{"plants", std::string("p")}, {"group", std::vector<std::string>{"X", "Q"}}},
-             {{"p", three_industries()}});
-    FAIL() << "expected a DataError";
-  } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "industry 'Q' of `group` has no plants in table 'p'");
-  }
+  EXPECT_EQ(error_message<DataError>([&] {
+              run_step(
+                  {{"plants", std::string("p")}, {"group", std::vector<std::string>{"X", "Q"}}},
+                  {{"p", three_industries()}});
+            }),
+            "industry 'Q' of `group` has no plants in table 'p'");
 }
 
 TEST(EllisonGlaeser, DuplicatePlantIsAnError) {

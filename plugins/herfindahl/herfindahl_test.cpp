@@ -10,8 +10,11 @@ using klaster::sdk::DataError;
 using klaster::sdk::ParamError;
 using klaster::sdk::Table;
 using klaster::sdk::Value;
+using klaster::sdk::testing::error_message;
 using klaster::sdk::testing::long_table;
+using klaster::sdk::testing::param_error;
 using klaster::sdk::testing::run_step;
+using klaster::sdk::testing::ThrownParamError;
 using klaster::sdk::testing::value_at;
 
 namespace {
@@ -109,24 +112,19 @@ TEST(Herfindahl, CountZerosAndSingleUnit) {
 }
 
 TEST(Herfindahl, NegativeValueNamesTheCell) {
-  try {
-    run_step({{"input", kInput}}, {{"t", long_table({"A", "B"}, {"X", "X"}, {5, -1})}});
-    FAIL() << "expected a DataError";
-  } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "negative value -1 in column 'value' at region 'B', industry 'X'");
-  }
+  EXPECT_EQ(error_message<DataError>([&] {
+              run_step({{"input", kInput}}, {{"t", long_table({"A", "B"}, {"X", "X"}, {5, -1})}});
+            }),
+            "negative value -1 in column 'value' at region 'B', industry 'X'");
 }
 
 TEST(Herfindahl, ZeroTotalNamesTheGroup) {
-  try {
-    run_step({{"input", kInput}, {"over", std::string("industry")}},
-             {{"t", long_table({"A", "A", "B"}, {"X", "Y", "X"}, {0, 0, 3})}});
-    FAIL() << "expected a DataError";
-  } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(),
-                 "region 'A' has a zero total of 'value' in all rows: its shares, and so its HHI, "
-                 "are undefined");
-  }
+  EXPECT_EQ(error_message<DataError>([&] {
+              run_step({{"input", kInput}, {"over", std::string("industry")}},
+                       {{"t", long_table({"A", "A", "B"}, {"X", "Y", "X"}, {0, 0, 3})}});
+            }),
+            "region 'A' has a zero total of 'value' in all rows: its shares, and so its HHI, "
+            "are undefined");
 }
 
 TEST(Herfindahl, MissingValueErrorOrDrop) {
@@ -140,13 +138,11 @@ TEST(Herfindahl, MissingValueErrorOrDrop) {
 }
 
 TEST(Herfindahl, BadOverIsAParamError) {
-  try {
+  const ThrownParamError e = param_error([&] {
     run_step({{"input", kInput}, {"over", std::string("sector")}},
              {{"t", long_table({"A"}, {"X"}, {1})}});
-    FAIL() << "expected a ParamError";
-  } catch (const ParamError& e) {
-    EXPECT_EQ(e.param(), "over");
-  }
+  });
+  EXPECT_EQ(e.param, "over") << e.message;
 }
 
 // BNS publishes OKED section T for 2025 only: with no row in 2024, T does not occur in that year

@@ -8,7 +8,10 @@
 #include "klaster/sdk/testing.hpp"
 
 using namespace klaster::sdk;
+using klaster::sdk::testing::error_message;
+using klaster::sdk::testing::param_error;
 using klaster::sdk::testing::run_step;
+using klaster::sdk::testing::ThrownParamError;
 
 namespace {
 
@@ -93,25 +96,22 @@ TEST(ImportSubstitution, CroatiaMotorVehicles) {
 
 TEST(ImportSubstitution, BadInputIsNamed) {
   const std::map<std::string, Table> tables = {{"d", domestic()}, {"m", imports()}};
-  try {
-    run_step(params({{"products", std::vector<std::string>{"A"}}, {"share", -0.1}}), tables);
-    FAIL();
-  } catch (const ParamError& e) {
-    EXPECT_STREQ(e.what(), "'share' = -0.1 is a share and must lie in [0, 1]");
-  }
-  try {
+  EXPECT_EQ(
+      error_message<ParamError>([&] {
+        run_step(params({{"products", std::vector<std::string>{"A"}}, {"share", -0.1}}), tables);
+      }),
+      "'share' = -0.1 is a share and must lie in [0, 1]");
+  const ThrownParamError e = param_error([&] {
     run_step(params({{"products", std::vector<std::string>{"Z"}}, {"share", 0.1}}), tables);
-    FAIL();
-  } catch (const ParamError& e) {
-    EXPECT_EQ(e.param(), "products");
-    EXPECT_NE(std::string(e.what()).find("not a sector of the input-output table: Z"), std::string::npos) << e.what();
-  }
-  try {
-    run_step(params({{"products", std::vector<std::string>{"A"}}, {"share", 0.1},
-                     {"columns", std::vector<std::string>{"TFU"}}}),
-             tables);
-    FAIL();
-  } catch (const ParamError& e) {
-    EXPECT_STREQ(e.what(), "final-demand column 'TFU' is not in the domestic table");
-  }
+  });
+  EXPECT_EQ(e.param, "products") << e.message;
+  EXPECT_NE(e.message.find("not a sector of the input-output table: Z"), std::string::npos)
+      << e.message;
+  EXPECT_EQ(error_message<ParamError>([&] {
+              run_step(params({{"products", std::vector<std::string>{"A"}},
+                               {"share", 0.1},
+                               {"columns", std::vector<std::string>{"TFU"}}}),
+                       tables);
+            }),
+            "final-demand column 'TFU' is not in the domestic table");
 }

@@ -11,7 +11,9 @@ using klaster::sdk::ColumnType;
 using klaster::sdk::ParamError;
 using klaster::sdk::Table;
 using klaster::sdk::Value;
+using klaster::sdk::testing::param_error;
 using klaster::sdk::testing::run_step;
+using klaster::sdk::testing::ThrownParamError;
 using klaster::sdk::testing::value_at;
 
 namespace {
@@ -97,13 +99,11 @@ TEST(IoImpact, TypeIIPartsAddUpAndScaleLinearly) {
 }
 
 TEST(IoImpact, UnknownSectorInDemandChange) {
-  try {
+  const ThrownParamError e = param_error([&] {
     run_step({{"input", std::string("de")}, {"demand_change", std::string("df")}},
              {{"de", germany()}, {"df", change({"CPA_G-J"}, {1.0})}});
-    FAIL();
-  } catch (const ParamError& e) {
-    EXPECT_EQ(e.param(), "demand_change");
-    EXPECT_NE(std::string(e.what()).find("CPA_G-J"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("did you mean 'CPA_G-I'"), std::string::npos) << e.what();
-  }
+  });
+  EXPECT_EQ(e.param, "demand_change") << e.message;
+  EXPECT_NE(e.message.find("CPA_G-J"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("did you mean 'CPA_G-I'"), std::string::npos) << e.message;
 }

@@ -13,7 +13,11 @@ using klaster::sdk::LeontiefSolver;
 using klaster::sdk::ParamError;
 using klaster::sdk::Table;
 using klaster::sdk::Value;
+using klaster::sdk::testing::error_message;
+using klaster::sdk::testing::is_other_exception;
+using klaster::sdk::testing::param_error;
 using klaster::sdk::testing::run_step;
+using klaster::sdk::testing::ThrownParamError;
 using klaster::sdk::testing::value_at;
 
 namespace {
@@ -147,28 +151,26 @@ TEST(Leontief, InverseAndGhoshIdentitiesGermany1995) {
 // Croatia 2010 (DZS via Eurostat): rows CPA_C29, columns C29; the CPA_TOTAL/TOTAL pair must go.
 TEST(Leontief, Croatia2010WithRowPrefix) {
   const Table hr = klaster::sdk::read_matrix_csv(data("croatia_2010/croatia_2010_1700_wide.csv"), "row_label");
-  try {
+  const std::string no_prefix = error_message<DataError>([&] {
     run_step({{"input", std::string("hr")}}, {{"hr", hr}});
-    FAIL() << "expected an error";
-  } catch (const DataError& e) {
-    EXPECT_NE(std::string(e.what()).find("row_prefix"), std::string::npos) << e.what();
-  }
-  try {
+  });
+  EXPECT_FALSE(is_other_exception(no_prefix)) << no_prefix;
+  EXPECT_NE(no_prefix.find("row_prefix"), std::string::npos) << no_prefix;
+  const std::string total_kept = error_message<DataError>([&] {
     run_step({{"input", std::string("hr")}, {"row_prefix", std::string("CPA_")}}, {{"hr", hr}});
-    FAIL() << "expected an error";
-  } catch (const DataError& e) {
-    EXPECT_NE(std::string(e.what()).find("'CPA_TOTAL'"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("looks like a total"), std::string::npos) << e.what();
-  }
+  });
+  EXPECT_FALSE(is_other_exception(total_kept)) << total_kept;
+  EXPECT_NE(total_kept.find("'CPA_TOTAL'"), std::string::npos) << total_kept;
+  EXPECT_NE(total_kept.find("looks like a total"), std::string::npos) << total_kept;
   // CPA_U (extraterritorial organisations) has an output of 1.2e-7 that is all intermediate input.
-  try {
-    run_step({{"input", std::string("hr")}, {"row_prefix", std::string("CPA_")},
+  const std::string cpa_u_kept = error_message<DataError>([&] {
+    run_step({{"input", std::string("hr")},
+              {"row_prefix", std::string("CPA_")},
               {"exclude", std::vector<std::string>{"CPA_TOTAL"}}},
              {{"hr", hr}});
-    FAIL() << "expected an error";
-  } catch (const DataError& e) {
-    EXPECT_NE(std::string(e.what()).find("CPA_U (1)"), std::string::npos) << e.what();
-  }
+  });
+  EXPECT_FALSE(is_other_exception(cpa_u_kept)) << cpa_u_kept;
+  EXPECT_NE(cpa_u_kept.find("CPA_U (1)"), std::string::npos) << cpa_u_kept;
   auto out = run_step({{"input", std::string("hr")}, {"row_prefix", std::string("CPA_")},
                        {"exclude", std::vector<std::string>{"CPA_TOTAL", "CPA_U"}}},
                       {{"hr", hr}});
@@ -208,82 +210,75 @@ TEST(Leontief, Netherlands2000FinalDemandColumnsReproduceOutput) {
 TEST(Leontief, NonProductiveSystemNamesTheSector) {
   // A = [0.5 0.9; 0.3 0.6] has spectral radius 1.07; sector B buys 150 of inputs for 100 of output.
   const Table t = square({"A", "B"}, {{50, 90}, {30, 60}}, {100, 100});
-  try {
+  const std::string msg = error_message<DataError>([&] {
     run_step({{"input", std::string("t")}}, {{"t", t}});
-    FAIL() << "expected a DataError";
-  } catch (const DataError& e) {
-    const std::string msg = e.what();
-    EXPECT_NE(msg.find("not productive"), std::string::npos) << msg;
-    EXPECT_NE(msg.find("B (1.5)"), std::string::npos) << msg;
-    EXPECT_EQ(msg.find("A ("), std::string::npos) << msg;
-  }
+  });
+  EXPECT_FALSE(is_other_exception(msg)) << msg;
+  EXPECT_NE(msg.find("not productive"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("B (1.5)"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find("A ("), std::string::npos) << msg;
 }
 
 TEST(Leontief, SingularSystemIsReported) {
   // a_11 = 1: (I - A) has a zero column.
   const Table t = square({"A", "B"}, {{100, 0}, {0, 50}}, {100, 100});
-  try {
+  const std::string msg = error_message<DataError>([&] {
     run_step({{"input", std::string("t")}}, {{"t", t}});
-    FAIL() << "expected a DataError";
-  } catch (const DataError& e) {
-    EXPECT_NE(std::string(e.what()).find("singular"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("A (1)"), std::string::npos) << e.what();
-  }
+  });
+  EXPECT_FALSE(is_other_exception(msg)) << msg;
+  EXPECT_NE(msg.find("singular"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("A (1)"), std::string::npos) << msg;
 }
 
 TEST(Leontief, NegativeFlowNamesTheCell) {
   const Table t = square({"A", "B"}, {{10, -5}, {20, 30}}, {100, 100});
-  try {
+  const std::string msg = error_message<DataError>([&] {
     run_step({{"input", std::string("t")}}, {{"t", t}});
-    FAIL();
-  } catch (const DataError& e) {
-    EXPECT_NE(std::string(e.what()).find("(A, B) = -5"), std::string::npos) << e.what();
-  }
+  });
+  EXPECT_FALSE(is_other_exception(msg)) << msg;
+  EXPECT_NE(msg.find("(A, B) = -5"), std::string::npos) << msg;
   // Allowed on request.
   EXPECT_NO_THROW(run_step({{"input", std::string("t")}, {"allow_negative_flows", true}}, {{"t", t}}));
 }
 
 TEST(Leontief, ZeroOutputWithInputs) {
   const Table t = square({"A", "B"}, {{10, 5}, {20, 30}}, {100, 0});
-  try {
+  const std::string msg = error_message<DataError>([&] {
     run_step({{"input", std::string("t")}}, {{"t", t}});
-    FAIL();
-  } catch (const DataError& e) {
-    EXPECT_NE(std::string(e.what()).find("sector 'B' has zero total output but buys inputs"),
-              std::string::npos) << e.what();
-  }
+  });
+  EXPECT_FALSE(is_other_exception(msg)) << msg;
+  EXPECT_NE(msg.find("sector 'B' has zero total output but buys inputs"), std::string::npos) << msg;
 }
 
 TEST(Leontief, UnknownSectorIsAParamErrorWithSuggestion) {
-  try {
-    run_step({{"input", std::string("de")}, {"sectors", std::vector<std::string>{"CPA_A", "CPA_B-F"}}},
+  const ThrownParamError sectors = param_error([&] {
+    run_step(
+        {{"input", std::string("de")}, {"sectors", std::vector<std::string>{"CPA_A", "CPA_B-F"}}},
+        {{"de", germany()}});
+  });
+  EXPECT_EQ(sectors.param, "sectors") << sectors.message;
+  EXPECT_NE(sectors.message.find("CPA_B-F"), std::string::npos) << sectors.message;
+  EXPECT_NE(sectors.message.find("did you mean"), std::string::npos) << sectors.message;
+  const ThrownParamError total_output = param_error([&] {
+    run_step({{"input", std::string("de")}, {"total_output", std::string("Output")}},
              {{"de", germany()}});
-    FAIL();
-  } catch (const ParamError& e) {
-    EXPECT_EQ(e.param(), "sectors");
-    EXPECT_NE(std::string(e.what()).find("CPA_B-F"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("did you mean"), std::string::npos) << e.what();
-  }
-  try {
-    run_step({{"input", std::string("de")}, {"total_output", std::string("Output")}}, {{"de", germany()}});
-    FAIL();
-  } catch (const ParamError& e) {
-    EXPECT_EQ(e.param(), "total_output");
-    EXPECT_NE(std::string(e.what()).find("row 'Output'"), std::string::npos) << e.what();
-  }
+  });
+  EXPECT_EQ(total_output.param, "total_output") << total_output.message;
+  EXPECT_NE(total_output.message.find("row 'Output'"), std::string::npos) << total_output.message;
 }
 
 TEST(Leontief, MismatchedLabelsOfASquareTable) {
   Table t({Column::make_strings("row", {"A", "A", "B", "B"}), Column::make_strings("column", {"X", "Y", "X", "Y"}),
            Column::make_floats("value", {1, 2, 3, 4})});
-  try {
-    run_step({{"input", std::string("t")}, {"final_demand", std::vector<std::string>{"Y"}}, {"total_output", std::string("")}},
+  const std::string msg = error_message<DataError>([&] {
+    run_step({{"input", std::string("t")},
+              {"final_demand", std::vector<std::string>{"Y"}},
+              {"total_output", std::string("")}},
              {{"t", t}});
-    FAIL();
-  } catch (const DataError& e) {
-    EXPECT_NE(std::string(e.what()).find("no row label"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("table 't'"), std::string::npos) << e.what();
-  }
+  });
+  EXPECT_FALSE(is_other_exception(msg)) << msg;
+  EXPECT_NE(msg.find("no row label"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("table 't'"), std::string::npos) << msg;
 }
 
 TEST(Leontief, NotAMatrixTableIsRejectedAtBind) {

@@ -9,7 +9,9 @@
 #include "klaster/sdk/testing.hpp"
 
 using namespace klaster::sdk;
+using klaster::sdk::testing::param_error;
 using klaster::sdk::testing::run_step;
+using klaster::sdk::testing::ThrownParamError;
 
 namespace {
 
@@ -105,22 +107,18 @@ TEST(LocalContent, CroatiaMotorVehicleParts) {
 }
 
 TEST(LocalContent, ShareOutsideUnitInterval) {
-  try {
+  const ThrownParamError e = param_error([&] {
     run_step(params({{"share", 1.2}}), {{"d", domestic()}, {"m", imports()}});
-    FAIL();
-  } catch (const ParamError& e) {
-    EXPECT_EQ(e.param(), "share");
-    EXPECT_STREQ(e.what(), "'share' = 1.2 is a share and must lie in [0, 1]");
-  }
+  });
+  EXPECT_EQ(e.param, "share") << e.message;
+  EXPECT_EQ(e.message, "'share' = 1.2 is a share and must lie in [0, 1]");
 }
 
 TEST(LocalContent, UnknownSectorsAreNamed) {
-  try {
+  const ThrownParamError e = param_error([&] {
     run_step(params({{"share", 0.2}, {"buyers", std::vector<std::string>{"C29"}}}),
              {{"d", domestic()}, {"m", imports()}});
-    FAIL();
-  } catch (const ParamError& e) {
-    EXPECT_EQ(e.param(), "buyers");
-    EXPECT_NE(std::string(e.what()).find("C29"), std::string::npos) << e.what();
-  }
+  });
+  EXPECT_EQ(e.param, "buyers") << e.message;
+  EXPECT_NE(e.message.find("C29"), std::string::npos) << e.message;
 }

@@ -10,7 +10,10 @@
 #include "klaster/sdk/testing.hpp"
 
 using namespace klaster::sdk;
+using klaster::sdk::testing::error_message;
+using klaster::sdk::testing::param_error;
 using klaster::sdk::testing::run_step;
+using klaster::sdk::testing::ThrownParamError;
 using klaster::sdk::testing::value_at;
 
 namespace {
@@ -159,21 +162,15 @@ TEST(RegionalizeIo, CroatiaUniformRegionProperties) {
 }
 
 TEST(RegionalizeIo, UnknownRegionAndYearAreNamed) {
-  try {
-    run("flq", {{"region", std::string("Q")}});
-    FAIL();
-  } catch (const ParamError& e) {
-    EXPECT_EQ(e.param(), "region");
-    EXPECT_STREQ(e.what(), "region 'Q' is not in column 'region' of table 'act' (did you mean 'R'?)");
-  }
+  const ThrownParamError e = param_error([&] { run("flq", {{"region", std::string("Q")}}); });
+  EXPECT_EQ(e.param, "region") << e.message;
+  EXPECT_EQ(e.message, "region 'Q' is not in column 'region' of table 'act' (did you mean 'R'?)");
   auto p = params("flq");
   p.erase("year");
-  try {
-    run_step(p, {{"io", national_table()}, {"act", activity_table()}});
-    FAIL();
-  } catch (const ParamError& e) {
-    EXPECT_STREQ(e.what(), "table 'act' has several years (2024, 2025); choose one with 'year'");
-  }
+  EXPECT_EQ(error_message<ParamError>([&] {
+              run_step(p, {{"io", national_table()}, {"act", activity_table()}});
+            }),
+            "table 'act' has several years (2024, 2025); choose one with 'year'");
 }
 
 TEST(RegionalizeIo, SectorWithoutActivityIsAnError) {
@@ -181,14 +178,11 @@ TEST(RegionalizeIo, SectorWithoutActivityIsAnError) {
              Column::make_floats("value", {1, 3})});
   auto p = params("flq");
   p.erase("year");
-  try {
-    run_step(p, {{"io", national_table()}, {"act", act}});
-    FAIL();
-  } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(),
-                 "no national activity in table 'act' for sectors B (industry 'B'); map them with "
-                 "industry_map or set missing_industry = \"zero\"");
-  }
+  EXPECT_EQ(error_message<DataError>([&] {
+              run_step(p, {{"io", national_table()}, {"act", act}});
+            }),
+            "no national activity in table 'act' for sectors B (industry 'B'); map them with "
+            "industry_map or set missing_industry = \"zero\"");
   p["missing_industry"] = std::string("zero");
   const Table s = run_step(p, {{"io", national_table()}, {"act", act}}).at("step_sectors");
   EXPECT_EQ(value_at(s, "regional_output", {{"sector", "B"}}), 0.0);

@@ -12,7 +12,10 @@ using klaster::sdk::ColumnType;
 using klaster::sdk::ParamError;
 using klaster::sdk::Table;
 using klaster::sdk::Value;
+using klaster::sdk::testing::error_message;
+using klaster::sdk::testing::param_error;
 using klaster::sdk::testing::run_step;
+using klaster::sdk::testing::ThrownParamError;
 using klaster::sdk::testing::value_at;
 
 namespace {
@@ -103,57 +106,54 @@ TEST(SectorIncentive, MissingValuesStayMissingAndIntsAreRounded) {
 }
 
 TEST(SectorIncentive, UnknownRegionIsNamedWithSuggestion) {
-  try {
-    run_step({{"input", kInput}, {"regions", std::vector<std::string>{"KST", "KTS"}}, {"factor", 1.1}},
-             {{"t", output_table()}});
-    FAIL() << "expected a ParamError";
-  } catch (const ParamError& e) {
-    EXPECT_EQ(e.param(), "regions");
-    EXPECT_STREQ(e.what(),
-                 "region 'KTS' named in 'regions' does not occur in column 'region' of table 't' "
-                 "(did you mean 'KST' for 'KTS'?); it has: ALA, KST");
-  }
+  const ThrownParamError e = param_error([&] {
+    run_step(
+        {{"input", kInput}, {"regions", std::vector<std::string>{"KST", "KTS"}}, {"factor", 1.1}},
+        {{"t", output_table()}});
+  });
+  EXPECT_EQ(e.param, "regions") << e.message;
+  EXPECT_EQ(e.message,
+            "region 'KTS' named in 'regions' does not occur in column 'region' of table 't' "
+            "(did you mean 'KST' for 'KTS'?); it has: ALA, KST");
 }
 
 TEST(SectorIncentive, UnknownIndustriesAndYearsAreNamed) {
-  try {
-    run_step({{"input", kInput}, {"industries", std::vector<std::string>{"X", "Y"}}, {"factor", 1.1}},
-             {{"t", output_table()}});
-    FAIL();
-  } catch (const ParamError& e) {
-    EXPECT_EQ(e.param(), "industries");
-    EXPECT_NE(std::string(e.what()).find("industries 'X', 'Y' named in 'industries' do not occur"), std::string::npos) << e.what();
-  }
-  try {
+  const ThrownParamError industries = param_error([&] {
+    run_step(
+        {{"input", kInput}, {"industries", std::vector<std::string>{"X", "Y"}}, {"factor", 1.1}},
+        {{"t", output_table()}});
+  });
+  EXPECT_EQ(industries.param, "industries") << industries.message;
+  EXPECT_NE(industries.message.find("industries 'X', 'Y' named in 'industries' do not occur"),
+            std::string::npos)
+      << industries.message;
+  const ThrownParamError years = param_error([&] {
     run_step({{"input", kInput}, {"years", std::vector<std::int64_t>{2030}}, {"factor", 1.1}},
              {{"t", output_table()}});
-    FAIL();
-  } catch (const ParamError& e) {
-    EXPECT_EQ(e.param(), "years");
-    EXPECT_NE(std::string(e.what()).find("year '2030' named in 'years' does not occur"), std::string::npos) << e.what();
-  }
+  });
+  EXPECT_EQ(years.param, "years") << years.message;
+  EXPECT_NE(years.message.find("year '2030' named in 'years' does not occur"), std::string::npos)
+      << years.message;
 }
 
 TEST(SectorIncentive, FactorMustBePositive) {
   for (double f : {0.0, -1.0}) {
-    try {
+    const ThrownParamError e = param_error([&] {
       run_step({{"input", kInput}, {"factor", f}}, {{"t", output_table()}});
-      FAIL();
-    } catch (const ParamError& e) {
-      EXPECT_EQ(e.param(), "factor");
-    }
+    });
+    EXPECT_EQ(e.param, "factor") << e.message;
   }
 }
 
 TEST(SectorIncentive, YearsWithoutYearColumn) {
   Table in({Column::make_strings("region", {"A"}), Column::make_strings("industry", {"C"}),
             Column::make_floats("value", {1})});
-  try {
-    run_step({{"input", kInput}, {"years", std::vector<std::int64_t>{2025}}, {"factor", 1.1}}, {{"t", in}});
-    FAIL();
-  } catch (const ParamError& e) {
-    EXPECT_STREQ(e.what(), "'years' is given but table 't' has no column 'year'");
-  }
+  EXPECT_EQ(error_message<ParamError>([&] {
+              run_step(
+                  {{"input", kInput}, {"years", std::vector<std::int64_t>{2025}}, {"factor", 1.1}},
+                  {{"t", in}});
+            }),
+            "'years' is given but table 't' has no column 'year'");
 }
 
 // The changed-row count goes to the host's log sink (run_step passes none, so drive bind/run here).
