@@ -1090,6 +1090,14 @@ std::vector<ColumnFormat> column_formats(const Table& table) {
 }
 
 /// Appends rows [begin, end) of the table as CSV lines to `buf`.
+/// CSV has no text for NaN or an infinity that read_csv accepts back: writing one is an error (the
+/// host refuses such tables before they get here; this guards other users of write_csv).
+void check_writable(const Column& c, std::size_t row) {
+  if (!std::isfinite(c.floats[row]))
+    throw Error("column '" + c.name + "', row " + std::to_string(row + 1) + " holds " + format_number(c.floats[row]) +
+                ", which CSV cannot hold: write an undefined value as missing");
+}
+
 void format_rows(const std::vector<ColumnFormat>& formats, std::size_t begin, std::size_t end,
                  std::string& buf) {
   // When every cell has a bounded width, a row is written through a pointer into room made up front.
@@ -1109,7 +1117,10 @@ void format_rows(const std::vector<ColumnFormat>& formats, std::size_t begin, st
         switch (c.type) {
           case ColumnType::kString: put_string(buf, c.str(r)); break;
           case ColumnType::kInt: buf.append(num, std::to_chars(num, num + sizeof num, c.ints[r]).ptr); break;
-          case ColumnType::kFloat: buf.append(num, std::to_chars(num, num + sizeof num, c.floats[r]).ptr); break;
+          case ColumnType::kFloat:
+            check_writable(c, r);
+            buf.append(num, std::to_chars(num, num + sizeof num, c.floats[r]).ptr);
+            break;
         }
       }
       buf.push_back('\n');
@@ -1132,7 +1143,10 @@ void format_rows(const std::vector<ColumnFormat>& formats, std::size_t begin, st
           break;
         }
         case ColumnType::kInt: p = std::to_chars(p, limit, c.ints[r]).ptr; break;
-        case ColumnType::kFloat: p = std::to_chars(p, limit, c.floats[r]).ptr; break;  // shortest round trip
+        case ColumnType::kFloat:  // shortest round trip
+          check_writable(c, r);
+          p = std::to_chars(p, limit, c.floats[r]).ptr;
+          break;
       }
     }
     *p++ = '\n';

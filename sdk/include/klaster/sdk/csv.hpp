@@ -65,7 +65,9 @@ Table read_matrix_csv(const std::filesystem::path& path, const std::string& labe
 std::vector<std::string> case_conflicts(const Table& table);
 
 /// \brief Writes `table` as CSV with a header row. Floats in the shortest form that reads back to
-/// the same double; missing values as empty cells; strings quoted when they need it.
+/// the same double; missing values as empty cells (an empty string too: it reads back as missing);
+/// strings quoted when they need it. A NaN or infinity is an Error: CSV has no text for it that
+/// read_csv accepts, so undefined results are written as missing values.
 void write_csv(const Table& table, std::ostream& out);
 
 }  // namespace klaster::sdk
