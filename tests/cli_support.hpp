@@ -1,6 +1,8 @@
 // Test support: run the klaster executable and look at what it did.
 #pragma once
 
+#include <sys/wait.h>
+
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -8,7 +10,6 @@
 #include <optional>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
 
 namespace klaster::test {
 
@@ -99,7 +100,8 @@ params = { input = "output", value = "value" }
 /// temp folder, or in `root`/`name` when `root` is given (the caller removes it).
 class Project {
  public:
-  explicit Project(const std::string& name, const std::string& steps, const std::string& csv = kOutputCsv,
+  explicit Project(const std::string& name, const std::string& steps,
+                   const std::string& csv = kOutputCsv,
                    const std::optional<fs::path>& root = std::nullopt) {
     if (!root) tmp_.emplace(name);
     dir_ = root ? *root / name : tmp_->path();
@@ -108,10 +110,15 @@ class Project {
     write_pipeline(steps);
   }
   void write_pipeline(const std::string& steps) const {
-    write_text(dir_ / "p.toml", "name = \"test pipeline\"\ndataset = \"data\"\noutput = \"out\"\n\n" + steps);
+    write_text(dir_ / "p.toml",
+               "name = \"test pipeline\"\ndataset = \"data\"\noutput = \"out\"\n\n" + steps);
   }
-  CliResult run(const std::string& args = "") const { return run_klaster("run p.toml " + args, dir_); }
-  CliResult validate(const std::string& args = "") const { return run_klaster("validate p.toml " + args, dir_); }
+  CliResult run(const std::string& args = "") const {
+    return run_klaster("run p.toml " + args, dir_);
+  }
+  CliResult validate(const std::string& args = "") const {
+    return run_klaster("validate p.toml " + args, dir_);
+  }
   fs::path path(const std::string& rel) const { return dir_ / rel; }
   const fs::path& dir() const { return dir_; }
 
@@ -119,7 +126,6 @@ class Project {
   std::optional<TempDir> tmp_;
   fs::path dir_;
 };
-
 
 /// The first line of stderr.
 inline std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }

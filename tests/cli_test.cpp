@@ -13,7 +13,8 @@ using namespace klaster::test;
 TEST(Cli, VersionAndHelp) {
   auto v = run_klaster("--version");
   EXPECT_EQ(v.code, 0);
-  EXPECT_EQ(v.out, "klaster " KLASTER_VERSION " (SDK ABI " + std::to_string(KLASTER_SDK_ABI_VERSION) + ")\n");
+  EXPECT_EQ(v.out, "klaster " KLASTER_VERSION " (SDK ABI " +
+                       std::to_string(KLASTER_SDK_ABI_VERSION) + ")\n");
   for (const char* cmd : {"run", "validate", "plugins", "describe"}) {
     auto h = run_klaster(std::string(cmd) + " --help");
     EXPECT_EQ(h.code, 0) << cmd;
@@ -62,11 +63,13 @@ TEST(Cli, DescribeDocumentsLocationQuotientFully) {
   EXPECT_EQ(unknown.code, 2);
   EXPECT_TRUE(contains(unknown.err, "did you mean 'location_quotient'?")) << unknown.err;
   // A plugin that is not found names the folders searched, --plugin-dir first.
-  auto elsewhere = run_klaster("describe throwing_fixtur --plugin-dir " KLASTER_FIXTURE_DIR "/wrong_abi_not_there");
+  auto elsewhere = run_klaster("describe throwing_fixtur --plugin-dir " KLASTER_FIXTURE_DIR
+                               "/wrong_abi_not_there");
   EXPECT_EQ(elsewhere.code, 4) << elsewhere.err;  // a named folder must exist
   elsewhere = run_klaster("describe my_metric --plugin-dir " KLASTER_FIXTURE_DIR "/throwing");
   EXPECT_EQ(elsewhere.code, 2);
-  EXPECT_TRUE(contains(elsewhere.err, "; searched " KLASTER_FIXTURE_DIR "/throwing, ")) << elsewhere.err;
+  EXPECT_TRUE(contains(elsewhere.err, "; searched " KLASTER_FIXTURE_DIR "/throwing, "))
+      << elsewhere.err;
 }
 
 TEST(Cli, RunWritesTablesRunJsonAndExactFloats) {
@@ -283,13 +286,17 @@ TEST(CliErrors, NegativeOrMissingValueNamesRegionAndIndustry) {
   auto r = p.run();
   EXPECT_EQ(r.code, 3);
   EXPECT_TRUE(contains(first_line(r.err),
-                       "step 'lq' (plugin location_quotient 1.1.0): data/output.csv:3: negative value -70 in column 'value' at region 'A', industry 'Y', year 2024"))
+                       "step 'lq' (plugin location_quotient 1.1.0): data/output.csv:3: negative "
+                       "value -70 in column 'value' at region 'A', industry 'Y', year 2024"))
       << r.err;
   EXPECT_TRUE(contains(first_line(r.err), "input table 'output' (data/output.csv)")) << r.err;
   Project m("missing", kLqStep, "year,region,industry,value\n2024,A,X,30\n2024,A,Y,\n2024,B,X,20\n2024,B,Y,80\n");
   r = m.run();
   EXPECT_EQ(r.code, 3);
-  EXPECT_TRUE(contains(first_line(r.err), "data/output.csv:3: missing value in column 'value' at region 'A', industry 'Y', year 2024")) << r.err;
+  EXPECT_TRUE(contains(
+      first_line(r.err),
+      "data/output.csv:3: missing value in column 'value' at region 'A', industry 'Y', year 2024"))
+      << r.err;
 }
 
 TEST(CliErrors, ZeroTotals) {
@@ -302,8 +309,9 @@ TEST(CliErrors, ZeroTotals) {
 TEST(CliErrors, PluginWithWrongAbi) {
   auto r = run_klaster("plugins --plugin-dir " KLASTER_FIXTURE_DIR "/wrong_abi");
   EXPECT_EQ(r.code, 4);
-  EXPECT_TRUE(contains(first_line(r.err), "wrong_abi.so: incompatible plugin: SDK ABI version 999, host supports " +
-                                                std::to_string(KLASTER_SDK_ABI_VERSION)))
+  EXPECT_TRUE(contains(first_line(r.err),
+                       "wrong_abi.so: incompatible plugin: SDK ABI version 999, host supports " +
+                           std::to_string(KLASTER_SDK_ABI_VERSION)))
       << r.err;
   EXPECT_TRUE(contains(first_line(r.err), "(rebuild it against this klaster SDK)")) << r.err;
 }

@@ -28,7 +28,8 @@ TEST(CliValues, OutOfRangeParameterIsAPipelineError) {
   auto r = p.validate();
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(first_line(r.err),
-            "error: p.toml:8: step 'inc': parameter 'factor' must be a finite number within +-1.8e308 (nan, "
+            "error: p.toml:8: step 'inc': parameter 'factor' must be a finite number within "
+            "+-1.8e308 (nan, "
             "inf and larger literals are refused)");
   for (const char* bad : {"nan", "inf", "-1e400"}) {
     Project q("factor_literal", incentive(bad));
@@ -42,17 +43,20 @@ TEST(CliValues, OutOfRangeParameterIsAPipelineError) {
 TEST(CliValues, DemoPipelineRefusesAnOverflowingFactor) {
   auto r = run_klaster("validate configs/kz_auto_cluster.toml --set incentive.factor=1e309");
   EXPECT_EQ(r.code, 2);
-  EXPECT_TRUE(contains(first_line(r.err), "--set incentive.factor=1e309 must be a finite number")) << r.err;
+  EXPECT_TRUE(contains(first_line(r.err), "--set incentive.factor=1e309 must be a finite number"))
+      << r.err;
 }
 
 // 1e200 x 1e200 overflows a double: a data error (exit 3) naming the file line and the keys.
 TEST(CliValues, OverflowingProductIsADataError) {
-  Project p("overflow", incentive("1e200"), "year,region,industry,value\n2024,A,X,30\n2024,A,Y,1e200\n");
+  Project p("overflow", incentive("1e200"),
+            "year,region,industry,value\n2024,A,X,30\n2024,A,Y,1e200\n");
   auto r = p.run("--quiet");
   EXPECT_EQ(r.code, 3);
-  EXPECT_TRUE(contains(first_line(r.err),
-                       "step 'inc' (plugin sector_incentive 1.0.0): data/output.csv:3: value 1e+200 x factor "
-                       "1e+200 is out of the range of a double at year 2024, region 'A', industry 'Y'"))
+  EXPECT_TRUE(contains(
+      first_line(r.err),
+      "step 'inc' (plugin sector_incentive 1.0.0): data/output.csv:3: value 1e+200 x factor "
+      "1e+200 is out of the range of a double at year 2024, region 'A', industry 'Y'"))
       << r.err;
   EXPECT_FALSE(fs::exists(p.path("out")));
 }
@@ -72,8 +76,10 @@ params = { input = "output" }
   EXPECT_EQ(r.code, 1);
   // Row 1 of output.csv is 2024,A,X,30: 30 / 0 = inf.
   EXPECT_EQ(first_line(r.err),
-            "error: p.toml:10: step 'nf' (plugin non_finite_fixture 0.0.1): wrote a non-finite value (inf) in "
-            "table 'nf', column 'value' at year 2024, region 'A', industry 'X'; a plugin writes an undefined "
+            "error: p.toml:10: step 'nf' (plugin non_finite_fixture 0.0.1): wrote a non-finite "
+            "value (inf) in "
+            "table 'nf', column 'value' at year 2024, region 'A', industry 'X'; a plugin writes an "
+            "undefined "
             "result as a missing value");
   EXPECT_EQ(read_text(p.path("out/run.json")), before);
   EXPECT_FALSE(fs::exists(p.path("out/nf.csv")));
@@ -83,8 +89,9 @@ TEST(CliValues, HeaderOnlyTableIsADataError) {
   Project p("empty", kLqStep, "year,region,industry,value\n");
   auto r = p.run("--quiet");
   EXPECT_EQ(r.code, 3);
-  EXPECT_TRUE(contains(first_line(r.err), "step 'lq' (plugin location_quotient 1.1.0): data/output.csv: table "
-                                          "'output' (parameter 'input') has no rows (only a header)"))
+  EXPECT_TRUE(contains(first_line(r.err),
+                       "step 'lq' (plugin location_quotient 1.1.0): data/output.csv: table "
+                       "'output' (parameter 'input') has no rows (only a header)"))
       << r.err;
   EXPECT_FALSE(fs::exists(p.path("out")));
 }
@@ -93,28 +100,34 @@ TEST(CliValues, WhereKeepingNoRowsIsADataError) {
   Project p("where_empty", std::string(kLqStep) + "where = { region = \"Z\" }\n");
   auto r = p.run("--quiet");
   EXPECT_EQ(r.code, 3);
-  EXPECT_TRUE(contains(first_line(r.err), "table 'output' (parameter 'input') has no rows after the step's "
-                                          "'where' filter (p.toml:9)"))
+  EXPECT_TRUE(contains(first_line(r.err),
+                       "table 'output' (parameter 'input') has no rows after the step's "
+                       "'where' filter (p.toml:9)"))
       << r.err;
 }
 
 // Messages about a dataset row name the line it starts on; a duplicate names both copies' lines.
 TEST(CliValues, DuplicateKeysNameBothLines) {
   // line 1 header, 2 A/X, 3 A/Y, 4 blank, 5 B/X, 6 A/X again
-  Project p("duplicate", kLqStep, "year,region,industry,value\n2024,A,X,30\n2024,A,Y,70\n\n2024,B,X,20\n2024,A,X,5\n");
+  Project p("duplicate", kLqStep,
+            "year,region,industry,value\n2024,A,X,30\n2024,A,Y,70\n\n2024,B,X,20\n2024,A,X,5\n");
   auto r = p.run("--quiet");
   EXPECT_EQ(r.code, 3);
-  EXPECT_TRUE(contains(first_line(r.err), "data/output.csv:6: duplicate row for region 'A', industry 'X', year "
-                                          "2024 (the first is at data/output.csv:2); aggregate the table first"))
+  EXPECT_TRUE(contains(first_line(r.err),
+                       "data/output.csv:6: duplicate row for region 'A', industry 'X', year "
+                       "2024 (the first is at data/output.csv:2); aggregate the table first"))
       << r.err;
 }
 
 TEST(CliValues, RowAfterAQuotedNewlineIsNamedByItsFirstLine) {
-  // The second data row spans lines 3-4 (a quoted newline in the region name); the third starts on 5.
-  Project p("quoted", kLqStep, "year,region,industry,value\n2024,A,X,30\n2024,\"B\nB\",X,20\n2024,C,X,-1\n");
+  // The second data row spans lines 3-4 (a quoted newline in the region name); the third starts
+  // on 5.
+  Project p("quoted", kLqStep,
+            "year,region,industry,value\n2024,A,X,30\n2024,\"B\nB\",X,20\n2024,C,X,-1\n");
   auto r = p.run("--quiet");
   EXPECT_EQ(r.code, 3);
-  EXPECT_TRUE(contains(first_line(r.err), "data/output.csv:5: negative value -1 in column 'value' at region 'C'"))
+  EXPECT_TRUE(contains(first_line(r.err),
+                       "data/output.csv:5: negative value -1 in column 'value' at region 'C'"))
       << r.err;
 }
 
@@ -129,8 +142,9 @@ params = { input = "inc", value = "value" }
             "year,region,industry,value\n2024,A,X,30\n2024,A,Y,70\n2024,B,X,-20\n");
   auto r = p.run("--quiet");
   EXPECT_EQ(r.code, 3);
-  EXPECT_TRUE(contains(first_line(r.err), "step 'lq' (plugin location_quotient 1.1.0): negative value -20 in "
-                                          "column 'value' at region 'B', industry 'X', year 2024;"))
+  EXPECT_TRUE(contains(first_line(r.err),
+                       "step 'lq' (plugin location_quotient 1.1.0): negative value -20 in "
+                       "column 'value' at region 'B', industry 'X', year 2024;"))
       << r.err;
   EXPECT_FALSE(contains(first_line(r.err), "output.csv:")) << r.err;
 }

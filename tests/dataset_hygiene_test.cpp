@@ -45,7 +45,6 @@ class Dataset {
   TempDir dir_;
 };
 
-
 // One year of cli_test's toy data: LQ of A/X = (30/100) / (75/300) = 1.2.
 const char* kCleanCsv =
     "year,region,industry,value\n"

@@ -2,8 +2,8 @@
 
 #include <cmath>
 #include <filesystem>
-#include <limits>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "klaster/sdk/csv.hpp"
@@ -95,16 +95,18 @@ TEST(Csv, WritesShortestRoundTripFloats) {
   EXPECT_EQ(out.str(), "k,v,n\n\"a,b\",0.30000000000000004,1\nc,1e+300,\n");
 }
 
-// One text for missing: the writer writes missing cells of every type as empty cells, and the reader
-// reads them back as missing; an empty string is written the same way and reads back as missing.
+// One text for missing: the writer writes missing cells of every type as empty cells, and the
+// reader reads them back as missing; an empty string is written the same way and reads back as
+// missing.
 TEST(Csv, MissingValuesRoundTripAsEmptyCells) {
   Table t({Column::make_strings("k", {"a", ""}), Column::make_floats("v", {1.5, 0}, {1, 0}),
            Column::make_ints("n", {0, 7}, {0, 1})});
   std::ostringstream out;
   write_csv(t, out);
   EXPECT_EQ(out.str(), "k,v,n\na,1.5,\n,,7\n");
-  const Table back = read_csv(write_file("missing.csv", out.str()),
-                              {{"k", ColumnType::kString}, {"v", ColumnType::kFloat}, {"n", ColumnType::kInt}});
+  const Table back =
+      read_csv(write_file("missing.csv", out.str()),
+               {{"k", ColumnType::kString}, {"v", ColumnType::kFloat}, {"n", ColumnType::kInt}});
   ASSERT_EQ(back.rows(), 2u);
   EXPECT_FALSE(back.column("k").is_valid(1));
   EXPECT_FALSE(back.column("v").is_valid(1));
@@ -112,10 +114,11 @@ TEST(Csv, MissingValuesRoundTripAsEmptyCells) {
   EXPECT_EQ(back.column("n").ints[1], 7);
 }
 
-// NaN and infinities have no CSV text read_csv accepts back: write_csv refuses them, naming the cell.
+// NaN and infinities have no CSV text read_csv accepts back: write_csv refuses them, naming the
+// cell.
 TEST(Csv, WriterRefusesNonFiniteValues) {
   const std::pair<double, const char*> cases[] = {{std::numeric_limits<double>::infinity(), "inf"},
-                                                   {std::nan(""), "nan"}};
+                                                  {std::nan(""), "nan"}};
   for (const auto& [bad, text] : cases) {
     Table t({Column::make_floats("v", {1, bad})});
     std::ostringstream out;

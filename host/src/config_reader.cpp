@@ -129,8 +129,10 @@ std::string get_string(const toml::value& table, const std::string& key, const s
 double finite_float(const toml::value& v, const std::string& file, const std::string& what) {
   const double d = v.as_floating();
   if (!std::isfinite(d) || std::fabs(d) == std::numeric_limits<double>::max())
-    fail(kExitPipeline, location_of(v, file),
-         what + " must be a finite number within +-1.8e308 (nan, inf and larger literals are refused)");
+    fail(
+        kExitPipeline, location_of(v, file),
+        what +
+            " must be a finite number within +-1.8e308 (nan, inf and larger literals are refused)");
   return d;
 }
 
@@ -139,7 +141,8 @@ sdk::Value to_value(const toml::value& v, const std::string& file, const std::st
   switch (v.type()) {
     case toml::value_t::boolean: return v.as_boolean();
     case toml::value_t::integer: return static_cast<std::int64_t>(v.as_integer());
-    case toml::value_t::floating: return finite_float(v, file, what);
+    case toml::value_t::floating:
+      return finite_float(v, file, what);
     case toml::value_t::string: return v.as_string().str;
     case toml::value_t::array: {
       const auto& a = v.as_array();
@@ -162,7 +165,9 @@ sdk::Value to_value(const toml::value& v, const std::string& file, const std::st
       }
       if (all_num) {
         std::vector<double> out;
-        for (const auto& e : a) out.push_back(e.is_integer() ? static_cast<double>(e.as_integer()) : finite_float(e, file, what));
+        for (const auto& e : a)
+          out.push_back(e.is_integer() ? static_cast<double>(e.as_integer())
+                                       : finite_float(e, file, what));
         return out;
       }
       fail(kExitPipeline, location_of(v, file), what + ": a list must hold only strings or only numbers");

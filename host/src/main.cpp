@@ -101,9 +101,10 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   add_plugin_options(opts, plugin_dirs);
   opts.add_options()("set", po::value<std::vector<std::string>>(&overrides)->composing(),
                      "STEP.PARAM=VALUE: override one step parameter (VALUE read as TOML, else a string)");
-  if (!validate_only) opts.add_options()("out,o", po::value<std::string>(&out_dir),
-                                            "output folder (default: the pipeline's `output`); must be new, empty, "
-                                            "or a previous klaster output");
+  if (!validate_only)
+    opts.add_options()("out,o", po::value<std::string>(&out_dir),
+                       "output folder (default: the pipeline's `output`); must be new, empty, "
+                       "or a previous klaster output");
   add_log_options(opts, log_level, quiet);
   po::options_description hidden;
   hidden.add_options()("pipeline", po::value<std::string>(&pipeline_file)->required());
@@ -185,8 +186,10 @@ int cmd_describe(const std::vector<std::string>& args) {
     std::string msg = "unknown plugin '" + name + "'";
     if (auto near = sdk::nearest(name, registry.names()); !near.empty()) msg += " (did you mean '" + near + "'?)";
     std::string searched;
-    for (const auto& d : plugin_search_path(plugin_dirs)) searched += (searched.empty() ? "" : ", ") + d.string();
-    throw HostError(kExitPipeline, msg + "; searched " + searched + "; `klaster plugins` lists them");
+    for (const auto& d : plugin_search_path(plugin_dirs))
+      searched += (searched.empty() ? "" : ", ") + d.string();
+    throw HostError(kExitPipeline,
+                    msg + "; searched " + searched + "; `klaster plugins` lists them");
   }
   std::cout << describe_plugin(*p);
   return kExitOk;

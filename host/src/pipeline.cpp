@@ -68,8 +68,8 @@ void check_where(const std::vector<WhereClause>& where, const sdk::Schema& schem
 }
 
 /// Names where an empty input table came from: its file, or the `where` that emptied it.
-std::string empty_input_message(const ValidatedPipeline& vp, const StepConfig& step, const std::string& input,
-                                const std::string& message) {
+std::string empty_input_message(const ValidatedPipeline& vp, const StepConfig& step,
+                                const std::string& input, const std::string& message) {
   if (!step.where.empty() && message.find("table '" + input + "'") == 0)
     return message + " after the step's 'where' filter (" + step.where.front().loc.prefix() + ")";
   for (const auto& [name, origin] : vp.tables)
@@ -305,7 +305,9 @@ RunResult run_pipeline(const ValidatedPipeline& vp,
       inputs[input_name] = filtered;
     }
     try {
-      sdk::check_not_empty(s.plugin->info, s.params, [&](const std::string& n) -> const sdk::Table& { return *inputs.at(n); });
+      sdk::check_not_empty(
+          s.plugin->info, s.params,
+          [&](const std::string& n) -> const sdk::Table& { return *inputs.at(n); });
     } catch (const sdk::DataError& e) {
       fail(kExitDataset, empty_input_message(vp, step, input_name, e.what()));
     }

@@ -72,7 +72,8 @@ std::map<std::string, std::string> checksum_inputs(const ValidatedPipeline& vp) 
   for (const auto& t : vp.dataset.tables)
     if (!out.count(t.file.string())) out[t.file.string()] = sha256_file(t.file);
   for (const auto& s : vp.steps)
-    if (!out.count(s.plugin->file.string())) out[s.plugin->file.string()] = sha256_file(s.plugin->file);
+    if (!out.count(s.plugin->file.string()))
+      out[s.plugin->file.string()] = sha256_file(s.plugin->file);
   return out;
 }
 

@@ -134,8 +134,9 @@ class Compare final : public Plugin {
       for (std::size_t r = 0; r < t.rows(); ++r) {
         row_keys.push_back(row_key(t, table_name, r));
         if (!at.emplace(row_keys.back().joined, r).second)
-          throw DataError("table '" + table_name + "' has several rows for " + row_keys.back().text +
-                          t.lines_note(at[row_keys.back().joined], r) + "; the keys must identify one row");
+          throw DataError("table '" + table_name + "' has several rows for " +
+                          row_keys.back().text + t.lines_note(at[row_keys.back().joined], r) +
+                          "; the keys must identify one row");
       }
       return at;
     };

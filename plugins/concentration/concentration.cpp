@@ -125,8 +125,8 @@ class Concentration final : public Plugin {
       } else {
         for (std::size_t y = 0; y < Y; ++y) ys.push_back(y);
       }
-      const std::string where = "region '" + cube.regions().labels[static_cast<std::size_t>(r)] + "'" +
-                                t.line_note(row);
+      const std::string where =
+          "region '" + cube.regions().labels[static_cast<std::size_t>(r)] + "'" + t.line_note(row);
       if (!value.is_valid(row) || !std::isfinite(value.number(row)))
         throw DataError("base_table has a missing '" + params.str("base_value") + "' for " + where);
       if (value.number(row) <= 0)

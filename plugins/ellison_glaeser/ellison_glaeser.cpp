@@ -188,12 +188,14 @@ class EllisonGlaeser final : public Plugin {
       if (!ok) {
         if (drop) continue;
         throw DataError(plants.row_name(row) +
-                        " has a missing region, industry, plant or employment (set missing = \"drop\" to skip such rows)");
+                        " has a missing region, industry, plant or employment (set missing = "
+                        "\"drop\" to skip such rows)");
       }
       const double e = emp_col.number(row);
-      const std::string where = "plant in region '" + plant_regions.labels[static_cast<std::size_t>(r)] +
-                                "', industry '" + industries.labels[static_cast<std::size_t>(i)] + "'" +
-                                plants.line_note(row);
+      const std::string where = "plant in region '" +
+                                plant_regions.labels[static_cast<std::size_t>(r)] +
+                                "', industry '" + industries.labels[static_cast<std::size_t>(i)] +
+                                "'" + plants.line_note(row);
       if (e < 0) throw DataError("negative employment " + format_number(e) + " of " + where);
       if (plant_col) {
         const auto [first, fresh] = plant_ids.emplace(std::pair(i, plant_col->to_text(row)), row);
@@ -214,7 +216,8 @@ class EllisonGlaeser final : public Plugin {
       const Column& tval = totals.column(params.str("total_value"));
       std::map<std::string, std::size_t> index;
       for (std::size_t row = 0; row < totals.rows(); ++row) {
-        if (!treg.is_valid(row)) throw DataError(totals.row_name(row) + " of the totals has a missing region");
+        if (!treg.is_valid(row))
+          throw DataError(totals.row_name(row) + " of the totals has a missing region");
         const std::string label = treg.to_text(row);
         if (!tval.is_valid(row) || !std::isfinite(tval.number(row)))
           throw DataError("region '" + label + "' has a missing regional total in column '" + params.str("total_value") + "'");

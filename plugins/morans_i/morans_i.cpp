@@ -151,7 +151,8 @@ class MoransI final : public Plugin {
     for (std::size_t row = 0; row < in.rows(); ++row) {
       if (!region_col.is_valid(row)) {
         if (drop) continue;
-        throw DataError(in.row_name(row) + " has a missing region (set missing = \"drop\" to skip it)");
+        throw DataError(in.row_name(row) +
+                        " has a missing region (set missing = \"drop\" to skip it)");
       }
       const std::string label = region_col.to_text(row);
       if (!value_col.is_valid(row) || !std::isfinite(value_col.number(row))) {
@@ -163,8 +164,8 @@ class MoransI final : public Plugin {
                         "' (set missing = \"drop\" to leave it out)");
       }
       if (const auto [first, fresh] = index.emplace(label, y.size()); !fresh)
-        throw DataError("region '" + label + "' appears twice in table '" + params.str("input") + "'" +
-                        in.lines_note(rows[first->second], row));
+        throw DataError("region '" + label + "' appears twice in table '" + params.str("input") +
+                        "'" + in.lines_note(rows[first->second], row));
       rows.push_back(row);
       y.push_back(value_col.number(row));
     }
@@ -181,10 +182,12 @@ class MoransI final : public Plugin {
     std::map<std::pair<std::size_t, std::size_t>, std::size_t> seen;
     std::size_t skipped = 0;
     for (std::size_t row = 0; row < wt.rows(); ++row) {
-      const auto where = [&] { return "table '" + params.str("weights") + "'" + wt.line_note(row); };
+      const auto where = [&] {
+        return "table '" + params.str("weights") + "'" + wt.line_note(row);
+      };
       if (!from_col.is_valid(row))
-        throw DataError(wt.row_name(row) + " of table '" + params.str("weights") + "' has a missing '" +
-                        params.str("from") + "' region");
+        throw DataError(wt.row_name(row) + " of table '" + params.str("weights") +
+                        "' has a missing '" + params.str("from") + "' region");
       const std::string from = from_col.to_text(row);
       auto fi = index.find(from);
       if (fi == index.end()) {
@@ -198,7 +201,8 @@ class MoransI final : public Plugin {
       const bool has_weight = w_col.is_valid(row) && std::isfinite(w_col.number(row));
       if (!to_col.is_valid(row)) {  // an island marker written by spatial_weights
         if (has_weight && w_col.number(row) != 0)
-          throw DataError(where() + ": region '" + from + "' has no neighbour but a non-zero weight");
+          throw DataError(where() + ": region '" + from +
+                          "' has no neighbour but a non-zero weight");
         continue;
       }
       const std::string to = to_col.to_text(row);
@@ -211,12 +215,16 @@ class MoransI final : public Plugin {
         throw DataError("region '" + to + "' of " + where() + " has no value in table '" +
                         params.str("input") + "'");
       }
-      if (!has_weight) throw DataError(where() + ": missing weight from '" + from + "' to '" + to + "'");
+      if (!has_weight)
+        throw DataError(where() + ": missing weight from '" + from + "' to '" + to + "'");
       const double w = w_col.number(row);
-      if (w < 0) throw DataError(where() + ": negative weight " + format_number(w) + " from '" + from + "' to '" + to + "'");
-      if (const auto [first, fresh] = seen.emplace(std::make_pair(fi->second, ti->second), row); !fresh)
-        throw DataError("table '" + params.str("weights") + "' has two rows from '" + from + "' to '" + to + "'" +
-                        wt.lines_note(first->second, row));
+      if (w < 0)
+        throw DataError(where() + ": negative weight " + format_number(w) + " from '" + from +
+                        "' to '" + to + "'");
+      if (const auto [first, fresh] = seen.emplace(std::make_pair(fi->second, ti->second), row);
+          !fresh)
+        throw DataError("table '" + params.str("weights") + "' has two rows from '" + from +
+                        "' to '" + to + "'" + wt.lines_note(first->second, row));
       if (w > 0) nb[fi->second].push_back({ti->second, w});
     }
     if (skipped)

@@ -2,8 +2,8 @@
 // chosen regions r, industries i and years t; every other cell unchanged. A first-round (direct)
 // effect only: no multiplier or displacement, which the IO plugins add.
 #include <cmath>
-#include <limits>
 #include <cstdint>
+#include <limits>
 #include <set>
 #include <string>
 #include <vector>
@@ -60,9 +60,10 @@ double scaled(const Column& c, double factor, const Table& in, std::size_t row) 
   const double limit = c.type == ColumnType::kInt ? 9.2e18 : std::numeric_limits<double>::max();
   if (std::fabs(v) <= limit) return v;
   const std::string at = in.locate(row);
-  throw DataError((at.empty() ? "" : at + ": ") + "value " + c.to_text(row) + " x factor " + format_number(factor) +
-                  " is out of the range of " + (c.type == ColumnType::kInt ? "a 64-bit integer" : "a double") +
-                  " at " + in.keys_text(row));
+  throw DataError((at.empty() ? "" : at + ": ") + "value " + c.to_text(row) + " x factor " +
+                  format_number(factor) + " is out of the range of " +
+                  (c.type == ColumnType::kInt ? "a 64-bit integer" : "a double") + " at " +
+                  in.keys_text(row));
 }
 
 class SectorIncentive final : public Plugin {

@@ -111,7 +111,8 @@ class SpatialWeights final : public Plugin {
     for (std::size_t row = 0; row < in.rows(); ++row) {
       if (!region.is_valid(row)) {
         if (drop) continue;
-        throw DataError(in.row_name(row) + " has a missing region (set missing = \"drop\" to skip it)");
+        throw DataError(in.row_name(row) +
+                        " has a missing region (set missing = \"drop\" to skip it)");
       }
       const std::string label = region.to_text(row);
       const bool ok = lat.is_valid(row) && lon.is_valid(row) && std::isfinite(lat.number(row)) &&
@@ -127,8 +128,8 @@ class SpatialWeights final : public Plugin {
       if (la < -90 || la > 90) throw DataError("region '" + label + "' has latitude " + format_number(la) + ", outside -90..90");
       if (lo < -180 || lo > 180) throw DataError("region '" + label + "' has longitude " + format_number(lo) + ", outside -180..180");
       if (const auto [first, fresh] = seen.emplace(label, row); !fresh)
-        throw DataError("region '" + label + "' appears twice in table '" + params.str("input") + "'" +
-                        in.lines_note(first->second, row));
+        throw DataError("region '" + label + "' appears twice in table '" + params.str("input") +
+                        "'" + in.lines_note(first->second, row));
       rows.push_back(row);
     }
     // Regions in label order (numeric for int keys) so the output does not depend on row order.

@@ -1094,7 +1094,8 @@ std::vector<ColumnFormat> column_formats(const Table& table) {
 /// host refuses such tables before they get here; this guards other users of write_csv).
 void check_writable(const Column& c, std::size_t row) {
   if (!std::isfinite(c.floats[row]))
-    throw Error("column '" + c.name + "', row " + std::to_string(row + 1) + " holds " + format_number(c.floats[row]) +
+    throw Error("column '" + c.name + "', row " + std::to_string(row + 1) + " holds " +
+                format_number(c.floats[row]) +
                 ", which CSV cannot hold: write an undefined value as missing");
 }
 

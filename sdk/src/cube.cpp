@@ -152,7 +152,8 @@ std::size_t Cube::place_rows(std::size_t begin, std::size_t end) {
     }
     const double v = value_col_->number(row);
     if (v < 0 && !options_.allow_negative) return row;
-    if (std::atomic_ref<std::uint8_t>(present_[c]).exchange(1, std::memory_order_relaxed)) return row;
+    if (std::atomic_ref<std::uint8_t>(present_[c]).exchange(1, std::memory_order_relaxed))
+      return row;
     values_[c] = v;
   }
   return end;
@@ -174,8 +175,8 @@ std::string Cube::row_problem(const Table& table, std::size_t row) const {
     return prefix + "missing value in column '" + options_.value + "' at " + where(y, r, i) + drop;
   const double v = value_col_->number(row);
   if (v < 0 && !options_.allow_negative)
-    return prefix + "negative value " + format_number(v) + " in column '" + options_.value + "' at " +
-           where(y, r, i);
+    return prefix + "negative value " + format_number(v) + " in column '" + options_.value +
+           "' at " + where(y, r, i);
   return prefix + "duplicate row for " + where(y, r, i) + first_copy(table, row, c) +
          "; aggregate the table first";
 }

@@ -391,15 +391,18 @@ namespace {
 /// The first row of `c` holding a NaN or an infinity, or SIZE_MAX.
 std::size_t first_non_finite(const Column& c) {
   std::atomic<std::size_t> first{SIZE_MAX};
-  parallel_for(c.floats.size(), [&](std::size_t b, std::size_t e) {
-    for (std::size_t r = b; r < e && r < first.load(std::memory_order_relaxed); ++r)
-      if (!std::isfinite(c.floats[r]) && c.is_valid(r)) {
-        std::size_t seen = first.load();
-        while (r < seen && !first.compare_exchange_weak(seen, r)) {
-        }
-        return;
-      }
-  }, 1 << 16);
+  parallel_for(
+      c.floats.size(),
+      [&](std::size_t b, std::size_t e) {
+        for (std::size_t r = b; r < e && r < first.load(std::memory_order_relaxed); ++r)
+          if (!std::isfinite(c.floats[r]) && c.is_valid(r)) {
+            std::size_t seen = first.load();
+            while (r < seen && !first.compare_exchange_weak(seen, r)) {
+            }
+            return;
+          }
+      },
+      1 << 16);
   return first.load();
 }
 
@@ -411,8 +414,9 @@ void check_finite(const std::string& table_name, const Table& table) {
     const std::size_t row = first_non_finite(c);
     if (row == SIZE_MAX) continue;
     const std::string keys = table.keys_text(row);
-    throw Error("wrote a non-finite value (" + std::string(std::isnan(c.floats[row]) ? "nan" : "inf") +
-                ") in table '" + table_name + "', column '" + c.name + "'" +
+    throw Error("wrote a non-finite value (" +
+                std::string(std::isnan(c.floats[row]) ? "nan" : "inf") + ") in table '" +
+                table_name + "', column '" + c.name + "'" +
                 (keys.empty() ? ", row " + std::to_string(row + 1) : " at " + keys) +
                 "; a plugin writes an undefined result as a missing value");
   }

@@ -219,9 +219,12 @@ std::string Table::keys_text(std::size_t row) const {
   for (const auto& c : columns_) {
     if (c->type == ColumnType::kFloat) continue;
     out += out.empty() ? "" : ", ";
-    if (!c->is_valid(row)) out += c->name + " (missing)";
-    else if (c->type == ColumnType::kString) out += c->name + " '" + std::string(c->str(row)) + "'";
-    else out += c->name + " " + c->to_text(row);
+    if (!c->is_valid(row))
+      out += c->name + " (missing)";
+    else if (c->type == ColumnType::kString)
+      out += c->name + " '" + std::string(c->str(row)) + "'";
+    else
+      out += c->name + " " + c->to_text(row);
   }
   return out;
 }

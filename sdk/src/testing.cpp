@@ -38,7 +38,8 @@ std::map<std::string, Table> run_step(const PluginEntry& entry,
         return it == tables.end() ? nullptr : std::make_shared<Table>(it->second);
       },
       std::move(log));
-  check_not_empty(info, resolved, [&](const std::string& n) -> const Table& { return tables.at(n); });
+  check_not_empty(info, resolved,
+                  [&](const std::string& n) -> const Table& { return tables.at(n); });
   if (Status s = entry.run(&run); s.code != StatusCode::kOk) rethrow(s);
   check_written(info.name, bind.outputs(), run.written());
   for (const auto& [name, t] : run.written()) check_finite(name, *t);

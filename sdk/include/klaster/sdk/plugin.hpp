@@ -107,7 +107,10 @@ struct ParamSpec {
   ParamSpec& one_of(std::vector<std::string> v) { allowed = std::move(v); return *this; }
   ParamSpec& of(std::string table) { table_param = std::move(table); return *this; }
   ParamSpec& if_present() { optional_column = true; return *this; }
-  ParamSpec& empty_ok() { may_be_empty = true; return *this; }
+  ParamSpec& empty_ok() {
+    may_be_empty = true;
+    return *this;
+  }
   ParamSpec& doc_(std::string d) { doc = std::move(d); return *this; }
 };
 

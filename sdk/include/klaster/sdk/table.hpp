@@ -173,7 +173,9 @@ class Table {
   const std::shared_ptr<const RowOrigin>& origin() const { return origin_; }
   void set_origin(std::shared_ptr<const RowOrigin> origin) { origin_ = std::move(origin); }
   /// \brief "path:line" of row `row` when the table was read from a file, else "".
-  std::string locate(std::size_t row) const { return origin_ ? origin_->locate(row) : std::string(); }
+  std::string locate(std::size_t row) const {
+    return origin_ ? origin_->locate(row) : std::string();
+  }
   /// \brief " (path:line)" for a row of a table read from a file, else "": appended to a message
   /// that already names the row by its keys.
   std::string line_note(std::size_t row) const;
