@@ -2,20 +2,13 @@
 # Compares two builds of klaster on the data-path benchmark (bench/regional.toml), alternating runs
 # so that both see the same machine load: the check that a change costs no speed.
 # Usage: bench/compare_builds.sh BUILD_BEFORE BUILD_AFTER [ROUNDS]   (run from the repository)
-# The 30M-row CSV is made by bench/run_regional.sh (or gen_regional_csv) in BUILD_AFTER/bench-data.
+# The 30M-row CSV is made once in BUILD_AFTER/bench-data (bench/regional_data.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 before=$1 after=$2 rounds=${3:-3}
-data="$after/bench-data"
-[[ -s "$data/regional.csv" ]] || "$after/bin/gen_regional_csv" "$data/regional.csv"
-cat > "$data/dataset.toml" <<TOML
-name = "synthetic regional benchmark (bench/gen_regional_csv.cpp, seed 42)"
-[tables.activity]
-file = "regional.csv"
-columns = { year = "int", region = "string", industry = "string", value = "float" }
-TOML
+source bench/regional_data.sh "$after"
 pipeline="$after/bench-compare.toml"
-sed "s#^dataset = .*#dataset = \"$(realpath "$data")\"#" bench/regional.toml > "$pipeline"
+sed "s#^dataset = .*#dataset = \"$(realpath "$data_dir")\"#" bench/regional.toml > "$pipeline"
 out="$after/bench-compare"
 for r in $(seq "$rounds"); do
   for side in before after; do

@@ -5,19 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
-data_dir="$build/bench-data"
-csv="$data_dir/regional.csv"
-mkdir -p "$data_dir"
-if [[ ! -s "$csv" ]]; then
-  echo "generating $csv (30M rows) ..."
-  "$build/bin/gen_regional_csv" "$csv"
-fi
-cat > "$data_dir/dataset.toml" <<TOML
-name = "synthetic regional benchmark (bench/gen_regional_csv.cpp, seed 42)"
-[tables.activity]
-file = "regional.csv"
-columns = { year = "int", region = "string", industry = "string", value = "float" }
-TOML
+source bench/regional_data.sh "$build"
 echo "input: $(wc -c < "$csv") bytes, $(( $(wc -l < "$csv") - 1 )) rows; $(nproc) cores"
 
 measure() {  # name, command...
