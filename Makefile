@@ -5,7 +5,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 KLASTER := $(BUILD_DIR)/bin/klaster
 
-.PHONY: all deps configure build demo test bench clean
+.PHONY: all deps configure build demo test package bench clean
 
 all: build
 
@@ -25,6 +25,10 @@ demo: configure
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+# Debian packages klaster and klaster-dev (CPack) in $(BUILD_DIR)/packages.
+package: build
+	cpack --config $(BUILD_DIR)/CPackConfig.cmake -B $(BUILD_DIR)/packages
 
 # Benchmarks (bench/README.md): the data path against R data.table and pandas, then the
 # input-output solves against numpy. Installs the baselines' packages first.
