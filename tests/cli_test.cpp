@@ -378,3 +378,14 @@ where = { year = 2024 }
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(read_text(p.path("out/totals.csv")), "region,total\nA,100\nB,100\nC,100\n");
 }
+
+// io_impact and multipliers share their satellite parameters and checks (sdk io_satellites.hpp):
+// Type II without a household column is found by validate, not by a failing run.
+TEST(CliErrors, TypeIIWithoutHouseholdColumnFailsValidation) {
+  for (const char* step : {"national_impact", "national_multipliers"}) {
+    auto r = run_klaster(std::string("validate configs/kz_auto_value_chain.toml --set ") + step +
+                         ".type=II --set " + step + ".household_column='\"\"'");
+    EXPECT_EQ(r.code, 2) << step;
+    EXPECT_TRUE(contains(first_line(r.err), "type = \"II\" needs the household consumption column")) << r.err;
+  }
+}

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "klaster/sdk/io_table.hpp"
+#include "klaster/sdk/io_satellites.hpp"
 #include "klaster/sdk/plugin.hpp"
 
 namespace klaster::plugins {
@@ -40,25 +40,7 @@ class IoImpact final : public Plugin {
         "sector column of demand_change (row or column codes of the IO table)"));
     p.params.push_back(ParamSpec("delta_column", ParamType::kColumn).of("demand_change").def("delta").doc_(
         "change of final demand, in the table's units"));
-    p.params.push_back(ParamSpec("type", ParamType::kString).def("I").one_of({"I", "II"}).doc_(
-        "\"II\" adds effects induced by household spending"));
-    p.params.push_back(ParamSpec("compensation_row", ParamType::kString).def("D1").doc_(
-        "row with compensation of employees; \"\" skips income (type I only)"));
-    p.params.push_back(ParamSpec("household_column", ParamType::kString).def("P3_S14").doc_(
-        "household consumption column (type II)"));
-    p.params.push_back(ParamSpec("household_income", ParamType::kFloat).above(0).doc_(
-        "total household income dividing household_column; default: sum of compensation_row over the sectors"));
-    p.params.push_back(ParamSpec("employment_row", ParamType::kString).def("EMP").doc_(
-        "row with employment; \"\" for none (or use employment_table)"));
-    p.params.push_back(ParamSpec("employment_table", ParamType::kTable).doc_(
-        "long table with employment by sector; overrides employment_row"));
-    p.params.push_back(ParamSpec("employment_key", ParamType::kColumn).of("employment_table").def("sector").doc_(
-        "sector column of employment_table"));
-    p.params.push_back(ParamSpec("employment_value", ParamType::kColumn).of("employment_table").def("employment").doc_(
-        "employment column of employment_table"));
-    p.params.push_back(ParamSpec("employment_scale", ParamType::kFloat).def(1.0).above(0).doc_(
-        "factor applied to employment"));
-    p.params.push_back(ParamSpec("gva_row", ParamType::kString).def("B1G").doc_("gross value added row; \"\" for none"));
+    for (ParamSpec& spec : satellite_params()) p.params.push_back(std::move(spec));
     p.reads = {{"input", "row, column, value", "symmetric input-output table (layout = \"matrix\")"},
                {"demand_change", "<sector_column>, <delta_column>", "final-demand change"},
                {"employment_table", "<employment_key>, <employment_value>", "optional employment by sector"}};
@@ -67,13 +49,6 @@ class IoImpact final : public Plugin {
     return p;
   }
 
-  static std::vector<std::string> quantities(const Params& params) {
-    std::vector<std::string> q{"output"};
-    if (!params.str("compensation_row").empty()) q.push_back("income");
-    if (params.has("employment_table") || !params.str("employment_row").empty()) q.push_back("employment");
-    if (!params.str("gva_row").empty()) q.push_back("gva");
-    return q;
-  }
   static std::vector<std::string> parts(const Params& params) {
     if (params.str("type") == "II") return {"direct", "indirect", "induced", "total"};
     return {"direct", "indirect", "total"};
@@ -81,14 +56,13 @@ class IoImpact final : public Plugin {
 
   void bind(BindContext& ctx) const override {
     check_matrix_schema(ctx);
+    check_satellite_params(ctx);
     const Params& params = ctx.params();
     const Schema& dc = ctx.schema_of_param("demand_change");
     if (*dc.type_of(params.str("delta_column")) == ColumnType::kString)
       throw ParamError("delta_column", "column '" + params.str("delta_column") + "' holds text, not numbers");
-    if (params.str("type") == "II" && params.str("compensation_row").empty())
-      throw ParamError("compensation_row", "type = \"II\" closes households through compensation_row; it cannot be \"\"");
     std::vector<std::string> cols;
-    for (const auto& q : quantities(params))
+    for (const auto& q : satellite_quantities(params))
       for (const auto& part : parts(params)) cols.push_back(q + "_" + part);
     ctx.declare_output(ctx.output_name(), sector_schema(cols));
     Schema totals;
@@ -121,66 +95,42 @@ class IoImpact final : public Plugin {
   void run(RunContext& ctx) const override {
     const Params& params = ctx.params();
     const IoSystem io = io_system(ctx);
-    const Eigen::Index n = static_cast<Eigen::Index>(io.size());
     const Eigen::MatrixXd A = io.technical_coefficients();
-    const Eigen::VectorXd x_inv = io.x().unaryExpr([](double v) { return v > 0 ? 1.0 / v : 0.0; });
     const Eigen::VectorXd df = demand_change(ctx, io);
-
-    std::vector<std::pair<std::string, Eigen::VectorXd>> coefficient{{"output", Eigen::VectorXd::Ones(n)}};
-    Eigen::VectorXd income;
-    if (!params.str("compensation_row").empty()) {
-      income = io.row(params.str("compensation_row"), "compensation_row");
-      coefficient.emplace_back("income", income.cwiseProduct(x_inv));
-    }
-    if (params.has("employment_table")) {
-      const Eigen::VectorXd e = io.sector_vector(ctx.table_of_param("employment_table"), params.str("employment_key"),
-                                                 params.str("employment_value"), false,
-                                                 "employment table '" + params.str("employment_table") + "'");
-      coefficient.emplace_back("employment", (e * params.real("employment_scale")).cwiseProduct(x_inv));
-    } else if (!params.str("employment_row").empty()) {
-      const Eigen::VectorXd e = io.row(params.str("employment_row"), "employment_row");
-      coefficient.emplace_back("employment", (e * params.real("employment_scale")).cwiseProduct(x_inv));
-    }
-    if (!params.str("gva_row").empty())
-      coefficient.emplace_back("gva", io.row(params.str("gva_row"), "gva_row").cwiseProduct(x_inv));
-
-    // Miller & Blair (2009) eq. 2.11: dx = L df.
+    const Satellites sat = satellites(ctx, io);
+    // Miller & Blair (2009) eq. 2.11: dx = L df; Type II with households closed (eq. 6.20).
     const Eigen::VectorXd dx1 = LeontiefSolver(A, io.sectors(), "Leontief").solve(df);
-    const bool type2 = params.str("type") == "II";
     Eigen::VectorXd dx2 = dx1;
-    if (type2) {
-      const double total_income = params.has("household_income") ? params.real("household_income") : income.sum();
-      if (!(total_income > 0))
-        throw DataError("household income (sum of '" + params.str("compensation_row") + "' over the sectors) is " +
-                        std::to_string(total_income) + "; Type II needs it positive");
-      const Eigen::MatrixXd closed = close_households(
-          A, coefficient[1].second, io.column(params.str("household_column"), "household_column") / total_income);
-      std::vector<std::string> labels = io.sectors();
-      labels.push_back("households");
-      Eigen::VectorXd rhs = Eigen::VectorXd::Zero(n + 1);
-      rhs.head(n) = df;
-      dx2 = LeontiefSolver(closed, labels, "Type II (households closed)").solve(rhs).head(n);
+    if (sat.type2) {
+      Eigen::VectorXd rhs = Eigen::VectorXd::Zero(A.rows() + 1);
+      rhs.head(A.rows()) = df;
+      dx2 = type2_solver(params, io, A, sat).solve(rhs).head(A.rows());
     }
-
+    const std::vector<std::string> names = parts(params);
     std::vector<std::pair<std::string, Eigen::VectorXd>> cols;
-    std::vector<std::string> quantity;
-    std::vector<std::vector<double>> total_parts(parts(params).size());
-    for (const auto& [name, k] : coefficient) {
+    std::vector<std::vector<double>> sums(names.size());
+    for (const auto& [quantity, k] : sat.coefficients) {
       std::vector<Eigen::VectorXd> part{k.cwiseProduct(df), k.cwiseProduct(dx1 - df)};
-      if (type2) part.push_back(k.cwiseProduct(dx2 - dx1));
-      part.push_back(k.cwiseProduct(type2 ? dx2 : dx1));
-      const auto names = parts(params);
-      quantity.push_back(name);
+      if (sat.type2) part.push_back(k.cwiseProduct(dx2 - dx1));
+      part.push_back(k.cwiseProduct(dx2));  // dx2 = dx1 for Type I
       for (std::size_t p = 0; p < part.size(); ++p) {
-        cols.emplace_back(name + "_" + names[p], part[p]);
-        total_parts[p].push_back(part[p].sum());
+        cols.emplace_back(quantity + "_" + names[p], part[p]);
+        sums[p].push_back(part[p].sum());
       }
     }
     ctx.write(ctx.output_name(), sector_table(io.sectors(), cols));
-    std::vector<Column> totals{Column::make_strings("quantity", quantity)};
-    const auto names = parts(params);
-    for (std::size_t p = 0; p < names.size(); ++p) totals.push_back(Column::make_floats(names[p], total_parts[p]));
-    ctx.write(ctx.output_name() + "_totals", Table(std::move(totals)));
+    ctx.write(ctx.output_name() + "_totals", totals_table(sat, names, sums));
+  }
+
+ private:
+  /// One row per quantity with the sums of its parts over the sectors.
+  static Table totals_table(const Satellites& sat, const std::vector<std::string>& names,
+                            const std::vector<std::vector<double>>& sums) {
+    std::vector<std::string> quantity;
+    for (const auto& [name, k] : sat.coefficients) quantity.push_back(name);
+    std::vector<Column> cols{Column::make_strings("quantity", quantity)};
+    for (std::size_t p = 0; p < names.size(); ++p) cols.push_back(Column::make_floats(names[p], sums[p]));
+    return Table(std::move(cols));
   }
 };
 

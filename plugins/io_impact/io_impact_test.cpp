@@ -107,3 +107,17 @@ TEST(IoImpact, UnknownSectorInDemandChange) {
   EXPECT_NE(e.message.find("CPA_G-J"), std::string::npos) << e.message;
   EXPECT_NE(e.message.find("did you mean 'CPA_G-I'"), std::string::npos) << e.message;
 }
+
+// Type II closes households through compensation and household consumption (Miller & Blair 2009,
+// eq. 6.20): without either it is a parameter error at validation (bind), as in `multipliers`,
+// not a failure of the run.
+TEST(IoImpact, TypeIIWithoutHouseholdsIsAParameterError) {
+  for (const char* param : {"household_column", "compensation_row"}) {
+    const ThrownParamError e = param_error([&] {
+      run_step({{"input", std::string("de")}, {"demand_change", std::string("df")}, {"type", std::string("II")},
+                {param, std::string("")}},
+               {{"de", germany()}, {"df", change({"CPA_F"}, {1.0})}});
+    });
+    EXPECT_EQ(e.param, param) << e.message;
+  }
+}

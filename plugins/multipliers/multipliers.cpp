@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "klaster/sdk/io_table.hpp"
+#include "klaster/sdk/io_satellites.hpp"
 #include "klaster/sdk/plugin.hpp"
 
 namespace klaster::plugins {
@@ -12,11 +12,14 @@ namespace {
 
 using namespace klaster::sdk;
 
-/// One quantity whose multipliers are computed: its name and its coefficient per unit of output.
-struct Measure {
-  std::string name;
-  Eigen::VectorXd coefficient;  // initial effect of one unit of final demand for sector j
-};
+/// DataError for a negative output, income or employment coefficient (GVA may be negative).
+void check_non_negative(const Satellites& s, const IoSystem& io) {
+  for (const auto& [name, k] : s.coefficients)
+    for (Eigen::Index j = 0; j < k.size(); ++j)
+      if (k(j) < 0 && name != "gva")
+        throw DataError("sector '" + io.sectors()[static_cast<std::size_t>(j)] + "' has a negative " + name +
+                        " coefficient (" + std::to_string(k(j)) + ")");
+}
 
 class Multipliers final : public Plugin {
  public:
@@ -45,28 +48,9 @@ class Multipliers final : public Plugin {
         "Reference: Miller & Blair (2009), Input-Output Analysis, 2nd ed., ch. 6; Eurostat (2008), "
         "Manual of Supply, Use and Input-Output Tables, ch. 15.";
     p.params = io_table_params();
-    p.params.push_back(ParamSpec("type", ParamType::kString).def("I").one_of({"I", "II"}).doc_(
-        "\"I\": households exogenous; \"II\": households closed through compensation_row and household_column"));
+    for (ParamSpec& spec : satellite_params()) p.params.push_back(std::move(spec));
     p.params.push_back(ParamSpec("convention", ParamType::kString).def("effect").one_of({"effect", "ratio"}).doc_(
         "q_multiplier as effect per unit of final demand (Eurostat) or as effect / initial (Miller & Blair)"));
-    p.params.push_back(ParamSpec("compensation_row", ParamType::kString).def("D1").doc_(
-        "row with compensation of employees (household income); \"\" skips income (type I only)"));
-    p.params.push_back(ParamSpec("household_column", ParamType::kString).def("P3_S14").doc_(
-        "column with household final consumption (closes households for type II)"));
-    p.params.push_back(ParamSpec("household_income", ParamType::kFloat).above(0).doc_(
-        "total household income dividing household_column; default: sum of compensation_row over the sectors"));
-    p.params.push_back(ParamSpec("employment_row", ParamType::kString).def("EMP").doc_(
-        "row with employment; \"\" for none (or use employment_table)"));
-    p.params.push_back(ParamSpec("employment_table", ParamType::kTable).doc_(
-        "long table with employment by sector; overrides employment_row"));
-    p.params.push_back(ParamSpec("employment_key", ParamType::kColumn).of("employment_table").def("sector").doc_(
-        "sector column of employment_table (row or column codes of the IO table)"));
-    p.params.push_back(ParamSpec("employment_value", ParamType::kColumn).of("employment_table").def("employment").doc_(
-        "employment column of employment_table"));
-    p.params.push_back(ParamSpec("employment_scale", ParamType::kFloat).def(1.0).above(0).doc_(
-        "factor applied to employment (e.g. 0.001 for thousand persons)"));
-    p.params.push_back(ParamSpec("gva_row", ParamType::kString).def("B1G").doc_(
-        "row with gross value added; \"\" for none"));
     p.reads = {{"input", "row, column, value", "symmetric input-output table (layout = \"matrix\")"},
                {"employment_table", "<employment_key>, <employment_value>", "optional employment by sector"}};
     p.writes = {{"<output>", "sector, then per quantity q: q_initial, q_indirect, [q_induced], q_effect, q_multiplier",
@@ -74,18 +58,10 @@ class Multipliers final : public Plugin {
     return p;
   }
 
-  static std::vector<std::string> quantities(const Params& params) {
-    std::vector<std::string> q{"output"};
-    if (!params.str("compensation_row").empty()) q.push_back("income");
-    if (params.has("employment_table") || !params.str("employment_row").empty()) q.push_back("employment");
-    if (!params.str("gva_row").empty()) q.push_back("gva");
-    return q;
-  }
-
   static std::vector<std::string> columns(const Params& params) {
     const bool type2 = params.str("type") == "II";
     std::vector<std::string> c;
-    for (const auto& q : quantities(params)) {
+    for (const auto& q : satellite_quantities(params)) {
       c.push_back(q + "_initial");
       c.push_back(q + "_indirect");
       if (type2) c.push_back(q + "_induced");
@@ -97,101 +73,70 @@ class Multipliers final : public Plugin {
 
   void bind(BindContext& ctx) const override {
     check_matrix_schema(ctx);
-    const Params& params = ctx.params();
-    if (params.str("type") == "II") {
-      if (params.str("compensation_row").empty())
-        throw ParamError("compensation_row", "type = \"II\" closes households through compensation_row; it cannot be \"\"");
-      if (params.str("household_column").empty())
-        throw ParamError("household_column", "type = \"II\" needs the household consumption column");
-    }
-    if (params.has("employment_table")) {
-      const Schema& s = ctx.schema_of_param("employment_table");
-      if (*s.type_of(params.str("employment_value")) == ColumnType::kString)
-        throw ParamError("employment_value", "column '" + params.str("employment_value") + "' holds text, not numbers");
-    }
-    ctx.declare_output(ctx.output_name(), sector_schema(columns(params)));
+    check_satellite_params(ctx);
+    ctx.declare_output(ctx.output_name(), sector_schema(columns(ctx.params())));
   }
 
   void run(RunContext& ctx) const override {
     const Params& params = ctx.params();
     const IoSystem io = io_system(ctx);
-    const Eigen::Index n = static_cast<Eigen::Index>(io.size());
     const Eigen::MatrixXd A = io.technical_coefficients();
-    const Eigen::VectorXd x_inv = io.x().unaryExpr([](double v) { return v > 0 ? 1.0 / v : 0.0; });
-    auto per_output = [&](const Eigen::VectorXd& v) -> Eigen::VectorXd { return v.cwiseProduct(x_inv); };
-
-    std::vector<Measure> measures{{"output", Eigen::VectorXd::Ones(n)}};
-    Eigen::VectorXd income;
-    if (!params.str("compensation_row").empty()) {
-      income = io.row(params.str("compensation_row"), "compensation_row");
-      measures.push_back({"income", per_output(income)});
-    }
-    if (params.has("employment_table")) {
-      const Eigen::VectorXd e = io.sector_vector(ctx.table_of_param("employment_table"),
-                                                 params.str("employment_key"), params.str("employment_value"),
-                                                 false, "employment table '" + params.str("employment_table") + "'");
-      measures.push_back({"employment", per_output(e * params.real("employment_scale"))});
-    } else if (!params.str("employment_row").empty()) {
-      const Eigen::VectorXd e = io.row(params.str("employment_row"), "employment_row");
-      measures.push_back({"employment", per_output(e * params.real("employment_scale"))});
-    }
-    if (!params.str("gva_row").empty())
-      measures.push_back({"gva", per_output(io.row(params.str("gva_row"), "gva_row"))});
-    for (const auto& m : measures)
-      for (Eigen::Index j = 0; j < n; ++j)
-        if (m.coefficient(j) < 0 && m.name != "gva")
-          throw DataError("sector '" + io.sectors()[static_cast<std::size_t>(j)] + "' has a negative " +
-                          m.name + " coefficient (" + std::to_string(m.coefficient(j)) + ")");
-
-    // Type I: effects k' L by transposed solves.
-    const LeontiefSolver type1(A, io.sectors(), "Leontief");
-    std::vector<Eigen::VectorXd> effect1, effect2;
-    for (const auto& m : measures) effect1.push_back(type1.solve_transpose(m.coefficient));
-
-    const bool type2 = params.str("type") == "II";
-    if (type2) {
-      // Miller & Blair (2009) eq. 6.20: households as the (n+1)th sector.
-      const Eigen::VectorXd consumption = io.column(params.str("household_column"), "household_column");
-      const double total_income = params.has("household_income") ? params.real("household_income") : income.sum();
-      if (!(total_income > 0))
-        throw DataError("household income (sum of '" + params.str("compensation_row") +
-                        "' over the sectors) is " + std::to_string(total_income) + "; Type II needs it positive");
-      const Eigen::MatrixXd closed = close_households(A, measures[1].coefficient, consumption / total_income);
-      std::vector<std::string> labels = io.sectors();
-      labels.push_back("households");
-      const LeontiefSolver solver(closed, labels, "Type II (households closed)");
-      for (const auto& m : measures) {
-        Eigen::VectorXd k = Eigen::VectorXd::Zero(n + 1);
-        if (m.name == "income")
-          k(n) = 1.0;  // the household row of L*: income generated (Miller & Blair eq. 6.23)
-        else
-          k.head(n) = m.coefficient;
-        effect2.push_back(solver.solve_transpose(k).head(n));
-      }
-    }
-
+    const Satellites sat = satellites(ctx, io);
+    check_non_negative(sat, io);
+    const Effects e = effects(params, io, A, sat);
     const bool ratio = params.str("convention") == "ratio";
     std::vector<std::pair<std::string, Eigen::VectorXd>> cols;
-    for (std::size_t q = 0; q < measures.size(); ++q) {
-      const Measure& m = measures[q];
-      const Eigen::VectorXd& total = type2 ? effect2[q] : effect1[q];
-      cols.emplace_back(m.name + "_initial", m.coefficient);
-      cols.emplace_back(m.name + "_indirect", effect1[q] - m.coefficient);
-      if (type2) cols.emplace_back(m.name + "_induced", effect2[q] - effect1[q]);
-      cols.emplace_back(m.name + "_effect", total);
-      Eigen::VectorXd multiplier = total;
-      if (ratio) {
-        for (Eigen::Index j = 0; j < n; ++j) {
-          if (m.coefficient(j) == 0)
-            throw DataError("sector '" + io.sectors()[static_cast<std::size_t>(j)] + "' has no " + m.name +
-                            " per unit of output, so its " + m.name +
-                            " multiplier as a ratio is undefined; use convention = \"effect\"");
-          multiplier(j) = total(j) / m.coefficient(j);
-        }
-      }
-      cols.emplace_back(m.name + "_multiplier", multiplier);
+    for (std::size_t q = 0; q < sat.coefficients.size(); ++q) {
+      const auto& [name, k] = sat.coefficients[q];
+      const Eigen::VectorXd& total = sat.type2 ? e.type2[q] : e.type1[q];
+      cols.emplace_back(name + "_initial", k);
+      cols.emplace_back(name + "_indirect", e.type1[q] - k);
+      if (sat.type2) cols.emplace_back(name + "_induced", e.type2[q] - e.type1[q]);
+      cols.emplace_back(name + "_effect", total);
+      cols.emplace_back(name + "_multiplier", ratio ? ratio_multiplier(name, total, k, io) : total);
     }
     ctx.write(ctx.output_name(), sector_table(io.sectors(), cols));
+  }
+
+ private:
+  /// The effect of one unit of final demand per sector on each quantity, Type I and (when asked
+  /// for) Type II, in the order of the satellites' coefficients.
+  struct Effects {
+    std::vector<Eigen::VectorXd> type1, type2;
+  };
+
+  /// Effects k' L by transposed solves, one LU factorisation per type. Type II closes households;
+  /// its income effect is the household row of L* (Miller & Blair 2009, eq. 6.23).
+  static Effects effects(const Params& params, const IoSystem& io, const Eigen::MatrixXd& A, const Satellites& sat) {
+    Effects e;
+    const LeontiefSolver type1(A, io.sectors(), "Leontief");
+    for (const auto& [name, k] : sat.coefficients) e.type1.push_back(type1.solve_transpose(k));
+    if (!sat.type2) return e;
+    const Eigen::Index n = A.rows();
+    const LeontiefSolver type2 = type2_solver(params, io, A, sat);
+    for (const auto& [name, k] : sat.coefficients) {
+      Eigen::VectorXd k2 = Eigen::VectorXd::Zero(n + 1);
+      if (name == "income")
+        k2(n) = 1.0;
+      else
+        k2.head(n) = k;
+      e.type2.push_back(type2.solve_transpose(k2).head(n));
+    }
+    return e;
+  }
+
+  /// effect / initial (Miller & Blair 2009, 6.3); DataError where the initial effect is 0.
+  static Eigen::VectorXd ratio_multiplier(const std::string& name, const Eigen::VectorXd& total,
+                                          const Eigen::VectorXd& k, const IoSystem& io) {
+    Eigen::VectorXd m(total.size());
+    for (Eigen::Index j = 0; j < total.size(); ++j) {
+      if (k(j) == 0)
+        throw DataError("sector '" + io.sectors()[static_cast<std::size_t>(j)] + "' has no " + name +
+                        " per unit of output, so its " + name +
+                        " multiplier as a ratio is undefined; use convention = \"effect\"");
+      m(j) = total(j) / k(j);
+    }
+    return m;
   }
 };
 
