@@ -15,7 +15,6 @@ namespace {
 using namespace klaster::sdk;
 using Eigen::Index;
 
-Index ix(std::size_t k) { return static_cast<Index>(k); }
 
 class ImportSubstitution final : public Plugin {
  public:

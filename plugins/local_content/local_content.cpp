@@ -16,7 +16,6 @@ namespace {
 using namespace klaster::sdk;
 using Eigen::Index;
 
-Index ix(std::size_t k) { return static_cast<Index>(k); }
 
 /// \brief Position of `label` among a matrix's row (or column) labels; DataError naming `what`.
 std::size_t position(const std::optional<std::size_t>& found, const std::string& label,

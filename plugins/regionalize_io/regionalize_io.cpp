@@ -21,7 +21,6 @@ namespace {
 using namespace klaster::sdk;
 using Eigen::Index;
 
-Index ix(std::size_t k) { return static_cast<Index>(k); }
 
 Schema sectors_schema() {
   Schema s;

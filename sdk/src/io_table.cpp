@@ -11,7 +11,6 @@ namespace {
 
 using Eigen::Index;
 
-Index ix(std::size_t k) { return static_cast<Index>(k); }
 
 /// "a, b, c, ... (n in all)" for messages: at most `shown` items.
 std::string list_some(const std::vector<std::string>& items, std::size_t shown = 8) {

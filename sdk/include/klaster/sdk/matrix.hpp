@@ -10,6 +10,9 @@
 
 namespace klaster::sdk {
 
+/// \brief A std::size_t position as an Eigen index (for loops over sectors into Eigen vectors).
+inline Eigen::Index ix(std::size_t k) { return static_cast<Eigen::Index>(k); }
+
 /// \brief A dense matrix with a label per row and per column.
 struct LabelledMatrix {
   std::vector<std::string> row_labels, col_labels;
