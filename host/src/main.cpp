@@ -1,4 +1,4 @@
-// klaster: the command-line host. Subcommands: run, validate, plugins, describe.
+// klaster: the command-line host. Subcommands: run, validate, plugins, describe, new-plugin.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -12,6 +12,7 @@
 
 #include "config.hpp"
 #include "errors.hpp"
+#include "new_plugin.hpp"
 #include "output_writer.hpp"
 #include "pipeline.hpp"
 #include "plugin_loader.hpp"
@@ -31,6 +32,7 @@ const char* kUsage =
     "  validate PIPELINE   check a pipeline, its dataset and plugins without running any step\n"
     "  plugins             list the plugins found\n"
     "  describe PLUGIN     everything about one plugin: parameters, tables read and written\n"
+    "  new-plugin NAME     a new plugin's folder to start from (source, test, README, CMake)\n"
     "\n"
     "Options:\n"
     "  -h [ --help ]       this help; `klaster <command> --help` for a command's options\n"
@@ -195,6 +197,26 @@ int cmd_describe(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
+int cmd_new_plugin(const std::vector<std::string>& args) {
+  NewPluginRequest request;
+  po::options_description opts("klaster new-plugin options");
+  opts.add_options()("help,h", "show this help");
+  opts.add_options()("kind", po::value<std::string>(&request.kind)->default_value(request.kind),
+                     "indicator or measure");
+  opts.add_options()("dir", po::value<std::string>(&request.dir)->default_value(request.dir),
+                     "create NAME/ in this folder");
+  po::options_description hidden;
+  hidden.add_options()("name", po::value<std::string>(&request.name)->required());
+  po::positional_options_description pos;
+  pos.add("name", 1);
+  po::variables_map vm;
+  if (!parse(args, opts, hidden, pos, vm,
+             "Usage: klaster new-plugin NAME [--kind indicator|measure] [--dir DIR]"))
+    return kExitOk;
+  std::cout << new_plugin(request);
+  return kExitOk;
+}
+
 int main_impl(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
@@ -215,8 +237,10 @@ int main_impl(int argc, char** argv) {
   if (command == "validate") return cmd_run(rest, true);
   if (command == "plugins") return cmd_plugins(rest);
   if (command == "describe") return cmd_describe(rest);
+  if (command == "new-plugin") return cmd_new_plugin(rest);
   std::string msg = "unknown command '" + command + "'";
-  if (auto near = sdk::nearest(command, {"run", "validate", "plugins", "describe"}); !near.empty())
+  if (auto near = sdk::nearest(command, {"run", "validate", "plugins", "describe", "new-plugin"});
+      !near.empty())
     msg += " (did you mean '" + near + "'?)";
   throw HostError(kExitPipeline, msg + "\n" + kUsage);
 }

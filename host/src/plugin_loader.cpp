@@ -14,6 +14,18 @@ namespace klaster {
 
 namespace fs = std::filesystem;
 
+std::optional<fs::path> builtin_plugin_dir() {
+  std::error_code ec;
+  const fs::path exe_dir = boost::dll::program_location(ec).parent_path();
+  if (ec) return std::nullopt;
+  // The build tree has bin/klaster and plugins/; an installed tree bin/klaster and
+  // lib/klaster/plugins/. The first that exists is the built-in folder.
+  for (const fs::path& builtin :
+       {exe_dir / ".." / "plugins", exe_dir / ".." / "lib" / "klaster" / "plugins"})
+    if (fs::is_directory(builtin)) return fs::weakly_canonical(builtin);
+  return std::nullopt;
+}
+
 std::vector<fs::path> plugin_search_path(const std::vector<std::string>& extra) {
   std::vector<fs::path> dirs;
   for (const auto& d : extra) dirs.emplace_back(d);
@@ -23,18 +35,7 @@ std::vector<fs::path> plugin_search_path(const std::vector<std::string>& extra) 
     while (std::getline(ss, item, ':'))
       if (!item.empty()) dirs.emplace_back(item);
   }
-  std::error_code ec;
-  const fs::path exe_dir = boost::dll::program_location(ec).parent_path();
-  if (!ec) {
-    // The build tree has bin/klaster and plugins/; an installed tree bin/klaster and
-    // lib/klaster/plugins/. The first that exists is the built-in folder.
-    for (const fs::path& builtin : {exe_dir / ".." / "plugins", exe_dir / ".." / "lib" / "klaster" / "plugins"}) {
-      if (fs::is_directory(builtin)) {
-        dirs.push_back(fs::weakly_canonical(builtin));
-        break;
-      }
-    }
-  }
+  if (auto builtin = builtin_plugin_dir()) dirs.push_back(*builtin);
   return dirs;
 }
 

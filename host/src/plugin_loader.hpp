@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,10 @@ struct LoadedPlugin {
   const sdk::PluginEntry* entry = nullptr;  // points into the library; never unloaded
   sdk::PluginInfo info;
 };
+
+/// \brief The folder of the built-in plugins, found relative to the executable: <build>/plugins in a
+/// build tree, <prefix>/lib/klaster/plugins when installed; none when neither exists.
+std::optional<std::filesystem::path> builtin_plugin_dir();
 
 /// \brief The folders searched for plugins, in order: `extra` (--plugin-dir), then
 /// KLASTER_PLUGIN_PATH (colon-separated), then the folder next to the executable
