@@ -30,7 +30,7 @@ CubeOptions cube_options(const Params& params, const Schema& input) {
   o.industry = params.str("industry");
   o.value = params.str("value");
   o.year = input.has(params.str("year")) ? params.str("year") : "";
-  o.drop_missing = params.str("missing") == "drop";
+  o.drop_missing = params.has("missing") && params.str("missing") == "drop";  // undeclared: "error"
   return o;
 }
 

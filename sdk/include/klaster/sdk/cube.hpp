@@ -30,7 +30,7 @@ struct CubeOptions {
 std::vector<ParamSpec> cube_params(const std::string& value_doc);
 /// \brief The `missing` parameter: rows with a missing value are an error ("error") or dropped ("drop").
 ParamSpec cube_missing_param();
-/// \brief CubeOptions from the value, region, industry, year and missing parameters; the year column
+/// \brief CubeOptions from the value, region, industry, year and (when declared) missing parameters; the year column
 /// is used only when `input` has it.
 CubeOptions cube_options(const Params& params, const Schema& input);
 
