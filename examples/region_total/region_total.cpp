@@ -14,7 +14,7 @@ class RegionTotal final : public Plugin {
     p.summary = "Sums the value of each region";
     p.description = "total_j = sum_i e_ij, over the industries of region j.";
     p.params = {
-        ParamSpec("input", ParamType::kTable).req().doc_("long table: region, industry, value"),
+        ParamSpec("input", ParamType::kTable).req().primary().doc_("long table: region, industry, value"),
         ParamSpec("value", ParamType::kColumn).of("input").def("value").doc_("column to sum"),
     };
     p.reads = {{"input", "region, industry, value", "non-negative values"}};

@@ -31,12 +31,22 @@ struct WhereClause {
   Location loc;
 };
 
+/// \brief A step's `where` clauses on one table. `where = { column = ... }` gives clauses on the
+/// plugin's primary input (`table_param` empty); `where = { <table_param> = { column = ... } }`
+/// gives clauses on the table that parameter names.
+struct TableFilter {
+  std::string table_param;
+  std::vector<WhereClause> clauses;
+  /// The inline table after `<table_param> =`, or the first clause on the primary input.
+  Location loc;
+};
+
 struct StepConfig {
   std::string id;
   std::string plugin;
   std::map<std::string, sdk::Value> params;
   std::map<std::string, Location> param_locs;
-  std::vector<WhereClause> where;
+  std::vector<TableFilter> where;  // in file order
   Location loc, plugin_loc;
 };
 

@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 #include <toml.hpp>
+#include <tuple>
 
 #include "config.hpp"
 #include "errors.hpp"
@@ -177,28 +178,78 @@ sdk::Value to_value(const toml::value& v, const std::string& file, const std::st
   }
 }
 
-std::vector<WhereClause> read_where(const toml::value& v, const std::string& file, const std::string& where) {
-  if (!v.is_table()) fail(kExitPipeline, location_of(v, file), "'where'" + where + " must be a table such as { industry = \"C\", year = [2024, 2025] }");
-  std::vector<WhereClause> out;
-  for (const auto& [column, value] : v.as_table()) {
-    WhereClause c;
-    c.column = column;
-    c.loc = location_of(value, file);
-    auto one = [&](const toml::value& e) -> sdk::Value {
-      if (e.is_string()) return e.as_string().str;
-      if (e.is_integer()) return static_cast<std::int64_t>(e.as_integer());
-      if (e.is_floating()) return finite_float(e, file, "'where." + column + "'" + where);
-      fail(kExitPipeline, location_of(e, file), "'where." + column + "'" + where + " must be a string, a number or a list of them, got " + type_name(e));
-    };
-    if (value.is_array()) {
-      for (const auto& e : value.as_array()) c.values.push_back(one(e));
-      if (c.values.empty()) fail(kExitPipeline, c.loc, "'where." + column + "'" + where + " is an empty list: it would select no rows");
-    } else {
-      c.values.push_back(one(value));
-    }
-    out.push_back(std::move(c));
+bool before(const Location& a, const Location& b) {
+  return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+}
+
+/// One clause `column = value | [values]`; `path` is how the pipeline spells its key
+/// ("where.region", "where.plants.region") and `where` says whose it is (" in step 'lq'").
+WhereClause read_where_clause(const std::string& column, const toml::value& value,
+                              const std::string& file, const std::string& path,
+                              const std::string& where) {
+  WhereClause c;
+  c.column = column;
+  c.loc = location_of(value, file);
+  const std::string what = "'" + path + "'" + where;
+  auto one = [&](const toml::value& e) -> sdk::Value {
+    if (e.is_string()) return e.as_string().str;
+    if (e.is_integer()) return static_cast<std::int64_t>(e.as_integer());
+    if (e.is_floating()) return finite_float(e, file, what);
+    fail(kExitPipeline, location_of(e, file),
+         what + " must be a string, a number or a list of them, got " + type_name(e));
+  };
+  if (!value.is_array()) {
+    c.values.push_back(one(value));
+    return c;
   }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.loc.column < b.loc.column; });
+  for (const auto& e : value.as_array()) c.values.push_back(one(e));
+  if (c.values.empty())
+    fail(kExitPipeline, c.loc, what + " is an empty list: it would select no rows");
+  return c;
+}
+
+void require_where_table(const toml::value& v, const std::string& file, const std::string& path,
+                         const std::string& where) {
+  if (!v.is_table())
+    fail(kExitPipeline, location_of(v, file),
+         "'" + path + "'" + where +
+             " must be a table such as { industry = \"C\", year = [2024, 2025] }");
+}
+
+/// The clauses of a `where` table, each key a column, in file order.
+std::vector<WhereClause> read_where(const toml::value& v, const std::string& file,
+                                    const std::string& where, const std::string& path = "where") {
+  require_where_table(v, file, path, where);
+  std::vector<WhereClause> out;
+  for (const auto& [column, value] : v.as_table())
+    out.push_back(read_where_clause(column, value, file, path + "." + column, where));
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return before(a.loc, b.loc); });
+  return out;
+}
+
+/// A step's `where`: a key holding a table names a table parameter and holds the clauses on its
+/// table; any other key is a column of the plugin's primary input. Filters in file order.
+std::vector<TableFilter> read_step_where(const toml::value& v, const std::string& file,
+                                         const std::string& where) {
+  require_where_table(v, file, "where", where);
+  TableFilter primary;
+  std::vector<TableFilter> out;
+  for (const auto& [key, value] : v.as_table()) {
+    if (value.is_table())
+      out.push_back(
+          {key, read_where(value, file, where, "where." + key), location_of(value, file)});
+    else
+      primary.clauses.push_back(read_where_clause(key, value, file, "where." + key, where));
+  }
+  if (!primary.clauses.empty()) {
+    std::sort(primary.clauses.begin(), primary.clauses.end(),
+              [](const auto& a, const auto& b) { return before(a.loc, b.loc); });
+    primary.loc = primary.clauses.front().loc;
+    out.push_back(std::move(primary));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return before(a.loc, b.loc); });
   return out;
 }
 
@@ -223,7 +274,7 @@ StepConfig read_step(const toml::value& v, std::size_t index, const std::string&
       s.param_locs[key] = location_of(value, file);
     }
   }
-  if (v.contains("where")) s.where = read_where(v.at("where"), file, w);
+  if (v.contains("where")) s.where = read_step_where(v.at("where"), file, w);
   return s;
 }
 

@@ -1,8 +1,8 @@
 #include "pipeline.hpp"
 
-#include <algorithm>
-#include <regex>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 #include "errors.hpp"
 #include "klaster/sdk/step.hpp"
@@ -67,17 +67,6 @@ void check_where(const std::vector<WhereClause>& where, const sdk::Schema& schem
   }
 }
 
-/// Names where an empty input table came from: its file, or the `where` that emptied it.
-std::string empty_input_message(const ValidatedPipeline& vp, const StepConfig& step,
-                                const std::string& input, const std::string& message) {
-  if (!step.where.empty() && message.find("table '" + input + "'") == 0)
-    return message + " after the step's 'where' filter (" + step.where.front().loc.prefix() + ")";
-  for (const auto& [name, origin] : vp.tables)
-    if (origin.manifest && message.find("table '" + name + "'") == 0)
-      return origin.manifest->file.string() + ": " + message + " (only a header)";
-  return message;
-}
-
 }  // namespace
 
 sdk::TablePtr load_dataset_table(const TableManifest& m) {
@@ -134,11 +123,13 @@ sdk::Table apply_where(const sdk::Table& table, const std::vector<WhereClause>& 
   return table.take(rows);
 }
 
-ValidatedPipeline validate_pipeline(PipelineConfig config, const PluginRegistry& plugins) {
-  ValidatedPipeline vp;
-  vp.config = std::move(config);
-  const PipelineConfig& cfg = vp.config;
+namespace {
 
+// ---- Validation, in named parts ----
+
+/// Reads the dataset manifest, checks its files' headers and puts its tables in scope.
+void add_dataset_tables(ValidatedPipeline& vp) {
+  const PipelineConfig& cfg = vp.config;
   try {
     vp.dataset = read_dataset_manifest(cfg.dataset_dir);
   } catch (const HostError& e) {
@@ -158,103 +149,353 @@ ValidatedPipeline validate_pipeline(PipelineConfig config, const PluginRegistry&
     }
     vp.tables[t.name] = TableOrigin{t.schema(), "", &t};
   }
+}
 
-  static const std::regex table_name_re("[A-Za-z0-9_][A-Za-z0-9_.-]*");
-  for (const auto& step : cfg.steps) {
-    const LoadedPlugin* plugin = plugins.find(step.plugin);
-    if (!plugin) {
-      std::string msg = "unknown plugin '" + step.plugin + "'";
-      if (auto near = sdk::nearest(step.plugin, plugins.names()); !near.empty()) msg += " (did you mean '" + near + "'?)";
-      std::string list;
-      for (const auto& n : plugins.names()) list += (list.empty() ? "" : ", ") + n;
-      msg += "; available: " + (list.empty() ? std::string("none found") : list);
-      step_fail(kExitPipeline, step, &step.plugin_loc, msg);
-    }
-    ValidatedStep vs;
-    vs.config = &step;
-    vs.plugin = plugin;
-    std::map<std::string, sdk::Value> given = step.params;
-    vs.output = step.id;
-    if (auto it = given.find("output"); it != given.end()) {
-      const auto* s = std::get_if<std::string>(&it->second);
-      if (!s || !std::regex_match(*s, table_name_re))
-        step_fail(kExitPipeline, step, param_location(step, "output"),
-                  "parameter 'output' must be a table name made of letters, digits, '_', '.', '-'");
-      vs.output = *s;
-      given.erase(it);
-    }
-    try {
-      vs.params = sdk::resolve_params(plugin->info, given);
-    } catch (const sdk::ParamError& e) {
-      step_fail(kExitPipeline, step, param_location(step, e.param()), e.what());
-    }
+/// The plugin a step names; fails listing the available ones when there is none.
+const LoadedPlugin& find_plugin(const StepConfig& step, const PluginRegistry& plugins) {
+  if (const LoadedPlugin* plugin = plugins.find(step.plugin)) return *plugin;
+  std::string msg = "unknown plugin '" + step.plugin + "'";
+  if (auto near = sdk::nearest(step.plugin, plugins.names()); !near.empty())
+    msg += " (did you mean '" + near + "'?)";
+  std::string list;
+  for (const auto& n : plugins.names()) list += (list.empty() ? "" : ", ") + n;
+  msg += "; available: " + (list.empty() ? std::string("none found") : list);
+  step_fail(kExitPipeline, step, &step.plugin_loc, msg);
+}
 
-    auto lookup = [&](std::string_view name) -> const sdk::Schema* {
-      auto it = vp.tables.find(std::string(name));
-      return it == vp.tables.end() ? nullptr : &it->second.schema;
-    };
-    try {
-      sdk::check_references(plugin->info, vs.params, lookup);
-    } catch (const sdk::ParamError& e) {
-      std::string msg = e.what();
-      const auto* spec = plugin->info.find_param(e.param());
-      if (spec && spec->type == sdk::ParamType::kTable) {
-        const std::string& name = vs.params.str(e.param());
-        if (auto near = sdk::nearest(name, table_names(vp.tables)); !near.empty()) msg += " (did you mean '" + near + "'?)";
-        msg += "; tables at this step: " + table_list(vp.tables);
-      }
-      step_fail(kExitPipeline, step, param_location(step, e.param()), msg);
-    }
-
-    if (!step.where.empty()) {
-      if (!plugin->info.find_param("input") || !vs.params.has("input"))
-        step_fail(kExitPipeline, step, &step.where.front().loc,
-                  "'where' filters the table named by parameter 'input', and plugin '" + step.plugin + "' has none");
-      const std::string& input = vs.params.str("input");
-      check_where(step.where, vp.tables.at(input).schema, input,
-                  [&](const WhereClause& c, const std::string& msg) { step_fail(kExitPipeline, step, &c.loc, msg); });
-    }
-
-    sdk::BindContext bind(step.id, vs.output, vs.params, lookup);
-    if (sdk::Status s = plugin->entry->bind(&bind); s.code != sdk::StatusCode::kOk) {
-      const int code = s.code == sdk::StatusCode::kDataError ? kExitDataset : kExitPipeline;
-      step_fail(code, step, param_location(step, s.param), "plugin '" + step.plugin + "': " + s.message);
-    }
-    vs.outputs = bind.outputs();
-    for (const auto& spec : plugin->info.params)
-      if (spec.type == sdk::ParamType::kTable && vs.params.has(spec.name))
-        vp.last_use[vs.params.str(spec.name)] = vp.steps.size();
-    for (const auto& [name, schema] : vs.outputs) {
-      if (!std::regex_match(name, table_name_re))
-        step_fail(kExitPipeline, step, nullptr, "plugin '" + step.plugin + "' declared an output table with an unusable name '" + name + "'");
-      if (auto it = vp.tables.find(name); it != vp.tables.end()) {
-        const std::string owner = it->second.written_by.empty() ? "the dataset" : "step '" + it->second.written_by + "'";
-        step_fail(kExitPipeline, step, param_location(step, "output"),
-                  "table '" + name + "' already exists (from " + owner +
-                      "); tables are immutable: give this step another id or set params.output");
-      }
-      vp.tables[name] = TableOrigin{schema, step.id, nullptr};
-    }
-    vp.steps.push_back(std::move(vs));
+/// Takes the host parameter `output` out of the step's parameters and resolves the others against
+/// the plugin's declaration.
+void resolve_step_params(ValidatedStep& vs) {
+  const StepConfig& step = *vs.config;
+  std::map<std::string, sdk::Value> given = step.params;
+  try {
+    vs.output = sdk::take_output(given, step.id);
+    vs.params = sdk::resolve_params(vs.plugin->info, given);
+  } catch (const sdk::ParamError& e) {
+    step_fail(kExitPipeline, step, param_location(step, e.param()), e.what());
   }
+}
 
-  for (const auto& s : cfg.summaries) {
-    auto fail = [&](const Location& loc, const std::string& msg) {
-      std::string text = loc.prefix() + ": summary '" + (s.title.empty() ? s.table : s.title) + "': " + msg;
-      if (auto ctx = loc.context(); !ctx.empty()) text += "\n" + ctx;
-      throw HostError(kExitPipeline, text);
-    };
-    auto it = vp.tables.find(s.table);
-    if (it == vp.tables.end()) fail(s.loc, "table '" + s.table + "' does not exist; tables: " + table_list(vp.tables));
-    const sdk::Schema& schema = it->second.schema;
-    check_where(s.where, schema, s.table, [&](const WhereClause& c, const std::string& msg) { fail(c.loc, msg); });
-    for (const auto& c : s.columns)
-      if (!schema.has(c)) fail(s.loc, "column '" + c + "' is not in table '" + s.table + "'");
-    if (!s.sort.empty() && !schema.has(s.sort)) fail(s.loc, "sort column '" + s.sort + "' is not in table '" + s.table + "'");
-    vp.last_use[s.table] = SIZE_MAX;
+sdk::BindContext::SchemaLookup schema_lookup(const ValidatedPipeline& vp) {
+  return [&vp](std::string_view name) -> const sdk::Schema* {
+    auto it = vp.tables.find(std::string(name));
+    return it == vp.tables.end() ? nullptr : &it->second.schema;
+  };
+}
+
+/// Checks that the step's table parameters name tables in scope and its column parameters columns.
+void check_step_references(const ValidatedPipeline& vp, const ValidatedStep& vs) {
+  const sdk::PluginInfo& info = vs.plugin->info;
+  try {
+    sdk::check_references(info, vs.params, schema_lookup(vp));
+  } catch (const sdk::ParamError& e) {
+    std::string msg = e.what();
+    const auto* spec = info.find_param(e.param());
+    if (spec && spec->type == sdk::ParamType::kTable) {
+      const std::string& name = vs.params.str(e.param());
+      if (auto near = sdk::nearest(name, table_names(vp.tables)); !near.empty())
+        msg += " (did you mean '" + near + "'?)";
+      msg += "; tables at this step: " + table_list(vp.tables);
+    }
+    step_fail(kExitPipeline, *vs.config, param_location(*vs.config, e.param()), msg);
   }
+}
+
+std::vector<std::string> table_params(const sdk::PluginInfo& info) {
+  std::vector<std::string> out;
+  for (const auto& spec : info.params)
+    if (spec.type == sdk::ParamType::kTable) out.push_back(spec.name);
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out.empty() ? "none" : out;
+}
+
+/// The table parameter a filter applies to: the plugin's primary input, or the one it names.
+const sdk::ParamSpec& filtered_param(const ValidatedStep& vs, const TableFilter& f) {
+  const sdk::PluginInfo& info = vs.plugin->info;
+  const std::vector<std::string> tables = table_params(info);
+  if (f.table_param.empty()) {
+    if (const sdk::ParamSpec* primary = info.primary_input()) return *primary;
+    step_fail(kExitPipeline, *vs.config, &f.loc,
+              "where: plugin '" + info.name +
+                  "' has no primary input, so a column = value filter has no table; " +
+                  "name the table parameter, as in where = { <table parameter> = { " +
+                  f.clauses.front().column + " = ... } } (table parameters: " + joined(tables) +
+                  ")");
+  }
+  const sdk::ParamSpec* spec = info.find_param(f.table_param);
+  if (spec && spec->type == sdk::ParamType::kTable) return *spec;
+  std::string msg =
+      "where: '" + f.table_param + "' is not a table parameter of plugin '" + info.name + "'";
+  if (auto near = sdk::nearest(f.table_param, tables); !near.empty())
+    msg += " (did you mean '" + near + "'?)";
+  step_fail(kExitPipeline, *vs.config, &f.loc, msg + "; its table parameters: " + joined(tables));
+}
+
+/// Fails when another table parameter of the step names the filtered table: a step sees one copy of
+/// each table, so filtering it for one parameter would filter it for both.
+void check_filtered_table_not_shared(const ValidatedStep& vs, const TableFilter& f,
+                                     const std::string& param) {
+  const std::string& table = vs.params.str(param);
+  for (const auto& other : table_params(vs.plugin->info))
+    if (other != param && vs.params.has(other) && vs.params.str(other) == table)
+      step_fail(
+          kExitPipeline, *vs.config, &f.loc,
+          "where: table '" + table + "' is named by both parameters '" + other + "' and '" + param +
+              "'; a step reads one copy of a table, so it cannot filter it for one of them only");
+}
+
+/// Resolves a step's `where` to the table parameters it filters and checks every clause against the
+/// schema of its table. Clauses on the same table (plain ones and `where.<primary>`) are merged.
+std::vector<StepFilter> resolve_filters(const ValidatedPipeline& vp, const ValidatedStep& vs) {
+  const StepConfig& step = *vs.config;
+  std::vector<StepFilter> out;
+  for (const TableFilter& f : step.where) {
+    const std::string& param = filtered_param(vs, f).name;
+    if (!vs.params.has(param))
+      step_fail(kExitPipeline, step, &f.loc,
+                "where: parameter '" + param + "' is not set, so there is no table to filter");
+    const std::string& table = vs.params.str(param);
+    check_where(f.clauses, vp.tables.at(table).schema, table,
+                [&](const WhereClause& c, const std::string& msg) {
+                  step_fail(kExitPipeline, step, &c.loc, msg);
+                });
+    if (f.clauses.empty()) continue;
+    check_filtered_table_not_shared(vs, f, param);
+    auto same =
+        std::find_if(out.begin(), out.end(), [&](const StepFilter& s) { return s.param == param; });
+    if (same == out.end()) same = out.insert(out.end(), StepFilter{param, table, {}});
+    same->clauses.insert(same->clauses.end(), f.clauses.begin(), f.clauses.end());
+  }
+  return out;
+}
+
+/// Runs the plugin's bind() and keeps the tables it declares.
+void bind_step(const ValidatedPipeline& vp, ValidatedStep& vs) {
+  const StepConfig& step = *vs.config;
+  sdk::BindContext bind(step.id, vs.output, vs.params, schema_lookup(vp));
+  if (sdk::Status s = vs.plugin->entry->bind(&bind); s.code != sdk::StatusCode::kOk) {
+    const int code = s.code == sdk::StatusCode::kDataError ? kExitDataset : kExitPipeline;
+    step_fail(code, step, param_location(step, s.param),
+              "plugin '" + step.plugin + "': " + s.message);
+  }
+  vs.outputs = bind.outputs();
+}
+
+/// Puts the step's declared outputs in scope; they must be new, usable names.
+void add_step_outputs(ValidatedPipeline& vp, const ValidatedStep& vs) {
+  const StepConfig& step = *vs.config;
+  for (const auto& [name, schema] : vs.outputs) {
+    if (!sdk::is_table_name(name))
+      step_fail(kExitPipeline, step, nullptr,
+                "plugin '" + step.plugin + "' declared an output table with an unusable name '" +
+                    name + "'");
+    if (auto it = vp.tables.find(name); it != vp.tables.end()) {
+      const std::string owner =
+          it->second.written_by.empty() ? "the dataset" : "step '" + it->second.written_by + "'";
+      step_fail(kExitPipeline, step, param_location(step, std::string(sdk::kOutputParam)),
+                "table '" + name + "' already exists (from " + owner +
+                    "); tables are immutable: give this step another id or set params.output");
+    }
+    vp.tables[name] = TableOrigin{schema, step.id, nullptr};
+  }
+}
+
+ValidatedStep validate_step(ValidatedPipeline& vp, const StepConfig& step,
+                            const PluginRegistry& plugins) {
+  ValidatedStep vs;
+  vs.config = &step;
+  vs.plugin = &find_plugin(step, plugins);
+  resolve_step_params(vs);
+  check_step_references(vp, vs);
+  vs.filters = resolve_filters(vp, vs);
+  bind_step(vp, vs);
+  for (const auto& spec : table_params(vs.plugin->info))
+    if (vs.params.has(spec)) vp.last_use[vs.params.str(spec)] = vp.steps.size();
+  add_step_outputs(vp, vs);
+  return vs;
+}
+
+void validate_summary(ValidatedPipeline& vp, const SummaryConfig& s) {
+  auto fail = [&](const Location& loc, const std::string& msg) {
+    std::string text =
+        loc.prefix() + ": summary '" + (s.title.empty() ? s.table : s.title) + "': " + msg;
+    if (auto ctx = loc.context(); !ctx.empty()) text += "\n" + ctx;
+    throw HostError(kExitPipeline, text);
+  };
+  auto it = vp.tables.find(s.table);
+  if (it == vp.tables.end())
+    fail(s.loc, "table '" + s.table + "' does not exist; tables: " + table_list(vp.tables));
+  const sdk::Schema& schema = it->second.schema;
+  check_where(s.where, schema, s.table,
+              [&](const WhereClause& c, const std::string& msg) { fail(c.loc, msg); });
+  for (const auto& c : s.columns)
+    if (!schema.has(c)) fail(s.loc, "column '" + c + "' is not in table '" + s.table + "'");
+  if (!s.sort.empty() && !schema.has(s.sort))
+    fail(s.loc, "sort column '" + s.sort + "' is not in table '" + s.table + "'");
+  vp.last_use[s.table] = SIZE_MAX;
+}
+
+}  // namespace
+
+ValidatedPipeline validate_pipeline(PipelineConfig config, const PluginRegistry& plugins) {
+  ValidatedPipeline vp;
+  vp.config = std::move(config);
+  add_dataset_tables(vp);
+  for (const auto& step : vp.config.steps) vp.steps.push_back(validate_step(vp, step, plugins));
+  for (const auto& s : vp.config.summaries) validate_summary(vp, s);
   return vp;
 }
+
+namespace {
+
+// ---- Running, in named parts ----
+
+using TableGetter = std::function<sdk::TablePtr(const std::string&)>;
+
+/// The name of the table the step's primary input names, or "" when it has none.
+std::string primary_table(const ValidatedStep& s) {
+  const sdk::ParamSpec* primary = s.plugin->info.primary_input();
+  return primary && s.params.has(primary->name) ? s.params.str(primary->name) : "";
+}
+
+/// Every table the step reads, by name, with the step's filters applied. Loading them before the
+/// step starts reports a dataset problem as such (exit 3).
+std::map<std::string, sdk::TablePtr> step_inputs(const ValidatedStep& s,
+                                                 const TableGetter& get_table,
+                                                 const std::string& who) {
+  std::map<std::string, sdk::TablePtr> inputs;
+  for (const auto& param : table_params(s.plugin->info))
+    if (s.params.has(param)) inputs[s.params.str(param)] = get_table(s.params.str(param));
+  for (const StepFilter& f : s.filters) {
+    const sdk::TablePtr& all = inputs.at(f.table);
+    auto kept = std::make_shared<sdk::Table>(apply_where(*all, f.clauses));
+    spdlog::debug("{}: where keeps {} of {} rows of '{}'", who, kept->rows(), all->rows(), f.table);
+    inputs[f.table] = kept;
+  }
+  return inputs;
+}
+
+/// Names where an empty input table came from: the `where` that emptied it, or its file.
+std::string empty_input_message(const ValidatedPipeline& vp, const ValidatedStep& s,
+                                const std::string& message) {
+  for (const StepFilter& f : s.filters)
+    if (message.find("table '" + f.table + "'") == 0)
+      return message + " after the step's 'where' filter (" + f.clauses.front().loc.prefix() + ")";
+  for (const auto& [name, origin] : vp.tables)
+    if (origin.manifest && message.find("table '" + name + "'") == 0)
+      return origin.manifest->file.string() + ": " + message + " (only a header)";
+  return message;
+}
+
+/// A plugin's DataError message, followed by where its primary input came from.
+std::string data_error_message(const ValidatedPipeline& vp, const ValidatedStep& s,
+                               const std::string& message) {
+  const std::string input = primary_table(s);
+  if (input.empty()) return message;
+  auto o = vp.tables.find(input);
+  std::string origin = o != vp.tables.end() && o->second.manifest
+                           ? " (" + o->second.manifest->file.string() + ")"
+                       : o != vp.tables.end() ? " (written by step '" + o->second.written_by + "')"
+                                              : "";
+  return message + "; input table '" + input + "'" + origin;
+}
+
+sdk::LogSink step_log(const std::string& id) {
+  return [id](sdk::LogLevel level, std::string_view msg) {
+    switch (level) {
+      case sdk::LogLevel::kDebug:
+        spdlog::debug("[{}] {}", id, msg);
+        break;
+      case sdk::LogLevel::kInfo:
+        spdlog::info("[{}] {}", id, msg);
+        break;
+      case sdk::LogLevel::kWarn:
+        spdlog::warn("[{}] {}", id, msg);
+        break;
+    }
+  };
+}
+
+std::string written_text(const StepRecord& rec) {
+  std::string w;
+  for (const auto& [n, rows] : rec.tables_written)
+    w += (w.empty() ? "" : ", ") + n + " (" + std::to_string(rows) + " rows)";
+  return w;
+}
+
+/// Frees what no step after step `k` and no summary reads: written tables are on disk already.
+void free_unused_tables(RunResult& result, const ValidatedPipeline& vp, std::size_t k) {
+  for (auto it = result.tables.begin(); it != result.tables.end();) {
+    auto use = vp.last_use.find(it->first);
+    if (use == vp.last_use.end() || use->second <= k)
+      it = result.tables.erase(it);
+    else
+      ++it;
+  }
+}
+
+/// Runs step `k`: loads and filters its inputs, runs the plugin, checks and hands on what it wrote.
+void run_step(const ValidatedPipeline& vp, std::size_t k, RunResult& result,
+              const TableGetter& get_table,
+              const std::function<void(const std::string&, const sdk::Table&)>& on_table) {
+  const ValidatedStep& s = vp.steps[k];
+  const StepConfig& step = *s.config;
+  StepRecord& rec = result.steps[k];
+  const std::string who =
+      "step '" + step.id + "' (plugin " + s.plugin->info.name + " " + s.plugin->info.version + ")";
+  auto fail = [&](int code, const std::string& msg) {
+    throw HostError(code, step.loc.prefix() + ": " + who + ": " + msg);
+  };
+
+  std::map<std::string, sdk::TablePtr> inputs = step_inputs(s, get_table, who);
+  try {
+    sdk::check_not_empty(s.plugin->info, s.params,
+                         [&](const std::string& n) -> const sdk::Table& { return *inputs.at(n); });
+  } catch (const sdk::DataError& e) {
+    fail(kExitDataset, empty_input_message(vp, s, e.what()));
+  }
+
+  sdk::RunContext ctx(
+      step.id, s.output, s.params,
+      [&](std::string_view name) -> sdk::TablePtr {
+        auto it = inputs.find(std::string(name));
+        return it != inputs.end() ? it->second : get_table(std::string(name));
+      },
+      step_log(step.id));
+  spdlog::info("running {}", who);
+  const auto start = std::chrono::steady_clock::now();
+  const sdk::Status status = s.plugin->entry->run(&ctx);
+  rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (status.code == sdk::StatusCode::kDataError)
+    fail(kExitDataset, data_error_message(vp, s, status.message));
+  if (status.code == sdk::StatusCode::kParamError) fail(kExitPipeline, status.message);
+  if (status.code != sdk::StatusCode::kOk) fail(kExitStepFailed, status.message);
+  try {
+    sdk::check_written(s.plugin->info.name, s.outputs, ctx.written());
+    for (const auto& [name, table] : ctx.written()) sdk::check_finite(name, *table);
+  } catch (const sdk::Error& e) {
+    fail(kExitStepFailed, e.what());
+  }
+  const auto write_start = std::chrono::steady_clock::now();
+  for (auto& [name, table] : ctx.written()) {
+    rec.tables_written.emplace_back(name, table->rows());
+    result.tables[name] = table;
+    on_table(name, *table);
+  }
+  spdlog::debug(
+      "{}: outputs saved in {:.3f} s", who,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - write_start).count());
+  rec.status = "ok";
+  free_unused_tables(result, vp, k);
+  spdlog::info("{} wrote {} in {:.3f} s", who, written_text(rec), rec.seconds);
+}
+
+}  // namespace
 
 RunResult run_pipeline(const ValidatedPipeline& vp,
                        const std::function<void(const std::string&, const sdk::Table&)>& on_table) {
@@ -282,95 +523,7 @@ RunResult run_pipeline(const ValidatedPipeline& vp,
     return t;
   };
 
-  for (std::size_t k = 0; k < vp.steps.size(); ++k) {
-    const ValidatedStep& s = vp.steps[k];
-    const StepConfig& step = *s.config;
-    StepRecord& rec = result.steps[k];
-    const std::string who = "step '" + step.id + "' (plugin " + s.plugin->info.name + " " + s.plugin->info.version + ")";
-    auto fail = [&](int code, const std::string& msg) {
-      throw HostError(code, step.loc.prefix() + ": " + who + ": " + msg);
-    };
-
-    // Load inputs first, so a dataset problem is reported as such (exit 3) before the step starts.
-    std::map<std::string, sdk::TablePtr> inputs;
-    const std::string input_name = s.params.has("input") && s.plugin->info.find_param("input") ? s.params.str("input") : "";
-    for (const auto& spec : s.plugin->info.params) {
-      if (spec.type != sdk::ParamType::kTable || !s.params.has(spec.name)) continue;
-      const std::string& name = s.params.str(spec.name);
-      inputs[name] = get_table(name);
-    }
-    if (!step.where.empty() && !input_name.empty()) {
-      auto filtered = std::make_shared<sdk::Table>(apply_where(*inputs.at(input_name), step.where));
-      spdlog::debug("{}: where keeps {} of {} rows of '{}'", who, filtered->rows(), inputs.at(input_name)->rows(), input_name);
-      inputs[input_name] = filtered;
-    }
-    try {
-      sdk::check_not_empty(
-          s.plugin->info, s.params,
-          [&](const std::string& n) -> const sdk::Table& { return *inputs.at(n); });
-    } catch (const sdk::DataError& e) {
-      fail(kExitDataset, empty_input_message(vp, step, input_name, e.what()));
-    }
-
-    sdk::RunContext ctx(
-        step.id, s.output, s.params,
-        [&](std::string_view name) -> sdk::TablePtr {
-          auto it = inputs.find(std::string(name));
-          if (it != inputs.end()) return it->second;
-          return get_table(std::string(name));
-        },
-        [id = step.id](sdk::LogLevel level, std::string_view msg) {
-          switch (level) {
-            case sdk::LogLevel::kDebug: spdlog::debug("[{}] {}", id, msg); break;
-            case sdk::LogLevel::kInfo: spdlog::info("[{}] {}", id, msg); break;
-            case sdk::LogLevel::kWarn: spdlog::warn("[{}] {}", id, msg); break;
-          }
-        });
-    spdlog::info("running {}", who);
-    const auto start = std::chrono::steady_clock::now();
-    const sdk::Status status = s.plugin->entry->run(&ctx);
-    rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (status.code == sdk::StatusCode::kDataError) {
-      std::string msg = status.message;
-      if (!input_name.empty()) {
-        auto o = vp.tables.find(input_name);
-        std::string origin = o != vp.tables.end() && o->second.manifest ? " (" + o->second.manifest->file.string() + ")"
-                             : o != vp.tables.end() ? " (written by step '" + o->second.written_by + "')" : "";
-        msg += "; input table '" + input_name + "'" + origin;
-      }
-      fail(kExitDataset, msg);
-    }
-    if (status.code == sdk::StatusCode::kParamError) fail(kExitPipeline, status.message);
-    if (status.code != sdk::StatusCode::kOk) fail(kExitStepFailed, status.message);
-    try {
-      sdk::check_written(s.plugin->info.name, s.outputs, ctx.written());
-      for (const auto& [name, table] : ctx.written()) sdk::check_finite(name, *table);
-    } catch (const sdk::Error& e) {
-      fail(kExitStepFailed, e.what());
-    }
-    const auto write_start = std::chrono::steady_clock::now();
-    for (auto& [name, table] : ctx.written()) {
-      rec.tables_written.emplace_back(name, table->rows());
-      result.tables[name] = table;
-      on_table(name, *table);
-    }
-    spdlog::debug("{}: outputs saved in {:.3f} s", who,
-                  std::chrono::duration<double>(std::chrono::steady_clock::now() - write_start).count());
-    rec.status = "ok";
-    // Free what no later step or summary reads: written tables are on disk already.
-    for (auto it = result.tables.begin(); it != result.tables.end();) {
-      auto use = vp.last_use.find(it->first);
-      if (use == vp.last_use.end() || use->second <= k) it = result.tables.erase(it);
-      else ++it;
-    }
-    spdlog::info("{} wrote {} in {:.3f} s", who,
-                 [&] {
-                   std::string w;
-                   for (const auto& [n, rows] : rec.tables_written) w += (w.empty() ? "" : ", ") + n + " (" + std::to_string(rows) + " rows)";
-                   return w;
-                 }(),
-                 rec.seconds);
-  }
+  for (std::size_t k = 0; k < vp.steps.size(); ++k) run_step(vp, k, result, get_table, on_table);
   return result;
 }
 

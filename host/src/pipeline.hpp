@@ -20,12 +20,20 @@ struct TableOrigin {
   const TableManifest* manifest = nullptr;  // dataset tables only
 };
 
+/// \brief The `where` clauses of a step on one table it reads, checked against that table.
+struct StepFilter {
+  std::string param;  // the table parameter
+  std::string table;  // the table it names; no other table parameter of the step names it
+  std::vector<WhereClause> clauses;  // never empty
+};
+
 struct ValidatedStep {
   const StepConfig* config = nullptr;
   const LoadedPlugin* plugin = nullptr;
   sdk::Params params;
   std::string output;  // primary output table name
   std::vector<std::pair<std::string, sdk::Schema>> outputs;
+  std::vector<StepFilter> filters;  // one per filtered table parameter
 };
 
 /// \brief A pipeline checked against its dataset and plugins; nothing has run.

@@ -1,14 +1,16 @@
 // The only file of the host that includes Boost.DLL.
 #include "plugin_loader.hpp"
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
 #include <cstdlib>
-#include <dlfcn.h>
 #include <sstream>
 
 #include "errors.hpp"
+#include "klaster/sdk/step.hpp"
 
 namespace klaster {
 
@@ -106,6 +108,11 @@ const LoadedPlugin& PluginRegistry::load_file(const fs::path& file) {
     throw HostError(kExitPluginLoad, file.string() + ": the plugin failed to describe itself: " + s.message);
   if (p.info.name.empty())
     throw HostError(kExitPluginLoad, file.string() + ": the plugin has an empty name");
+  try {
+    sdk::check_info(p.info);
+  } catch (const sdk::Error& e) {
+    throw HostError(kExitPluginLoad, file.string() + ": plugin '" + p.info.name + "': " + e.what());
+  }
   if (auto it = plugins_.find(p.info.name); it != plugins_.end())
     throw HostError(kExitPluginLoad, file.string() + ": plugin name '" + p.info.name +
                                          "' is already taken by " + it->second.file.string());

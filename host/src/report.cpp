@@ -1,10 +1,12 @@
 #include "report.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <ctime>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "klaster/sdk/step.hpp"
 #include "output_writer.hpp"
 
 namespace klaster {
@@ -170,6 +172,50 @@ std::string format_summaries(const ValidatedPipeline& vp, const RunResult& resul
   return out;
 }
 
+namespace {
+
+/// "required", "default 0.5", "optional", with bounds, allowed values and the primary-input mark.
+std::string param_rule(const sdk::ParamSpec& s) {
+  std::string rule;
+  if (s.required)
+    rule = "required";
+  else if (!std::holds_alternative<std::monostate>(s.default_value))
+    rule = "default " + sdk::to_text(s.default_value);
+  else
+    rule = "optional";
+  if (s.primary_input) rule += ", primary input";
+  if (s.optional_column) rule += ", used if present";
+  if (s.min) rule += fmt::format(", {} {}", s.min_exclusive ? ">" : ">=", sdk::to_text(*s.min));
+  if (s.max) rule += fmt::format(", {} {}", s.max_exclusive ? "<" : "<=", sdk::to_text(*s.max));
+  if (!s.allowed.empty()) {
+    std::string list;
+    for (const auto& a : s.allowed) list += (list.empty() ? "" : " | ") + ("\"" + a + "\"");
+    rule += ", one of " + list;
+  }
+  return rule;
+}
+
+std::string param_entry(const std::string& name, const std::string& type, const std::string& rule,
+                        const std::string& doc) {
+  return fmt::format("  {:<20} {:<22} {}\n", name, type, rule) + wrap(doc, 23, 100);
+}
+
+/// The host's step keys, as sdk::host_params() declares them, and which table a plain `where`
+/// filters for this plugin.
+std::string host_params_text(const sdk::PluginInfo& info) {
+  std::string out = "\nHost parameters (every step, declared by klaster):\n";
+  for (const auto& h : sdk::host_params()) out += param_entry(h.name, h.type, h.rule, h.doc);
+  const sdk::ParamSpec* primary = info.primary_input();
+  out +=
+      wrap(primary ? "Primary input: '" + primary->name + "'; where = { column = ... } filters it."
+                   : "Primary input: none; name the table in where = { <table parameter> = { "
+                     "column = ... } }.",
+           2, 100);
+  return out;
+}
+
+}  // namespace
+
 std::string describe_plugin(const LoadedPlugin& p) {
   const sdk::PluginInfo& i = p.info;
   std::string out = fmt::format("{} {} ({})\n  {}\n\n", i.name, i.version, sdk::to_string(i.kind), i.summary);
@@ -187,24 +233,9 @@ std::string describe_plugin(const LoadedPlugin& p) {
   for (const auto& s : i.params) {
     std::string type = sdk::to_string(s.type);
     if (!s.table_param.empty()) type += " of " + s.table_param;
-    std::string rule;
-    if (s.required) rule = "required";
-    else if (!std::holds_alternative<std::monostate>(s.default_value)) rule = "default " + sdk::to_text(s.default_value);
-    else rule = "optional";
-    if (s.optional_column) rule += ", used if present";
-    if (s.min) rule += fmt::format(", {} {}", s.min_exclusive ? ">" : ">=", sdk::to_text(*s.min));
-    if (s.max) rule += fmt::format(", {} {}", s.max_exclusive ? "<" : "<=", sdk::to_text(*s.max));
-    if (!s.allowed.empty()) {
-      std::string list;
-      for (const auto& a : s.allowed) list += (list.empty() ? "" : " | ") + ("\"" + a + "\"");
-      rule += ", one of " + list;
-    }
-    out += fmt::format("  {:<20} {:<22} {}\n  {:<20} {}\n", s.name, type, rule, "", s.doc);
+    out += param_entry(s.name, type, param_rule(s), s.doc);
   }
-  out += fmt::format("  {:<20} {:<22} {}\n  {:<20} {}\n", "output", "string", "default: the step id", "",
-                     "(every step) name of the table written; extra tables are named <output>_<suffix>");
-  out += fmt::format("  {:<20} {:<22} {}\n  {:<20} {}\n", "where", "table (step key)", "optional", "",
-                     "(every step with an `input`) keeps only matching rows of the input table");
+  out += host_params_text(i);
   out += "\nReads:\n";
   for (const auto& t : i.reads) out += fmt::format("  {}: {}\n      {}\n", t.name, t.columns, t.doc);
   out += "\nWrites:\n";

@@ -61,7 +61,7 @@ class ClusterStrength final : public Plugin {
         "Geography 16(1); clustermapping.us methodology; Ketels & Solvell (2006) Innovation Clusters "
         "in the 10 New Member States, Europe INNOVA; European Cluster Observatory star rating.";
     p.params = {
-        ParamSpec("input", ParamType::kTable).req().doc_("long table with region, industry (cluster category), [year], value, [establishments]"),
+        ParamSpec("input", ParamType::kTable).req().primary().doc_("long table with region, industry (cluster category), [year], value, [establishments]"),
         ParamSpec("value", ParamType::kColumn).of("input").def("value").doc_("employment column"),
         ParamSpec("establishments", ParamType::kColumn).of("input").def("establishments").if_present().doc_("establishments column; used when the table has it"),
         ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column"),

@@ -48,7 +48,7 @@ class Concentration final : public Plugin {
         "References: Krugman (1991) Geography and Trade, ch. 2; Hoover (1936) REStat 18(4); "
         "Wieland, REAT manual (gini, gini.conc); Balland, EconGeo (locational.Gini).";
     p.params = {
-        ParamSpec("input", ParamType::kTable).req().doc_("long table with region, industry, [year], value"),
+        ParamSpec("input", ParamType::kTable).req().primary().doc_("long table with region, industry, [year], value"),
         ParamSpec("value", ParamType::kColumn).of("input").def("value").doc_("activity column (employment, output, ...)"),
         ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column (also the key of base_table)"),
         ParamSpec("industry", ParamType::kColumn).of("input").def("industry").doc_("industry key column"),

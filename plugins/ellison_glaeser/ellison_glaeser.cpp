@@ -106,7 +106,7 @@ class EllisonGlaeser final : public Plugin {
         "An industry with a single plant (H = 1) gets a missing gamma, variance and z, with a warning.\n"
         "Reference: Ellison & Glaeser (1997), JPE 105(5); Maurel & Sedillot (1999), RSUE 29(5).";
     p.params = {
-        ParamSpec("plants", ParamType::kTable).req().doc_("plant-level table: region, industry, [plant], employment"),
+        ParamSpec("plants", ParamType::kTable).req().primary().doc_("plant-level table: region, industry, [plant], employment"),
         ParamSpec("region", ParamType::kColumn).of("plants").def("region").doc_("region key column of `plants`"),
         ParamSpec("industry", ParamType::kColumn).of("plants").def("industry").doc_("industry key column of `plants`"),
         ParamSpec("plant", ParamType::kColumn).of("plants").def("plant").if_present().doc_("plant id column; when present, a repeated (industry, plant) is an error; otherwise every row is a plant"),

@@ -88,7 +88,7 @@ class MoransI final : public Plugin {
         "in PySAL (z_i > 0 is High, the lag > 0 is High; zero counts as Low).\n"
         "Reference: Cliff & Ord (1981) Spatial Processes; Anselin (1995) Geographical Analysis 27(2).";
     p.params = {
-        ParamSpec("input", ParamType::kTable).req().doc_("one row per region: region, value"),
+        ParamSpec("input", ParamType::kTable).req().primary().doc_("one row per region: region, value"),
         ParamSpec("value", ParamType::kColumn).of("input").def("value").doc_("the variable"),
         ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column"),
         ParamSpec("weights", ParamType::kTable).req().doc_("spatial weights (from, to, weight), e.g. written by spatial_weights"),

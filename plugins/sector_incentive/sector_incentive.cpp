@@ -89,7 +89,7 @@ class SectorIncentive final : public Plugin {
         "Note: the step's `where` filter shrinks the table the measure writes; select the cells "
         "with `regions`, `industries` and `years` instead to keep the whole table.";
     p.params = {
-        ParamSpec("input", ParamType::kTable).req().doc_("long table with region, industry, [year], value and any other columns"),
+        ParamSpec("input", ParamType::kTable).req().primary().doc_("long table with region, industry, [year], value and any other columns"),
         ParamSpec("value", ParamType::kColumn).of("input").def("value").doc_("numeric column to scale"),
         ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column"),
         ParamSpec("industry", ParamType::kColumn).of("input").def("industry").doc_("industry key column"),

@@ -58,7 +58,7 @@ class ShiftShare final : public Plugin {
         "Economics 2(3); Gerfin (1964) Gesamtwirtschaftliches Wachstum und regionale Entwicklung, "
         "Kyklos 17; Barff & Knight (1988) Growth and Change 19(2).";
     p.params = {
-        ParamSpec("input", ParamType::kTable).req().doc_("long table with region, industry, year, value"),
+        ParamSpec("input", ParamType::kTable).req().primary().doc_("long table with region, industry, year, value"),
         ParamSpec("value", ParamType::kColumn).of("input").def("value").doc_("activity column (employment, output, ...)"),
         ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column"),
         ParamSpec("industry", ParamType::kColumn).of("input").def("industry").doc_("industry key column"),

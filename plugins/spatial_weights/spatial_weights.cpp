@@ -58,7 +58,7 @@ class SpatialWeights final : public Plugin {
         "`distance_km` and weight 0 (morans_i reads this as 'no neighbours').\n"
         "Reference: Sinnott (1984) Sky & Telescope 68(2) 159; Anselin (1988) Spatial Econometrics, ch. 3.";
     p.params = {
-        ParamSpec("input", ParamType::kTable).req().doc_("one row per region: region, lat, lon"),
+        ParamSpec("input", ParamType::kTable).req().primary().doc_("one row per region: region, lat, lon"),
         ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column"),
         ParamSpec("lat", ParamType::kColumn).of("input").def("lat").doc_("latitude column, decimal degrees (-90..90)"),
         ParamSpec("lon", ParamType::kColumn).of("input").def("lon").doc_("longitude column, decimal degrees (-180..180)"),

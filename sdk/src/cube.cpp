@@ -12,7 +12,7 @@ namespace klaster::sdk {
 
 std::vector<ParamSpec> cube_params(const std::string& value_doc) {
   return {
-      ParamSpec("input", ParamType::kTable).req().doc_("long table with region, industry, [year], value"),
+      ParamSpec("input", ParamType::kTable).req().primary().doc_("long table with region, industry, [year], value"),
       ParamSpec("value", ParamType::kColumn).of("input").def("value").doc_(value_doc),
       ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column"),
       ParamSpec("industry", ParamType::kColumn).of("input").def("industry").doc_("industry key column"),

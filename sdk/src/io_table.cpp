@@ -422,7 +422,7 @@ Eigen::MatrixXd close_households(const Eigen::MatrixXd& A, const Eigen::VectorXd
 // Plugin glue
 
 std::vector<ParamSpec> io_table_params(const std::string& table_param, const std::string& prefix) {
-  return {
+  std::vector<ParamSpec> params = {
       ParamSpec(table_param, ParamType::kTable).req().doc_(
           "input-output table declared layout = \"matrix\" (long: row, column, value)"),
       ParamSpec(prefix + "sectors", ParamType::kStringList).doc_(
@@ -441,6 +441,8 @@ std::vector<ParamSpec> io_table_params(const std::string& table_param, const std
       ParamSpec(prefix + "allow_negative_flows", ParamType::kBool).def(false).doc_(
           "accept negative intermediate flows (otherwise an error naming the cells)"),
   };
+  if (prefix.empty()) params.front().primary();  // a second, prefixed table is not the primary input
+  return params;
 }
 
 IoOptions io_options(const Params& params, const std::string& prefix) {

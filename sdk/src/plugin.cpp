@@ -193,6 +193,12 @@ const ParamSpec* PluginInfo::find_param(std::string_view n) const {
   return nullptr;
 }
 
+const ParamSpec* PluginInfo::primary_input() const {
+  for (const auto& p : params)
+    if (p.primary_input) return &p;
+  return nullptr;
+}
+
 bool Params::has(std::string_view name) const {
   auto it = values_.find(std::string(name));
   return it != values_.end() && !std::holds_alternative<std::monostate>(it->second);

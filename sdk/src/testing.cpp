@@ -13,12 +13,10 @@ std::map<std::string, Table> run_step(const PluginEntry& entry,
   PluginInfo info;
   if (Status s = entry.describe(&info); s.code != StatusCode::kOk) rethrow(s);
 
+  check_info(info);
+
   std::map<std::string, Value> params = given;
-  std::string output = step_id;
-  if (auto it = params.find("output"); it != params.end()) {
-    output = std::get<std::string>(it->second);
-    params.erase(it);
-  }
+  const std::string output = take_output(params, step_id);
   const Params resolved = resolve_params(info, params);
 
   std::map<std::string, Schema> schemas;

@@ -25,8 +25,9 @@ struct CubeOptions {
   bool allow_negative = false;  // negative values are kept instead of an error
 };
 
-/// \brief The long-table parameters of an indicator that reads a Cube, in this order: input (table),
-/// value, region, industry, year (used when the table has it). `value_doc` describes the value column.
+/// \brief The long-table parameters of an indicator that reads a Cube, in this order: input (table,
+/// the primary input), value, region, industry, year (used when the table has it). `value_doc`
+/// describes the value column.
 std::vector<ParamSpec> cube_params(const std::string& value_doc);
 /// \brief The `missing` parameter: rows with a missing value are an error ("error") or dropped ("drop").
 ParamSpec cube_missing_param();

@@ -151,6 +151,8 @@ Eigen::MatrixXd close_households(const Eigen::MatrixXd& A, const Eigen::VectorXd
 /// \brief The parameters every IO plugin reading one matrix table takes: `input` (table, required),
 /// `sectors`, `exclude`, `row_prefix`, `mapping`, `total_output` (default "P1"), `final_demand`.
 /// `table_param` renames `input`; `prefix` prefixes the others (for a second table: "import_").
+/// Without a prefix the table is the plugin's primary input (ParamSpec::primary()); with one it is
+/// not.
 std::vector<ParamSpec> io_table_params(const std::string& table_param = "input",
                                        const std::string& prefix = "");
 /// \brief IoOptions from parameters declared by io_table_params(`prefix`).

@@ -93,6 +93,7 @@ struct ParamSpec {
   std::string table_param;           // for kColumn/kColumnList: the table parameter it refers to
   bool optional_column = false;      // kColumn: the column is used only when the table has it
   bool may_be_empty = false;         // kTable: a table without rows is accepted (else a DataError)
+  bool primary_input = false;  // kTable: the table a step's plain `where` filters (see primary())
   std::string doc;
 
   ParamSpec() = default;
@@ -109,6 +110,13 @@ struct ParamSpec {
   ParamSpec& if_present() { optional_column = true; return *this; }
   ParamSpec& empty_ok() {
     may_be_empty = true;
+    return *this;
+  }
+  /// Marks a kTable parameter as the plugin's primary input: the table a step's `where = { column =
+  /// ... }` filters. At most one per plugin; a plugin that marks none takes only per-table filters
+  /// (`where = { <table parameter> = { column = ... } }`). The host checks this when loading.
+  ParamSpec& primary() {
+    primary_input = true;
     return *this;
   }
   ParamSpec& doc_(std::string d) { doc = std::move(d); return *this; }
@@ -136,6 +144,8 @@ struct PluginInfo {
   std::vector<TableDoc> writes;
 
   const ParamSpec* find_param(std::string_view name) const;
+  /// \brief The parameter marked primary(), or nullptr when the plugin has no primary input.
+  const ParamSpec* primary_input() const;
 };
 
 /// \brief Resolved parameters of one step: every declared parameter with a value or a default.
@@ -218,7 +228,7 @@ class RunContext {
   const std::string& step_id() const { return step_id_; }
   const std::string& output_name() const { return output_; }
   const Params& params() const { return params_; }
-  /// \brief The table named by a table parameter (after the step's `where` filter for `input`).
+  /// \brief The table named by a table parameter, after the step's `where` filter of that table.
   const Table& table_of_param(std::string_view table_param) const;
   /// \brief Writes a declared output table. The host checks its schema against the declaration.
   void write(std::string name, Table table);

@@ -2,11 +2,43 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "klaster/sdk/plugin.hpp"
 
 namespace klaster::sdk {
+
+/// The names of the host's step keys.
+inline constexpr std::string_view kOutputParam = "output";
+inline constexpr std::string_view kWhereKey = "where";
+
+/// \brief A key every step has, declared by the host rather than by its plugin.
+struct HostParam {
+  std::string name;
+  std::string type;  // as `klaster describe` shows it
+  std::string rule;  // its default, or "optional"
+  std::string doc;   // one sentence; the README's "Pipeline format" quotes it word for word
+};
+
+/// \brief The host's step keys, `output` (a parameter) then `where` (a key of the step): the one
+/// definition that validation, the test harness, `klaster describe` and the README use.
+const std::vector<HostParam>& host_params();
+
+/// \brief True for a usable table name: letters, digits, '_', '.' and '-', not starting with '.'
+/// or '-'.
+bool is_table_name(std::string_view name);
+
+/// \brief Takes the host parameter `output` out of `given` and returns the name of the step's
+/// primary output table: its value, or `step_id` when it is absent. Throws ParamError("output")
+/// for a value that is not a table name.
+std::string take_output(std::map<std::string, Value>& given, const std::string& step_id);
+
+/// \brief Checks the rules of a plugin's metadata that the types cannot: at most one parameter is
+/// primary() and it is a table; no parameter is named like a host parameter. Throws Error.
+void check_info(const PluginInfo& info);
 
 /// \brief Checks that every kTable parameter names a table in scope and every kColumn/kColumnList
 /// parameter names a column of its table (optional columns may be absent). Throws ParamError.
