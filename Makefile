@@ -5,7 +5,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 KLASTER := $(BUILD_DIR)/bin/klaster
 
-.PHONY: all deps configure build demo test package bench clean
+.PHONY: all deps configure build demo test format format-check package bench clean
 
 all: build
 
@@ -25,6 +25,15 @@ demo: configure
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+# The C++ sources formatted by .clang-format (Debian's clang-format): `format` rewrites them,
+# `format-check` (run by .ci/run) fails listing each file that differs.
+CXX_SOURCES = git ls-files '*.cpp' '*.hpp'
+format: deps
+	$(CXX_SOURCES) | xargs clang-format -i
+
+format-check: deps
+	@$(CXX_SOURCES) | xargs clang-format --dry-run --Werror
 
 # Debian packages klaster and klaster-dev (CPack) in $(BUILD_DIR)/packages.
 package: build

@@ -41,7 +41,8 @@ void BM_Solve(benchmark::State& state) {
   }
 }
 
-/// `leontief`: checked LU (Hawkins-Simon solve included) and output multipliers by a transposed solve.
+/// `leontief`: checked LU (Hawkins-Simon solve included) and output multipliers by a transposed
+/// solve.
 void BM_LeontiefMultipliers(benchmark::State& state) {
   const Eigen::Index n = state.range(0);
   const Eigen::MatrixXd a = synthetic_a(n);
@@ -58,12 +59,14 @@ void BM_MultipliersTypeI(benchmark::State& state) {
   const Eigen::Index n = state.range(0);
   const Eigen::MatrixXd a = synthetic_a(n);
   const auto names = labels(n);
-  const Eigen::VectorXd h = Eigen::VectorXd::Constant(n, 0.2), w = Eigen::VectorXd::Constant(n, 0.01),
+  const Eigen::VectorXd h = Eigen::VectorXd::Constant(n, 0.2),
+                        w = Eigen::VectorXd::Constant(n, 0.01),
                         v = Eigen::VectorXd::Constant(n, 0.4);
   for (auto _ : state) {
     const klaster::sdk::LeontiefSolver solver(a, names);
     Eigen::VectorXd m = solver.output_multipliers();
-    Eigen::VectorXd mh = solver.solve_transpose(h), mw = solver.solve_transpose(w), mv = solver.solve_transpose(v);
+    Eigen::VectorXd mh = solver.solve_transpose(h), mw = solver.solve_transpose(w),
+                    mv = solver.solve_transpose(v);
     benchmark::DoNotOptimize(m.data());
     benchmark::DoNotOptimize(mh.data());
     benchmark::DoNotOptimize(mw.data());
@@ -71,9 +74,7 @@ void BM_MultipliersTypeI(benchmark::State& state) {
   }
 }
 
-void sizes(benchmark::internal::Benchmark* b) {
-  b->Unit(benchmark::kMillisecond)->UseRealTime();
-}
+void sizes(benchmark::internal::Benchmark* b) { b->Unit(benchmark::kMillisecond)->UseRealTime(); }
 
 }  // namespace
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  g++ cmake make pkg-config dpkg-dev
+  g++ cmake make pkg-config dpkg-dev clang-format git
   libboost-dev libboost-program-options-dev
   libspdlog-dev libfmt-dev libtoml11-dev libeigen3-dev nlohmann-json3-dev libssl-dev
   liblapacke-dev libopenblas-dev

@@ -36,7 +36,8 @@ TEST(Cli, PluginsListsTheIssueTwoPlugins) {
 
 // Search order: --plugin-dir, then KLASTER_PLUGIN_PATH (colon-separated), then the built-in folder.
 TEST(Cli, PluginPathEnvironmentIsSearched) {
-  auto r = run_klaster("plugins", KLASTER_SOURCE_DIR, "/no/such/plugin/folder:" KLASTER_FIXTURE_DIR "/throwing");
+  auto r = run_klaster("plugins", KLASTER_SOURCE_DIR,
+                       "/no/such/plugin/folder:" KLASTER_FIXTURE_DIR "/throwing");
   EXPECT_EQ(r.code, 4);  // a folder named in the path must exist
   EXPECT_TRUE(contains(r.err, "/no/such/plugin/folder: plugin folder not found")) << r.err;
   r = run_klaster("plugins", KLASTER_SOURCE_DIR, KLASTER_FIXTURE_DIR "/throwing");
@@ -44,7 +45,8 @@ TEST(Cli, PluginPathEnvironmentIsSearched) {
   EXPECT_TRUE(contains(r.out, "\nthrowing_fixture ")) << r.out;
   EXPECT_TRUE(contains(r.out, "\nlocation_quotient ")) << r.out;  // built-in folder still searched
   // The same library named twice (environment and --plugin-dir) is loaded once.
-  r = run_klaster("plugins --plugin-dir " KLASTER_FIXTURE_DIR "/throwing", KLASTER_SOURCE_DIR, KLASTER_FIXTURE_DIR "/throwing");
+  r = run_klaster("plugins --plugin-dir " KLASTER_FIXTURE_DIR "/throwing", KLASTER_SOURCE_DIR,
+                  KLASTER_FIXTURE_DIR "/throwing");
   EXPECT_EQ(r.code, 0) << r.err;
 }
 
@@ -78,13 +80,15 @@ TEST(Cli, RunWritesTablesRunJsonAndExactFloats) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, "");  // --quiet
   // LQ of A/X in 2024: (30/100) / (75/300) = 1.2 exactly as a double expression.
-  const auto lq = klaster::sdk::read_csv(p.path("out/lq.csv"), {{"year", klaster::sdk::ColumnType::kInt},
-                                                                 {"region", klaster::sdk::ColumnType::kString},
-                                                                 {"industry", klaster::sdk::ColumnType::kString},
-                                                                 {"lq", klaster::sdk::ColumnType::kFloat}});
+  const auto lq =
+      klaster::sdk::read_csv(p.path("out/lq.csv"), {{"year", klaster::sdk::ColumnType::kInt},
+                                                    {"region", klaster::sdk::ColumnType::kString},
+                                                    {"industry", klaster::sdk::ColumnType::kString},
+                                                    {"lq", klaster::sdk::ColumnType::kFloat}});
   ASSERT_EQ(lq.rows(), 12u);
   EXPECT_EQ(lq.column("lq").floats[0], (30.0 / 100.0) / (75.0 / 300.0));
-  EXPECT_EQ(lq.column("lq").floats[6], (40.0 / 100.0) / (85.0 / 300.0));  // shortest round-trip text
+  EXPECT_EQ(lq.column("lq").floats[6],
+            (40.0 / 100.0) / (85.0 / 300.0));  // shortest round-trip text
 
   const auto j = nlohmann::json::parse(read_text(p.path("out/run.json")));
   EXPECT_EQ(j["klaster_version"], KLASTER_VERSION);
@@ -122,7 +126,8 @@ where = { industry = "X", year = [2025] }
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_FALSE(fs::exists(p.path("out")));
   // Only industry X of 2025 remains, so every region's total is its X value and LQ = 1, log 0.
-  EXPECT_EQ(read_text(p.path("result/lq_x.csv")), "year,region,industry,lq\n2025,A,X,0\n2025,B,X,0\n2025,C,X,0\n");
+  EXPECT_EQ(read_text(p.path("result/lq_x.csv")),
+            "year,region,industry,lq\n2025,A,X,0\n2025,B,X,0\n2025,C,X,0\n");
   const auto j = nlohmann::json::parse(read_text(p.path("result/run.json")));
   EXPECT_EQ(j["steps"][0]["params"]["method"], "log");
   EXPECT_EQ(j["pipeline"]["overrides"][0], "lq.method=log");
@@ -155,17 +160,26 @@ TEST(CliErrors, TomlSyntaxErrorHasLineAndCaret) {
 
 TEST(CliErrors, UnknownTopLevelKeySuggests) {
   Project p("topkey", kLqStep);
-  write_text(p.path("p.toml"), "name = \"t\"\ndataset = \"data\"\noutptu = \"out\"\n" + std::string(kLqStep));
+  write_text(p.path("p.toml"),
+             "name = \"t\"\ndataset = \"data\"\noutptu = \"out\"\n" + std::string(kLqStep));
   auto r = p.validate();
   EXPECT_EQ(r.code, 2);
-  EXPECT_TRUE(contains(first_line(r.err), "error: p.toml:3: unknown key 'outptu' at top level (did you mean 'output'?)")) << r.err;
+  EXPECT_TRUE(
+      contains(first_line(r.err),
+               "error: p.toml:3: unknown key 'outptu' at top level (did you mean 'output'?)"))
+      << r.err;
 }
 
 TEST(CliErrors, UnknownStepKeySuggests) {
-  Project p("stepkey", "[[step]]\nid = \"lq\"\nplugin = \"location_quotient\"\nparms = { input = \"output\" }\n");
+  Project p(
+      "stepkey",
+      "[[step]]\nid = \"lq\"\nplugin = \"location_quotient\"\nparms = { input = \"output\" }\n");
   auto r = p.validate();
   EXPECT_EQ(r.code, 2);
-  EXPECT_TRUE(contains(first_line(r.err), "error: p.toml:8: unknown key 'parms' in step 'lq' (did you mean 'params'?)")) << r.err;
+  EXPECT_TRUE(
+      contains(first_line(r.err),
+               "error: p.toml:8: unknown key 'parms' in step 'lq' (did you mean 'params'?)"))
+      << r.err;
 }
 
 TEST(CliErrors, MissingIdOrPlugin) {
@@ -183,42 +197,62 @@ TEST(CliErrors, DuplicateStepId) {
   Project p("dup", std::string(kLqStep) + "\n" + kLqStep);
   auto r = p.validate();
   EXPECT_EQ(r.code, 2);
-  EXPECT_TRUE(contains(first_line(r.err), "error: p.toml:11: duplicate step id 'lq' (first used by step #1)")) << r.err;
+  EXPECT_TRUE(contains(first_line(r.err),
+                       "error: p.toml:11: duplicate step id 'lq' (first used by step #1)"))
+      << r.err;
 }
 
 TEST(CliErrors, UnknownPluginSuggestsNearest) {
-  Project p("plugin", "[[step]]\nid = \"lq\"\nplugin = \"location_quotent\"\nparams = { input = \"output\" }\n");
+  Project p(
+      "plugin",
+      "[[step]]\nid = \"lq\"\nplugin = \"location_quotent\"\nparams = { input = \"output\" }\n");
   auto r = p.validate();
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(contains(first_line(r.err),
-                       "error: p.toml:7: step 'lq': unknown plugin 'location_quotent' (did you mean 'location_quotient'?)"))
+                       "error: p.toml:7: step 'lq': unknown plugin 'location_quotent' (did you "
+                       "mean 'location_quotient'?)"))
       << r.err;
 }
 
 TEST(CliErrors, UnknownParameterSuggestsNearest) {
-  Project p("param", "[[step]]\nid = \"lq\"\nplugin = \"location_quotient\"\nparams = { input = \"output\", vaule = \"value\" }\n");
+  Project p("param",
+            "[[step]]\nid = \"lq\"\nplugin = \"location_quotient\"\nparams = { input = \"output\", "
+            "vaule = \"value\" }\n");
   auto r = p.validate();
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(first_line(r.err),
-            "error: p.toml:8: step 'lq': plugin 'location_quotient' has no parameter 'vaule' (did you mean 'value'?)");
-  EXPECT_TRUE(contains(r.err, "  8 | params = { input = \"output\", vaule = \"value\" }\n")) << r.err;
+            "error: p.toml:8: step 'lq': plugin 'location_quotient' has no parameter 'vaule' (did "
+            "you mean 'value'?)");
+  EXPECT_TRUE(contains(r.err, "  8 | params = { input = \"output\", vaule = \"value\" }\n"))
+      << r.err;
 }
 
 TEST(CliErrors, WrongParameterType) {
-  Project p("type", "[[step]]\nid = \"lq\"\nplugin = \"location_quotient\"\nparams = { input = \"output\", presence_threshold = \"high\" }\n");
+  Project p("type",
+            "[[step]]\nid = \"lq\"\nplugin = \"location_quotient\"\nparams = { input = \"output\", "
+            "presence_threshold = \"high\" }\n");
   auto r = p.validate();
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(first_line(r.err), "error: p.toml:8: step 'lq': parameter 'presence_threshold' must be a float, got a string \"high\"");
+  EXPECT_EQ(first_line(r.err),
+            "error: p.toml:8: step 'lq': parameter 'presence_threshold' must be a float, got a "
+            "string \"high\"");
 }
 
 TEST(CliErrors, OutOfRangeValue) {
-  Project p("range", "[[step]]\nid = \"lq\"\nplugin = \"location_quotient\"\nparams = { input = \"output\", presence_threshold = -1 }\n");
+  Project p("range",
+            "[[step]]\nid = \"lq\"\nplugin = \"location_quotient\"\nparams = { input = \"output\", "
+            "presence_threshold = -1 }\n");
   auto r = p.validate();
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(first_line(r.err), "error: p.toml:8: step 'lq': parameter 'presence_threshold' = -1.0 is out of range: must be >= 0.0");
+  EXPECT_EQ(first_line(r.err),
+            "error: p.toml:8: step 'lq': parameter 'presence_threshold' = -1.0 is out of range: "
+            "must be >= 0.0");
   auto set = Project("range_set", kLqStep).validate("--set lq.method=cubic");
   EXPECT_EQ(set.code, 2);
-  EXPECT_TRUE(contains(set.err, "parameter 'method' = \"cubic\" is not allowed: use one of \"standard\", \"log\", \"standardized\"")) << set.err;
+  EXPECT_TRUE(contains(set.err,
+                       "parameter 'method' = \"cubic\" is not allowed: use one of \"standard\", "
+                       "\"log\", \"standardized\""))
+      << set.err;
 }
 
 TEST(CliErrors, TableThatDoesNotExistYet) {
@@ -229,19 +263,29 @@ params = { input = "lq" }
 )") + "\n" + kLqStep);
   auto r = p.validate();
   EXPECT_EQ(r.code, 2);
-  EXPECT_TRUE(contains(first_line(r.err), "error: p.toml:8: step 'lq2': table 'lq' (parameter 'input') does not exist at this step")) << r.err;
+  EXPECT_TRUE(contains(
+      first_line(r.err),
+      "error: p.toml:8: step 'lq2': table 'lq' (parameter 'input') does not exist at this step"))
+      << r.err;
   EXPECT_TRUE(contains(first_line(r.err), "tables at this step: output")) << r.err;
 }
 
 TEST(CliErrors, ColumnMissingFromTable) {
-  Project p("nocol", "[[step]]\nid = \"lq\"\nplugin = \"location_quotient\"\nparams = { input = \"output\", value = \"employment\" }\n");
+  Project p("nocol",
+            "[[step]]\nid = \"lq\"\nplugin = \"location_quotient\"\nparams = { input = \"output\", "
+            "value = \"employment\" }\n");
   auto r = p.validate();
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(first_line(r.err), "error: p.toml:8: step 'lq': column 'employment' (parameter 'value') is not in table 'output'; it has: year, region, industry, value");
-  Project w("nocol_where", "[[step]]\nid = \"lq\"\nplugin = \"location_quotient\"\nparams = { input = \"output\" }\nwhere = { sector = \"X\" }\n");
+  EXPECT_EQ(first_line(r.err),
+            "error: p.toml:8: step 'lq': column 'employment' (parameter 'value') is not in table "
+            "'output'; it has: year, region, industry, value");
+  Project w("nocol_where",
+            "[[step]]\nid = \"lq\"\nplugin = \"location_quotient\"\nparams = { input = \"output\" "
+            "}\nwhere = { sector = \"X\" }\n");
   r = w.validate();
   EXPECT_EQ(r.code, 2);
-  EXPECT_TRUE(contains(first_line(r.err), "where: column 'sector' is not in table 'output'")) << r.err;
+  EXPECT_TRUE(contains(first_line(r.err), "where: column 'sector' is not in table 'output'"))
+      << r.err;
 }
 
 TEST(CliErrors, DatasetFolderOrManifestMissing) {
@@ -249,7 +293,9 @@ TEST(CliErrors, DatasetFolderOrManifestMissing) {
   fs::remove(p.path("data/dataset.toml"));
   auto r = p.validate();
   EXPECT_EQ(r.code, 3);
-  EXPECT_TRUE(contains(first_line(r.err), "data/dataset.toml: dataset manifest (dataset.toml) not found")) << r.err;
+  EXPECT_TRUE(
+      contains(first_line(r.err), "data/dataset.toml: dataset manifest (dataset.toml) not found"))
+      << r.err;
   fs::remove_all(p.path("data"));
   r = p.validate();
   EXPECT_EQ(r.code, 3);
@@ -261,14 +307,17 @@ TEST(CliErrors, CsvMissingDeclaredColumn) {
   auto r = p.validate();
   EXPECT_EQ(r.code, 3);
   EXPECT_EQ(first_line(r.err),
-            "error: data/output.csv:1: declared column 'value' (table 'output') is not in the header (year, region, industry, amount)");
+            "error: data/output.csv:1: declared column 'value' (table 'output') is not in the "
+            "header (year, region, industry, amount)");
 }
 
 TEST(CliErrors, CsvWrongFieldCount) {
   Project p("csvfields", kLqStep, "year,region,industry,value\n2024,A,X,1\n2024,A,Y\n");
   auto r = p.run();
   EXPECT_EQ(r.code, 3);
-  EXPECT_EQ(first_line(r.err), "error: data/output.csv:3: expected 4 fields as in the header, found 3 (dataset table 'output')");
+  EXPECT_EQ(first_line(r.err),
+            "error: data/output.csv:3: expected 4 fields as in the header, found 3 (dataset table "
+            "'output')");
 }
 
 TEST(CliErrors, CsvUnparsableNumberHasLineAndColumn) {
@@ -278,11 +327,14 @@ TEST(CliErrors, CsvUnparsableNumberHasLineAndColumn) {
   Project q("csvnum2", kLqStep, "year,region,industry,value\n2024,A,X,1\n2024,A,Y,n/a\n");
   r = q.run();
   EXPECT_EQ(r.code, 3);
-  EXPECT_EQ(first_line(r.err), "error: data/output.csv:3:10: cannot read 'n/a' as a number (column 'value') (dataset table 'output')");
+  EXPECT_EQ(first_line(r.err),
+            "error: data/output.csv:3:10: cannot read 'n/a' as a number (column 'value') (dataset "
+            "table 'output')");
 }
 
 TEST(CliErrors, NegativeOrMissingValueNamesRegionAndIndustry) {
-  Project p("negative", kLqStep, "year,region,industry,value\n2024,A,X,30\n2024,A,Y,-70\n2024,B,X,20\n2024,B,Y,80\n");
+  Project p("negative", kLqStep,
+            "year,region,industry,value\n2024,A,X,30\n2024,A,Y,-70\n2024,B,X,20\n2024,B,Y,80\n");
   auto r = p.run();
   EXPECT_EQ(r.code, 3);
   EXPECT_TRUE(contains(first_line(r.err),
@@ -290,7 +342,8 @@ TEST(CliErrors, NegativeOrMissingValueNamesRegionAndIndustry) {
                        "value -70 in column 'value' at region 'A', industry 'Y', year 2024"))
       << r.err;
   EXPECT_TRUE(contains(first_line(r.err), "input table 'output' (data/output.csv)")) << r.err;
-  Project m("missing", kLqStep, "year,region,industry,value\n2024,A,X,30\n2024,A,Y,\n2024,B,X,20\n2024,B,Y,80\n");
+  Project m("missing", kLqStep,
+            "year,region,industry,value\n2024,A,X,30\n2024,A,Y,\n2024,B,X,20\n2024,B,Y,80\n");
   r = m.run();
   EXPECT_EQ(r.code, 3);
   EXPECT_TRUE(contains(
@@ -300,10 +353,12 @@ TEST(CliErrors, NegativeOrMissingValueNamesRegionAndIndustry) {
 }
 
 TEST(CliErrors, ZeroTotals) {
-  Project p("zero", kLqStep, "year,region,industry,value\n2024,A,X,0\n2024,A,Y,0\n2024,B,X,20\n2024,B,Y,80\n");
+  Project p("zero", kLqStep,
+            "year,region,industry,value\n2024,A,X,0\n2024,A,Y,0\n2024,B,X,20\n2024,B,Y,80\n");
   auto r = p.run();
   EXPECT_EQ(r.code, 3);
-  EXPECT_TRUE(contains(first_line(r.err), "region 'A' has a zero total of 'value' in year 2024")) << r.err;
+  EXPECT_TRUE(contains(first_line(r.err), "region 'A' has a zero total of 'value' in year 2024"))
+      << r.err;
 }
 
 TEST(CliErrors, PluginWithWrongAbi) {
@@ -319,20 +374,27 @@ TEST(CliErrors, PluginWithWrongAbi) {
 TEST(CliErrors, PluginWithoutEntry) {
   auto r = run_klaster("plugins --plugin-dir " KLASTER_FIXTURE_DIR "/no_entry");
   EXPECT_EQ(r.code, 4);
-  EXPECT_TRUE(contains(first_line(r.err), "no_entry.so: not a klaster plugin: it exports no 'klaster_plugin_entry'")) << r.err;
+  EXPECT_TRUE(contains(first_line(r.err),
+                       "no_entry.so: not a klaster plugin: it exports no 'klaster_plugin_entry'"))
+      << r.err;
 }
 
 TEST(CliErrors, PluginWithUnresolvedSymbol) {
   auto r = run_klaster("plugins --plugin-dir " KLASTER_FIXTURE_DIR "/unresolved_symbol");
   EXPECT_EQ(r.code, 4);
-  EXPECT_TRUE(contains(first_line(r.err), "unresolved_symbol.so: cannot load plugin library:")) << r.err;
-  EXPECT_TRUE(contains(first_line(r.err), "undefined symbol: klaster_fixture_function_that_does_not_exist")) << r.err;
+  EXPECT_TRUE(contains(first_line(r.err), "unresolved_symbol.so: cannot load plugin library:"))
+      << r.err;
+  EXPECT_TRUE(
+      contains(first_line(r.err), "undefined symbol: klaster_fixture_function_that_does_not_exist"))
+      << r.err;
 }
 
 TEST(CliErrors, PluginNameAlreadyTaken) {
   auto r = run_klaster("plugins --plugin-dir " KLASTER_FIXTURE_DIR "/duplicate_name");
   EXPECT_EQ(r.code, 4);
-  EXPECT_TRUE(contains(first_line(r.err), "location_quotient.so: plugin name 'location_quotient' is already taken by "))
+  EXPECT_TRUE(
+      contains(first_line(r.err),
+               "location_quotient.so: plugin name 'location_quotient' is already taken by "))
       << r.err;
   EXPECT_TRUE(contains(first_line(r.err), "duplicate_name.so")) << r.err;
 }
@@ -351,7 +413,8 @@ params = { input = "lq" }
   auto r = p.run("--quiet --plugin-dir " KLASTER_FIXTURE_DIR "/throwing");
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(first_line(r.err),
-            "error: p.toml:10: step 'boom' (plugin throwing_fixture 0.0.1): fixture failure: the model did not converge");
+            "error: p.toml:10: step 'boom' (plugin throwing_fixture 0.0.1): fixture failure: the "
+            "model did not converge");
   EXPECT_EQ(read_text(p.path("out/run.json")), before);  // the previous run's outputs are untouched
   for (const auto& e : fs::directory_iterator(p.path("")))
     EXPECT_FALSE(contains(e.path().filename().string(), "staging")) << e.path();  // no leftovers
@@ -362,11 +425,14 @@ TEST(CliErrors, OutputFolderNotWritableBeforeAnyStep) {
   write_text(p.path("blocker"), "a file where a folder is needed");
   auto r = p.run("--out blocker/out");
   EXPECT_EQ(r.code, 2);
-  EXPECT_TRUE(contains(first_line(r.err), "error: blocker/out: cannot create the output folder's parent")) << r.err;
+  EXPECT_TRUE(
+      contains(first_line(r.err), "error: blocker/out: cannot create the output folder's parent"))
+      << r.err;
   EXPECT_FALSE(contains(r.err, "running step")) << r.err;
 }
 
-// The README's "Writing a plugin" example, built from examples/region_total, loaded from its folder.
+// The README's "Writing a plugin" example, built from examples/region_total, loaded from its
+// folder.
 TEST(Cli, ReadmeExamplePluginRunsThroughTheHost) {
   Project p("example", R"([[step]]
 id = "totals"
@@ -386,6 +452,7 @@ TEST(CliErrors, TypeIIWithoutHouseholdColumnFailsValidation) {
     auto r = run_klaster(std::string("validate configs/kz_auto_value_chain.toml --set ") + step +
                          ".type=II --set " + step + ".household_column='\"\"'");
     EXPECT_EQ(r.code, 2) << step;
-    EXPECT_TRUE(contains(first_line(r.err), "type = \"II\" needs the household consumption column")) << r.err;
+    EXPECT_TRUE(contains(first_line(r.err), "type = \"II\" needs the household consumption column"))
+        << r.err;
   }
 }

@@ -33,8 +33,10 @@ TEST(Configs, KzAutoClusterMatchesIndependentLq) {
   EXPECT_TRUE(contains(r.out, "Kostanay (KST) manufacturing LQ in 2025"));
 
   const sdk::Table in = sdk::read_csv(fs::path(KLASTER_SOURCE_DIR) / "data/kz/output.csv",
-                                      {{"year", sdk::ColumnType::kInt}, {"region", sdk::ColumnType::kString},
-                                       {"industry", sdk::ColumnType::kString}, {"value", sdk::ColumnType::kFloat}});
+                                      {{"year", sdk::ColumnType::kInt},
+                                       {"region", sdk::ColumnType::kString},
+                                       {"industry", sdk::ColumnType::kString},
+                                       {"value", sdk::ColumnType::kFloat}});
   auto lq_of = [&](double factor) {
     double e_rc = 0, e_r = 0, e_c = 0, e = 0;
     for (std::size_t k = 0; k < in.rows(); ++k) {
@@ -48,13 +50,16 @@ TEST(Configs, KzAutoClusterMatchesIndependentLq) {
     }
     return (e_rc / e_r) / (e_c / e);
   };
-  const sdk::Table cmp = sdk::read_csv(dir / "out/lq_compare.csv",
-                                       {{"year", sdk::ColumnType::kInt}, {"region", sdk::ColumnType::kString},
-                                        {"industry", sdk::ColumnType::kString}, {"baseline", sdk::ColumnType::kFloat},
-                                        {"scenario", sdk::ColumnType::kFloat}});
+  const sdk::Table cmp =
+      sdk::read_csv(dir / "out/lq_compare.csv", {{"year", sdk::ColumnType::kInt},
+                                                 {"region", sdk::ColumnType::kString},
+                                                 {"industry", sdk::ColumnType::kString},
+                                                 {"baseline", sdk::ColumnType::kFloat},
+                                                 {"scenario", sdk::ColumnType::kFloat}});
   bool found = false;
   for (std::size_t k = 0; k < cmp.rows(); ++k) {
-    if (cmp.column("year").ints[k] != 2025 || cmp.column("region").str(k) != "KST" || cmp.column("industry").str(k) != "C")
+    if (cmp.column("year").ints[k] != 2025 || cmp.column("region").str(k) != "KST" ||
+        cmp.column("industry").str(k) != "C")
       continue;
     found = true;
     EXPECT_NEAR(cmp.column("baseline").floats[k], lq_of(1.0), 1e-12);
@@ -62,6 +67,7 @@ TEST(Configs, KzAutoClusterMatchesIndependentLq) {
     EXPECT_GT(cmp.column("scenario").floats[k], cmp.column("baseline").floats[k]);
   }
   EXPECT_TRUE(found);
-  for (const char* f : {"lq.csv", "hhi.csv", "incentive.csv", "lq_incentive.csv", "lq_compare.csv", "run.json"})
+  for (const char* f :
+       {"lq.csv", "hhi.csv", "incentive.csv", "lq_incentive.csv", "lq_compare.csv", "run.json"})
     EXPECT_TRUE(fs::exists(dir / "out" / f)) << f;
 }

@@ -21,10 +21,11 @@ const fs::path kSource = KLASTER_SOURCE_DIR;
 
 /// \brief Gross output (million KZT) by region and section for one year, from data/kz/output.csv.
 std::map<std::string, std::map<std::string, double>> kz_output(std::int64_t year) {
-  const sdk::Table t = sdk::read_csv(kSource / "data/kz/output.csv", {{"year", ColumnType::kInt},
-                                                                       {"region", ColumnType::kString},
-                                                                       {"industry", ColumnType::kString},
-                                                                       {"value", ColumnType::kFloat}});
+  const sdk::Table t =
+      sdk::read_csv(kSource / "data/kz/output.csv", {{"year", ColumnType::kInt},
+                                                     {"region", ColumnType::kString},
+                                                     {"industry", ColumnType::kString},
+                                                     {"value", ColumnType::kFloat}});
   std::map<std::string, std::map<std::string, double>> out;
   const auto& y = t.column("year");
   const auto& r = t.column("region");
@@ -37,7 +38,8 @@ std::map<std::string, std::map<std::string, double>> kz_output(std::int64_t year
 
 /// \brief The float in column `value` of the first row of `table` whose string columns match `keys`
 /// (ints compared as text). Fails the test and returns NaN when there is no such row.
-double lookup(const sdk::Table& table, const std::map<std::string, std::string>& keys, const std::string& value) {
+double lookup(const sdk::Table& table, const std::map<std::string, std::string>& keys,
+              const std::string& value) {
   for (std::size_t k = 0; k < table.rows(); ++k) {
     bool match = true;
     for (const auto& [col, want] : keys) match = match && table.column(col).to_text(k) == want;
@@ -49,7 +51,8 @@ double lookup(const sdk::Table& table, const std::map<std::string, std::string>&
 
 /// \brief Reads an output CSV of a run with the named columns (strings first, then floats).
 sdk::Table read_out(const fs::path& file, const std::vector<std::string>& strings,
-                    const std::vector<std::string>& floats, const std::vector<std::string>& ints = {}) {
+                    const std::vector<std::string>& floats,
+                    const std::vector<std::string>& ints = {}) {
   std::vector<sdk::CsvColumnSpec> spec;
   for (const auto& s : strings) spec.push_back({s, ColumnType::kString});
   for (const auto& s : ints) spec.push_back({s, ColumnType::kInt});
@@ -72,7 +75,9 @@ struct PipelineRun {
 
 class KzSpecialization : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { run_ = new PipelineRun("kz_specialization.toml", "kz_specialization"); }
+  static void SetUpTestSuite() {
+    run_ = new PipelineRun("kz_specialization.toml", "kz_specialization");
+  }
   static void TearDownTestSuite() {
     delete run_;
     run_ = nullptr;
@@ -85,8 +90,9 @@ TEST_F(KzSpecialization, RunsAndPrintsSummaries) {
   ASSERT_EQ(run_->result.code, 0) << run_->result.err;
   EXPECT_TRUE(contains(run_->result.out, "Krugman")) << run_->result.out;
   EXPECT_TRUE(contains(run_->result.out, "Moran")) << run_->result.out;
-  for (const char* f : {"specialization.csv", "concentration.csv", "shift_share.csv", "lq_2025.csv", "knn4.csv",
-                        "moran_lq_c.csv", "moran_lq_c_local.csv", "cluster_strength.csv"})
+  for (const char* f :
+       {"specialization.csv", "concentration.csv", "shift_share.csv", "lq_2025.csv", "knn4.csv",
+        "moran_lq_c.csv", "moran_lq_c_local.csv", "cluster_strength.csv"})
     EXPECT_TRUE(fs::exists(run_->dir / f)) << f;
 }
 
@@ -99,7 +105,8 @@ TEST_F(KzSpecialization, KrugmanAndHooverMatchOutputCsv2025) {
   double total = 0;
   for (const auto& [region, by_industry] : data)
     for (const auto& [industry, v] : by_industry) nation[industry] += v, total += v;
-  const sdk::Table spec = read_out(run_->dir / "specialization.csv", {"region"}, {"krugman", "hoover"}, {"year"});
+  const sdk::Table spec =
+      read_out(run_->dir / "specialization.csv", {"region"}, {"krugman", "hoover"}, {"year"});
   ASSERT_EQ(data.size(), 20u);
   for (const auto& [region, by_industry] : data) {
     double region_total = 0;
@@ -110,8 +117,10 @@ TEST_F(KzSpecialization, KrugmanAndHooverMatchOutputCsv2025) {
       const double s = it == by_industry.end() ? 0.0 : it->second / region_total;
       krugman += std::abs(s - n / total);
     }
-    EXPECT_NEAR(lookup(spec, {{"region", region}, {"year", "2025"}}, "krugman"), krugman, 1e-9) << region;
-    EXPECT_NEAR(lookup(spec, {{"region", region}, {"year", "2025"}}, "hoover"), krugman / 2, 1e-9) << region;
+    EXPECT_NEAR(lookup(spec, {{"region", region}, {"year", "2025"}}, "krugman"), krugman, 1e-9)
+        << region;
+    EXPECT_NEAR(lookup(spec, {{"region", region}, {"year", "2025"}}, "hoover"), krugman / 2, 1e-9)
+        << region;
   }
   // Kostanay, checked independently with pandas: 0.382930.
   EXPECT_NEAR(lookup(spec, {{"region", "KST"}, {"year", "2025"}}, "krugman"), 0.382930, 1e-6);
@@ -128,7 +137,8 @@ TEST_F(KzSpecialization, ManufacturingLqIsTheFullTableLq) {
   double kst_total = 0;
   for (const auto& [industry, v] : data.at("KST")) kst_total += v;
   const double lq_kst = (data.at("KST").at("C") / kst_total) / (c_total / total);
-  const sdk::Table local = read_out(run_->dir / "moran_lq_c_local.csv", {"region", "quadrant"}, {"value", "Ii"});
+  const sdk::Table local =
+      read_out(run_->dir / "moran_lq_c_local.csv", {"region", "quadrant"}, {"value", "Ii"});
   EXPECT_EQ(local.rows(), 20u);
   EXPECT_NEAR(lookup(local, {{"region", "KST"}}, "value"), lq_kst, 1e-9);
   EXPECT_NEAR(lq_kst, 1.755281, 1e-6);  // pandas
@@ -169,7 +179,9 @@ TEST_F(KzSpecialization, ShiftShareGrowthAndIdentity) {
 
 class KzAutoValueChain : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { run_ = new PipelineRun("kz_auto_value_chain.toml", "kz_auto_value_chain"); }
+  static void SetUpTestSuite() {
+    run_ = new PipelineRun("kz_auto_value_chain.toml", "kz_auto_value_chain");
+  }
   static void TearDownTestSuite() {
     delete run_;
     run_ = nullptr;
@@ -193,7 +205,8 @@ TEST_F(KzAutoValueChain, RunsAndPrintsSummaries) {
   EXPECT_TRUE(contains(run_->result.out, "CPA_C29")) << run_->result.out;
 }
 
-// Local content (share 0.3 of imported CPA_C29 bought by C29): z' = z + 0.3 m, from tables 1800/1900.
+// Local content (share 0.3 of imported CPA_C29 bought by C29): z' = z + 0.3 m, from tables
+// 1800/1900.
 TEST_F(KzAutoValueChain, LocalContentMovesThirtyPercentOfImportedParts) {
   ASSERT_EQ(run_->result.code, 0) << run_->result.err;
   const double z = croatia_cell("croatia_2010_1800_wide.csv", "CPA_C29", "C29");
@@ -206,7 +219,8 @@ TEST_F(KzAutoValueChain, LocalContentMovesThirtyPercentOfImportedParts) {
 // (CPA_TOTAL and CPA_U excluded), from table 1800.
 TEST_F(KzAutoValueChain, DirectBackwardLinkageOfMotorVehicles) {
   ASSERT_EQ(run_->result.code, 0) << run_->result.err;
-  const sdk::Table t = sdk::read_matrix_csv(kSource / "data/io/croatia_2010/croatia_2010_1800_wide.csv", "row_label");
+  const sdk::Table t = sdk::read_matrix_csv(
+      kSource / "data/io/croatia_2010/croatia_2010_1800_wide.csv", "row_label");
   const auto& row = t.column("row");
   const auto& col = t.column("column");
   const auto& val = t.column("value");
@@ -218,7 +232,8 @@ TEST_F(KzAutoValueChain, DirectBackwardLinkageOfMotorVehicles) {
     if (r.starts_with("CPA_") && r != "CPA_TOTAL" && r != "CPA_U") inputs += val.floats[k];
   }
   ASSERT_GT(x, 0);
-  const sdk::Table links = read_out(run_->dir / "national_linkages.csv", {"sector"}, {"direct_backward"});
+  const sdk::Table links =
+      read_out(run_->dir / "national_linkages.csv", {"sector"}, {"direct_backward"});
   EXPECT_NEAR(lookup(links, {{"sector", "CPA_C29"}}, "direct_backward"), inputs / x, 1e-9);
 }
 
@@ -227,7 +242,8 @@ TEST_F(KzAutoValueChain, KostanayMotorVehicleOutputShare) {
   ASSERT_EQ(run_->result.code, 0) << run_->result.err;
   const auto data = kz_output(2025);
   double c_total = 0;
-  for (const auto& [region, by_industry] : data) c_total += by_industry.count("C") ? by_industry.at("C") : 0.0;
+  for (const auto& [region, by_industry] : data)
+    c_total += by_industry.count("C") ? by_industry.at("C") : 0.0;
   const double share = data.at("KST").at("C") / c_total;
   const double x_n = croatia_cell("croatia_2010_1800_wide.csv", "P1", "C29");
   const sdk::Table sectors =
@@ -240,7 +256,8 @@ TEST_F(KzAutoValueChain, KostanayMotorVehicleOutputShare) {
 // output effect is at least the shock (L >= I); the rule raises output and employment effects.
 TEST_F(KzAutoValueChain, ScenarioProperties) {
   ASSERT_EQ(run_->result.code, 0) << run_->result.err;
-  const sdk::Table mult = read_out(run_->dir / "output_multiplier_change.csv", {"sector"}, {"baseline", "scenario"});
+  const sdk::Table mult =
+      read_out(run_->dir / "output_multiplier_change.csv", {"sector"}, {"baseline", "scenario"});
   const double base = lookup(mult, {{"sector", "CPA_C29"}}, "baseline");
   const double rule = lookup(mult, {{"sector", "CPA_C29"}}, "scenario");
   EXPECT_GT(base, 1.0);
@@ -250,16 +267,19 @@ TEST_F(KzAutoValueChain, ScenarioProperties) {
   EXPECT_NEAR(lookup(shock, {{"sector", "CPA_C29"}}, "delta"), kShock, 1e-6);
   EXPECT_NEAR(kShock, 10206000.0, 1e-6);
 
-  const sdk::Table change = read_out(run_->dir / "impact_change.csv", {"quantity"}, {"baseline", "scenario"});
+  const sdk::Table change =
+      read_out(run_->dir / "impact_change.csv", {"quantity"}, {"baseline", "scenario"});
   EXPECT_GE(lookup(change, {{"quantity", "output"}}, "baseline"), kShock);
-  EXPECT_GE(lookup(change, {{"quantity", "output"}}, "scenario"), lookup(change, {{"quantity", "output"}}, "baseline"));
+  EXPECT_GE(lookup(change, {{"quantity", "output"}}, "scenario"),
+            lookup(change, {{"quantity", "output"}}, "baseline"));
   EXPECT_GE(lookup(change, {{"quantity", "employment"}}, "scenario"),
             lookup(change, {{"quantity", "employment"}}, "baseline"));
   EXPECT_GT(lookup(change, {{"quantity", "employment"}}, "baseline"), 0.0);
 
   // A region buys less from itself than the nation: Kostanay's output effect lies between the
   // shock and the national one.
-  const sdk::Table kst = read_out(run_->dir / "kst_impact_change.csv", {"quantity"}, {"baseline", "scenario"});
+  const sdk::Table kst =
+      read_out(run_->dir / "kst_impact_change.csv", {"quantity"}, {"baseline", "scenario"});
   const double kst_out = lookup(kst, {{"quantity", "output"}}, "baseline");
   EXPECT_GE(kst_out, kShock);
   EXPECT_LE(kst_out, lookup(change, {{"quantity", "output"}}, "baseline"));

@@ -40,8 +40,9 @@ TEST(Csv, ReadsTypedColumnsQuotesBomAndCrlf) {
                       "2024,KST,\"plain, with comma\",1.5\r\n"
                       "2025,\"KST\",\"say \"\"hi\"\"\nnext line\",\r\n"
                       "2025,ALA,x,-2e3\r\n");
-  Table t = read_csv(p, {{"region", ColumnType::kString}, {"year", ColumnType::kInt},
-                         {"value", ColumnType::kFloat}});
+  Table t = read_csv(
+      p,
+      {{"region", ColumnType::kString}, {"year", ColumnType::kInt}, {"value", ColumnType::kFloat}});
   ASSERT_EQ(t.rows(), 3u);
   EXPECT_EQ(t.columns()[0].name, "region");
   EXPECT_EQ(t.column("region").str(1), "KST");
@@ -78,9 +79,11 @@ TEST(Csv, ErrorsNameFileLineAndColumn) {
 TEST(Csv, LargeFileAcrossReadBlocks) {
   std::string text = "id,name,value\n";
   for (int i = 0; i < 300000; ++i)
-    text += std::to_string(i) + ",\"n" + std::to_string(i % 7) + "\"," + std::to_string(i * 0.5) + "\n";
+    text +=
+        std::to_string(i) + ",\"n" + std::to_string(i % 7) + "\"," + std::to_string(i * 0.5) + "\n";
   auto p = write_file("big.csv", text);
-  Table t = read_csv(p, {{"id", ColumnType::kInt}, {"name", ColumnType::kString}, {"value", ColumnType::kFloat}});
+  Table t = read_csv(
+      p, {{"id", ColumnType::kInt}, {"name", ColumnType::kString}, {"value", ColumnType::kFloat}});
   ASSERT_EQ(t.rows(), 300000u);
   EXPECT_EQ(t.column("id").ints[299999], 299999);
   EXPECT_EQ(t.column("name").dict->size(), 7u);
@@ -88,7 +91,8 @@ TEST(Csv, LargeFileAcrossReadBlocks) {
 }
 
 TEST(Csv, WritesShortestRoundTripFloats) {
-  Table t({Column::make_strings("k", {"a,b", "c"}), Column::make_floats("v", {0.1 + 0.2, 1e300}, {1, 1}),
+  Table t({Column::make_strings("k", {"a,b", "c"}),
+           Column::make_floats("v", {0.1 + 0.2, 1e300}, {1, 1}),
            Column::make_ints("n", {1, 2}, {1, 0})});
   std::ostringstream out;
   write_csv(t, out);
@@ -134,9 +138,10 @@ TEST(Csv, WriterRefusesNonFiniteValues) {
 
 // Miller & Blair (2009), Table 2.3: Z = [[150, 500], [200, 100]].
 TEST(Matrix, ReadsWideCsvInPublicationOrder) {
-  auto p = write_file("mb.csv",
-                      "row,sector1,sector2,final_demand\nsector1,150,500,350\nsector2,200,100,1700\n"
-                      "value_added,650,1400,\n");
+  auto p =
+      write_file("mb.csv",
+                 "row,sector1,sector2,final_demand\nsector1,150,500,350\nsector2,200,100,1700\n"
+                 "value_added,650,1400,\n");
   LabelledMatrix m = matrix_from_long(read_matrix_csv(p));
   ASSERT_EQ(m.row_labels, (std::vector<std::string>{"sector1", "sector2", "value_added"}));
   ASSERT_EQ(m.col_labels, (std::vector<std::string>{"sector1", "sector2", "final_demand"}));
@@ -169,11 +174,13 @@ TEST(Csv, ParallelPartsAgreeWithQuotedNewlines) {
   const std::size_t rows = 600000;  // about 40 MB
   auto p = write_file("big_quoted.csv", big_quoted_csv(rows));
   ASSERT_GT(fs::file_size(p), 32u << 20);
-  Table t = read_csv(p, {{"id", ColumnType::kInt}, {"note", ColumnType::kString}, {"value", ColumnType::kFloat}});
+  Table t = read_csv(
+      p, {{"id", ColumnType::kInt}, {"note", ColumnType::kString}, {"value", ColumnType::kFloat}});
   ASSERT_EQ(t.rows(), rows);
   for (std::size_t i : {std::size_t{0}, rows / 2 - 1, rows / 2, rows / 2 + 1, rows - 1}) {
     EXPECT_EQ(t.column("id").ints[i], static_cast<std::int64_t>(i));
-    EXPECT_EQ(t.column("note").str(i), "line one, with comma\nline \"two\" of record " + std::to_string(i));
+    EXPECT_EQ(t.column("note").str(i),
+              "line one, with comma\nline \"two\" of record " + std::to_string(i));
     EXPECT_EQ(t.column("value").floats[i], static_cast<double>(i % 1000) + 0.5);
   }
   fs::remove(p);
@@ -191,7 +198,8 @@ TEST(Csv, ParallelPartsReportExactLineOfALateError) {
   ASSERT_GT(fs::file_size(p), 32u << 20);
   // Record rows-10 is on line rows-10+2 (the header is line 1).
   EXPECT_EQ(error_of(p, {{"id", ColumnType::kInt}, {"value", ColumnType::kFloat}}),
-            p.string() + ":" + std::to_string(rows - 8) + ":9: cannot read 'oops' as a number (column 'value')");
+            p.string() + ":" + std::to_string(rows - 8) +
+                ":9: cannot read 'oops' as a number (column 'value')");
   fs::remove(p);
 }
 

@@ -6,8 +6,10 @@ using namespace klaster::sdk;
 
 namespace {
 Table small_table() {
-  return Table({Column::make_ints("year", {2024, 2024, 2025}), Column::make_strings("region", {"A", "B", "A"}),
-                Column::make_strings("industry", {"X", "X", "Y"}), Column::make_floats("value", {1, 2, 3})});
+  return Table({Column::make_ints("year", {2024, 2024, 2025}),
+                Column::make_strings("region", {"A", "B", "A"}),
+                Column::make_strings("industry", {"X", "X", "Y"}),
+                Column::make_floats("value", {1, 2, 3})});
 }
 }  // namespace
 

@@ -14,7 +14,10 @@ class RegionTotal final : public Plugin {
     p.summary = "Sums the value of each region";
     p.description = "total_j = sum_i e_ij, over the industries of region j.";
     p.params = {
-        ParamSpec("input", ParamType::kTable).req().primary().doc_("long table: region, industry, value"),
+        ParamSpec("input", ParamType::kTable)
+            .req()
+            .primary()
+            .doc_("long table: region, industry, value"),
         ParamSpec("value", ParamType::kColumn).of("input").def("value").doc_("column to sum"),
     };
     p.reads = {{"input", "region, industry, value", "non-negative values"}};
@@ -22,8 +25,8 @@ class RegionTotal final : public Plugin {
     return p;
   }
   void bind(BindContext& ctx) const override {
-    ctx.declare_output(ctx.output_name(), Schema{{{"region", ColumnType::kString},
-                                                  {"total", ColumnType::kFloat}}});
+    ctx.declare_output(ctx.output_name(),
+                       Schema{{{"region", ColumnType::kString}, {"total", ColumnType::kFloat}}});
   }
   void run(RunContext& ctx) const override {
     CubeOptions o;
@@ -33,7 +36,8 @@ class RegionTotal final : public Plugin {
     std::vector<std::int32_t> region(cube.n_regions());
     for (std::size_t r = 0; r < cube.n_regions(); ++r) {
       region[r] = static_cast<std::int32_t>(r);
-      for (std::size_t i = 0; i < cube.n_industries(); ++i) total[r] += cube.value(cube.cell(0, r, i));
+      for (std::size_t i = 0; i < cube.n_industries(); ++i)
+        total[r] += cube.value(cube.cell(0, r, i));
     }
     ctx.write(ctx.output_name(), Table({cube.regions().make_column("region", region),
                                         Column::make_floats("total", std::move(total))}));

@@ -75,8 +75,8 @@ struct PipelineConfig {
 
 struct TableManifest {
   std::string name;
-  std::filesystem::path file;  // resolved against dataset.toml's folder
-  std::string layout = "long";  // "long" | "matrix"
+  std::filesystem::path file;               // resolved against dataset.toml's folder
+  std::string layout = "long";              // "long" | "matrix"
   std::vector<sdk::CsvColumnSpec> columns;  // layout = "long"
   std::string label_column;                 // layout = "matrix", optional
   std::string unit, description;

@@ -15,16 +15,15 @@ namespace klaster {
 
 namespace fs = std::filesystem;
 
-std::string Location::prefix() const {
-  return line ? file + ":" + std::to_string(line) : file;
-}
+std::string Location::prefix() const { return line ? file + ":" + std::to_string(line) : file; }
 
 std::string Location::context() const {
   if (line_text.empty() || line == 0) return {};
   const std::string num = std::to_string(line);
   std::string out = "  " + num + " | " + line_text + "\n";
   out += "  " + std::string(num.size(), ' ') + " | ";
-  if (column > 0) out += std::string(column - 1, ' ') + std::string(std::max<std::size_t>(1, width), '^');
+  if (column > 0)
+    out += std::string(column - 1, ' ') + std::string(std::max<std::size_t>(1, width), '^');
   return out;
 }
 
@@ -89,13 +88,20 @@ toml::value parse_file(const fs::path& path, int code, const std::string& what) 
 
 const char* type_name(const toml::value& v) {
   switch (v.type()) {
-    case toml::value_t::boolean: return "a boolean";
-    case toml::value_t::integer: return "an integer";
-    case toml::value_t::floating: return "a float";
-    case toml::value_t::string: return "a string";
-    case toml::value_t::array: return "an array";
-    case toml::value_t::table: return "a table";
-    default: return "a date or time";
+    case toml::value_t::boolean:
+      return "a boolean";
+    case toml::value_t::integer:
+      return "an integer";
+    case toml::value_t::floating:
+      return "a float";
+    case toml::value_t::string:
+      return "a string";
+    case toml::value_t::array:
+      return "an array";
+    case toml::value_t::table:
+      return "a table";
+    default:
+      return "a date or time";
   }
 }
 
@@ -105,7 +111,8 @@ void check_keys(const toml::value& table, const std::vector<std::string>& allowe
   for (const auto& [key, value] : table.as_table()) {
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
     std::string msg = "unknown key '" + key + "'" + where;
-    if (auto near = sdk::nearest(key, allowed); !near.empty()) msg += " (did you mean '" + near + "'?)";
+    if (auto near = sdk::nearest(key, allowed); !near.empty())
+      msg += " (did you mean '" + near + "'?)";
     std::string list;
     for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
     msg += "; allowed keys: " + list;
@@ -121,7 +128,8 @@ std::string get_string(const toml::value& table, const std::string& key, const s
   }
   const toml::value& v = table.at(key);
   if (!v.is_string())
-    fail(code, location_of(v, file), "'" + key + "'" + where + " must be a string, got " + type_name(v));
+    fail(code, location_of(v, file),
+         "'" + key + "'" + where + " must be a string, got " + type_name(v));
   return v.as_string().str;
 }
 
@@ -140,11 +148,14 @@ double finite_float(const toml::value& v, const std::string& file, const std::st
 /// Converts a TOML parameter value to an sdk::Value.
 sdk::Value to_value(const toml::value& v, const std::string& file, const std::string& what) {
   switch (v.type()) {
-    case toml::value_t::boolean: return v.as_boolean();
-    case toml::value_t::integer: return static_cast<std::int64_t>(v.as_integer());
+    case toml::value_t::boolean:
+      return v.as_boolean();
+    case toml::value_t::integer:
+      return static_cast<std::int64_t>(v.as_integer());
     case toml::value_t::floating:
       return finite_float(v, file, what);
-    case toml::value_t::string: return v.as_string().str;
+    case toml::value_t::string:
+      return v.as_string().str;
     case toml::value_t::array: {
       const auto& a = v.as_array();
       bool all_str = true, all_int = true, all_num = true;
@@ -171,7 +182,8 @@ sdk::Value to_value(const toml::value& v, const std::string& file, const std::st
                                        : finite_float(e, file, what));
         return out;
       }
-      fail(kExitPipeline, location_of(v, file), what + ": a list must hold only strings or only numbers");
+      fail(kExitPipeline, location_of(v, file),
+           what + ": a list must hold only strings or only numbers");
     }
     default:
       fail(kExitPipeline, location_of(v, file), what + " cannot be " + type_name(v));
@@ -255,7 +267,9 @@ std::vector<TableFilter> read_step_where(const toml::value& v, const std::string
 
 StepConfig read_step(const toml::value& v, std::size_t index, const std::string& file) {
   const std::string where = " in step #" + std::to_string(index + 1);
-  if (!v.is_table()) fail(kExitPipeline, location_of(v, file), "step #" + std::to_string(index + 1) + " must be a table");
+  if (!v.is_table())
+    fail(kExitPipeline, location_of(v, file),
+         "step #" + std::to_string(index + 1) + " must be a table");
   StepConfig s;
   s.loc = location_of(v, file);
   s.id = get_string(v, "id", file, where, kExitPipeline, true);
@@ -263,12 +277,14 @@ StepConfig read_step(const toml::value& v, std::size_t index, const std::string&
   check_keys(v, {"id", "plugin", "params", "where", "description"}, file, w, kExitPipeline);
   static const std::regex id_re("[a-z0-9_]+");
   if (!std::regex_match(s.id, id_re))
-    fail(kExitPipeline, location_of(v.at("id"), file), "step id '" + s.id + "' must match [a-z0-9_]+");
+    fail(kExitPipeline, location_of(v.at("id"), file),
+         "step id '" + s.id + "' must match [a-z0-9_]+");
   s.plugin = get_string(v, "plugin", file, w, kExitPipeline, true);
   s.plugin_loc = location_of(v.at("plugin"), file);
   if (v.contains("params")) {
     const toml::value& p = v.at("params");
-    if (!p.is_table()) fail(kExitPipeline, location_of(p, file), "'params'" + w + " must be a table");
+    if (!p.is_table())
+      fail(kExitPipeline, location_of(p, file), "'params'" + w + " must be a table");
     for (const auto& [key, value] : p.as_table()) {
       s.params[key] = to_value(value, file, "step '" + s.id + "': parameter '" + key + "'");
       s.param_locs[key] = location_of(value, file);
@@ -279,27 +295,35 @@ StepConfig read_step(const toml::value& v, std::size_t index, const std::string&
 }
 
 SummaryConfig read_summary(const toml::value& v, const std::string& file) {
-  if (!v.is_table()) fail(kExitPipeline, location_of(v, file), "a [[summary]] entry must be a table");
+  if (!v.is_table())
+    fail(kExitPipeline, location_of(v, file), "a [[summary]] entry must be a table");
   SummaryConfig s;
   s.loc = location_of(v, file);
   const std::string w = " in [[summary]]";
-  check_keys(v, {"title", "table", "where", "columns", "sort", "descending", "limit"}, file, w, kExitPipeline);
+  check_keys(v, {"title", "table", "where", "columns", "sort", "descending", "limit"}, file, w,
+             kExitPipeline);
   s.title = get_string(v, "title", file, w, kExitPipeline, false);
   s.table = get_string(v, "table", file, w, kExitPipeline, true);
   s.sort = get_string(v, "sort", file, w, kExitPipeline, false);
   if (v.contains("where")) s.where = read_where(v.at("where"), file, w);
   if (v.contains("columns")) {
     sdk::Value c = to_value(v.at("columns"), file, "'columns'" + w);
-    if (auto* l = std::get_if<std::vector<std::string>>(&c)) s.columns = *l;
-    else fail(kExitPipeline, location_of(v.at("columns"), file), "'columns'" + w + " must be a list of column names");
+    if (auto* l = std::get_if<std::vector<std::string>>(&c))
+      s.columns = *l;
+    else
+      fail(kExitPipeline, location_of(v.at("columns"), file),
+           "'columns'" + w + " must be a list of column names");
   }
   if (v.contains("descending")) {
-    if (!v.at("descending").is_boolean()) fail(kExitPipeline, location_of(v.at("descending"), file), "'descending'" + w + " must be true or false");
+    if (!v.at("descending").is_boolean())
+      fail(kExitPipeline, location_of(v.at("descending"), file),
+           "'descending'" + w + " must be true or false");
     s.descending = v.at("descending").as_boolean();
   }
   if (v.contains("limit")) {
     if (!v.at("limit").is_integer() || v.at("limit").as_integer() < 0)
-      fail(kExitPipeline, location_of(v.at("limit"), file), "'limit'" + w + " must be a non-negative integer");
+      fail(kExitPipeline, location_of(v.at("limit"), file),
+           "'limit'" + w + " must be a non-negative integer");
     s.limit = v.at("limit").as_integer();
   }
   return s;
@@ -345,7 +369,8 @@ PipelineConfig read_pipeline(const fs::path& path) {
   const toml::value root = parse_file(path, kExitPipeline, "pipeline file");
   PipelineConfig p;
   p.path = path;
-  check_keys(root, {"name", "description", "dataset", "output", "step", "summary"}, file, " at top level", kExitPipeline);
+  check_keys(root, {"name", "description", "dataset", "output", "step", "summary"}, file,
+             " at top level", kExitPipeline);
   p.name = get_string(root, "name", file, "", kExitPipeline, true);
   p.description = get_string(root, "description", file, "", kExitPipeline, false);
   const std::string dataset = get_string(root, "dataset", file, "", kExitPipeline, true);
@@ -353,34 +378,42 @@ PipelineConfig read_pipeline(const fs::path& path) {
   p.dataset_dir = (path.parent_path() / dataset).lexically_normal();
   p.output = get_string(root, "output", file, "", kExitPipeline, false);
   if (p.output.empty()) p.output = "out/" + path.stem().string();
-  if (!root.contains("step")) fail(kExitPipeline, location_of(root, file), "the pipeline has no [[step]]");
+  if (!root.contains("step"))
+    fail(kExitPipeline, location_of(root, file), "the pipeline has no [[step]]");
   const toml::value& steps = root.at("step");
-  if (!steps.is_array()) fail(kExitPipeline, location_of(steps, file), "'step' must be an array of tables: write [[step]]");
+  if (!steps.is_array())
+    fail(kExitPipeline, location_of(steps, file),
+         "'step' must be an array of tables: write [[step]]");
   std::map<std::string, std::size_t> seen;
   for (std::size_t i = 0; i < steps.as_array().size(); ++i) {
     StepConfig s = read_step(steps.as_array()[i], i, file);
     if (auto it = seen.find(s.id); it != seen.end())
       fail(kExitPipeline, location_of(steps.as_array()[i].at("id"), file),
-           "duplicate step id '" + s.id + "' (first used by step #" + std::to_string(it->second + 1) + ")");
+           "duplicate step id '" + s.id + "' (first used by step #" +
+               std::to_string(it->second + 1) + ")");
     seen[s.id] = i;
     p.steps.push_back(std::move(s));
   }
   if (root.contains("summary")) {
     const toml::value& sums = root.at("summary");
-    if (!sums.is_array()) fail(kExitPipeline, location_of(sums, file), "'summary' must be an array of tables: write [[summary]]");
+    if (!sums.is_array())
+      fail(kExitPipeline, location_of(sums, file),
+           "'summary' must be an array of tables: write [[summary]]");
     for (const auto& s : sums.as_array()) p.summaries.push_back(read_summary(s, file));
   }
   return p;
 }
 
 DatasetManifest read_dataset_manifest(const fs::path& dir) {
-  if (!fs::is_directory(dir)) throw HostError(kExitDataset, dir.string() + ": dataset folder not found");
+  if (!fs::is_directory(dir))
+    throw HostError(kExitDataset, dir.string() + ": dataset folder not found");
   const fs::path path = dir / "dataset.toml";
   const std::string file = path.string();
   const toml::value root = parse_file(path, kExitDataset, "dataset manifest (dataset.toml)");
   DatasetManifest d;
   d.path = path;
-  check_keys(root, {"name", "source", "description", "tables"}, file, " at top level", kExitDataset);
+  check_keys(root, {"name", "source", "description", "tables"}, file, " at top level",
+             kExitDataset);
   d.name = get_string(root, "name", file, "", kExitDataset, true);
   d.source = get_string(root, "source", file, "", kExitDataset, false);
   d.description = get_string(root, "description", file, "", kExitDataset, false);
@@ -388,7 +421,8 @@ DatasetManifest read_dataset_manifest(const fs::path& dir) {
     fail(kExitDataset, location_of(root, file), "missing [tables.NAME] sections");
   for (const auto& [name, t] : root.at("tables").as_table()) {
     const std::string w = " in [tables." + name + "]";
-    if (!t.is_table()) fail(kExitDataset, location_of(t, file), "[tables." + name + "] must be a table");
+    if (!t.is_table())
+      fail(kExitDataset, location_of(t, file), "[tables." + name + "] must be a table");
     check_keys(t,
                {"file", "columns", "layout", "label_column", "unit", "description", "separator",
                 "decimal", "trim"},
@@ -400,33 +434,43 @@ DatasetManifest read_dataset_manifest(const fs::path& dir) {
     m.layout = get_string(t, "layout", file, w, kExitDataset, false);
     if (m.layout.empty()) m.layout = "long";
     if (m.layout != "long" && m.layout != "matrix")
-      fail(kExitDataset, location_of(t.at("layout"), file), "layout '" + m.layout + "'" + w + " must be \"long\" or \"matrix\"");
+      fail(kExitDataset, location_of(t.at("layout"), file),
+           "layout '" + m.layout + "'" + w + " must be \"long\" or \"matrix\"");
     m.label_column = get_string(t, "label_column", file, w, kExitDataset, false);
     m.unit = get_string(t, "unit", file, w, kExitDataset, false);
     m.description = get_string(t, "description", file, w, kExitDataset, false);
     m.csv = read_csv_options(t, name, file);
     if (m.layout == "long") {
       if (!t.contains("columns") || !t.at("columns").is_table())
-        fail(kExitDataset, m.loc, "[tables." + name + "] needs columns = { name = \"string\" | \"int\" | \"float\", ... }");
-      // Columns in file order of the manifest line: toml11 tables are unordered, so order by position.
+        fail(kExitDataset, m.loc,
+             "[tables." + name +
+                 "] needs columns = { name = \"string\" | \"int\" | \"float\", ... }");
+      // Columns in file order of the manifest line: toml11 tables are unordered, so order by
+      // position.
       std::vector<std::pair<std::size_t, sdk::CsvColumnSpec>> cols;
       for (const auto& [cname, ctype] : t.at("columns").as_table()) {
         const Location l = location_of(ctype, file);
         if (!ctype.is_string())
-          fail(kExitDataset, l, "type of column '" + cname + "'" + w + " must be \"string\", \"int\" or \"float\"");
+          fail(kExitDataset, l,
+               "type of column '" + cname + "'" + w + " must be \"string\", \"int\" or \"float\"");
         auto type = sdk::column_type_from_string(ctype.as_string().str);
         if (!type)
-          fail(kExitDataset, l, "unknown type \"" + ctype.as_string().str + "\" of column '" + cname + "'" + w + ": use \"string\", \"int\" or \"float\"");
+          fail(kExitDataset, l,
+               "unknown type \"" + ctype.as_string().str + "\" of column '" + cname + "'" + w +
+                   ": use \"string\", \"int\" or \"float\"");
         cols.push_back({l.line * 100000 + l.column, {cname, *type}});
       }
-      std::sort(cols.begin(), cols.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      std::sort(cols.begin(), cols.end(),
+                [](const auto& a, const auto& b) { return a.first < b.first; });
       for (auto& c : cols) m.columns.push_back(c.second);
     } else if (t.contains("columns")) {
-      fail(kExitDataset, location_of(t.at("columns"), file), "a matrix table" + w + " takes no 'columns': its columns are row, column, value");
+      fail(kExitDataset, location_of(t.at("columns"), file),
+           "a matrix table" + w + " takes no 'columns': its columns are row, column, value");
     }
     d.tables.push_back(std::move(m));
   }
-  std::sort(d.tables.begin(), d.tables.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  std::sort(d.tables.begin(), d.tables.end(),
+            [](const auto& a, const auto& b) { return a.name < b.name; });
   return d;
 }
 
@@ -444,7 +488,8 @@ void apply_override(PipelineConfig& pipeline, const std::string& assignment) {
     std::vector<std::string> ids;
     for (const auto& s : pipeline.steps) ids.push_back(s.id);
     std::string msg = "--set " + assignment + ": the pipeline has no step '" + step + "'";
-    if (auto near = sdk::nearest(step, ids); !near.empty()) msg += " (did you mean '" + near + "'?)";
+    if (auto near = sdk::nearest(step, ids); !near.empty())
+      msg += " (did you mean '" + near + "'?)";
     throw HostError(kExitPipeline, msg);
   }
   sdk::Value value = text;

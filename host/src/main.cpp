@@ -1,10 +1,9 @@
 // klaster: the command-line host. Subcommands: run, validate, plugins, describe, new-plugin.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
-
-#include <boost/program_options.hpp>
 #include <unistd.h>
 
+#include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <future>
@@ -46,8 +45,8 @@ void add_plugin_options(po::options_description& d, std::vector<std::string>& di
 
 void add_log_options(po::options_description& d, std::string& level, bool& quiet) {
   d.add_options()("log-level", po::value<std::string>(&level)->default_value("warn"),
-                  "trace, debug, info, warn, error or off")(
-      "quiet,q", po::bool_switch(&quiet), "print nothing but errors");
+                  "trace, debug, info, warn, error or off")("quiet,q", po::bool_switch(&quiet),
+                                                            "print nothing but errors");
 }
 
 void setup_logging(const std::string& level, bool quiet) {
@@ -56,7 +55,8 @@ void setup_logging(const std::string& level, bool quiet) {
   spdlog::set_pattern("%^%l%$: %v");
   const auto lvl = spdlog::level::from_str(level);
   if (lvl == spdlog::level::off && level != "off")
-    throw HostError(kExitPipeline, "--log-level " + level + ": use trace, debug, info, warn, error or off");
+    throw HostError(kExitPipeline,
+                    "--log-level " + level + ": use trace, debug, info, warn, error or off");
   spdlog::set_level(quiet ? std::max(lvl, spdlog::level::err) : lvl);
 }
 
@@ -101,8 +101,9 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   po::options_description opts(validate_only ? "klaster validate options" : "klaster run options");
   opts.add_options()("help,h", "show this help");
   add_plugin_options(opts, plugin_dirs);
-  opts.add_options()("set", po::value<std::vector<std::string>>(&overrides)->composing(),
-                     "STEP.PARAM=VALUE: override one step parameter (VALUE read as TOML, else a string)");
+  opts.add_options()(
+      "set", po::value<std::vector<std::string>>(&overrides)->composing(),
+      "STEP.PARAM=VALUE: override one step parameter (VALUE read as TOML, else a string)");
   if (!validate_only)
     opts.add_options()("out,o", po::value<std::string>(&out_dir),
                        "output folder (default: the pipeline's `output`); must be new, empty, "
@@ -113,8 +114,11 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   po::positional_options_description pos;
   pos.add("pipeline", 1);
   po::variables_map vm;
-  const std::string usage = validate_only ? "Usage: klaster validate PIPELINE [--plugin-dir DIR]... [--set STEP.PARAM=VALUE]..."
-                                          : "Usage: klaster run PIPELINE [--out DIR] [--plugin-dir DIR]... [--set STEP.PARAM=VALUE]... [--log-level LEVEL] [--quiet]";
+  const std::string usage =
+      validate_only
+          ? "Usage: klaster validate PIPELINE [--plugin-dir DIR]... [--set STEP.PARAM=VALUE]..."
+          : "Usage: klaster run PIPELINE [--out DIR] [--plugin-dir DIR]... [--set "
+            "STEP.PARAM=VALUE]... [--log-level LEVEL] [--quiet]";
   if (!parse(args, opts, hidden, pos, vm, usage)) return kExitOk;
   setup_logging(log_level, quiet);
 
@@ -124,8 +128,8 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   ValidatedPipeline vp = validate_pipeline(std::move(config), plugins);
   if (validate_only) {
     if (!quiet)
-      std::cout << "ok: " << pipeline_file << ": " << vp.steps.size() << " steps valid over dataset '"
-                << vp.dataset.name << "'\n";
+      std::cout << "ok: " << pipeline_file << ": " << vp.steps.size()
+                << " steps valid over dataset '" << vp.dataset.name << "'\n";
     return kExitOk;
   }
 
@@ -138,15 +142,18 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   RunResult result = run_pipeline(vp, [&](const std::string& name, const sdk::Table& table) {
     stage.write_table(name, table);
   });
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  stage.write_text("run.json", run_record_json(vp, result, checksums.get(), overrides, wall, started_at));
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  stage.write_text("run.json",
+                   run_record_json(vp, result, checksums.get(), overrides, wall, started_at));
   stage.commit();
 
   if (!quiet) {
     std::size_t tables = 0;
     for (const auto& s : result.steps) tables += s.tables_written.size();
-    std::cout << vp.config.name << ": " << result.steps.size() << " steps, " << tables << " tables written to "
-              << out.string() << "/ in " << fmt::format("{:.2f}", wall) << " s\n";
+    std::cout << vp.config.name << ": " << result.steps.size() << " steps, " << tables
+              << " tables written to " << out.string() << "/ in " << fmt::format("{:.2f}", wall)
+              << " s\n";
     std::cout << format_summaries(vp, result);
   }
   return kExitOk;
@@ -161,7 +168,8 @@ int cmd_plugins(const std::vector<std::string>& args) {
   add_plugin_options(opts, plugin_dirs);
   add_log_options(opts, log_level, quiet);
   po::variables_map vm;
-  if (!parse(args, opts, {}, {}, vm, "Usage: klaster plugins [--plugin-dir DIR]...")) return kExitOk;
+  if (!parse(args, opts, {}, {}, vm, "Usage: klaster plugins [--plugin-dir DIR]..."))
+    return kExitOk;
   setup_logging(log_level, quiet);
   std::cout << list_plugins(load_plugins(plugin_dirs));
   return kExitOk;
@@ -180,13 +188,15 @@ int cmd_describe(const std::vector<std::string>& args) {
   po::positional_options_description pos;
   pos.add("plugin", 1);
   po::variables_map vm;
-  if (!parse(args, opts, hidden, pos, vm, "Usage: klaster describe PLUGIN [--plugin-dir DIR]...")) return kExitOk;
+  if (!parse(args, opts, hidden, pos, vm, "Usage: klaster describe PLUGIN [--plugin-dir DIR]..."))
+    return kExitOk;
   setup_logging(log_level, quiet);
   PluginRegistry registry = load_plugins(plugin_dirs);
   const LoadedPlugin* p = registry.find(name);
   if (!p) {
     std::string msg = "unknown plugin '" + name + "'";
-    if (auto near = sdk::nearest(name, registry.names()); !near.empty()) msg += " (did you mean '" + near + "'?)";
+    if (auto near = sdk::nearest(name, registry.names()); !near.empty())
+      msg += " (did you mean '" + near + "'?)";
     std::string searched;
     for (const auto& d : plugin_search_path(plugin_dirs))
       searched += (searched.empty() ? "" : ", ") + d.string();
@@ -251,10 +261,11 @@ int main_impl(int argc, char** argv) {
 namespace {
 
 /// Large tables and IO matrices are allocated by malloc (vectors, Eigen). With transparent huge
-/// pages in "madvise" mode (Debian's default), every 4 KiB of them costs a page fault, which in a VM
-/// dominates: a 2000 x 2000 LU took 3x longer than with huge pages. glibc (2.35+) advises huge pages
-/// for its own large mappings when the tunable glibc.malloc.hugetlb=1 is set, which only works from
-/// process start: so klaster re-executes itself once with it. KLASTER_NO_HUGEPAGES=1 turns this off.
+/// pages in "madvise" mode (Debian's default), every 4 KiB of them costs a page fault, which in a
+/// VM dominates: a 2000 x 2000 LU took 3x longer than with huge pages. glibc (2.35+) advises huge
+/// pages for its own large mappings when the tunable glibc.malloc.hugetlb=1 is set, which only
+/// works from process start: so klaster re-executes itself once with it. KLASTER_NO_HUGEPAGES=1
+/// turns this off.
 void reexec_with_huge_pages(char** argv) {
   if (std::getenv("KLASTER_NO_HUGEPAGES") || std::getenv("KLASTER_REEXECED")) return;
   std::string tunables = std::getenv("GLIBC_TUNABLES") ? std::getenv("GLIBC_TUNABLES") : "";

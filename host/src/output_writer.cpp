@@ -50,8 +50,9 @@ void OutputStage::create_stage() {
   stage_ = stage_path(real_, ::getpid());
   std::error_code ec;
   if (!fs::create_directory(stage_, ec) || ec)
-    throw HostError(kExitPipeline, out_.string() + ": output folder is not writable (cannot create " +
-                                       stage_.string() + ": " + (ec ? ec.message() : "exists") + ")");
+    throw HostError(kExitPipeline,
+                    out_.string() + ": output folder is not writable (cannot create " +
+                        stage_.string() + ": " + (ec ? ec.message() : "exists") + ")");
   // create_directory can succeed where files cannot be written (e.g. quota): probe once.
   const fs::path probe = stage_ / ".probe";
   std::ofstream(probe) << "ok";
@@ -69,7 +70,8 @@ void OutputStage::write_table(const std::string& name, const sdk::Table& table) 
   std::ofstream out(p, std::ios::binary);
   sdk::write_csv(table, out);
   out.close();
-  if (!out) throw HostError(kExitStepFailed, p.string() + ": write failed: " + std::strerror(errno));
+  if (!out)
+    throw HostError(kExitStepFailed, p.string() + ": write failed: " + std::strerror(errno));
 }
 
 void OutputStage::write_text(const std::string& file_name, const std::string& text) {
@@ -77,7 +79,8 @@ void OutputStage::write_text(const std::string& file_name, const std::string& te
   std::ofstream out(p, std::ios::binary);
   out << text;
   out.close();
-  if (!out) throw HostError(kExitStepFailed, p.string() + ": write failed: " + std::strerror(errno));
+  if (!out)
+    throw HostError(kExitStepFailed, p.string() + ": write failed: " + std::strerror(errno));
 }
 
 void OutputStage::commit() {
@@ -112,7 +115,8 @@ std::string sha256_file(const fs::path& path) {
   std::vector<char> buf(1 << 20);
   while (in) {
     in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    if (in.gcount() > 0) EVP_DigestUpdate(ctx.get(), buf.data(), static_cast<std::size_t>(in.gcount()));
+    if (in.gcount() > 0)
+      EVP_DigestUpdate(ctx.get(), buf.data(), static_cast<std::size_t>(in.gcount()));
   }
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;

@@ -14,12 +14,16 @@ namespace fs = std::filesystem;
 namespace {
 
 /// "file:line: step 'id': message" with the caret context of `loc` (or of the step).
-[[noreturn]] void step_fail(int code, const StepConfig& step, const Location* loc, const std::string& message) {
+[[noreturn]] void step_fail(int code, const StepConfig& step, const Location* loc,
+                            const std::string& message) {
   const Location& at = loc && loc->line ? *loc : step.loc;
   std::string text;
-  if (loc && loc->line == 0 && !loc->file.empty()) text = loc->file + ": step '" + step.id + "': " + message;  // --set
-  else text = at.prefix() + ": step '" + step.id + "': " + message;
-  if (auto ctx = at.context(); !ctx.empty() && !(loc && loc->line == 0 && !loc->file.empty())) text += "\n" + ctx;
+  if (loc && loc->line == 0 && !loc->file.empty())
+    text = loc->file + ": step '" + step.id + "': " + message;  // --set
+  else
+    text = at.prefix() + ": step '" + step.id + "': " + message;
+  if (auto ctx = at.context(); !ctx.empty() && !(loc && loc->line == 0 && !loc->file.empty()))
+    text += "\n" + ctx;
   throw HostError(code, text);
 }
 
@@ -42,8 +46,10 @@ std::vector<std::string> table_names(const std::map<std::string, TableOrigin>& t
 
 bool value_matches_type(const sdk::Value& v, sdk::ColumnType t) {
   switch (t) {
-    case sdk::ColumnType::kString: return std::holds_alternative<std::string>(v);
-    case sdk::ColumnType::kInt: return std::holds_alternative<std::int64_t>(v);
+    case sdk::ColumnType::kString:
+      return std::holds_alternative<std::string>(v);
+    case sdk::ColumnType::kInt:
+      return std::holds_alternative<std::int64_t>(v);
     case sdk::ColumnType::kFloat:
       return std::holds_alternative<double>(v) || std::holds_alternative<std::int64_t>(v);
   }
@@ -52,18 +58,20 @@ bool value_matches_type(const sdk::Value& v, sdk::ColumnType t) {
 
 /// Checks where clauses against a schema; returns an error message or "".
 void check_where(const std::vector<WhereClause>& where, const sdk::Schema& schema,
-                 const std::string& table, const std::function<void(const WhereClause&, const std::string&)>& fail) {
+                 const std::string& table,
+                 const std::function<void(const WhereClause&, const std::string&)>& fail) {
   for (const auto& c : where) {
     auto type = schema.type_of(c.column);
     if (!type) {
       std::string msg = "where: column '" + c.column + "' is not in table '" + table + "'";
-      if (auto near = sdk::nearest(c.column, schema.names()); !near.empty()) msg += " (did you mean '" + near + "'?)";
+      if (auto near = sdk::nearest(c.column, schema.names()); !near.empty())
+        msg += " (did you mean '" + near + "'?)";
       fail(c, msg);
     }
     for (const auto& v : c.values)
       if (!value_matches_type(v, *type))
-        fail(c, "where: column '" + c.column + "' of table '" + table + "' holds " + sdk::to_string(*type) +
-                    " values; " + sdk::to_text(v) + " cannot match");
+        fail(c, "where: column '" + c.column + "' of table '" + table + "' holds " +
+                    sdk::to_string(*type) + " values; " + sdk::to_text(v) + " cannot match");
   }
 }
 
@@ -106,8 +114,9 @@ sdk::Table apply_where(const sdk::Table& table, const std::vector<WhereClause>& 
         }
         bool any = false;
         for (const auto& v : c.values) {
-          const double want = std::holds_alternative<double>(v) ? std::get<double>(v)
-                                                                  : static_cast<double>(std::get<std::int64_t>(v));
+          const double want = std::holds_alternative<double>(v)
+                                  ? std::get<double>(v)
+                                  : static_cast<double>(std::get<std::int64_t>(v));
           if (col.type == sdk::ColumnType::kInt && std::holds_alternative<std::int64_t>(v))
             any = any || col.ints[r] == std::get<std::int64_t>(v);
           else
@@ -134,11 +143,13 @@ void add_dataset_tables(ValidatedPipeline& vp) {
     vp.dataset = read_dataset_manifest(cfg.dataset_dir);
   } catch (const HostError& e) {
     // Say which pipeline line pointed at the dataset.
-    throw HostError(e.code(), std::string(e.what()) + "\n  (dataset named at " + cfg.dataset_loc.prefix() + ")");
+    throw HostError(e.code(), std::string(e.what()) + "\n  (dataset named at " +
+                                  cfg.dataset_loc.prefix() + ")");
   }
   for (const auto& t : vp.dataset.tables) {
     if (!fs::exists(t.file))
-      throw HostError(kExitDataset, t.loc.prefix() + ": file of table '" + t.name + "' not found: " + t.file.string());
+      throw HostError(kExitDataset, t.loc.prefix() + ": file of table '" + t.name +
+                                        "' not found: " + t.file.string());
     if (t.layout == "long") {
       // Check the header now, so validate finds a missing declared column without reading data.
       try {

@@ -16,7 +16,7 @@ namespace klaster {
 /// \brief Where a table in scope comes from.
 struct TableOrigin {
   sdk::Schema schema;
-  std::string written_by;              // step id, or "" for a dataset table
+  std::string written_by;                   // step id, or "" for a dataset table
   const TableManifest* manifest = nullptr;  // dataset tables only
 };
 

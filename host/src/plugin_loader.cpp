@@ -76,7 +76,8 @@ const LoadedPlugin& PluginRegistry::load_file(const fs::path& file) {
   }
   if (!lib->has(KLASTER_PLUGIN_ENTRY_SYMBOL))
     throw HostError(kExitPluginLoad, file.string() + ": not a klaster plugin: it exports no '" +
-                                         KLASTER_PLUGIN_ENTRY_SYMBOL + "' (use KLASTER_PLUGIN(Class))");
+                                         KLASTER_PLUGIN_ENTRY_SYMBOL +
+                                         "' (use KLASTER_PLUGIN(Class))");
   using EntryFn = const sdk::PluginEntry*();
   const sdk::PluginEntry* entry = lib->get<EntryFn>(KLASTER_PLUGIN_ENTRY_SYMBOL)();
   // Libraries are never unloaded: plugin objects, vtables and strings live in them.
@@ -84,15 +85,17 @@ const LoadedPlugin& PluginRegistry::load_file(const fs::path& file) {
   keep_loaded.push_back(lib);
 
   std::vector<std::string> problems;
-  if (!entry) problems.push_back("its entry returned no descriptor");
+  if (!entry)
+    problems.push_back("its entry returned no descriptor");
   else {
     if (entry->abi_version != KLASTER_SDK_ABI_VERSION)
-      problems.push_back("SDK ABI version " + std::to_string(entry->abi_version) + ", host supports " +
-                         std::to_string(KLASTER_SDK_ABI_VERSION));
+      problems.push_back("SDK ABI version " + std::to_string(entry->abi_version) +
+                         ", host supports " + std::to_string(KLASTER_SDK_ABI_VERSION));
     if (entry->struct_size != sizeof(sdk::PluginEntry))
-      problems.push_back("entry size " + std::to_string(entry->struct_size) + " bytes, host expects " +
-                         std::to_string(sizeof(sdk::PluginEntry)));
-    if (problems.empty() && std::string(entry->build_tag ? entry->build_tag : "") != KLASTER_SDK_BUILD_TAG)
+      problems.push_back("entry size " + std::to_string(entry->struct_size) +
+                         " bytes, host expects " + std::to_string(sizeof(sdk::PluginEntry)));
+    if (problems.empty() &&
+        std::string(entry->build_tag ? entry->build_tag : "") != KLASTER_SDK_BUILD_TAG)
       problems.push_back(std::string("build tag '") + (entry->build_tag ? entry->build_tag : "") +
                          "', host is '" KLASTER_SDK_BUILD_TAG "'");
   }
@@ -105,7 +108,8 @@ const LoadedPlugin& PluginRegistry::load_file(const fs::path& file) {
   p.file = file;
   p.entry = entry;
   if (sdk::Status s = entry->describe(&p.info); s.code != sdk::StatusCode::kOk)
-    throw HostError(kExitPluginLoad, file.string() + ": the plugin failed to describe itself: " + s.message);
+    throw HostError(kExitPluginLoad,
+                    file.string() + ": the plugin failed to describe itself: " + s.message);
   if (p.info.name.empty())
     throw HostError(kExitPluginLoad, file.string() + ": the plugin has an empty name");
   try {

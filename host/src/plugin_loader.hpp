@@ -19,8 +19,8 @@ struct LoadedPlugin {
   sdk::PluginInfo info;
 };
 
-/// \brief The folder of the built-in plugins, found relative to the executable: <build>/plugins in a
-/// build tree, <prefix>/lib/klaster/plugins when installed; none when neither exists.
+/// \brief The folder of the built-in plugins, found relative to the executable: <build>/plugins in
+/// a build tree, <prefix>/lib/klaster/plugins when installed; none when neither exists.
 std::optional<std::filesystem::path> builtin_plugin_dir();
 
 /// \brief The folders searched for plugins, in order: `extra` (--plugin-dir), then

@@ -38,7 +38,8 @@ std::string cell_text(const sdk::Column& c, std::size_t r) {
   return c.to_text(r);
 }
 
-/// `text` as lines of at most `width` characters (words longer than that stand alone), each indented.
+/// `text` as lines of at most `width` characters (words longer than that stand alone), each
+/// indented.
 std::string wrap(const std::string& text, std::size_t indent, std::size_t width) {
   std::string out, line;
   std::size_t start = 0;
@@ -135,11 +136,13 @@ std::string format_summaries(const ValidatedPipeline& vp, const RunResult& resul
     if (!s.sort.empty()) {
       const sdk::Column& key = rows.column(s.sort);
       std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        if (key.type == sdk::ColumnType::kString) return s.descending ? key.str(a) > key.str(b) : key.str(a) < key.str(b);
+        if (key.type == sdk::ColumnType::kString)
+          return s.descending ? key.str(a) > key.str(b) : key.str(a) < key.str(b);
         return s.descending ? key.number(a) > key.number(b) : key.number(a) < key.number(b);
       });
     }
-    if (s.limit > 0 && order.size() > static_cast<std::size_t>(s.limit)) order.resize(static_cast<std::size_t>(s.limit));
+    if (s.limit > 0 && order.size() > static_cast<std::size_t>(s.limit))
+      order.resize(static_cast<std::size_t>(s.limit));
     std::vector<const sdk::Column*> cols;
     if (s.columns.empty())
       for (const auto& c : rows.columns()) cols.push_back(&c);
@@ -157,7 +160,8 @@ std::string format_summaries(const ValidatedPipeline& vp, const RunResult& resul
       std::string line = " ";
       for (std::size_t k = 0; k < cols.size(); ++k) {
         const bool numeric = cols[k]->type != sdk::ColumnType::kString;
-        line += " " + (numeric ? fmt::format("{:>{}}", cells[i][k], width[k]) : fmt::format("{:<{}}", cells[i][k], width[k]));
+        line += " " + (numeric ? fmt::format("{:>{}}", cells[i][k], width[k])
+                               : fmt::format("{:<{}}", cells[i][k], width[k]));
       }
       while (!line.empty() && line.back() == ' ') line.pop_back();
       out += line + "\n";
@@ -218,7 +222,8 @@ std::string host_params_text(const sdk::PluginInfo& info) {
 
 std::string describe_plugin(const LoadedPlugin& p) {
   const sdk::PluginInfo& i = p.info;
-  std::string out = fmt::format("{} {} ({})\n  {}\n\n", i.name, i.version, sdk::to_string(i.kind), i.summary);
+  std::string out =
+      fmt::format("{} {} ({})\n  {}\n\n", i.name, i.version, sdk::to_string(i.kind), i.summary);
   out += "Description:\n";
   std::string para;
   for (char c : i.description + "\n") {
@@ -237,9 +242,11 @@ std::string describe_plugin(const LoadedPlugin& p) {
   }
   out += host_params_text(i);
   out += "\nReads:\n";
-  for (const auto& t : i.reads) out += fmt::format("  {}: {}\n      {}\n", t.name, t.columns, t.doc);
+  for (const auto& t : i.reads)
+    out += fmt::format("  {}: {}\n      {}\n", t.name, t.columns, t.doc);
   out += "\nWrites:\n";
-  for (const auto& t : i.writes) out += fmt::format("  {}: {}\n      {}\n", t.name, t.columns, t.doc);
+  for (const auto& t : i.writes)
+    out += fmt::format("  {}: {}\n      {}\n", t.name, t.columns, t.doc);
   out += "\nLibrary: " + p.file.string() + "\n";
   return out;
 }
@@ -247,9 +254,11 @@ std::string describe_plugin(const LoadedPlugin& p) {
 std::string list_plugins(const PluginRegistry& registry) {
   std::size_t w = 4;
   for (const auto& [n, p] : registry.plugins()) w = std::max(w, n.size());
-  std::string out = fmt::format("{:<{}}  {:<9}  {:<7}  {}\n", "NAME", w, "KIND", "VERSION", "SUMMARY");
+  std::string out =
+      fmt::format("{:<{}}  {:<9}  {:<7}  {}\n", "NAME", w, "KIND", "VERSION", "SUMMARY");
   for (const auto& [n, p] : registry.plugins())
-    out += fmt::format("{:<{}}  {:<9}  {:<7}  {}\n", n, w, sdk::to_string(p.info.kind), p.info.version, p.info.summary);
+    out += fmt::format("{:<{}}  {:<9}  {:<7}  {}\n", n, w, sdk::to_string(p.info.kind),
+                       p.info.version, p.info.summary);
   return out;
 }
 

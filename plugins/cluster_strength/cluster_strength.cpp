@@ -42,11 +42,15 @@ class ClusterStrength final : public Plugin {
     p.name = "cluster_strength";
     p.version = "1.0.0";
     p.kind = PluginKind::kIndicator;
-    p.summary = "Flags strong regional clusters by US Cluster Mapping tiers and European Cluster Observatory stars";
+    p.summary =
+        "Flags strong regional clusters by US Cluster Mapping tiers and European Cluster "
+        "Observatory stars";
     p.description =
         "Input: employment by region and cluster category (the `industry` column), optionally "
-        "establishments. Per category (and year) every region with a row in that year is ranked (1 = highest, "
-        "ties share the best rank) by LQ = (e_rc/E_r)/(E_c/E), by employment e_rc, by establishments "
+        "establishments. Per category (and year) every region with a row in that year is ranked (1 "
+        "= highest, "
+        "ties share the best rank) by LQ = (e_rc/E_r)/(E_c/E), by employment e_rc, by "
+        "establishments "
         "and by focus share e_rc/E_r (E_r: the region's total over all categories in the table, so "
         "the table should cover all employment). \"Top p\" of n regions means rank <= ceil(p n).\n"
         "US Cluster Mapping tiers: qualifying = e_rc > 0, e_rc >= min_employment and (with "
@@ -54,37 +58,90 @@ class ClusterStrength final : public Plugin {
         "LQ >= significant_lq (1); strong = qualifying and in the top strong_top (0.25) on every "
         "measure in strong_by ([\"lq\"]); strong10 = the same with strong10_top (0.10).\n"
         "European Cluster Observatory stars (each 0/1, stars = their sum, 0-3), for region-"
-        "categories with e_rc >= eco_min_employment: size_star = top eco_size_top (0.10) of regions "
+        "categories with e_rc >= eco_min_employment: size_star = top eco_size_top (0.10) of "
+        "regions "
         "by employment in the category; specialisation_star = LQ >= eco_lq (2); focus_star = top "
         "eco_focus_top (0.10) of regions by the category's share of the region's employment.\n"
-        "References: Porter (2003) Regional Studies 37(6-7); Delgado, Porter & Stern (2016) J. Econ. "
-        "Geography 16(1); clustermapping.us methodology; Ketels & Solvell (2006) Innovation Clusters "
+        "References: Porter (2003) Regional Studies 37(6-7); Delgado, Porter & Stern (2016) J. "
+        "Econ. "
+        "Geography 16(1); clustermapping.us methodology; Ketels & Solvell (2006) Innovation "
+        "Clusters "
         "in the 10 New Member States, Europe INNOVA; European Cluster Observatory star rating.";
     p.params = {
-        ParamSpec("input", ParamType::kTable).req().primary().doc_("long table with region, industry (cluster category), [year], value, [establishments]"),
+        ParamSpec("input", ParamType::kTable)
+            .req()
+            .primary()
+            .doc_("long table with region, industry (cluster category), [year], value, "
+                  "[establishments]"),
         ParamSpec("value", ParamType::kColumn).of("input").def("value").doc_("employment column"),
-        ParamSpec("establishments", ParamType::kColumn).of("input").def("establishments").if_present().doc_("establishments column; used when the table has it"),
+        ParamSpec("establishments", ParamType::kColumn)
+            .of("input")
+            .def("establishments")
+            .if_present()
+            .doc_("establishments column; used when the table has it"),
         ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column"),
-        ParamSpec("industry", ParamType::kColumn).of("input").def("industry").doc_("cluster category key column"),
-        ParamSpec("year", ParamType::kColumn).of("input").def("year").if_present().doc_("year key column; used when the table has it"),
-        ParamSpec("min_employment", ParamType::kFloat).def(Value(0.0)).at_least(0).doc_("qualifying: minimum employment"),
-        ParamSpec("min_establishments", ParamType::kFloat).def(Value(0.0)).at_least(0).doc_("qualifying: minimum establishments (when the column is present)"),
-        ParamSpec("significant_lq", ParamType::kFloat).def(Value(1.0)).at_least(0).doc_("significant: minimum LQ"),
-        ParamSpec("strong_top", ParamType::kFloat).def(Value(0.25)).above(0).at_most(1).doc_("strong: top share of regions"),
-        ParamSpec("strong10_top", ParamType::kFloat).def(Value(0.10)).above(0).at_most(1).doc_("strong10: top share of regions"),
-        ParamSpec("strong_by", ParamType::kStringList).def(Value(std::vector<std::string>{"lq"})).doc_("measures that must all be in the top share: lq, employment, establishments"),
-        ParamSpec("eco_size_top", ParamType::kFloat).def(Value(0.10)).above(0).at_most(1).doc_("ECO size star: top share of regions by employment"),
-        ParamSpec("eco_lq", ParamType::kFloat).def(Value(2.0)).at_least(0).doc_("ECO specialisation star: minimum LQ"),
-        ParamSpec("eco_focus_top", ParamType::kFloat).def(Value(0.10)).above(0).at_most(1).doc_("ECO focus star: top share of regions by share of the region's employment"),
-        ParamSpec("eco_min_employment", ParamType::kFloat).def(Value(0.0)).at_least(0).doc_("ECO: no stars below this employment"),
+        ParamSpec("industry", ParamType::kColumn)
+            .of("input")
+            .def("industry")
+            .doc_("cluster category key column"),
+        ParamSpec("year", ParamType::kColumn)
+            .of("input")
+            .def("year")
+            .if_present()
+            .doc_("year key column; used when the table has it"),
+        ParamSpec("min_employment", ParamType::kFloat)
+            .def(Value(0.0))
+            .at_least(0)
+            .doc_("qualifying: minimum employment"),
+        ParamSpec("min_establishments", ParamType::kFloat)
+            .def(Value(0.0))
+            .at_least(0)
+            .doc_("qualifying: minimum establishments (when the column is present)"),
+        ParamSpec("significant_lq", ParamType::kFloat)
+            .def(Value(1.0))
+            .at_least(0)
+            .doc_("significant: minimum LQ"),
+        ParamSpec("strong_top", ParamType::kFloat)
+            .def(Value(0.25))
+            .above(0)
+            .at_most(1)
+            .doc_("strong: top share of regions"),
+        ParamSpec("strong10_top", ParamType::kFloat)
+            .def(Value(0.10))
+            .above(0)
+            .at_most(1)
+            .doc_("strong10: top share of regions"),
+        ParamSpec("strong_by", ParamType::kStringList)
+            .def(Value(std::vector<std::string>{"lq"}))
+            .doc_("measures that must all be in the top share: lq, employment, establishments"),
+        ParamSpec("eco_size_top", ParamType::kFloat)
+            .def(Value(0.10))
+            .above(0)
+            .at_most(1)
+            .doc_("ECO size star: top share of regions by employment"),
+        ParamSpec("eco_lq", ParamType::kFloat)
+            .def(Value(2.0))
+            .at_least(0)
+            .doc_("ECO specialisation star: minimum LQ"),
+        ParamSpec("eco_focus_top", ParamType::kFloat)
+            .def(Value(0.10))
+            .above(0)
+            .at_most(1)
+            .doc_("ECO focus star: top share of regions by share of the region's employment"),
+        ParamSpec("eco_min_employment", ParamType::kFloat)
+            .def(Value(0.0))
+            .at_least(0)
+            .doc_("ECO: no stars below this employment"),
         cube_missing_param(),
     };
-    p.reads = {{"input", "region, industry, [year], value, [establishments]", "employment (and establishments) by region and cluster category"}};
-    p.writes = {{"<output>",
-                 "[year], region, industry, employment, [establishments], lq, share, lq_rank, "
-                 "employment_rank, [establishments_rank], share_rank, qualifying, significant, strong, "
-                 "strong10, size_star, specialisation_star, focus_star, stars",
-                 "one row per region and category (and year)"}};
+    p.reads = {{"input", "region, industry, [year], value, [establishments]",
+                "employment (and establishments) by region and cluster category"}};
+    p.writes = {
+        {"<output>",
+         "[year], region, industry, employment, [establishments], lq, share, lq_rank, "
+         "employment_rank, [establishments_rank], share_rank, qualifying, significant, strong, "
+         "strong10, size_star, specialisation_star, focus_star, stars",
+         "one row per region and category (and year)"}};
     return p;
   }
 
@@ -93,13 +150,16 @@ class ClusterStrength final : public Plugin {
     const Schema& in = ctx.schema_of_param("input");
     const CubeOptions o = cube_options(params, in);
     if (*in.type_of(o.value) == ColumnType::kString)
-      throw ParamError("value", "column '" + o.value + "' is a string column; employment must be numbers");
+      throw ParamError("value",
+                       "column '" + o.value + "' is a string column; employment must be numbers");
     const bool est = in.has(params.str("establishments"));
     if (est && *in.type_of(params.str("establishments")) == ColumnType::kString)
-      throw ParamError("establishments", "column '" + params.str("establishments") + "' is a string column");
+      throw ParamError("establishments",
+                       "column '" + params.str("establishments") + "' is a string column");
     for (const auto& m : params.strings("strong_by")) {
       if (m != "lq" && m != "employment" && m != "establishments")
-        throw ParamError("strong_by", "strong_by has '" + m + "'; use \"lq\", \"employment\" or \"establishments\"");
+        throw ParamError("strong_by", "strong_by has '" + m +
+                                          "'; use \"lq\", \"employment\" or \"establishments\"");
       if (m == "establishments" && !est)
         throw ParamError("strong_by", "strong_by has \"establishments\" but table '" +
                                           params.str("input") + "' has no column '" +
@@ -141,7 +201,8 @@ class ClusterStrength final : public Plugin {
     const auto uses = [&](const char* m) {
       return std::find(strong_by.begin(), strong_by.end(), m) != strong_by.end();
     };
-    const double min_emp = params.real("min_employment"), min_est = params.real("min_establishments");
+    const double min_emp = params.real("min_employment"),
+                 min_est = params.real("min_establishments");
     const double significant_lq = params.real("significant_lq"), eco_lq = params.real("eco_lq");
     const double eco_min = params.real("eco_min_employment");
 
@@ -150,7 +211,9 @@ class ClusterStrength final : public Plugin {
     std::vector<std::int64_t> lq_rank, emp_rank, est_rank, share_rank, qualifying, significant,
         strong, strong10, size_star, spec_star, focus_star, stars;
 
-    const auto present = [&](std::size_t c) { return emp.present(c) || (has_est && est.present(c)); };
+    const auto present = [&](std::size_t c) {
+      return emp.present(c) || (has_est && est.present(c));
+    };
     for (std::size_t y = 0; y < Y; ++y) {
       // Regions and categories with no row in the year do not exist in it and are left out.
       std::vector<double> region_total(R, 0.0), category_total(I, 0.0);
@@ -173,8 +236,9 @@ class ClusterStrength final : public Plugin {
                         " has only region '" + emp.regions().labels[live[0]] + "'");
       for (auto r : live)
         if (region_total[r] <= 0)
-          throw DataError("region '" + emp.regions().labels[r] + "' has a zero total of '" + o.value +
-                          "' in " + emp.where_year(y) + ": its LQs and focus shares are undefined");
+          throw DataError("region '" + emp.regions().labels[r] + "' has a zero total of '" +
+                          o.value + "' in " + emp.where_year(y) +
+                          ": its LQs and focus shares are undefined");
       const std::size_t n = live.size();
       const std::int64_t strong_k = top_count(params.real("strong_top"), n);
       const std::int64_t strong10_k = top_count(params.real("strong10_top"), n);
@@ -183,8 +247,9 @@ class ClusterStrength final : public Plugin {
       for (std::size_t i = 0; i < I; ++i) {
         if (!category_exists[i]) continue;
         if (category_total[i] <= 0)
-          throw DataError("cluster category '" + emp.industries().labels[i] + "' has a zero total of '" +
-                          o.value + "' over all regions in " + emp.where_year(y) + ": its LQs are undefined");
+          throw DataError("cluster category '" + emp.industries().labels[i] +
+                          "' has a zero total of '" + o.value + "' over all regions in " +
+                          emp.where_year(y) + ": its LQs are undefined");
         std::vector<double> e(n), lq(n), share(n), n_est(n, 0.0);
         for (std::size_t k = 0; k < n; ++k) {
           const std::size_t r = live[k];
@@ -229,7 +294,8 @@ class ClusterStrength final : public Plugin {
     // Rows ordered by year, region, category like the input cube.
     std::vector<std::size_t> order(cells.size());
     for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cells[a] < cells[b]; });
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return cells[a] < cells[b]; });
     const auto pick = [&](const auto& v) {
       std::remove_cvref_t<decltype(v)> out;
       out.reserve(v.size());

@@ -38,8 +38,8 @@ Table ten_regions(const std::vector<double>& establishments = {}) {
     r.push_back(label('R', k)), i.push_back("other"), v.push_back(total - c[k]);
     if (!establishments.empty()) est.push_back(establishments[k]), est.push_back(100);
   }
-  std::vector<Column> cols = {Column::make_strings("region", r), Column::make_strings("industry", i),
-                              Column::make_floats("value", v)};
+  std::vector<Column> cols = {Column::make_strings("region", r),
+                              Column::make_strings("industry", i), Column::make_floats("value", v)};
   if (!establishments.empty()) cols.push_back(Column::make_floats("establishments", est));
   return Table(std::move(cols));
 }
@@ -87,7 +87,8 @@ TEST(ClusterStrength, UsClusterMappingTiersByLq) {
 // R2 are strong; nobody is first on both, so no strong10.
 TEST(ClusterStrength, StrongByLqAndEmployment) {
   auto out = run_step(with({{"strong_by", std::vector<std::string>{"lq", "employment"}}}),
-                      {{"t", ten_regions()}}).at("step");
+                      {{"t", ten_regions()}})
+                 .at("step");
   EXPECT_EQ(at(out, "strong", 1), 1);
   EXPECT_EQ(at(out, "strong", 2), 1);
   EXPECT_EQ(at(out, "strong", 3), 0);
@@ -156,8 +157,9 @@ TEST(ClusterStrength, ZeroRegionTotal) {
 }
 
 TEST(ClusterStrength, StrongByNeedsKnownMeasures) {
-  EXPECT_THROW(run_step(with({{"strong_by", std::vector<std::string>{"wages"}}}), {{"t", ten_regions()}}),
-               ParamError);
+  EXPECT_THROW(
+      run_step(with({{"strong_by", std::vector<std::string>{"wages"}}}), {{"t", ten_regions()}}),
+      ParamError);
   EXPECT_EQ(error_message<ParamError>([&] {
               run_step(with({{"strong_by", std::vector<std::string>{"establishments"}}}),
                        {{"t", ten_regions()}});
@@ -175,9 +177,11 @@ TEST(ClusterStrength, CategoryWithRowsOnlyInTheLastYearIsLeftOutOfEarlierYears) 
            Column::make_floats("value", {30, 10, 10, 30, 30, 10, 1, 10, 30, 3})});
   auto out = run_step(with({}), {{"t", t}}).at("step");
   EXPECT_EQ(out.rows(), 10u);  // 2024: 2 regions x 2 categories; 2025: 2 x 3
-  EXPECT_THROW(value_at(out, "lq", {{"year", "2024"}, {"region", "A"}, {"industry", "T"}}), std::exception);
+  EXPECT_THROW(value_at(out, "lq", {{"year", "2024"}, {"region", "A"}, {"industry", "T"}}),
+               std::exception);
   // X in 2024: A 30/40 against the nation's 40/80, LQ 1.5, rank 1 of 2.
-  EXPECT_DOUBLE_EQ(value_at(out, "lq", {{"year", "2024"}, {"region", "A"}, {"industry", "X"}}), 1.5);
+  EXPECT_DOUBLE_EQ(value_at(out, "lq", {{"year", "2024"}, {"region", "A"}, {"industry", "X"}}),
+                   1.5);
   EXPECT_EQ(value_at(out, "lq_rank", {{"year", "2024"}, {"region", "C"}, {"industry", "X"}}), 2);
   // T in 2025: B (3/43) against the nation (4/84).
   EXPECT_DOUBLE_EQ(value_at(out, "lq", {{"year", "2025"}, {"region", "B"}, {"industry", "T"}}),

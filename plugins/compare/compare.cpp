@@ -12,7 +12,8 @@ namespace {
 
 using namespace klaster::sdk;
 
-const std::vector<std::string> kResultColumns = {"baseline", "scenario", "change", "relative_change"};
+const std::vector<std::string> kResultColumns = {"baseline", "scenario", "change",
+                                                 "relative_change"};
 
 /// \brief The key columns: the `keys` parameter, or every string and int column that both tables
 /// have (in the baseline's order), the value column excepted.
@@ -38,15 +39,19 @@ class Compare final : public Plugin {
     p.name = "compare";
     p.version = "1.0.0";
     p.kind = PluginKind::kIndicator;
-    p.summary = "Compares a value column of a scenario table with a baseline table, row by row on key columns";
+    p.summary =
+        "Compares a value column of a scenario table with a baseline table, row by row on key "
+        "columns";
     p.description =
         "Joins `baseline` and `scenario` on the key columns and writes, per key, baseline = b, "
         "scenario = s, change = s - b and relative_change = (s - b) / b.\n"
         "keys: the key columns; by default every string and int column that both tables have, "
         "except the value column (so an int result column such as `n` or `present` is a key unless "
-        "`keys` is given). Key types must agree between the tables; each key must occur at most once "
+        "`keys` is given). Key types must agree between the tables; each key must occur at most "
+        "once "
         "per table.\n"
-        "relative_change is missing where b = 0 (undefined), and every result is missing where b or "
+        "relative_change is missing where b = 0 (undefined), and every result is missing where b "
+        "or "
         "s is missing.\n"
         "unmatched = \"error\" (default): a key in only one table is an error naming it; \"keep\": "
         "such rows are written with the other side missing (and so change and relative_change "
@@ -54,14 +59,27 @@ class Compare final : public Plugin {
         "Rows come in the baseline's order, then scenario-only rows in the scenario's order.";
     p.params = {
         ParamSpec("baseline", ParamType::kTable).req().doc_("the reference table"),
-        ParamSpec("scenario", ParamType::kTable).req().doc_("the table to compare with it (e.g. written by a measure)"),
-        ParamSpec("value", ParamType::kColumn).of("baseline").def("value").doc_("numeric column to compare; must be in both tables (e.g. \"lq\" to compare LQ results)"),
-        ParamSpec("keys", ParamType::kColumnList).of("baseline").doc_("key columns to join on; default: every string and int column both tables have, except `value`"),
-        ParamSpec("unmatched", ParamType::kString).def("error").one_of({"error", "keep"}).doc_("a key in only one table: an error, or kept with the other side missing"),
+        ParamSpec("scenario", ParamType::kTable)
+            .req()
+            .doc_("the table to compare with it (e.g. written by a measure)"),
+        ParamSpec("value", ParamType::kColumn)
+            .of("baseline")
+            .def("value")
+            .doc_("numeric column to compare; must be in both tables (e.g. \"lq\" to compare LQ "
+                  "results)"),
+        ParamSpec("keys", ParamType::kColumnList)
+            .of("baseline")
+            .doc_("key columns to join on; default: every string and int column both tables have, "
+                  "except `value`"),
+        ParamSpec("unmatched", ParamType::kString)
+            .def("error")
+            .one_of({"error", "keep"})
+            .doc_("a key in only one table: an error, or kept with the other side missing"),
     };
     p.reads = {{"baseline", "keys..., value", "reference results"},
                {"scenario", "keys..., value", "scenario results with the same keys"}};
-    p.writes = {{"<output>", "keys..., baseline, scenario, change, relative_change", "one row per key"}};
+    p.writes = {
+        {"<output>", "keys..., baseline, scenario, change, relative_change", "one row per key"}};
     return p;
   }
 
@@ -72,21 +90,25 @@ class Compare final : public Plugin {
     const std::string& value = params.str("value");
     const std::string& scen_name = params.str("scenario");
     if (!scen.has(value))
-      throw ParamError("value", "column '" + value + "' (parameter 'value') is not in scenario table '" +
-                                    scen_name + "'");
+      throw ParamError("value", "column '" + value +
+                                    "' (parameter 'value') is not in scenario table '" + scen_name +
+                                    "'");
     if (*base.type_of(value) == ColumnType::kString || *scen.type_of(value) == ColumnType::kString)
       throw ParamError("value", "column '" + value + "' is a string column; compare needs numbers");
     const std::vector<std::string> keys = key_names(params, base, scen);
     if (keys.empty())
-      throw ParamError("keys", "tables '" + params.str("baseline") + "' and '" + scen_name +
-                                   "' have no string or int column in common to join on; name them in 'keys'");
+      throw ParamError(
+          "keys", "tables '" + params.str("baseline") + "' and '" + scen_name +
+                      "' have no string or int column in common to join on; name them in 'keys'");
     Schema out;
     for (const auto& k : keys) {
       if (!scen.has(k))
-        throw ParamError("keys", "key column '" + k + "' is not in scenario table '" + scen_name + "'");
+        throw ParamError("keys",
+                         "key column '" + k + "' is not in scenario table '" + scen_name + "'");
       const ColumnType bt = *base.type_of(k), st = *scen.type_of(k);
       if (bt == ColumnType::kFloat)
-        throw ParamError("keys", "key column '" + k + "' is a float column; keys must be string or int");
+        throw ParamError("keys",
+                         "key column '" + k + "' is a float column; keys must be string or int");
       if (bt != st)
         throw ParamError("keys", "key column '" + k + "' is " + to_string(bt) + " in '" +
                                      params.str("baseline") + "' but " + to_string(st) + " in '" +
@@ -95,7 +117,8 @@ class Compare final : public Plugin {
         throw ParamError("keys", "column '" + k + "' cannot be both a key and the value");
       for (const auto& r : kResultColumns)
         if (k == r)
-          throw ParamError("keys", "key column '" + k + "' clashes with the output column of the same name");
+          throw ParamError(
+              "keys", "key column '" + k + "' clashes with the output column of the same name");
       out.add(k, bt);
     }
     for (const auto& r : kResultColumns) out.add(r, ColumnType::kFloat);
@@ -126,8 +149,7 @@ class Compare final : public Plugin {
       }
       return k;
     };
-    auto index = [&](const Table& t, const std::string& table_name,
-                     std::vector<RowKey>& row_keys) {
+    auto index = [&](const Table& t, const std::string& table_name, std::vector<RowKey>& row_keys) {
       std::unordered_map<std::string, std::size_t> at;
       at.reserve(t.rows());
       row_keys.reserve(t.rows());

@@ -26,8 +26,8 @@ Table lq_table(const std::vector<std::int64_t>& years, const std::vector<std::st
 }
 
 std::map<std::string, Value> params(std::map<std::string, Value> extra = {}) {
-  std::map<std::string, Value> p = {{"baseline", std::string("b")}, {"scenario", std::string("s")},
-                                    {"value", std::string("lq")}};
+  std::map<std::string, Value> p = {
+      {"baseline", std::string("b")}, {"scenario", std::string("s")}, {"value", std::string("lq")}};
   for (auto& [k, v] : extra) p[k] = v;
   return p;
 }
@@ -47,8 +47,8 @@ TEST(Compare, ChangeAndRelativeChange) {
   const Table s = lq_table({2025, 2025}, {"ALA", "KST"}, {0.45, 1.84});  // other row order
   const Table out = run_step(params(), {{"b", b}, {"s", s}}).at("step");
   EXPECT_EQ(out.schema().names(),
-            (std::vector<std::string>{"year", "region", "industry", "baseline", "scenario", "change",
-                                      "relative_change"}));
+            (std::vector<std::string>{"year", "region", "industry", "baseline", "scenario",
+                                      "change", "relative_change"}));
   ASSERT_EQ(out.rows(), 2u);
   EXPECT_EQ(out.column("region").to_text(0), "KST");  // baseline order
   EXPECT_DOUBLE_EQ(value_at(out, "baseline", {{"region", "KST"}}), 1.6);
@@ -102,7 +102,8 @@ TEST(Compare, UnmatchedIsAnErrorNamingTheKey) {
 TEST(Compare, UnmatchedKeepWritesBothSides) {
   const Table b = lq_table({2025, 2025}, {"KST", "ALA"}, {1, 2});
   const Table s = lq_table({2025, 2025}, {"KST", "AST"}, {1.5, 3});
-  const Table out = run_step(params({{"unmatched", std::string("keep")}}), {{"b", b}, {"s", s}}).at("step");
+  const Table out =
+      run_step(params({{"unmatched", std::string("keep")}}), {{"b", b}, {"s", s}}).at("step");
   ASSERT_EQ(out.rows(), 3u);
   EXPECT_EQ(out.column("region").to_text(2), "AST");  // scenario-only rows last
   EXPECT_FALSE(out.column("scenario").is_valid(row_of(out, "ALA")));
@@ -122,8 +123,8 @@ TEST(Compare, DefaultAndExplicitKeys) {
   const Table out = run_step({{"baseline", std::string("b")}, {"scenario", std::string("s")}},
                              {{"b", b}, {"s", s}})
                         .at("step");
-  EXPECT_EQ(out.schema().names(), (std::vector<std::string>{"region", "baseline", "scenario", "change",
-                                                            "relative_change"}));
+  EXPECT_EQ(out.schema().names(), (std::vector<std::string>{"region", "baseline", "scenario",
+                                                            "change", "relative_change"}));
   EXPECT_DOUBLE_EQ(value_at(out, "relative_change", {{"region", "A"}}), -0.5);
   EXPECT_DOUBLE_EQ(value_at(out, "relative_change", {{"region", "B"}}), 0.5);
   EXPECT_EQ(error_message<ParamError>([&] {

@@ -3,14 +3,13 @@
 // Balassa (1965) for RCA; Hidalgo & Hausmann (2009), PNAS 106(26) for diversity, ubiquity and ECI;
 // Hausmann et al. (2014), The Atlas of Economic Complexity, Technical Box 2.1 (eigenvector form);
 // Hidalgo, Klinger, Barabasi & Hausmann (2007), Science 317 for proximity and density.
+#include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
-
-#include <Eigen/Dense>
 
 #include "klaster/sdk/cube.hpp"
 #include "klaster/sdk/plugin.hpp"
@@ -64,7 +63,8 @@ class Complexity final : public Plugin {
         "RCA_ri = (x_ri / x_r.) / (x_.i / x..) (Balassa); M_ri = 1 where RCA_ri >= threshold "
         "(default 1, as py-ecomplexity's rca_mcp_threshold). diversity k_r = sum_i M_ri, ubiquity "
         "k_i = sum_r M_ri.\n"
-        "ECI: the eigenvector of the second-largest eigenvalue of M~ = D^-1 M U^-1 M' (D, U diagonal "
+        "ECI: the eigenvector of the second-largest eigenvalue of M~ = D^-1 M U^-1 M' (D, U "
+        "diagonal "
         "diversity and ubiquity), solved in its symmetric form D^-1/2 M U^-1 M' D^-1/2 with Eigen; "
         "PCI_raw = U^-1 M' ECI_raw / lambda, so that ECI_raw is the mean PCI_raw of a region's "
         "industries (Hausmann et al. 2014, Technical Box 2.1). Both signs are flipped when ECI "
@@ -82,17 +82,30 @@ class Complexity final : public Plugin {
         "Reference: Balassa (1965); Hidalgo & Hausmann (2009) PNAS 106(26); Hausmann, Hidalgo et "
         "al. (2014) The Atlas of Economic Complexity; Hidalgo et al. (2007) Science 317(5837).";
     p.params = cube_params("activity column (exports, employment, ...)");
-    p.params.insert(p.params.end(), {
-        ParamSpec("threshold", ParamType::kFloat).def(1.0).at_least(0).doc_("presence M = 1 where RCA >= threshold"),
-        ParamSpec("pci_scale", ParamType::kString).def("own").one_of({"own", "eci"}).doc_("z-score PCI with its own mean and sd, or with ECI's (py-ecomplexity)"),
-        ParamSpec("density_diagonal", ParamType::kBool).def(true).doc_("include phi_ii = 1 in the density sums"),
-        ParamSpec("proximity", ParamType::kBool).def(false).doc_("also write <output>_proximity (industry x industry)"),
-        cube_missing_param(),
-    });
+    p.params.insert(
+        p.params.end(),
+        {
+            ParamSpec("threshold", ParamType::kFloat)
+                .def(1.0)
+                .at_least(0)
+                .doc_("presence M = 1 where RCA >= threshold"),
+            ParamSpec("pci_scale", ParamType::kString)
+                .def("own")
+                .one_of({"own", "eci"})
+                .doc_("z-score PCI with its own mean and sd, or with ECI's (py-ecomplexity)"),
+            ParamSpec("density_diagonal", ParamType::kBool)
+                .def(true)
+                .doc_("include phi_ii = 1 in the density sums"),
+            ParamSpec("proximity", ParamType::kBool)
+                .def(false)
+                .doc_("also write <output>_proximity (industry x industry)"),
+            cube_missing_param(),
+        });
     p.reads = {{"input", "region, industry, [year], value", "non-negative activity"}};
     p.writes = {{"<output>", "[year], region, diversity, eci", "one row per region"},
                 {"<output>_industries", "[year], industry, ubiquity, pci", "one row per industry"},
-                {"<output>_cells", "[year], region, industry, rca, present, density", "one row per region x industry"},
+                {"<output>_cells", "[year], region, industry, rca, present, density",
+                 "one row per region x industry"},
                 {"<output>_proximity", "[year], from, to, proximity", "with proximity = true"}};
     return p;
   }
@@ -102,7 +115,8 @@ class Complexity final : public Plugin {
     const Schema& in = ctx.schema_of_param("input");
     const CubeOptions o = cube_options(params, in);
     if (*in.type_of(o.value) == ColumnType::kString)
-      throw ParamError("value", "column '" + o.value + "' is a string column; complexity needs numbers");
+      throw ParamError("value",
+                       "column '" + o.value + "' is a string column; complexity needs numbers");
     auto with_year = [&] {
       Schema s;
       if (!o.year.empty()) s.add(o.year, *in.type_of(o.year));
@@ -144,7 +158,9 @@ class Complexity final : public Plugin {
     for (std::size_t y = 0; y < Y; ++y) results.push_back(compute_year(ctx, cube, y));
 
     const auto& years = cube.years();
-    auto year_column = [&](std::vector<std::int32_t> ys) { return years.make_column(cube.options().year, ys); };
+    auto year_column = [&](std::vector<std::int32_t> ys) {
+      return years.make_column(cube.options().year, ys);
+    };
     auto valid_of = [](const std::vector<double>& v) {
       std::vector<std::uint8_t> ok(v.size());
       for (std::size_t k = 0; k < v.size(); ++k) ok[k] = std::isnan(v[k]) ? 0 : 1;
@@ -244,14 +260,15 @@ class Complexity final : public Plugin {
       }
     for (std::size_t r = 0; r < R; ++r)
       if (!(region_total[r] > 0))
-        throw DataError("region '" + rl[r] + "' has a zero total of '" + cube.options().value + "' in " +
-                        cube.where_year(y) + ": its RCAs are undefined");
+        throw DataError("region '" + rl[r] + "' has a zero total of '" + cube.options().value +
+                        "' in " + cube.where_year(y) + ": its RCAs are undefined");
     for (std::size_t i = 0; i < I; ++i)
       if (!(industry_total[i] > 0))
-        throw DataError("industry '" + il[i] + "' has a zero total of '" + cube.options().value + "' in " +
-                        cube.where_year(y) + ": its RCAs are undefined");
+        throw DataError("industry '" + il[i] + "' has a zero total of '" + cube.options().value +
+                        "' in " + cube.where_year(y) + ": its RCAs are undefined");
     if (R < 2)
-      throw DataError("complexity needs at least two regions, but only region '" + rl[0] + "' has data" +
+      throw DataError("complexity needs at least two regions, but only region '" + rl[0] +
+                      "' has data" +
                       (cube.has_year() ? " in " + cube.where_year(y) : std::string()));
 
     YearResult out;
@@ -263,7 +280,8 @@ class Complexity final : public Plugin {
     for (std::size_t r = 0; r < R; ++r)
       for (std::size_t i = 0; i < I; ++i) {
         // Balassa (1965)
-        const double rca = (cube.value(cube.cell(y, r, i)) / region_total[r]) / (industry_total[i] / total);
+        const double rca =
+            (cube.value(cube.cell(y, r, i)) / region_total[r]) / (industry_total[i] / total);
         out.rca[r * I + i] = rca;
         if (rca >= threshold) {
           out.present[r * I + i] = 1;
@@ -276,50 +294,64 @@ class Complexity final : public Plugin {
     std::vector<std::size_t> rs, is;
     std::string left_out;
     for (std::size_t r = 0; r < R; ++r) {
-      if (out.diversity[r] > 0) rs.push_back(r);
-      else left_out += (left_out.empty() ? "" : ", ") + std::string("region '") + rl[r] + "'";
+      if (out.diversity[r] > 0)
+        rs.push_back(r);
+      else
+        left_out += (left_out.empty() ? "" : ", ") + std::string("region '") + rl[r] + "'";
     }
     for (std::size_t i = 0; i < I; ++i) {
-      if (out.ubiquity[i] > 0) is.push_back(i);
-      else left_out += (left_out.empty() ? "" : ", ") + std::string("industry '") + il[i] + "'";
+      if (out.ubiquity[i] > 0)
+        is.push_back(i);
+      else
+        left_out += (left_out.empty() ? "" : ", ") + std::string("industry '") + il[i] + "'";
     }
     if (!left_out.empty())
-      ctx.log(LogLevel::kWarn, "no RCA >= " + std::to_string(threshold) + " in " + cube.where_year(y) + " for " +
-                                   left_out + ": left out of ECI/PCI (missing values)");
+      ctx.log(LogLevel::kWarn, "no RCA >= " + std::to_string(threshold) + " in " +
+                                   cube.where_year(y) + " for " + left_out +
+                                   ": left out of ECI/PCI (missing values)");
     out.eci.assign(R, kNaN);
     out.pci.assign(I, kNaN);
     if (rs.size() < 2)
-      throw DataError("ECI needs at least two regions with an RCA >= threshold in " + cube.where_year(y));
+      throw DataError("ECI needs at least two regions with an RCA >= threshold in " +
+                      cube.where_year(y));
     const auto Rn = static_cast<Eigen::Index>(rs.size()), In = static_cast<Eigen::Index>(is.size());
     Eigen::MatrixXd M(Rn, In);
     for (Eigen::Index a = 0; a < Rn; ++a)
       for (Eigen::Index b = 0; b < In; ++b)
-        M(a, b) = out.present[rs[static_cast<std::size_t>(a)] * I + is[static_cast<std::size_t>(b)]];
+        M(a, b) =
+            out.present[rs[static_cast<std::size_t>(a)] * I + is[static_cast<std::size_t>(b)]];
     Eigen::VectorXd d = M.rowwise().sum(), u = M.colwise().sum().transpose();
     // Symmetric form: S = D^-1/2 M U^-1 M' D^-1/2 has the eigenvalues of D^-1 M U^-1 M'.
     const Eigen::VectorXd d_isqrt = d.array().rsqrt();
     const Eigen::MatrixXd A = d_isqrt.asDiagonal() * M * u.cwiseInverse().cwiseSqrt().asDiagonal();
     const Eigen::MatrixXd S = A * A.transpose();
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(S);
-    if (solver.info() != Eigen::Success) throw Error("the ECI eigenproblem did not converge in " + cube.where_year(y));
+    if (solver.info() != Eigen::Success)
+      throw Error("the ECI eigenproblem did not converge in " + cube.where_year(y));
     const Eigen::VectorXd& lambda = solver.eigenvalues();  // ascending
     const Eigen::Index second = Rn - 2;
     if (lambda(Rn - 1) - lambda(second) < 1e-10)
-      ctx.log(LogLevel::kWarn, "the region-industry network of " + cube.where_year(y) +
-                                   " is disconnected (eigenvalue 1 is repeated): ECI mixes its components");
+      ctx.log(LogLevel::kWarn,
+              "the region-industry network of " + cube.where_year(y) +
+                  " is disconnected (eigenvalue 1 is repeated): ECI mixes its components");
     else if (second > 0 && lambda(second) - lambda(second - 1) < 1e-10)
-      ctx.log(LogLevel::kWarn, "the second eigenvalue is repeated in " + cube.where_year(y) + ": ECI is not unique");
+      ctx.log(LogLevel::kWarn,
+              "the second eigenvalue is repeated in " + cube.where_year(y) + ": ECI is not unique");
     Eigen::VectorXd eci_raw = d_isqrt.asDiagonal() * solver.eigenvectors().col(second);
-    Eigen::VectorXd pci_raw = (u.cwiseInverse().asDiagonal() * M.transpose() * eci_raw) / lambda(second);
+    Eigen::VectorXd pci_raw =
+        (u.cwiseInverse().asDiagonal() * M.transpose() * eci_raw) / lambda(second);
 
-    std::vector<double> e(eci_raw.data(), eci_raw.data() + Rn), p(pci_raw.data(), pci_raw.data() + In), div;
+    std::vector<double> e(eci_raw.data(), eci_raw.data() + Rn),
+        p(pci_raw.data(), pci_raw.data() + In), div;
     for (auto r : rs) div.push_back(out.diversity[r]);
     if (correlation(e, div) < 0) {
       for (auto& v : e) v = -v;
       for (auto& v : p) v = -v;
     }
     const double me = mean_of(e), se = sd_of(e, me);
-    if (!(se > 0)) throw DataError("ECI is constant across regions in " + cube.where_year(y) + "; it cannot be standardised");
+    if (!(se > 0))
+      throw DataError("ECI is constant across regions in " + cube.where_year(y) +
+                      "; it cannot be standardised");
     const bool own = params.str("pci_scale") == "own";
     const double mp = own ? mean_of(p) : me, sp = own ? sd_of(p, mean_of(p)) : se;
     for (std::size_t a = 0; a < rs.size(); ++a) out.eci[rs[a]] = (e[a] - me) / se;

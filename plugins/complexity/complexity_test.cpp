@@ -22,9 +22,15 @@ namespace {
 // Its presence matrix (RCA >= 1) is
 //   r1: 0 1 0 1 0   r2: 1 1 0 0 0   r3: 1 0 0 1 0   r4: 0 1 1 1 1   r5: 1 0 1 0 0
 // a connected network with distinct eigenvalues (1, 0.4072, 0.3333, 0.1667, 0.0512).
-const double kX[5][5] = {{30, 20, 10, 25, 15}, {25, 30, 5, 0, 10}, {40, 5, 0, 20, 0}, {10, 25, 20, 30, 40}, {50, 0, 15, 10, 5}};
+const double kX[5][5] = {{30, 20, 10, 25, 15},
+                         {25, 30, 5, 0, 10},
+                         {40, 5, 0, 20, 0},
+                         {10, 25, 20, 30, 40},
+                         {50, 0, 15, 10, 5}};
 
-std::string label(const char* prefix, int k) { return std::string(prefix).append(std::to_string(k + 1)); }
+std::string label(const char* prefix, int k) {
+  return std::string(prefix).append(std::to_string(k + 1));
+}
 
 Table example() {
   std::vector<std::string> r, i;
@@ -50,16 +56,16 @@ std::map<std::string, Value> base() { return {{"input", std::string("t")}}; }
 TEST(Complexity, HandCheckableMatrixCrossCheckedWithNumpy) {
   auto out = run_step(base(), {{"t", example()}});
   const Table& reg = out.at("step");
-  const double eci[5] = {1.27957422597351, -0.39774925601015165, -0.3977492560101517, 0.9681514279064234,
-                         -1.4522271418596298};
+  const double eci[5] = {1.27957422597351, -0.39774925601015165, -0.3977492560101517,
+                         0.9681514279064234, -1.4522271418596298};
   const double diversity[5] = {2, 2, 2, 4, 2};
   for (int a = 0; a < 5; ++a) {
     EXPECT_NEAR(value_at(reg, "eci", {{"region", label("r", a)}}), eci[a], 1e-10) << a;
     EXPECT_EQ(value_at(reg, "diversity", {{"region", label("r", a)}}), diversity[a]) << a;
   }
   const Table& ind = out.at("step_industries");
-  const double pci_own[5] = {-1.5576891307092238, 0.5886763801242538, -0.7606727409214186, 0.5886763801242537,
-                             1.1410091113821348};
+  const double pci_own[5] = {-1.5576891307092238, 0.5886763801242538, -0.7606727409214186,
+                             0.5886763801242537, 1.1410091113821348};
   const double ubiquity[5] = {3, 3, 2, 3, 1};
   for (int b = 0; b < 5; ++b) {
     EXPECT_NEAR(value_at(ind, "pci", {{"industry", label("i", b)}}), pci_own[b], 1e-10) << b;
@@ -68,14 +74,18 @@ TEST(Complexity, HandCheckableMatrixCrossCheckedWithNumpy) {
   const Table& cells = out.at("step_cells");
   EXPECT_EQ(cells.rows(), 25u);
   // RCA of r1 in i1: (30 / 100) / (155 / 440) = 0.8516129..., r2 in i2: (30/70) / (80/440)
-  EXPECT_NEAR(value_at(cells, "rca", {{"region", "r1"}, {"industry", "i1"}}), 0.8516129032258064, 1e-14);
-  EXPECT_NEAR(value_at(cells, "rca", {{"region", "r2"}, {"industry", "i2"}}), 2.3571428571428568, 1e-14);
+  EXPECT_NEAR(value_at(cells, "rca", {{"region", "r1"}, {"industry", "i1"}}), 0.8516129032258064,
+              1e-14);
+  EXPECT_NEAR(value_at(cells, "rca", {{"region", "r2"}, {"industry", "i2"}}), 2.3571428571428568,
+              1e-14);
   EXPECT_EQ(value_at(cells, "present", {{"region", "r2"}, {"industry", "i4"}}), 0);
   EXPECT_EQ(value_at(cells, "rca", {{"region", "r2"}, {"industry", "i4"}}), 0);
   // density of r1 in i1: (phi_12 + phi_14) / sum_j phi_1j = (1/3 + 1/3) / (1 + 1/3 + 1/3 + 1/3 + 0)
   EXPECT_NEAR(value_at(cells, "density", {{"region", "r1"}, {"industry", "i1"}}), 1.0 / 3.0, 1e-14);
-  EXPECT_NEAR(value_at(cells, "density", {{"region", "r5"}, {"industry", "i3"}}), 0.5333333333333333, 1e-14);
-  EXPECT_NEAR(value_at(cells, "density", {{"region", "r2"}, {"industry", "i5"}}), 0.15384615384615385, 1e-14);
+  EXPECT_NEAR(value_at(cells, "density", {{"region", "r5"}, {"industry", "i3"}}),
+              0.5333333333333333, 1e-14);
+  EXPECT_NEAR(value_at(cells, "density", {{"region", "r2"}, {"industry", "i5"}}),
+              0.15384615384615385, 1e-14);
 }
 
 // py-ecomplexity (and the Stata package) standardise PCI with ECI's mean and sd.
@@ -83,16 +93,19 @@ TEST(Complexity, PciScaledByEciAsPyEcomplexity) {
   auto p = base();
   p["pci_scale"] = std::string("eci");
   auto out = run_step(p, {{"t", example()}});
-  const double pci_eci[5] = {-2.075072737993813, 1.27957422597351, -0.8293815457254464, 1.2795742259735097,
-                             2.1428388054041205};
+  const double pci_eci[5] = {-2.075072737993813, 1.27957422597351, -0.8293815457254464,
+                             1.2795742259735097, 2.1428388054041205};
   for (int b = 0; b < 5; ++b)
-    EXPECT_NEAR(value_at(out.at("step_industries"), "pci", {{"industry", label("i", b)}}), pci_eci[b], 1e-10) << b;
+    EXPECT_NEAR(value_at(out.at("step_industries"), "pci", {{"industry", label("i", b)}}),
+                pci_eci[b], 1e-10)
+        << b;
   // Reflection identity (Hidalgo & Hausmann 2009): with a common scale, a region's ECI is the mean
   // PCI of the industries it is present in.
   for (int a = 0; a < 5; ++a) {
     double s = 0, k = 0;
     for (int b = 0; b < 5; ++b)
-      if (value_at(out.at("step_cells"), "present", {{"region", label("r", a)}, {"industry", label("i", b)}}) == 1) {
+      if (value_at(out.at("step_cells"), "present",
+                   {{"region", label("r", a)}, {"industry", label("i", b)}}) == 1) {
         s += pci_eci[b];
         k += 1;
       }
@@ -144,7 +157,8 @@ TEST(Complexity, DensityWithoutDiagonal) {
   p["density_diagonal"] = false;
   auto out = run_step(p, {{"t", example()}});
   // r1 in i1 without phi_11: (1/3 + 1/3) / (1/3 + 1/3 + 1/3) = 2/3
-  EXPECT_NEAR(value_at(out.at("step_cells"), "density", {{"region", "r1"}, {"industry", "i1"}}), 2.0 / 3.0, 1e-14);
+  EXPECT_NEAR(value_at(out.at("step_cells"), "density", {{"region", "r1"}, {"industry", "i1"}}),
+              2.0 / 3.0, 1e-14);
 }
 
 // ECIs of r1 and r5 as in HandCheckableMatrixCrossCheckedWithNumpy (numpy, py-ecomplexity).
@@ -161,34 +175,39 @@ TEST(Complexity, PerYear) {
       v.push_back(t.column("value").number(k));
       y.push_back(year);
     }
-  Table ty({Column::make_ints("year", y), Column::make_strings("region", r), Column::make_strings("industry", i),
-            Column::make_floats("value", v)});
+  Table ty({Column::make_ints("year", y), Column::make_strings("region", r),
+            Column::make_strings("industry", i), Column::make_floats("value", v)});
   auto out = run_step(base(), {{"t", ty}});
   EXPECT_EQ(out.at("step").rows(), 10u);
-  EXPECT_NEAR(value_at(out.at("step"), "eci", {{"year", "2025"}, {"region", "r1"}}), 1.27957422597351, 1e-10);
-  EXPECT_NEAR(value_at(out.at("step"), "eci", {{"year", "2024"}, {"region", "r5"}}), -1.4522271418596298, 1e-10);
+  EXPECT_NEAR(value_at(out.at("step"), "eci", {{"year", "2025"}, {"region", "r1"}}),
+              1.27957422597351, 1e-10);
+  EXPECT_NEAR(value_at(out.at("step"), "eci", {{"year", "2024"}, {"region", "r5"}}),
+              -1.4522271418596298, 1e-10);
 }
 
 TEST(Complexity, BadInputNamesRegionOrIndustry) {
-  Table neg({Column::make_strings("region", {"a", "a", "b", "b"}), Column::make_strings("industry", {"x", "y", "x", "y"}),
+  Table neg({Column::make_strings("region", {"a", "a", "b", "b"}),
+             Column::make_strings("industry", {"x", "y", "x", "y"}),
              Column::make_floats("value", {1, 2, -3, 4})});
   EXPECT_EQ(error_message<DataError>([&] {
               run_step(base(), {{"t", neg}});
             }),
             "negative value -3 in column 'value' at region 'b', industry 'x'");
-  Table zero({Column::make_strings("region", {"a", "a", "b", "b"}), Column::make_strings("industry", {"x", "y", "x", "y"}),
+  Table zero({Column::make_strings("region", {"a", "a", "b", "b"}),
+              Column::make_strings("industry", {"x", "y", "x", "y"}),
               Column::make_floats("value", {1, 0, 3, 0})});
   EXPECT_EQ(error_message<DataError>([&] {
               run_step(base(), {{"t", zero}});
             }),
             "industry 'y' has a zero total of 'value' in all rows: its RCAs are undefined");
-  Table one({Column::make_strings("region", {"a", "a"}), Column::make_strings("industry", {"x", "y"}),
-             Column::make_floats("value", {1, 2})});
+  Table one({Column::make_strings("region", {"a", "a"}),
+             Column::make_strings("industry", {"x", "y"}), Column::make_floats("value", {1, 2})});
   EXPECT_EQ(error_message<DataError>([&] {
               run_step(base(), {{"t", one}});
             }),
             "complexity needs at least two regions, but only region 'a' has data");
-  Table missing({Column::make_strings("region", {"a", "a", "b", "b"}), Column::make_strings("industry", {"x", "y", "x", "y"}),
+  Table missing({Column::make_strings("region", {"a", "a", "b", "b"}),
+                 Column::make_strings("industry", {"x", "y", "x", "y"}),
                  Column::make_floats("value", {1, 2, 3, 4}, {1, 1, 0, 1})});
   EXPECT_THROW(run_step(base(), {{"t", missing}}), DataError);
 }

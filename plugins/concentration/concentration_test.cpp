@@ -55,7 +55,8 @@ const std::vector<double> kReatConcBase = {20000, 15000, 20000, 40000, 5000};
 TEST(Concentration, ReatGiniDocumentedExample) {
   auto t = one_industry({20, 50, 20, 10});
   auto plain = run_step(with({{"base", std::string("equal")}}), {{"t", t}}).at("step");
-  auto norm = run_step(with({{"base", std::string("equal")}, {"normalize", true}}), {{"t", t}}).at("step");
+  auto norm =
+      run_step(with({{"base", std::string("equal")}, {"normalize", true}}), {{"t", t}}).at("step");
   EXPECT_NEAR(value_at(plain, "gini", {{"industry", "X"}}), 0.3, 1e-12);
   EXPECT_NEAR(value_at(norm, "gini", {{"industry", "X"}}), 0.4, 1e-12);
   EXPECT_EQ(value_at(plain, "regions", {{"industry", "X"}}), 4);
@@ -64,7 +65,8 @@ TEST(Concentration, ReatGiniDocumentedExample) {
 // REAT documentation: gini.conc(c(500,500,1000,7000,1000), c(20000,15000,20000,40000,5000))
 // = 0.4068966, with the reference distribution given as a base table (e.g. population).
 TEST(Concentration, ReatGiniConcDocumentedExampleWithBaseTable) {
-  auto out = run_step(with({{"base", std::string("table")}, {"base_table", std::string("pop")},
+  auto out = run_step(with({{"base", std::string("table")},
+                            {"base_table", std::string("pop")},
                             {"base_value", std::string("population")}}),
                       {{"t", one_industry(kReatConcX)}, {"pop", base_table(kReatConcBase)}})
                  .at("step");
@@ -80,7 +82,8 @@ TEST(Concentration, ReatGiniConcDocumentedExampleWithTotalActivity) {
   std::vector<double> v;
   for (std::size_t k = 0; k < kReatConcX.size(); ++k) {
     r.push_back(label('R', k + 1)), i.push_back("X"), v.push_back(kReatConcX[k]);
-    r.push_back(label('R', k + 1)), i.push_back("other"), v.push_back(kReatConcBase[k] - kReatConcX[k]);
+    r.push_back(label('R', k + 1)), i.push_back("other"),
+        v.push_back(kReatConcBase[k] - kReatConcX[k]);
   }
   auto out =
       run_step(with({{"industries", std::vector<std::string>{"X"}}}), {{"t", long_table(r, i, v)}})
@@ -91,9 +94,11 @@ TEST(Concentration, ReatGiniConcDocumentedExampleWithTotalActivity) {
 }
 
 // EconGeo's locational.Gini (Krugman 1991) on the gini.conc data: half the Lorenz-area Gini. The
-// Lorenz curve ordered by LQ (0.25, 0.333, 0.5, 1.75, 2) has area Gini 0.3725 (hand computed), so 0.18625.
+// Lorenz curve ordered by LQ (0.25, 0.333, 0.5, 1.75, 2) has area Gini 0.3725 (hand computed), so
+// 0.18625.
 TEST(Concentration, KrugmanConventionIsHalfTheLorenzArea) {
-  auto out = run_step(with({{"base", std::string("table")}, {"base_table", std::string("pop")},
+  auto out = run_step(with({{"base", std::string("table")},
+                            {"base_table", std::string("pop")},
                             {"base_value", std::string("population")},
                             {"gini_convention", std::string("krugman")}}),
                       {{"t", one_industry(kReatConcX)}, {"pop", base_table(kReatConcBase)}})
@@ -105,9 +110,11 @@ TEST(Concentration, KrugmanConventionIsHalfTheLorenzArea) {
 // ("30% of the population produces 50% of the industrial output"). By hand:
 // 1/2 (|0-.1| + |.1-.15| + |.1-.2| + |.3-.25| + |.5-.3|) = 0.25 (EconGeo prints 25, x100 rounded).
 TEST(Concentration, EconGeoHooverExample) {
-  auto out = run_step(with({{"base", std::string("table")}, {"base_table", std::string("pop")},
+  auto out = run_step(with({{"base", std::string("table")},
+                            {"base_table", std::string("pop")},
                             {"base_value", std::string("population")}}),
-                      {{"t", one_industry({0, 10, 10, 30, 50})}, {"pop", base_table({10, 15, 20, 25, 30})}})
+                      {{"t", one_industry({0, 10, 10, 30, 50})},
+                       {"pop", base_table({10, 15, 20, 25, 30})}})
                  .at("step");
   EXPECT_NEAR(value_at(out, "hoover", {{"industry", "X"}}), 0.25, 1e-12);
 }
@@ -118,7 +125,8 @@ TEST(Concentration, CoefficientOfVariationOfShares) {
   auto t = one_industry({20, 50, 20, 10});
   auto sample = run_step(with({{"base", std::string("equal")}}), {{"t", t}}).at("step");
   auto pop = run_step(with({{"base", std::string("equal")}, {"cv_sd", std::string("population")}}),
-                      {{"t", t}}).at("step");
+                      {{"t", t}})
+                 .at("step");
   EXPECT_NEAR(value_at(sample, "cv", {{"industry", "X"}}), std::sqrt(0.03) / 0.25, 1e-12);
   EXPECT_NEAR(value_at(pop, "cv", {{"industry", "X"}}), 0.6, 1e-12);
 }
@@ -136,8 +144,10 @@ TEST(Concentration, PropertiesOnRandomData) {
       r.push_back(label('R', reg)), i.push_back(label('I', ind)), v.push_back(u(rng));
   auto t = long_table(r, i, v);
   auto reat = run_step(with({{"base", std::string("equal")}}), {{"t", t}}).at("step");
-  auto krug = run_step(with({{"base", std::string("equal")}, {"gini_convention", std::string("krugman")}}),
-                       {{"t", t}}).at("step");
+  auto krug =
+      run_step(with({{"base", std::string("equal")}, {"gini_convention", std::string("krugman")}}),
+               {{"t", t}})
+          .at("step");
   auto total = run_step(with({}), {{"t", t}}).at("step");
   for (std::size_t ind = 0; ind < 4; ++ind) {
     const std::map<std::string, std::string> key = {{"industry", label('I', ind)}};
@@ -165,11 +175,13 @@ TEST(Concentration, PerYearWithBaseTablePerYear) {
              Column::make_strings("region", {"A", "B", "A", "B"}),
              Column::make_floats("value", {1, 1, 1, 3})});
   auto out = run_step(with({{"base", std::string("table")}, {"base_table", std::string("pop")}}),
-                      {{"t", t}, {"pop", pop}}).at("step");
+                      {{"t", t}, {"pop", pop}})
+                 .at("step");
   // 2024: s = (.75, .25), b = (.5, .5): hoover .25. 2025: s = (.5, .5), b = (.25, .75): .25.
   EXPECT_NEAR(value_at(out, "hoover", {{"year", "2024"}, {"industry", "X"}}), 0.25, 1e-12);
   EXPECT_NEAR(value_at(out, "hoover", {{"year", "2025"}, {"industry", "X"}}), 0.25, 1e-12);
-  // Gini of LQs (1.5, .5): |1.5-.5| * 2 / (2 * 4 * 1) = 0.25; 2025 LQs (2, 2/3): (4/3) * 2 / (8 * 4/3) = 0.25.
+  // Gini of LQs (1.5, .5): |1.5-.5| * 2 / (2 * 4 * 1) = 0.25; 2025 LQs (2, 2/3): (4/3) * 2 / (8 *
+  // 4/3) = 0.25.
   EXPECT_NEAR(value_at(out, "gini", {{"year", "2025"}, {"industry", "X"}}), 0.25, 1e-12);
 }
 
@@ -211,7 +223,8 @@ TEST(Concentration, BaseTableMissingARegion) {
 }
 
 TEST(Concentration, BaseTableNeedsBaseTable) {
-  EXPECT_THROW(run_step(with({{"base", std::string("table")}}), {{"t", one_industry({1, 2})}}), ParamError);
+  EXPECT_THROW(run_step(with({{"base", std::string("table")}}), {{"t", one_industry({1, 2})}}),
+               ParamError);
   const ThrownParamError e = param_error([&] {
     run_step(with({{"base_table", std::string("pop")}, {"base_value", std::string("population")}}),
              {{"t", one_industry({1, 2})}, {"pop", base_table({5, 5})}});

@@ -17,7 +17,8 @@ namespace {
 
 // Miller & Blair (2009) Table 2.3: Z = [[150, 500], [200, 100]], f = (350, 1700), x = (1000, 2000).
 Table miller_blair() {
-  return read_matrix_csv(std::string(KLASTER_SOURCE_DIR) + "/data/io/miller_blair/mb_table_2_3.csv");
+  return read_matrix_csv(std::string(KLASTER_SOURCE_DIR) +
+                         "/data/io/miller_blair/mb_table_2_3.csv");
 }
 
 std::map<std::string, Value> params(std::map<std::string, Value> extra) {
@@ -65,9 +66,9 @@ TEST(DemandShock, RelativeShockLeavesOtherSectorsAlone) {
 // Relative to one final-demand column (exports P6 of Germany 1995, Eurostat manual Table 15.4):
 // a 5 % export programme for CPA_B-E is 0.05 * 313711.
 TEST(DemandShock, RelativeToExports) {
-  const Table io = read_matrix_csv(std::string(KLASTER_SOURCE_DIR) +
-                                       "/data/io/germany_1995/germany_1995_siot_wide.csv",
-                                   "row_label");
+  const Table io = read_matrix_csv(
+      std::string(KLASTER_SOURCE_DIR) + "/data/io/germany_1995/germany_1995_siot_wide.csv",
+      "row_label");
   const Table out = run_step({{"input", std::string("io")},
                               {"targets", std::vector<std::string>{"CPA_B-E"}},
                               {"amounts", std::vector<double>{0.05}},

@@ -1,7 +1,8 @@
 // ellison_glaeser: the Ellison-Glaeser (1997) agglomeration index per industry from plant-level
 // employment, the Maurel-Sedillot (1999) variant, and the E&G coagglomeration index of a group.
 // Ellison & Glaeser (1997), JPE 105(5): the index gamma, the variance of G under the null, and the
-// coagglomeration index gamma^c; Maurel & Sedillot (1999), Regional Science and Urban Economics 29(5).
+// coagglomeration index gamma^c; Maurel & Sedillot (1999), Regional Science and Urban Economics
+// 29(5).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -25,9 +26,9 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 struct Pattern {
   std::vector<double> employment;  // by region (index into the regions of x)
   double total = 0;
-  double h = 0;       // sum z_k^2
-  double z3 = 0;      // sum z_k^3
-  double z4 = 0;      // sum z_k^4
+  double h = 0;   // sum z_k^2
+  double z3 = 0;  // sum z_k^3
+  double z4 = 0;  // sum z_k^4
   std::size_t plants = 0;
 };
 
@@ -64,14 +65,16 @@ double scaled_g(const Pattern& p, const RegionShares& rs, bool maurel_sedillot) 
 /// Ellison & Glaeser (1997): Var(G) = 2{H^2[a - 2b + a^2] - sum z^4 [a - 4b + 3a^2]}, a = sum x^2,
 /// b = sum x^3. Maurel-Sedillot: Var(sum s^2) = 4[(a - a^2)(H^2 - sum z^4)/2
 /// + (b - a^2)(H - 2 sum z^3 + 2 sum z^4 - H^2)], derived from the same null (plants placed
-/// independently with probabilities x; see README). Both divided by the squared denominator of gamma.
+/// independently with probabilities x; see README). Both divided by the squared denominator of
+/// gamma.
 double gamma_variance(const Pattern& p, const RegionShares& rs, bool maurel_sedillot) {
   const double a = rs.a, b = rs.b, h = p.h;
   double var_stat;
   if (!maurel_sedillot) {
     var_stat = 2 * (h * h * (a - 2 * b + a * a) - p.z4 * (a - 4 * b + 3 * a * a));
   } else {
-    var_stat = 4 * ((a - a * a) * (h * h - p.z4) / 2 + (b - a * a) * (h - 2 * p.z3 + 2 * p.z4 - h * h));
+    var_stat =
+        4 * ((a - a * a) * (h * h - p.z4) / 2 + (b - a * a) * (h - 2 * p.z3 + 2 * p.z4 - h * h));
   }
   const double den = (1 - a) * (1 - h);
   return var_stat / (den * den);
@@ -84,12 +87,14 @@ class EllisonGlaeser final : public Plugin {
     p.name = "ellison_glaeser";
     p.version = "1.0.0";
     p.kind = PluginKind::kIndicator;
-    p.summary = "Computes the Ellison-Glaeser agglomeration index of every industry from plant data";
+    p.summary =
+        "Computes the Ellison-Glaeser agglomeration index of every industry from plant data";
     p.description =
         "For industry i with plants k (employment shares z_k within the industry) and regions r "
         "(x_r = region r's share of aggregate employment, s_ir = its share of industry i):\n"
         "  G_i = sum_r (s_ir - x_r)^2,  H_i = sum_k z_k^2,\n"
-        "  gamma_i = [G_i - (1 - sum x_r^2) H_i] / [(1 - sum x_r^2)(1 - H_i)]   (Ellison & Glaeser 1997).\n"
+        "  gamma_i = [G_i - (1 - sum x_r^2) H_i] / [(1 - sum x_r^2)(1 - H_i)]   (Ellison & Glaeser "
+        "1997).\n"
         "method = \"ellison_glaeser\" (default) as above; \"maurel_sedillot\" replaces "
         "G_i / (1 - sum x^2) by (sum s_ir^2 - sum x_r^2) / (1 - sum x^2) (Maurel & Sedillot 1999). "
         "G is always written as the raw E&G G.\n"
@@ -100,28 +105,64 @@ class EllisonGlaeser final : public Plugin {
         "ellison.a with no reference). Plants in a region missing from `totals` are an error.\n"
         "group = [industries] adds <output>_coagglomeration with the E&G (1997) "
         "coagglomeration index gamma_c = [G/(1 - sum x^2) - H - sum_j w_j^2 gamma_j (1 - H_j)] / "
-        "(1 - sum_j w_j^2), with G and H of the group's pooled plants and w_j the industries' shares "
+        "(1 - sum_j w_j^2), with G and H of the group's pooled plants and w_j the industries' "
+        "shares "
         "of group employment (REAT's ellison.c returns values outside the formula's range; this "
         "follows the paper).\n"
-        "An industry with a single plant (H = 1) gets a missing gamma, variance and z, with a warning.\n"
+        "An industry with a single plant (H = 1) gets a missing gamma, variance and z, with a "
+        "warning.\n"
         "Reference: Ellison & Glaeser (1997), JPE 105(5); Maurel & Sedillot (1999), RSUE 29(5).";
     p.params = {
-        ParamSpec("plants", ParamType::kTable).req().primary().doc_("plant-level table: region, industry, [plant], employment"),
-        ParamSpec("region", ParamType::kColumn).of("plants").def("region").doc_("region key column of `plants`"),
-        ParamSpec("industry", ParamType::kColumn).of("plants").def("industry").doc_("industry key column of `plants`"),
-        ParamSpec("plant", ParamType::kColumn).of("plants").def("plant").if_present().doc_("plant id column; when present, a repeated (industry, plant) is an error; otherwise every row is a plant"),
-        ParamSpec("employment", ParamType::kColumn).of("plants").def("employment").doc_("plant employment column"),
-        ParamSpec("totals", ParamType::kTable).doc_("aggregate employment by region; if absent, the plants are summed"),
-        ParamSpec("totals_region", ParamType::kColumn).of("totals").def("region").doc_("region key column of `totals`"),
-        ParamSpec("total_value", ParamType::kColumn).of("totals").def("employment").doc_("aggregate employment column of `totals`"),
-        ParamSpec("method", ParamType::kString).def("ellison_glaeser").one_of({"ellison_glaeser", "maurel_sedillot"}).doc_("agglomeration index: Ellison-Glaeser (1997) or Maurel-Sedillot (1999)"),
-        ParamSpec("group", ParamType::kStringList).doc_("industries whose coagglomeration gamma_c is written to <output>_coagglomeration (two or more)"),
-        ParamSpec("missing", ParamType::kString).def("error").one_of({"error", "drop"}).doc_("plant rows with a missing key or employment: an error, or dropped"),
+        ParamSpec("plants", ParamType::kTable)
+            .req()
+            .primary()
+            .doc_("plant-level table: region, industry, [plant], employment"),
+        ParamSpec("region", ParamType::kColumn)
+            .of("plants")
+            .def("region")
+            .doc_("region key column of `plants`"),
+        ParamSpec("industry", ParamType::kColumn)
+            .of("plants")
+            .def("industry")
+            .doc_("industry key column of `plants`"),
+        ParamSpec("plant", ParamType::kColumn)
+            .of("plants")
+            .def("plant")
+            .if_present()
+            .doc_("plant id column; when present, a repeated (industry, plant) is an error; "
+                  "otherwise every row is a plant"),
+        ParamSpec("employment", ParamType::kColumn)
+            .of("plants")
+            .def("employment")
+            .doc_("plant employment column"),
+        ParamSpec("totals", ParamType::kTable)
+            .doc_("aggregate employment by region; if absent, the plants are summed"),
+        ParamSpec("totals_region", ParamType::kColumn)
+            .of("totals")
+            .def("region")
+            .doc_("region key column of `totals`"),
+        ParamSpec("total_value", ParamType::kColumn)
+            .of("totals")
+            .def("employment")
+            .doc_("aggregate employment column of `totals`"),
+        ParamSpec("method", ParamType::kString)
+            .def("ellison_glaeser")
+            .one_of({"ellison_glaeser", "maurel_sedillot"})
+            .doc_("agglomeration index: Ellison-Glaeser (1997) or Maurel-Sedillot (1999)"),
+        ParamSpec("group", ParamType::kStringList)
+            .doc_("industries whose coagglomeration gamma_c is written to <output>_coagglomeration "
+                  "(two or more)"),
+        ParamSpec("missing", ParamType::kString)
+            .def("error")
+            .one_of({"error", "drop"})
+            .doc_("plant rows with a missing key or employment: an error, or dropped"),
     };
     p.reads = {{"plants", "region, industry, [plant], employment", "one row per plant"},
                {"totals", "region, employment", "aggregate employment per region (optional)"}};
-    p.writes = {{"<output>", "industry, plants, employment, G, H, gamma, variance, z", "one row per industry"},
-                {"<output>_coagglomeration", "group, industries, G, H, gamma_c", "with `group`: one row"}};
+    p.writes = {
+        {"<output>", "industry, plants, employment, G, H, gamma, variance, z",
+         "one row per industry"},
+        {"<output>_coagglomeration", "group, industries, G, H, gamma_c", "with `group`: one row"}};
     return p;
   }
 
@@ -129,17 +170,22 @@ class EllisonGlaeser final : public Plugin {
     const Params& params = ctx.params();
     const Schema& plants = ctx.schema_of_param("plants");
     if (*plants.type_of(params.str("employment")) == ColumnType::kString)
-      throw ParamError("employment", "column '" + params.str("employment") + "' is a string column; employment must be numeric");
+      throw ParamError("employment", "column '" + params.str("employment") +
+                                         "' is a string column; employment must be numeric");
     if (*plants.type_of(params.str("industry")) == ColumnType::kFloat)
-      throw ParamError("industry", "column '" + params.str("industry") + "' is a float column; use a string or int key");
+      throw ParamError("industry", "column '" + params.str("industry") +
+                                       "' is a float column; use a string or int key");
     if (*plants.type_of(params.str("region")) == ColumnType::kFloat)
-      throw ParamError("region", "column '" + params.str("region") + "' is a float column; use a string or int key");
+      throw ParamError("region", "column '" + params.str("region") +
+                                     "' is a float column; use a string or int key");
     if (params.has("totals")) {
       const Schema& totals = ctx.schema_of_param("totals");
       if (*totals.type_of(params.str("total_value")) == ColumnType::kString)
-        throw ParamError("total_value", "column '" + params.str("total_value") + "' is a string column; totals must be numeric");
+        throw ParamError("total_value", "column '" + params.str("total_value") +
+                                            "' is a string column; totals must be numeric");
       if (*totals.type_of(params.str("totals_region")) != *plants.type_of(params.str("region")))
-        throw ParamError("totals_region", "region columns of `plants` and `totals` have different types");
+        throw ParamError("totals_region",
+                         "region columns of `plants` and `totals` have different types");
     }
     Schema out;
     out.add(params.str("industry"), *plants.type_of(params.str("industry")));
@@ -155,7 +201,8 @@ class EllisonGlaeser final : public Plugin {
                                       std::to_string(group.size()));
       std::set<std::string> seen;
       for (const auto& g : group)
-        if (!seen.insert(g).second) throw ParamError("group", "industry '" + g + "' is listed twice in `group`");
+        if (!seen.insert(g).second)
+          throw ParamError("group", "industry '" + g + "' is listed twice in `group`");
       Schema co;
       co.add("group", ColumnType::kString);
       co.add("industries", ColumnType::kInt);
@@ -183,7 +230,8 @@ class EllisonGlaeser final : public Plugin {
     for (std::size_t row = 0; row < plants.rows(); ++row) {
       const auto r = plant_regions.of_row[row];
       const auto i = industries.of_row[row];
-      const bool ok = r >= 0 && i >= 0 && emp_col.is_valid(row) && std::isfinite(emp_col.number(row)) &&
+      const bool ok = r >= 0 && i >= 0 && emp_col.is_valid(row) &&
+                      std::isfinite(emp_col.number(row)) &&
                       (!plant_col || plant_col->is_valid(row));
       if (!ok) {
         if (drop) continue;
@@ -220,9 +268,12 @@ class EllisonGlaeser final : public Plugin {
           throw DataError(totals.row_name(row) + " of the totals has a missing region");
         const std::string label = treg.to_text(row);
         if (!tval.is_valid(row) || !std::isfinite(tval.number(row)))
-          throw DataError("region '" + label + "' has a missing regional total in column '" + params.str("total_value") + "'");
+          throw DataError("region '" + label + "' has a missing regional total in column '" +
+                          params.str("total_value") + "'");
         const double v = tval.number(row);
-        if (v < 0) throw DataError("region '" + label + "' has a negative regional total " + format_number(v));
+        if (v < 0)
+          throw DataError("region '" + label + "' has a negative regional total " +
+                          format_number(v));
         if (!index.emplace(label, region_labels.size()).second)
           throw DataError("region '" + label + "' has more than one row in the totals table");
         region_labels.push_back(label);
@@ -245,21 +296,26 @@ class EllisonGlaeser final : public Plugin {
         throw DataError("plants in region(s) " + unmatched + " have no regional total in table '" +
                         params.str("totals") + "'; add them to the totals table");
       for (auto row : rows)
-        plant_sum[region_of_plant_level[static_cast<std::size_t>(plant_regions.of_row[row])]] += emp_col.number(row);
+        plant_sum[region_of_plant_level[static_cast<std::size_t>(plant_regions.of_row[row])]] +=
+            emp_col.number(row);
       for (std::size_t r = 0; r < region_labels.size(); ++r)
         if (plant_sum[r] > region_total[r] * (1 + 1e-12))
-          throw DataError("region '" + region_labels[r] + "' has a regional total of " + format_number(region_total[r]) +
-                          ", less than the employment of its plants (" + format_number(plant_sum[r]) + ")");
+          throw DataError("region '" + region_labels[r] + "' has a regional total of " +
+                          format_number(region_total[r]) +
+                          ", less than the employment of its plants (" +
+                          format_number(plant_sum[r]) + ")");
     } else {
       region_labels = plant_regions.labels;
       region_total.assign(region_labels.size(), 0.0);
       for (std::size_t l = 0; l < plant_regions.size(); ++l) region_of_plant_level[l] = l;
-      for (auto row : rows) region_total[static_cast<std::size_t>(plant_regions.of_row[row])] += emp_col.number(row);
+      for (auto row : rows)
+        region_total[static_cast<std::size_t>(plant_regions.of_row[row])] += emp_col.number(row);
     }
     const std::size_t R = region_labels.size();
     double grand = 0;
     for (double v : region_total) grand += v;
-    if (!(grand > 0)) throw DataError("aggregate employment over all regions is zero; shares x_r are undefined");
+    if (!(grand > 0))
+      throw DataError("aggregate employment over all regions is zero; shares x_r are undefined");
     RegionShares rs;
     for (double v : region_total) {
       const double x = v / grand;
@@ -268,9 +324,11 @@ class EllisonGlaeser final : public Plugin {
       rs.b += x * x * x;
     }
     if (rs.a >= 1 - 1e-12)
-      throw DataError("all aggregate employment is in one region ('" +
-                      region_labels[static_cast<std::size_t>(std::max_element(region_total.begin(), region_total.end()) - region_total.begin())] +
-                      "'); agglomeration needs at least two regions with employment");
+      throw DataError(
+          "all aggregate employment is in one region ('" +
+          region_labels[static_cast<std::size_t>(
+              std::max_element(region_total.begin(), region_total.end()) - region_total.begin())] +
+          "'); agglomeration needs at least two regions with employment");
 
     // Per-industry patterns.
     const std::size_t I = industries.size();
@@ -300,15 +358,17 @@ class EllisonGlaeser final : public Plugin {
       const Pattern& p = pattern[i];
       if (p.plants == 0) continue;  // every row of the industry was dropped
       if (p.total <= 0)
-        throw DataError("industry '" + industries.labels[i] + "' has zero total employment; its shares are undefined");
+        throw DataError("industry '" + industries.labels[i] +
+                        "' has zero total employment; its shares are undefined");
       out_levels.push_back(static_cast<std::int32_t>(i));
       n_plants.push_back(static_cast<std::int64_t>(p.plants));
       emp.push_back(p.total);
       g_out.push_back(raw_g(p, rs));
       h_out.push_back(p.h);
       if (p.h >= 1 - 1e-12) {
-        ctx.log(LogLevel::kWarn, "industry '" + industries.labels[i] +
-                                     "' has a single plant carrying all its employment (H = 1): gamma is undefined");
+        ctx.log(LogLevel::kWarn,
+                "industry '" + industries.labels[i] +
+                    "' has a single plant carrying all its employment (H = 1): gamma is undefined");
         gamma_out.push_back(kNaN);
         var_out.push_back(kNaN);
         z_out.push_back(kNaN);
@@ -336,12 +396,14 @@ class EllisonGlaeser final : public Plugin {
     cols.push_back(Column::make_floats("z", std::move(z_out), z_valid));
     ctx.write(ctx.output_name(), Table(std::move(cols)));
 
-    if (params.has("group")) write_coagglomeration(ctx, params.strings("group"), industries, pattern, rs, ms, R);
+    if (params.has("group"))
+      write_coagglomeration(ctx, params.strings("group"), industries, pattern, rs, ms, R);
   }
 
  private:
-  /// \brief Ellison & Glaeser (1997), coagglomeration: gamma_c of the pooled group. gamma_j (1 - H_j) is written as
-  /// G_j / (1 - sum x^2) - H_j, which stays defined for single-plant industries (H_j = 1).
+  /// \brief Ellison & Glaeser (1997), coagglomeration: gamma_c of the pooled group. gamma_j (1 -
+  /// H_j) is written as G_j / (1 - sum x^2) - H_j, which stays defined for single-plant industries
+  /// (H_j = 1).
   static void write_coagglomeration(RunContext& ctx, const std::vector<std::string>& group,
                                     const Levels& industries, const std::vector<Pattern>& pattern,
                                     const RegionShares& rs, bool ms, std::size_t R) {

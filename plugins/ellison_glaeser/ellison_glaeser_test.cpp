@@ -21,13 +21,16 @@ namespace {
 Table plants(const std::vector<std::string>& regions, const std::vector<std::string>& industries,
              const std::vector<double>& employment) {
   std::vector<std::string> ids;
-  for (std::size_t k = 0; k < regions.size(); ++k) ids.push_back(std::string("p").append(std::to_string(k + 1)));
-  return Table({Column::make_strings("region", regions), Column::make_strings("industry", industries),
-                Column::make_strings("plant", ids), Column::make_floats("employment", employment)});
+  for (std::size_t k = 0; k < regions.size(); ++k)
+    ids.push_back(std::string("p").append(std::to_string(k + 1)));
+  return Table({Column::make_strings("region", regions),
+                Column::make_strings("industry", industries), Column::make_strings("plant", ids),
+                Column::make_floats("employment", employment)});
 }
 
 Table totals(const std::vector<std::string>& regions, const std::vector<double>& employment) {
-  return Table({Column::make_strings("region", regions), Column::make_floats("employment", employment)});
+  return Table(
+      {Column::make_strings("region", regions), Column::make_floats("employment", employment)});
 }
 
 // REAT (Wieland), documentation of ellison.a(): one industry with plants of 200, 650, 12000, 100
@@ -35,7 +38,8 @@ Table totals(const std::vector<std::string>& regions, const std::vector<double>&
 // employment 500000 (Wien), 400000 (Linz), 100000 (Graz). Published: gamma = 0.05990628,
 // G = 0.16816, H = 0.24469.
 Table reat_plants() {
-  std::vector<std::string> r{"Wien", "Wien", "Wien", "Wien", "Wien", "Linz", "Linz", "Linz", "Linz", "Graz"};
+  std::vector<std::string> r{"Wien", "Wien", "Wien", "Wien", "Wien",
+                             "Linz", "Linz", "Linz", "Linz", "Graz"};
   return plants(r, std::vector<std::string>(r.size(), "C"),
                 {200, 650, 12000, 100, 50, 16000, 13000, 1500, 1500, 25000});
 }
@@ -80,9 +84,10 @@ namespace {
 void check_null_moments(const std::string& method) {
   const std::vector<double> emp{5, 3, 2};  // z = (0.5, 0.3, 0.2)
   const std::vector<double> x{0.5, 0.3, 0.2};
-  auto out = run_step({{"plants", std::string("p")}, {"totals", std::string("t")}, {"method", method}},
-                      {{"p", plants({"A", "B", "C"}, {"X", "X", "X"}, emp)},
-                       {"t", totals({"A", "B", "C"}, {50, 30, 20})}});
+  auto out =
+      run_step({{"plants", std::string("p")}, {"totals", std::string("t")}, {"method", method}},
+               {{"p", plants({"A", "B", "C"}, {"X", "X", "X"}, emp)},
+                {"t", totals({"A", "B", "C"}, {50, 30, 20})}});
   const double variance = value_at(out.at("step"), "variance", {{"industry", "X"}});
   double a = 0, h = 0;
   for (double v : x) a += v * v;
@@ -112,7 +117,9 @@ void check_null_moments(const std::string& method) {
 }
 }  // namespace
 
-TEST(EllisonGlaeser, VarianceMatchesExactNullDistribution) { check_null_moments("ellison_glaeser"); }
+TEST(EllisonGlaeser, VarianceMatchesExactNullDistribution) {
+  check_null_moments("ellison_glaeser");
+}
 TEST(EllisonGlaeser, MaurelSedillotVarianceMatchesExactNullDistribution) {
   check_null_moments("maurel_sedillot");
 }
@@ -132,7 +139,8 @@ TEST(EllisonGlaeser, MaurelSedillotEqualsEllisonGlaeserWithEqualRegions) {
   const Table t = totals({"A", "B", "C"}, {100, 100, 100});
   auto eg = run_step({{"plants", std::string("p")}, {"totals", std::string("t")}},
                      {{"p", three_industries()}, {"t", t}});
-  auto ms = run_step({{"plants", std::string("p")}, {"totals", std::string("t")},
+  auto ms = run_step({{"plants", std::string("p")},
+                      {"totals", std::string("t")},
                       {"method", std::string("maurel_sedillot")}},
                      {{"p", three_industries()}, {"t", t}});
   for (const char* i : {"X", "Y", "Z"})
@@ -140,7 +148,8 @@ TEST(EllisonGlaeser, MaurelSedillotEqualsEllisonGlaeserWithEqualRegions) {
                 value_at(ms.at("step"), "gamma", {{"industry", i}}), 1e-12)
         << i;
   // and they differ when regions differ in size (REAT example: E&G 0.0599, M-S negative)
-  auto ms_reat = run_step({{"plants", std::string("p")}, {"totals", std::string("t")},
+  auto ms_reat = run_step({{"plants", std::string("p")},
+                           {"totals", std::string("t")},
                            {"method", std::string("maurel_sedillot")}},
                           {{"p", reat_plants()}, {"t", reat_totals()}});
   EXPECT_LT(value_at(ms_reat.at("step"), "gamma", {{"industry", "C"}}), 0);
@@ -159,7 +168,8 @@ TEST(EllisonGlaeser, HandCheckedThreeIndustries) {
 }
 
 TEST(EllisonGlaeser, CoagglomerationPublishedFormula) {
-  auto out = run_step({{"plants", std::string("p")}, {"totals", std::string("t")},
+  auto out = run_step({{"plants", std::string("p")},
+                       {"totals", std::string("t")},
                        {"group", std::vector<std::string>{"X", "Y"}}},
                       {{"p", three_industries()}, {"t", three_totals()}});
   const Table& co = out.at("step_coagglomeration");
@@ -173,23 +183,27 @@ TEST(EllisonGlaeser, CoagglomerationPublishedFormula) {
 // Identity behind E&G's gamma^c: pooling the group into one industry gives gamma_pooled with
 // gamma_pooled (1 - H) = sum_j w_j^2 gamma_j (1 - H_j) + gamma_c (1 - sum_j w_j^2).
 TEST(EllisonGlaeser, CoagglomerationDecomposesPooledGamma) {
-  auto out = run_step({{"plants", std::string("p")}, {"totals", std::string("t")},
+  auto out = run_step({{"plants", std::string("p")},
+                       {"totals", std::string("t")},
                        {"group", std::vector<std::string>{"X", "Z"}}},
                       {{"p", three_industries()}, {"t", three_totals()}});
   // the same plants with X and Z relabelled as one industry
-  auto pooled = run_step({{"plants", std::string("p")}, {"totals", std::string("t")}},
-                         {{"p", plants({"A", "A", "B", "A", "C", "C", "B", "C"},
-                                       {"XZ", "XZ", "XZ", "Y", "Y", "Y", "XZ", "XZ"},
-                                       {10, 5, 5, 8, 2, 2, 3, 7})},
-                          {"t", three_totals()}});
+  auto pooled = run_step(
+      {{"plants", std::string("p")}, {"totals", std::string("t")}},
+      {{"p", plants({"A", "A", "B", "A", "C", "C", "B", "C"},
+                    {"XZ", "XZ", "XZ", "Y", "Y", "Y", "XZ", "XZ"}, {10, 5, 5, 8, 2, 2, 3, 7})},
+       {"t", three_totals()}});
   const Table& eg = out.at("step");
-  const double gx = value_at(eg, "gamma", {{"industry", "X"}}), hx = value_at(eg, "H", {{"industry", "X"}});
-  const double gz = value_at(eg, "gamma", {{"industry", "Z"}}), hz = value_at(eg, "H", {{"industry", "Z"}});
+  const double gx = value_at(eg, "gamma", {{"industry", "X"}}),
+               hx = value_at(eg, "H", {{"industry", "X"}});
+  const double gz = value_at(eg, "gamma", {{"industry", "Z"}}),
+               hz = value_at(eg, "H", {{"industry", "Z"}});
   const double wx = 20.0 / 30.0, wz = 10.0 / 30.0;
   const double gp = value_at(pooled.at("step"), "gamma", {{"industry", "XZ"}});
   const double hp = value_at(pooled.at("step"), "H", {{"industry", "XZ"}});
   const double gc = out.at("step_coagglomeration").column("gamma_c").number(0);
-  EXPECT_NEAR(gp * (1 - hp), wx * wx * gx * (1 - hx) + wz * wz * gz * (1 - hz) + gc * (1 - wx * wx - wz * wz),
+  EXPECT_NEAR(gp * (1 - hp),
+              wx * wx * gx * (1 - hx) + wz * wz * gz * (1 - hz) + gc * (1 - wx * wx - wz * wz),
               1e-12);
   EXPECT_NEAR(out.at("step_coagglomeration").column("H").number(0), hp, 1e-12);
 }

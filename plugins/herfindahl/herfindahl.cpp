@@ -22,31 +22,48 @@ class Herfindahl final : public Plugin {
     p.name = "herfindahl";
     p.version = "1.0.0";
     p.kind = PluginKind::kIndicator;
-    p.summary = "Computes Herfindahl-Hirschman concentration of industries across regions or of regions across industries";
+    p.summary =
+        "Computes Herfindahl-Hirschman concentration of industries across regions or of regions "
+        "across industries";
     p.description =
         "H = sum_k s_k^2, where s_k = x_k / sum x is the share of unit k in its group's total.\n"
         "over = \"region\" (default): for every industry (and year), the shares are the regions' "
         "shares of that industry: geographic concentration. over = \"industry\": for every region "
         "(and year), the shares are the industries' shares of that region: specialisation.\n"
-        "Outputs hhi = H (between 1/n and 1), hhi_normalized = (H - 1/n) / (1 - 1/n) (between 0 and "
-        "1), equivalent_number = 1/H (the number of equal-sized units giving the same H) and n, the "
+        "Outputs hhi = H (between 1/n and 1), hhi_normalized = (H - 1/n) / (1 - 1/n) (between 0 "
+        "and "
+        "1), equivalent_number = 1/H (the number of equal-sized units giving the same H) and n, "
+        "the "
         "number of units in the group.\n"
-        "n counts every unit with a row in the group, zero values included (as REAT's herf(), which "
+        "n counts every unit with a row in the group, zero values included (as REAT's herf(), "
+        "which "
         "takes the length of its vector); count_zeros = false counts only units with a positive "
         "value. Where n = 1 the normalised index is 0/0: hhi_normalized is written as a missing "
         "value and a warning is logged.\n"
-        "Negative values are an error; a group whose total is zero is an error naming it; rows with "
+        "Negative values are an error; a group whose total is zero is an error naming it; rows "
+        "with "
         "a missing value are an error unless missing = \"drop\".\n"
         "Reference: Herfindahl (1950); Hirschman (1964); Adelman (1969) for 1/H; REAT herf().";
     p.params = cube_params("non-negative activity column (output, employment, ...)");
-    p.params.insert(p.params.end(), {
-        ParamSpec("over", ParamType::kString).def("region").one_of({"region", "industry"}).doc_("the units whose shares are summed: \"region\" = concentration of each industry across regions, \"industry\" = specialisation of each region across industries"),
-        ParamSpec("count_zeros", ParamType::kBool).def(Value(true)).doc_("n counts units with a zero value (true, as REAT herf) or only positive ones (false)"),
-        cube_missing_param(),
-    });
-    p.reads = {{"input", "region, industry, [year], value", "non-negative activity by region and industry"}};
-    p.writes = {{"<output>", "[year], industry | region, hhi, hhi_normalized, equivalent_number, n",
-                 "one row per industry (over = \"region\") or region (over = \"industry\") and year"}};
+    p.params.insert(p.params.end(),
+                    {
+                        ParamSpec("over", ParamType::kString)
+                            .def("region")
+                            .one_of({"region", "industry"})
+                            .doc_("the units whose shares are summed: \"region\" = concentration "
+                                  "of each industry across regions, \"industry\" = specialisation "
+                                  "of each region across industries"),
+                        ParamSpec("count_zeros", ParamType::kBool)
+                            .def(Value(true))
+                            .doc_("n counts units with a zero value (true, as REAT herf) or only "
+                                  "positive ones (false)"),
+                        cube_missing_param(),
+                    });
+    p.reads = {{"input", "region, industry, [year], value",
+                "non-negative activity by region and industry"}};
+    p.writes = {
+        {"<output>", "[year], industry | region, hhi, hhi_normalized, equivalent_number, n",
+         "one row per industry (over = \"region\") or region (over = \"industry\") and year"}};
     return p;
   }
 
@@ -74,7 +91,8 @@ class Herfindahl final : public Plugin {
     const bool over_regions = params.str("over") == "region";
     const bool count_zeros = params.boolean("count_zeros");
     const std::size_t Y = cube.n_years();
-    // A group is an industry (over regions) or a region (over industries); units are the other axis.
+    // A group is an industry (over regions) or a region (over industries); units are the other
+    // axis.
     const std::size_t G = over_regions ? cube.n_industries() : cube.n_regions();
     const std::size_t U = over_regions ? cube.n_regions() : cube.n_industries();
     const Levels& group_levels = over_regions ? cube.industries() : cube.regions();
@@ -90,38 +108,41 @@ class Herfindahl final : public Plugin {
     std::vector<std::uint8_t> occurs(slots, 0);
     std::vector<double> slot_hhi(slots);
     std::vector<std::int64_t> slot_n(slots);
-    parallel_for(slots, [&](std::size_t begin, std::size_t end) {
-      for (std::size_t k = begin; k < end; ++k) {
-        const std::size_t y = k / G, g = k % G;
-        double total = 0;
-        std::int64_t n = 0;
-        for (std::size_t u = 0; u < U; ++u) {
-          const std::size_t c = cell(y, g, u);
-          if (!cube.present(c)) continue;
-          total += cube.value(c);
-          if (count_zeros || cube.value(c) > 0) ++n;
-        }
-        if (n == 0 && total == 0) {
-          bool any = false;
-          for (std::size_t u = 0; u < U && !any; ++u) any = cube.present(cell(y, g, u));
-          if (!any) continue;  // the group does not occur in this year
-        }
-        if (total <= 0)
-          throw DataError(std::string(group_kind) + " '" + group_levels.labels[g] +
-                          "' has a zero total of '" + cube.options().value + "' in " +
-                          cube.where_year(y) + ": its shares, and so its HHI, are undefined");
-        double h = 0;
-        for (std::size_t u = 0; u < U; ++u) {
-          const std::size_t c = cell(y, g, u);
-          if (!cube.present(c)) continue;
-          const double s = cube.value(c) / total;
-          h += s * s;
-        }
-        occurs[k] = 1;
-        slot_hhi[k] = h;
-        slot_n[k] = n;
-      }
-    }, std::max<std::size_t>(1, (std::size_t{1} << 15) / std::max<std::size_t>(1, U)));
+    parallel_for(
+        slots,
+        [&](std::size_t begin, std::size_t end) {
+          for (std::size_t k = begin; k < end; ++k) {
+            const std::size_t y = k / G, g = k % G;
+            double total = 0;
+            std::int64_t n = 0;
+            for (std::size_t u = 0; u < U; ++u) {
+              const std::size_t c = cell(y, g, u);
+              if (!cube.present(c)) continue;
+              total += cube.value(c);
+              if (count_zeros || cube.value(c) > 0) ++n;
+            }
+            if (n == 0 && total == 0) {
+              bool any = false;
+              for (std::size_t u = 0; u < U && !any; ++u) any = cube.present(cell(y, g, u));
+              if (!any) continue;  // the group does not occur in this year
+            }
+            if (total <= 0)
+              throw DataError(std::string(group_kind) + " '" + group_levels.labels[g] +
+                              "' has a zero total of '" + cube.options().value + "' in " +
+                              cube.where_year(y) + ": its shares, and so its HHI, are undefined");
+            double h = 0;
+            for (std::size_t u = 0; u < U; ++u) {
+              const std::size_t c = cell(y, g, u);
+              if (!cube.present(c)) continue;
+              const double s = cube.value(c) / total;
+              h += s * s;
+            }
+            occurs[k] = 1;
+            slot_hhi[k] = h;
+            slot_n[k] = n;
+          }
+        },
+        std::max<std::size_t>(1, (std::size_t{1} << 15) / std::max<std::size_t>(1, U)));
 
     std::vector<std::int32_t> out_year, out_group;
     std::vector<double> hhi, normalized, equivalent;
@@ -148,16 +169,18 @@ class Herfindahl final : public Plugin {
       }
     }
     if (single_unit_groups > 0)
-      ctx.log(LogLevel::kWarn,
-              std::to_string(single_unit_groups) + " group(s) have a single unit (n = 1): their "
-              "hhi_normalized is undefined and written as missing");
+      ctx.log(LogLevel::kWarn, std::to_string(single_unit_groups) +
+                                   " group(s) have a single unit (n = 1): their "
+                                   "hhi_normalized is undefined and written as missing");
 
     std::vector<Column> cols;
-    const std::string& group_column = over_regions ? cube.options().industry : cube.options().region;
+    const std::string& group_column =
+        over_regions ? cube.options().industry : cube.options().region;
     if (cube.has_year()) cols.push_back(cube.years().make_column(cube.options().year, out_year));
     cols.push_back(group_levels.make_column(group_column, out_group));
     cols.push_back(Column::make_floats("hhi", std::move(hhi)));
-    cols.push_back(Column::make_floats("hhi_normalized", std::move(normalized), std::move(normalized_valid)));
+    cols.push_back(
+        Column::make_floats("hhi_normalized", std::move(normalized), std::move(normalized_valid)));
     cols.push_back(Column::make_floats("equivalent_number", std::move(equivalent)));
     cols.push_back(Column::make_ints("n", std::move(count)));
     ctx.write(ctx.output_name(), Table(std::move(cols)));

@@ -41,8 +41,8 @@ TEST(Herfindahl, SharesTwentyFiftyTwentyTenAcrossRegions) {
   EXPECT_NEAR(value_at(out, "hhi_normalized", {{"industry", "X"}}), 0.12, 1e-12);
   EXPECT_NEAR(value_at(out, "equivalent_number", {{"industry", "X"}}), 2.941, 5e-4);
   EXPECT_EQ(value_at(out, "n", {{"industry", "X"}}), 4);
-  EXPECT_EQ(out.schema().names(),
-            (std::vector<std::string>{"industry", "hhi", "hhi_normalized", "equivalent_number", "n"}));
+  EXPECT_EQ(out.schema().names(), (std::vector<std::string>{"industry", "hhi", "hhi_normalized",
+                                                            "equivalent_number", "n"}));
 }
 
 // The same shares as one region's industry mix: specialisation (over = "industry").
@@ -132,7 +132,8 @@ TEST(Herfindahl, MissingValueErrorOrDrop) {
            Column::make_strings("industry", {"X", "X", "X"}),
            Column::make_floats("value", {1, 0, 1}, {1, 0, 1})});
   EXPECT_THROW(run_step({{"input", kInput}}, {{"t", t}}), DataError);
-  const Table out = run_step({{"input", kInput}, {"missing", std::string("drop")}}, {{"t", t}}).at("step");
+  const Table out =
+      run_step({{"input", kInput}, {"missing", std::string("drop")}}, {{"t", t}}).at("step");
   EXPECT_EQ(value_at(out, "n", {{"industry", "X"}}), 2);
   EXPECT_DOUBLE_EQ(value_at(out, "hhi", {{"industry", "X"}}), 0.5);
 }

@@ -15,8 +15,8 @@ using klaster::sdk::testing::ThrownParamError;
 
 namespace {
 
-// Domestic: Z = [[10, 20], [5, 15]], households HH = (40, 60), exports EXP = (20, 100), P1 = (100, 200).
-// Imports: M = [[4, 8], [2, 6]], HH = (8, 12), EXP = (0, 2), and an aggregate TFU = HH + EXP.
+// Domestic: Z = [[10, 20], [5, 15]], households HH = (40, 60), exports EXP = (20, 100), P1 = (100,
+// 200). Imports: M = [[4, 8], [2, 6]], HH = (8, 12), EXP = (0, 2), and an aggregate TFU = HH + EXP.
 Table domestic() {
   LabelledMatrix m{{"A", "B", "P1"}, {"A", "B", "HH", "EXP"}, Eigen::MatrixXd(3, 4)};
   m.values << 10, 20, 40, 20, 5, 15, 60, 100, 100, 200, 0, 0;
@@ -33,7 +33,8 @@ double cell(const Table& t, const std::string& row, const std::string& col) {
 }
 
 std::map<std::string, Value> params(std::map<std::string, Value> extra) {
-  std::map<std::string, Value> p = {{"input", std::string("d")}, {"imports", std::string("m")},
+  std::map<std::string, Value> p = {{"input", std::string("d")},
+                                    {"imports", std::string("m")},
                                     {"final_demand", std::vector<std::string>{"HH", "EXP"}}};
   for (auto& [k, v] : extra) p[k] = v;
   return p;
@@ -45,27 +46,30 @@ std::map<std::string, Value> params(std::map<std::string, Value> extra) {
 // switches to domestic production: d'_A,HH = 40 + 2 = 42, m'_A,HH = 6, Δf_A = 2, Δf_B = 0; the
 // aggregate TFU of the import table falls by 2.
 TEST(ImportSubstitution, HandComputedHouseholdDemand) {
-  auto out = run_step(params({{"products", std::vector<std::string>{"A"}}, {"share", 0.25},
+  auto out = run_step(params({{"products", std::vector<std::string>{"A"}},
+                              {"share", 0.25},
                               {"columns", std::vector<std::string>{"HH"}},
                               {"total_columns", std::vector<std::string>{"TFU"}}}),
                       {{"d", domestic()}, {"m", imports()}}, "is");
   EXPECT_DOUBLE_EQ(cell(out.at("is"), "A", "HH"), 42);
   EXPECT_DOUBLE_EQ(cell(out.at("is_imports"), "A", "HH"), 6);
   EXPECT_DOUBLE_EQ(cell(out.at("is_imports"), "A", "TFU"), 6);
-  EXPECT_DOUBLE_EQ(klaster::sdk::testing::value_at(out.at("is_delta"), "delta", {{"sector", "A"}}), 2);
+  EXPECT_DOUBLE_EQ(klaster::sdk::testing::value_at(out.at("is_delta"), "delta", {{"sector", "A"}}),
+                   2);
   EXPECT_EQ(klaster::sdk::testing::value_at(out.at("is_delta"), "delta", {{"sector", "B"}}), 0.0);
 }
 
-// Properties with the default columns (the final_demand columns HH and EXP): d + m conserved in every
-// switched cell, the intermediate block and P1 untouched, sum of delta = share * imported final
-// demand of the products.
+// Properties with the default columns (the final_demand columns HH and EXP): d + m conserved in
+// every switched cell, the intermediate block and P1 untouched, sum of delta = share * imported
+// final demand of the products.
 TEST(ImportSubstitution, ConservationAndUntouchedCells) {
   auto out = run_step(params({{"products", std::vector<std::string>{"A", "B"}}, {"share", 0.5}}),
                       {{"d", domestic()}, {"m", imports()}}, "is");
   const Table d0 = domestic(), m0 = imports();
   for (const std::string r : {"A", "B"}) {
     for (const std::string c : {"HH", "EXP"})
-      EXPECT_DOUBLE_EQ(cell(out.at("is"), r, c) + cell(out.at("is_imports"), r, c), cell(d0, r, c) + cell(m0, r, c));
+      EXPECT_DOUBLE_EQ(cell(out.at("is"), r, c) + cell(out.at("is_imports"), r, c),
+                       cell(d0, r, c) + cell(m0, r, c));
     for (const std::string c : {"A", "B"}) {
       EXPECT_EQ(cell(out.at("is"), r, c), cell(d0, r, c));
       EXPECT_EQ(cell(out.at("is_imports"), r, c), cell(m0, r, c));
@@ -83,15 +87,20 @@ TEST(ImportSubstitution, CroatiaMotorVehicles) {
   const std::string dir = std::string(KLASTER_SOURCE_DIR) + "/data/io/croatia_2010/";
   const Table d = read_matrix_csv(dir + "croatia_2010_1800_wide.csv", "row_label");
   const Table m = read_matrix_csv(dir + "croatia_2010_1900_wide.csv", "row_label");
-  auto out = run_step({{"input", std::string("d")}, {"imports", std::string("m")},
-                       {"row_prefix", std::string("CPA_")}, {"exclude", std::vector<std::string>{"CPA_TOTAL"}},
-                       {"products", std::vector<std::string>{"CPA_C29"}}, {"share", 0.5},
+  auto out = run_step({{"input", std::string("d")},
+                       {"imports", std::string("m")},
+                       {"row_prefix", std::string("CPA_")},
+                       {"exclude", std::vector<std::string>{"CPA_TOTAL"}},
+                       {"products", std::vector<std::string>{"CPA_C29"}},
+                       {"share", 0.5},
                        {"columns", std::vector<std::string>{"P3_S14"}}},
                       {{"d", d}, {"m", m}}, "is");
   const double imported = cell(m, "CPA_C29", "P3_S14");
   EXPECT_GT(imported, 0);
-  EXPECT_NEAR(cell(out.at("is"), "CPA_C29", "P3_S14"), cell(d, "CPA_C29", "P3_S14") + 0.5 * imported, 1e-6);
-  EXPECT_NEAR(klaster::sdk::testing::value_at(out.at("is_delta"), "delta", {{"sector", "CPA_C29"}}), 0.5 * imported, 1e-6);
+  EXPECT_NEAR(cell(out.at("is"), "CPA_C29", "P3_S14"),
+              cell(d, "CPA_C29", "P3_S14") + 0.5 * imported, 1e-6);
+  EXPECT_NEAR(klaster::sdk::testing::value_at(out.at("is_delta"), "delta", {{"sector", "CPA_C29"}}),
+              0.5 * imported, 1e-6);
 }
 
 TEST(ImportSubstitution, BadInputIsNamed) {

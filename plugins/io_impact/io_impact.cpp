@@ -24,7 +24,8 @@ class IoImpact final : public Plugin {
     p.description =
         "For a final-demand change df (table `demand_change`: sector, delta; repeated sectors are "
         "summed), the output change is dx = L df with L = (I - A)^-1 (Miller & Blair 2009, 2.3). "
-        "Per sector i: output_direct = df_i, output_indirect = (L df - df)_i, and for type = \"II\" "
+        "Per sector i: output_direct = df_i, output_indirect = (L df - df)_i, and for type = "
+        "\"II\" "
         "output_induced = (L* df - L df)_i with households closed as in `multipliers` (A* = [A c; "
         "h' 0]); output_total is the sum of the parts. Employment, income and GVA parts are the "
         "output parts times the sector's coefficient per unit of output (EMP/x, D1/x, B1G/x), so "
@@ -34,18 +35,28 @@ class IoImpact final : public Plugin {
         "employment row or table times employment_scale.\n"
         "Reference: Miller & Blair (2009), Input-Output Analysis, 2nd ed., ch. 2 and 6.";
     p.params = io_table_params();
-    p.params.push_back(ParamSpec("demand_change", ParamType::kTable).req().doc_(
-        "long table of final-demand changes by sector"));
-    p.params.push_back(ParamSpec("sector_column", ParamType::kColumn).of("demand_change").def("sector").doc_(
-        "sector column of demand_change (row or column codes of the IO table)"));
-    p.params.push_back(ParamSpec("delta_column", ParamType::kColumn).of("demand_change").def("delta").doc_(
-        "change of final demand, in the table's units"));
+    p.params.push_back(ParamSpec("demand_change", ParamType::kTable)
+                           .req()
+                           .doc_("long table of final-demand changes by sector"));
+    p.params.push_back(
+        ParamSpec("sector_column", ParamType::kColumn)
+            .of("demand_change")
+            .def("sector")
+            .doc_("sector column of demand_change (row or column codes of the IO table)"));
+    p.params.push_back(ParamSpec("delta_column", ParamType::kColumn)
+                           .of("demand_change")
+                           .def("delta")
+                           .doc_("change of final demand, in the table's units"));
     for (ParamSpec& spec : satellite_params()) p.params.push_back(std::move(spec));
-    p.reads = {{"input", "row, column, value", "symmetric input-output table (layout = \"matrix\")"},
-               {"demand_change", "<sector_column>, <delta_column>", "final-demand change"},
-               {"employment_table", "<employment_key>, <employment_value>", "optional employment by sector"}};
-    p.writes = {{"<output>", "sector, per quantity q: q_direct, q_indirect, [q_induced], q_total", "one row per sector"},
-                {"<output>_totals", "quantity, direct, indirect, [induced], total", "sums over the sectors"}};
+    p.reads = {
+        {"input", "row, column, value", "symmetric input-output table (layout = \"matrix\")"},
+        {"demand_change", "<sector_column>, <delta_column>", "final-demand change"},
+        {"employment_table", "<employment_key>, <employment_value>",
+         "optional employment by sector"}};
+    p.writes = {{"<output>", "sector, per quantity q: q_direct, q_indirect, [q_induced], q_total",
+                 "one row per sector"},
+                {"<output>_totals", "quantity, direct, indirect, [induced], total",
+                 "sums over the sectors"}};
     return p;
   }
 
@@ -60,7 +71,8 @@ class IoImpact final : public Plugin {
     const Params& params = ctx.params();
     const Schema& dc = ctx.schema_of_param("demand_change");
     if (*dc.type_of(params.str("delta_column")) == ColumnType::kString)
-      throw ParamError("delta_column", "column '" + params.str("delta_column") + "' holds text, not numbers");
+      throw ParamError("delta_column",
+                       "column '" + params.str("delta_column") + "' holds text, not numbers");
     std::vector<std::string> cols;
     for (const auto& q : satellite_quantities(params))
       for (const auto& part : parts(params)) cols.push_back(q + "_" + part);
@@ -86,7 +98,8 @@ class IoImpact final : public Plugin {
     const std::vector<std::size_t> index = io.sector_indices(names, "demand_change");
     for (std::size_t r = 0; r < t.rows(); ++r) {
       if (!value.is_valid(r) || !std::isfinite(value.number(r)))
-        throw DataError("demand_change: sector '" + names[r] + "' has no value in '" + params.str("delta_column") + "'");
+        throw DataError("demand_change: sector '" + names[r] + "' has no value in '" +
+                        params.str("delta_column") + "'");
       df(static_cast<Eigen::Index>(index[r])) += value.number(r);
     }
     return df;
@@ -129,7 +142,8 @@ class IoImpact final : public Plugin {
     std::vector<std::string> quantity;
     for (const auto& [name, k] : sat.coefficients) quantity.push_back(name);
     std::vector<Column> cols{Column::make_strings("quantity", quantity)};
-    for (std::size_t p = 0; p < names.size(); ++p) cols.push_back(Column::make_floats(names[p], sums[p]));
+    for (std::size_t p = 0; p < names.size(); ++p)
+      cols.push_back(Column::make_floats(names[p], sums[p]));
     return Table(std::move(cols));
   }
 };

@@ -18,16 +18,20 @@ using klaster::sdk::testing::value_at;
 
 namespace {
 
-std::string data(const std::string& rel) { return std::string(KLASTER_SOURCE_DIR) + "/data/io/" + rel; }
+std::string data(const std::string& rel) {
+  return std::string(KLASTER_SOURCE_DIR) + "/data/io/" + rel;
+}
 Table germany() {
-  return klaster::sdk::read_matrix_csv(data("germany_1995/germany_1995_siot_wide.csv"), "row_label");
+  return klaster::sdk::read_matrix_csv(data("germany_1995/germany_1995_siot_wide.csv"),
+                                       "row_label");
 }
 Table change(const std::vector<std::string>& sectors, const std::vector<double>& delta) {
   return Table({Column::make_strings("sector", sectors), Column::make_floats("delta", delta)});
 }
 double mb_expected(const std::string& quantity, const std::string& column) {
   const Table t = klaster::sdk::read_csv(data("miller_blair/mb_table_2_3_expected.csv"),
-                                         {{"quantity", ColumnType::kString}, {"sector1", ColumnType::kFloat},
+                                         {{"quantity", ColumnType::kString},
+                                          {"sector1", ColumnType::kFloat},
                                           {"sector2", ColumnType::kFloat}});
   return value_at(t, column, {{"quantity", quantity}});
 }
@@ -41,10 +45,14 @@ TEST(IoImpact, MillerBlairNewFinalDemand) {
   const Table mb = klaster::sdk::read_matrix_csv(data("miller_blair/mb_table_2_3.csv"));
   const Table labour({Column::make_strings("sector", {"sector1", "sector2"}),
                       Column::make_floats("employment", {0.3 * 1000, 0.25 * 2000})});
-  const auto out = run_step({{"input", std::string("mb")}, {"total_output", std::string("total_output")},
-                             {"demand_change", std::string("df")}, {"compensation_row", std::string("")},
-                             {"gva_row", std::string("value_added")}, {"employment_table", std::string("labour")}},
-                            {{"mb", mb}, {"df", change({"sector1", "sector2"}, {600 - 350, 1500 - 1700})},
+  const auto out = run_step({{"input", std::string("mb")},
+                             {"total_output", std::string("total_output")},
+                             {"demand_change", std::string("df")},
+                             {"compensation_row", std::string("")},
+                             {"gva_row", std::string("value_added")},
+                             {"employment_table", std::string("labour")}},
+                            {{"mb", mb},
+                             {"df", change({"sector1", "sector2"}, {600 - 350, 1500 - 1700})},
                              {"labour", labour}});
   const Table& t = out.at("step");
   EXPECT_NEAR(1000 + value_at(t, "output_total", {{"sector", "sector1"}}), 1247.525, 5e-4);
@@ -57,10 +65,12 @@ TEST(IoImpact, MillerBlairNewFinalDemand) {
               mb_expected("labour_total_for_x_new", "sector2"), 0.01);
   // Direct part is the demand change itself; direct + indirect = total for Type I.
   EXPECT_DOUBLE_EQ(value_at(t, "output_direct", {{"sector", "sector1"}}), 250);
-  EXPECT_NEAR(value_at(t, "output_direct", {{"sector", "sector2"}}) + value_at(t, "output_indirect", {{"sector", "sector2"}}),
+  EXPECT_NEAR(value_at(t, "output_direct", {{"sector", "sector2"}}) +
+                  value_at(t, "output_indirect", {{"sector", "sector2"}}),
               value_at(t, "output_total", {{"sector", "sector2"}}), 1e-9);
   const Table& totals = out.at("step_totals");
-  EXPECT_NEAR(value_at(totals, "total", {{"quantity", "output"}}), 1247.525 + 1841.584 - 3000, 1e-3);
+  EXPECT_NEAR(value_at(totals, "total", {{"quantity", "output"}}), 1247.525 + 1841.584 - 3000,
+              1e-3);
 }
 
 // One unit of final demand for CPA_A in Germany 1995 sets off the published multipliers
@@ -78,20 +88,26 @@ TEST(IoImpact, Germany1995UnitShockGivesPublishedMultipliers) {
 // Type II: parts add up, induced effects are positive, effects are linear in df, and repeated
 // sectors in the change table are summed.
 TEST(IoImpact, TypeIIPartsAddUpAndScaleLinearly) {
-  const std::map<std::string, Value> params{{"input", std::string("de")}, {"demand_change", std::string("df")},
+  const std::map<std::string, Value> params{{"input", std::string("de")},
+                                            {"demand_change", std::string("df")},
                                             {"type", std::string("II")}};
-  const auto one = run_step(params, {{"de", germany()}, {"df", change({"CPA_F", "CPA_B-E"}, {100, 50})}});
-  const auto two = run_step(params, {{"de", germany()}, {"df", change({"CPA_F", "CPA_F", "CPA_B-E"}, {150, 50, 100})}});
+  const auto one =
+      run_step(params, {{"de", germany()}, {"df", change({"CPA_F", "CPA_B-E"}, {100, 50})}});
+  const auto two = run_step(
+      params, {{"de", germany()}, {"df", change({"CPA_F", "CPA_F", "CPA_B-E"}, {150, 50, 100})}});
   const Table& t = one.at("step");
   double sum = 0;
   for (std::size_t r = 0; r < t.rows(); ++r) {
-    const std::map<std::string, std::string> key{{"sector", std::string(t.column("sector").str(r))}};
+    const std::map<std::string, std::string> key{
+        {"sector", std::string(t.column("sector").str(r))}};
     for (std::string q : {"output", "income", "employment", "gva"}) {
       EXPECT_NEAR(value_at(t, q + "_total", key),
-                  value_at(t, q + "_direct", key) + value_at(t, q + "_indirect", key) + value_at(t, q + "_induced", key),
+                  value_at(t, q + "_direct", key) + value_at(t, q + "_indirect", key) +
+                      value_at(t, q + "_induced", key),
                   1e-9);
       EXPECT_GT(value_at(t, q + "_induced", key), 0);
-      EXPECT_NEAR(value_at(two.at("step"), q + "_total", key), 2 * value_at(t, q + "_total", key), 1e-9);
+      EXPECT_NEAR(value_at(two.at("step"), q + "_total", key), 2 * value_at(t, q + "_total", key),
+                  1e-9);
     }
     sum += value_at(t, "employment_total", key);
   }
@@ -114,7 +130,9 @@ TEST(IoImpact, UnknownSectorInDemandChange) {
 TEST(IoImpact, TypeIIWithoutHouseholdsIsAParameterError) {
   for (const char* param : {"household_column", "compensation_row"}) {
     const ThrownParamError e = param_error([&] {
-      run_step({{"input", std::string("de")}, {"demand_change", std::string("df")}, {"type", std::string("II")},
+      run_step({{"input", std::string("de")},
+                {"demand_change", std::string("df")},
+                {"type", std::string("II")},
                 {param, std::string("")}},
                {{"de", germany()}, {"df", change({"CPA_F"}, {1.0})}});
     });

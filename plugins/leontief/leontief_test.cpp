@@ -22,16 +22,22 @@ using klaster::sdk::testing::value_at;
 
 namespace {
 
-std::string data(const std::string& rel) { return std::string(KLASTER_SOURCE_DIR) + "/data/io/" + rel; }
+std::string data(const std::string& rel) {
+  return std::string(KLASTER_SOURCE_DIR) + "/data/io/" + rel;
+}
 
-Table miller_blair() { return klaster::sdk::read_matrix_csv(data("miller_blair/mb_table_2_3.csv")); }
+Table miller_blair() {
+  return klaster::sdk::read_matrix_csv(data("miller_blair/mb_table_2_3.csv"));
+}
 Table germany() {
-  return klaster::sdk::read_matrix_csv(data("germany_1995/germany_1995_siot_wide.csv"), "row_label");
+  return klaster::sdk::read_matrix_csv(data("germany_1995/germany_1995_siot_wide.csv"),
+                                       "row_label");
 }
 Table germany_published() {
-  return klaster::sdk::read_csv(data("germany_1995/germany_1995_published_multipliers.csv"),
-                                {{"sector", klaster::sdk::ColumnType::kString},
-                                 {"output_multiplier_recomputed", klaster::sdk::ColumnType::kFloat}});
+  return klaster::sdk::read_csv(
+      data("germany_1995/germany_1995_published_multipliers.csv"),
+      {{"sector", klaster::sdk::ColumnType::kString},
+       {"output_multiplier_recomputed", klaster::sdk::ColumnType::kFloat}});
 }
 /// The published Miller & Blair numbers (quantity, row, sector1, sector2) as shipped.
 double mb_expected(const std::string& quantity, const std::string& row, const std::string& column) {
@@ -80,8 +86,10 @@ TEST(Leontief, MillerBlairTable2_3) {
   const Table& L = out.at("step_inverse");
   for (std::string i : {"sector1", "sector2"})
     for (std::string j : {"sector1", "sector2"}) {
-      EXPECT_NEAR(value_at(A, "value", {{"row", i}, {"column", j}}), mb_expected("A", i, j), 1e-12) << i << j;
-      EXPECT_NEAR(value_at(L, "value", {{"row", i}, {"column", j}}), mb_expected("L", i, j), 1e-6) << i << j;
+      EXPECT_NEAR(value_at(A, "value", {{"row", i}, {"column", j}}), mb_expected("A", i, j), 1e-12)
+          << i << j;
+      EXPECT_NEAR(value_at(L, "value", {{"row", i}, {"column", j}}), mb_expected("L", i, j), 1e-6)
+          << i << j;
     }
   // Output multipliers (column sums of L) 1.51815, 1.45215 as recorded with the example.
   const Table& m = out.at("step");
@@ -90,11 +98,13 @@ TEST(Leontief, MillerBlairTable2_3) {
   EXPECT_EQ(m.rows(), 2u);  // the total_output row and column are not a sector
 }
 
-// Miller & Blair (2009) sec. 2.3: for new final demand f = (600, 1500), x = L f = (1247.525, 1841.584).
+// Miller & Blair (2009) sec. 2.3: for new final demand f = (600, 1500), x = L f = (1247.525,
+// 1841.584).
 TEST(Leontief, MillerBlairNewOutputForNewFinalDemand) {
   klaster::sdk::IoOptions o;
   o.total_output = "total_output";
-  const auto io = klaster::sdk::IoSystem::from_matrix(klaster::sdk::matrix_from_long(miller_blair()), o);
+  const auto io =
+      klaster::sdk::IoSystem::from_matrix(klaster::sdk::matrix_from_long(miller_blair()), o);
   const LeontiefSolver leontief(io.technical_coefficients(), io.sectors());
   const Eigen::VectorXd x = leontief.solve(Eigen::Vector2d(600, 1500));
   EXPECT_NEAR(x(0), 1247.525, 5e-4);
@@ -111,7 +121,7 @@ TEST(Leontief, Germany1995OutputMultipliers) {
   const Table& m = out.at("step");
   ASSERT_EQ(m.rows(), 6u);
   const std::vector<std::pair<std::string, double>> published{
-      {"CPA_A", 1.7048}, {"CPA_B-E", 1.8413}, {"CPA_F", 1.8136},
+      {"CPA_A", 1.7048},   {"CPA_B-E", 1.8413}, {"CPA_F", 1.8136},
       {"CPA_G-I", 1.6035}, {"CPA_J-N", 1.5951}, {"CPA_O-T", 1.3782}};
   const Table shipped = germany_published();
   for (const auto& [sector, value] : published) {
@@ -124,8 +134,10 @@ TEST(Leontief, Germany1995OutputMultipliers) {
 // Identities: m = 1 + direct + indirect; the written inverse satisfies L (I - A) = I and its column
 // sums are the multipliers; Ghosh G = x^-1 L x (Miller & Blair eq. 12.9).
 TEST(Leontief, InverseAndGhoshIdentitiesGermany1995) {
-  auto out = run_step({{"input", std::string("de")}, {"write_inverse", true},
-                       {"write_coefficients", true}, {"ghosh", true}},
+  auto out = run_step({{"input", std::string("de")},
+                       {"write_inverse", true},
+                       {"write_coefficients", true},
+                       {"ghosh", true}},
                       {{"de", germany()}});
   const auto L = klaster::sdk::matrix_from_long(out.at("step_inverse"));
   const auto A = klaster::sdk::matrix_from_long(out.at("step_coefficients"));
@@ -139,9 +151,12 @@ TEST(Leontief, InverseAndGhoshIdentitiesGermany1995) {
     const std::string s = L.col_labels[j];
     const double mult = value_at(m, "output_multiplier", {{"sector", s}});
     EXPECT_NEAR(mult, L.values.col(static_cast<Eigen::Index>(j)).sum(), 1e-12);
-    EXPECT_NEAR(mult, 1 + value_at(m, "direct", {{"sector", s}}) + value_at(m, "indirect", {{"sector", s}}), 1e-12);
+    EXPECT_NEAR(
+        mult, 1 + value_at(m, "direct", {{"sector", s}}) + value_at(m, "indirect", {{"sector", s}}),
+        1e-12);
     EXPECT_GT(value_at(m, "indirect", {{"sector", s}}), 0);
-    EXPECT_NEAR(value_at(m, "ghosh_multiplier", {{"sector", s}}), G.values.row(static_cast<Eigen::Index>(j)).sum(), 1e-12);
+    EXPECT_NEAR(value_at(m, "ghosh_multiplier", {{"sector", s}}),
+                G.values.row(static_cast<Eigen::Index>(j)).sum(), 1e-12);
   }
   const Eigen::MatrixXd G_from_L =
       io.x().cwiseInverse().asDiagonal() * L.values * io.x().asDiagonal();
@@ -150,7 +165,8 @@ TEST(Leontief, InverseAndGhoshIdentitiesGermany1995) {
 
 // Croatia 2010 (DZS via Eurostat): rows CPA_C29, columns C29; the CPA_TOTAL/TOTAL pair must go.
 TEST(Leontief, Croatia2010WithRowPrefix) {
-  const Table hr = klaster::sdk::read_matrix_csv(data("croatia_2010/croatia_2010_1700_wide.csv"), "row_label");
+  const Table hr =
+      klaster::sdk::read_matrix_csv(data("croatia_2010/croatia_2010_1700_wide.csv"), "row_label");
   const std::string no_prefix = error_message<DataError>([&] {
     run_step({{"input", std::string("hr")}}, {{"hr", hr}});
   });
@@ -171,7 +187,8 @@ TEST(Leontief, Croatia2010WithRowPrefix) {
   });
   EXPECT_FALSE(is_other_exception(cpa_u_kept)) << cpa_u_kept;
   EXPECT_NE(cpa_u_kept.find("CPA_U (1)"), std::string::npos) << cpa_u_kept;
-  auto out = run_step({{"input", std::string("hr")}, {"row_prefix", std::string("CPA_")},
+  auto out = run_step({{"input", std::string("hr")},
+                       {"row_prefix", std::string("CPA_")},
                        {"exclude", std::vector<std::string>{"CPA_TOTAL", "CPA_U"}}},
                       {{"hr", hr}});
   const Table& m = out.at("step");
@@ -180,7 +197,8 @@ TEST(Leontief, Croatia2010WithRowPrefix) {
   EXPECT_GT(c29, 1.0);
   EXPECT_LT(c29, 3.0);
   // The explicit mapping form gives the same sector.
-  auto out2 = run_step({{"input", std::string("hr")}, {"row_prefix", std::string("CPA_")},
+  auto out2 = run_step({{"input", std::string("hr")},
+                        {"row_prefix", std::string("CPA_")},
                         {"mapping", std::vector<std::string>{"CPA_C29=C29"}},
                         {"sectors", std::vector<std::string>{"CPA_C29", "C28", "CPA_G45"}}},
                        {{"hr", hr}});
@@ -188,10 +206,11 @@ TEST(Leontief, Croatia2010WithRowPrefix) {
   EXPECT_GT(value_at(out2.at("step"), "output_multiplier", {{"sector", "CPA_C29"}}), 1.0);
 }
 
-// Netherlands 2000 (Spicosa teaching table): TOTAL is both a row and a column; excluded, the table's
-// own final demand columns reproduce output_bp through L.
+// Netherlands 2000 (Spicosa teaching table): TOTAL is both a row and a column; excluded, the
+// table's own final demand columns reproduce output_bp through L.
 TEST(Leontief, Netherlands2000FinalDemandColumnsReproduceOutput) {
-  const Table nl = klaster::sdk::read_matrix_csv(data("netherlands_2000/netherlands_2000_siot_wide.csv"));
+  const Table nl =
+      klaster::sdk::read_matrix_csv(data("netherlands_2000/netherlands_2000_siot_wide.csv"));
   klaster::sdk::IoOptions o;
   o.exclude = {"TOTAL"};
   o.total_output = "output_bp";
@@ -201,7 +220,8 @@ TEST(Leontief, Netherlands2000FinalDemandColumnsReproduceOutput) {
   ASSERT_EQ(io.size(), 6u);
   const LeontiefSolver leontief(io.technical_coefficients(), io.sectors());
   const Eigen::VectorXd x = leontief.solve(io.f());
-  for (Eigen::Index i = 0; i < 6; ++i) EXPECT_NEAR(x(i) / io.x()(i), 1.0, 1e-3) << io.sectors()[static_cast<std::size_t>(i)];
+  for (Eigen::Index i = 0; i < 6; ++i)
+    EXPECT_NEAR(x(i) / io.x()(i), 1.0, 1e-3) << io.sectors()[static_cast<std::size_t>(i)];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,7 +258,8 @@ TEST(Leontief, NegativeFlowNamesTheCell) {
   EXPECT_FALSE(is_other_exception(msg)) << msg;
   EXPECT_NE(msg.find("(A, B) = -5"), std::string::npos) << msg;
   // Allowed on request.
-  EXPECT_NO_THROW(run_step({{"input", std::string("t")}, {"allow_negative_flows", true}}, {{"t", t}}));
+  EXPECT_NO_THROW(
+      run_step({{"input", std::string("t")}, {"allow_negative_flows", true}}, {{"t", t}}));
 }
 
 TEST(Leontief, ZeroOutputWithInputs) {
@@ -268,7 +289,8 @@ TEST(Leontief, UnknownSectorIsAParamErrorWithSuggestion) {
 }
 
 TEST(Leontief, MismatchedLabelsOfASquareTable) {
-  Table t({Column::make_strings("row", {"A", "A", "B", "B"}), Column::make_strings("column", {"X", "Y", "X", "Y"}),
+  Table t({Column::make_strings("row", {"A", "A", "B", "B"}),
+           Column::make_strings("column", {"X", "Y", "X", "Y"}),
            Column::make_floats("value", {1, 2, 3, 4})});
   const std::string msg = error_message<DataError>([&] {
     run_step({{"input", std::string("t")},

@@ -14,9 +14,9 @@ namespace {
 
 using namespace klaster::sdk;
 
-const std::vector<std::string> kColumns{"backward", "forward", "cv_backward", "cv_forward", "key_sector",
-                                        "direct_backward", "direct_forward", "extraction_loss",
-                                        "extraction_share"};
+const std::vector<std::string> kColumns{"backward",       "forward",         "cv_backward",
+                                        "cv_forward",     "key_sector",      "direct_backward",
+                                        "direct_forward", "extraction_loss", "extraction_share"};
 
 /// Coefficient of variation of each column of M: sample sd (n - 1) over the mean (Rasmussen 1956).
 Eigen::VectorXd column_cv(const Eigen::MatrixXd& m) {
@@ -40,7 +40,8 @@ class Linkages final : public Plugin {
     p.summary = "Computes backward and forward linkages, key sectors and hypothetical extraction";
     p.description =
         "Rasmussen-Hirschman indices (Miller & Blair 2009, 12.2): backward_j = (sum_i l_ij / n) / "
-        "(sum_ij l_ij / n^2), the power of dispersion from the columns of L = (I - A)^-1; forward_i "
+        "(sum_ij l_ij / n^2), the power of dispersion from the columns of L = (I - A)^-1; "
+        "forward_i "
         "the same from the rows of G = (I - B)^-1 (forward = \"ghosh\", default, as Miller & Blair "
         "recommend) or of L (forward = \"leontief\", Rasmussen's sensitivity of dispersion). Both "
         "average 1 over the sectors. cv_backward / cv_forward: coefficient of variation of the "
@@ -57,13 +58,21 @@ class Linkages final : public Plugin {
         "Reference: Rasmussen (1956), Studies in Inter-Sectoral Relations; Hirschman (1958); "
         "Miller & Blair (2009), Input-Output Analysis, 2nd ed., sec. 12.2.";
     p.params = io_table_params();
-    p.params.push_back(ParamSpec("forward", ParamType::kString).def("ghosh").one_of({"ghosh", "leontief"}).doc_(
-        "forward linkages from the rows of the Ghosh inverse G (default) or of the Leontief inverse L"));
-    p.params.push_back(ParamSpec("write_extraction", ParamType::kBool).def(false).doc_(
-        "write <output>_extraction: loss of output in each sector when each sector is extracted"));
-    p.reads = {{"input", "row, column, value", "symmetric input-output table (layout = \"matrix\")"}};
-    p.writes = {{"<output>", "sector, backward, forward, cv_backward, cv_forward, key_sector, direct_backward, "
-                             "direct_forward, extraction_loss, extraction_share, linkage_class", "one row per sector"},
+    p.params.push_back(ParamSpec("forward", ParamType::kString)
+                           .def("ghosh")
+                           .one_of({"ghosh", "leontief"})
+                           .doc_("forward linkages from the rows of the Ghosh inverse G (default) "
+                                 "or of the Leontief inverse L"));
+    p.params.push_back(ParamSpec("write_extraction", ParamType::kBool)
+                           .def(false)
+                           .doc_("write <output>_extraction: loss of output in each sector when "
+                                 "each sector is extracted"));
+    p.reads = {
+        {"input", "row, column, value", "symmetric input-output table (layout = \"matrix\")"}};
+    p.writes = {{"<output>",
+                 "sector, backward, forward, cv_backward, cv_forward, key_sector, direct_backward, "
+                 "direct_forward, extraction_loss, extraction_share, linkage_class",
+                 "one row per sector"},
                 {"<output>_extraction", "extracted, sector, loss", "when write_extraction = true"}};
     return p;
   }
@@ -118,7 +127,8 @@ class Linkages final : public Plugin {
     }
 
     // Complete extraction of k: (I - A_{-k,-k})^-1 = L_{-k,-k} - L_{-k,k} L_{k,-k} / l_kk, so the
-    // output without k for final demand f without f_k is y_{-k} - L_{-k,k} y_k / l_kk, y = L (f - f_k e_k).
+    // output without k for final demand f without f_k is y_{-k} - L_{-k,k} y_k / l_kk, y = L (f -
+    // f_k e_k).
     const Eigen::VectorXd& f = io.f();
     const Eigen::VectorXd x = L * f;
     const double x_total = x.sum();
@@ -131,14 +141,18 @@ class Linkages final : public Plugin {
       loss.col(k) = x - without;
       loss_total(k) = loss.col(k).sum();
     }
-    const Eigen::VectorXd share = x_total != 0 ? Eigen::VectorXd(loss_total / x_total) : Eigen::VectorXd::Zero(n);
+    const Eigen::VectorXd share =
+        x_total != 0 ? Eigen::VectorXd(loss_total / x_total) : Eigen::VectorXd::Zero(n);
 
-    Table main = sector_table(io.sectors(), {{"backward", backward}, {"forward", forward},
-                                             {"cv_backward", cv_backward}, {"cv_forward", cv_forward},
+    Table main = sector_table(io.sectors(), {{"backward", backward},
+                                             {"forward", forward},
+                                             {"cv_backward", cv_backward},
+                                             {"cv_forward", cv_forward},
                                              {"key_sector", key},
                                              {"direct_backward", A.colwise().sum().transpose()},
                                              {"direct_forward", B.rowwise().sum()},
-                                             {"extraction_loss", loss_total}, {"extraction_share", share}});
+                                             {"extraction_loss", loss_total},
+                                             {"extraction_share", share}});
     std::vector<ColumnPtr> cols = main.column_ptrs();
     cols.push_back(std::make_shared<const Column>(Column::make_strings("linkage_class", cls)));
     ctx.write(ctx.output_name(), Table(std::move(cols)));
@@ -153,7 +167,8 @@ class Linkages final : public Plugin {
           value.push_back(loss(i, k));
         }
       ctx.write(ctx.output_name() + "_extraction",
-                Table({Column::make_strings("extracted", extracted), Column::make_strings("sector", sector),
+                Table({Column::make_strings("extracted", extracted),
+                       Column::make_strings("sector", sector),
                        Column::make_floats("loss", std::move(value))}));
     }
   }

@@ -14,15 +14,22 @@ using klaster::sdk::testing::value_at;
 
 namespace {
 
-std::string data(const std::string& rel) { return std::string(KLASTER_SOURCE_DIR) + "/data/io/" + rel; }
-Table germany() {
-  return klaster::sdk::read_matrix_csv(data("germany_1995/germany_1995_siot_wide.csv"), "row_label");
+std::string data(const std::string& rel) {
+  return std::string(KLASTER_SOURCE_DIR) + "/data/io/" + rel;
 }
-Table miller_blair() { return klaster::sdk::read_matrix_csv(data("miller_blair/mb_table_2_3.csv")); }
+Table germany() {
+  return klaster::sdk::read_matrix_csv(data("germany_1995/germany_1995_siot_wide.csv"),
+                                       "row_label");
+}
+Table miller_blair() {
+  return klaster::sdk::read_matrix_csv(data("miller_blair/mb_table_2_3.csv"));
+}
 double mb_L(const std::string& row, const std::string& column) {
   const Table t = klaster::sdk::read_csv(data("miller_blair/mb_table_2_3_expected.csv"),
-                                         {{"quantity", ColumnType::kString}, {"row", ColumnType::kString},
-                                          {"sector1", ColumnType::kFloat}, {"sector2", ColumnType::kFloat}});
+                                         {{"quantity", ColumnType::kString},
+                                          {"row", ColumnType::kString},
+                                          {"sector1", ColumnType::kFloat},
+                                          {"sector2", ColumnType::kFloat}});
   return value_at(t, column, {{"quantity", "L"}, {"row", row}});
 }
 
@@ -31,9 +38,11 @@ double mb_L(const std::string& row, const std::string& column) {
 // Rasmussen indices of the Miller & Blair (2009) ch. 2 example from its published Leontief inverse
 // (eq. 12.17-12.18): backward_j = n colsum_j / sum(L), forward_i = n rowsum_i / sum(L).
 TEST(Linkages, MillerBlairRasmussenFromPublishedInverse) {
-  const Table t = run_step({{"input", std::string("mb")}, {"total_output", std::string("total_output")},
+  const Table t = run_step({{"input", std::string("mb")},
+                            {"total_output", std::string("total_output")},
                             {"forward", std::string("leontief")}},
-                           {{"mb", miller_blair()}}).at("step");
+                           {{"mb", miller_blair()}})
+                      .at("step");
   const double l11 = mb_L("sector1", "sector1"), l12 = mb_L("sector1", "sector2");
   const double l21 = mb_L("sector2", "sector1"), l22 = mb_L("sector2", "sector2");
   const double total = l11 + l12 + l21 + l22;
@@ -52,24 +61,28 @@ TEST(Linkages, MillerBlairRasmussenFromPublishedInverse) {
 // f_2 / (1 - a_22) = 1700 / 0.95; without sector 2, sector 1 produces 350 / 0.85 (Miller & Blair
 // 2009, 12.2.6). Total output with both is 3000.
 TEST(Linkages, MillerBlairHypotheticalExtractionByHand) {
-  const auto out = run_step({{"input", std::string("mb")}, {"total_output", std::string("total_output")},
+  const auto out = run_step({{"input", std::string("mb")},
+                             {"total_output", std::string("total_output")},
                              {"write_extraction", true}},
                             {{"mb", miller_blair()}});
   const Table& t = out.at("step");
   EXPECT_NEAR(value_at(t, "extraction_loss", {{"sector", "sector1"}}), 3000 - 1700 / 0.95, 1e-9);
   EXPECT_NEAR(value_at(t, "extraction_loss", {{"sector", "sector2"}}), 3000 - 350 / 0.85, 1e-9);
-  EXPECT_NEAR(value_at(t, "extraction_share", {{"sector", "sector2"}}), (3000 - 350 / 0.85) / 3000, 1e-12);
+  EXPECT_NEAR(value_at(t, "extraction_share", {{"sector", "sector2"}}), (3000 - 350 / 0.85) / 3000,
+              1e-12);
   const Table& per = out.at("step_extraction");
   EXPECT_NEAR(value_at(per, "loss", {{"extracted", "sector1"}, {"sector", "sector1"}}), 1000, 1e-9);
-  EXPECT_NEAR(value_at(per, "loss", {{"extracted", "sector1"}, {"sector", "sector2"}}), 2000 - 1700 / 0.95, 1e-9);
+  EXPECT_NEAR(value_at(per, "loss", {{"extracted", "sector1"}, {"sector", "sector2"}}),
+              2000 - 1700 / 0.95, 1e-9);
 }
 
 // Germany 1995: both indices average 1; key_sector agrees with the class; extraction from the
 // block-inverse formula equals re-solving the economy without the sector.
 TEST(Linkages, Germany1995PropertiesAndExtractionByResolving) {
   for (std::string fwd : {"ghosh", "leontief"}) {
-    const auto out = run_step({{"input", std::string("de")}, {"forward", fwd}, {"write_extraction", true}},
-                              {{"de", germany()}});
+    const auto out =
+        run_step({{"input", std::string("de")}, {"forward", fwd}, {"write_extraction", true}},
+                 {{"de", germany()}});
     const Table& t = out.at("step");
     ASSERT_EQ(t.rows(), 6u);
     double sb = 0, sf = 0;
@@ -85,7 +98,8 @@ TEST(Linkages, Germany1995PropertiesAndExtractionByResolving) {
     EXPECT_NEAR(sf / 6, 1.0, 1e-12) << fwd;
 
     klaster::sdk::IoOptions o;
-    const auto io = klaster::sdk::IoSystem::from_matrix(klaster::sdk::matrix_from_long(germany()), o);
+    const auto io =
+        klaster::sdk::IoSystem::from_matrix(klaster::sdk::matrix_from_long(germany()), o);
     const Eigen::MatrixXd A = io.technical_coefficients();
     const Eigen::VectorXd x = (Eigen::MatrixXd::Identity(6, 6) - A).lu().solve(io.f());
     for (Eigen::Index k = 0; k < 6; ++k) {
@@ -96,19 +110,24 @@ TEST(Linkages, Germany1995PropertiesAndExtractionByResolving) {
       Eigen::VectorXd fr(5);
       for (Eigen::Index a = 0; a < 5; ++a) {
         fr(a) = io.f()(keep[static_cast<std::size_t>(a)]);
-        for (Eigen::Index b = 0; b < 5; ++b) Ar(a, b) = A(keep[static_cast<std::size_t>(a)], keep[static_cast<std::size_t>(b)]);
+        for (Eigen::Index b = 0; b < 5; ++b)
+          Ar(a, b) = A(keep[static_cast<std::size_t>(a)], keep[static_cast<std::size_t>(b)]);
       }
       const Eigen::VectorXd xr = (Eigen::MatrixXd::Identity(5, 5) - Ar).lu().solve(fr);
       const std::string s = io.sectors()[static_cast<std::size_t>(k)];
-      EXPECT_NEAR(value_at(t, "extraction_loss", {{"sector", s}}) / (x.sum() - xr.sum()), 1.0, 1e-10) << s;
+      EXPECT_NEAR(value_at(t, "extraction_loss", {{"sector", s}}) / (x.sum() - xr.sum()), 1.0,
+                  1e-10)
+          << s;
       const std::string other = io.sectors()[static_cast<std::size_t>(keep[0])];
-      EXPECT_NEAR(value_at(out.at("step_extraction"), "loss", {{"extracted", s}, {"sector", other}}),
-                  x(keep[0]) - xr(0), 1e-6 * x(keep[0]));
+      EXPECT_NEAR(
+          value_at(out.at("step_extraction"), "loss", {{"extracted", s}, {"sector", other}}),
+          x(keep[0]) - xr(0), 1e-6 * x(keep[0]));
     }
   }
 }
 
 TEST(Linkages, UnknownForwardVariantIsRejected) {
-  EXPECT_THROW(run_step({{"input", std::string("de")}, {"forward", std::string("ghost")}}, {{"de", germany()}}),
+  EXPECT_THROW(run_step({{"input", std::string("de")}, {"forward", std::string("ghost")}},
+                        {{"de", germany()}}),
                klaster::sdk::ParamError);
 }

@@ -1,5 +1,5 @@
-// local_content: a local-content requirement moves a share s of the imports of named inputs i bought
-// by named sectors j into domestic purchases: z'_ij = z_ij + s m_ij, m'_ij = (1 - s) m_ij.
+// local_content: a local-content requirement moves a share s of the imports of named inputs i
+// bought by named sectors j into domestic purchases: z'_ij = z_ij + s m_ij, m'_ij = (1 - s) m_ij.
 // Each buyer's total use of each input (z + m) and its output x_j stay as they were, so the new
 // domestic coefficients are a'_ij = z'_ij / x_j (domestic and import coefficients: Miller & Blair
 // 2009, ch. 2; Eurostat Manual of Supply, Use and Input-Output Tables 2008, ch. 11).
@@ -16,7 +16,6 @@ namespace {
 using namespace klaster::sdk;
 using Eigen::Index;
 
-
 /// \brief Position of `label` among a matrix's row (or column) labels; DataError naming `what`.
 std::size_t position(const std::optional<std::size_t>& found, const std::string& label,
                      const std::string& kind, const std::string& what) {
@@ -31,7 +30,9 @@ class LocalContent final : public Plugin {
     p.name = "local_content";
     p.version = "1.0.0";
     p.kind = PluginKind::kMeasure;
-    p.summary = "Moves a share of the imports of named inputs bought by named sectors into domestic purchases";
+    p.summary =
+        "Moves a share of the imports of named inputs bought by named sectors into domestic "
+        "purchases";
     p.description =
         "A local-content requirement: for every input i in `inputs` and buyer j in `buyers` "
         "(absent = every sector), z'_ij = z_ij + share * m_ij in the domestic table and m'_ij = "
@@ -40,7 +41,8 @@ class LocalContent final : public Plugin {
         "and later steps (leontief, multipliers, linkages, io_impact) reading <output> see the new "
         "domestic coefficients a'_ij = z'_ij / x_j and the multipliers they imply. The output of "
         "the supplying sectors is not rebalanced here: the extra domestic output is what those "
-        "steps compute; give them the final-demand columns explicitly (final_demand = [...]) rather "
+        "steps compute; give them the final-demand columns explicitly (final_demand = [...]) "
+        "rather "
         "than f = x - Z 1, which would absorb the moved flows.\n"
         "Aggregate rows and columns (a TOTAL column of intermediate use, a CPA_TOTAL row, TU) are "
         "updated when named in total_rows / total_columns; others are copied as they are.\n"
@@ -51,12 +53,22 @@ class LocalContent final : public Plugin {
         "imported inputs); Eurostat Manual of Supply, Use and Input-Output Tables (2008), ch. 11.";
     p.params = io_table_params();
     const std::vector<ParamSpec> own = {
-        ParamSpec("imports", ParamType::kTable).req().doc_("import table with the same labels (layout = \"matrix\"), e.g. Croatia table 1900"),
-        ParamSpec("inputs", ParamType::kStringList).doc_("products whose imports are replaced; absent = every sector"),
-        ParamSpec("buyers", ParamType::kStringList).doc_("sectors bound by the requirement; absent = every sector"),
-        ParamSpec("share", ParamType::kFloat).req().doc_("share of those imports moved to domestic purchases, in [0, 1]"),
-        ParamSpec("total_rows", ParamType::kStringList).doc_("aggregate rows (e.g. CPA_TOTAL) to update with the moved flows in both tables"),
-        ParamSpec("total_columns", ParamType::kStringList).doc_("aggregate columns (e.g. TOTAL, TU) to update with the moved flows in both tables"),
+        ParamSpec("imports", ParamType::kTable)
+            .req()
+            .doc_(
+                "import table with the same labels (layout = \"matrix\"), e.g. Croatia table 1900"),
+        ParamSpec("inputs", ParamType::kStringList)
+            .doc_("products whose imports are replaced; absent = every sector"),
+        ParamSpec("buyers", ParamType::kStringList)
+            .doc_("sectors bound by the requirement; absent = every sector"),
+        ParamSpec("share", ParamType::kFloat)
+            .req()
+            .doc_("share of those imports moved to domestic purchases, in [0, 1]"),
+        ParamSpec("total_rows", ParamType::kStringList)
+            .doc_("aggregate rows (e.g. CPA_TOTAL) to update with the moved flows in both tables"),
+        ParamSpec("total_columns", ParamType::kStringList)
+            .doc_(
+                "aggregate columns (e.g. TOTAL, TU) to update with the moved flows in both tables"),
     };
     p.params.insert(p.params.end(), own.begin(), own.end());
     p.reads = {{"input", "row, column, value", "domestic-use IO table (e.g. Croatia 1800)"},
@@ -101,12 +113,13 @@ class LocalContent final : public Plugin {
       const std::size_t mr = position(imports.row_index(row), row, "row", imports_name);
       for (auto j : buyers) {
         const std::string& col = io.sector_columns()[j];
-        const std::size_t dc = position(domestic.col_index(col), col, "column", "the domestic table");
+        const std::size_t dc =
+            position(domestic.col_index(col), col, "column", "the domestic table");
         const std::size_t mc = position(imports.col_index(col), col, "column", imports_name);
         const double m = imports.values(ix(mr), ix(mc));
         if (m < 0)
-          throw DataError(imports_name + " has a negative import " + to_text(Value(m)) + " of '" + row +
-                          "' by '" + col + "'");
+          throw DataError(imports_name + " has a negative import " + to_text(Value(m)) + " of '" +
+                          row + "' by '" + col + "'");
         const double d = share * m;
         moved(ix(i), ix(j)) = d;
         domestic.values(ix(dr), ix(dc)) += d;
@@ -125,17 +138,18 @@ class LocalContent final : public Plugin {
     }
     for (const auto& name : params.strings("total_columns")) {
       const auto dc = domestic.col_index(name), mc = imports.col_index(name);
-      if (!dc && !mc) throw ParamError("total_columns", "column '" + name + "' is in neither table");
+      if (!dc && !mc)
+        throw ParamError("total_columns", "column '" + name + "' is in neither table");
       for (std::size_t i = 0; i < io.size(); ++i) {
         const double d = moved.row(ix(i)).sum();
         if (dc) domestic.values(ix(*domestic.row_index(io.sectors()[i])), ix(*dc)) += d;
         if (mc) imports.values(ix(*imports.row_index(io.sectors()[i])), ix(*mc)) -= d;
       }
     }
-    ctx.log(LogLevel::kInfo, "moved " + to_text(Value(moved.sum())) + " of imports to domestic purchases (" +
-                                 std::to_string(inputs.size()) + " input(s) x " +
-                                 std::to_string(buyers.size()) + " buyer(s), share " +
-                                 to_text(Value(share)) + ")");
+    ctx.log(LogLevel::kInfo,
+            "moved " + to_text(Value(moved.sum())) + " of imports to domestic purchases (" +
+                std::to_string(inputs.size()) + " input(s) x " + std::to_string(buyers.size()) +
+                " buyer(s), share " + to_text(Value(share)) + ")");
     ctx.write(ctx.output_name(), matrix_to_long(domestic));
     ctx.write(ctx.output_name() + "_imports", matrix_to_long(imports));
   }

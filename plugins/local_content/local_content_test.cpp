@@ -33,7 +33,8 @@ double cell(const Table& t, const std::string& row, const std::string& col) {
 }
 
 std::map<std::string, Value> params(std::map<std::string, Value> extra) {
-  std::map<std::string, Value> p = {{"input", std::string("d")}, {"imports", std::string("m")},
+  std::map<std::string, Value> p = {{"input", std::string("d")},
+                                    {"imports", std::string("m")},
                                     {"final_demand", std::vector<std::string>{"F"}}};
   for (auto& [k, v] : extra) p[k] = v;
   return p;
@@ -55,7 +56,8 @@ TEST(LocalContent, HandComputedHalfOfOneFlow) {
   EXPECT_DOUBLE_EQ(cell(m, "A", "B"), 4);
   EXPECT_DOUBLE_EQ(cell(d, "A", "TOTAL"), 34);
   EXPECT_DOUBLE_EQ(cell(m, "A", "TOTAL"), 8);
-  const IoSystem io = IoSystem::from_matrix(matrix_from_long(d), IoOptions{{}, {}, "", {}, "P1", {"F"}, false});
+  const IoSystem io =
+      IoSystem::from_matrix(matrix_from_long(d), IoOptions{{}, {}, "", {}, "P1", {"F"}, false});
   EXPECT_DOUBLE_EQ(io.technical_coefficients()(0, 1), 0.12);
 }
 
@@ -66,8 +68,8 @@ TEST(LocalContent, UseIsConservedAndOtherCellsUntouched) {
   const Table d0 = domestic(), m0 = imports();
   for (const std::string r : {"A", "B"})
     for (const std::string c : {"A", "B"})
-      EXPECT_NEAR(cell(out.at("lc"), r, c) + cell(out.at("lc_imports"), r, c), cell(d0, r, c) + cell(m0, r, c),
-                  1e-12);
+      EXPECT_NEAR(cell(out.at("lc"), r, c) + cell(out.at("lc_imports"), r, c),
+                  cell(d0, r, c) + cell(m0, r, c), 1e-12);
   EXPECT_DOUBLE_EQ(cell(out.at("lc"), "P1", "B"), 200);
   EXPECT_DOUBLE_EQ(cell(out.at("lc"), "A", "F"), 70);  // final demand untouched
   EXPECT_DOUBLE_EQ(cell(out.at("lc_imports"), "B", "F"), 3);
@@ -87,20 +89,25 @@ TEST(LocalContent, CroatiaMotorVehicleParts) {
   const std::string dir = std::string(KLASTER_SOURCE_DIR) + "/data/io/croatia_2010/";
   const Table d = read_matrix_csv(dir + "croatia_2010_1800_wide.csv", "row_label");
   const Table m = read_matrix_csv(dir + "croatia_2010_1900_wide.csv", "row_label");
-  std::map<std::string, Value> p = {{"input", std::string("d")},          {"imports", std::string("m")},
-                                    {"row_prefix", std::string("CPA_")},   {"exclude", std::vector<std::string>{"CPA_TOTAL"}},
+  std::map<std::string, Value> p = {{"input", std::string("d")},
+                                    {"imports", std::string("m")},
+                                    {"row_prefix", std::string("CPA_")},
+                                    {"exclude", std::vector<std::string>{"CPA_TOTAL"}},
                                     {"inputs", std::vector<std::string>{"CPA_C29"}},
-                                    {"buyers", std::vector<std::string>{"CPA_C29"}}, {"share", 0.3}};
+                                    {"buyers", std::vector<std::string>{"CPA_C29"}},
+                                    {"share", 0.3}};
   auto out = run_step(p, {{"d", d}, {"m", m}}, "lc");
-  EXPECT_NEAR(cell(out.at("lc"), "CPA_C29", "C29"), cell(d, "CPA_C29", "C29") + 0.3 * cell(m, "CPA_C29", "C29"),
-              1e-6);
+  EXPECT_NEAR(cell(out.at("lc"), "CPA_C29", "C29"),
+              cell(d, "CPA_C29", "C29") + 0.3 * cell(m, "CPA_C29", "C29"), 1e-6);
   EXPECT_GT(cell(m, "CPA_C29", "C29"), 0);
 
   const IoOptions o{{}, {"CPA_TOTAL", "CPA_U"}, "CPA_", {}, "P1", {}, false};  // CPA_U: no output
   const IoSystem before = IoSystem::from_matrix(matrix_from_long(d), o);
   const IoSystem after = IoSystem::from_matrix(matrix_from_long(out.at("lc")), o);
-  const Eigen::VectorXd m0 = LeontiefSolver(before.technical_coefficients(), before.sectors()).output_multipliers();
-  const Eigen::VectorXd m1 = LeontiefSolver(after.technical_coefficients(), after.sectors()).output_multipliers();
+  const Eigen::VectorXd m0 =
+      LeontiefSolver(before.technical_coefficients(), before.sectors()).output_multipliers();
+  const Eigen::VectorXd m1 =
+      LeontiefSolver(after.technical_coefficients(), after.sectors()).output_multipliers();
   EXPECT_GE((m1 - m0).minCoeff(), -1e-12);
   const auto c29 = static_cast<Eigen::Index>(*before.find_sector("CPA_C29"));
   EXPECT_GT(m1(c29), m0(c29));

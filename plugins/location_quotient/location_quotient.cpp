@@ -34,12 +34,20 @@ class LocationQuotient final : public Plugin {
         "Reference: Isard (1960); Miller & Blair (2009), sec. 8.5.1; O'Donoghue & Gleave (2004), "
         "Regional Studies 38(4).";
     p.params = cube_params("activity column (output, employment, ...)");
-    p.params.insert(p.params.end(), {
-        ParamSpec("method", ParamType::kString).def("standard").one_of({"standard", "log", "standardized"}).doc_("standard LQ, its natural log, or the O'Donoghue-Gleave standardised LQ"),
-        ParamSpec("presence_threshold", ParamType::kFloat).at_least(0).doc_("if set, adds `present` = 1 where LQ >= threshold"),
-        cube_missing_param(),
-    });
-    p.reads = {{"input", "region, industry, [year], value", "non-negative activity by region and industry"}};
+    p.params.insert(
+        p.params.end(),
+        {
+            ParamSpec("method", ParamType::kString)
+                .def("standard")
+                .one_of({"standard", "log", "standardized"})
+                .doc_("standard LQ, its natural log, or the O'Donoghue-Gleave standardised LQ"),
+            ParamSpec("presence_threshold", ParamType::kFloat)
+                .at_least(0)
+                .doc_("if set, adds `present` = 1 where LQ >= threshold"),
+            cube_missing_param(),
+        });
+    p.reads = {{"input", "region, industry, [year], value",
+                "non-negative activity by region and industry"}};
     p.writes = {{"<output>", "[year], region, industry, lq, [present]", "one row per input row"}};
     return p;
   }
@@ -120,7 +128,8 @@ class LocationQuotient final : public Plugin {
       for (std::size_t k = 0; k < lq.size(); ++k) {
         if (lq[k] <= 0) {
           const std::size_t c = cell_at(k);
-          throw DataError("log LQ is undefined where LQ = 0: " + cube.where(c / (I * R), (c / I) % R, c % I));
+          throw DataError("log LQ is undefined where LQ = 0: " +
+                          cube.where(c / (I * R), (c / I) % R, c % I));
         }
         lq[k] = std::log(lq[k]);
       }
@@ -149,7 +158,8 @@ class LocationQuotient final : public Plugin {
                           cube.industries().labels[g % I] + "' in " + cube.where_year(g / I));
         const double sd = std::sqrt(ss[g] / static_cast<double>(count[g] - 1));
         if (sd == 0)
-          throw DataError("standardized LQ is undefined: industry '" + cube.industries().labels[g % I] +
+          throw DataError("standardized LQ is undefined: industry '" +
+                          cube.industries().labels[g % I] +
                           "' has the same LQ in every region in " + cube.where_year(g / I));
         ss[g] = sd;
       }
@@ -172,7 +182,8 @@ class LocationQuotient final : public Plugin {
                               : std::make_shared<const Column>(Column::take(in.column(k), kept)));
     cols.push_back(std::make_shared<const Column>(Column::make_floats("lq", std::move(lq))));
     if (!present.empty() || params.has("presence_threshold"))
-      cols.push_back(std::make_shared<const Column>(Column::make_ints("present", std::move(present))));
+      cols.push_back(
+          std::make_shared<const Column>(Column::make_ints("present", std::move(present))));
     ctx.write(ctx.output_name(), Table(std::move(cols)));
   }
 };

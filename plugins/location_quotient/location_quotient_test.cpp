@@ -17,8 +17,9 @@ using klaster::sdk::testing::value_at;
 namespace {
 
 // REAT (Wieland) documentation of locq(): locq(1714, 79006, 879213, 15593224) = 0.3847623, i.e.
-// e_ij = 1714 employed in the industry in the region, e_j = 79006 in the region, e_i = 879213 in the
-// industry nationally, e = 15593224 in total. Laid out as a two-region table with the same totals.
+// e_ij = 1714 employed in the industry in the region, e_j = 79006 in the region, e_i = 879213 in
+// the industry nationally, e = 15593224 in total. Laid out as a two-region table with the same
+// totals.
 Table reat_locq_example() {
   return long_table({"A", "A", "B", "B"}, {"X", "other", "X", "other"},
                     {1714, 79006 - 1714, 879213 - 1714, 15593224.0 - 79006 - (879213 - 1714)});
@@ -66,8 +67,8 @@ TEST(LocationQuotient, PerYearWithPresence) {
 TEST(LocationQuotient, StandardizedIsZScoreAcrossRegions) {
   auto t = long_table({"A", "A", "B", "B", "C", "C"}, {"X", "Y", "X", "Y", "X", "Y"},
                       {30, 70, 20, 80, 25, 75});
-  auto out = run_step({{"input", std::string("t")}, {"method", std::string("standardized")}},
-                      {{"t", t}});
+  auto out =
+      run_step({{"input", std::string("t")}, {"method", std::string("standardized")}}, {{"t", t}});
   const Table& z = out.at("step");
   EXPECT_NEAR(value_at(z, "lq", {{"region", "A"}, {"industry", "X"}}), 1.0, 1e-12);
   EXPECT_NEAR(value_at(z, "lq", {{"region", "B"}, {"industry", "X"}}), -1.0, 1e-12);
@@ -129,7 +130,8 @@ TEST(LocationQuotient, IndustryWithRowsOnlyInTheLastYearIsLeftOutOfEarlierYears)
            Column::make_floats("value", {30, 10, 10, 30, 30, 10, 1, 10, 30, 3})});
   auto out = run_step({{"input", std::string("t")}}, {{"t", t}}).at("step");
   EXPECT_EQ(out.rows(), 10u);
-  EXPECT_DOUBLE_EQ(value_at(out, "lq", {{"year", "2024"}, {"region", "A"}, {"industry", "C"}}), 1.5);
+  EXPECT_DOUBLE_EQ(value_at(out, "lq", {{"year", "2024"}, {"region", "A"}, {"industry", "C"}}),
+                   1.5);
   EXPECT_DOUBLE_EQ(value_at(out, "lq", {{"year", "2025"}, {"region", "A"}, {"industry", "T"}}),
                    (1.0 / 41) / (4.0 / 84));
 }

@@ -86,29 +86,69 @@ class MoransI final : public Plugin {
         "(\"n_minus_1\", PySAL esda.Moran_Local); p_permutation by conditional permutation "
         "(z_i fixed, the neighbours drawn from the other n-1 values); quadrant HH, LH, LL, HL as "
         "in PySAL (z_i > 0 is High, the lag > 0 is High; zero counts as Low).\n"
-        "Reference: Cliff & Ord (1981) Spatial Processes; Anselin (1995) Geographical Analysis 27(2).";
+        "Reference: Cliff & Ord (1981) Spatial Processes; Anselin (1995) Geographical Analysis "
+        "27(2).";
     p.params = {
-        ParamSpec("input", ParamType::kTable).req().primary().doc_("one row per region: region, value"),
+        ParamSpec("input", ParamType::kTable)
+            .req()
+            .primary()
+            .doc_("one row per region: region, value"),
         ParamSpec("value", ParamType::kColumn).of("input").def("value").doc_("the variable"),
         ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column"),
-        ParamSpec("weights", ParamType::kTable).req().doc_("spatial weights (from, to, weight), e.g. written by spatial_weights"),
-        ParamSpec("from", ParamType::kColumn).of("weights").def("from").doc_("origin region column of `weights`"),
-        ParamSpec("to", ParamType::kColumn).of("weights").def("to").doc_("neighbour region column of `weights` (missing: a region without neighbours)"),
-        ParamSpec("weight", ParamType::kColumn).of("weights").def("weight").doc_("weight column of `weights`"),
-        ParamSpec("transform", ParamType::kString).def("none").one_of({"none", "row"}).doc_("use the weights as given, or row-standardise them"),
-        ParamSpec("permutations", ParamType::kInt).def(std::int64_t{999}).at_least(0).at_most(1e7).doc_("number of random permutations (0: no permutation test)"),
-        ParamSpec("seed", ParamType::kInt).def(std::int64_t{12345}).doc_("seed of the std::mt19937_64 generator"),
-        ParamSpec("alternative", ParamType::kString).def("folded").one_of({"folded", "greater", "less"}).doc_("tail of the permutation p-value"),
-        ParamSpec("local", ParamType::kBool).def(false).doc_("also write local Moran (LISA) to <output>_local"),
-        ParamSpec("local_scale", ParamType::kString).def("n").one_of({"n", "n_minus_1"}).doc_("Ii scale: n (Anselin 1995) or n - 1 (PySAL)"),
-        ParamSpec("allow_islands", ParamType::kBool).def(false).doc_("keep regions without neighbours (warning) instead of an error"),
-        ParamSpec("missing", ParamType::kString).def("error").one_of({"error", "drop"}).doc_("regions with a missing value: an error, or dropped (with their weights)"),
+        ParamSpec("weights", ParamType::kTable)
+            .req()
+            .doc_("spatial weights (from, to, weight), e.g. written by spatial_weights"),
+        ParamSpec("from", ParamType::kColumn)
+            .of("weights")
+            .def("from")
+            .doc_("origin region column of `weights`"),
+        ParamSpec("to", ParamType::kColumn)
+            .of("weights")
+            .def("to")
+            .doc_("neighbour region column of `weights` (missing: a region without neighbours)"),
+        ParamSpec("weight", ParamType::kColumn)
+            .of("weights")
+            .def("weight")
+            .doc_("weight column of `weights`"),
+        ParamSpec("transform", ParamType::kString)
+            .def("none")
+            .one_of({"none", "row"})
+            .doc_("use the weights as given, or row-standardise them"),
+        ParamSpec("permutations", ParamType::kInt)
+            .def(std::int64_t{999})
+            .at_least(0)
+            .at_most(1e7)
+            .doc_("number of random permutations (0: no permutation test)"),
+        ParamSpec("seed", ParamType::kInt)
+            .def(std::int64_t{12345})
+            .doc_("seed of the std::mt19937_64 generator"),
+        ParamSpec("alternative", ParamType::kString)
+            .def("folded")
+            .one_of({"folded", "greater", "less"})
+            .doc_("tail of the permutation p-value"),
+        ParamSpec("local", ParamType::kBool)
+            .def(false)
+            .doc_("also write local Moran (LISA) to <output>_local"),
+        ParamSpec("local_scale", ParamType::kString)
+            .def("n")
+            .one_of({"n", "n_minus_1"})
+            .doc_("Ii scale: n (Anselin 1995) or n - 1 (PySAL)"),
+        ParamSpec("allow_islands", ParamType::kBool)
+            .def(false)
+            .doc_("keep regions without neighbours (warning) instead of an error"),
+        ParamSpec("missing", ParamType::kString)
+            .def("error")
+            .one_of({"error", "drop"})
+            .doc_("regions with a missing value: an error, or dropped (with their weights)"),
     };
     p.reads = {{"input", "region, value", "one value per region"},
                {"weights", "from, to, weight", "spatial weights"}};
-    p.writes = {{"<output>", "n, I, expected, variance_normal, variance_random, z_normal, z_random, p_permutation, permutations",
+    p.writes = {{"<output>",
+                 "n, I, expected, variance_normal, variance_random, z_normal, z_random, "
+                 "p_permutation, permutations",
                  "one row"},
-                {"<output>_local", "region, value, Ii, lag, p_permutation, quadrant", "with local = true: one row per region"}};
+                {"<output>_local", "region, value, Ii, lag, p_permutation, quadrant",
+                 "with local = true: one row per region"}};
     return p;
   }
 
@@ -117,19 +157,23 @@ class MoransI final : public Plugin {
     const Schema& in = ctx.schema_of_param("input");
     const Schema& w = ctx.schema_of_param("weights");
     if (*in.type_of(params.str("value")) == ColumnType::kString)
-      throw ParamError("value", "column '" + params.str("value") + "' is a string column; Moran's I needs numbers");
+      throw ParamError("value", "column '" + params.str("value") +
+                                    "' is a string column; Moran's I needs numbers");
     if (*w.type_of(params.str("weight")) == ColumnType::kString)
-      throw ParamError("weight", "column '" + params.str("weight") + "' is a string column; weights must be numeric");
+      throw ParamError("weight", "column '" + params.str("weight") +
+                                     "' is a string column; weights must be numeric");
     Schema out;
     out.add("n", ColumnType::kInt);
-    for (const char* c : {"I", "expected", "variance_normal", "variance_random", "z_normal", "z_random", "p_permutation"})
+    for (const char* c : {"I", "expected", "variance_normal", "variance_random", "z_normal",
+                          "z_random", "p_permutation"})
       out.add(c, ColumnType::kFloat);
     out.add("permutations", ColumnType::kInt);
     ctx.declare_output(ctx.output_name(), out);
     if (params.boolean("local")) {
       Schema local;
       local.add(params.str("region"), *in.type_of(params.str("region")));
-      for (const char* c : {"value", "Ii", "lag", "p_permutation"}) local.add(c, ColumnType::kFloat);
+      for (const char* c : {"value", "Ii", "lag", "p_permutation"})
+        local.add(c, ColumnType::kFloat);
       local.add("quadrant", ColumnType::kString);
       ctx.declare_output(ctx.output_name() + "_local", local);
     }
@@ -160,8 +204,8 @@ class MoransI final : public Plugin {
           dropped.emplace(label, row);
           continue;
         }
-        throw DataError("region '" + label + "' has a missing value in column '" + params.str("value") +
-                        "' (set missing = \"drop\" to leave it out)");
+        throw DataError("region '" + label + "' has a missing value in column '" +
+                        params.str("value") + "' (set missing = \"drop\" to leave it out)");
       }
       if (const auto [first, fresh] = index.emplace(label, y.size()); !fresh)
         throw DataError("region '" + label + "' appears twice in table '" + params.str("input") +
@@ -171,8 +215,10 @@ class MoransI final : public Plugin {
     }
     const std::size_t n = y.size();
     if (n < 4)
-      throw DataError("Moran's I needs at least 4 regions with values (the randomisation variance divides by "
-                      "(n-1)(n-2)(n-3)); got " + std::to_string(n));
+      throw DataError(
+          "Moran's I needs at least 4 regions with values (the randomisation variance divides by "
+          "(n-1)(n-2)(n-3)); got " +
+          std::to_string(n));
 
     // Weights as adjacency lists.
     const Column& from_col = wt.column(params.str("from"));
@@ -228,7 +274,8 @@ class MoransI final : public Plugin {
       if (w > 0) nb[fi->second].push_back({ti->second, w});
     }
     if (skipped)
-      ctx.log(LogLevel::kWarn, std::to_string(skipped) + " weights rows refer to regions dropped for missing values");
+      ctx.log(LogLevel::kWarn, std::to_string(skipped) +
+                                   " weights rows refer to regions dropped for missing values");
 
     std::vector<std::string> labels(n);
     for (const auto& [label, i] : index) labels[i] = label;
@@ -240,10 +287,13 @@ class MoransI final : public Plugin {
         ++n_islands;
       }
     if (n_islands) {
-      const std::string msg = std::to_string(n_islands) + " region(s) without neighbours: " + islands;
+      const std::string msg =
+          std::to_string(n_islands) + " region(s) without neighbours: " + islands;
       ctx.log(LogLevel::kWarn, msg);
       if (!params.boolean("allow_islands"))
-        throw DataError(msg + "; give them neighbours (e.g. a wider distance band) or set allow_islands = true");
+        throw DataError(
+            msg +
+            "; give them neighbours (e.g. a wider distance band) or set allow_islands = true");
     }
     if (params.str("transform") == "row")
       for (auto& list : nb) {
@@ -264,7 +314,9 @@ class MoransI final : public Plugin {
       m2 += z[i] * z[i];
       m4 += z[i] * z[i] * z[i] * z[i];
     }
-    if (!(m2 > 0)) throw DataError("every region has the same value of '" + params.str("value") + "'; Moran's I is undefined");
+    if (!(m2 > 0))
+      throw DataError("every region has the same value of '" + params.str("value") +
+                      "'; Moran's I is undefined");
 
     std::map<std::pair<std::size_t, std::size_t>, double> wmap;
     std::vector<double> row_sum(n, 0.0), col_sum(n, 0.0);
@@ -307,7 +359,8 @@ class MoransI final : public Plugin {
     };
     const double I = moran(z);
     const double e_i = -1.0 / (nd - 1);
-    const double var_norm = (nd * nd * s1 - nd * s2 + 3 * s0 * s0) / ((nd * nd - 1) * s0 * s0) - e_i * e_i;
+    const double var_norm =
+        (nd * nd * s1 - nd * s2 + 3 * s0 * s0) / ((nd * nd - 1) * s0 * s0) - e_i * e_i;
     const double k = nd * m4 / (m2 * m2);
     const double var_rand = (nd * ((nd * nd - 3 * nd + 3) * s1 - nd * s2 + 3 * s0 * s0) -
                              k * ((nd * nd - nd) * s1 - 2 * nd * s2 + 6 * s0 * s0)) /
@@ -335,10 +388,14 @@ class MoransI final : public Plugin {
     cols.push_back(Column::make_floats("I", {I}));
     cols.push_back(Column::make_floats("expected", {e_i}));
     cols.push_back(Column::make_floats("variance_normal", {var_norm}));
-    cols.push_back(Column::make_floats("variance_random", {var_rand}, {static_cast<std::uint8_t>(var_rand > 0)}));
-    cols.push_back(Column::make_floats("z_normal", {(I - e_i) / sqrt_or_nan(var_norm)}, {static_cast<std::uint8_t>(var_norm > 0)}));
-    cols.push_back(Column::make_floats("z_random", {(I - e_i) / sqrt_or_nan(var_rand)}, {static_cast<std::uint8_t>(var_rand > 0)}));
-    cols.push_back(Column::make_floats("p_permutation", {p_perm}, {static_cast<std::uint8_t>(permutations > 0)}));
+    cols.push_back(Column::make_floats("variance_random", {var_rand},
+                                       {static_cast<std::uint8_t>(var_rand > 0)}));
+    cols.push_back(Column::make_floats("z_normal", {(I - e_i) / sqrt_or_nan(var_norm)},
+                                       {static_cast<std::uint8_t>(var_norm > 0)}));
+    cols.push_back(Column::make_floats("z_random", {(I - e_i) / sqrt_or_nan(var_rand)},
+                                       {static_cast<std::uint8_t>(var_rand > 0)}));
+    cols.push_back(Column::make_floats("p_permutation", {p_perm},
+                                       {static_cast<std::uint8_t>(permutations > 0)}));
     cols.push_back(Column::make_ints("permutations", {static_cast<std::int64_t>(permutations)}));
     ctx.write(ctx.output_name(), Table(std::move(cols)));
 
@@ -361,8 +418,10 @@ class MoransI final : public Plugin {
           double self = 0;
           std::vector<Neighbour> others;
           for (const auto& e : nb[i]) {
-            if (e.j == i) self += e.w;
-            else others.push_back(e);
+            if (e.j == i)
+              self += e.w;
+            else
+              others.push_back(e);
           }
           for (std::size_t j = 0; j < n; ++j)
             if (j != i) pool.push_back(j);
@@ -384,8 +443,9 @@ class MoransI final : public Plugin {
       lc.push_back(Column::make_floats("value", y));
       lc.push_back(Column::make_floats("Ii", ii));
       lc.push_back(Column::make_floats("lag", lag));
-      lc.push_back(Column::make_floats("p_permutation", p_local,
-                                       std::vector<std::uint8_t>(n, static_cast<std::uint8_t>(permutations > 0))));
+      lc.push_back(Column::make_floats(
+          "p_permutation", p_local,
+          std::vector<std::uint8_t>(n, static_cast<std::uint8_t>(permutations > 0))));
       lc.push_back(Column::make_strings("quadrant", quadrant));
       ctx.write(ctx.output_name() + "_local", Table(std::move(lc)));
     }

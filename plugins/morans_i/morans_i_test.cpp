@@ -46,10 +46,13 @@ Table rook_weights() {
         w.push_back(1);
       }
     }
-  return Table({Column::make_strings("from", from), Column::make_strings("to", to), Column::make_floats("weight", w)});
+  return Table({Column::make_strings("from", from), Column::make_strings("to", to),
+                Column::make_floats("weight", w)});
 }
 
-std::map<std::string, Value> base() { return {{"input", std::string("y")}, {"weights", std::string("w")}}; }
+std::map<std::string, Value> base() {
+  return {{"input", std::string("y")}, {"weights", std::string("w")}};
+}
 std::map<std::string, Table> lattice() { return {{"y", lattice_values()}, {"w", rook_weights()}}; }
 
 }  // namespace
@@ -109,9 +112,11 @@ TEST(MoransI, LocalMoranOnLattice) {
 // Chain a - b - c - d with values 10, 0, 0, 0 (z = 7.5, -2.5, -2.5, -2.5): a is High among Low
 // neighbours (HL), b is Low next to a (lag 7.5 - 2.5 = 5 > 0: LH), c and d are LL.
 TEST(MoransI, QuadrantsOnAChain) {
-  Table y({Column::make_strings("region", {"a", "b", "c", "d"}), Column::make_floats("value", {10, 0, 0, 0})});
+  Table y({Column::make_strings("region", {"a", "b", "c", "d"}),
+           Column::make_floats("value", {10, 0, 0, 0})});
   Table w({Column::make_strings("from", {"a", "b", "b", "c", "c", "d"}),
-           Column::make_strings("to", {"b", "a", "c", "b", "d", "c"}), Column::make_floats("weight", {1, 1, 1, 1, 1, 1})});
+           Column::make_strings("to", {"b", "a", "c", "b", "d", "c"}),
+           Column::make_floats("weight", {1, 1, 1, 1, 1, 1})});
   auto p = base();
   p["local"] = true;
   auto out = run_step(p, {{"y", y}, {"w", w}});
@@ -147,7 +152,9 @@ TEST(MoransI, PermutationsAreSeededAndMatchExactPermutationDistribution) {
   double sum = 0, sum2 = 0;
   do {
     double cross = 0;
-    for (const auto& [i, j] : edges) cross += (perm[static_cast<std::size_t>(i)] - 4.0) * (perm[static_cast<std::size_t>(j)] - 4.0);
+    for (const auto& [i, j] : edges)
+      cross +=
+          (perm[static_cast<std::size_t>(i)] - 4.0) * (perm[static_cast<std::size_t>(j)] - 4.0);
     const double I = 9.0 / 24.0 * cross / 60.0;
     ++total;
     if (I >= 0.5 - 1e-12) ++at_least;
@@ -165,15 +172,18 @@ TEST(MoransI, PermutationsAreSeededAndMatchExactPermutationDistribution) {
   auto a = run_step(p, lattice());
   EXPECT_NEAR(a.at("step").column("variance_random").number(0), var, 1e-12);
   const double pa = a.at("step").column("p_permutation").number(0);
-  EXPECT_EQ(pa, run_step(p, lattice()).at("step").column("p_permutation").number(0));  // reproducible
+  EXPECT_EQ(pa,
+            run_step(p, lattice()).at("step").column("p_permutation").number(0));  // reproducible
   const double exact = 240.0 / 362880.0, se = std::sqrt(exact * (1 - exact) / 9999);
   EXPECT_NEAR(pa, (exact * 9999 + 1) / 10000, 4 * se);
   EXPECT_GE(pa, 1.0 / 10000);
 }
 
 TEST(MoransI, IslandIsAnErrorUnlessAllowed) {
-  // c10 has a value but no weights row with a neighbour: spatial_weights writes it with a missing `to`.
-  Table y({Column::make_strings("region", {"a", "b", "c", "d", "e"}), Column::make_floats("value", {1, 2, 3, 4, 5})});
+  // c10 has a value but no weights row with a neighbour: spatial_weights writes it with a missing
+  // `to`.
+  Table y({Column::make_strings("region", {"a", "b", "c", "d", "e"}),
+           Column::make_floats("value", {1, 2, 3, 4, 5})});
   Table w({Column::make_strings("from", {"a", "b", "b", "c", "c", "d", "e"}),
            Column::make_strings("to", {"b", "a", "c", "b", "d", "c", ""}),
            Column::make_floats("weight", {1, 1, 1, 1, 1, 1, 0})});
@@ -204,15 +214,19 @@ TEST(MoransI, BadInputNamesTheRegion) {
   });
   EXPECT_FALSE(is_other_exception(msg)) << msg;
   EXPECT_NE(msg.find("region 'c9' of table 'w'"), std::string::npos) << msg;
-  Table flat({Column::make_strings("region", {"a", "b", "c", "d"}), Column::make_floats("value", {2, 2, 2, 2})});
-  Table w4({Column::make_strings("from", {"a", "b", "c", "d"}), Column::make_strings("to", {"b", "a", "d", "c"}),
+  Table flat({Column::make_strings("region", {"a", "b", "c", "d"}),
+              Column::make_floats("value", {2, 2, 2, 2})});
+  Table w4({Column::make_strings("from", {"a", "b", "c", "d"}),
+            Column::make_strings("to", {"b", "a", "d", "c"}),
             Column::make_floats("weight", {1, 1, 1, 1})});
   EXPECT_THROW(run_step(base(), {{"y", flat}, {"w", w4}}), DataError);
   Table three = lattice_values().take({0, 1, 2});
   EXPECT_THROW(run_step(base(), {{"y", three}, {"w", w4}}), DataError);
-  Table neg({Column::make_strings("from", {"a", "b", "c", "d"}), Column::make_strings("to", {"b", "a", "d", "c"}),
+  Table neg({Column::make_strings("from", {"a", "b", "c", "d"}),
+             Column::make_strings("to", {"b", "a", "d", "c"}),
              Column::make_floats("weight", {1, -1, 1, 1})});
-  Table y4({Column::make_strings("region", {"a", "b", "c", "d"}), Column::make_floats("value", {1, 2, 3, 5})});
+  Table y4({Column::make_strings("region", {"a", "b", "c", "d"}),
+            Column::make_floats("value", {1, 2, 3, 5})});
   EXPECT_EQ(error_message<DataError>([&] {
               run_step(base(), {{"y", y4}, {"w", neg}});
             }),

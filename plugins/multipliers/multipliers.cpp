@@ -17,8 +17,8 @@ void check_non_negative(const Satellites& s, const IoSystem& io) {
   for (const auto& [name, k] : s.coefficients)
     for (Eigen::Index j = 0; j < k.size(); ++j)
       if (k(j) < 0 && name != "gva")
-        throw DataError("sector '" + io.sectors()[static_cast<std::size_t>(j)] + "' has a negative " + name +
-                        " coefficient (" + std::to_string(k(j)) + ")");
+        throw DataError("sector '" + io.sectors()[static_cast<std::size_t>(j)] +
+                        "' has a negative " + name + " coefficient (" + std::to_string(k(j)) + ")");
 }
 
 class Multipliers final : public Plugin {
@@ -36,11 +36,13 @@ class Multipliers final : public Plugin {
         "quantity with coefficients k is (k' L)_j: Type I with L = (I - A)^-1; Type II with "
         "households made endogenous: A* = [A c; h' 0], c_i = household_column_i / household income "
         "(default: the sum of compensation_row over the sectors), L* = (I - A*)^-1, restricted to "
-        "the sectors (the household row is not counted in output; its entry is the income effect).\n"
+        "the sectors (the household row is not counted in output; its entry is the income "
+        "effect).\n"
         "Columns per quantity q in output, income, employment, gva: q_initial (k_j), q_indirect "
         "(Type I effect - initial), q_induced (Type II only: Type II - Type I effect), q_effect "
         "(the total for the type), q_multiplier.\n"
-        "convention = \"effect\" (default; Eurostat manual 2008, 15.2): q_multiplier = q_effect, the "
+        "convention = \"effect\" (default; Eurostat manual 2008, 15.2): q_multiplier = q_effect, "
+        "the "
         "quantity generated per unit of final demand (GVA and employment multipliers as published "
         "there). convention = \"ratio\" (Miller & Blair 2009, 6.3): q_multiplier = q_effect / "
         "q_initial, e.g. the Type I income multiplier. Output multipliers are the same in both.\n"
@@ -49,12 +51,19 @@ class Multipliers final : public Plugin {
         "Manual of Supply, Use and Input-Output Tables, ch. 15.";
     p.params = io_table_params();
     for (ParamSpec& spec : satellite_params()) p.params.push_back(std::move(spec));
-    p.params.push_back(ParamSpec("convention", ParamType::kString).def("effect").one_of({"effect", "ratio"}).doc_(
-        "q_multiplier as effect per unit of final demand (Eurostat) or as effect / initial (Miller & Blair)"));
-    p.reads = {{"input", "row, column, value", "symmetric input-output table (layout = \"matrix\")"},
-               {"employment_table", "<employment_key>, <employment_value>", "optional employment by sector"}};
-    p.writes = {{"<output>", "sector, then per quantity q: q_initial, q_indirect, [q_induced], q_effect, q_multiplier",
-                 "one row per sector"}};
+    p.params.push_back(ParamSpec("convention", ParamType::kString)
+                           .def("effect")
+                           .one_of({"effect", "ratio"})
+                           .doc_("q_multiplier as effect per unit of final demand (Eurostat) or as "
+                                 "effect / initial (Miller & Blair)"));
+    p.reads = {
+        {"input", "row, column, value", "symmetric input-output table (layout = \"matrix\")"},
+        {"employment_table", "<employment_key>, <employment_value>",
+         "optional employment by sector"}};
+    p.writes = {
+        {"<output>",
+         "sector, then per quantity q: q_initial, q_indirect, [q_induced], q_effect, q_multiplier",
+         "one row per sector"}};
     return p;
   }
 
@@ -107,7 +116,8 @@ class Multipliers final : public Plugin {
 
   /// Effects k' L by transposed solves, one LU factorisation per type. Type II closes households;
   /// its income effect is the household row of L* (Miller & Blair 2009, eq. 6.23).
-  static Effects effects(const Params& params, const IoSystem& io, const Eigen::MatrixXd& A, const Satellites& sat) {
+  static Effects effects(const Params& params, const IoSystem& io, const Eigen::MatrixXd& A,
+                         const Satellites& sat) {
     Effects e;
     const LeontiefSolver type1(A, io.sectors(), "Leontief");
     for (const auto& [name, k] : sat.coefficients) e.type1.push_back(type1.solve_transpose(k));
@@ -131,8 +141,8 @@ class Multipliers final : public Plugin {
     Eigen::VectorXd m(total.size());
     for (Eigen::Index j = 0; j < total.size(); ++j) {
       if (k(j) == 0)
-        throw DataError("sector '" + io.sectors()[static_cast<std::size_t>(j)] + "' has no " + name +
-                        " per unit of output, so its " + name +
+        throw DataError("sector '" + io.sectors()[static_cast<std::size_t>(j)] + "' has no " +
+                        name + " per unit of output, so its " + name +
                         " multiplier as a ratio is undefined; use convention = \"effect\"");
       m(j) = total(j) / k(j);
     }

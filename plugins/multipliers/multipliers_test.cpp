@@ -20,11 +20,15 @@ using klaster::sdk::testing::value_at;
 
 namespace {
 
-std::string data(const std::string& rel) { return std::string(KLASTER_SOURCE_DIR) + "/data/io/" + rel; }
-Table germany() {
-  return klaster::sdk::read_matrix_csv(data("germany_1995/germany_1995_siot_wide.csv"), "row_label");
+std::string data(const std::string& rel) {
+  return std::string(KLASTER_SOURCE_DIR) + "/data/io/" + rel;
 }
-const std::vector<std::string> kGermanSectors{"CPA_A", "CPA_B-E", "CPA_F", "CPA_G-I", "CPA_J-N", "CPA_O-T"};
+Table germany() {
+  return klaster::sdk::read_matrix_csv(data("germany_1995/germany_1995_siot_wide.csv"),
+                                       "row_label");
+}
+const std::vector<std::string> kGermanSectors{"CPA_A",   "CPA_B-E", "CPA_F",
+                                              "CPA_G-I", "CPA_J-N", "CPA_O-T"};
 
 std::map<std::string, Table> with_germany() { return {{"de", germany()}}; }
 std::map<std::string, Value> de(std::map<std::string, Value> extra = {}) {
@@ -42,15 +46,17 @@ TEST(Multipliers, Germany1995PublishedGvaAndEmployment) {
   const Table m = run_step(de(), with_germany()).at("step");
   const std::vector<double> gva{0.8450, 0.7647, 0.8615, 0.9019, 0.9393, 0.9199};
   const std::vector<double> emp{0.0326, 0.0162, 0.0207, 0.0237, 0.0112, 0.0242};
-  const Table published = klaster::sdk::read_csv(
-      data("germany_1995/germany_1995_published_multipliers.csv"),
-      {{"sector", ColumnType::kString}, {"gva_multiplier_published", ColumnType::kFloat},
-       {"employment_multiplier_published", ColumnType::kFloat}});
+  const Table published =
+      klaster::sdk::read_csv(data("germany_1995/germany_1995_published_multipliers.csv"),
+                             {{"sector", ColumnType::kString},
+                              {"gva_multiplier_published", ColumnType::kFloat},
+                              {"employment_multiplier_published", ColumnType::kFloat}});
   for (std::size_t k = 0; k < kGermanSectors.size(); ++k) {
     const std::map<std::string, std::string> key{{"sector", kGermanSectors[k]}};
     EXPECT_NEAR(value_at(m, "gva_multiplier", key), gva[k], 5e-5) << kGermanSectors[k];
     EXPECT_NEAR(value_at(m, "employment_multiplier", key), emp[k], 5e-5) << kGermanSectors[k];
-    EXPECT_NEAR(value_at(m, "gva_multiplier", key), value_at(published, "gva_multiplier_published", key), 5e-5);
+    EXPECT_NEAR(value_at(m, "gva_multiplier", key),
+                value_at(published, "gva_multiplier_published", key), 5e-5);
     EXPECT_NEAR(value_at(m, "employment_multiplier", key),
                 value_at(published, "employment_multiplier_published", key), 5e-5);
   }
@@ -66,7 +72,8 @@ TEST(Multipliers, PrimaryInputEffectsSumToOne) {
   for (std::string row : {"B1G", "P7", "D21X31"}) {
     const Table m = run_step(de({{"gva_row", row}}), with_germany()).at("step");
     for (std::size_t k = 0; k < 6; ++k)
-      sum(static_cast<Eigen::Index>(k)) += value_at(m, "gva_effect", {{"sector", kGermanSectors[k]}});
+      sum(static_cast<Eigen::Index>(k)) +=
+          value_at(m, "gva_effect", {{"sector", kGermanSectors[k]}});
   }
   for (Eigen::Index k = 0; k < 6; ++k) EXPECT_NEAR(sum(k), 1.0, 1e-12);
 }
@@ -76,19 +83,25 @@ TEST(Multipliers, PrimaryInputEffectsSumToOne) {
 TEST(Multipliers, TypeIIOverTypeIIncomeRatioIsEqualAcrossSectors) {
   const Table m1 = run_step(de({{"convention", std::string("ratio")}}), with_germany()).at("step");
   const Table m2 = run_step(de({{"type", std::string("II")}, {"convention", std::string("ratio")}}),
-                            with_germany()).at("step");
+                            with_germany())
+                       .at("step");
   const std::map<std::string, std::string> first{{"sector", kGermanSectors[0]}};
-  const double ratio0 = value_at(m2, "income_multiplier", first) / value_at(m1, "income_multiplier", first);
+  const double ratio0 =
+      value_at(m2, "income_multiplier", first) / value_at(m1, "income_multiplier", first);
   EXPECT_GT(ratio0, 1.0);
   for (const auto& s : kGermanSectors) {
     const std::map<std::string, std::string> key{{"sector", s}};
-    EXPECT_NEAR(value_at(m2, "income_multiplier", key) / value_at(m1, "income_multiplier", key), ratio0, 1e-12) << s;
+    EXPECT_NEAR(value_at(m2, "income_multiplier", key) / value_at(m1, "income_multiplier", key),
+                ratio0, 1e-12)
+        << s;
     for (std::string q : {"output", "income", "employment", "gva"}) {
       EXPECT_GT(value_at(m2, q + "_induced", key), 0) << s << q;
       EXPECT_NEAR(value_at(m2, q + "_effect", key),
                   value_at(m2, q + "_initial", key) + value_at(m2, q + "_indirect", key) +
-                      value_at(m2, q + "_induced", key), 1e-12);
-      EXPECT_NEAR(value_at(m1, q + "_effect", key), value_at(m2, q + "_effect", key) - value_at(m2, q + "_induced", key), 1e-12);
+                      value_at(m2, q + "_induced", key),
+                  1e-12);
+      EXPECT_NEAR(value_at(m1, q + "_effect", key),
+                  value_at(m2, q + "_effect", key) - value_at(m2, q + "_induced", key), 1e-12);
     }
     // Ratio convention: multiplier = effect / initial; output's initial is 1.
     EXPECT_NEAR(value_at(m1, "income_multiplier", key),
@@ -105,7 +118,8 @@ TEST(Multipliers, TypeIIMatchesExplicitClosedInverse) {
   const Eigen::VectorXd h = io.row("D1", "compensation_row").cwiseQuotient(io.x());
   Eigen::MatrixXd closed = Eigen::MatrixXd::Zero(7, 7);
   closed.topLeftCorner(6, 6) = io.technical_coefficients();
-  closed.topRightCorner(6, 1) = io.column("P3_S14", "household_column") / io.row("D1", "compensation_row").sum();
+  closed.topRightCorner(6, 1) =
+      io.column("P3_S14", "household_column") / io.row("D1", "compensation_row").sum();
   closed.bottomLeftCorner(1, 6) = h.transpose();
   const Eigen::MatrixXd Lstar = (Eigen::MatrixXd::Identity(7, 7) - closed).inverse();
   const Table m = run_step(de({{"type", std::string("II")}}), with_germany()).at("step");
@@ -119,13 +133,18 @@ TEST(Multipliers, TypeIIMatchesExplicitClosedInverse) {
 
 // Croatia 2010 with employment from a table keyed by CPA code (persons, 2013) and a row prefix.
 TEST(Multipliers, Croatia2010EmploymentFromTable) {
-  const Table hr = klaster::sdk::read_matrix_csv(data("croatia_2010/croatia_2010_1700_wide.csv"), "row_label");
-  const Table emp = klaster::sdk::read_csv(data("croatia_2010/croatia_employment_2013.csv"),
-                                           {{"code", ColumnType::kString}, {"employment", ColumnType::kFloat}});
-  auto params = std::map<std::string, Value>{
-      {"input", std::string("hr")}, {"row_prefix", std::string("CPA_")},
-      {"exclude", std::vector<std::string>{"CPA_TOTAL", "CPA_U"}}, {"employment_table", std::string("emp")},
-      {"employment_key", std::string("code")}, {"type", std::string("II")}};
+  const Table hr =
+      klaster::sdk::read_matrix_csv(data("croatia_2010/croatia_2010_1700_wide.csv"), "row_label");
+  const Table emp =
+      klaster::sdk::read_csv(data("croatia_2010/croatia_employment_2013.csv"),
+                             {{"code", ColumnType::kString}, {"employment", ColumnType::kFloat}});
+  auto params =
+      std::map<std::string, Value>{{"input", std::string("hr")},
+                                   {"row_prefix", std::string("CPA_")},
+                                   {"exclude", std::vector<std::string>{"CPA_TOTAL", "CPA_U"}},
+                                   {"employment_table", std::string("emp")},
+                                   {"employment_key", std::string("code")},
+                                   {"type", std::string("II")}};
   const Table m = run_step(params, {{"hr", hr}, {"emp", emp}}).at("step");
   ASSERT_EQ(m.rows(), 64u);
   const std::map<std::string, std::string> c29{{"sector", "CPA_C29"}};
@@ -147,7 +166,8 @@ TEST(Multipliers, MissingRowsAndColumnsAreNamed) {
   EXPECT_EQ(household_column.param, "household_column") << household_column.message;
   EXPECT_NE(household_column.message.find("column 'P3_S15'"), std::string::npos)
       << household_column.message;
-  EXPECT_THROW(run_step(de({{"type", std::string("II")}, {"compensation_row", std::string("")}}), with_germany()),
+  EXPECT_THROW(run_step(de({{"type", std::string("II")}, {"compensation_row", std::string("")}}),
+                        with_germany()),
                ParamError);
   // Without employment, the employment columns are not written.
   const Table m = run_step(de({{"employment_row", std::string("")}}), with_germany()).at("step");

@@ -21,7 +21,6 @@ namespace {
 using namespace klaster::sdk;
 using Eigen::Index;
 
-
 Schema sectors_schema() {
   Schema s;
   s.add("sector", ColumnType::kString);
@@ -45,54 +44,102 @@ class RegionalizeIo final : public Plugin {
     p.name = "regionalize_io";
     p.version = "1.0.0";
     p.kind = PluginKind::kIndicator;
-    p.summary = "Regionalises a national input-output table with SLQ, CILQ, FLQ or AFLQ location quotients";
+    p.summary =
+        "Regionalises a national input-output table with SLQ, CILQ, FLQ or AFLQ location quotients";
     p.description =
         "Regional coefficients r_ij = a_ij * min(1, q_ij), with a = Z x^-1 of the national table "
         "and, for the region's activity E_r,i against the national E_n,i (totals TRE, TNE):\n"
         "  slq:  q_ij = SLQ_i = (E_r,i / TRE) / (E_n,i / TNE)\n"
         "  cilq: q_ij = CILQ_ij = SLQ_i / SLQ_j (i != j), SLQ_i on the diagonal\n"
-        "  flq:  q_ij = CILQ_ij * lambda, lambda = [log2(1 + TRE/TNE)]^delta (Flegg & Webber 1997)\n"
-        "  aflq: q_ij = FLQ_ij * log2(1 + SLQ_j) where SLQ_j > 1, else FLQ_ij (Flegg & Webber 2000)\n"
+        "  flq:  q_ij = CILQ_ij * lambda, lambda = [log2(1 + TRE/TNE)]^delta (Flegg & Webber "
+        "1997)\n"
+        "  aflq: q_ij = FLQ_ij * log2(1 + SLQ_j) where SLQ_j > 1, else FLQ_ij (Flegg & Webber "
+        "2000)\n"
         "Activity is read from a long table (region, industry, [year], value; e.g. gross output by "
         "OKED section); national activity is the sum over all regions of that table, or the table "
-        "`national` (same column names, no region) when given. Each IO sector takes the activity of "
+        "`national` (same column names, no region) when given. Each IO sector takes the activity "
+        "of "
         "its industry: the same code (industry_of_sector = \"same\"), its NACE section letter "
         "(\"nace_section\": CPA_C29 -> C), or an explicit industry_map entry \"sector=industry\".\n"
         "Regional output of sector j is x_r,j = x_n,j * E_r,i(j) / E_n,i(j) (in the IO table's "
         "units). Writes <output>: a regional IO table (row, column, value) that leontief, "
-        "multipliers and io_impact read like the national one: Z_r = R diag(x_r) at the sector rows "
+        "multipliers and io_impact read like the national one: Z_r = R diag(x_r) at the sector "
+        "rows "
         "and columns (labelled by the sector names, i.e. the national row labels, so no mapping is "
         "needed downstream), a total-output row named like `total_output` (P1 when that is \"\") "
         "holding x_r, and each row in carry_rows (D1, B1G, EMP, ...) scaled as row_n,j / x_n,j * "
-        "x_r,j (national per-unit coefficients). Regional final demand is implicit: f_r = x_r - Z_r 1 "
+        "x_r,j (national per-unit coefficients). Regional final demand is implicit: f_r = x_r - "
+        "Z_r 1 "
         "(give no final_demand downstream). Also writes <output>_coefficients (R as row, column, "
         "value) and <output>_sectors (sector, industry, regional_share, regional_output, slq).\n"
-        "Reference: Miller & Blair (2009), sec. 8.5; Flegg, Webber & Elliott (1995); Flegg & Webber "
+        "Reference: Miller & Blair (2009), sec. 8.5; Flegg, Webber & Elliott (1995); Flegg & "
+        "Webber "
         "(1997, 2000).";
     p.params = io_table_params();
     const std::vector<ParamSpec> own = {
-        ParamSpec("activity", ParamType::kTable).req().doc_("long table of regional activity: region, industry, [year], value"),
-        ParamSpec("activity_value", ParamType::kColumn).of("activity").def("value").doc_("activity column (output, employment)"),
-        ParamSpec("activity_region", ParamType::kColumn).of("activity").def("region").doc_("region key column of activity"),
-        ParamSpec("activity_industry", ParamType::kColumn).of("activity").def("industry").doc_("industry key column of activity"),
-        ParamSpec("activity_year", ParamType::kColumn).of("activity").def("year").if_present().doc_("year column of activity; used when present"),
-        ParamSpec("year", ParamType::kInt).doc_("the year of activity to use; required when activity has several years"),
-        ParamSpec("region", ParamType::kString).req().doc_("the region to regionalise to, as in the activity table (e.g. \"KST\")"),
-        ParamSpec("national", ParamType::kTable).doc_("national activity by industry (same column names as activity, no region); default: the sum over the regions of activity"),
-        ParamSpec("method", ParamType::kString).def("flq").one_of({"slq", "cilq", "flq", "aflq"}).doc_("location quotient: simple, cross-industry, Flegg, augmented Flegg"),
-        ParamSpec("delta", ParamType::kFloat).def(0.3).at_least(0).below(1).doc_("Flegg's delta for flq and aflq, in [0, 1); 0.3 after Flegg & Webber (1997)"),
-        ParamSpec("industry_of_sector", ParamType::kString).def("same").one_of({"same", "nace_section"}).doc_("how IO sectors find their activity industry: the same code, or the NACE section letter of a CPA/NACE code (CPA_C29 -> C)"),
-        ParamSpec("industry_map", ParamType::kStringList).doc_("explicit \"sector=industry\" pairs, checked first"),
-        ParamSpec("missing_industry", ParamType::kString).def("error").one_of({"error", "zero"}).doc_("a sector whose industry has no national activity: an error, or regional output 0"),
-        ParamSpec("carry_rows", ParamType::kStringList).doc_("rows of the national table (D1, B1G, EMP, ...) carried to the regional table at national per-unit coefficients"),
+        ParamSpec("activity", ParamType::kTable)
+            .req()
+            .doc_("long table of regional activity: region, industry, [year], value"),
+        ParamSpec("activity_value", ParamType::kColumn)
+            .of("activity")
+            .def("value")
+            .doc_("activity column (output, employment)"),
+        ParamSpec("activity_region", ParamType::kColumn)
+            .of("activity")
+            .def("region")
+            .doc_("region key column of activity"),
+        ParamSpec("activity_industry", ParamType::kColumn)
+            .of("activity")
+            .def("industry")
+            .doc_("industry key column of activity"),
+        ParamSpec("activity_year", ParamType::kColumn)
+            .of("activity")
+            .def("year")
+            .if_present()
+            .doc_("year column of activity; used when present"),
+        ParamSpec("year", ParamType::kInt)
+            .doc_("the year of activity to use; required when activity has several years"),
+        ParamSpec("region", ParamType::kString)
+            .req()
+            .doc_("the region to regionalise to, as in the activity table (e.g. \"KST\")"),
+        ParamSpec("national", ParamType::kTable)
+            .doc_("national activity by industry (same column names as activity, no region); "
+                  "default: the sum over the regions of activity"),
+        ParamSpec("method", ParamType::kString)
+            .def("flq")
+            .one_of({"slq", "cilq", "flq", "aflq"})
+            .doc_("location quotient: simple, cross-industry, Flegg, augmented Flegg"),
+        ParamSpec("delta", ParamType::kFloat)
+            .def(0.3)
+            .at_least(0)
+            .below(1)
+            .doc_("Flegg's delta for flq and aflq, in [0, 1); 0.3 after Flegg & Webber (1997)"),
+        ParamSpec("industry_of_sector", ParamType::kString)
+            .def("same")
+            .one_of({"same", "nace_section"})
+            .doc_("how IO sectors find their activity industry: the same code, or the NACE section "
+                  "letter of a CPA/NACE code (CPA_C29 -> C)"),
+        ParamSpec("industry_map", ParamType::kStringList)
+            .doc_("explicit \"sector=industry\" pairs, checked first"),
+        ParamSpec("missing_industry", ParamType::kString)
+            .def("error")
+            .one_of({"error", "zero"})
+            .doc_(
+                "a sector whose industry has no national activity: an error, or regional output 0"),
+        ParamSpec("carry_rows", ParamType::kStringList)
+            .doc_("rows of the national table (D1, B1G, EMP, ...) carried to the regional table at "
+                  "national per-unit coefficients"),
     };
     p.params.insert(p.params.end(), own.begin(), own.end());
     p.reads = {{"input", "row, column, value", "national symmetric IO table (layout = \"matrix\")"},
                {"activity", "region, industry, [year], value", "regional activity"},
                {"national", "industry, [year], value", "optional national activity"}};
-    p.writes = {{"<output>", "row, column, value", "regional IO table: Z_r, total-output row, carried rows"},
-                {"<output>_coefficients", "row, column, value", "regional technical coefficients R"},
-                {"<output>_sectors", "sector, industry, regional_share, regional_output, slq", "per sector"}};
+    p.writes = {
+        {"<output>", "row, column, value",
+         "regional IO table: Z_r, total-output row, carried rows"},
+        {"<output>_coefficients", "row, column, value", "regional technical coefficients R"},
+        {"<output>_sectors", "sector, industry, regional_share, regional_output, slq",
+         "per sector"}};
     return p;
   }
 
@@ -101,13 +148,15 @@ class RegionalizeIo final : public Plugin {
     const Params& params = ctx.params();
     const Schema& activity = ctx.schema_of_param("activity");
     if (*activity.type_of(params.str("activity_value")) == ColumnType::kString)
-      throw ParamError("activity_value", "column '" + params.str("activity_value") + "' is a string column");
+      throw ParamError("activity_value",
+                       "column '" + params.str("activity_value") + "' is a string column");
     if (params.has("national")) {
       const Schema& national = ctx.schema_of_param("national");
       for (const char* p : {"activity_industry", "activity_value"})
         if (!national.has(params.str(p)))
           throw ParamError("national", "table '" + params.str("national") + "' has no column '" +
-                                           params.str(p) + "' (it uses the column names of activity)");
+                                           params.str(p) +
+                                           "' (it uses the column names of activity)");
     }
     ctx.declare_output(ctx.output_name(), long_matrix_schema());
     ctx.declare_output(ctx.output_name() + "_coefficients", long_matrix_schema());
@@ -121,8 +170,8 @@ class RegionalizeIo final : public Plugin {
       if (cube.n_years() == 1) return 0;
       std::string list;
       for (const auto& y : cube.years().labels) list += (list.empty() ? "" : ", ") + y;
-      throw ParamError("year", "table '" + table + "' has several years (" + list +
-                                   "); choose one with 'year'");
+      throw ParamError(
+          "year", "table '" + table + "' has several years (" + list + "); choose one with 'year'");
     }
     const std::int32_t y = cube.years().find(std::to_string(params.integer("year")));
     if (y < 0) {
@@ -148,7 +197,8 @@ class RegionalizeIo final : public Plugin {
     const std::string& region = params.str("region");
     const std::int32_t r = cube.regions().find(region);
     if (r < 0) {
-      std::string msg = "region '" + region + "' is not in column '" + o.region + "' of table '" + name + "'";
+      std::string msg =
+          "region '" + region + "' is not in column '" + o.region + "' of table '" + name + "'";
       if (auto near = nearest(region, cube.regions().labels); !near.empty())
         msg += " (did you mean '" + near + "'?)";
       throw ParamError("region", msg);
@@ -188,8 +238,9 @@ class RegionalizeIo final : public Plugin {
     if (!(a.regional_total > 0))
       throw DataError("region '" + region + "' has no activity in table '" + name + "'");
     if (a.regional_total > a.national_total * (1 + 1e-12))
-      throw DataError("region '" + region + "' has more activity (" + std::to_string(a.regional_total) +
-                      ") than the nation (" + std::to_string(a.national_total) + ")");
+      throw DataError("region '" + region + "' has more activity (" +
+                      std::to_string(a.regional_total) + ") than the nation (" +
+                      std::to_string(a.national_total) + ")");
     return a;
   }
 
@@ -199,10 +250,13 @@ class RegionalizeIo final : public Plugin {
     for (const auto& m : params.strings("industry_map")) {
       const auto eq = m.find('=');
       if (eq == std::string::npos || eq == 0 || eq + 1 == m.size())
-        throw ParamError("industry_map", "industry_map entry '" + m + "' is not of the form \"sector=industry\"");
+        throw ParamError("industry_map",
+                         "industry_map entry '" + m + "' is not of the form \"sector=industry\"");
       const std::string sector = m.substr(0, eq);
       const auto k = io.find_sector(sector);
-      if (!k) throw ParamError("industry_map", "sector '" + sector + "' (industry_map) is not a sector of the table");
+      if (!k)
+        throw ParamError("industry_map",
+                         "sector '" + sector + "' (industry_map) is not a sector of the table");
       map[io.sectors()[*k]] = m.substr(eq + 1);
     }
     const bool nace = params.str("industry_of_sector") == "nace_section";
@@ -213,7 +267,8 @@ class RegionalizeIo final : public Plugin {
       } else if (nace) {
         std::string code = s.rfind("CPA_", 0) == 0 ? s.substr(4) : s;
         if (code.empty() || code[0] < 'A' || code[0] > 'Z')
-          throw DataError("sector '" + s + "' has no NACE section letter; map it with industry_map");
+          throw DataError("sector '" + s +
+                          "' has no NACE section letter; map it with industry_map");
         out.push_back(code.substr(0, 1));
       } else {
         out.push_back(s);
@@ -252,15 +307,18 @@ class RegionalizeIo final : public Plugin {
     }
     if (!unknown.empty()) {
       std::string list;
-      for (std::size_t k = 0; k < unknown.size() && k < 12; ++k) list += (k ? ", " : "") + unknown[k];
+      for (std::size_t k = 0; k < unknown.size() && k < 12; ++k)
+        list += (k ? ", " : "") + unknown[k];
       if (unknown.size() > 12) list += ", ... (" + std::to_string(unknown.size()) + " in all)";
-      throw DataError("no national activity in table '" + params.str("activity") + "' for sectors " + list +
+      throw DataError("no national activity in table '" + params.str("activity") +
+                      "' for sectors " + list +
                       "; map them with industry_map or set missing_industry = \"zero\"");
     }
 
     // Quotients q_ij; Miller & Blair (2009) sec. 8.5, Flegg & Webber (1997, 2000).
     const std::string method = params.str("method");
-    const double lambda = std::pow(std::log2(1 + act.regional_total / act.national_total), params.real("delta"));
+    const double lambda =
+        std::pow(std::log2(1 + act.regional_total / act.national_total), params.real("delta"));
     const Eigen::MatrixXd A = io.technical_coefficients();
     Eigen::MatrixXd R(ix(n), ix(n));
     for (std::size_t j = 0; j < n; ++j) {
@@ -281,19 +339,24 @@ class RegionalizeIo final : public Plugin {
     const Eigen::VectorXd x_r = io.x().cwiseProduct(share);
     const Eigen::MatrixXd Z_r = R * x_r.asDiagonal();
 
-    ctx.log(LogLevel::kInfo, "region '" + params.str("region") + "': TRE/TNE = " +
-                                 std::to_string(act.regional_total / act.national_total) +
-                                 (method == "flq" || method == "aflq" ? ", lambda = " + std::to_string(lambda) : ""));
+    ctx.log(
+        LogLevel::kInfo,
+        "region '" + params.str("region") +
+            "': TRE/TNE = " + std::to_string(act.regional_total / act.national_total) +
+            (method == "flq" || method == "aflq" ? ", lambda = " + std::to_string(lambda) : ""));
 
     // <output>: Z_r, the total-output row and the carried rows, labelled by sector names.
-    const std::string total_row = io_options(params).total_output.empty() ? "P1" : io_options(params).total_output;
+    const std::string total_row =
+        io_options(params).total_output.empty() ? "P1" : io_options(params).total_output;
     LabelledMatrix regional;
     regional.col_labels = io.sectors();
     regional.row_labels = io.sectors();
     const std::vector<std::string> carry = params.strings("carry_rows");
     for (const auto& c : carry) {
-      if (io.find_sector(c)) throw ParamError("carry_rows", "'" + c + "' is a sector, not an extra row");
-      if (c == total_row) throw ParamError("carry_rows", "'" + c + "' is the total-output row; it is written anyway");
+      if (io.find_sector(c))
+        throw ParamError("carry_rows", "'" + c + "' is a sector, not an extra row");
+      if (c == total_row)
+        throw ParamError("carry_rows", "'" + c + "' is the total-output row; it is written anyway");
     }
     regional.row_labels.push_back(total_row);
     for (const auto& c : carry) regional.row_labels.push_back(c);
@@ -315,8 +378,10 @@ class RegionalizeIo final : public Plugin {
     std::vector<Column> cols;
     cols.push_back(Column::make_strings("sector", io.sectors()));
     cols.push_back(Column::make_strings("industry", industry));
-    cols.push_back(Column::make_floats("regional_share", std::vector<double>(share.data(), share.data() + n)));
-    cols.push_back(Column::make_floats("regional_output", std::vector<double>(x_r.data(), x_r.data() + n)));
+    cols.push_back(
+        Column::make_floats("regional_share", std::vector<double>(share.data(), share.data() + n)));
+    cols.push_back(
+        Column::make_floats("regional_output", std::vector<double>(x_r.data(), x_r.data() + n)));
     cols.push_back(Column::make_floats("slq", std::vector<double>(slq.data(), slq.data() + n)));
     ctx.write(ctx.output_name() + "_sectors", Table(std::move(cols)));
   }

@@ -39,15 +39,19 @@ Table activity_table() {
 }
 
 std::map<std::string, Value> params(const std::string& method) {
-  return {{"input", std::string("io")}, {"activity", std::string("act")}, {"region", std::string("R")},
-          {"year", std::int64_t{2025}}, {"method", method}};
+  return {{"input", std::string("io")},
+          {"activity", std::string("act")},
+          {"region", std::string("R")},
+          {"year", std::int64_t{2025}},
+          {"method", method}};
 }
 
 double r(const Table& coefficients, const std::string& row, const std::string& col) {
   return value_at(coefficients, "value", {{"row", row}, {"column", col}});
 }
 
-std::map<std::string, Table> run(const std::string& method, std::map<std::string, Value> extra = {}) {
+std::map<std::string, Table> run(const std::string& method,
+                                 std::map<std::string, Value> extra = {}) {
   auto p = params(method);
   for (auto& [k, v] : extra) p[k] = v;
   return run_step(p, {{"io", national_table()}, {"act", activity_table()}}, "reg");
@@ -126,9 +130,9 @@ TEST(RegionalizeIo, RegionalTableReadsBackAsCoefficients) {
 // the national coefficients, FLQ scales all of them by lambda = [log2(1.1)]^0.3, and every method
 // gives r_ij <= a_ij.
 TEST(RegionalizeIo, CroatiaUniformRegionProperties) {
-  const Table io = read_matrix_csv(std::string(KLASTER_SOURCE_DIR) +
-                                       "/data/io/croatia_2010/croatia_2010_1800_wide.csv",
-                                   "row_label");
+  const Table io = read_matrix_csv(
+      std::string(KLASTER_SOURCE_DIR) + "/data/io/croatia_2010/croatia_2010_1800_wide.csv",
+      "row_label");
   std::vector<std::string> regions, industries;
   std::vector<double> values;
   for (char s = 'A'; s <= 'U'; ++s) {
@@ -138,16 +142,20 @@ TEST(RegionalizeIo, CroatiaUniformRegionProperties) {
       values.push_back(v * (s - 'A' + 1));
     }
   }
-  const Table act({Column::make_strings("region", regions), Column::make_strings("industry", industries),
+  const Table act({Column::make_strings("region", regions),
+                   Column::make_strings("industry", industries),
                    Column::make_floats("value", values)});
-  std::map<std::string, Value> p = {{"input", std::string("io")},       {"activity", std::string("act")},
-                                    {"region", std::string("R")},       {"row_prefix", std::string("CPA_")},
+  std::map<std::string, Value> p = {{"input", std::string("io")},
+                                    {"activity", std::string("act")},
+                                    {"region", std::string("R")},
+                                    {"row_prefix", std::string("CPA_")},
                                     {"exclude", std::vector<std::string>{"CPA_TOTAL"}},
                                     {"industry_of_sector", std::string("nace_section")}};
   std::map<std::string, LabelledMatrix> R;
   for (const std::string method : {"slq", "cilq", "flq", "aflq"}) {
     p["method"] = method;
-    R[method] = matrix_from_long(run_step(p, {{"io", io}, {"act", act}}, "reg").at("reg_coefficients"));
+    R[method] =
+        matrix_from_long(run_step(p, {{"io", io}, {"act", act}}, "reg").at("reg_coefficients"));
   }
   const IoSystem national = IoSystem::from_matrix(
       matrix_from_long(io), IoOptions{{}, {"CPA_TOTAL"}, "CPA_", {}, "P1", {}, false});
@@ -174,8 +182,8 @@ TEST(RegionalizeIo, UnknownRegionAndYearAreNamed) {
 }
 
 TEST(RegionalizeIo, SectorWithoutActivityIsAnError) {
-  Table act({Column::make_strings("region", {"R", "S"}), Column::make_strings("industry", {"A", "A"}),
-             Column::make_floats("value", {1, 3})});
+  Table act({Column::make_strings("region", {"R", "S"}),
+             Column::make_strings("industry", {"A", "A"}), Column::make_floats("value", {1, 3})});
   auto p = params("flq");
   p.erase("year");
   EXPECT_EQ(error_message<DataError>([&] {

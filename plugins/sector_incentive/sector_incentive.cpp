@@ -1,6 +1,6 @@
-// sector_incentive: the direct effect of a targeted state incentive, x'_rit = factor * x_rit for the
-// chosen regions r, industries i and years t; every other cell unchanged. A first-round (direct)
-// effect only: no multiplier or displacement, which the IO plugins add.
+// sector_incentive: the direct effect of a targeted state incentive, x'_rit = factor * x_rit for
+// the chosen regions r, industries i and years t; every other cell unchanged. A first-round
+// (direct) effect only: no multiplier or displacement, which the IO plugins add.
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -34,9 +34,9 @@ std::vector<std::uint8_t> select_levels(const Levels& levels, const std::vector<
 /// \brief "regions 'X', 'Y' named in 'regions' do not occur in column 'region' of table 't'
 /// (did you mean 'Z'?); it has: A, B": one message for every unknown name of one parameter.
 [[noreturn]] void throw_unknown(const std::string& param, const std::string& kind,
-                                const std::string& kinds,
-                                const std::vector<std::string>& unknown, const Levels& levels,
-                                const std::string& column, const std::string& table) {
+                                const std::string& kinds, const std::vector<std::string>& unknown,
+                                const Levels& levels, const std::string& column,
+                                const std::string& table) {
   std::string names, hints;
   for (const auto& u : unknown) {
     names += (names.empty() ? "'" : ", '") + u + "'";
@@ -73,7 +73,9 @@ class SectorIncentive final : public Plugin {
     p.name = "sector_incentive";
     p.version = "1.0.0";
     p.kind = PluginKind::kMeasure;
-    p.summary = "Scales the value of chosen industries in chosen regions and years by a factor (a targeted incentive)";
+    p.summary =
+        "Scales the value of chosen industries in chosen regions and years by a factor (a targeted "
+        "incentive)";
     p.description =
         "The direct effect of a targeted state incentive (subsidy, tax relief, special economic "
         "zone): x' = factor * x for every row whose region is in `regions`, industry in "
@@ -89,18 +91,40 @@ class SectorIncentive final : public Plugin {
         "Note: the step's `where` filter shrinks the table the measure writes; select the cells "
         "with `regions`, `industries` and `years` instead to keep the whole table.";
     p.params = {
-        ParamSpec("input", ParamType::kTable).req().primary().doc_("long table with region, industry, [year], value and any other columns"),
-        ParamSpec("value", ParamType::kColumn).of("input").def("value").doc_("numeric column to scale"),
+        ParamSpec("input", ParamType::kTable)
+            .req()
+            .primary()
+            .doc_("long table with region, industry, [year], value and any other columns"),
+        ParamSpec("value", ParamType::kColumn)
+            .of("input")
+            .def("value")
+            .doc_("numeric column to scale"),
         ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column"),
-        ParamSpec("industry", ParamType::kColumn).of("input").def("industry").doc_("industry key column"),
-        ParamSpec("year", ParamType::kColumn).of("input").def("year").if_present().doc_("year key column; used when the table has it"),
-        ParamSpec("regions", ParamType::kStringList).doc_("regions to which the incentive applies; absent or empty = all"),
-        ParamSpec("industries", ParamType::kStringList).doc_("industries to which the incentive applies; absent or empty = all"),
-        ParamSpec("years", ParamType::kIntList).doc_("years in which the incentive applies; absent or empty = all (needs a year column when given)"),
-        ParamSpec("factor", ParamType::kFloat).req().above(0).doc_("multiplier of the value, > 0 (1.15 = +15 %)"),
+        ParamSpec("industry", ParamType::kColumn)
+            .of("input")
+            .def("industry")
+            .doc_("industry key column"),
+        ParamSpec("year", ParamType::kColumn)
+            .of("input")
+            .def("year")
+            .if_present()
+            .doc_("year key column; used when the table has it"),
+        ParamSpec("regions", ParamType::kStringList)
+            .doc_("regions to which the incentive applies; absent or empty = all"),
+        ParamSpec("industries", ParamType::kStringList)
+            .doc_("industries to which the incentive applies; absent or empty = all"),
+        ParamSpec("years", ParamType::kIntList)
+            .doc_("years in which the incentive applies; absent or empty = all (needs a year "
+                  "column when given)"),
+        ParamSpec("factor", ParamType::kFloat)
+            .req()
+            .above(0)
+            .doc_("multiplier of the value, > 0 (1.15 = +15 %)"),
     };
-    p.reads = {{"input", "region, industry, [year], value, ...", "activity by region and industry"}};
-    p.writes = {{"<output>", "the columns of input", "input with the selected values scaled by factor"}};
+    p.reads = {
+        {"input", "region, industry, [year], value, ...", "activity by region and industry"}};
+    p.writes = {
+        {"<output>", "the columns of input", "input with the selected values scaled by factor"}};
     return p;
   }
 
@@ -109,10 +133,12 @@ class SectorIncentive final : public Plugin {
     const Schema& in = ctx.schema_of_param("input");
     const std::string& value = params.str("value");
     if (*in.type_of(value) == ColumnType::kString)
-      throw ParamError("value", "column '" + value + "' is a string column; sector_incentive scales numbers");
+      throw ParamError(
+          "value", "column '" + value + "' is a string column; sector_incentive scales numbers");
     for (const char* key : {"region", "industry", "year"})
       if (in.has(params.str(key)) && *in.type_of(params.str(key)) == ColumnType::kFloat)
-        throw ParamError(key, "column '" + params.str(key) + "' is a float column and cannot be a key");
+        throw ParamError(key,
+                         "column '" + params.str(key) + "' is a float column and cannot be a key");
     if (!params.ints("years").empty() && !in.has(params.str("year")))
       throw ParamError("years", "'years' is given but table '" + params.str("input") +
                                     "' has no column '" + params.str("year") + "'");
@@ -135,10 +161,13 @@ class SectorIncentive final : public Plugin {
     std::vector<std::string> unknown;
     const auto region_chosen = select_levels(region_levels, params.strings("regions"), unknown);
     if (!unknown.empty())
-      throw_unknown("regions", "region", "regions", unknown, region_levels, region.name, table_name);
-    const auto industry_chosen = select_levels(industry_levels, params.strings("industries"), unknown);
+      throw_unknown("regions", "region", "regions", unknown, region_levels, region.name,
+                    table_name);
+    const auto industry_chosen =
+        select_levels(industry_levels, params.strings("industries"), unknown);
     if (!unknown.empty())
-      throw_unknown("industries", "industry", "industries", unknown, industry_levels, industry.name, table_name);
+      throw_unknown("industries", "industry", "industries", unknown, industry_levels, industry.name,
+                    table_name);
     Levels year_levels;
     std::vector<std::uint8_t> year_chosen;
     if (year) {
@@ -146,7 +175,8 @@ class SectorIncentive final : public Plugin {
       std::vector<std::string> names;
       for (auto y : params.ints("years")) names.push_back(std::to_string(y));
       year_chosen = select_levels(year_levels, names, unknown);
-      if (!unknown.empty()) throw_unknown("years", "year", "years", unknown, year_levels, year->name, table_name);
+      if (!unknown.empty())
+        throw_unknown("years", "year", "years", unknown, year_levels, year->name, table_name);
     }
 
     auto chosen = [](const std::vector<std::uint8_t>& sel, const Levels& levels, std::size_t row) {

@@ -23,11 +23,12 @@ namespace {
 // Kazakhstan-like output table (year, region, industry, value) with an extra `unit` column that a
 // measure must carry over untouched.
 Table output_table() {
-  return Table({Column::make_ints("year", {2024, 2024, 2024, 2025, 2025, 2025, 2025}),
-                Column::make_strings("region", {"KST", "KST", "ALA", "KST", "KST", "ALA", "ALA"}),
-                Column::make_strings("industry", {"C", "F", "C", "C", "F", "C", "F"}),
-                Column::make_floats("value", {100, 40, 300, 120, 50, 310, 90}),
-                Column::make_strings("unit", {"mKZT", "mKZT", "mKZT", "mKZT", "mKZT", "mKZT", "mKZT"})});
+  return Table(
+      {Column::make_ints("year", {2024, 2024, 2024, 2025, 2025, 2025, 2025}),
+       Column::make_strings("region", {"KST", "KST", "ALA", "KST", "KST", "ALA", "ALA"}),
+       Column::make_strings("industry", {"C", "F", "C", "C", "F", "C", "F"}),
+       Column::make_floats("value", {100, 40, 300, 120, 50, 310, 90}),
+       Column::make_strings("unit", {"mKZT", "mKZT", "mKZT", "mKZT", "mKZT", "mKZT", "mKZT"})});
 }
 
 const Value kInput = std::string("t");
@@ -51,7 +52,8 @@ TEST(SectorIncentive, KostanayManufacturing2025) {
                         .at("step");
   EXPECT_DOUBLE_EQ(value_at(out, "value", {{"year", "2025"}, {"region", "KST"}, {"industry", "C"}}),
                    120 * 1.15);
-  EXPECT_DOUBLE_EQ(value_at(out, "value", {{"year", "2024"}, {"region", "KST"}, {"industry", "C"}}), 100);
+  EXPECT_DOUBLE_EQ(value_at(out, "value", {{"year", "2024"}, {"region", "KST"}, {"industry", "C"}}),
+                   100);
 }
 
 // Property: a measure leaves every unselected row identical, keeps every column (names, types,
@@ -170,9 +172,10 @@ TEST(SectorIncentive, LogsChangedCount) {
                    [&](std::string_view) -> const Schema* { return &schema; });
   ASSERT_EQ(entry.bind(&bind).code, StatusCode::kOk);
   std::vector<std::string> lines;
-  RunContext run("incentive", "incentive", params,
-                 [&](std::string_view) { return std::make_shared<const Table>(in); },
-                 [&](LogLevel, std::string_view m) { lines.emplace_back(m); });
+  RunContext run(
+      "incentive", "incentive", params,
+      [&](std::string_view) { return std::make_shared<const Table>(in); },
+      [&](LogLevel, std::string_view m) { lines.emplace_back(m); });
   ASSERT_EQ(entry.run(&run).code, StatusCode::kOk);
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_EQ(lines[0], "changed 4 of 7 rows of 'value' in table 't' (x 1.5)");

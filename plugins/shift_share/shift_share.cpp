@@ -32,48 +32,81 @@ class ShiftShare final : public Plugin {
     p.name = "shift_share";
     p.version = "1.0.0";
     p.kind = PluginKind::kIndicator;
-    p.summary = "Decomposes each region's growth between two years into national, industry-mix and regional shares";
+    p.summary =
+        "Decomposes each region's growth between two years into national, industry-mix and "
+        "regional shares";
     p.description =
         "For region r, industry i, values e_i in from_year and e_i' in to_year, reference-economy "
         "growth rates g_i = N_i'/N_i - 1 by industry and G = N'/N - 1 overall (Dunn 1960):\n"
         "  growth = sum e_i' - e_i = national_share + industrial_mix + regional_share\n"
         "  national_share = sum e_i G;  industrial_mix = sum e_i (g_i - G);\n"
-        "  regional_share = sum e_i' - e_i (1 + g_i);  net_shift = industrial_mix + regional_share.\n"
+        "  regional_share = sum e_i' - e_i (1 + g_i);  net_shift = industrial_mix + "
+        "regional_share.\n"
         "method = \"dunn\" (default) writes these. \"esteban_marquillas\" adds, with homothetic "
         "employment e*_i = E_r N_i / N (the region's total spread like the nation), "
-        "competitive_effect = sum e*_i (r_i - g_i) and allocation_effect = sum (e_i - e*_i)(r_i - g_i), "
-        "r_i = e_i'/e_i - 1; they sum to regional_share (Esteban-Marquillas 1972). \"gerfin\" adds the "
-        "index form: mix_index = sum e_i (1 + g_i) / (E_r (1 + G)), regional_index = E_r' / sum e_i (1 + g_i), "
-        "total_index = (E_r'/E_r) / (1 + G) = mix_index x regional_index (Gerfin 1964). \"dynamic\" "
+        "competitive_effect = sum e*_i (r_i - g_i) and allocation_effect = sum (e_i - e*_i)(r_i - "
+        "g_i), "
+        "r_i = e_i'/e_i - 1; they sum to regional_share (Esteban-Marquillas 1972). \"gerfin\" adds "
+        "the "
+        "index form: mix_index = sum e_i (1 + g_i) / (E_r (1 + G)), regional_index = E_r' / sum "
+        "e_i (1 + g_i), "
+        "total_index = (E_r'/E_r) / (1 + G) = mix_index x regional_index (Gerfin 1964). "
+        "\"dynamic\" "
         "sums the Dunn components over every consecutive pair of table years between from_year and "
         "to_year, the reference rates recomputed each year (Barff & Knight 1988).\n"
         "The reference economy is the sum of all regions in the table (default), or, with "
         "reference_region = \"X\", the rows of region X (e.g. national totals), which is then not "
-        "reported as a region. Absent rows count as 0 (an industry with N_i = 0 takes g_i = G). For "
+        "reported as a region. Absent rows count as 0 (an industry with N_i = 0 takes g_i = G). "
+        "For "
         "\"esteban_marquillas\" an industry or a region with no row at all in from_year or "
         "to_year does not exist in that year: it is left out of the decomposition, reference "
         "totals included, with a warning. "
-        "A table `<output>_detail` gives the same components per region and industry (detail = false to skip it).\n"
+        "A table `<output>_detail` gives the same components per region and industry (detail = "
+        "false to skip it).\n"
         "References: Dunn (1960) Papers RSA 6; Esteban-Marquillas (1972) Regional and Urban "
         "Economics 2(3); Gerfin (1964) Gesamtwirtschaftliches Wachstum und regionale Entwicklung, "
         "Kyklos 17; Barff & Knight (1988) Growth and Change 19(2).";
     p.params = {
-        ParamSpec("input", ParamType::kTable).req().primary().doc_("long table with region, industry, year, value"),
-        ParamSpec("value", ParamType::kColumn).of("input").def("value").doc_("activity column (employment, output, ...)"),
+        ParamSpec("input", ParamType::kTable)
+            .req()
+            .primary()
+            .doc_("long table with region, industry, year, value"),
+        ParamSpec("value", ParamType::kColumn)
+            .of("input")
+            .def("value")
+            .doc_("activity column (employment, output, ...)"),
         ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column"),
-        ParamSpec("industry", ParamType::kColumn).of("input").def("industry").doc_("industry key column"),
+        ParamSpec("industry", ParamType::kColumn)
+            .of("input")
+            .def("industry")
+            .doc_("industry key column"),
         ParamSpec("year", ParamType::kColumn).of("input").def("year").doc_("year key column"),
         ParamSpec("from_year", ParamType::kInt).req().doc_("base year"),
         ParamSpec("to_year", ParamType::kInt).req().doc_("final year (after from_year)"),
-        ParamSpec("method", ParamType::kString).def("dunn").one_of({"dunn", "esteban_marquillas", "gerfin", "dynamic"}).doc_("decomposition: Dunn, Esteban-Marquillas, Gerfin index form, or Barff-Knight dynamic"),
-        ParamSpec("reference_region", ParamType::kString).doc_("region label whose rows are the reference economy (default: the sum of all regions)"),
-        ParamSpec("detail", ParamType::kBool).def(Value(true)).doc_("also write <output>_detail per region and industry"),
+        ParamSpec("method", ParamType::kString)
+            .def("dunn")
+            .one_of({"dunn", "esteban_marquillas", "gerfin", "dynamic"})
+            .doc_("decomposition: Dunn, Esteban-Marquillas, Gerfin index form, or Barff-Knight "
+                  "dynamic"),
+        ParamSpec("reference_region", ParamType::kString)
+            .doc_("region label whose rows are the reference economy (default: the sum of all "
+                  "regions)"),
+        ParamSpec("detail", ParamType::kBool)
+            .def(Value(true))
+            .doc_("also write <output>_detail per region and industry"),
         cube_missing_param(),
     };
-    p.reads = {{"input", "region, industry, year, value", "non-negative activity by region, industry and year"}};
-    p.writes = {
-        {"<output>", "region, value_from, value_to, growth, national_share, industrial_mix, regional_share, net_shift, [competitive_effect, allocation_effect], [mix_index, regional_index, total_index]", "one row per region"},
-        {"<output>_detail", "region, industry, value_from, value_to, growth, national_share, industrial_mix, regional_share, net_shift, [competitive_effect, allocation_effect]", "one row per region and industry"}};
+    p.reads = {{"input", "region, industry, year, value",
+                "non-negative activity by region, industry and year"}};
+    p.writes = {{"<output>",
+                 "region, value_from, value_to, growth, national_share, industrial_mix, "
+                 "regional_share, net_shift, [competitive_effect, allocation_effect], [mix_index, "
+                 "regional_index, total_index]",
+                 "one row per region"},
+                {"<output>_detail",
+                 "region, industry, value_from, value_to, growth, national_share, industrial_mix, "
+                 "regional_share, net_shift, [competitive_effect, allocation_effect]",
+                 "one row per region and industry"}};
     return p;
   }
 
@@ -88,8 +121,9 @@ class ShiftShare final : public Plugin {
   }
 
   static const char* const* additive_names() {
-    static const char* const names[] = {"value_from", "value_to", "growth", "national_share",
-                                        "industrial_mix", "regional_share", "net_shift", nullptr};
+    static const char* const names[] = {"value_from",     "value_to",       "growth",
+                                        "national_share", "industrial_mix", "regional_share",
+                                        "net_shift",      nullptr};
     return names;
   }
 
@@ -98,7 +132,8 @@ class ShiftShare final : public Plugin {
     const Schema& in = ctx.schema_of_param("input");
     const CubeOptions o = options(params);
     if (*in.type_of(o.value) == ColumnType::kString)
-      throw ParamError("value", "column '" + o.value + "' is a string column; shift-share needs numbers");
+      throw ParamError("value",
+                       "column '" + o.value + "' is a string column; shift-share needs numbers");
     if (params.integer("to_year") <= params.integer("from_year"))
       throw ParamError("to_year", "to_year (" + std::to_string(params.integer("to_year")) +
                                       ") must be after from_year (" +
@@ -114,7 +149,8 @@ class ShiftShare final : public Plugin {
     Schema detail = out;
     detail.columns.insert(detail.columns.begin() + 1, {o.industry, *in.type_of(o.industry)});
     if (method == "gerfin")
-      for (const char* c : {"mix_index", "regional_index", "total_index"}) out.add(c, ColumnType::kFloat);
+      for (const char* c : {"mix_index", "regional_index", "total_index"})
+        out.add(c, ColumnType::kFloat);
     ctx.declare_output(ctx.output_name(), out);
     if (params.boolean("detail")) ctx.declare_output(ctx.output_name() + "_detail", detail);
   }
@@ -124,8 +160,8 @@ class ShiftShare final : public Plugin {
     if (y >= 0) return static_cast<std::size_t>(y);
     std::string have;
     for (const auto& l : cube.years().labels) have += (have.empty() ? "" : ", ") + l;
-    throw DataError(std::string(param) + " " + std::to_string(year) + " is not in the table (column '" +
-                    cube.options().year + "' has " + have + ")");
+    throw DataError(std::string(param) + " " + std::to_string(year) +
+                    " is not in the table (column '" + cube.options().year + "' has " + have + ")");
   }
 
   void run(RunContext& ctx) const override {
@@ -171,7 +207,8 @@ class ShiftShare final : public Plugin {
     if (reference >= 0 && !keep_region[static_cast<std::size_t>(reference)])
       throw DataError("reference_region '" + params.str("reference_region") + "' has no rows in " +
                       cube.where_year(first) + " or " + cube.where_year(last));
-    const auto left_out = [&](const std::vector<std::uint8_t>& keep, const Levels& levels, const char* kind) {
+    const auto left_out = [&](const std::vector<std::uint8_t>& keep, const Levels& levels,
+                              const char* kind) {
       std::vector<std::string> names;
       for (std::size_t k = 0; k < keep.size(); ++k)
         if (!keep[k]) names.push_back(levels.labels[k]);
@@ -180,8 +217,8 @@ class ShiftShare final : public Plugin {
       for (const auto& n : names) list += (list.empty() ? "'" : ", '") + n + "'";
       ctx.log(LogLevel::kWarn,
               "step '" + ctx.step_id() + "': " + kind + (names.size() > 1 ? "s " : " ") + list +
-                  " ha" + (names.size() > 1 ? "ve" : "s") + " no rows in " + cube.where_year(first) +
-                  " or " + cube.where_year(last) +
+                  " ha" + (names.size() > 1 ? "ve" : "s") + " no rows in " +
+                  cube.where_year(first) + " or " + cube.where_year(last) +
                   "; left out of the Esteban-Marquillas decomposition (reference totals included)");
     };
     left_out(keep_industry, cube.industries(), "industry");
@@ -238,11 +275,11 @@ class ShiftShare final : public Plugin {
               c.competitive = homothetic * diff;
               c.allocation = (c.from - homothetic) * diff;
             } else if (c.to > 0) {
-              throw DataError("Esteban-Marquillas needs the region's growth rate, undefined at " +
-                              cube.where(y0, r, i) + " (" +
-                              (cube.present(c0) ? "0 in " : "no row, so 0, in ") + cube.years().labels[y0] +
-                              ", " + format_number(c.to) + " in " + cube.years().labels[y1] +
-                              "); use method = \"dunn\" or drop the industry");
+              throw DataError(
+                  "Esteban-Marquillas needs the region's growth rate, undefined at " +
+                  cube.where(y0, r, i) + " (" + (cube.present(c0) ? "0 in " : "no row, so 0, in ") +
+                  cube.years().labels[y0] + ", " + format_number(c.to) + " in " +
+                  cube.years().labels[y1] + "); use method = \"dunn\" or drop the industry");
             }
           }
           cells[r * I + i] += c;
@@ -280,8 +317,8 @@ class ShiftShare final : public Plugin {
           n1[i] += value(last, r, i);
         }
       }
-      const double growth_factor = std::accumulate(n1.begin(), n1.end(), 0.0) /
-                                   std::accumulate(n0.begin(), n0.end(), 0.0);
+      const double growth_factor =
+          std::accumulate(n1.begin(), n1.end(), 0.0) / std::accumulate(n0.begin(), n0.end(), 0.0);
       std::vector<double> mix_index, regional_index, total_index;
       for (std::size_t k = 0; k < regions.size(); ++k) {
         const auto r = static_cast<std::size_t>(regions[k]);
@@ -322,7 +359,8 @@ class ShiftShare final : public Plugin {
     }
   }
 
-  static void append_components(std::vector<Column>& cols, const std::vector<Components>& v, bool em) {
+  static void append_components(std::vector<Column>& cols, const std::vector<Components>& v,
+                                bool em) {
     auto column = [&](const char* name, auto get) {
       std::vector<double> x;
       x.reserve(v.size());

@@ -78,7 +78,8 @@ const std::map<std::string, std::string> kA = {{"region", "A"}};
 // 60(.05) = 1; regional 25 - 27 - 1 = -3 (numbers of issue 3).
 TEST(ShiftShare, DunnIssueExample) {
   for (const auto& [t, extra] :
-       {std::pair{issue_example_with_nation_row(), std::map<std::string, Value>{{"reference_region", std::string("N")}}},
+       {std::pair{issue_example_with_nation_row(),
+                  std::map<std::string, Value>{{"reference_region", std::string("N")}}},
         std::pair{issue_example_as_sum(), std::map<std::string, Value>{}}}) {
     auto out = run_step(with(extra), {{"t", t}});
     const Table& ss = out.at("step");
@@ -100,8 +101,10 @@ TEST(ShiftShare, DunnIssueExample) {
 
 // Esteban-Marquillas on the issue example: competitive -0.636364, allocation -2.363636.
 TEST(ShiftShare, EstebanMarquillasIssueExample) {
-  auto out = run_step(with({{"method", std::string("esteban_marquillas")}, {"reference_region", std::string("N")}}),
-                      {{"t", issue_example_with_nation_row()}}).at("step");
+  auto out = run_step(with({{"method", std::string("esteban_marquillas")},
+                            {"reference_region", std::string("N")}}),
+                      {{"t", issue_example_with_nation_row()}})
+                 .at("step");
   EXPECT_NEAR(value_at(out, "competitive_effect", kA), -0.636364, 5e-7);
   EXPECT_NEAR(value_at(out, "allocation_effect", kA), -2.363636, 5e-7);
   EXPECT_NEAR(value_at(out, "regional_share", kA), -3, 1e-9);
@@ -109,7 +112,8 @@ TEST(ShiftShare, EstebanMarquillasIssueExample) {
 
 // Gerfin index form on the issue example: mix 208/207 = 1.004831, regional 205/208 = 0.985577.
 TEST(ShiftShare, GerfinIssueExample) {
-  auto out = run_step(with({{"method", std::string("gerfin")}}), {{"t", issue_example_as_sum()}}).at("step");
+  auto out = run_step(with({{"method", std::string("gerfin")}}), {{"t", issue_example_as_sum()}})
+                 .at("step");
   EXPECT_NEAR(value_at(out, "mix_index", kA), 1.004831, 5e-7);
   EXPECT_NEAR(value_at(out, "regional_index", kA), 0.985577, 5e-7);
   EXPECT_NEAR(value_at(out, "total_index", kA), (205.0 / 180) / 1.15, 1e-12);
@@ -118,7 +122,8 @@ TEST(ShiftShare, GerfinIssueExample) {
 
 namespace {
 
-Table random_panel(unsigned seed, std::size_t regions, std::size_t industries, std::vector<std::int64_t> years) {
+Table random_panel(unsigned seed, std::size_t regions, std::size_t industries,
+                   std::vector<std::int64_t> years) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<double> u(1.0, 1000.0);
   LongTable t;
@@ -147,11 +152,13 @@ TEST(ShiftShare, ComponentsSumToGrowthOnRandomData) {
         for (std::size_t row = 0; row < ss.rows(); ++row) {
           const auto col = [&](const char* c) { return ss.column(c).number(row); };
           EXPECT_NEAR(col("growth"), col("value_to") - col("value_from"), 1e-9);
-          EXPECT_NEAR(col("national_share") + col("industrial_mix") + col("regional_share"), col("growth"), 1e-8)
+          EXPECT_NEAR(col("national_share") + col("industrial_mix") + col("regional_share"),
+                      col("growth"), 1e-8)
               << method << " " << name << " row " << row;
           EXPECT_NEAR(col("net_shift"), col("industrial_mix") + col("regional_share"), 1e-9);
           if (std::string(method) == "esteban_marquillas") {
-            EXPECT_NEAR(col("competitive_effect") + col("allocation_effect"), col("regional_share"), 1e-8);
+            EXPECT_NEAR(col("competitive_effect") + col("allocation_effect"), col("regional_share"),
+                        1e-8);
           }
           if (std::string(name) == "step") net_sum += col("net_shift");
         }
@@ -171,10 +178,20 @@ TEST(ShiftShare, ComponentsSumToGrowthOnRandomData) {
 // decompositions, and differs from the comparative-static one when rates change over time.
 TEST(ShiftShare, DynamicIsTheSumOfAnnualDunn) {
   Table t = random_panel(11, 4, 3, {2022, 2023, 2024});
-  auto dyn = run_step(with({{"method", std::string("dynamic")}, {"from_year", std::int64_t{2022}}, {"to_year", std::int64_t{2024}}}), {{"t", t}}).at("step");
-  auto a = run_step(with({{"from_year", std::int64_t{2022}}, {"to_year", std::int64_t{2023}}}), {{"t", t}}).at("step");
-  auto b = run_step(with({{"from_year", std::int64_t{2023}}, {"to_year", std::int64_t{2024}}}), {{"t", t}}).at("step");
-  auto stat = run_step(with({{"from_year", std::int64_t{2022}}, {"to_year", std::int64_t{2024}}}), {{"t", t}}).at("step");
+  auto dyn = run_step(with({{"method", std::string("dynamic")},
+                            {"from_year", std::int64_t{2022}},
+                            {"to_year", std::int64_t{2024}}}),
+                      {{"t", t}})
+                 .at("step");
+  auto a = run_step(with({{"from_year", std::int64_t{2022}}, {"to_year", std::int64_t{2023}}}),
+                    {{"t", t}})
+               .at("step");
+  auto b = run_step(with({{"from_year", std::int64_t{2023}}, {"to_year", std::int64_t{2024}}}),
+                    {{"t", t}})
+               .at("step");
+  auto stat = run_step(with({{"from_year", std::int64_t{2022}}, {"to_year", std::int64_t{2024}}}),
+                       {{"t", t}})
+                  .at("step");
   double gap = 0;
   for (std::size_t r = 0; r < 4; ++r) {
     const std::map<std::string, std::string> key = {{"region", label('R', r)}};
@@ -279,15 +296,18 @@ TEST(ShiftShare, IndustryWithRowsOnlyInTheLastYear) {
                         "competitive_effect", "allocation_effect"})
     for (const char* r : {"A", "B"})
       EXPECT_NEAR(value_at(got.at("step"), c, {{"region", r}}),
-                  value_at(want.at("step"), c, {{"region", r}}), 1e-9) << c << " " << r;
+                  value_at(want.at("step"), c, {{"region", r}}), 1e-9)
+          << c << " " << r;
   EXPECT_EQ(got.at("step_detail").rows(), want.at("step_detail").rows());
   ASSERT_EQ(log.size(), 1u);
-  EXPECT_NE(log[0].find("industry 'T' has no rows in year 2020 or year 2025"), std::string::npos) << log[0];
+  EXPECT_NE(log[0].find("industry 'T' has no rows in year 2020 or year 2025"), std::string::npos)
+      << log[0];
 
   auto dunn = run_step(with({}), {{"t", with_t}}).at("step");
   EXPECT_NEAR(value_at(dunn, "growth", kA), 25 + 7, 1e-9);
   EXPECT_NEAR(value_at(dunn, "national_share", kA) + value_at(dunn, "industrial_mix", kA) +
-                  value_at(dunn, "regional_share", kA), 25 + 7, 1e-9);
+                  value_at(dunn, "regional_share", kA),
+              25 + 7, 1e-9);
 }
 
 // A cell with a row of 0 in from_year (the industry exists in both years) keeps the error where the

@@ -20,8 +20,10 @@ using klaster::sdk::testing::value_at;
 
 namespace {
 
-Table centres(const std::vector<std::string>& r, const std::vector<double>& lat, const std::vector<double>& lon) {
-  return Table({Column::make_strings("region", r), Column::make_floats("lat", lat), Column::make_floats("lon", lon)});
+Table centres(const std::vector<std::string>& r, const std::vector<double>& lat,
+              const std::vector<double>& lon) {
+  return Table({Column::make_strings("region", r), Column::make_floats("lat", lat),
+                Column::make_floats("lon", lon)});
 }
 
 // Four points on the equator at longitudes 0, 1, 2 and 4 degrees: neighbouring distances are
@@ -43,13 +45,17 @@ std::map<std::string, Table> run_logged(const std::map<std::string, Value>& give
   if (Status s = entry.describe(&info); s.code != StatusCode::kOk) rethrow(s);
   const Params params = resolve_params(info, given);
   const Schema schema = t.schema();
-  BindContext::SchemaLookup lookup = [&](std::string_view n) -> const Schema* { return n == "c" ? &schema : nullptr; };
+  BindContext::SchemaLookup lookup = [&](std::string_view n) -> const Schema* {
+    return n == "c" ? &schema : nullptr;
+  };
   check_references(info, params, lookup);
   BindContext bind("step", "step", params, lookup);
   if (Status s = entry.bind(&bind); s.code != StatusCode::kOk) rethrow(s);
   RunContext run(
       "step", "step", params,
-      [&](std::string_view n) -> TablePtr { return n == "c" ? std::make_shared<Table>(t) : nullptr; },
+      [&](std::string_view n) -> TablePtr {
+        return n == "c" ? std::make_shared<Table>(t) : nullptr;
+      },
       [&](LogLevel level, std::string_view line) {
         if (level == LogLevel::kWarn) log.emplace_back(line);
       });
@@ -64,15 +70,19 @@ std::map<std::string, Table> run_logged(const std::map<std::string, Value>& give
 // Rosetta Code, "Haversine formula": Nashville BNA (N 36 deg 7.2', W 86 deg 40.2') to Los Angeles
 // LAX (N 33 deg 56.4', W 118 deg 24.0') is 2887.2599506071106 km with R = 6372.8 km.
 TEST(SpatialWeights, HaversineRosettaCodeNashvilleToLosAngeles) {
-  auto out = run_step(with({{"method", std::string("knn")}, {"k", std::int64_t{1}}, {"radius_km", 6372.8}}),
-                      {{"c", centres({"BNA", "LAX"}, {36.12, 33.94}, {-86.67, -118.40})}});
-  EXPECT_NEAR(value_at(out.at("step"), "distance_km", {{"from", "BNA"}, {"to", "LAX"}}), 2887.2599506071106, 1e-9);
-  EXPECT_NEAR(value_at(out.at("step"), "distance_km", {{"from", "LAX"}, {"to", "BNA"}}), 2887.2599506071106, 1e-9);
+  auto out = run_step(
+      with({{"method", std::string("knn")}, {"k", std::int64_t{1}}, {"radius_km", 6372.8}}),
+      {{"c", centres({"BNA", "LAX"}, {36.12, 33.94}, {-86.67, -118.40})}});
+  EXPECT_NEAR(value_at(out.at("step"), "distance_km", {{"from", "BNA"}, {"to", "LAX"}}),
+              2887.2599506071106, 1e-9);
+  EXPECT_NEAR(value_at(out.at("step"), "distance_km", {{"from", "LAX"}, {"to", "BNA"}}),
+              2887.2599506071106, 1e-9);
 }
 
 TEST(SpatialWeights, DefaultRadiusIsTheMeanEarthRadius) {
   // One degree of latitude along a meridian: 6371.0088 * pi / 180 km.
-  auto out = run_step(with({{"k", std::int64_t{1}}}), {{"c", centres({"s", "n"}, {10, 11}, {30, 30})}});
+  auto out =
+      run_step(with({{"k", std::int64_t{1}}}), {{"c", centres({"s", "n"}, {10, 11}, {30, 30})}});
   EXPECT_NEAR(value_at(out.at("step"), "distance_km", {{"from", "s"}}), kDegree, 1e-9);
 }
 
@@ -84,7 +94,8 @@ TEST(SpatialWeights, KnnOnTheEquator) {
   ASSERT_EQ(w.rows(), 4u);
   EXPECT_EQ(value_at(w, "weight", {{"from", "b"}, {"to", "a"}}), 1.0);
   EXPECT_NEAR(value_at(w, "distance_km", {{"from", "d"}, {"to", "c"}}), 2 * kDegree, 1e-9);
-  auto two = run_step(with({{"k", std::int64_t{2}}, {"row_standardize", true}}), {{"c", equator()}});
+  auto two =
+      run_step(with({{"k", std::int64_t{2}}, {"row_standardize", true}}), {{"c", equator()}});
   EXPECT_EQ(two.at("step").rows(), 8u);
   EXPECT_DOUBLE_EQ(value_at(two.at("step"), "weight", {{"from", "a"}, {"to", "c"}}), 0.5);
 }
@@ -123,31 +134,41 @@ TEST(SpatialWeights, DistanceBandReportsIslands) {
 // Inverse distance, power 2, no band: from a, weights 1/d^2 to b, c, d at 1, 2, 4 degrees, so
 // w_ab : w_ac : w_ad = 1 : 1/4 : 1/16; row-standardised they are 16/21, 4/21, 1/21.
 TEST(SpatialWeights, InverseDistance) {
-  auto out = run_step(with({{"method", std::string("inverse_distance")}, {"power", 2.0}}), {{"c", equator()}});
+  auto out = run_step(with({{"method", std::string("inverse_distance")}, {"power", 2.0}}),
+                      {{"c", equator()}});
   const Table& w = out.at("step");
   EXPECT_EQ(w.rows(), 12u);
   EXPECT_NEAR(value_at(w, "weight", {{"from", "a"}, {"to", "b"}}), 1 / (kDegree * kDegree), 1e-15);
-  EXPECT_NEAR(value_at(w, "weight", {{"from", "a"}, {"to", "d"}}), 1 / (16 * kDegree * kDegree), 1e-15);
-  auto rs = run_step(with({{"method", std::string("inverse_distance")}, {"power", 2.0}, {"row_standardize", true}}),
-                     {{"c", equator()}});
+  EXPECT_NEAR(value_at(w, "weight", {{"from", "a"}, {"to", "d"}}), 1 / (16 * kDegree * kDegree),
+              1e-15);
+  auto rs = run_step(
+      with(
+          {{"method", std::string("inverse_distance")}, {"power", 2.0}, {"row_standardize", true}}),
+      {{"c", equator()}});
   EXPECT_NEAR(value_at(rs.at("step"), "weight", {{"from", "a"}, {"to", "b"}}), 16.0 / 21.0, 1e-12);
   EXPECT_NEAR(value_at(rs.at("step"), "weight", {{"from", "a"}, {"to", "d"}}), 1.0 / 21.0, 1e-12);
   // with a band of 300 km, a keeps b and c only
-  auto band = run_step(with({{"method", std::string("inverse_distance")}, {"threshold", 300.0}}), {{"c", equator()}});
-  EXPECT_THROW(value_at(band.at("step"), "weight", {{"from", "a"}, {"to", "d"}}), klaster::sdk::Error);
-  EXPECT_NEAR(value_at(band.at("step"), "weight", {{"from", "a"}, {"to", "c"}}), 1 / (2 * kDegree), 1e-15);
+  auto band = run_step(with({{"method", std::string("inverse_distance")}, {"threshold", 300.0}}),
+                       {{"c", equator()}});
+  EXPECT_THROW(value_at(band.at("step"), "weight", {{"from", "a"}, {"to", "d"}}),
+               klaster::sdk::Error);
+  EXPECT_NEAR(value_at(band.at("step"), "weight", {{"from", "a"}, {"to", "c"}}), 1 / (2 * kDegree),
+              1e-15);
 }
 
 // Property: distances are symmetric and every row of a row-standardised matrix sums to 1.
 TEST(SpatialWeights, SymmetricDistancesAndUnitRowSums) {
-  Table t = centres({"Almaty", "Astana", "Shymkent", "Aktobe", "Oral"}, {43.24, 51.17, 42.32, 50.28, 51.23},
-                    {76.89, 71.45, 69.59, 57.17, 51.37});
-  auto out = run_step(with({{"method", std::string("inverse_distance")}, {"row_standardize", true}}), {{"c", t}});
+  Table t = centres({"Almaty", "Astana", "Shymkent", "Aktobe", "Oral"},
+                    {43.24, 51.17, 42.32, 50.28, 51.23}, {76.89, 71.45, 69.59, 57.17, 51.37});
+  auto out = run_step(
+      with({{"method", std::string("inverse_distance")}, {"row_standardize", true}}), {{"c", t}});
   const Table& w = out.at("step");
   std::map<std::string, double> sums;
   for (std::size_t r = 0; r < w.rows(); ++r) {
     sums[w.column("from").to_text(r)] += w.column("weight").number(r);
-    const double back = value_at(w, "distance_km", {{"from", w.column("to").to_text(r)}, {"to", w.column("from").to_text(r)}});
+    const double back =
+        value_at(w, "distance_km",
+                 {{"from", w.column("to").to_text(r)}, {"to", w.column("from").to_text(r)}});
     EXPECT_DOUBLE_EQ(w.column("distance_km").number(r), back);
   }
   ASSERT_EQ(sums.size(), 5u);
@@ -155,8 +176,10 @@ TEST(SpatialWeights, SymmetricDistancesAndUnitRowSums) {
 }
 
 TEST(SpatialWeights, BadInput) {
-  EXPECT_THROW(run_step(with({{"method", std::string("knn")}}), {{"c", equator()}}), ParamError);  // no k
-  EXPECT_THROW(run_step(with({{"method", std::string("distance_band")}}), {{"c", equator()}}), ParamError);
+  EXPECT_THROW(run_step(with({{"method", std::string("knn")}}), {{"c", equator()}}),
+               ParamError);  // no k
+  EXPECT_THROW(run_step(with({{"method", std::string("distance_band")}}), {{"c", equator()}}),
+               ParamError);
   EXPECT_EQ(
       error_message<DataError>([&] {
         run_step(with({{"k", std::int64_t{1}}}), {{"c", centres({"a", "b"}, {0, 95}, {0, 0})}});
@@ -167,11 +190,13 @@ TEST(SpatialWeights, BadInput) {
                        {{"c", centres({"a", "b", "c"}, {0, 0, 1}, {0, 0, 0})}});
             }),
             "regions 'a' and 'b' have the same coordinates: inverse-distance weights are infinite");
-  Table missing({Column::make_strings("region", {"a", "b", "c"}), Column::make_floats("lat", {0, 0, 1}, {1, 0, 1}),
+  Table missing({Column::make_strings("region", {"a", "b", "c"}),
+                 Column::make_floats("lat", {0, 0, 1}, {1, 0, 1}),
                  Column::make_floats("lon", {0, 1, 0})});
   EXPECT_THROW(run_step(with({{"k", std::int64_t{1}}}), {{"c", missing}}), DataError);
   std::vector<std::string> log;
-  auto out = run_logged(with({{"k", std::int64_t{1}}, {"missing", std::string("drop")}}), missing, log);
+  auto out =
+      run_logged(with({{"k", std::int64_t{1}}, {"missing", std::string("drop")}}), missing, log);
   EXPECT_EQ(out.at("step").rows(), 2u);
   ASSERT_EQ(log.size(), 1u);
   EXPECT_EQ(log[0], "region 'b' has no coordinates and is left out of the weights");

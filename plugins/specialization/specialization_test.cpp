@@ -66,7 +66,8 @@ TEST(Specialization, ReatGiniConcExampleAsSpecialisationGini) {
 // EconGeo's locational.Gini form (half the Lorenz-area Gini, ordered by LQ) on the same data:
 // Lorenz area Gini 0.3725 (hand computed: 1 - sum (T_k - T_k-1)(S_k + S_k-1)), halved 0.18625.
 TEST(Specialization, KrugmanConventionGiniIsHalfTheLorenzArea) {
-  auto out = run_step(with({{"gini_convention", std::string("krugman")}}), {{"t", reat_example()}}).at("step");
+  auto out = run_step(with({{"gini_convention", std::string("krugman")}}), {{"t", reat_example()}})
+                 .at("step");
   EXPECT_NEAR(value_at(out, "gini", {{"region", "A"}}), 0.18625, 1e-12);
 }
 
@@ -82,8 +83,10 @@ TEST(Specialization, ReferenceTotalVersusRest) {
   auto t = long_table({"A", "A", "B", "B"}, {"X", "Y", "X", "Y"}, {30, 70, 20, 80});
   auto total = run_step(with({}), {{"t", t}}).at("step");
   auto rest = run_step(with({{"reference", std::string("rest")}}), {{"t", t}}).at("step");
-  auto half = run_step(with({{"reference", std::string("rest")}, {"convention", std::string("half")}}),
-                       {{"t", t}}).at("step");
+  auto half =
+      run_step(with({{"reference", std::string("rest")}, {"convention", std::string("half")}}),
+               {{"t", t}})
+          .at("step");
   EXPECT_NEAR(value_at(total, "krugman", {{"region", "A"}}), 0.1, 1e-12);
   EXPECT_NEAR(value_at(rest, "krugman", {{"region", "A"}}), 0.2, 1e-12);
   EXPECT_NEAR(value_at(rest, "krugman", {{"region", "B"}}), 0.2, 1e-12);
@@ -128,8 +131,10 @@ TEST(Specialization, PropertiesOnRandomData) {
   auto t = long_table(r, i, v);
   for (const char* ref : {"total", "rest"}) {
     auto full = run_step(with({{"reference", std::string(ref)}}), {{"t", t}}).at("step");
-    auto half = run_step(with({{"reference", std::string(ref)}, {"convention", std::string("half")}}),
-                         {{"t", t}}).at("step");
+    auto half =
+        run_step(with({{"reference", std::string(ref)}, {"convention", std::string("half")}}),
+                 {{"t", t}})
+            .at("step");
     for (std::size_t reg = 0; reg < 6; ++reg) {
       const std::map<std::string, std::string> key = {{"region", label('R', reg)}};
       const double k = value_at(full, "krugman", key);

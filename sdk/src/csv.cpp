@@ -1070,8 +1070,12 @@ std::vector<ColumnFormat> column_formats(const Table& table) {
     ColumnFormat f;
     f.column = &c;
     switch (c.type) {
-      case ColumnType::kInt: f.max_width = 24; break;
-      case ColumnType::kFloat: f.max_width = 32; break;
+      case ColumnType::kInt:
+        f.max_width = 24;
+        break;
+      case ColumnType::kFloat:
+        f.max_width = 32;
+        break;
       case ColumnType::kString:
         if (c.dict->size() <= std::max<std::size_t>(1 << 16, table.rows() / 8)) {
           f.escaped.reserve(c.dict->size());
@@ -1101,7 +1105,8 @@ void check_writable(const Column& c, std::size_t row) {
 
 void format_rows(const std::vector<ColumnFormat>& formats, std::size_t begin, std::size_t end,
                  std::string& buf) {
-  // When every cell has a bounded width, a row is written through a pointer into room made up front.
+  // When every cell has a bounded width, a row is written through a pointer into room made up
+  // front.
   std::size_t room = formats.size() + 1;
   bool fixed = true;
   for (const auto& f : formats) {
@@ -1116,8 +1121,12 @@ void format_rows(const std::vector<ColumnFormat>& formats, std::size_t begin, st
         if (!c.is_valid(r)) continue;
         char num[64];
         switch (c.type) {
-          case ColumnType::kString: put_string(buf, c.str(r)); break;
-          case ColumnType::kInt: buf.append(num, std::to_chars(num, num + sizeof num, c.ints[r]).ptr); break;
+          case ColumnType::kString:
+            put_string(buf, c.str(r));
+            break;
+          case ColumnType::kInt:
+            buf.append(num, std::to_chars(num, num + sizeof num, c.ints[r]).ptr);
+            break;
           case ColumnType::kFloat:
             check_writable(c, r);
             buf.append(num, std::to_chars(num, num + sizeof num, c.floats[r]).ptr);
@@ -1143,7 +1152,9 @@ void format_rows(const std::vector<ColumnFormat>& formats, std::size_t begin, st
           p += e.size();
           break;
         }
-        case ColumnType::kInt: p = std::to_chars(p, limit, c.ints[r]).ptr; break;
+        case ColumnType::kInt:
+          p = std::to_chars(p, limit, c.ints[r]).ptr;
+          break;
         case ColumnType::kFloat:  // shortest round trip
           check_writable(c, r);
           p = std::to_chars(p, limit, c.floats[r]).ptr;
@@ -1178,13 +1189,15 @@ void write_csv(const Table& table, std::ostream& out) {
   std::size_t next = 0;
   auto launch = [&] {
     const std::size_t b = next++;
-    pending.push_back(std::async(blocks > 1 ? std::launch::async : std::launch::deferred, [&formats, b, rows] {
-      std::string buf;
-      const std::size_t begin = b * kWriteBlockRows, end = std::min(rows, begin + kWriteBlockRows);
-      buf.reserve((end - begin) * 48);
-      format_rows(formats, begin, end, buf);
-      return buf;
-    }));
+    pending.push_back(
+        std::async(blocks > 1 ? std::launch::async : std::launch::deferred, [&formats, b, rows] {
+          std::string buf;
+          const std::size_t begin = b * kWriteBlockRows,
+                            end = std::min(rows, begin + kWriteBlockRows);
+          buf.reserve((end - begin) * 48);
+          format_rows(formats, begin, end, buf);
+          return buf;
+        }));
   };
   while (next < blocks && pending.size() < cores + 1) launch();
   while (!pending.empty()) {

@@ -12,16 +12,29 @@ namespace klaster::sdk {
 
 std::vector<ParamSpec> cube_params(const std::string& value_doc) {
   return {
-      ParamSpec("input", ParamType::kTable).req().primary().doc_("long table with region, industry, [year], value"),
+      ParamSpec("input", ParamType::kTable)
+          .req()
+          .primary()
+          .doc_("long table with region, industry, [year], value"),
       ParamSpec("value", ParamType::kColumn).of("input").def("value").doc_(value_doc),
       ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column"),
-      ParamSpec("industry", ParamType::kColumn).of("input").def("industry").doc_("industry key column"),
-      ParamSpec("year", ParamType::kColumn).of("input").def("year").if_present().doc_("year key column; used when the table has it"),
+      ParamSpec("industry", ParamType::kColumn)
+          .of("input")
+          .def("industry")
+          .doc_("industry key column"),
+      ParamSpec("year", ParamType::kColumn)
+          .of("input")
+          .def("year")
+          .if_present()
+          .doc_("year key column; used when the table has it"),
   };
 }
 
 ParamSpec cube_missing_param() {
-  return ParamSpec("missing", ParamType::kString).def("error").one_of({"error", "drop"}).doc_("rows with a missing value: an error, or dropped");
+  return ParamSpec("missing", ParamType::kString)
+      .def("error")
+      .one_of({"error", "drop"})
+      .doc_("rows with a missing value: an error, or dropped");
 }
 
 CubeOptions cube_options(const Params& params, const Schema& input) {
@@ -68,10 +81,15 @@ Cube Cube::from_table(const Table& table, const CubeOptions& options) {
   cube.values_.resize(cells);
   cube.present_.resize(cells);
   auto clear = [&] {  // for a second pass
-    parallel_for(cells, [&](std::size_t b, std::size_t e) {
-      std::fill(cube.values_.begin() + static_cast<std::ptrdiff_t>(b), cube.values_.begin() + static_cast<std::ptrdiff_t>(e), 0.0);
-      std::fill(cube.present_.begin() + static_cast<std::ptrdiff_t>(b), cube.present_.begin() + static_cast<std::ptrdiff_t>(e), 0);
-    }, 1 << 20);
+    parallel_for(
+        cells,
+        [&](std::size_t b, std::size_t e) {
+          std::fill(cube.values_.begin() + static_cast<std::ptrdiff_t>(b),
+                    cube.values_.begin() + static_cast<std::ptrdiff_t>(e), 0.0);
+          std::fill(cube.present_.begin() + static_cast<std::ptrdiff_t>(b),
+                    cube.present_.begin() + static_cast<std::ptrdiff_t>(e), 0);
+        },
+        1 << 20);
   };
 
   // Rows are placed in parallel parts. A part that meets a problem stops; the cube is then cleared
@@ -106,19 +124,22 @@ CubeCache& cube_cache() {
 }
 
 bool same_options(const CubeOptions& a, const CubeOptions& b) {
-  return a.region == b.region && a.industry == b.industry && a.year == b.year && a.value == b.value &&
-         a.drop_missing == b.drop_missing && a.allow_negative == b.allow_negative;
+  return a.region == b.region && a.industry == b.industry && a.year == b.year &&
+         a.value == b.value && a.drop_missing == b.drop_missing &&
+         a.allow_negative == b.allow_negative;
 }
 
 }  // namespace
 
 std::shared_ptr<const Cube> Cube::shared(const Table& table, const CubeOptions& options) {
   std::vector<ColumnPtr> cols{table.column_ptr(options.region), table.column_ptr(options.industry)};
-  cols.push_back(options.year.empty() || !table.find(options.year) ? nullptr : table.column_ptr(options.year));
+  cols.push_back(
+      options.year.empty() || !table.find(options.year) ? nullptr : table.column_ptr(options.year));
   cols.push_back(table.column_ptr(options.value));
   CubeCache& cache = cube_cache();
   std::lock_guard<std::mutex> lock(cache.mutex);
-  bool hit = cache.cube && same_options(cache.options, options) && cache.columns.size() == cols.size();
+  bool hit =
+      cache.cube && same_options(cache.options, options) && cache.columns.size() == cols.size();
   for (std::size_t k = 0; hit && k < cols.size(); ++k) {
     const ColumnPtr alive = cache.columns[k].lock();
     hit = alive.get() == cols[k].get() && cache.addresses[k] == cols[k].get();
@@ -138,9 +159,11 @@ std::size_t Cube::cell_of_row(std::size_t row) const {
   const auto r = regions_.level(*region_col_, row);
   const auto i = industries_.level(*industry_col_, row);
   const auto y = year_col_ ? years_.level(*year_col_, row) : 0;
-  if (r < 0 || i < 0 || y < 0 || !value_col_->is_valid(row) || !std::isfinite(value_col_->number(row)))
+  if (r < 0 || i < 0 || y < 0 || !value_col_->is_valid(row) ||
+      !std::isfinite(value_col_->number(row)))
     return SIZE_MAX;
-  return cell(static_cast<std::size_t>(y), static_cast<std::size_t>(r), static_cast<std::size_t>(i));
+  return cell(static_cast<std::size_t>(y), static_cast<std::size_t>(r),
+              static_cast<std::size_t>(i));
 }
 
 std::size_t Cube::place_rows(std::size_t begin, std::size_t end) {

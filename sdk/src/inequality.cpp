@@ -16,7 +16,8 @@ double plain_gini(std::vector<double>& v) {
   return weighted / (n * sum);
 }
 
-double lorenz_gini(const std::vector<double>& s, std::span<const double> t, std::vector<std::size_t>& order) {
+double lorenz_gini(const std::vector<double>& s, std::span<const double> t,
+                   std::vector<std::size_t>& order) {
   order.resize(s.size());
   std::iota(order.begin(), order.end(), 0);
   // s_a/t_a < s_b/t_b without dividing (t may be 0, the ratio then being +inf).

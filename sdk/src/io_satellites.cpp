@@ -4,27 +4,44 @@ namespace klaster::sdk {
 
 std::vector<ParamSpec> satellite_params() {
   return {
-      ParamSpec("type", ParamType::kString).def("I").one_of({"I", "II"}).doc_(
-          "\"I\": households exogenous; \"II\": households closed through compensation_row and "
-          "household_column (adds effects induced by household spending)"),
-      ParamSpec("compensation_row", ParamType::kString).def("D1").doc_(
-          "row with compensation of employees (household income); \"\" skips income (type I only)"),
-      ParamSpec("household_column", ParamType::kString).def("P3_S14").doc_(
-          "column with household final consumption (closes households for type II)"),
-      ParamSpec("household_income", ParamType::kFloat).above(0).doc_(
-          "total household income dividing household_column; default: sum of compensation_row over "
-          "the sectors"),
-      ParamSpec("employment_row", ParamType::kString).def("EMP").doc_(
-          "row with employment; \"\" for none (or use employment_table)"),
-      ParamSpec("employment_table", ParamType::kTable).doc_(
-          "long table with employment by sector; overrides employment_row"),
-      ParamSpec("employment_key", ParamType::kColumn).of("employment_table").def("sector").doc_(
-          "sector column of employment_table (row or column codes of the IO table)"),
-      ParamSpec("employment_value", ParamType::kColumn).of("employment_table").def("employment").doc_(
-          "employment column of employment_table"),
-      ParamSpec("employment_scale", ParamType::kFloat).def(1.0).above(0).doc_(
-          "factor applied to employment (e.g. 0.001 for thousand persons)"),
-      ParamSpec("gva_row", ParamType::kString).def("B1G").doc_("row with gross value added; \"\" for none"),
+      ParamSpec("type", ParamType::kString)
+          .def("I")
+          .one_of({"I", "II"})
+          .doc_(
+              "\"I\": households exogenous; \"II\": households closed through compensation_row and "
+              "household_column (adds effects induced by household spending)"),
+      ParamSpec("compensation_row", ParamType::kString)
+          .def("D1")
+          .doc_("row with compensation of employees (household income); \"\" skips income (type I "
+                "only)"),
+      ParamSpec("household_column", ParamType::kString)
+          .def("P3_S14")
+          .doc_("column with household final consumption (closes households for type II)"),
+      ParamSpec("household_income", ParamType::kFloat)
+          .above(0)
+          .doc_("total household income dividing household_column; default: sum of "
+                "compensation_row over "
+                "the sectors"),
+      ParamSpec("employment_row", ParamType::kString)
+          .def("EMP")
+          .doc_("row with employment; \"\" for none (or use employment_table)"),
+      ParamSpec("employment_table", ParamType::kTable)
+          .doc_("long table with employment by sector; overrides employment_row"),
+      ParamSpec("employment_key", ParamType::kColumn)
+          .of("employment_table")
+          .def("sector")
+          .doc_("sector column of employment_table (row or column codes of the IO table)"),
+      ParamSpec("employment_value", ParamType::kColumn)
+          .of("employment_table")
+          .def("employment")
+          .doc_("employment column of employment_table"),
+      ParamSpec("employment_scale", ParamType::kFloat)
+          .def(1.0)
+          .above(0)
+          .doc_("factor applied to employment (e.g. 0.001 for thousand persons)"),
+      ParamSpec("gva_row", ParamType::kString)
+          .def("B1G")
+          .doc_("row with gross value added; \"\" for none"),
   };
 }
 
@@ -32,8 +49,9 @@ void check_satellite_params(const BindContext& ctx) {
   const Params& params = ctx.params();
   if (params.str("type") == "II") {
     if (params.str("compensation_row").empty())
-      throw ParamError("compensation_row",
-                       "type = \"II\" closes households through compensation_row; it cannot be \"\"");
+      throw ParamError(
+          "compensation_row",
+          "type = \"II\" closes households through compensation_row; it cannot be \"\"");
     if (params.str("household_column").empty())
       throw ParamError("household_column", "type = \"II\" needs the household consumption column");
   }
@@ -47,7 +65,8 @@ void check_satellite_params(const BindContext& ctx) {
 std::vector<std::string> satellite_quantities(const Params& params) {
   std::vector<std::string> q{"output"};
   if (!params.str("compensation_row").empty()) q.push_back("income");
-  if (params.has("employment_table") || !params.str("employment_row").empty()) q.push_back("employment");
+  if (params.has("employment_table") || !params.str("employment_row").empty())
+    q.push_back("employment");
   if (!params.str("gva_row").empty()) q.push_back("gva");
   return q;
 }
@@ -58,7 +77,8 @@ namespace {
 Eigen::VectorXd employment(const RunContext& ctx, const IoSystem& io) {
   const Params& params = ctx.params();
   const double scale = params.real("employment_scale");
-  if (!params.has("employment_table")) return io.row(params.str("employment_row"), "employment_row") * scale;
+  if (!params.has("employment_table"))
+    return io.row(params.str("employment_row"), "employment_row") * scale;
   return io.sector_vector(ctx.table_of_param("employment_table"), params.str("employment_key"),
                           params.str("employment_value"), false,
                           "employment table '" + params.str("employment_table") + "'") *
@@ -91,13 +111,16 @@ Satellites satellites(const RunContext& ctx, const IoSystem& io) {
 
 LeontiefSolver type2_solver(const Params& params, const IoSystem& io, const Eigen::MatrixXd& A,
                             const Satellites& s) {
-  const double income = params.has("household_income") ? params.real("household_income") : s.income.sum();
+  const double income =
+      params.has("household_income") ? params.real("household_income") : s.income.sum();
   if (!(income > 0))
-    throw DataError("household income (sum of '" + params.str("compensation_row") + "' over the sectors) is " +
-                    format_number(income) + "; Type II needs it positive");
+    throw DataError("household income (sum of '" + params.str("compensation_row") +
+                    "' over the sectors) is " + format_number(income) +
+                    "; Type II needs it positive");
   const Eigen::VectorXd consumption = io.column(params.str("household_column"), "household_column");
   // Miller & Blair (2009) eq. 6.20: households as the (n+1)th sector.
-  const Eigen::MatrixXd closed = close_households(A, s.coefficients.at(1).second, consumption / income);
+  const Eigen::MatrixXd closed =
+      close_households(A, s.coefficients.at(1).second, consumption / income);
   std::vector<std::string> labels = io.sectors();
   labels.push_back("households");
   return LeontiefSolver(closed, labels, "Type II (households closed)");

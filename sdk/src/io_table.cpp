@@ -11,7 +11,6 @@ namespace {
 
 using Eigen::Index;
 
-
 /// "a, b, c, ... (n in all)" for messages: at most `shown` items.
 std::string list_some(const std::vector<std::string>& items, std::size_t shown = 8) {
   std::string out;
@@ -32,8 +31,8 @@ std::size_t require_label(const std::vector<std::string>& labels, const std::str
                           const std::string& param, const char* kind) {
   for (std::size_t k = 0; k < labels.size(); ++k)
     if (labels[k] == name) return k;
-  std::string msg = std::string(kind) + " '" + name + "' (parameter '" + param +
-                    "') is not in the table";
+  std::string msg =
+      std::string(kind) + " '" + name + "' (parameter '" + param + "') is not in the table";
   const std::string near = nearest(name, labels);
   if (!near.empty()) msg += " (did you mean '" + near + "'?)";
   msg += "; its " + std::string(kind) + "s are: " + list_some(labels, 30);
@@ -83,8 +82,9 @@ IoSystem IoSystem::from_matrix(LabelledMatrix table, const IoOptions& o) {
   if (matched.empty())
     throw DataError(
         "no row label of the input-output table matches a column label, so there is no square "
-        "intermediate block (rows: " + list_some(table.row_labels) + "; columns: " +
-        list_some(table.col_labels) + "). If the codes differ, set row_prefix (e.g. \"CPA_\") or "
+        "intermediate block (rows: " +
+        list_some(table.row_labels) + "; columns: " + list_some(table.col_labels) +
+        "). If the codes differ, set row_prefix (e.g. \"CPA_\") or "
         "mapping (\"row=column\" pairs); or name the sectors");
   auto find_matched = [&](const std::string& name) -> std::optional<std::size_t> {
     for (std::size_t k = 0; k < matched.size(); ++k)
@@ -135,8 +135,8 @@ IoSystem IoSystem::from_matrix(LabelledMatrix table, const IoOptions& o) {
         chosen.erase(pos);
     }
     if (!unknown.empty())
-      throw ParamError("exclude", "sectors to exclude are not among the sectors: " +
-                                      list_some(unknown, 30));
+      throw ParamError("exclude",
+                       "sectors to exclude are not among the sectors: " + list_some(unknown, 30));
   }
   if (chosen.empty()) throw ParamError("exclude", "every sector is excluded");
   for (std::size_t a = 0; a < chosen.size(); ++a)
@@ -187,7 +187,8 @@ IoSystem IoSystem::from_matrix(LabelledMatrix table, const IoOptions& o) {
         size += std::abs(zk);
       }
       if (size > 0 && diff <= 1e-4 * size)
-        throw DataError("sector '" + io.sectors_[k] + "': its row is the sum of the other sectors' "
+        throw DataError("sector '" + io.sectors_[k] +
+                        "': its row is the sum of the other sectors' "
                         "rows, so it looks like a total; add it to exclude (or name the sectors)");
     }
   }
@@ -198,20 +199,24 @@ IoSystem IoSystem::from_matrix(LabelledMatrix table, const IoOptions& o) {
   for (const auto& name : o.final_demand) {
     const std::size_t c = require_label(io.table_.col_labels, name, "final_demand", "column");
     if (std::find(io.col_pos_.begin(), io.col_pos_.end(), c) != io.col_pos_.end())
-      throw ParamError("final_demand", "column '" + name + "' is a sector's column, not final demand");
+      throw ParamError("final_demand",
+                       "column '" + name + "' is a sector's column, not final demand");
     for (std::size_t i = 0; i < n; ++i) io.f_(ix(i)) += io.table_.values(ix(io.row_pos_[i]), ix(c));
   }
   if (!o.total_output.empty()) {
-    const std::size_t r = require_label(io.table_.row_labels, o.total_output, "total_output", "row");
+    const std::size_t r =
+        require_label(io.table_.row_labels, o.total_output, "total_output", "row");
     if (std::find(io.row_pos_.begin(), io.row_pos_.end(), r) != io.row_pos_.end())
-      throw ParamError("total_output", "row '" + o.total_output + "' is a sector's row, not output");
+      throw ParamError("total_output",
+                       "row '" + o.total_output + "' is a sector's row, not output");
     io.x_.resize(ix(n));
     for (std::size_t j = 0; j < n; ++j) io.x_(ix(j)) = io.table_.values(ix(r), ix(io.col_pos_[j]));
     if (o.final_demand.empty()) io.f_ = io.x_ - intermediate_sales;
   } else {
     if (o.final_demand.empty())
-      throw ParamError("total_output", "neither total_output nor final_demand is given: name the "
-                                       "row with total output (e.g. \"P1\") or the final-demand columns");
+      throw ParamError("total_output",
+                       "neither total_output nor final_demand is given: name the "
+                       "row with total output (e.g. \"P1\") or the final-demand columns");
     io.x_ = intermediate_sales + io.f_;
   }
   for (std::size_t j = 0; j < n; ++j) {
@@ -222,8 +227,10 @@ IoSystem IoSystem::from_matrix(LabelledMatrix table, const IoOptions& o) {
     if (x == 0) {
       const double inputs = io.z_.col(ix(j)).cwiseAbs().sum();
       if (inputs > 0)
-        throw DataError("sector '" + io.sectors_[j] + "' has zero total output but buys inputs "
-                        "worth " + number(inputs) + ": its input coefficients are undefined");
+        throw DataError("sector '" + io.sectors_[j] +
+                        "' has zero total output but buys inputs "
+                        "worth " +
+                        number(inputs) + ": its input coefficients are undefined");
       const double sales = io.z_.row(ix(j)).cwiseAbs().sum();
       if (sales > 0)
         throw DataError("sector '" + io.sectors_[j] + "' has zero total output but sells " +
@@ -327,7 +334,8 @@ Eigen::VectorXd IoSystem::sector_vector(const Table& table, const std::string& k
     if (!k) continue;
     if (seen[*k]) throw DataError(what + ": sector '" + sectors_[*k] + "' appears twice");
     if (!value.is_valid(r) || !std::isfinite(value.number(r)))
-      throw DataError(what + ": sector '" + sectors_[*k] + "' has no value in '" + value_column + "'");
+      throw DataError(what + ": sector '" + sectors_[*k] + "' has no value in '" + value_column +
+                      "'");
     seen[*k] = true;
     out(ix(*k)) = value.number(r);
   }
@@ -335,7 +343,8 @@ Eigen::VectorXd IoSystem::sector_vector(const Table& table, const std::string& k
     std::vector<std::string> missing;
     for (std::size_t k = 0; k < n; ++k)
       if (!seen[k]) missing.push_back(sectors_[k]);
-    if (!missing.empty()) throw DataError(what + " has no value for sectors: " + list_some(missing, 20));
+    if (!missing.empty())
+      throw DataError(what + " has no value for sectors: " + list_some(missing, 20));
   }
   return out;
 }
@@ -376,10 +385,12 @@ LeontiefSolver::LeontiefSolver(const Eigen::MatrixXd& m, const std::vector<std::
   const Eigen::RowVectorXd column_sums = m.colwise().sum();
   for (Index j = 0; j < n; ++j)
     if (column_sums(j) >= 1.0)
-      culprits.push_back(sectors[static_cast<std::size_t>(j)] + " (" + number(column_sums(j)) + ")");
+      culprits.push_back(sectors[static_cast<std::size_t>(j)] + " (" + number(column_sums(j)) +
+                         ")");
   std::string msg = what + " system ";
   msg += singular ? "is singular: (I - A) cannot be inverted" +
-                        (std::isfinite(rcond_) ? " (reciprocal condition " + number(rcond_) + ")" : std::string())
+                        (std::isfinite(rcond_) ? " (reciprocal condition " + number(rcond_) + ")"
+                                               : std::string())
                   : "is not productive (Hawkins-Simon condition fails: the spectral radius of A is "
                     "at least 1, so some output cannot be produced)";
   if (!culprits.empty()) {
@@ -392,25 +403,30 @@ LeontiefSolver::LeontiefSolver(const Eigen::MatrixXd& m, const std::vector<std::
       msg += "; sectors with no positive gross output for a unit of every final demand: " +
              list_some(culprits, 20);
   }
-  throw DataError(msg + ". Check the units of total output against the flows, and that total "
-                        "rows or columns are excluded");
+  throw DataError(msg +
+                  ". Check the units of total output against the flows, and that total "
+                  "rows or columns are excluded");
 }
 
 Eigen::VectorXd LeontiefSolver::output_multipliers() const {
   return solve_transpose(Eigen::VectorXd::Ones(lu_.rows()));
 }
 
-Eigen::VectorXd LeontiefSolver::row_sums() const { return lu_.solve(Eigen::VectorXd::Ones(lu_.rows())); }
+Eigen::VectorXd LeontiefSolver::row_sums() const {
+  return lu_.solve(Eigen::VectorXd::Ones(lu_.rows()));
+}
 
 Eigen::MatrixXd LeontiefSolver::inverse() const { return lu_.inverse(); }
 
-Eigen::MatrixXd close_households(const Eigen::MatrixXd& A, const Eigen::VectorXd& income_coefficients,
+Eigen::MatrixXd close_households(const Eigen::MatrixXd& A,
+                                 const Eigen::VectorXd& income_coefficients,
                                  const Eigen::VectorXd& consumption_shares) {
   const Index n = A.rows();
   if (A.cols() != n || income_coefficients.size() != n || consumption_shares.size() != n)
-    throw Error("close_households: A is " + std::to_string(A.rows()) + " x " + std::to_string(A.cols()) +
-                ", the household row has " + std::to_string(income_coefficients.size()) +
-                " and the household column " + std::to_string(consumption_shares.size()) + " entries");
+    throw Error("close_households: A is " + std::to_string(A.rows()) + " x " +
+                std::to_string(A.cols()) + ", the household row has " +
+                std::to_string(income_coefficients.size()) + " and the household column " +
+                std::to_string(consumption_shares.size()) + " entries");
   Eigen::MatrixXd closed = Eigen::MatrixXd::Zero(n + 1, n + 1);
   closed.topLeftCorner(n, n) = A;
   closed.topRightCorner(n, 1) = consumption_shares;
@@ -423,25 +439,33 @@ Eigen::MatrixXd close_households(const Eigen::MatrixXd& A, const Eigen::VectorXd
 
 std::vector<ParamSpec> io_table_params(const std::string& table_param, const std::string& prefix) {
   std::vector<ParamSpec> params = {
-      ParamSpec(table_param, ParamType::kTable).req().doc_(
-          "input-output table declared layout = \"matrix\" (long: row, column, value)"),
-      ParamSpec(prefix + "sectors", ParamType::kStringList).doc_(
-          "sectors forming the intermediate block, in this order (row or column labels); default: "
-          "every label that is both a row and a column after the mapping"),
-      ParamSpec(prefix + "exclude", ParamType::kStringList).doc_(
-          "sectors dropped from the default set, e.g. a TOTAL row and column"),
-      ParamSpec(prefix + "row_prefix", ParamType::kString).def("").doc_(
-          "prefix stripped from row codes to find their column, e.g. \"CPA_\" (row CPA_C29 -> column C29)"),
-      ParamSpec(prefix + "mapping", ParamType::kStringList).doc_(
-          "explicit \"row=column\" pairs where row and column codes differ, e.g. [\"CPA_C29=C29\"]"),
-      ParamSpec(prefix + "total_output", ParamType::kString).def("P1").doc_(
-          "row with total output x; \"\" computes x = Z 1 + f from final_demand"),
-      ParamSpec(prefix + "final_demand", ParamType::kStringList).doc_(
-          "final-demand columns summed into f; default: f = x - Z 1"),
-      ParamSpec(prefix + "allow_negative_flows", ParamType::kBool).def(false).doc_(
-          "accept negative intermediate flows (otherwise an error naming the cells)"),
+      ParamSpec(table_param, ParamType::kTable)
+          .req()
+          .doc_("input-output table declared layout = \"matrix\" (long: row, column, value)"),
+      ParamSpec(prefix + "sectors", ParamType::kStringList)
+          .doc_("sectors forming the intermediate block, in this order (row or column labels); "
+                "default: "
+                "every label that is both a row and a column after the mapping"),
+      ParamSpec(prefix + "exclude", ParamType::kStringList)
+          .doc_("sectors dropped from the default set, e.g. a TOTAL row and column"),
+      ParamSpec(prefix + "row_prefix", ParamType::kString)
+          .def("")
+          .doc_("prefix stripped from row codes to find their column, e.g. \"CPA_\" (row CPA_C29 "
+                "-> column C29)"),
+      ParamSpec(prefix + "mapping", ParamType::kStringList)
+          .doc_("explicit \"row=column\" pairs where row and column codes differ, e.g. "
+                "[\"CPA_C29=C29\"]"),
+      ParamSpec(prefix + "total_output", ParamType::kString)
+          .def("P1")
+          .doc_("row with total output x; \"\" computes x = Z 1 + f from final_demand"),
+      ParamSpec(prefix + "final_demand", ParamType::kStringList)
+          .doc_("final-demand columns summed into f; default: f = x - Z 1"),
+      ParamSpec(prefix + "allow_negative_flows", ParamType::kBool)
+          .def(false)
+          .doc_("accept negative intermediate flows (otherwise an error naming the cells)"),
   };
-  if (prefix.empty()) params.front().primary();  // a second, prefixed table is not the primary input
+  if (prefix.empty())
+    params.front().primary();  // a second, prefixed table is not the primary input
   return params;
 }
 
@@ -478,7 +502,8 @@ void check_matrix_schema(const BindContext& ctx, const std::string& table_param)
   need("value", true);
 }
 
-IoSystem io_system(const RunContext& ctx, const std::string& table_param, const std::string& prefix) {
+IoSystem io_system(const RunContext& ctx, const std::string& table_param,
+                   const std::string& prefix) {
   const std::string& name = ctx.params().str(table_param);
   try {
     return IoSystem::from_matrix(matrix_from_long(ctx.table_of_param(table_param)),
@@ -513,7 +538,8 @@ Table sector_table(const std::vector<std::string>& sectors,
 
 void check_share(double value, const std::string& param) {
   if (!(value >= 0.0 && value <= 1.0))
-    throw ParamError(param, "'" + param + "' = " + number(value) + " is a share and must lie in [0, 1]");
+    throw ParamError(param,
+                     "'" + param + "' = " + number(value) + " is a share and must lie in [0, 1]");
 }
 
 }  // namespace klaster::sdk

@@ -30,7 +30,9 @@ Column Levels::make_column(std::string name, const std::vector<std::int32_t>& le
 
 std::int32_t Levels::int_level(std::int64_t value) const {
   auto it = std::lower_bound(int_values.begin(), int_values.end(), value);
-  return (it != int_values.end() && *it == value) ? static_cast<std::int32_t>(it - int_values.begin()) : -1;
+  return (it != int_values.end() && *it == value)
+             ? static_cast<std::int32_t>(it - int_values.begin())
+             : -1;
 }
 
 Levels levels_of(const Column& column, bool per_row) {
@@ -74,7 +76,8 @@ Levels levels_of(const Column& column, bool per_row) {
       out.int_base = out.int_values.front();
       out.int_table.assign(static_cast<std::size_t>(out.int_values.back() - out.int_base + 1), -1);
       for (std::size_t l = 0; l < out.int_values.size(); ++l)
-        out.int_table[static_cast<std::size_t>(out.int_values[l] - out.int_base)] = static_cast<std::int32_t>(l);
+        out.int_table[static_cast<std::size_t>(out.int_values[l] - out.int_base)] =
+            static_cast<std::int32_t>(l);
     }
   } else {
     throw Error("column '" + column.name + "' is a float column and cannot be used as a key");

@@ -72,7 +72,8 @@ LabelledMatrix matrix_from_long(const Table& table, const std::string& row_colum
     if (!vc.is_valid(r) || !std::isfinite(vc.number(r)))
       throw DataError("matrix cell (" + m.row_labels[static_cast<std::size_t>(ri[r])] + ", " +
                       m.col_labels[static_cast<std::size_t>(ci[r])] + ") has no value");
-    auto& s = seen[static_cast<std::size_t>(ri[r]) * m.col_labels.size() + static_cast<std::size_t>(ci[r])];
+    auto& s = seen[static_cast<std::size_t>(ri[r]) * m.col_labels.size() +
+                   static_cast<std::size_t>(ci[r])];
     if (s)
       throw DataError("matrix cell (" + m.row_labels[static_cast<std::size_t>(ri[r])] + ", " +
                       m.col_labels[static_cast<std::size_t>(ci[r])] + ") is given twice");

@@ -14,8 +14,8 @@ std::size_t parallel_parts() {
 void parallel_for(std::size_t n, const std::function<void(std::size_t, std::size_t)>& fn,
                   std::size_t min_per_part) {
   if (n == 0) return;
-  const std::size_t parts =
-      std::max<std::size_t>(1, std::min(parallel_parts(), n / std::max<std::size_t>(1, min_per_part)));
+  const std::size_t parts = std::max<std::size_t>(
+      1, std::min(parallel_parts(), n / std::max<std::size_t>(1, min_per_part)));
   if (parts == 1) {
     fn(0, n);
     return;

@@ -12,16 +12,26 @@ namespace klaster::sdk {
 
 const char* to_string(ParamType type) {
   switch (type) {
-    case ParamType::kString: return "string";
-    case ParamType::kInt: return "int";
-    case ParamType::kFloat: return "float";
-    case ParamType::kBool: return "bool";
-    case ParamType::kStringList: return "string list";
-    case ParamType::kIntList: return "int list";
-    case ParamType::kFloatList: return "float list";
-    case ParamType::kTable: return "table";
-    case ParamType::kColumn: return "column";
-    case ParamType::kColumnList: return "column list";
+    case ParamType::kString:
+      return "string";
+    case ParamType::kInt:
+      return "int";
+    case ParamType::kFloat:
+      return "float";
+    case ParamType::kBool:
+      return "bool";
+    case ParamType::kStringList:
+      return "string list";
+    case ParamType::kIntList:
+      return "int list";
+    case ParamType::kFloatList:
+      return "float list";
+    case ParamType::kTable:
+      return "table";
+    case ParamType::kColumn:
+      return "column";
+    case ParamType::kColumnList:
+      return "column list";
   }
   return "?";
 }
@@ -50,14 +60,22 @@ std::string list_text(const std::vector<T>& v, F f) {
 /// The type name of a given value, for messages.
 const char* value_kind(const Value& v) {
   switch (v.index()) {
-    case 0: return "nothing";
-    case 1: return "a boolean";
-    case 2: return "an integer";
-    case 3: return "a float";
-    case 4: return "a string";
-    case 5: return "a list of strings";
-    case 6: return "a list of integers";
-    case 7: return "a list of floats";
+    case 0:
+      return "nothing";
+    case 1:
+      return "a boolean";
+    case 2:
+      return "an integer";
+    case 3:
+      return "a float";
+    case 4:
+      return "a string";
+    case 5:
+      return "a list of strings";
+    case 6:
+      return "a list of integers";
+    case 7:
+      return "a list of floats";
   }
   return "?";
 }
@@ -124,9 +142,12 @@ Value coerce(const ParamSpec& spec, const Value& v) {
     }
     case ParamType::kFloat: {
       double d;
-      if (auto* i = std::get_if<std::int64_t>(&v)) d = static_cast<double>(*i);
-      else if (auto* f = std::get_if<double>(&v)) d = *f;
-      else throw wrong();
+      if (auto* i = std::get_if<std::int64_t>(&v))
+        d = static_cast<double>(*i);
+      else if (auto* f = std::get_if<double>(&v))
+        d = *f;
+      else
+        throw wrong();
       check_bounds(spec, d);
       return d;
     }
@@ -147,17 +168,22 @@ Value coerce(const ParamSpec& spec, const Value& v) {
     case ParamType::kIntList: {
       if (auto* i = std::get_if<std::int64_t>(&v)) return std::vector<std::int64_t>{*i};
       if (!std::holds_alternative<std::vector<std::int64_t>>(v)) throw wrong();
-      for (auto x : std::get<std::vector<std::int64_t>>(v)) check_bounds(spec, static_cast<double>(x));
+      for (auto x : std::get<std::vector<std::int64_t>>(v))
+        check_bounds(spec, static_cast<double>(x));
       return v;
     }
     case ParamType::kFloatList: {
       std::vector<double> out;
-      if (auto* i = std::get_if<std::int64_t>(&v)) out = {static_cast<double>(*i)};
-      else if (auto* f = std::get_if<double>(&v)) out = {*f};
+      if (auto* i = std::get_if<std::int64_t>(&v))
+        out = {static_cast<double>(*i)};
+      else if (auto* f = std::get_if<double>(&v))
+        out = {*f};
       else if (auto* li = std::get_if<std::vector<std::int64_t>>(&v))
         for (auto x : *li) out.push_back(static_cast<double>(x));
-      else if (auto* lf = std::get_if<std::vector<double>>(&v)) out = *lf;
-      else throw wrong();
+      else if (auto* lf = std::get_if<std::vector<double>>(&v))
+        out = *lf;
+      else
+        throw wrong();
       for (double x : out) check_bounds(spec, x);
       return out;
     }
@@ -174,15 +200,11 @@ std::string to_text(const Value& value) {
     std::string operator()(std::int64_t i) const { return std::to_string(i); }
     std::string operator()(double d) const { return number_text(d); }
     std::string operator()(const std::string& s) const { return quoted(s); }
-    std::string operator()(const std::vector<std::string>& v) const {
-      return list_text(v, quoted);
-    }
+    std::string operator()(const std::vector<std::string>& v) const { return list_text(v, quoted); }
     std::string operator()(const std::vector<std::int64_t>& v) const {
       return list_text(v, [](std::int64_t i) { return std::to_string(i); });
     }
-    std::string operator()(const std::vector<double>& v) const {
-      return list_text(v, number_text);
-    }
+    std::string operator()(const std::vector<double>& v) const { return list_text(v, number_text); }
   };
   return std::visit(Visitor{}, value);
 }
@@ -318,7 +340,9 @@ void BindContext::declare_output(std::string name, Schema schema) {
 const Table& RunContext::table_of_param(std::string_view table_param) const {
   const std::string& name = params_.str(table_param);
   TablePtr t = lookup_(name);
-  if (!t) throw Error("table '" + name + "' (parameter '" + std::string(table_param) + "') does not exist");
+  if (!t)
+    throw Error("table '" + name + "' (parameter '" + std::string(table_param) +
+                "') does not exist");
   held_.push_back(t);
   return *t;
 }
@@ -350,8 +374,8 @@ void check_references(const PluginInfo& info, const Params& params,
     for (const auto& col : cols) {
       if (schema->has(col)) continue;
       if (spec.optional_column && spec.type == ParamType::kColumn) continue;
-      std::string msg = "column '" + col + "' (parameter '" + spec.name + "') is not in table '" +
-                        table + "'";
+      std::string msg =
+          "column '" + col + "' (parameter '" + spec.name + "') is not in table '" + table + "'";
       if (auto near = nearest(col, schema->names()); !near.empty())
         msg += " (did you mean '" + near + "'?)";
       std::string list;
@@ -430,9 +454,12 @@ void check_finite(const std::string& table_name, const Table& table) {
 
 void rethrow(const Status& status) {
   switch (status.code) {
-    case StatusCode::kParamError: throw ParamError(status.param, status.message);
-    case StatusCode::kDataError: throw DataError(status.message);
-    default: throw Error(status.message);
+    case StatusCode::kParamError:
+      throw ParamError(status.param, status.message);
+    case StatusCode::kDataError:
+      throw DataError(status.message);
+    default:
+      throw Error(status.message);
   }
 }
 

@@ -15,9 +15,12 @@ std::string format_number(double v) {
 
 const char* to_string(ColumnType type) {
   switch (type) {
-    case ColumnType::kString: return "string";
-    case ColumnType::kInt: return "int";
-    case ColumnType::kFloat: return "float";
+    case ColumnType::kString:
+      return "string";
+    case ColumnType::kInt:
+      return "int";
+    case ColumnType::kFloat:
+      return "float";
   }
   return "?";
 }
@@ -49,9 +52,12 @@ void Dictionary::reserve(std::size_t n) {
 
 std::size_t Column::size() const {
   switch (type) {
-    case ColumnType::kString: return codes.size();
-    case ColumnType::kInt: return ints.size();
-    case ColumnType::kFloat: return floats.size();
+    case ColumnType::kString:
+      return codes.size();
+    case ColumnType::kInt:
+      return ints.size();
+    case ColumnType::kFloat:
+      return floats.size();
   }
   return 0;
 }
@@ -60,12 +66,14 @@ std::string Column::to_text(std::size_t row) const {
   if (!is_valid(row)) return {};
   char buf[64];
   switch (type) {
-    case ColumnType::kString: return std::string(str(row));
+    case ColumnType::kString:
+      return std::string(str(row));
     case ColumnType::kInt: {
       auto r = std::to_chars(buf, buf + sizeof buf, ints[row]);
       return std::string(buf, r.ptr);
     }
-    case ColumnType::kFloat: return format_number(floats[row]);
+    case ColumnType::kFloat:
+      return format_number(floats[row]);
   }
   return {};
 }

@@ -29,10 +29,11 @@ struct CubeOptions {
 /// the primary input), value, region, industry, year (used when the table has it). `value_doc`
 /// describes the value column.
 std::vector<ParamSpec> cube_params(const std::string& value_doc);
-/// \brief The `missing` parameter: rows with a missing value are an error ("error") or dropped ("drop").
+/// \brief The `missing` parameter: rows with a missing value are an error ("error") or dropped
+/// ("drop").
 ParamSpec cube_missing_param();
-/// \brief CubeOptions from the value, region, industry, year and (when declared) missing parameters; the year column
-/// is used only when `input` has it.
+/// \brief CubeOptions from the value, region, industry, year and (when declared) missing
+/// parameters; the year column is used only when `input` has it.
 CubeOptions cube_options(const Params& params, const Schema& input);
 
 class Cube {

@@ -15,6 +15,7 @@ double plain_gini(std::vector<double>& v);
 /// \brief Area Gini of the Lorenz curve of shares `s` against reference shares `t` (both summing
 /// to 1, `t` as long as `s`), points ordered by s/t ascending: 1 - sum (T_k - T_k-1)(S_k + S_k-1).
 /// Krugman (1991), Geography and Trade, ch. 2. `order` is scratch, resized here.
-double lorenz_gini(const std::vector<double>& s, std::span<const double> t, std::vector<std::size_t>& order);
+double lorenz_gini(const std::vector<double>& s, std::span<const double> t,
+                   std::vector<std::size_t>& order);
 
 }  // namespace klaster::sdk

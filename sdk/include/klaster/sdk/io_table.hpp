@@ -36,7 +36,8 @@ struct IoOptions {
   std::vector<std::string> sectors;
   /// Sectors dropped from the default set (e.g. a "TOTAL" row and column).
   std::vector<std::string> exclude;
-  /// Prefix stripped from row labels to find their column: "CPA_" matches row CPA_C29 to column C29.
+  /// Prefix stripped from row labels to find their column: "CPA_" matches row CPA_C29 to column
+  /// C29.
   std::string row_prefix;
   /// Explicit row-to-column pairs "row=column" ("CPA_C29=C29"); checked before row_prefix.
   std::vector<std::string> mapping;
@@ -96,7 +97,8 @@ class IoSystem {
 
   /// \brief A = Z x^-1 (Miller & Blair eq. 2.4); columns of sectors with x = 0 are 0.
   Eigen::MatrixXd technical_coefficients() const;
-  /// \brief Ghosh allocation coefficients B = x^-1 Z (Miller & Blair eq. 12.1); rows with x = 0 are 0.
+  /// \brief Ghosh allocation coefficients B = x^-1 Z (Miller & Blair eq. 12.1); rows with x = 0 are
+  /// 0.
   Eigen::MatrixXd allocation_coefficients() const;
 
  private:
@@ -113,8 +115,9 @@ class IoSystem {
 /// sectors with column sums of M >= 1 (or, failing those, with a non-positive solution).
 class LeontiefSolver {
  public:
-  /// \brief `what` names the system in messages ("Leontief", "Ghosh", "Type II (households closed)").
-  /// `check_productive = false` only requires invertibility (for matrices with negative entries).
+  /// \brief `what` names the system in messages ("Leontief", "Ghosh", "Type II (households
+  /// closed)"). `check_productive = false` only requires invertibility (for matrices with negative
+  /// entries).
   LeontiefSolver(const Eigen::MatrixXd& coefficients, const std::vector<std::string>& sectors,
                  std::string what = "Leontief", bool check_productive = true);
 
@@ -124,7 +127,9 @@ class LeontiefSolver {
   /// \brief (I - M)^-1 V for several right-hand sides (columns of V).
   Eigen::MatrixXd solve_many(const Eigen::MatrixXd& v) const { return lu_.solve(v); }
   /// \brief ((I - M)^-1)^T w, i.e. the row vector w^T L as a column: weighted column sums of L.
-  Eigen::VectorXd solve_transpose(const Eigen::VectorXd& w) const { return lu_.transpose().solve(w); }
+  Eigen::VectorXd solve_transpose(const Eigen::VectorXd& w) const {
+    return lu_.transpose().solve(w);
+  }
   /// \brief Column sums of (I - M)^-1 (output multipliers), by one transposed solve.
   Eigen::VectorXd output_multipliers() const;
   /// \brief Row sums of (I - M)^-1 (total forward linkages for Ghosh G), by one solve.
@@ -142,7 +147,8 @@ class LeontiefSolver {
 /// \brief The Type II coefficient matrix with households as sector n+1 (Miller & Blair 2009,
 /// eq. 6.20): A* = [A c; h' 0], c = household consumption / household income, h = income per unit
 /// of output. Solve it with LeontiefSolver(closed, sectors + "households", ...).
-Eigen::MatrixXd close_households(const Eigen::MatrixXd& A, const Eigen::VectorXd& income_coefficients,
+Eigen::MatrixXd close_households(const Eigen::MatrixXd& A,
+                                 const Eigen::VectorXd& income_coefficients,
                                  const Eigen::VectorXd& consumption_shares);
 
 // ---------------------------------------------------------------------------------------------

@@ -13,9 +13,9 @@ namespace klaster::sdk {
 /// for every row the index of its value among them (-1 where the row's value is missing).
 struct Levels {
   ColumnType type = ColumnType::kString;
-  std::vector<std::int32_t> of_row;       // per row: level index or -1 (empty if not asked for)
-  std::vector<std::string> labels;        // per level, as text
-  std::vector<std::int64_t> int_values;   // per level, for int columns
+  std::vector<std::int32_t> of_row;         // per row: level index or -1 (empty if not asked for)
+  std::vector<std::string> labels;          // per level, as text
+  std::vector<std::int64_t> int_values;     // per level, for int columns
   std::vector<std::int32_t> level_of_code;  // string columns: dictionary code -> level (or -1)
   std::int64_t int_base = 0;                // int columns with a small range: value - int_base
   std::vector<std::int32_t> int_table;      //   -> level (or -1); empty for wide ranges
@@ -31,7 +31,9 @@ struct Levels {
     const std::int64_t v = column.ints[row];
     if (!int_table.empty()) {
       const std::int64_t d = v - int_base;
-      return d >= 0 && d < static_cast<std::int64_t>(int_table.size()) ? int_table[static_cast<std::size_t>(d)] : -1;
+      return d >= 0 && d < static_cast<std::int64_t>(int_table.size())
+                 ? int_table[static_cast<std::size_t>(d)]
+                 : -1;
     }
     return int_level(v);
   }

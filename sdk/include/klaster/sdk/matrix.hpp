@@ -34,7 +34,8 @@ Table matrix_to_long(const LabelledMatrix& m, const std::string& row_column = "r
                      const std::string& col_column = "column",
                      const std::string& value_column = "value");
 
-/// \brief The schema matrix_to_long() writes with its default names: row, column (strings), value (float).
+/// \brief The schema matrix_to_long() writes with its default names: row, column (strings), value
+/// (float).
 Schema long_matrix_schema();
 
 }  // namespace klaster::sdk

@@ -1,8 +1,8 @@
 // klaster SDK: what a plugin author includes. A plugin is one indicator or one regulation measure.
 //
-// A plugin declares its metadata as data (PluginInfo), declares the tables a step will write from the
-// step's parameters and the schemas of the tables it reads (bind), and computes them (run). The host
-// checks every pipeline against the metadata and bind() before any run() is called.
+// A plugin declares its metadata as data (PluginInfo), declares the tables a step will write from
+// the step's parameters and the schemas of the tables it reads (bind), and computes them (run). The
+// host checks every pipeline against the metadata and bind() before any run() is called.
 //
 //   class MyIndicator final : public klaster::sdk::Plugin {
 //     klaster::sdk::PluginInfo info() const override;
@@ -12,8 +12,8 @@
 //   KLASTER_PLUGIN(MyIndicator)
 //
 // Errors: throw sdk::ParamError (bad parameters, exit 2), sdk::DataError (values the plugin cannot
-// take, exit 3) or any other exception (a failed step, exit 1). The KLASTER_PLUGIN entry catches every
-// exception; none crosses into the host.
+// take, exit 3) or any other exception (a failed step, exit 1). The KLASTER_PLUGIN entry catches
+// every exception; none crosses into the host.
 #pragma once
 
 #include <cstdint>
@@ -75,9 +75,11 @@ enum class ParamType : std::uint8_t {
 const char* to_string(ParamType type);
 
 /// \brief A parameter value as given in a pipeline. monostate = not given.
-using Value = std::variant<std::monostate, bool, std::int64_t, double, std::string,
-                           std::vector<std::string>, std::vector<std::int64_t>, std::vector<double>>;
-/// \brief A value in TOML-like notation for messages and `klaster describe`: 3, 0.5, "C", ["A", "B"].
+using Value =
+    std::variant<std::monostate, bool, std::int64_t, double, std::string, std::vector<std::string>,
+                 std::vector<std::int64_t>, std::vector<double>>;
+/// \brief A value in TOML-like notation for messages and `klaster describe`: 3, 0.5, "C", ["A",
+/// "B"].
 std::string to_text(const Value& value);
 
 /// \brief One declared parameter. Build with the fluent setters:
@@ -98,16 +100,50 @@ struct ParamSpec {
 
   ParamSpec() = default;
   ParamSpec(std::string n, ParamType t) : name(std::move(n)), type(t) {}
-  ParamSpec& def(Value v) { default_value = std::move(v); return *this; }
-  ParamSpec& def(const char* s) { default_value = std::string(s); return *this; }
-  ParamSpec& req() { required = true; return *this; }
-  ParamSpec& at_least(double v) { min = v; min_exclusive = false; return *this; }
-  ParamSpec& above(double v) { min = v; min_exclusive = true; return *this; }
-  ParamSpec& at_most(double v) { max = v; max_exclusive = false; return *this; }
-  ParamSpec& below(double v) { max = v; max_exclusive = true; return *this; }
-  ParamSpec& one_of(std::vector<std::string> v) { allowed = std::move(v); return *this; }
-  ParamSpec& of(std::string table) { table_param = std::move(table); return *this; }
-  ParamSpec& if_present() { optional_column = true; return *this; }
+  ParamSpec& def(Value v) {
+    default_value = std::move(v);
+    return *this;
+  }
+  ParamSpec& def(const char* s) {
+    default_value = std::string(s);
+    return *this;
+  }
+  ParamSpec& req() {
+    required = true;
+    return *this;
+  }
+  ParamSpec& at_least(double v) {
+    min = v;
+    min_exclusive = false;
+    return *this;
+  }
+  ParamSpec& above(double v) {
+    min = v;
+    min_exclusive = true;
+    return *this;
+  }
+  ParamSpec& at_most(double v) {
+    max = v;
+    max_exclusive = false;
+    return *this;
+  }
+  ParamSpec& below(double v) {
+    max = v;
+    max_exclusive = true;
+    return *this;
+  }
+  ParamSpec& one_of(std::vector<std::string> v) {
+    allowed = std::move(v);
+    return *this;
+  }
+  ParamSpec& of(std::string table) {
+    table_param = std::move(table);
+    return *this;
+  }
+  ParamSpec& if_present() {
+    optional_column = true;
+    return *this;
+  }
   ParamSpec& empty_ok() {
     may_be_empty = true;
     return *this;
@@ -119,7 +155,10 @@ struct ParamSpec {
     primary_input = true;
     return *this;
   }
-  ParamSpec& doc_(std::string d) { doc = std::move(d); return *this; }
+  ParamSpec& doc_(std::string d) {
+    doc = std::move(d);
+    return *this;
+  }
 };
 
 /// \brief A table a plugin reads or writes, for documentation (`klaster describe`).
@@ -217,8 +256,8 @@ class BindContext {
 class RunContext {
  public:
   using TableLookup = std::function<TablePtr(std::string_view)>;
-  RunContext(std::string step_id, std::string output_name, const Params& params,
-             TableLookup lookup, LogSink log)
+  RunContext(std::string step_id, std::string output_name, const Params& params, TableLookup lookup,
+             LogSink log)
       : step_id_(std::move(step_id)),
         output_(std::move(output_name)),
         params_(params),
@@ -300,20 +339,22 @@ Status guarded(Fn&& fn) noexcept {
 
 /// Exports `PluginClass` (default-constructible, derived from klaster::sdk::Plugin) as this
 /// library's plugin. Use once per plugin library, at namespace scope.
-#define KLASTER_PLUGIN(PluginClass)                                                            \
-  extern "C" __attribute__((visibility("default"))) const ::klaster::sdk::PluginEntry*         \
-  klaster_plugin_entry() {                                                                     \
-    static const PluginClass instance{};                                                       \
-    static const ::klaster::sdk::PluginEntry entry{                                            \
-        KLASTER_SDK_ABI_VERSION, sizeof(::klaster::sdk::PluginEntry), KLASTER_SDK_BUILD_TAG,   \
-        [](::klaster::sdk::PluginInfo* out) noexcept {                                         \
-          return ::klaster::sdk::guarded([&] { *out = instance.info(); });                     \
-        },                                                                                     \
-        [](::klaster::sdk::BindContext* ctx) noexcept {                                        \
-          return ::klaster::sdk::guarded([&] { instance.bind(*ctx); });                        \
-        },                                                                                     \
-        [](::klaster::sdk::RunContext* ctx) noexcept {                                         \
-          return ::klaster::sdk::guarded([&] { instance.run(*ctx); });                         \
-        }};                                                                                    \
-    return &entry;                                                                             \
+#define KLASTER_PLUGIN(PluginClass)                                                    \
+  extern "C" __attribute__((visibility("default"))) const ::klaster::sdk::PluginEntry* \
+  klaster_plugin_entry() {                                                             \
+    static const PluginClass instance{};                                               \
+    static const ::klaster::sdk::PluginEntry entry{                                    \
+        KLASTER_SDK_ABI_VERSION,                                                       \
+        sizeof(::klaster::sdk::PluginEntry),                                           \
+        KLASTER_SDK_BUILD_TAG,                                                         \
+        [](::klaster::sdk::PluginInfo* out) noexcept {                                 \
+          return ::klaster::sdk::guarded([&] { *out = instance.info(); });             \
+        },                                                                             \
+        [](::klaster::sdk::BindContext* ctx) noexcept {                                \
+          return ::klaster::sdk::guarded([&] { instance.bind(*ctx); });                \
+        },                                                                             \
+        [](::klaster::sdk::RunContext* ctx) noexcept {                                 \
+          return ::klaster::sdk::guarded([&] { instance.run(*ctx); });                 \
+        }};                                                                            \
+    return &entry;                                                                     \
   }

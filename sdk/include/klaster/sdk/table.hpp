@@ -130,7 +130,10 @@ class ColumnRange {
     explicit iterator(const ColumnPtr* p) : p_(p) {}
     const Column& operator*() const { return **p_; }
     const Column* operator->() const { return p_->get(); }
-    iterator& operator++() { ++p_; return *this; }
+    iterator& operator++() {
+      ++p_;
+      return *this;
+    }
     bool operator==(const iterator& o) const { return p_ == o.p_; }
     bool operator!=(const iterator& o) const { return p_ != o.p_; }
 

@@ -39,7 +39,8 @@ std::map<std::string, Table> run_step(const PluginEntry& entry,
 /// \brief run_step on the plugin linked into this test (its klaster_plugin_entry()).
 inline std::map<std::string, Table> run_step(const std::map<std::string, Value>& params,
                                              const std::map<std::string, Table>& tables,
-                                             const std::string& step_id = "step", LogSink log = {}) {
+                                             const std::string& step_id = "step",
+                                             LogSink log = {}) {
   return run_step(*klaster_plugin_entry(), params, tables, step_id, std::move(log));
 }
 
