@@ -456,3 +456,22 @@ TEST(CliErrors, TypeIIWithoutHouseholdColumnFailsValidation) {
         << r.err;
   }
 }
+
+// A column parameter declared numeric() is checked by the SDK at validation, one wording for every
+// plugin, and `describe` shows the constraint.
+TEST(CliErrors, TextColumnForANumericParameterFailsValidation) {
+  Project p("numeric", R"([[step]]
+id = "lq"
+plugin = "location_quotient"
+params = { input = "output", value = "industry" }
+)");
+  auto r = p.validate();
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(
+      first_line(r.err),
+      "error: p.toml:8: step 'lq': column 'industry' (parameter 'value') of table 'output' holds "
+      "text; it must hold numbers");
+  auto d = run_klaster("describe morans_i");
+  ASSERT_EQ(d.code, 0) << d.err;
+  EXPECT_TRUE(contains(d.out, "default \"weight\", numeric")) << d.out;
+}

@@ -189,6 +189,7 @@ std::string param_rule(const sdk::ParamSpec& s) {
     rule = "optional";
   if (s.primary_input) rule += ", primary input";
   if (s.optional_column) rule += ", used if present";
+  if (s.numeric_column) rule += ", numeric";
   if (s.min) rule += fmt::format(", {} {}", s.min_exclusive ? ">" : ">=", sdk::to_text(*s.min));
   if (s.max) rule += fmt::format(", {} {}", s.max_exclusive ? "<" : "<=", sdk::to_text(*s.max));
   if (!s.allowed.empty()) {

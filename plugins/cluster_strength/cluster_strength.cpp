@@ -73,8 +73,13 @@ class ClusterStrength final : public Plugin {
             .primary()
             .doc_("long table with region, industry (cluster category), [year], value, "
                   "[establishments]"),
-        ParamSpec("value", ParamType::kColumn).of("input").def("value").doc_("employment column"),
+        ParamSpec("value", ParamType::kColumn)
+            .numeric()
+            .of("input")
+            .def("value")
+            .doc_("employment column"),
         ParamSpec("establishments", ParamType::kColumn)
+            .numeric()
             .of("input")
             .def("establishments")
             .if_present()
@@ -149,13 +154,7 @@ class ClusterStrength final : public Plugin {
     const Params& params = ctx.params();
     const Schema& in = ctx.schema_of_param("input");
     const CubeOptions o = cube_options(params, in);
-    if (*in.type_of(o.value) == ColumnType::kString)
-      throw ParamError("value",
-                       "column '" + o.value + "' is a string column; employment must be numbers");
     const bool est = in.has(params.str("establishments"));
-    if (est && *in.type_of(params.str("establishments")) == ColumnType::kString)
-      throw ParamError("establishments",
-                       "column '" + params.str("establishments") + "' is a string column");
     for (const auto& m : params.strings("strong_by")) {
       if (m != "lq" && m != "employment" && m != "establishments")
         throw ParamError("strong_by", "strong_by has '" + m +

@@ -63,6 +63,7 @@ class Compare final : public Plugin {
             .req()
             .doc_("the table to compare with it (e.g. written by a measure)"),
         ParamSpec("value", ParamType::kColumn)
+            .numeric()
             .of("baseline")
             .def("value")
             .doc_("numeric column to compare; must be in both tables (e.g. \"lq\" to compare LQ "
@@ -93,8 +94,9 @@ class Compare final : public Plugin {
       throw ParamError("value", "column '" + value +
                                     "' (parameter 'value') is not in scenario table '" + scen_name +
                                     "'");
-    if (*base.type_of(value) == ColumnType::kString || *scen.type_of(value) == ColumnType::kString)
-      throw ParamError("value", "column '" + value + "' is a string column; compare needs numbers");
+    if (*scen.type_of(value) == ColumnType::kString)  // the SDK checks the baseline's (numeric())
+      throw ParamError("value", "column '" + value + "' (parameter 'value') of table '" +
+                                    scen_name + "' holds text; it must hold numbers");
     const std::vector<std::string> keys = key_names(params, base, scen);
     if (keys.empty())
       throw ParamError(

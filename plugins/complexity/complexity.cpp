@@ -114,9 +114,6 @@ class Complexity final : public Plugin {
     const Params& params = ctx.params();
     const Schema& in = ctx.schema_of_param("input");
     const CubeOptions o = cube_options(params, in);
-    if (*in.type_of(o.value) == ColumnType::kString)
-      throw ParamError("value",
-                       "column '" + o.value + "' is a string column; complexity needs numbers");
     auto with_year = [&] {
       Schema s;
       if (!o.year.empty()) s.add(o.year, *in.type_of(o.year));

@@ -59,6 +59,7 @@ class Concentration final : public Plugin {
             .primary()
             .doc_("long table with region, industry, [year], value"),
         ParamSpec("value", ParamType::kColumn)
+            .numeric()
             .of("input")
             .def("value")
             .doc_("activity column (employment, output, ...)"),
@@ -84,6 +85,7 @@ class Concentration final : public Plugin {
         ParamSpec("base_table", ParamType::kTable)
             .doc_("table with region, [year], base_value (for base = \"table\")"),
         ParamSpec("base_value", ParamType::kColumn)
+            .numeric()
             .of("base_table")
             .def("value")
             .doc_("base column of base_table, e.g. population"),
@@ -113,9 +115,6 @@ class Concentration final : public Plugin {
     const Params& params = ctx.params();
     const Schema& in = ctx.schema_of_param("input");
     const CubeOptions o = cube_options(params, in);
-    if (*in.type_of(o.value) == ColumnType::kString)
-      throw ParamError("value",
-                       "column '" + o.value + "' is a string column; concentration needs numbers");
     const bool table_base = params.str("base") == "table";
     if (table_base && !params.has("base_table"))
       throw ParamError("base_table", "base = \"table\" needs base_table (a table with '" +
@@ -128,9 +127,6 @@ class Concentration final : public Plugin {
       if (!b.has(o.region))
         throw ParamError("base_table", "base_table '" + params.str("base_table") +
                                            "' has no region column '" + o.region + "'");
-      if (*b.type_of(params.str("base_value")) == ColumnType::kString)
-        throw ParamError("base_value", "column '" + params.str("base_value") +
-                                           "' of base_table is a string column");
     }
     Schema out;
     if (!o.year.empty()) out.add(o.year, *in.type_of(o.year));

@@ -132,6 +132,7 @@ class EllisonGlaeser final : public Plugin {
             .doc_("plant id column; when present, a repeated (industry, plant) is an error; "
                   "otherwise every row is a plant"),
         ParamSpec("employment", ParamType::kColumn)
+            .numeric()
             .of("plants")
             .def("employment")
             .doc_("plant employment column"),
@@ -142,6 +143,7 @@ class EllisonGlaeser final : public Plugin {
             .def("region")
             .doc_("region key column of `totals`"),
         ParamSpec("total_value", ParamType::kColumn)
+            .numeric()
             .of("totals")
             .def("employment")
             .doc_("aggregate employment column of `totals`"),
@@ -169,9 +171,6 @@ class EllisonGlaeser final : public Plugin {
   void bind(BindContext& ctx) const override {
     const Params& params = ctx.params();
     const Schema& plants = ctx.schema_of_param("plants");
-    if (*plants.type_of(params.str("employment")) == ColumnType::kString)
-      throw ParamError("employment", "column '" + params.str("employment") +
-                                         "' is a string column; employment must be numeric");
     if (*plants.type_of(params.str("industry")) == ColumnType::kFloat)
       throw ParamError("industry", "column '" + params.str("industry") +
                                        "' is a float column; use a string or int key");
@@ -180,9 +179,6 @@ class EllisonGlaeser final : public Plugin {
                                      "' is a float column; use a string or int key");
     if (params.has("totals")) {
       const Schema& totals = ctx.schema_of_param("totals");
-      if (*totals.type_of(params.str("total_value")) == ColumnType::kString)
-        throw ParamError("total_value", "column '" + params.str("total_value") +
-                                            "' is a string column; totals must be numeric");
       if (*totals.type_of(params.str("totals_region")) != *plants.type_of(params.str("region")))
         throw ParamError("totals_region",
                          "region columns of `plants` and `totals` have different types");

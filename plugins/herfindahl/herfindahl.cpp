@@ -70,8 +70,6 @@ class Herfindahl final : public Plugin {
   void bind(BindContext& ctx) const override {
     const Schema& in = ctx.schema_of_param("input");
     const CubeOptions o = cube_options(ctx.params(), in);
-    if (*in.type_of(o.value) == ColumnType::kString)
-      throw ParamError("value", "column '" + o.value + "' is a string column; HHI needs numbers");
     const std::string& group = ctx.params().str("over") == "region" ? o.industry : o.region;
     Schema out;
     if (!o.year.empty()) out.add(o.year, *in.type_of(o.year));

@@ -44,6 +44,7 @@ class IoImpact final : public Plugin {
             .def("sector")
             .doc_("sector column of demand_change (row or column codes of the IO table)"));
     p.params.push_back(ParamSpec("delta_column", ParamType::kColumn)
+                           .numeric()
                            .of("demand_change")
                            .def("delta")
                            .doc_("change of final demand, in the table's units"));
@@ -69,10 +70,6 @@ class IoImpact final : public Plugin {
     check_matrix_schema(ctx);
     check_satellite_params(ctx);
     const Params& params = ctx.params();
-    const Schema& dc = ctx.schema_of_param("demand_change");
-    if (*dc.type_of(params.str("delta_column")) == ColumnType::kString)
-      throw ParamError("delta_column",
-                       "column '" + params.str("delta_column") + "' holds text, not numbers");
     std::vector<std::string> cols;
     for (const auto& q : satellite_quantities(params))
       for (const auto& part : parts(params)) cols.push_back(q + "_" + part);

@@ -93,7 +93,11 @@ class MoransI final : public Plugin {
             .req()
             .primary()
             .doc_("one row per region: region, value"),
-        ParamSpec("value", ParamType::kColumn).of("input").def("value").doc_("the variable"),
+        ParamSpec("value", ParamType::kColumn)
+            .numeric()
+            .of("input")
+            .def("value")
+            .doc_("the variable"),
         ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column"),
         ParamSpec("weights", ParamType::kTable)
             .req()
@@ -107,6 +111,7 @@ class MoransI final : public Plugin {
             .def("to")
             .doc_("neighbour region column of `weights` (missing: a region without neighbours)"),
         ParamSpec("weight", ParamType::kColumn)
+            .numeric()
             .of("weights")
             .def("weight")
             .doc_("weight column of `weights`"),
@@ -155,13 +160,6 @@ class MoransI final : public Plugin {
   void bind(BindContext& ctx) const override {
     const Params& params = ctx.params();
     const Schema& in = ctx.schema_of_param("input");
-    const Schema& w = ctx.schema_of_param("weights");
-    if (*in.type_of(params.str("value")) == ColumnType::kString)
-      throw ParamError("value", "column '" + params.str("value") +
-                                    "' is a string column; Moran's I needs numbers");
-    if (*w.type_of(params.str("weight")) == ColumnType::kString)
-      throw ParamError("weight", "column '" + params.str("weight") +
-                                     "' is a string column; weights must be numeric");
     Schema out;
     out.add("n", ColumnType::kInt);
     for (const char* c : {"I", "expected", "variance_normal", "variance_random", "z_normal",

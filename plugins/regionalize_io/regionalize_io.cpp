@@ -81,6 +81,7 @@ class RegionalizeIo final : public Plugin {
             .req()
             .doc_("long table of regional activity: region, industry, [year], value"),
         ParamSpec("activity_value", ParamType::kColumn)
+            .numeric()
             .of("activity")
             .def("value")
             .doc_("activity column (output, employment)"),
@@ -146,10 +147,6 @@ class RegionalizeIo final : public Plugin {
   void bind(BindContext& ctx) const override {
     check_matrix_schema(ctx);
     const Params& params = ctx.params();
-    const Schema& activity = ctx.schema_of_param("activity");
-    if (*activity.type_of(params.str("activity_value")) == ColumnType::kString)
-      throw ParamError("activity_value",
-                       "column '" + params.str("activity_value") + "' is a string column");
     if (params.has("national")) {
       const Schema& national = ctx.schema_of_param("national");
       for (const char* p : {"activity_industry", "activity_value"})

@@ -96,6 +96,7 @@ class SectorIncentive final : public Plugin {
             .primary()
             .doc_("long table with region, industry, [year], value and any other columns"),
         ParamSpec("value", ParamType::kColumn)
+            .numeric()
             .of("input")
             .def("value")
             .doc_("numeric column to scale"),
@@ -131,10 +132,6 @@ class SectorIncentive final : public Plugin {
   void bind(BindContext& ctx) const override {
     const Params& params = ctx.params();
     const Schema& in = ctx.schema_of_param("input");
-    const std::string& value = params.str("value");
-    if (*in.type_of(value) == ColumnType::kString)
-      throw ParamError(
-          "value", "column '" + value + "' is a string column; sector_incentive scales numbers");
     for (const char* key : {"region", "industry", "year"})
       if (in.has(params.str(key)) && *in.type_of(params.str(key)) == ColumnType::kFloat)
         throw ParamError(key,

@@ -72,6 +72,7 @@ class ShiftShare final : public Plugin {
             .primary()
             .doc_("long table with region, industry, year, value"),
         ParamSpec("value", ParamType::kColumn)
+            .numeric()
             .of("input")
             .def("value")
             .doc_("activity column (employment, output, ...)"),
@@ -131,9 +132,6 @@ class ShiftShare final : public Plugin {
     const Params& params = ctx.params();
     const Schema& in = ctx.schema_of_param("input");
     const CubeOptions o = options(params);
-    if (*in.type_of(o.value) == ColumnType::kString)
-      throw ParamError("value",
-                       "column '" + o.value + "' is a string column; shift-share needs numbers");
     if (params.integer("to_year") <= params.integer("from_year"))
       throw ParamError("to_year", "to_year (" + std::to_string(params.integer("to_year")) +
                                       ") must be after from_year (" +

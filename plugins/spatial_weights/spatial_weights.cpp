@@ -68,10 +68,12 @@ class SpatialWeights final : public Plugin {
             .doc_("one row per region: region, lat, lon"),
         ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column"),
         ParamSpec("lat", ParamType::kColumn)
+            .numeric()
             .of("input")
             .def("lat")
             .doc_("latitude column, decimal degrees (-90..90)"),
         ParamSpec("lon", ParamType::kColumn)
+            .numeric()
             .of("input")
             .def("lon")
             .doc_("longitude column, decimal degrees (-180..180)"),
@@ -116,10 +118,6 @@ class SpatialWeights final : public Plugin {
   void bind(BindContext& ctx) const override {
     const Params& params = ctx.params();
     const Schema& in = ctx.schema_of_param("input");
-    for (const char* c : {"lat", "lon"})
-      if (*in.type_of(params.str(c)) == ColumnType::kString)
-        throw ParamError(
-            c, "column '" + params.str(c) + "' is a string column; coordinates must be numeric");
     const ColumnType key = *in.type_of(params.str("region"));
     if (key == ColumnType::kFloat)
       throw ParamError("region", "column '" + params.str("region") +

@@ -98,9 +98,6 @@ class Specialization final : public Plugin {
   void bind(BindContext& ctx) const override {
     const Schema& in = ctx.schema_of_param("input");
     const CubeOptions o = cube_options(ctx.params(), in);
-    if (*in.type_of(o.value) == ColumnType::kString)
-      throw ParamError("value",
-                       "column '" + o.value + "' is a string column; specialisation needs numbers");
     Schema out;
     if (!o.year.empty()) out.add(o.year, *in.type_of(o.year));
     out.add(o.region, *in.type_of(o.region));

@@ -16,7 +16,7 @@ std::vector<ParamSpec> cube_params(const std::string& value_doc) {
           .req()
           .primary()
           .doc_("long table with region, industry, [year], value"),
-      ParamSpec("value", ParamType::kColumn).of("input").def("value").doc_(value_doc),
+      ParamSpec("value", ParamType::kColumn).of("input").def("value").numeric().doc_(value_doc),
       ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column"),
       ParamSpec("industry", ParamType::kColumn)
           .of("input")

@@ -32,6 +32,7 @@ std::vector<ParamSpec> satellite_params() {
           .def("sector")
           .doc_("sector column of employment_table (row or column codes of the IO table)"),
       ParamSpec("employment_value", ParamType::kColumn)
+          .numeric()
           .of("employment_table")
           .def("employment")
           .doc_("employment column of employment_table"),
@@ -54,11 +55,6 @@ void check_satellite_params(const BindContext& ctx) {
           "type = \"II\" closes households through compensation_row; it cannot be \"\"");
     if (params.str("household_column").empty())
       throw ParamError("household_column", "type = \"II\" needs the household consumption column");
-  }
-  if (params.has("employment_table")) {
-    const std::string& value = params.str("employment_value");
-    if (*ctx.schema_of_param("employment_table").type_of(value) == ColumnType::kString)
-      throw ParamError("employment_value", "column '" + value + "' holds text, not numbers");
   }
 }
 

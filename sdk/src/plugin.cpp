@@ -372,7 +372,13 @@ void check_references(const PluginInfo& info, const Params& params,
     if (!schema) continue;  // reported above
     std::vector<std::string> cols = params.strings(spec.name);
     for (const auto& col : cols) {
-      if (schema->has(col)) continue;
+      if (schema->has(col)) {
+        if (spec.numeric_column && schema->type_of(col) == ColumnType::kString)
+          throw ParamError(spec.name, "column '" + col + "' (parameter '" + spec.name +
+                                          "') of table '" + table +
+                                          "' holds text; it must hold numbers");
+        continue;
+      }
       if (spec.optional_column && spec.type == ParamType::kColumn) continue;
       std::string msg =
           "column '" + col + "' (parameter '" + spec.name + "') is not in table '" + table + "'";

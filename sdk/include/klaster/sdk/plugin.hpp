@@ -95,7 +95,8 @@ struct ParamSpec {
   std::string table_param;           // for kColumn/kColumnList: the table parameter it refers to
   bool optional_column = false;      // kColumn: the column is used only when the table has it
   bool may_be_empty = false;         // kTable: a table without rows is accepted (else a DataError)
-  bool primary_input = false;  // kTable: the table a step's plain `where` filters (see primary())
+  bool numeric_column = false;  // kColumn/kColumnList: the column must hold numbers (int or float)
+  bool primary_input = false;   // kTable: the table a step's plain `where` filters (see primary())
   std::string doc;
 
   ParamSpec() = default;
@@ -146,6 +147,12 @@ struct ParamSpec {
   }
   ParamSpec& empty_ok() {
     may_be_empty = true;
+    return *this;
+  }
+  /// \brief A column parameter whose column must hold numbers: checked at validation by the SDK
+  /// (a ParamError naming the column and table), shown by `describe`.
+  ParamSpec& numeric() {
+    numeric_column = true;
     return *this;
   }
   /// Marks a kTable parameter as the plugin's primary input: the table a step's `where = { column =
