@@ -126,7 +126,7 @@ TEST(Csv, WriterRefusesNonFiniteValues) {
   for (const auto& [bad, text] : cases) {
     Table t({Column::make_floats("v", {1, bad})});
     std::ostringstream out;
-    EXPECT_EQ(klaster::sdk::testing::error_message<Error>([&] { write_csv(t, out); }),
+    EXPECT_EQ(klaster::sdk::testkit::error_message<Error>([&] { write_csv(t, out); }),
               std::string("column 'v', row 2 holds ") + text +
                   ", which CSV cannot hold: write an undefined value as missing");
   }

@@ -10,9 +10,9 @@ using klaster::sdk::Column;
 using klaster::sdk::DataError;
 using klaster::sdk::Table;
 using klaster::sdk::Value;
-using klaster::sdk::testing::error_message;
-using klaster::sdk::testing::run_step;
-using klaster::sdk::testing::value_at;
+using klaster::sdk::testkit::error_message;
+using klaster::sdk::testkit::run_step;
+using klaster::sdk::testkit::value_at;
 
 namespace {
 
@@ -42,7 +42,7 @@ Table example() {
       i.push_back(label("i", b));
       v.push_back(kX[a][b]);
     }
-  return klaster::sdk::testing::long_table(r, i, v);
+  return klaster::sdk::testkit::long_table(r, i, v);
 }
 
 std::map<std::string, Value> base() { return {{"input", std::string("t")}}; }

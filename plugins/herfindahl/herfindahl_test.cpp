@@ -10,12 +10,12 @@ using klaster::sdk::DataError;
 using klaster::sdk::ParamError;
 using klaster::sdk::Table;
 using klaster::sdk::Value;
-using klaster::sdk::testing::error_message;
-using klaster::sdk::testing::long_table;
-using klaster::sdk::testing::param_error;
-using klaster::sdk::testing::run_step;
-using klaster::sdk::testing::ThrownParamError;
-using klaster::sdk::testing::value_at;
+using klaster::sdk::testkit::error_message;
+using klaster::sdk::testkit::long_table;
+using klaster::sdk::testkit::param_error;
+using klaster::sdk::testkit::run_step;
+using klaster::sdk::testkit::ThrownParamError;
+using klaster::sdk::testkit::value_at;
 
 namespace {
 

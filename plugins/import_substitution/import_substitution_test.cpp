@@ -8,10 +8,10 @@
 #include "klaster/sdk/testing.hpp"
 
 using namespace klaster::sdk;
-using klaster::sdk::testing::error_message;
-using klaster::sdk::testing::param_error;
-using klaster::sdk::testing::run_step;
-using klaster::sdk::testing::ThrownParamError;
+using klaster::sdk::testkit::error_message;
+using klaster::sdk::testkit::param_error;
+using klaster::sdk::testkit::run_step;
+using klaster::sdk::testkit::ThrownParamError;
 
 namespace {
 
@@ -29,7 +29,7 @@ Table imports() {
 }
 
 double cell(const Table& t, const std::string& row, const std::string& col) {
-  return klaster::sdk::testing::value_at(t, "value", {{"row", row}, {"column", col}});
+  return klaster::sdk::testkit::value_at(t, "value", {{"row", row}, {"column", col}});
 }
 
 std::map<std::string, Value> params(std::map<std::string, Value> extra) {
@@ -54,9 +54,9 @@ TEST(ImportSubstitution, HandComputedHouseholdDemand) {
   EXPECT_DOUBLE_EQ(cell(out.at("is"), "A", "HH"), 42);
   EXPECT_DOUBLE_EQ(cell(out.at("is_imports"), "A", "HH"), 6);
   EXPECT_DOUBLE_EQ(cell(out.at("is_imports"), "A", "TFU"), 6);
-  EXPECT_DOUBLE_EQ(klaster::sdk::testing::value_at(out.at("is_delta"), "delta", {{"sector", "A"}}),
+  EXPECT_DOUBLE_EQ(klaster::sdk::testkit::value_at(out.at("is_delta"), "delta", {{"sector", "A"}}),
                    2);
-  EXPECT_EQ(klaster::sdk::testing::value_at(out.at("is_delta"), "delta", {{"sector", "B"}}), 0.0);
+  EXPECT_EQ(klaster::sdk::testkit::value_at(out.at("is_delta"), "delta", {{"sector", "B"}}), 0.0);
 }
 
 // Properties with the default columns (the final_demand columns HH and EXP): d + m conserved in
@@ -99,7 +99,7 @@ TEST(ImportSubstitution, CroatiaMotorVehicles) {
   EXPECT_GT(imported, 0);
   EXPECT_NEAR(cell(out.at("is"), "CPA_C29", "P3_S14"),
               cell(d, "CPA_C29", "P3_S14") + 0.5 * imported, 1e-6);
-  EXPECT_NEAR(klaster::sdk::testing::value_at(out.at("is_delta"), "delta", {{"sector", "CPA_C29"}}),
+  EXPECT_NEAR(klaster::sdk::testkit::value_at(out.at("is_delta"), "delta", {{"sector", "CPA_C29"}}),
               0.5 * imported, 1e-6);
 }
 

@@ -9,8 +9,8 @@
 using klaster::sdk::ColumnType;
 using klaster::sdk::Table;
 using klaster::sdk::Value;
-using klaster::sdk::testing::run_step;
-using klaster::sdk::testing::value_at;
+using klaster::sdk::testkit::run_step;
+using klaster::sdk::testkit::value_at;
 
 namespace {
 

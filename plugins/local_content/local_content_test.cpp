@@ -9,9 +9,9 @@
 #include "klaster/sdk/testing.hpp"
 
 using namespace klaster::sdk;
-using klaster::sdk::testing::param_error;
-using klaster::sdk::testing::run_step;
-using klaster::sdk::testing::ThrownParamError;
+using klaster::sdk::testkit::param_error;
+using klaster::sdk::testkit::run_step;
+using klaster::sdk::testkit::ThrownParamError;
 
 namespace {
 
@@ -29,7 +29,7 @@ Table imports() {
 }
 
 double cell(const Table& t, const std::string& row, const std::string& col) {
-  return klaster::sdk::testing::value_at(t, "value", {{"row", row}, {"column", col}});
+  return klaster::sdk::testkit::value_at(t, "value", {{"row", row}, {"column", col}});
 }
 
 std::map<std::string, Value> params(std::map<std::string, Value> extra) {

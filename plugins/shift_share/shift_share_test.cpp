@@ -12,10 +12,10 @@ using klaster::sdk::DataError;
 using klaster::sdk::ParamError;
 using klaster::sdk::Table;
 using klaster::sdk::Value;
-using klaster::sdk::testing::error_message;
-using klaster::sdk::testing::is_other_exception;
-using klaster::sdk::testing::run_step;
-using klaster::sdk::testing::value_at;
+using klaster::sdk::testkit::error_message;
+using klaster::sdk::testkit::is_other_exception;
+using klaster::sdk::testkit::run_step;
+using klaster::sdk::testkit::value_at;
 
 namespace {
 
@@ -38,7 +38,7 @@ struct LongTable {
     }
   }
   Table table() const {
-    return klaster::sdk::testing::long_table(regions, industries, values, years);
+    return klaster::sdk::testkit::long_table(regions, industries, values, years);
   }
 };
 
@@ -290,7 +290,7 @@ TEST(ShiftShare, IndustryWithRowsOnlyInTheLastYear) {
   }();
   const auto em = with({{"method", std::string("esteban_marquillas")}});
   std::vector<std::string> log;
-  auto got = run_step(em, {{"t", with_t}}, "step", klaster::sdk::testing::collect_log(log));
+  auto got = run_step(em, {{"t", with_t}}, "step", klaster::sdk::testkit::collect_log(log));
   auto want = run_step(em, {{"t", without_t}});
   for (const char* c : {"growth", "national_share", "industrial_mix", "regional_share",
                         "competitive_effect", "allocation_effect"})

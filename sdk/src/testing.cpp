@@ -4,7 +4,7 @@
 
 #include "klaster/sdk/step.hpp"
 
-namespace klaster::sdk::testing {
+namespace klaster::sdk::testkit {
 
 std::map<std::string, Table> run_step(const PluginEntry& entry,
                                       const std::map<std::string, Value>& given,
@@ -77,4 +77,4 @@ Table long_table(const std::vector<std::string>& regions,
   return Table(std::move(columns));
 }
 
-}  // namespace klaster::sdk::testing
+}  // namespace klaster::sdk::testkit

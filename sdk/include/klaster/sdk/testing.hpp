@@ -1,6 +1,8 @@
-// klaster SDK: run a plugin in-process, without the host, for unit tests.
+// klaster SDK: run a plugin in-process, without the host, for unit tests. The namespace is
+// klaster::sdk::testkit (not "testing"), so that `using namespace klaster::sdk;` in a GoogleTest
+// file does not make `testing` ambiguous with GoogleTest's own namespace.
 //
-//   auto out = klaster::sdk::testing::run_step(*klaster_plugin_entry(), {{"value", "value"}},
+//   auto out = klaster::sdk::testkit::run_step(*klaster_plugin_entry(), {{"value", "value"}},
 //                                               {{"output", table}});
 //   const Table& lq = out.at("step");
 //
@@ -28,7 +30,7 @@
 
 extern "C" const klaster::sdk::PluginEntry* klaster_plugin_entry();
 
-namespace klaster::sdk::testing {
+namespace klaster::sdk::testkit {
 
 /// `log` receives the plugin's log lines (ctx.log); none are kept when it is empty.
 std::map<std::string, Table> run_step(const PluginEntry& entry,
@@ -105,4 +107,4 @@ ThrownParamError param_error(Fn&& fn) {
   return thrown;
 }
 
-}  // namespace klaster::sdk::testing
+}  // namespace klaster::sdk::testkit
