@@ -6,11 +6,8 @@
 #include "klaster/sdk/io_table.hpp"
 #include "klaster/sdk/testing.hpp"
 
-using klaster::sdk::ColumnType;
-using klaster::sdk::Table;
-using klaster::sdk::Value;
-using klaster::sdk::testkit::run_step;
-using klaster::sdk::testkit::value_at;
+using namespace klaster::sdk;
+using namespace klaster::sdk::testkit;
 
 namespace {
 

@@ -9,9 +9,8 @@
 #include "klaster/sdk/testing.hpp"
 
 using namespace klaster::sdk;
-using klaster::sdk::testkit::param_error;
-using klaster::sdk::testkit::run_step;
-using klaster::sdk::testkit::ThrownParamError;
+using namespace klaster::sdk;
+using namespace klaster::sdk::testkit;
 
 namespace {
 

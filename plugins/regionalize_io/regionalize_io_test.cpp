@@ -10,11 +10,8 @@
 #include "klaster/sdk/testing.hpp"
 
 using namespace klaster::sdk;
-using klaster::sdk::testkit::error_message;
-using klaster::sdk::testkit::param_error;
-using klaster::sdk::testkit::run_step;
-using klaster::sdk::testkit::ThrownParamError;
-using klaster::sdk::testkit::value_at;
+using namespace klaster::sdk;
+using namespace klaster::sdk::testkit;
 
 namespace {
 

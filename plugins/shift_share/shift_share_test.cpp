@@ -7,15 +7,8 @@
 
 #include "klaster/sdk/testing.hpp"
 
-using klaster::sdk::Column;
-using klaster::sdk::DataError;
-using klaster::sdk::ParamError;
-using klaster::sdk::Table;
-using klaster::sdk::Value;
-using klaster::sdk::testkit::error_message;
-using klaster::sdk::testkit::is_other_exception;
-using klaster::sdk::testkit::run_step;
-using klaster::sdk::testkit::value_at;
+using namespace klaster::sdk;
+using namespace klaster::sdk::testkit;
 
 namespace {
 
