@@ -391,15 +391,18 @@ std::map<std::string, sdk::TablePtr> step_inputs(const ValidatedStep& s,
   return inputs;
 }
 
-/// Names where an empty input table came from: the `where` that emptied it, or its file.
+/// "table 'X' (parameter 'p') has no rows", naming where the table came from: the `where` that
+/// emptied it, or its file.
 std::string empty_input_message(const ValidatedPipeline& vp, const ValidatedStep& s,
-                                const std::string& message) {
+                                const sdk::ParamSpec& spec) {
+  const std::string& table = s.params.str(spec.name);
+  const std::string message = "table '" + table + "' (parameter '" + spec.name + "') has no rows";
   for (const StepFilter& f : s.filters)
-    if (message.find("table '" + f.table + "'") == 0)
+    if (f.table == table)
       return message + " after the step's 'where' filter (" + f.clauses.front().loc.prefix() + ")";
-  for (const auto& [name, origin] : vp.tables)
-    if (origin.manifest && message.find("table '" + name + "'") == 0)
-      return origin.manifest->file.string() + ": " + message + " (only a header)";
+  const auto origin = vp.tables.find(table);
+  if (origin != vp.tables.end() && origin->second.manifest)
+    return origin->second.manifest->file.string() + ": " + message + " (only a header)";
   return message;
 }
 
@@ -464,12 +467,10 @@ void run_step(const ValidatedPipeline& vp, std::size_t k, RunResult& result,
   };
 
   std::map<std::string, sdk::TablePtr> inputs = step_inputs(s, get_table, who);
-  try {
-    sdk::check_not_empty(s.plugin->info, s.params,
-                         [&](const std::string& n) -> const sdk::Table& { return *inputs.at(n); });
-  } catch (const sdk::DataError& e) {
-    fail(kExitDataset, empty_input_message(vp, s, e.what()));
-  }
+  if (const sdk::ParamSpec* empty = sdk::first_empty_input(
+          s.plugin->info, s.params,
+          [&](const std::string& n) -> const sdk::Table& { return *inputs.at(n); }))
+    fail(kExitDataset, empty_input_message(vp, s, *empty));
 
   sdk::RunContext ctx(
       step.id, s.output, s.params,

@@ -412,14 +412,20 @@ void check_written(const std::string& plugin,
   }
 }
 
+const ParamSpec* first_empty_input(const PluginInfo& info, const Params& params,
+                                   const std::function<const Table&(const std::string&)>& table) {
+  for (const auto& spec : info.params)
+    if (spec.type == ParamType::kTable && !spec.may_be_empty && params.has(spec.name) &&
+        table(params.str(spec.name)).rows() == 0)
+      return &spec;
+  return nullptr;
+}
+
 void check_not_empty(const PluginInfo& info, const Params& params,
                      const std::function<const Table&(const std::string&)>& table) {
-  for (const auto& spec : info.params) {
-    if (spec.type != ParamType::kTable || spec.may_be_empty || !params.has(spec.name)) continue;
-    const std::string& name = params.str(spec.name);
-    if (table(name).rows() == 0)
-      throw DataError("table '" + name + "' (parameter '" + spec.name + "') has no rows");
-  }
+  if (const ParamSpec* spec = first_empty_input(info, params, table))
+    throw DataError("table '" + params.str(spec->name) + "' (parameter '" + spec->name +
+                    "') has no rows");
 }
 
 namespace {

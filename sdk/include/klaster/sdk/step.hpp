@@ -55,6 +55,10 @@ void check_written(const std::string& plugin,
 /// declared empty_ok(). Throws DataError "table 'X' (parameter 'input') has no rows".
 void check_not_empty(const PluginInfo& info, const Params& params,
                      const std::function<const Table&(const std::string&)>& table);
+/// \brief The first table parameter (not declared empty_ok()) naming a table without rows, or
+/// nullptr: what check_not_empty throws for, for callers that word the message themselves.
+const ParamSpec* first_empty_input(const PluginInfo& info, const Params& params,
+                                   const std::function<const Table&(const std::string&)>& table);
 
 /// \brief Checks that every value of the float columns of a written table is finite (a missing cell
 /// is fine: it is how a plugin writes "undefined"). Throws Error naming the table, column and the
