@@ -93,5 +93,5 @@ grep -qx '2025,KST,C,0.6' "$tmp/out/mix.csv" || { echo "mix.csv lacks 2025,KST,C
 head -1 "$tmp/out/mix.csv" | grep -qx 'year,region,industry,mix' || { echo "mix.csv header:"; head -1 "$tmp/out/mix.csv"; exit 1; }
 "$klaster" describe industry_mix --plugin-dir "$tmp/build/plugins" | grep -q "share of each industry in its region's total" ||
   { echo "klaster describe industry_mix failed"; exit 1; }
-"$klaster" --version | grep -q "(SDK ABI 2)" || { echo "klaster --version does not say SDK ABI 2, as the guide does"; exit 1; }
+"$klaster" --version | grep -q "(SDK ABI 3)" || { echo "klaster --version does not say SDK ABI 3, as the guide does"; exit 1; }
 step "ok"

@@ -288,7 +288,15 @@ std::vector<StepFilter> resolve_filters(const ValidatedPipeline& vp, const Valid
 /// Runs the plugin's bind() and keeps the tables it declares.
 void bind_step(const ValidatedPipeline& vp, ValidatedStep& vs) {
   const StepConfig& step = *vs.config;
-  sdk::BindContext bind(step.id, vs.output, vs.params, schema_lookup(vp));
+  const auto lookup = schema_lookup(vp);
+  sdk::Outputs derived;
+  try {
+    derived = sdk::derive_outputs(vs.plugin->info, vs.params, vs.output, lookup);
+  } catch (const sdk::ParamError& e) {
+    step_fail(kExitPipeline, step, param_location(step, e.param()),
+              "plugin '" + step.plugin + "': " + e.what());
+  }
+  sdk::BindContext bind(step.id, vs.output, vs.params, lookup, std::move(derived));
   if (sdk::Status s = vs.plugin->entry->bind(&bind); s.code != sdk::StatusCode::kOk) {
     const int code = s.code == sdk::StatusCode::kDataError ? kExitDataset : kExitPipeline;
     step_fail(code, step, param_location(step, s.param),
@@ -478,7 +486,7 @@ void run_step(const ValidatedPipeline& vp, std::size_t k, RunResult& result,
         auto it = inputs.find(std::string(name));
         return it != inputs.end() ? it->second : get_table(std::string(name));
       },
-      step_log(step.id));
+      step_log(step.id), s.outputs);
   spdlog::info("running {}", who);
   const auto start = std::chrono::steady_clock::now();
   const sdk::Status status = s.plugin->entry->run(&ctx);

@@ -219,6 +219,16 @@ std::string host_params_text(const sdk::PluginInfo& info) {
   return out;
 }
 
+/// A table of PluginInfo::reads or ::writes: its name, columns and doc, then each documented
+/// column.
+std::string table_entry(const sdk::TableSpec& t, const sdk::PluginInfo& info) {
+  std::string out = wrap(t.name + ": " + sdk::columns_text(t, info), 2, 100) + wrap(t.doc, 6, 100);
+  for (const auto& c : t.columns)
+    if (!c.doc.empty())
+      out += wrap((c.param.empty() ? c.name : "<" + c.param + ">") + ": " + c.doc, 8, 100);
+  return out;
+}
+
 }  // namespace
 
 std::string describe_plugin(const LoadedPlugin& p) {
@@ -243,11 +253,9 @@ std::string describe_plugin(const LoadedPlugin& p) {
   }
   out += host_params_text(i);
   out += "\nReads:\n";
-  for (const auto& t : i.reads)
-    out += fmt::format("  {}: {}\n      {}\n", t.name, t.columns, t.doc);
+  for (const auto& t : i.reads) out += table_entry(t, i);
   out += "\nWrites:\n";
-  for (const auto& t : i.writes)
-    out += fmt::format("  {}: {}\n      {}\n", t.name, t.columns, t.doc);
+  for (const auto& t : i.writes) out += table_entry(t, i);
   out += "\nLibrary: " + p.file.string() + "\n";
   return out;
 }

@@ -6,11 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "herfindahl_kernel.hpp"
 #include "klaster/sdk/cube.hpp"
 #include "klaster/sdk/parallel.hpp"
 #include "klaster/sdk/plugin.hpp"
 
-namespace klaster::plugins {
+namespace klaster::plugins::herfindahl {
 namespace {
 
 using namespace klaster::sdk;
@@ -59,133 +60,134 @@ class Herfindahl final : public Plugin {
                                   "positive ones (false)"),
                         cube_missing_param(),
                     });
-    p.reads = {{"input", "region, industry, [year], value",
-                "non-negative activity by region and industry"}};
-    p.writes = {
-        {"<output>", "[year], industry | region, hhi, hhi_normalized, equivalent_number, n",
-         "one row per industry (over = \"region\") or region (over = \"industry\") and year"}};
+    p.reads = {TableSpec::read("input", "non-negative activity by region and industry")
+                   .column(ColumnSpec::of("region"))
+                   .column(ColumnSpec::of("industry"))
+                   .column(ColumnSpec::of("year"))
+                   .column(ColumnSpec::of("value"))};
+    p.writes = {TableSpec::write("<output>", "one row per group (industry or region) and year")
+                    .column(ColumnSpec::of("year"))
+                    .column(ColumnSpec::of("industry").when("over", "region"))
+                    .column(ColumnSpec::of("region").when("over", "industry"))
+                    .column(ColumnSpec::floats("hhi", "H, between 1/n and 1"))
+                    .column(ColumnSpec::floats("hhi_normalized",
+                                               "(H - 1/n) / (1 - 1/n); missing for n = 1"))
+                    .column(ColumnSpec::floats("equivalent_number", "1/H"))
+                    .column(ColumnSpec::ints("n", "units in the group"))};
     return p;
   }
 
-  void bind(BindContext& ctx) const override {
-    const Schema& in = ctx.schema_of_param("input");
-    const CubeOptions o = cube_options(ctx.params(), in);
-    const std::string& group = ctx.params().str("over") == "region" ? o.industry : o.region;
-    Schema out;
-    if (!o.year.empty()) out.add(o.year, *in.type_of(o.year));
-    out.add(group, *in.type_of(group));
-    out.add("hhi", ColumnType::kFloat);
-    out.add("hhi_normalized", ColumnType::kFloat);
-    out.add("equivalent_number", ColumnType::kFloat);
-    out.add("n", ColumnType::kInt);
-    ctx.declare_output(ctx.output_name(), out);
+  void run(RunContext& ctx) const override {
+    const Table& in = ctx.table_of_param("input");
+    const auto cube = Cube::shared(in, cube_options(ctx.params(), in.schema()));
+    const Groups groups(*cube, ctx.params().str("over") == "region");
+    const std::vector<std::optional<GroupHhi>> slots =
+        compute(*cube, groups, ctx.params().boolean("count_zeros"));
+    write_output(ctx, *cube, groups, slots);
   }
 
-  void run(RunContext& ctx) const override {
-    const Params& params = ctx.params();
-    const Table& in = ctx.table_of_param("input");
-    const auto shared_cube = Cube::shared(in, cube_options(params, in.schema()));
-    const Cube& cube = *shared_cube;
-    const bool over_regions = params.str("over") == "region";
-    const bool count_zeros = params.boolean("count_zeros");
-    const std::size_t Y = cube.n_years();
-    // A group is an industry (over regions) or a region (over industries); units are the other
-    // axis.
-    const std::size_t G = over_regions ? cube.n_industries() : cube.n_regions();
-    const std::size_t U = over_regions ? cube.n_regions() : cube.n_industries();
-    const Levels& group_levels = over_regions ? cube.industries() : cube.regions();
-    const char* group_kind = over_regions ? "industry" : "region";
-    auto cell = [&](std::size_t y, std::size_t g, std::size_t u) {
+ private:
+  /// A group is an industry (over regions) or a region (over industries); its units are the
+  /// other axis.
+  struct Groups {
+    Groups(const Cube& c, bool regions) : cube(c), over_regions(regions) {}
+    const Cube& cube;
+    bool over_regions;
+    std::size_t count() const { return over_regions ? cube.n_industries() : cube.n_regions(); }
+    std::size_t units() const { return over_regions ? cube.n_regions() : cube.n_industries(); }
+    const Levels& levels() const { return over_regions ? cube.industries() : cube.regions(); }
+    const char* kind() const { return over_regions ? "industry" : "region"; }
+    std::size_t cell(std::size_t y, std::size_t g, std::size_t u) const {
       return over_regions ? cube.cell(y, u, g) : cube.cell(y, g, u);
-    };
+    }
+  };
 
-    // One slot per (year, group); each part stops at its first error and parallel_for rethrows the
-    // lowest part's, so the error is the first in (year, group) order. Groups absent from a year
-    // leave their slot unused and are dropped when the slots are gathered in order below.
-    const std::size_t slots = Y * G;
-    std::vector<std::uint8_t> occurs(slots, 0);
-    std::vector<double> slot_hhi(slots);
-    std::vector<std::int64_t> slot_n(slots);
+  /// H of group g in year y; nullopt when the group has no unit in that year. Throws DataError
+  /// for a zero total.
+  static std::optional<GroupHhi> slot(const Groups& groups, std::size_t y, std::size_t g,
+                                      bool count_zeros) {
+    const Cube& cube = groups.cube;
+    std::vector<double> values;
+    for (std::size_t u = 0; u < groups.units(); ++u)
+      if (const std::size_t c = groups.cell(y, g, u); cube.present(c))
+        values.push_back(cube.value(c));
+    if (values.empty()) return std::nullopt;
+    if (auto h = group_hhi(values, count_zeros)) return h;
+    throw DataError(std::string(groups.kind()) + " '" + groups.levels().labels[g] +
+                    "' has a zero total of '" + cube.options().value + "' in " +
+                    cube.where_year(y) + ": its shares, and so its HHI, are undefined");
+  }
+
+  /// One slot per (year, group), in that order. Each part stops at its first error and
+  /// parallel_for rethrows the lowest part's, so the error is the first in (year, group) order.
+  static std::vector<std::optional<GroupHhi>> compute(const Cube& cube, const Groups& groups,
+                                                      bool count_zeros) {
+    const std::size_t G = groups.count();
+    std::vector<std::optional<GroupHhi>> slots(cube.n_years() * G);
     parallel_for(
-        slots,
+        slots.size(),
         [&](std::size_t begin, std::size_t end) {
-          for (std::size_t k = begin; k < end; ++k) {
-            const std::size_t y = k / G, g = k % G;
-            double total = 0;
-            std::int64_t n = 0;
-            for (std::size_t u = 0; u < U; ++u) {
-              const std::size_t c = cell(y, g, u);
-              if (!cube.present(c)) continue;
-              total += cube.value(c);
-              if (count_zeros || cube.value(c) > 0) ++n;
-            }
-            if (n == 0 && total == 0) {
-              bool any = false;
-              for (std::size_t u = 0; u < U && !any; ++u) any = cube.present(cell(y, g, u));
-              if (!any) continue;  // the group does not occur in this year
-            }
-            if (total <= 0)
-              throw DataError(std::string(group_kind) + " '" + group_levels.labels[g] +
-                              "' has a zero total of '" + cube.options().value + "' in " +
-                              cube.where_year(y) + ": its shares, and so its HHI, are undefined");
-            double h = 0;
-            for (std::size_t u = 0; u < U; ++u) {
-              const std::size_t c = cell(y, g, u);
-              if (!cube.present(c)) continue;
-              const double s = cube.value(c) / total;
-              h += s * s;
-            }
-            occurs[k] = 1;
-            slot_hhi[k] = h;
-            slot_n[k] = n;
-          }
+          for (std::size_t k = begin; k < end; ++k)
+            slots[k] = slot(groups, k / G, k % G, count_zeros);
         },
-        std::max<std::size_t>(1, (std::size_t{1} << 15) / std::max<std::size_t>(1, U)));
+        std::max<std::size_t>(1,
+                              (std::size_t{1} << 15) / std::max<std::size_t>(1, groups.units())));
+    return slots;
+  }
 
-    std::vector<std::int32_t> out_year, out_group;
+  static void write_output(RunContext& ctx, const Cube& cube, const Groups& groups,
+                           const std::vector<std::optional<GroupHhi>>& slots) {
+    std::vector<std::int32_t> year, group;
     std::vector<double> hhi, normalized, equivalent;
     std::vector<std::uint8_t> normalized_valid;
-    std::vector<std::int64_t> count;
-    std::size_t single_unit_groups = 0;
-    for (std::size_t k = 0; k < slots; ++k) {
-      if (!occurs[k]) continue;
-      const double h = slot_hhi[k];
-      const std::int64_t n = slot_n[k];
-      out_year.push_back(static_cast<std::int32_t>(k / G));
-      out_group.push_back(static_cast<std::int32_t>(k % G));
-      hhi.push_back(h);
-      equivalent.push_back(1.0 / h);
-      count.push_back(n);
-      if (n > 1) {
-        const double inv_n = 1.0 / static_cast<double>(n);
-        normalized.push_back((h - inv_n) / (1.0 - inv_n));
-        normalized_valid.push_back(1);
-      } else {
-        normalized.push_back(0.0);
-        normalized_valid.push_back(0);
-        ++single_unit_groups;
-      }
+    std::vector<std::int64_t> n;
+    for (std::size_t k = 0; k < slots.size(); ++k) {
+      if (!slots[k]) continue;  // the group does not occur in this year
+      year.push_back(static_cast<std::int32_t>(k / groups.count()));
+      group.push_back(static_cast<std::int32_t>(k % groups.count()));
+      hhi.push_back(slots[k]->hhi);
+      equivalent.push_back(1.0 / slots[k]->hhi);
+      n.push_back(slots[k]->n);
+      const std::optional<double> h = normalized_hhi(slots[k]->hhi, slots[k]->n);
+      normalized.push_back(h.value_or(0.0));
+      normalized_valid.push_back(h ? 1 : 0);
     }
-    if (single_unit_groups > 0)
-      ctx.log(LogLevel::kWarn, std::to_string(single_unit_groups) +
+    if (const auto single = std::count(normalized_valid.begin(), normalized_valid.end(), 0))
+      ctx.log(LogLevel::kWarn, std::to_string(single) +
                                    " group(s) have a single unit (n = 1): their "
                                    "hhi_normalized is undefined and written as missing");
-
-    std::vector<Column> cols;
-    const std::string& group_column =
-        over_regions ? cube.options().industry : cube.options().region;
-    if (cube.has_year()) cols.push_back(cube.years().make_column(cube.options().year, out_year));
-    cols.push_back(group_levels.make_column(group_column, out_group));
-    cols.push_back(Column::make_floats("hhi", std::move(hhi)));
-    cols.push_back(
-        Column::make_floats("hhi_normalized", std::move(normalized), std::move(normalized_valid)));
-    cols.push_back(Column::make_floats("equivalent_number", std::move(equivalent)));
-    cols.push_back(Column::make_ints("n", std::move(count)));
-    ctx.write(ctx.output_name(), Table(std::move(cols)));
+    OutputTable out = ctx.output();
+    const CubeOptions& o = cube.options();
+    if (cube.has_year()) out.set(cube.years().make_column(o.year, year));
+    out.set(groups.levels().make_column(groups.over_regions ? o.industry : o.region, group));
+    out.set("hhi", std::move(hhi));
+    out.set("hhi_normalized", std::move(normalized), std::move(normalized_valid));
+    out.set("equivalent_number", std::move(equivalent));
+    out.set("n", std::move(n));
+    ctx.write(std::move(out));
   }
 };
 
 }  // namespace
-}  // namespace klaster::plugins
 
-KLASTER_PLUGIN(klaster::plugins::Herfindahl)
+std::optional<GroupHhi> group_hhi(const std::vector<double>& values, bool count_zeros) {
+  double total = 0;
+  GroupHhi out;
+  for (const double v : values) {
+    total += v;
+    if (count_zeros || v > 0) ++out.n;
+  }
+  if (!(total > 0)) return std::nullopt;
+  for (const double v : values) out.hhi += (v / total) * (v / total);
+  return out;
+}
+
+std::optional<double> normalized_hhi(double hhi, std::int64_t n) {
+  if (n <= 1) return std::nullopt;
+  const double inv_n = 1.0 / static_cast<double>(n);
+  return (hhi - inv_n) / (1.0 - inv_n);
+}
+
+}  // namespace klaster::plugins::herfindahl
+
+KLASTER_PLUGIN(klaster::plugins::herfindahl::Herfindahl)

@@ -3,10 +3,12 @@
 #include <string>
 #include <vector>
 
+#include "herfindahl_kernel.hpp"
 #include "klaster/sdk/testing.hpp"
 
 using namespace klaster::sdk;
 using namespace klaster::sdk::testkit;
+namespace herfindahl = klaster::plugins::herfindahl;
 
 namespace {
 
@@ -148,4 +150,24 @@ TEST(Herfindahl, IndustryWithRowsOnlyInTheLastYearIsLeftOutOfEarlierYears) {
   EXPECT_EQ(out.rows(), 3u);  // C 2024, C 2025, T 2025
   EXPECT_DOUBLE_EQ(value_at(out, "hhi", {{"year", "2025"}, {"industry", "T"}}), 0.625);
   EXPECT_THROW(value_at(out, "hhi", {{"year", "2024"}, {"industry", "T"}}), std::exception);
+}
+
+// The kernel on plain values, by the definition H = sum s_k^2 (Herfindahl 1950): values 1, 1, 2
+// give shares 1/4, 1/4, 1/2 and H = 1/16 + 1/16 + 1/4 = 0.375; H* = (0.375 - 1/3) / (2/3) = 1/16.
+TEST(HerfindahlKernel, QuarterQuarterHalf) {
+  const auto h = herfindahl::group_hhi({1, 1, 2}, true);
+  ASSERT_TRUE(h.has_value());
+  EXPECT_DOUBLE_EQ(h->hhi, 0.375);
+  EXPECT_EQ(h->n, 3);
+  EXPECT_DOUBLE_EQ(*herfindahl::normalized_hhi(h->hhi, h->n), 0.0625);
+}
+
+// A zero counts as a unit only with count_zeros (REAT herf() counts every element); a zero total
+// has no shares; H* is 0/0 for a single unit.
+TEST(HerfindahlKernel, ZerosAndUndefinedCases) {
+  EXPECT_EQ(herfindahl::group_hhi({0, 5}, true)->n, 2);
+  EXPECT_EQ(herfindahl::group_hhi({0, 5}, false)->n, 1);
+  EXPECT_DOUBLE_EQ(herfindahl::group_hhi({0, 5}, false)->hhi, 1.0);
+  EXPECT_FALSE(herfindahl::group_hhi({0, 0}, true).has_value());
+  EXPECT_FALSE(herfindahl::normalized_hhi(1.0, 1).has_value());
 }

@@ -332,8 +332,14 @@ const Schema& BindContext::schema_of_param(std::string_view table_param) const {
 }
 
 void BindContext::declare_output(std::string name, Schema schema) {
-  for (const auto& o : outputs_)
-    if (o.first == name) throw Error("output table '" + name + "' declared twice");
+  if (std::find(hand_declared_.begin(), hand_declared_.end(), name) != hand_declared_.end())
+    throw Error("output table '" + name + "' declared twice");
+  hand_declared_.push_back(name);
+  for (auto& o : outputs_)
+    if (o.first == name) {
+      o.second = std::move(schema);
+      return;
+    }
   outputs_.emplace_back(std::move(name), std::move(schema));
 }
 
@@ -345,6 +351,19 @@ const Table& RunContext::table_of_param(std::string_view table_param) const {
                 "') does not exist");
   held_.push_back(t);
   return *t;
+}
+
+OutputTable RunContext::output(std::string_view pattern) const {
+  const std::string name = output_table_name(std::string(pattern), output_);
+  for (const auto& [n, schema] : declared_)
+    if (n == name) return OutputTable(name, schema);
+  throw Error("step '" + step_id_ + "' declares no output table '" + name + "' (" +
+              std::string(pattern) + ")");
+}
+
+void RunContext::write(OutputTable table) {
+  std::string name = table.name();
+  write(std::move(name), std::move(table).build());
 }
 
 void RunContext::write(std::string name, Table table) {
@@ -390,6 +409,7 @@ void check_references(const PluginInfo& info, const Params& params,
       throw ParamError(spec.name, msg);
     }
   }
+  check_reads(info, params, lookup);
 }
 
 void check_written(const std::string& plugin,

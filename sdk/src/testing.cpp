@@ -26,7 +26,8 @@ std::map<std::string, Table> run_step(const PluginEntry& entry,
     return it == schemas.end() ? nullptr : &it->second;
   };
   check_references(info, resolved, schema_lookup);
-  BindContext bind(step_id, output, resolved, schema_lookup);
+  BindContext bind(step_id, output, resolved, schema_lookup,
+                   derive_outputs(info, resolved, output, schema_lookup));
   if (Status s = entry.bind(&bind); s.code != StatusCode::kOk) rethrow(s);
 
   RunContext run(
@@ -35,7 +36,7 @@ std::map<std::string, Table> run_step(const PluginEntry& entry,
         auto it = tables.find(std::string(n));
         return it == tables.end() ? nullptr : std::make_shared<Table>(it->second);
       },
-      std::move(log));
+      std::move(log), bind.outputs());
   check_not_empty(info, resolved,
                   [&](const std::string& n) -> const Table& { return tables.at(n); });
   if (Status s = entry.run(&run); s.code != StatusCode::kOk) rethrow(s);

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "klaster/sdk/table.hpp"
+#include "klaster/sdk/table_spec.hpp"
 #include "klaster/sdk/version.hpp"
 
 namespace klaster::sdk {
@@ -168,13 +169,6 @@ struct ParamSpec {
   }
 };
 
-/// \brief A table a plugin reads or writes, for documentation (`klaster describe`).
-struct TableDoc {
-  std::string name;     // a parameter name ("input") or a pattern ("<output>", "<output>_local")
-  std::string columns;  // e.g. "region, industry, [year], <value>"
-  std::string doc;
-};
-
 enum class PluginKind : std::uint8_t { kIndicator, kMeasure };
 const char* to_string(PluginKind kind);
 
@@ -186,13 +180,17 @@ struct PluginInfo {
   std::string summary;      // one line, starting with a verb
   std::string description;  // paragraphs; formula and reference
   std::vector<ParamSpec> params;
-  std::vector<TableDoc> reads;
-  std::vector<TableDoc> writes;
+  std::vector<TableSpec> reads;   // per table parameter: the columns the plugin needs
+  std::vector<TableSpec> writes;  // every table the plugin writes, with its columns
 
   const ParamSpec* find_param(std::string_view name) const;
   /// \brief The parameter marked primary(), or nullptr when the plugin has no primary input.
   const ParamSpec* primary_input() const;
 };
+
+/// \brief The columns of `spec` as `klaster describe` shows them: "[<year>], <industry>,
+/// hhi:float, [n:int if count = true]" (a column named by an if_present() parameter in brackets).
+std::string columns_text(const TableSpec& spec, const PluginInfo& info);
 
 /// \brief Resolved parameters of one step: every declared parameter with a value or a default.
 class Params {
@@ -230,16 +228,22 @@ enum class LogLevel : std::uint8_t { kDebug, kInfo, kWarn };
 /// \brief Where plugin log lines go; set by the host (spdlog) or by the test harness.
 using LogSink = std::function<void(LogLevel, std::string_view)>;
 
+/// \brief The tables a step writes, by name, with their schemas.
+using Outputs = std::vector<std::pair<std::string, Schema>>;
+
 /// \brief Validation-time view of a step: parameters and the schemas of the tables in scope.
+/// The schemas of the tables the step writes are already derived from PluginInfo::writes; bind()
+/// checks what the declarations cannot say.
 class BindContext {
  public:
   using SchemaLookup = std::function<const Schema*(std::string_view)>;
   BindContext(std::string step_id, std::string output_name, const Params& params,
-              SchemaLookup lookup)
+              SchemaLookup lookup, Outputs derived = {})
       : step_id_(std::move(step_id)),
         output_(std::move(output_name)),
         params_(params),
-        lookup_(std::move(lookup)) {}
+        lookup_(std::move(lookup)),
+        outputs_(std::move(derived)) {}
 
   const std::string& step_id() const { return step_id_; }
   /// \brief The primary output table name: the `output` parameter, by default the step id.
@@ -248,15 +252,17 @@ class BindContext {
   /// \brief Schema of a table in scope; throws ParamError (for `param`) when there is none.
   const Schema& schema_of_param(std::string_view table_param) const;
   const Schema* find_schema(std::string_view table) const { return lookup_(table); }
-  /// \brief Declares a table this step will write. Every table run() writes must be declared.
+  /// \brief Declares (or, for a table in PluginInfo::writes, replaces the derived schema of) a
+  /// table this step will write, for schemas the declarations cannot express.
   void declare_output(std::string name, Schema schema);
-  const std::vector<std::pair<std::string, Schema>>& outputs() const { return outputs_; }
+  const Outputs& outputs() const { return outputs_; }
 
  private:
   std::string step_id_, output_;
   const Params& params_;
   SchemaLookup lookup_;
-  std::vector<std::pair<std::string, Schema>> outputs_;
+  Outputs outputs_;
+  std::vector<std::string> hand_declared_;
 };
 
 /// \brief Run-time view of a step: parameters, the tables it reads, and where it writes.
@@ -264,18 +270,25 @@ class RunContext {
  public:
   using TableLookup = std::function<TablePtr(std::string_view)>;
   RunContext(std::string step_id, std::string output_name, const Params& params, TableLookup lookup,
-             LogSink log)
+             LogSink log, Outputs declared = {})
       : step_id_(std::move(step_id)),
         output_(std::move(output_name)),
         params_(params),
         lookup_(std::move(lookup)),
-        log_(std::move(log)) {}
+        log_(std::move(log)),
+        declared_(std::move(declared)) {}
 
   const std::string& step_id() const { return step_id_; }
   const std::string& output_name() const { return output_; }
   const Params& params() const { return params_; }
   /// \brief The table named by a table parameter, after the step's `where` filter of that table.
   const Table& table_of_param(std::string_view table_param) const;
+  /// \brief An empty output table with the declared schema of `pattern` ("<output>",
+  /// "<output>_local"), to be filled column by column and passed to write(). Throws Error when the
+  /// step declares no such table.
+  OutputTable output(std::string_view pattern = "<output>") const;
+  /// \brief Writes a filled output table (see output()).
+  void write(OutputTable table);
   /// \brief Writes a declared output table. The host checks its schema against the declaration.
   void write(std::string name, Table table);
   void log(LogLevel level, std::string_view message) const {
@@ -288,6 +301,7 @@ class RunContext {
   const Params& params_;
   TableLookup lookup_;
   LogSink log_;
+  Outputs declared_;
   mutable std::vector<TablePtr> held_;  // keeps looked-up tables alive for the step
   std::vector<std::pair<std::string, std::shared_ptr<Table>>> written_;
 };
@@ -297,7 +311,9 @@ class Plugin {
  public:
   virtual ~Plugin() = default;
   virtual PluginInfo info() const = 0;
-  virtual void bind(BindContext& ctx) const = 0;
+  /// \brief Checks what the declarations in info() cannot (e.g. that two parameters agree); the
+  /// output schemas are derived from PluginInfo::writes. The default checks nothing.
+  virtual void bind(BindContext& ctx) const { (void)ctx; }
   virtual void run(RunContext& ctx) const = 0;
 };
 

@@ -45,6 +45,22 @@ void check_info(const PluginInfo& info);
 void check_references(const PluginInfo& info, const Params& params,
                       const BindContext::SchemaLookup& lookup);
 
+/// \brief Whether every condition holds for a step's parameters (see Condition).
+bool conditions_hold(const std::vector<Condition>& when, const PluginInfo& info,
+                     const Params& params, const BindContext::SchemaLookup& lookup);
+
+/// \brief The schemas of the tables a step writes, derived from `info.writes` for the step's
+/// parameters and the tables in scope; tables whose conditions do not hold are left out. Throws
+/// ParamError when two columns get the same name.
+Outputs derive_outputs(const PluginInfo& info, const Params& params, const std::string& output,
+                       const BindContext::SchemaLookup& lookup);
+
+/// \brief Checks the named columns of `info.reads` (row, column, value, ...) against the tables in
+/// scope: present and of the declared type. Throws ParamError for the table parameter. Called by
+/// check_references.
+void check_reads(const PluginInfo& info, const Params& params,
+                 const BindContext::SchemaLookup& lookup);
+
 /// \brief Checks that the tables a run wrote are exactly the declared ones, with the declared
 /// schemas. Throws Error naming the plugin and table.
 void check_written(const std::string& plugin,

@@ -6,9 +6,9 @@
 /// The klaster release (semver). Kept equal to project(VERSION) in the top CMakeLists.txt.
 #define KLASTER_VERSION "0.1.0"
 /// Bumped whenever a type that crosses the plugin boundary changes layout: PluginEntry, Status,
-/// PluginInfo, ParamSpec, TableDoc, Params, the contexts, Table, Column, Schema, Dictionary, and
+/// PluginInfo, ParamSpec, TableSpec, Params, the contexts, Table, Column, Schema, Dictionary, and
 /// helper types passed between SDK and plugin (CubeOptions, IoOptions): docs/writing-plugins.md.
-#define KLASTER_SDK_ABI_VERSION 2u
+#define KLASTER_SDK_ABI_VERSION 3u
 
 #define KLASTER_SDK_STR2(x) #x
 #define KLASTER_SDK_STR(x) KLASTER_SDK_STR2(x)
