@@ -24,14 +24,14 @@ PluginInfo example_info() {
       ParamSpec("detail", ParamType::kBool).def(Value(false)),
   };
   p.reads = {TableSpec::read("input", "").column(ColumnSpec::numbers("value"))};
-  p.writes = {TableSpec::write("<output>", "")
-                  .column(ColumnSpec::of("year"))
-                  .column(ColumnSpec::of("industry"))
-                  .column(ColumnSpec::of("keys"))
-                  .column(ColumnSpec::floats("share"))
-                  .column(ColumnSpec::ints("n").when("detail", "true")),
-              TableSpec::write("<output>_copy", "").column(ColumnSpec::of("input")).when(
-                  "detail", "true")};
+  p.writes = {
+      TableSpec::write("<output>", "")
+          .column(ColumnSpec::of("year"))
+          .column(ColumnSpec::of("industry"))
+          .column(ColumnSpec::of("keys"))
+          .column(ColumnSpec::floats("share"))
+          .column(ColumnSpec::ints("n").when("detail", "true")),
+      TableSpec::write("<output>_copy", "").column(ColumnSpec::of("input")).when("detail", "true")};
   return p;
 }
 
@@ -62,7 +62,8 @@ TEST(TableSpec, DerivesTheOutputSchemaFromParameters) {
   const Outputs out = derive_outputs(info, params, "lq", scope.lookup());
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].first, "lq");
-  EXPECT_EQ(out[0].second, schema({{"sector", ColumnType::kString}, {"share", ColumnType::kFloat}}));
+  EXPECT_EQ(out[0].second,
+            schema({{"sector", ColumnType::kString}, {"share", ColumnType::kFloat}}));
 }
 
 TEST(TableSpec, ConditionsAddColumnsAndTables) {
@@ -115,7 +116,9 @@ TEST(OutputTable, BuildsInDeclaredOrderAndChecksEveryColumn) {
   out.set("x", std::vector<double>{1, 2});
   EXPECT_EQ(error_message<Error>([&] { OutputTable(out).build(); }),
             "column 'region' of table 'o' was declared but not set");
-  EXPECT_EQ(error_message<Error>([&] { out.set("x", std::vector<std::int64_t>{1, 2}); }),
+  EXPECT_EQ(error_message<Error>([&] {
+              out.set("x", std::vector<std::int64_t>{1, 2});
+            }),
             "column 'x' of table 'o' is declared float but set as int");
   EXPECT_EQ(error_message<Error>([&] { out.set("y", std::vector<double>{1}); }),
             "table 'o' declares no column 'y'; its columns: region, x");

@@ -60,11 +60,7 @@ class Herfindahl final : public Plugin {
                                   "positive ones (false)"),
                         cube_missing_param(),
                     });
-    p.reads = {TableSpec::read("input", "non-negative activity by region and industry")
-                   .column(ColumnSpec::of("region"))
-                   .column(ColumnSpec::of("industry"))
-                   .column(ColumnSpec::of("year"))
-                   .column(ColumnSpec::of("value"))};
+    p.reads = {cube_read("non-negative activity by region and industry")};
     p.writes = {TableSpec::write("<output>", "one row per group (industry or region) and year")
                     .column(ColumnSpec::of("year"))
                     .column(ColumnSpec::of("industry").when("over", "region"))

@@ -30,6 +30,14 @@ std::vector<ParamSpec> cube_params(const std::string& value_doc) {
   };
 }
 
+TableSpec cube_read(std::string doc) {
+  return TableSpec::read("input", std::move(doc))
+      .column(ColumnSpec::of("region"))
+      .column(ColumnSpec::of("industry"))
+      .column(ColumnSpec::of("year"))
+      .column(ColumnSpec::of("value"));
+}
+
 ParamSpec cube_missing_param() {
   return ParamSpec("missing", ParamType::kString)
       .def("error")

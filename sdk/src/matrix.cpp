@@ -113,4 +113,21 @@ Table matrix_to_long(const LabelledMatrix& m, const std::string& row_column,
                 Column::make_floats(value_column, std::move(vals))});
 }
 
+TableSpec matrix_read(std::string table_param, std::string doc) {
+  return TableSpec::read(std::move(table_param), std::move(doc))
+      .column(ColumnSpec::strings("row"))
+      .column(ColumnSpec::strings("column"))
+      .column(ColumnSpec::numbers("value"))
+      .with_hint(
+          "declare it with layout = \"matrix\" in dataset.toml, or give long columns row, column, "
+          "value");
+}
+
+TableSpec matrix_write(std::string pattern, std::string doc) {
+  return TableSpec::write(std::move(pattern), std::move(doc))
+      .column(ColumnSpec::strings("row"))
+      .column(ColumnSpec::strings("column"))
+      .column(ColumnSpec::floats("value"));
+}
+
 }  // namespace klaster::sdk

@@ -187,11 +187,13 @@ void check_reads(const PluginInfo& info, const Params& params,
       const auto type = schema->type_of(c.name);
       if (type && type_fits(c.type, *type)) continue;
       const std::string what = "table '" + params.str(t.name) + "' (parameter '" + t.name + "')";
-      throw ParamError(t.name, type ? "column '" + c.name + "' of " + what + " holds " +
-                                          to_string(*type) + "; plugin '" + info.name +
-                                          "' reads it as " + columns_text(t, info)
-                                    : what + " has no column '" + c.name + "'; plugin '" +
-                                          info.name + "' reads " + columns_text(t, info));
+      const std::string hint = t.hint.empty() ? "" : " (" + t.hint + ")";
+      throw ParamError(
+          t.name, (type ? "column '" + c.name + "' of " + what + " holds " + to_string(*type) +
+                              "; plugin '" + info.name + "' reads it as " + columns_text(t, info)
+                        : what + " has no column '" + c.name + "'; plugin '" + info.name +
+                              "' reads " + columns_text(t, info)) +
+                      hint);
     }
   }
 }

@@ -42,8 +42,8 @@ std::string column_text(const ColumnSpec& c, const PluginInfo& info) {
   std::string s = c.param.empty() ? c.name + ":" + type_text(c.type) : "<" + c.param + ">";
   const ParamSpec* p = c.param.empty() ? nullptr : info.find_param(c.param);
   if (!c.conditions.empty()) return "[" + s + " if " + conditions_text(c.conditions) + "]";
-  if (p && (p->optional_column || (!p->required && std::holds_alternative<std::monostate>(
-                                                       p->default_value))))
+  if (p && (p->optional_column ||
+            (!p->required && std::holds_alternative<std::monostate>(p->default_value))))
     return "[" + s + "]";
   return s;
 }

@@ -29,6 +29,9 @@ struct CubeOptions {
 /// the primary input), value, region, industry, year (used when the table has it). `value_doc`
 /// describes the value column.
 std::vector<ParamSpec> cube_params(const std::string& value_doc);
+/// \brief The long table cube_params() reads: input with the region, industry, [year] and value
+/// columns its parameters name.
+TableSpec cube_read(std::string doc);
 /// \brief The `missing` parameter: rows with a missing value are an error ("error") or dropped
 /// ("drop").
 ParamSpec cube_missing_param();

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "klaster/sdk/table.hpp"
+#include "klaster/sdk/table_spec.hpp"
 
 namespace klaster::sdk {
 
@@ -37,5 +38,11 @@ Table matrix_to_long(const LabelledMatrix& m, const std::string& row_column = "r
 /// \brief The schema matrix_to_long() writes with its default names: row, column (strings), value
 /// (float).
 Schema long_matrix_schema();
+
+/// \brief A matrix table read by table parameter `table_param`: row, column (strings), value
+/// (numbers), with the hint to declare it with layout = "matrix".
+TableSpec matrix_read(std::string table_param, std::string doc);
+/// \brief A matrix table written in matrix_to_long()'s form: row, column, value.
+TableSpec matrix_write(std::string pattern, std::string doc);
 
 }  // namespace klaster::sdk

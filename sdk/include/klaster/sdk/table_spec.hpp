@@ -36,9 +36,9 @@ struct ColumnSpec {
   /// parameter refers to (a key copied from the input); kNumber: int or float (reads only).
   enum class Type : std::uint8_t { kString, kInt, kFloat, kNumber, kSame };
 
-  std::string name;    // the column's name, or "" when `param` names it
-  std::string param;   // a column (list) parameter naming the column(s), or a table parameter
-                       // standing for all of that table's columns
+  std::string name;   // the column's name, or "" when `param` names it
+  std::string param;  // a column (list) parameter naming the column(s), or a table parameter
+                      // standing for all of that table's columns
   Type type = Type::kSame;
   std::vector<Condition> conditions;  // the column exists only when every one holds
   std::string doc;
@@ -73,7 +73,8 @@ struct TableSpec {
   std::string doc;
   std::vector<ColumnSpec> columns;
   std::vector<Condition> conditions;  // the table is read / written only when all hold
-  std::string columns_text;     // TRANSITIONAL: a free-text column list of a not yet declared table
+  std::string hint;  // reads: appended to the message when the table lacks a declared column
+  std::string columns_text;  // TRANSITIONAL: a free-text column list of a not yet declared table
 
   TableSpec() = default;
   /// TRANSITIONAL (removed once every plugin declares its columns): a table described in words.
@@ -99,6 +100,11 @@ struct TableSpec {
   }
   TableSpec& when_given(std::string param) {
     conditions.push_back({std::move(param), {}});
+    return *this;
+  }
+  /// \brief How to fix a table that lacks a declared column (reads), shown in the message.
+  TableSpec& with_hint(std::string text) {
+    hint = std::move(text);
     return *this;
   }
 };
