@@ -3,7 +3,8 @@
 # Builds plugin NAME as a module library <build>/plugins/NAME.so (or KLASTER_PLUGIN_OUTPUT_DIR) that
 # links the klaster SDK, with hidden visibility and -Wl,--no-undefined (an unresolved symbol fails
 # the link, not the run), installed into <prefix>/lib/klaster/plugins. TESTS builds NAME_test, a
-# GoogleTest executable that links the plugin's code in-process (use klaster/sdk/testing.hpp),
+# GoogleTest executable that links the plugin's code in-process and klaster::sdk_testing (use
+# klaster/sdk/testing.hpp),
 # registered with CTest; out of tree the function finds GoogleTest and enables testing itself.
 #
 # In the klaster tree every plugins/<name>/CMakeLists.txt calls it. Out of tree:
@@ -52,7 +53,10 @@ function(klaster_add_plugin NAME)
   endif()
   if(ARG_TESTS AND TARGET GTest::gtest_main)
     add_executable(${NAME}_test ${ARG_TESTS} $<TARGET_OBJECTS:${NAME}_impl>)
-    target_link_libraries(${NAME}_test PRIVATE klaster::sdk ${ARG_LIBS} GTest::gtest_main)
+    target_link_libraries(${NAME}_test PRIVATE klaster::sdk_testing ${ARG_LIBS} GTest::gtest_main)
+    if(TARGET klaster_runtime)  # in the klaster tree, tests may also read CSV files with the runtime
+      target_link_libraries(${NAME}_test PRIVATE klaster_runtime)
+    endif()
     # Tests find shipped data (data/...) under KLASTER_SOURCE_DIR.
     target_compile_definitions(${NAME}_test PRIVATE KLASTER_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
     set_target_properties(${NAME}_test PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)

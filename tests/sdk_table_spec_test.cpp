@@ -37,7 +37,7 @@ PluginInfo example_info() {
 
 struct Scope {
   std::map<std::string, Schema> schemas;
-  BindContext::SchemaLookup lookup() const {
+  SchemaLookup lookup() const {
     return [this](std::string_view n) -> const Schema* {
       auto it = schemas.find(std::string(n));
       return it == schemas.end() ? nullptr : &it->second;

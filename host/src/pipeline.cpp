@@ -187,7 +187,7 @@ void resolve_step_params(ValidatedStep& vs) {
   }
 }
 
-sdk::BindContext::SchemaLookup schema_lookup(const ValidatedPipeline& vp) {
+sdk::SchemaLookup schema_lookup(const ValidatedPipeline& vp) {
   return [&vp](std::string_view name) -> const sdk::Schema* {
     auto it = vp.tables.find(std::string(name));
     return it == vp.tables.end() ? nullptr : &it->second.schema;
@@ -296,7 +296,7 @@ void bind_step(const ValidatedPipeline& vp, ValidatedStep& vs) {
     step_fail(kExitPipeline, step, param_location(step, e.param()),
               "plugin '" + step.plugin + "': " + e.what());
   }
-  sdk::BindContext bind(step.id, vs.output, vs.params, lookup, std::move(derived));
+  sdk::StepBindContext bind(step.id, vs.output, vs.params, lookup, std::move(derived));
   if (sdk::Status s = vs.plugin->entry->bind(&bind); s.code != sdk::StatusCode::kOk) {
     const int code = s.code == sdk::StatusCode::kDataError ? kExitDataset : kExitPipeline;
     step_fail(code, step, param_location(step, s.param),
@@ -480,7 +480,7 @@ void run_step(const ValidatedPipeline& vp, std::size_t k, RunResult& result,
           [&](const std::string& n) -> const sdk::Table& { return *inputs.at(n); }))
     fail(kExitDataset, empty_input_message(vp, s, *empty));
 
-  sdk::RunContext ctx(
+  sdk::StepRunContext ctx(
       step.id, s.output, s.params,
       [&](std::string_view name) -> sdk::TablePtr {
         auto it = inputs.find(std::string(name));

@@ -4,7 +4,6 @@
 #include <string>
 #include <vector>
 
-#include "klaster/sdk/step.hpp"
 #include "klaster/sdk/testing.hpp"
 
 using namespace klaster::sdk;
@@ -150,25 +149,11 @@ TEST(SectorIncentive, YearsWithoutYearColumn) {
             "'years' is given but table 't' has no column 'year'");
 }
 
-// The changed-row count goes to the host's log sink (run_step passes none, so drive bind/run here).
+// The changed-row count goes to the host's log sink (run_step's LogSink in a test).
 TEST(SectorIncentive, LogsChangedCount) {
-  using namespace klaster::sdk;
-  const PluginEntry& entry = *klaster_plugin_entry();
-  PluginInfo info;
-  ASSERT_EQ(entry.describe(&info).code, StatusCode::kOk);
-  const Params params = resolve_params(
-      info, {{"input", kInput}, {"industries", std::vector<std::string>{"C"}}, {"factor", 1.5}});
-  const Table in = output_table();
-  const Schema schema = in.schema();
-  BindContext bind("incentive", "incentive", params,
-                   [&](std::string_view) -> const Schema* { return &schema; });
-  ASSERT_EQ(entry.bind(&bind).code, StatusCode::kOk);
   std::vector<std::string> lines;
-  RunContext run(
-      "incentive", "incentive", params,
-      [&](std::string_view) { return std::make_shared<const Table>(in); },
-      [&](LogLevel, std::string_view m) { lines.emplace_back(m); });
-  ASSERT_EQ(entry.run(&run).code, StatusCode::kOk);
+  run_step({{"input", kInput}, {"industries", std::vector<std::string>{"C"}}, {"factor", 1.5}},
+           {{"t", output_table()}}, "incentive", collect_log(lines));
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_EQ(lines[0], "changed 4 of 7 rows of 'value' in table 't' (x 1.5)");
 }

@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "klaster/sdk/step.hpp"
 #include "klaster/sdk/testing.hpp"
 
 using namespace klaster::sdk;
@@ -29,33 +28,12 @@ std::map<std::string, Value> with(std::map<std::string, Value> extra) {
   return extra;
 }
 
-/// \brief run_step with a log sink: the same steps as the SDK harness, keeping the warning lines.
+/// \brief run_step keeping the warning lines of the log in `log`.
 std::map<std::string, Table> run_logged(const std::map<std::string, Value>& given, const Table& t,
                                         std::vector<std::string>& log) {
-  using namespace klaster::sdk;
-  const PluginEntry& entry = *klaster_plugin_entry();
-  PluginInfo info;
-  if (Status s = entry.describe(&info); s.code != StatusCode::kOk) rethrow(s);
-  const Params params = resolve_params(info, given);
-  const Schema schema = t.schema();
-  BindContext::SchemaLookup lookup = [&](std::string_view n) -> const Schema* {
-    return n == "c" ? &schema : nullptr;
-  };
-  check_references(info, params, lookup);
-  BindContext bind("step", "step", params, lookup);
-  if (Status s = entry.bind(&bind); s.code != StatusCode::kOk) rethrow(s);
-  RunContext run(
-      "step", "step", params,
-      [&](std::string_view n) -> TablePtr {
-        return n == "c" ? std::make_shared<Table>(t) : nullptr;
-      },
-      [&](LogLevel level, std::string_view line) {
-        if (level == LogLevel::kWarn) log.emplace_back(line);
-      });
-  if (Status s = entry.run(&run); s.code != StatusCode::kOk) rethrow(s);
-  std::map<std::string, Table> out;
-  for (auto& [name, table] : run.written()) out.emplace(name, *table);
-  return out;
+  return run_step(given, {{"c", t}}, "step", [&](LogLevel level, std::string_view line) {
+    if (level == LogLevel::kWarn) log.emplace_back(line);
+  });
 }
 
 }  // namespace

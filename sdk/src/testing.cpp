@@ -21,16 +21,16 @@ std::map<std::string, Table> run_step(const PluginEntry& entry,
 
   std::map<std::string, Schema> schemas;
   for (const auto& [name, t] : tables) schemas[name] = t.schema();
-  BindContext::SchemaLookup schema_lookup = [&](std::string_view n) -> const Schema* {
+  SchemaLookup schema_lookup = [&](std::string_view n) -> const Schema* {
     auto it = schemas.find(std::string(n));
     return it == schemas.end() ? nullptr : &it->second;
   };
   check_references(info, resolved, schema_lookup);
-  BindContext bind(step_id, output, resolved, schema_lookup,
-                   derive_outputs(info, resolved, output, schema_lookup));
+  StepBindContext bind(step_id, output, resolved, schema_lookup,
+                       derive_outputs(info, resolved, output, schema_lookup));
   if (Status s = entry.bind(&bind); s.code != StatusCode::kOk) rethrow(s);
 
-  RunContext run(
+  StepRunContext run(
       step_id, output, resolved,
       [&](std::string_view n) -> TablePtr {
         auto it = tables.find(std::string(n));

@@ -1,13 +1,15 @@
 // klaster SDK: large arrays (tens of millions of rows) without a page fault every 4 KiB.
 #pragma once
 
-#include <sys/mman.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
 namespace klaster::sdk {
+
+/// \brief Advises the kernel to back the 2 MiB pages inside [data, data + bytes) with
+/// transparent huge pages; nothing for less than 8 MiB.
+void advise_huge_pages(void* data, std::size_t bytes);
 
 /// \brief Reserves room for `n` elements in `v` and, for large reservations, advises the kernel to
 /// back it with transparent huge pages (where THP is in "madvise" mode): tens of millions of rows
@@ -15,13 +17,7 @@ namespace klaster::sdk {
 template <class T>
 void reserve_large(std::vector<T>& v, std::size_t n) {
   v.reserve(n);
-  const std::size_t bytes = v.capacity() * sizeof(T);
-  constexpr std::size_t kHuge = std::size_t{2} << 20;
-  if (bytes < 4 * kHuge) return;
-  auto begin = reinterpret_cast<std::uintptr_t>(v.data());
-  const std::uintptr_t aligned = (begin + kHuge - 1) & ~(kHuge - 1);
-  const std::uintptr_t end = (begin + bytes) & ~(kHuge - 1);
-  if (end > aligned) madvise(reinterpret_cast<void*>(aligned), end - aligned, MADV_HUGEPAGE);
+  advise_huge_pages(v.data(), v.capacity() * sizeof(T));
 }
 
 }  // namespace klaster::sdk

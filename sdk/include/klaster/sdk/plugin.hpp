@@ -58,6 +58,10 @@ class DataError : public Error {
   using Error::Error;
 };
 
+/// \brief The nearest of `candidates` to `word` by edit distance, or "" when none is close: for
+/// "did you mean" in messages.
+std::string nearest(std::string_view word, const std::vector<std::string>& candidates);
+
 // ---------------------------------------------------------------------------------------------
 // Parameters
 
@@ -213,14 +217,6 @@ class Params {
   std::map<std::string, Value> values_;
 };
 
-/// \brief Checks `given` against `info` (unknown names, types, bounds, allowed values), fills in
-/// defaults and returns the resolved parameters. Throws ParamError naming the parameter; messages
-/// for unknown names suggest the nearest declared name. Shared by the host and the test harness.
-Params resolve_params(const PluginInfo& info, const std::map<std::string, Value>& given);
-
-/// \brief The nearest of `candidates` to `word` by edit distance, or "" when none is close.
-std::string nearest(std::string_view word, const std::vector<std::string>& candidates);
-
 // ---------------------------------------------------------------------------------------------
 // Contexts handed to a plugin
 
@@ -233,77 +229,45 @@ using Outputs = std::vector<std::pair<std::string, Schema>>;
 
 /// \brief Validation-time view of a step: parameters and the schemas of the tables in scope.
 /// The schemas of the tables the step writes are already derived from PluginInfo::writes; bind()
-/// checks what the declarations cannot say.
+/// checks what the declarations cannot say. Implemented by the host and the test harness.
 class BindContext {
  public:
-  using SchemaLookup = std::function<const Schema*(std::string_view)>;
-  BindContext(std::string step_id, std::string output_name, const Params& params,
-              SchemaLookup lookup, Outputs derived = {})
-      : step_id_(std::move(step_id)),
-        output_(std::move(output_name)),
-        params_(params),
-        lookup_(std::move(lookup)),
-        outputs_(std::move(derived)) {}
-
-  const std::string& step_id() const { return step_id_; }
+  virtual ~BindContext() = default;
+  virtual const std::string& step_id() const = 0;
   /// \brief The primary output table name: the `output` parameter, by default the step id.
-  const std::string& output_name() const { return output_; }
-  const Params& params() const { return params_; }
-  /// \brief Schema of a table in scope; throws ParamError (for `param`) when there is none.
+  virtual const std::string& output_name() const = 0;
+  virtual const Params& params() const = 0;
+  /// \brief The schema of a table in scope, or nullptr.
+  virtual const Schema* find_schema(std::string_view table) const = 0;
+  /// \brief The schema of the table a table parameter names; throws ParamError (for `param`)
+  /// when there is none.
   const Schema& schema_of_param(std::string_view table_param) const;
-  const Schema* find_schema(std::string_view table) const { return lookup_(table); }
   /// \brief Declares (or, for a table in PluginInfo::writes, replaces the derived schema of) a
   /// table this step will write, for schemas the declarations cannot express.
-  void declare_output(std::string name, Schema schema);
-  const Outputs& outputs() const { return outputs_; }
-
- private:
-  std::string step_id_, output_;
-  const Params& params_;
-  SchemaLookup lookup_;
-  Outputs outputs_;
-  std::vector<std::string> hand_declared_;
+  virtual void declare_output(std::string name, Schema schema) = 0;
 };
 
 /// \brief Run-time view of a step: parameters, the tables it reads, and where it writes.
+/// Implemented by the host and the test harness.
 class RunContext {
  public:
-  using TableLookup = std::function<TablePtr(std::string_view)>;
-  RunContext(std::string step_id, std::string output_name, const Params& params, TableLookup lookup,
-             LogSink log, Outputs declared = {})
-      : step_id_(std::move(step_id)),
-        output_(std::move(output_name)),
-        params_(params),
-        lookup_(std::move(lookup)),
-        log_(std::move(log)),
-        declared_(std::move(declared)) {}
-
-  const std::string& step_id() const { return step_id_; }
-  const std::string& output_name() const { return output_; }
-  const Params& params() const { return params_; }
+  virtual ~RunContext() = default;
+  virtual const std::string& step_id() const = 0;
+  virtual const std::string& output_name() const = 0;
+  virtual const Params& params() const = 0;
   /// \brief The table named by a table parameter, after the step's `where` filter of that table.
-  const Table& table_of_param(std::string_view table_param) const;
+  virtual const Table& table_of_param(std::string_view table_param) const = 0;
   /// \brief An empty output table with the declared schema of `pattern` ("<output>",
   /// "<output>_local"), to be filled column by column and passed to write(). Throws Error when the
   /// step declares no such table.
-  OutputTable output(std::string_view pattern = "<output>") const;
+  virtual OutputTable output(std::string_view pattern) const = 0;
+  OutputTable output() const { return output("<output>"); }
   /// \brief Writes a filled output table (see output()).
   void write(OutputTable table);
   /// \brief Writes a declared output table. The host checks its schema against the declaration.
-  void write(std::string name, Table table);
-  void log(LogLevel level, std::string_view message) const {
-    if (log_) log_(level, message);
-  }
-  std::vector<std::pair<std::string, std::shared_ptr<Table>>>& written() { return written_; }
-
- private:
-  std::string step_id_, output_;
-  const Params& params_;
-  TableLookup lookup_;
-  LogSink log_;
-  Outputs declared_;
-  mutable std::vector<TablePtr> held_;  // keeps looked-up tables alive for the step
-  std::vector<std::pair<std::string, std::shared_ptr<Table>>> written_;
+  virtual void write(std::string name, Table table) = 0;
+  /// \brief A line in the run's log (the host's log, or the test harness's sink).
+  virtual void log(LogLevel level, std::string_view message) const = 0;
 };
 
 /// \brief The interface a plugin implements. One instance per library, used read-only.
@@ -317,67 +281,6 @@ class Plugin {
   virtual void run(RunContext& ctx) const = 0;
 };
 
-// ---------------------------------------------------------------------------------------------
-// The ABI boundary
-
-enum class StatusCode : std::uint8_t { kOk = 0, kParamError, kDataError, kFailure };
-struct Status {
-  StatusCode code = StatusCode::kOk;
-  std::string message;
-  std::string param;  // for kParamError: the parameter concerned, when known
-};
-
-/// \brief What `klaster_plugin_entry()` returns. The host checks abi_version, struct_size and
-/// build_tag before calling anything else. The functions never throw.
-struct PluginEntry {
-  std::uint32_t abi_version;
-  std::uint32_t struct_size;
-  const char* build_tag;
-  Status (*describe)(PluginInfo* out) noexcept;
-  Status (*bind)(BindContext* ctx) noexcept;
-  Status (*run)(RunContext* ctx) noexcept;
-};
-
-/// \brief Runs `fn`, turning any exception into a Status. Used by KLASTER_PLUGIN.
-template <class Fn>
-Status guarded(Fn&& fn) noexcept {
-  try {
-    fn();
-    return {};
-  } catch (const ParamError& e) {
-    return {StatusCode::kParamError, e.what(), e.param()};
-  } catch (const DataError& e) {
-    return {StatusCode::kDataError, e.what(), {}};
-  } catch (const std::exception& e) {
-    return {StatusCode::kFailure, e.what(), {}};
-  } catch (...) {
-    return {StatusCode::kFailure, "unknown exception", {}};
-  }
-}
-
 }  // namespace klaster::sdk
 
-/// The name of the one symbol every plugin library exports.
-#define KLASTER_PLUGIN_ENTRY_SYMBOL "klaster_plugin_entry"
-
-/// Exports `PluginClass` (default-constructible, derived from klaster::sdk::Plugin) as this
-/// library's plugin. Use once per plugin library, at namespace scope.
-#define KLASTER_PLUGIN(PluginClass)                                                    \
-  extern "C" __attribute__((visibility("default"))) const ::klaster::sdk::PluginEntry* \
-  klaster_plugin_entry() {                                                             \
-    static const PluginClass instance{};                                               \
-    static const ::klaster::sdk::PluginEntry entry{                                    \
-        KLASTER_SDK_ABI_VERSION,                                                       \
-        sizeof(::klaster::sdk::PluginEntry),                                           \
-        KLASTER_SDK_BUILD_TAG,                                                         \
-        [](::klaster::sdk::PluginInfo* out) noexcept {                                 \
-          return ::klaster::sdk::guarded([&] { *out = instance.info(); });             \
-        },                                                                             \
-        [](::klaster::sdk::BindContext* ctx) noexcept {                                \
-          return ::klaster::sdk::guarded([&] { instance.bind(*ctx); });                \
-        },                                                                             \
-        [](::klaster::sdk::RunContext* ctx) noexcept {                                 \
-          return ::klaster::sdk::guarded([&] { instance.run(*ctx); });                 \
-        }};                                                                            \
-    return &entry;                                                                     \
-  }
+#include "klaster/sdk/detail/abi.hpp"

@@ -1,8 +1,48 @@
 #include "klaster/sdk/step.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <cmath>
+
+#include "klaster/sdk/parallel.hpp"
 
 namespace klaster::sdk {
+
+void StepBindContext::declare_output(std::string name, Schema schema) {
+  if (std::find(hand_declared_.begin(), hand_declared_.end(), name) != hand_declared_.end())
+    throw Error("output table '" + name + "' declared twice");
+  hand_declared_.push_back(name);
+  for (auto& o : outputs_)
+    if (o.first == name) {
+      o.second = std::move(schema);
+      return;
+    }
+  outputs_.emplace_back(std::move(name), std::move(schema));
+}
+
+const Table& StepRunContext::table_of_param(std::string_view table_param) const {
+  const std::string& name = params_.str(table_param);
+  TablePtr t = lookup_(name);
+  if (!t)
+    throw Error("table '" + name + "' (parameter '" + std::string(table_param) +
+                "') does not exist");
+  held_.push_back(t);
+  return *t;
+}
+
+OutputTable StepRunContext::output(std::string_view pattern) const {
+  const std::string name = output_table_name(std::string(pattern), output_);
+  for (const auto& [n, schema] : declared_)
+    if (n == name) return OutputTable(name, schema);
+  throw Error("step '" + step_id_ + "' declares no output table '" + name + "' (" +
+              std::string(pattern) + ")");
+}
+
+void StepRunContext::write(std::string name, Table table) {
+  for (const auto& w : written_)
+    if (w.first == name) throw Error("output table '" + name + "' written twice");
+  written_.emplace_back(std::move(name), std::make_shared<Table>(std::move(table)));
+}
 
 const std::vector<HostParam>& host_params() {
   static const std::vector<HostParam> params = {
@@ -76,13 +116,12 @@ const ParamSpec& spec_of(const PluginInfo& info, const std::string& param) {
 }
 
 /// The schema of the table that table parameter `param` names, or nullptr.
-const Schema* table_of(const std::string& param, const Params& params,
-                       const BindContext::SchemaLookup& lookup) {
+const Schema* table_of(const std::string& param, const Params& params, const SchemaLookup& lookup) {
   return params.has(param) ? lookup(params.str(param)) : nullptr;
 }
 
 bool holds(const Condition& c, const PluginInfo& info, const Params& params,
-           const BindContext::SchemaLookup& lookup) {
+           const SchemaLookup& lookup) {
   const ParamSpec& spec = spec_of(info, c.param);
   if (!params.has(c.param)) return false;
   if (!c.value.empty()) return value_text(params.get(c.param)) == c.value;
@@ -106,7 +145,7 @@ std::optional<ColumnType> declared_type(ColumnSpec::Type t) {
 
 /// Adds the columns a parameter-named ColumnSpec stands for.
 void add_param_columns(Schema& out, const ColumnSpec& c, const PluginInfo& info,
-                       const Params& params, const BindContext::SchemaLookup& lookup) {
+                       const Params& params, const SchemaLookup& lookup) {
   const ParamSpec& spec = spec_of(info, c.param);
   if (spec.type == ParamType::kTable) {
     if (const Schema* schema = table_of(c.param, params, lookup))
@@ -131,7 +170,7 @@ std::string repeated_name(const Schema& schema) {
 }
 
 Schema derive_schema(const TableSpec& t, const PluginInfo& info, const Params& params,
-                     const BindContext::SchemaLookup& lookup) {
+                     const SchemaLookup& lookup) {
   Schema out;
   for (const auto& c : t.columns) {
     if (!conditions_hold(c.conditions, info, params, lookup)) continue;
@@ -157,13 +196,13 @@ bool type_fits(ColumnSpec::Type want, ColumnType have) {
 }  // namespace
 
 bool conditions_hold(const std::vector<Condition>& when, const PluginInfo& info,
-                     const Params& params, const BindContext::SchemaLookup& lookup) {
+                     const Params& params, const SchemaLookup& lookup) {
   return std::all_of(when.begin(), when.end(),
                      [&](const Condition& c) { return holds(c, info, params, lookup); });
 }
 
 Outputs derive_outputs(const PluginInfo& info, const Params& params, const std::string& output,
-                       const BindContext::SchemaLookup& lookup) {
+                       const SchemaLookup& lookup) {
   Outputs out;
   for (const auto& t : info.writes) {
     if (t.columns.empty() || !conditions_hold(t.conditions, info, params, lookup)) continue;
@@ -177,8 +216,7 @@ Outputs derive_outputs(const PluginInfo& info, const Params& params, const std::
   return out;
 }
 
-void check_reads(const PluginInfo& info, const Params& params,
-                 const BindContext::SchemaLookup& lookup) {
+void check_reads(const PluginInfo& info, const Params& params, const SchemaLookup& lookup) {
   for (const auto& t : info.reads) {
     const Schema* schema = table_of(t.name, params, lookup);
     if (!schema || !conditions_hold(t.conditions, info, params, lookup)) continue;
@@ -195,6 +233,128 @@ void check_reads(const PluginInfo& info, const Params& params,
                               "' reads " + columns_text(t, info)) +
                       hint);
     }
+  }
+}
+
+void check_references(const PluginInfo& info, const Params& params, const SchemaLookup& lookup) {
+  for (const auto& spec : info.params) {
+    if (spec.type != ParamType::kTable || !params.has(spec.name)) continue;
+    const std::string& table = params.str(spec.name);
+    if (!lookup(table))
+      throw ParamError(spec.name, "table '" + table + "' (parameter '" + spec.name +
+                                      "') does not exist at this step");
+  }
+  for (const auto& spec : info.params) {
+    if ((spec.type != ParamType::kColumn && spec.type != ParamType::kColumnList) ||
+        !params.has(spec.name))
+      continue;
+    if (!params.has(spec.table_param)) continue;  // the table itself is optional and not given
+    const std::string& table = params.str(spec.table_param);
+    const Schema* schema = lookup(table);
+    if (!schema) continue;  // reported above
+    std::vector<std::string> cols = params.strings(spec.name);
+    for (const auto& col : cols) {
+      if (schema->has(col)) {
+        if (spec.numeric_column && schema->type_of(col) == ColumnType::kString)
+          throw ParamError(spec.name, "column '" + col + "' (parameter '" + spec.name +
+                                          "') of table '" + table +
+                                          "' holds text; it must hold numbers");
+        continue;
+      }
+      if (spec.optional_column && spec.type == ParamType::kColumn) continue;
+      std::string msg =
+          "column '" + col + "' (parameter '" + spec.name + "') is not in table '" + table + "'";
+      if (auto near = nearest(col, schema->names()); !near.empty())
+        msg += " (did you mean '" + near + "'?)";
+      std::string list;
+      for (const auto& n : schema->names()) list += (list.empty() ? "" : ", ") + n;
+      msg += "; it has: " + list;
+      throw ParamError(spec.name, msg);
+    }
+  }
+  check_reads(info, params, lookup);
+}
+
+void check_written(const std::string& plugin,
+                   const std::vector<std::pair<std::string, Schema>>& declared,
+                   const Written& written) {
+  for (const auto& [name, table] : written) {
+    auto it = std::find_if(declared.begin(), declared.end(),
+                           [&](const auto& d) { return d.first == name; });
+    if (it == declared.end())
+      throw Error("plugin '" + plugin + "' wrote table '" + name + "' that it did not declare");
+    if (!(table->schema() == it->second))
+      throw Error("plugin '" + plugin + "' wrote table '" + name +
+                  "' with other columns than it declared");
+  }
+  for (const auto& [name, schema] : declared) {
+    auto it = std::find_if(written.begin(), written.end(),
+                           [&](const auto& w) { return w.first == name; });
+    if (it == written.end())
+      throw Error("plugin '" + plugin + "' declared table '" + name + "' but did not write it");
+  }
+}
+
+const ParamSpec* first_empty_input(const PluginInfo& info, const Params& params,
+                                   const std::function<const Table&(const std::string&)>& table) {
+  for (const auto& spec : info.params)
+    if (spec.type == ParamType::kTable && !spec.may_be_empty && params.has(spec.name) &&
+        table(params.str(spec.name)).rows() == 0)
+      return &spec;
+  return nullptr;
+}
+
+void check_not_empty(const PluginInfo& info, const Params& params,
+                     const std::function<const Table&(const std::string&)>& table) {
+  if (const ParamSpec* spec = first_empty_input(info, params, table))
+    throw DataError("table '" + params.str(spec->name) + "' (parameter '" + spec->name +
+                    "') has no rows");
+}
+
+namespace {
+
+/// The first row of `c` holding a NaN or an infinity, or SIZE_MAX.
+std::size_t first_non_finite(const Column& c) {
+  std::atomic<std::size_t> first{SIZE_MAX};
+  parallel_for(
+      c.floats.size(),
+      [&](std::size_t b, std::size_t e) {
+        for (std::size_t r = b; r < e && r < first.load(std::memory_order_relaxed); ++r)
+          if (!std::isfinite(c.floats[r]) && c.is_valid(r)) {
+            std::size_t seen = first.load();
+            while (r < seen && !first.compare_exchange_weak(seen, r)) {
+            }
+            return;
+          }
+      },
+      1 << 16);
+  return first.load();
+}
+
+}  // namespace
+
+void check_finite(const std::string& table_name, const Table& table) {
+  for (const Column& c : table.columns()) {
+    if (c.type != ColumnType::kFloat) continue;
+    const std::size_t row = first_non_finite(c);
+    if (row == SIZE_MAX) continue;
+    const std::string keys = table.keys_text(row);
+    throw Error("wrote a non-finite value (" +
+                std::string(std::isnan(c.floats[row]) ? "nan" : "inf") + ") in table '" +
+                table_name + "', column '" + c.name + "'" +
+                (keys.empty() ? ", row " + std::to_string(row + 1) : " at " + keys) +
+                "; a plugin writes an undefined result as a missing value");
+  }
+}
+
+void rethrow(const Status& status) {
+  switch (status.code) {
+    case StatusCode::kParamError:
+      throw ParamError(status.param, status.message);
+    case StatusCode::kDataError:
+      throw DataError(status.message);
+    default:
+      throw Error(status.message);
   }
 }
 
