@@ -42,9 +42,13 @@ std::size_t require_label(const std::vector<std::string>& labels, const std::str
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
-// IoSystem
+// IoSystem::from_matrix, in parts
 
-IoSystem IoSystem::from_matrix(LabelledMatrix table, const IoOptions& o) {
+namespace {
+
+using Pairs = std::vector<std::pair<std::size_t, std::size_t>>;  // (row, column) positions
+
+void check_labelled(const LabelledMatrix& table) {
   const std::size_t R = table.row_labels.size(), C = table.col_labels.size();
   if (R == 0 || C == 0 || ix(R) != table.values.rows() || ix(C) != table.values.cols())
     throw DataError("the input-output table is unlabelled or empty: " + std::to_string(R) +
@@ -55,8 +59,11 @@ IoSystem IoSystem::from_matrix(LabelledMatrix table, const IoOptions& o) {
     if (l.empty()) throw DataError("the input-output table has a row without a label");
   for (const auto& l : table.col_labels)
     if (l.empty()) throw DataError("the input-output table has a column without a label");
+}
 
-  // Row label -> column label: explicit pairs first, then the prefix, then the label itself.
+/// The `mapping` option's "row=column" pairs, each label checked.
+std::vector<std::pair<std::string, std::string>> parse_mapping(const LabelledMatrix& table,
+                                                               const IoOptions& o) {
   std::vector<std::pair<std::string, std::string>> pairs;
   for (const auto& m : o.mapping) {
     const auto eq = m.find('=');
@@ -66,19 +73,22 @@ IoSystem IoSystem::from_matrix(LabelledMatrix table, const IoOptions& o) {
     require_label(table.row_labels, pairs.back().first, "mapping", "row");
     require_label(table.col_labels, pairs.back().second, "mapping", "column");
   }
-  auto column_of_row = [&](std::size_t r) -> std::optional<std::size_t> {
-    const std::string& label = table.row_labels[r];
+  return pairs;
+}
+
+/// Every row whose label names a column: explicit pairs first, then the prefix, then the label.
+Pairs match_rows(const LabelledMatrix& table, const IoOptions& o) {
+  const auto pairs = parse_mapping(table, o);
+  auto column_of_row = [&](const std::string& label) -> std::optional<std::size_t> {
     for (const auto& [row, col] : pairs)
       if (row == label) return table.col_index(col);
     if (!o.row_prefix.empty() && label.rfind(o.row_prefix, 0) == 0)
       if (auto c = table.col_index(label.substr(o.row_prefix.size()))) return c;
     return table.col_index(label);
   };
-
-  IoSystem io;
-  std::vector<std::pair<std::size_t, std::size_t>> matched;  // (row, column) of every candidate
-  for (std::size_t r = 0; r < R; ++r)
-    if (auto c = column_of_row(r)) matched.emplace_back(r, *c);
+  Pairs matched;
+  for (std::size_t r = 0; r < table.row_labels.size(); ++r)
+    if (auto c = column_of_row(table.row_labels[r])) matched.emplace_back(r, *c);
   if (matched.empty())
     throw DataError(
         "no row label of the input-output table matches a column label, so there is no square "
@@ -86,158 +96,205 @@ IoSystem IoSystem::from_matrix(LabelledMatrix table, const IoOptions& o) {
         list_some(table.row_labels) + "; columns: " + list_some(table.col_labels) +
         "). If the codes differ, set row_prefix (e.g. \"CPA_\") or "
         "mapping (\"row=column\" pairs); or name the sectors");
-  auto find_matched = [&](const std::string& name) -> std::optional<std::size_t> {
-    for (std::size_t k = 0; k < matched.size(); ++k)
-      if (table.row_labels[matched[k].first] == name || table.col_labels[matched[k].second] == name)
-        return k;
-    return std::nullopt;
-  };
+  return matched;
+}
 
-  std::vector<std::size_t> chosen;  // indexes into matched
-  if (!o.sectors.empty()) {
-    std::vector<std::string> unknown;
-    for (const auto& s : o.sectors) {
-      if (auto k = find_matched(s)) {
-        if (std::find(chosen.begin(), chosen.end(), *k) != chosen.end())
-          throw ParamError("sectors", "sector '" + s + "' is named twice in 'sectors'");
-        chosen.push_back(*k);
-      } else {
-        unknown.push_back(s);
-      }
-    }
-    if (!unknown.empty()) {
-      std::vector<std::string> known;
-      for (const auto& [r, c] : matched) known.push_back(table.row_labels[r]);
-      std::string msg = "sectors not in the table (as a label that is both a row and a column): " +
-                        list_some(unknown, 30);
-      const std::string near = nearest(unknown.front(), known);
-      if (!near.empty()) msg += " (did you mean '" + near + "'?)";
-      throw ParamError("sectors", msg + "; sectors available: " + list_some(known, 30));
-    }
-  } else {
-    // The output row and final-demand columns are never sectors, even when their labels match.
-    for (std::size_t k = 0; k < matched.size(); ++k) {
-      const std::string& row = table.row_labels[matched[k].first];
-      const std::string& col = table.col_labels[matched[k].second];
-      const bool is_fd =
-          std::find(o.final_demand.begin(), o.final_demand.end(), col) != o.final_demand.end();
-      if (row != o.total_output && col != o.total_output && !is_fd) chosen.push_back(k);
+/// The position in `matched` of the pair whose row or column label is `name`.
+std::optional<std::size_t> find_matched(const LabelledMatrix& table, const Pairs& matched,
+                                        const std::string& name) {
+  for (std::size_t k = 0; k < matched.size(); ++k)
+    if (table.row_labels[matched[k].first] == name || table.col_labels[matched[k].second] == name)
+      return k;
+  return std::nullopt;
+}
+
+/// The pairs the `sectors` option names, in its order.
+std::vector<std::size_t> named_sectors(const LabelledMatrix& table, const Pairs& matched,
+                                       const IoOptions& o) {
+  std::vector<std::size_t> chosen;
+  std::vector<std::string> unknown;
+  for (const auto& s : o.sectors) {
+    const auto k = find_matched(table, matched, s);
+    if (!k) {
+      unknown.push_back(s);
+    } else if (std::find(chosen.begin(), chosen.end(), *k) != chosen.end()) {
+      throw ParamError("sectors", "sector '" + s + "' is named twice in 'sectors'");
+    } else {
+      chosen.push_back(*k);
     }
   }
-  if (!o.exclude.empty()) {
-    std::vector<std::string> unknown;
-    for (const auto& e : o.exclude) {
-      auto k = find_matched(e);
-      auto pos = k ? std::find(chosen.begin(), chosen.end(), *k) : chosen.end();
-      if (pos == chosen.end())
-        unknown.push_back(e);
-      else
-        chosen.erase(pos);
-    }
-    if (!unknown.empty())
-      throw ParamError("exclude",
-                       "sectors to exclude are not among the sectors: " + list_some(unknown, 30));
+  if (unknown.empty()) return chosen;
+  std::vector<std::string> known;
+  for (const auto& [r, c] : matched) known.push_back(table.row_labels[r]);
+  std::string msg = "sectors not in the table (as a label that is both a row and a column): " +
+                    list_some(unknown, 30);
+  const std::string near = nearest(unknown.front(), known);
+  if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+  throw ParamError("sectors", msg + "; sectors available: " + list_some(known, 30));
+}
+
+/// Every matched pair but the output row and the final-demand columns, which are never sectors
+/// even when their labels match.
+std::vector<std::size_t> default_sectors(const LabelledMatrix& table, const Pairs& matched,
+                                         const IoOptions& o) {
+  std::vector<std::size_t> chosen;
+  for (std::size_t k = 0; k < matched.size(); ++k) {
+    const std::string& row = table.row_labels[matched[k].first];
+    const std::string& col = table.col_labels[matched[k].second];
+    const bool is_fd =
+        std::find(o.final_demand.begin(), o.final_demand.end(), col) != o.final_demand.end();
+    if (row != o.total_output && col != o.total_output && !is_fd) chosen.push_back(k);
   }
+  return chosen;
+}
+
+void apply_exclude(const LabelledMatrix& table, const Pairs& matched, const IoOptions& o,
+                   std::vector<std::size_t>& chosen) {
+  std::vector<std::string> unknown;
+  for (const auto& e : o.exclude) {
+    const auto k = find_matched(table, matched, e);
+    const auto pos = k ? std::find(chosen.begin(), chosen.end(), *k) : chosen.end();
+    if (pos == chosen.end())
+      unknown.push_back(e);
+    else
+      chosen.erase(pos);
+  }
+  if (!unknown.empty())
+    throw ParamError("exclude",
+                     "sectors to exclude are not among the sectors: " + list_some(unknown, 30));
   if (chosen.empty()) throw ParamError("exclude", "every sector is excluded");
-  for (std::size_t a = 0; a < chosen.size(); ++a)
-    for (std::size_t b = a + 1; b < chosen.size(); ++b)
-      if (matched[chosen[a]].second == matched[chosen[b]].second)
-        throw DataError("rows '" + table.row_labels[matched[chosen[a]].first] + "' and '" +
-                        table.row_labels[matched[chosen[b]].first] + "' both map to column '" +
-                        table.col_labels[matched[chosen[a]].second] + "'");
+}
 
-  const std::size_t n = chosen.size();
-  for (auto k : chosen) {
-    io.row_pos_.push_back(matched[k].first);
-    io.col_pos_.push_back(matched[k].second);
-    io.sectors_.push_back(table.row_labels[matched[k].first]);
-    io.sector_columns_.push_back(table.col_labels[matched[k].second]);
-  }
-  io.z_.resize(ix(n), ix(n));
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = 0; j < n; ++j)
-      io.z_(ix(i), ix(j)) = table.values(ix(io.row_pos_[i]), ix(io.col_pos_[j]));
-  io.table_ = std::move(table);
+/// The sectors' (row, column) positions: named, or all matched; less the excluded; one column each.
+Pairs choose_sectors(const LabelledMatrix& table, const IoOptions& o) {
+  const Pairs matched = match_rows(table, o);
+  std::vector<std::size_t> chosen =
+      o.sectors.empty() ? default_sectors(table, matched, o) : named_sectors(table, matched, o);
+  apply_exclude(table, matched, o, chosen);
+  Pairs out;
+  for (const auto k : chosen) out.push_back(matched[k]);
+  for (std::size_t a = 0; a < out.size(); ++a)
+    for (std::size_t b = a + 1; b < out.size(); ++b)
+      if (out[a].second == out[b].second)
+        throw DataError("rows '" + table.row_labels[out[a].first] + "' and '" +
+                        table.row_labels[out[b].first] + "' both map to column '" +
+                        table.col_labels[out[a].second] + "'");
+  return out;
+}
 
-  // Flows.
+void check_flows(const Eigen::MatrixXd& z, const std::vector<std::string>& sectors,
+                 const IoOptions& o) {
   std::vector<std::string> bad;
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = 0; j < n; ++j) {
-      const double z = io.z_(ix(i), ix(j));
-      if (!std::isfinite(z))
-        throw DataError("intermediate flow from '" + io.sectors_[i] + "' to '" + io.sectors_[j] +
+  for (Index i = 0; i < z.rows(); ++i)
+    for (Index j = 0; j < z.cols(); ++j) {
+      if (!std::isfinite(z(i, j)))
+        throw DataError("intermediate flow from '" + sectors[static_cast<std::size_t>(i)] +
+                        "' to '" + sectors[static_cast<std::size_t>(j)] +
                         "' is not a finite number");
-      if (z < 0 && !o.allow_negative_flows)
-        bad.push_back("(" + io.sectors_[i] + ", " + io.sectors_[j] + ") = " + number(z));
+      if (z(i, j) < 0 && !o.allow_negative_flows)
+        bad.push_back("(" + sectors[static_cast<std::size_t>(i)] + ", " +
+                      sectors[static_cast<std::size_t>(j)] + ") = " + number(z(i, j)));
     }
   if (!bad.empty())
     throw DataError("negative intermediate flows: " + list_some(bad, 10) +
                     ". Intermediate use cannot be negative; fix the table, or set "
                     "allow_negative_flows = true if the negatives are intended");
+}
 
-  // A "sector" whose row is the sum of the other rows is a total row and column that matched.
-  if (n >= 3) {
-    const Eigen::RowVectorXd column_sums = io.z_.colwise().sum();
-    for (std::size_t k = 0; k < n; ++k) {
-      double diff = 0, size = 0;
-      for (std::size_t j = 0; j < n; ++j) {
-        if (j == k) continue;
-        const double zk = io.z_(ix(k), ix(j));
-        diff += std::abs(column_sums(ix(j)) - zk - zk);
-        size += std::abs(zk);
-      }
-      if (size > 0 && diff <= 1e-4 * size)
-        throw DataError("sector '" + io.sectors_[k] +
-                        "': its row is the sum of the other sectors' "
-                        "rows, so it looks like a total; add it to exclude (or name the sectors)");
+/// A "sector" whose row is the sum of the other rows is a total row and column that matched.
+void check_no_total_sector(const Eigen::MatrixXd& z, const std::vector<std::string>& sectors) {
+  const Index n = z.rows();
+  if (n < 3) return;
+  const Eigen::RowVectorXd column_sums = z.colwise().sum();
+  for (Index k = 0; k < n; ++k) {
+    double diff = 0, size = 0;
+    for (Index j = 0; j < n; ++j) {
+      if (j == k) continue;
+      diff += std::abs(column_sums(j) - z(k, j) - z(k, j));
+      size += std::abs(z(k, j));
     }
+    if (size > 0 && diff <= 1e-4 * size)
+      throw DataError("sector '" + sectors[static_cast<std::size_t>(k)] +
+                      "': its row is the sum of the other sectors' "
+                      "rows, so it looks like a total; add it to exclude (or name the sectors)");
   }
+}
 
-  // Final demand and output.
-  const Eigen::VectorXd intermediate_sales = io.z_.rowwise().sum();
-  io.f_ = Eigen::VectorXd::Zero(ix(n));
+/// Output must be non-negative, and a sector without output can neither buy nor sell.
+void check_outputs(const Eigen::MatrixXd& z, const Eigen::VectorXd& x,
+                   const std::vector<std::string>& sectors) {
+  for (Index j = 0; j < x.size(); ++j) {
+    const std::string& sector = sectors[static_cast<std::size_t>(j)];
+    if (!std::isfinite(x(j)) || x(j) < 0)
+      throw DataError("sector '" + sector + "' has total output " + number(x(j)) +
+                      "; output must be a non-negative number");
+    if (x(j) != 0) continue;
+    if (const double inputs = z.col(j).cwiseAbs().sum(); inputs > 0)
+      throw DataError("sector '" + sector + "' has zero total output but buys inputs worth " +
+                      number(inputs) + ": its input coefficients are undefined");
+    if (const double sales = z.row(j).cwiseAbs().sum(); sales > 0)
+      throw DataError("sector '" + sector + "' has zero total output but sells " + number(sales) +
+                      " to other sectors");
+  }
+}
+
+}  // namespace
+
+IoSystem IoSystem::from_matrix(LabelledMatrix table, const IoOptions& o) {
+  check_labelled(table);
+  IoSystem io;
+  for (const auto& [row, col] : choose_sectors(table, o)) {
+    io.row_pos_.push_back(row);
+    io.col_pos_.push_back(col);
+    io.sectors_.push_back(table.row_labels[row]);
+    io.sector_columns_.push_back(table.col_labels[col]);
+  }
+  const std::size_t n = io.sectors_.size();
+  io.z_.resize(ix(n), ix(n));
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < n; ++j)
+      io.z_(ix(i), ix(j)) = table.values(ix(io.row_pos_[i]), ix(io.col_pos_[j]));
+  io.table_ = std::move(table);
+  check_flows(io.z_, io.sectors_, o);
+  check_no_total_sector(io.z_, io.sectors_);
+  io.f_ = io.final_demand_sum(o);
+  io.x_ = io.total_output(o);
+  check_outputs(io.z_, io.x_, io.sectors_);
+  return io;
+}
+
+Eigen::VectorXd IoSystem::final_demand_sum(const IoOptions& o) const {
+  Eigen::VectorXd f = Eigen::VectorXd::Zero(z_.rows());
   for (const auto& name : o.final_demand) {
-    const std::size_t c = require_label(io.table_.col_labels, name, "final_demand", "column");
-    if (std::find(io.col_pos_.begin(), io.col_pos_.end(), c) != io.col_pos_.end())
+    const std::size_t c = require_label(table_.col_labels, name, "final_demand", "column");
+    if (std::find(col_pos_.begin(), col_pos_.end(), c) != col_pos_.end())
       throw ParamError("final_demand",
                        "column '" + name + "' is a sector's column, not final demand");
-    for (std::size_t i = 0; i < n; ++i) io.f_(ix(i)) += io.table_.values(ix(io.row_pos_[i]), ix(c));
+    for (std::size_t i = 0; i < row_pos_.size(); ++i)
+      f(ix(i)) += table_.values(ix(row_pos_[i]), ix(c));
   }
-  if (!o.total_output.empty()) {
-    const std::size_t r =
-        require_label(io.table_.row_labels, o.total_output, "total_output", "row");
-    if (std::find(io.row_pos_.begin(), io.row_pos_.end(), r) != io.row_pos_.end())
-      throw ParamError("total_output",
-                       "row '" + o.total_output + "' is a sector's row, not output");
-    io.x_.resize(ix(n));
-    for (std::size_t j = 0; j < n; ++j) io.x_(ix(j)) = io.table_.values(ix(r), ix(io.col_pos_[j]));
-    if (o.final_demand.empty()) io.f_ = io.x_ - intermediate_sales;
-  } else {
+  return f;
+}
+
+/// Output from the total_output row, or intermediate sales plus final demand; without final-demand
+/// columns, final demand is then output less intermediate sales (f_ is set here).
+Eigen::VectorXd IoSystem::total_output(const IoOptions& o) {
+  const Eigen::VectorXd intermediate_sales = z_.rowwise().sum();
+  if (o.total_output.empty()) {
     if (o.final_demand.empty())
       throw ParamError("total_output",
                        "neither total_output nor final_demand is given: name the "
                        "row with total output (e.g. \"P1\") or the final-demand columns");
-    io.x_ = intermediate_sales + io.f_;
+    return intermediate_sales + f_;
   }
-  for (std::size_t j = 0; j < n; ++j) {
-    const double x = io.x_(ix(j));
-    if (!std::isfinite(x) || x < 0)
-      throw DataError("sector '" + io.sectors_[j] + "' has total output " + number(x) +
-                      "; output must be a non-negative number");
-    if (x == 0) {
-      const double inputs = io.z_.col(ix(j)).cwiseAbs().sum();
-      if (inputs > 0)
-        throw DataError("sector '" + io.sectors_[j] +
-                        "' has zero total output but buys inputs "
-                        "worth " +
-                        number(inputs) + ": its input coefficients are undefined");
-      const double sales = io.z_.row(ix(j)).cwiseAbs().sum();
-      if (sales > 0)
-        throw DataError("sector '" + io.sectors_[j] + "' has zero total output but sells " +
-                        number(sales) + " to other sectors");
-    }
-  }
-  return io;
+  const std::size_t r = require_label(table_.row_labels, o.total_output, "total_output", "row");
+  if (std::find(row_pos_.begin(), row_pos_.end(), r) != row_pos_.end())
+    throw ParamError("total_output", "row '" + o.total_output + "' is a sector's row, not output");
+  Eigen::VectorXd x(z_.rows());
+  for (std::size_t j = 0; j < col_pos_.size(); ++j)
+    x(ix(j)) = table_.values(ix(r), ix(col_pos_[j]));
+  if (o.final_demand.empty()) f_ = x - intermediate_sales;
+  return x;
 }
 
 std::optional<std::size_t> IoSystem::find_sector(std::string_view name) const {

@@ -102,6 +102,8 @@ class IoSystem {
   Eigen::MatrixXd allocation_coefficients() const;
 
  private:
+  Eigen::VectorXd final_demand_sum(const IoOptions& o) const;
+  Eigen::VectorXd total_output(const IoOptions& o);
   LabelledMatrix table_;
   std::vector<std::string> sectors_, sector_columns_;
   std::vector<std::size_t> row_pos_, col_pos_;  // positions in table_
