@@ -3,8 +3,8 @@
 // employment and establishments; European Cluster Observatory stars (Ketels & Solvell 2006).
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <functional>
-#include <optional>
 #include <string>
 #include <vector>
 
