@@ -59,7 +59,7 @@ TEST(Cli, DescribeDocumentsLocationQuotientFully) {
   EXPECT_TRUE(contains(r.out, "one of \"standard\" | \"log\" | \"standardized\""));
   EXPECT_TRUE(contains(r.out, "presence_threshold"));
   EXPECT_TRUE(contains(r.out, ">= 0.0"));
-  EXPECT_TRUE(contains(r.out, "Reads:\n  input: region, industry, [year], value"));
+  EXPECT_TRUE(contains(r.out, "Reads:\n  input: <region>, <industry>, [<year>], <value>"));
   EXPECT_TRUE(contains(r.out, "Writes:\n  <output>"));
   auto unknown = run_klaster("describe location_quotent");
   EXPECT_EQ(unknown.code, 2);

@@ -3,37 +3,182 @@
 // employment and establishments; European Cluster Observatory stars (Ketels & Solvell 2006).
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <functional>
 #include <string>
-#include <type_traits>
 #include <vector>
 
+#include "cluster_strength_kernel.hpp"
 #include "klaster/sdk/cube.hpp"
 #include "klaster/sdk/plugin.hpp"
 
-namespace klaster::plugins {
+namespace klaster::plugins::cluster_strength {
 namespace {
 
 using namespace klaster::sdk;
 
-/// \brief Rank of every entry of `v` from the top: 1 for the largest, ties share the best rank.
-std::vector<std::int64_t> ranks_from_top(const std::vector<double>& v) {
-  std::vector<double> sorted = v;
-  std::sort(sorted.begin(), sorted.end(), std::greater<>());
-  std::vector<std::int64_t> out;
-  out.reserve(v.size());
-  for (double x : v) {
-    const auto first = std::lower_bound(sorted.begin(), sorted.end(), x, std::greater<>());
-    out.push_back(static_cast<std::int64_t>(first - sorted.begin()) + 1);
-  }
-  return out;
+/// The long table's columns.
+std::vector<ParamSpec> table_params() {
+  return {
+      ParamSpec("input", ParamType::kTable)
+          .req()
+          .primary()
+          .doc_("long table with region, industry (cluster category), [year], value, "
+                "[establishments]"),
+      ParamSpec("value", ParamType::kColumn)
+          .numeric()
+          .of("input")
+          .def("value")
+          .doc_("employment column"),
+      ParamSpec("establishments", ParamType::kColumn)
+          .numeric()
+          .of("input")
+          .def("establishments")
+          .if_present()
+          .doc_("establishments column; used when the table has it"),
+      ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column"),
+      ParamSpec("industry", ParamType::kColumn)
+          .of("input")
+          .def("industry")
+          .doc_("cluster category key column"),
+      ParamSpec("year", ParamType::kColumn)
+          .of("input")
+          .def("year")
+          .if_present()
+          .doc_("year key column; used when the table has it"),
+  };
 }
 
-/// \brief How many of n regions make the "top share": ceil(share * n), at least 1.
-std::int64_t top_count(double share, std::size_t n) {
-  const double k = std::ceil(share * static_cast<double>(n) - 1e-9);
-  return std::max<std::int64_t>(1, static_cast<std::int64_t>(k));
+/// The thresholds of the US Cluster Mapping tiers.
+std::vector<ParamSpec> tier_params() {
+  return {
+      ParamSpec("min_employment", ParamType::kFloat)
+          .def(Value(0.0))
+          .at_least(0)
+          .doc_("qualifying: minimum employment"),
+      ParamSpec("min_establishments", ParamType::kFloat)
+          .def(Value(0.0))
+          .at_least(0)
+          .doc_("qualifying: minimum establishments (when the column is present)"),
+      ParamSpec("significant_lq", ParamType::kFloat)
+          .def(Value(1.0))
+          .at_least(0)
+          .doc_("significant: minimum LQ"),
+      ParamSpec("strong_top", ParamType::kFloat)
+          .def(Value(0.25))
+          .above(0)
+          .at_most(1)
+          .doc_("strong: top share of regions"),
+      ParamSpec("strong10_top", ParamType::kFloat)
+          .def(Value(0.10))
+          .above(0)
+          .at_most(1)
+          .doc_("strong10: top share of regions"),
+      ParamSpec("strong_by", ParamType::kStringList)
+          .def(Value(std::vector<std::string>{"lq"}))
+          .doc_("measures that must all be in the top share: lq, employment, establishments"),
+  };
 }
+
+/// The thresholds of the European Cluster Observatory stars.
+std::vector<ParamSpec> star_params() {
+  return {
+      ParamSpec("eco_size_top", ParamType::kFloat)
+          .def(Value(0.10))
+          .above(0)
+          .at_most(1)
+          .doc_("ECO size star: top share of regions by employment"),
+      ParamSpec("eco_lq", ParamType::kFloat)
+          .def(Value(2.0))
+          .at_least(0)
+          .doc_("ECO specialisation star: minimum LQ"),
+      ParamSpec("eco_focus_top", ParamType::kFloat)
+          .def(Value(0.10))
+          .above(0)
+          .at_most(1)
+          .doc_("ECO focus star: top share of regions by share of the region's employment"),
+      ParamSpec("eco_min_employment", ParamType::kFloat)
+          .def(Value(0.0))
+          .at_least(0)
+          .doc_("ECO: no stars below this employment"),
+  };
+}
+
+std::vector<ParamSpec> parameters() {
+  std::vector<ParamSpec> params = table_params();
+  for (auto&& more : {tier_params(), star_params(), std::vector<ParamSpec>{cube_missing_param()}})
+    params.insert(params.end(), more.begin(), more.end());
+  return params;
+}
+
+/// The table written: one row per region and category (and year).
+TableSpec rating_table() {
+  const auto rank = [](const char* name, const char* measure) {
+    return ColumnSpec::ints(name, std::string("rank by ") + measure +
+                                      " among the year's regions (1 = highest, ties share the "
+                                      "best rank)");
+  };
+  const auto flag = [](const char* name, const char* rule) {
+    return ColumnSpec::ints(name, std::string("1 if ") + rule + ", else 0");
+  };
+  return TableSpec::write("<output>",
+                          "one row per region and category (and year) with a row in that year")
+      .column(ColumnSpec::of("year"))
+      .column(ColumnSpec::of("region"))
+      .column(ColumnSpec::of("industry"))
+      .column(ColumnSpec::floats("employment", "e_rc, the <value> column"))
+      .column(ColumnSpec::floats("establishments", "the <establishments> column")
+                  .when_given("establishments"))
+      .column(ColumnSpec::floats("lq", "(e_rc / E_r) / (E_c / E), > 1 = specialised"))
+      .column(ColumnSpec::floats("share",
+                                 "focus e_rc / E_r, the category's share of the region, "
+                                 "in [0, 1]"))
+      .column(rank("lq_rank", "lq"))
+      .column(rank("employment_rank", "employment"))
+      .column(rank("establishments_rank", "establishments").when_given("establishments"))
+      .column(rank("share_rank", "share"))
+      .column(flag("qualifying", "e_rc > 0 and at least min_employment (and min_establishments)"))
+      .column(flag("significant", "qualifying and lq >= significant_lq"))
+      .column(flag("strong", "qualifying and in the top strong_top on every strong_by measure"))
+      .column(flag("strong10", "qualifying and in the top strong10_top on every strong_by measure"))
+      .column(flag("size_star", "employment is in the top eco_size_top (ECO)"))
+      .column(flag("specialisation_star", "lq >= eco_lq (ECO)"))
+      .column(flag("focus_star", "share is in the top eco_focus_top (ECO)"))
+      .column(ColumnSpec::ints("stars", "size_star + specialisation_star + focus_star, 0-3"));
+}
+
+/// Employment and, when the table has the column, establishments as cubes of one layout.
+struct Cubes {
+  Cubes(const Table& in, const Params& params)
+      : emp(Cube::from_table(in, cube_options(params, in.schema()))),
+        has_est(in.find(params.str("establishments")) != nullptr),
+        est(has_est ? Cube::from_table(in, establishments_options(params, in)) : Cube{}) {}
+  static CubeOptions establishments_options(const Params& params, const Table& in) {
+    CubeOptions o = cube_options(params, in.schema());
+    o.value = params.str("establishments");
+    return o;
+  }
+  Cube emp;
+  bool has_est;
+  Cube est;
+  /// A cell exists when either column has a row for it.
+  bool present(std::size_t c) const { return emp.present(c) || (has_est && est.present(c)); }
+};
+
+/// One year's totals; regions and categories with no row in the year do not exist in it.
+struct YearTotals {
+  std::vector<double> region, category;
+  std::vector<std::uint8_t> category_exists;
+  std::vector<std::size_t> regions;  // the regions that exist, in order
+  double grand = 0;
+};
+
+/// One output row: a cell of the cube and its rating.
+struct Row {
+  std::size_t cell;
+  double employment, establishments;
+  Rating rating;
+};
 
 class ClusterStrength final : public Plugin {
  public:
@@ -67,94 +212,17 @@ class ClusterStrength final : public Plugin {
         "Geography 16(1); clustermapping.us methodology; Ketels & Solvell (2006) Innovation "
         "Clusters "
         "in the 10 New Member States, Europe INNOVA; European Cluster Observatory star rating.";
-    p.params = {
-        ParamSpec("input", ParamType::kTable)
-            .req()
-            .primary()
-            .doc_("long table with region, industry (cluster category), [year], value, "
-                  "[establishments]"),
-        ParamSpec("value", ParamType::kColumn)
-            .numeric()
-            .of("input")
-            .def("value")
-            .doc_("employment column"),
-        ParamSpec("establishments", ParamType::kColumn)
-            .numeric()
-            .of("input")
-            .def("establishments")
-            .if_present()
-            .doc_("establishments column; used when the table has it"),
-        ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column"),
-        ParamSpec("industry", ParamType::kColumn)
-            .of("input")
-            .def("industry")
-            .doc_("cluster category key column"),
-        ParamSpec("year", ParamType::kColumn)
-            .of("input")
-            .def("year")
-            .if_present()
-            .doc_("year key column; used when the table has it"),
-        ParamSpec("min_employment", ParamType::kFloat)
-            .def(Value(0.0))
-            .at_least(0)
-            .doc_("qualifying: minimum employment"),
-        ParamSpec("min_establishments", ParamType::kFloat)
-            .def(Value(0.0))
-            .at_least(0)
-            .doc_("qualifying: minimum establishments (when the column is present)"),
-        ParamSpec("significant_lq", ParamType::kFloat)
-            .def(Value(1.0))
-            .at_least(0)
-            .doc_("significant: minimum LQ"),
-        ParamSpec("strong_top", ParamType::kFloat)
-            .def(Value(0.25))
-            .above(0)
-            .at_most(1)
-            .doc_("strong: top share of regions"),
-        ParamSpec("strong10_top", ParamType::kFloat)
-            .def(Value(0.10))
-            .above(0)
-            .at_most(1)
-            .doc_("strong10: top share of regions"),
-        ParamSpec("strong_by", ParamType::kStringList)
-            .def(Value(std::vector<std::string>{"lq"}))
-            .doc_("measures that must all be in the top share: lq, employment, establishments"),
-        ParamSpec("eco_size_top", ParamType::kFloat)
-            .def(Value(0.10))
-            .above(0)
-            .at_most(1)
-            .doc_("ECO size star: top share of regions by employment"),
-        ParamSpec("eco_lq", ParamType::kFloat)
-            .def(Value(2.0))
-            .at_least(0)
-            .doc_("ECO specialisation star: minimum LQ"),
-        ParamSpec("eco_focus_top", ParamType::kFloat)
-            .def(Value(0.10))
-            .above(0)
-            .at_most(1)
-            .doc_("ECO focus star: top share of regions by share of the region's employment"),
-        ParamSpec("eco_min_employment", ParamType::kFloat)
-            .def(Value(0.0))
-            .at_least(0)
-            .doc_("ECO: no stars below this employment"),
-        cube_missing_param(),
-    };
-    p.reads = {{"input", "region, industry, [year], value, [establishments]",
-                "employment (and establishments) by region and cluster category"}};
-    p.writes = {
-        {"<output>",
-         "[year], region, industry, employment, [establishments], lq, share, lq_rank, "
-         "employment_rank, [establishments_rank], share_rank, qualifying, significant, strong, "
-         "strong10, size_star, specialisation_star, focus_star, stars",
-         "one row per region and category (and year)"}};
+    p.params = parameters();
+    p.reads = {cube_read("employment (and establishments) by region and cluster category")
+                   .column(ColumnSpec::of("establishments"))};
+    p.writes = {rating_table()};
     return p;
   }
 
+  /// strong_by names known measures, and "establishments" only when the table has the column.
   void bind(BindContext& ctx) const override {
     const Params& params = ctx.params();
-    const Schema& in = ctx.schema_of_param("input");
-    const CubeOptions o = cube_options(params, in);
-    const bool est = in.has(params.str("establishments"));
+    const bool est = ctx.schema_of_param("input").has(params.str("establishments"));
     for (const auto& m : params.strings("strong_by")) {
       if (m != "lq" && m != "employment" && m != "establishments")
         throw ParamError("strong_by", "strong_by has '" + m +
@@ -164,166 +232,200 @@ class ClusterStrength final : public Plugin {
                                           params.str("input") + "' has no column '" +
                                           params.str("establishments") + "'");
     }
-    Schema out;
-    if (!o.year.empty()) out.add(o.year, *in.type_of(o.year));
-    out.add(o.region, *in.type_of(o.region));
-    out.add(o.industry, *in.type_of(o.industry));
-    out.add("employment", ColumnType::kFloat);
-    if (est) out.add("establishments", ColumnType::kFloat);
-    out.add("lq", ColumnType::kFloat);
-    out.add("share", ColumnType::kFloat);
-    out.add("lq_rank", ColumnType::kInt);
-    out.add("employment_rank", ColumnType::kInt);
-    if (est) out.add("establishments_rank", ColumnType::kInt);
-    out.add("share_rank", ColumnType::kInt);
-    for (const char* c : {"qualifying", "significant", "strong", "strong10", "size_star",
-                          "specialisation_star", "focus_star", "stars"})
-      out.add(c, ColumnType::kInt);
-    ctx.declare_output(ctx.output_name(), out);
   }
 
   void run(RunContext& ctx) const override {
-    const Params& params = ctx.params();
-    const Table& in = ctx.table_of_param("input");
-    const CubeOptions o = cube_options(params, in.schema());
-    const Cube emp = Cube::from_table(in, o);
-    const bool has_est = in.find(params.str("establishments")) != nullptr;
-    CubeOptions oe = o;
-    oe.value = params.str("establishments");
-    const Cube est = has_est ? Cube::from_table(in, oe) : Cube{};
-    const std::size_t Y = emp.n_years(), R = emp.n_regions(), I = emp.n_industries();
-    if (R < 2)
+    const Cubes cubes(ctx.table_of_param("input"), ctx.params());
+    if (cubes.emp.n_regions() < 2)
       throw DataError("ranking regions needs at least two regions; the table has only region '" +
-                      emp.regions().labels[0] + "'");
+                      cubes.emp.regions().labels[0] + "'");
+    const Rules rules = rules_of(ctx.params());
+    std::vector<Row> rows;
+    for (std::size_t y = 0; y < cubes.emp.n_years(); ++y) rate_year(cubes, y, rules, rows);
+    // Rows ordered by year, region, category like the input cube.
+    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.cell < b.cell; });
+    write_output(ctx, cubes, rows);
+  }
 
-    std::vector<std::string> strong_by = params.strings("strong_by");
-    const auto uses = [&](const char* m) {
-      return std::find(strong_by.begin(), strong_by.end(), m) != strong_by.end();
-    };
-    const double min_emp = params.real("min_employment"),
-                 min_est = params.real("min_establishments");
-    const double significant_lq = params.real("significant_lq"), eco_lq = params.real("eco_lq");
-    const double eco_min = params.real("eco_min_employment");
+ private:
+  static Rules rules_of(const Params& params) {
+    const std::vector<std::string> by = params.strings("strong_by");
+    const auto uses = [&](const char* m) { return std::find(by.begin(), by.end(), m) != by.end(); };
+    Rules r;
+    r.min_employment = params.real("min_employment");
+    r.min_establishments = params.real("min_establishments");
+    r.significant_lq = params.real("significant_lq");
+    r.strong_top = params.real("strong_top");
+    r.strong10_top = params.real("strong10_top");
+    r.strong_by_lq = uses("lq");
+    r.strong_by_employment = uses("employment");
+    r.strong_by_establishments = uses("establishments");
+    r.eco_size_top = params.real("eco_size_top");
+    r.eco_lq = params.real("eco_lq");
+    r.eco_focus_top = params.real("eco_focus_top");
+    r.eco_min_employment = params.real("eco_min_employment");
+    return r;
+  }
 
-    std::vector<std::size_t> cells;
-    std::vector<double> employment, establishments, lq_out, share_out;
-    std::vector<std::int64_t> lq_rank, emp_rank, est_rank, share_rank, qualifying, significant,
-        strong, strong10, size_star, spec_star, focus_star, stars;
-
-    const auto present = [&](std::size_t c) {
-      return emp.present(c) || (has_est && est.present(c));
-    };
-    for (std::size_t y = 0; y < Y; ++y) {
-      // Regions and categories with no row in the year do not exist in it and are left out.
-      std::vector<double> region_total(R, 0.0), category_total(I, 0.0);
-      std::vector<std::uint8_t> region_exists(R, 0), category_exists(I, 0);
-      double grand = 0;
-      for (std::size_t r = 0; r < R; ++r)
-        for (std::size_t i = 0; i < I; ++i) {
-          const std::size_t c = emp.cell(y, r, i);
-          const double v = emp.value(c);
-          region_total[r] += v;
-          category_total[i] += v;
-          grand += v;
-          if (present(c)) region_exists[r] = category_exists[i] = 1;
-        }
-      std::vector<std::size_t> live;  // the year's regions
-      for (std::size_t r = 0; r < R; ++r)
-        if (region_exists[r]) live.push_back(r);
-      if (live.size() == 1)
-        throw DataError("ranking regions needs at least two regions; " + emp.where_year(y) +
-                        " has only region '" + emp.regions().labels[live[0]] + "'");
-      for (auto r : live)
-        if (region_total[r] <= 0)
-          throw DataError("region '" + emp.regions().labels[r] + "' has a zero total of '" +
-                          o.value + "' in " + emp.where_year(y) +
-                          ": its LQs and focus shares are undefined");
-      const std::size_t n = live.size();
-      const std::int64_t strong_k = top_count(params.real("strong_top"), n);
-      const std::int64_t strong10_k = top_count(params.real("strong10_top"), n);
-      const std::int64_t size_k = top_count(params.real("eco_size_top"), n);
-      const std::int64_t focus_k = top_count(params.real("eco_focus_top"), n);
-      for (std::size_t i = 0; i < I; ++i) {
-        if (!category_exists[i]) continue;
-        if (category_total[i] <= 0)
-          throw DataError("cluster category '" + emp.industries().labels[i] +
-                          "' has a zero total of '" + o.value + "' over all regions in " +
-                          emp.where_year(y) + ": its LQs are undefined");
-        std::vector<double> e(n), lq(n), share(n), n_est(n, 0.0);
-        for (std::size_t k = 0; k < n; ++k) {
-          const std::size_t r = live[k];
-          e[k] = emp.value(emp.cell(y, r, i));
-          share[k] = e[k] / region_total[r];
-          lq[k] = share[k] / (category_total[i] / grand);
-          if (has_est) n_est[k] = est.value(est.cell(y, r, i));
-        }
-        const auto rl = ranks_from_top(lq), re = ranks_from_top(e), rs = ranks_from_top(share),
-                   rn = ranks_from_top(n_est);
-        for (std::size_t k = 0; k < n; ++k) {
-          const std::size_t c = emp.cell(y, live[k], i);
-          if (!present(c)) continue;
-          const bool qual = e[k] > 0 && e[k] >= min_emp && (!has_est || n_est[k] >= min_est);
-          const auto in_top = [&](std::int64_t top) {
-            return (!uses("lq") || rl[k] <= top) && (!uses("employment") || re[k] <= top) &&
-                   (!uses("establishments") || rn[k] <= top);
-          };
-          const bool eco = e[k] > 0 && e[k] >= eco_min;
-          const int s1 = eco && re[k] <= size_k, s2 = eco && lq[k] >= eco_lq,
-                    s3 = eco && rs[k] <= focus_k;
-          cells.push_back(c);
-          employment.push_back(e[k]);
-          if (has_est) establishments.push_back(n_est[k]);
-          lq_out.push_back(lq[k]);
-          share_out.push_back(share[k]);
-          lq_rank.push_back(rl[k]);
-          emp_rank.push_back(re[k]);
-          if (has_est) est_rank.push_back(rn[k]);
-          share_rank.push_back(rs[k]);
-          qualifying.push_back(qual);
-          significant.push_back(qual && lq[k] >= significant_lq);
-          strong.push_back(qual && in_top(strong_k));
-          strong10.push_back(qual && in_top(strong10_k));
-          size_star.push_back(s1);
-          spec_star.push_back(s2);
-          focus_star.push_back(s3);
-          stars.push_back(s1 + s2 + s3);
-        }
+  /// Rates every category of year `y`, appending a row for each cell with a row in the table.
+  static void rate_year(const Cubes& cubes, std::size_t y, const Rules& rules,
+                        std::vector<Row>& rows) {
+    const Cube& emp = cubes.emp;
+    const YearTotals t = year_totals(cubes, y);
+    for (std::size_t i = 0; i < emp.n_industries(); ++i) {
+      if (!t.category_exists[i]) continue;
+      if (t.category[i] <= 0)
+        throw DataError("cluster category '" + emp.industries().labels[i] +
+                        "' has a zero total of '" + emp.options().value + "' over all regions in " +
+                        emp.where_year(y) + ": its LQs are undefined");
+      const Category category = category_of(cubes, t, y, i);
+      const std::vector<Rating> ratings = rate(category, rules);
+      for (std::size_t k = 0; k < t.regions.size(); ++k) {
+        const std::size_t c = emp.cell(y, t.regions[k], i);
+        if (!cubes.present(c)) continue;
+        rows.push_back({c, category.employment[k], cubes.has_est ? category.establishments[k] : 0.0,
+                        ratings[k]});
       }
     }
-    // Rows ordered by year, region, category like the input cube.
-    std::vector<std::size_t> order(cells.size());
-    for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
-    std::sort(order.begin(), order.end(),
-              [&](std::size_t a, std::size_t b) { return cells[a] < cells[b]; });
-    const auto pick = [&](const auto& v) {
-      std::remove_cvref_t<decltype(v)> out;
-      out.reserve(v.size());
-      for (auto k : order) out.push_back(v[k]);
-      return out;
-    };
+  }
 
-    std::vector<Column> cols = emp.key_columns(pick(cells));
-    cols.push_back(Column::make_floats("employment", pick(employment)));
-    if (has_est) cols.push_back(Column::make_floats("establishments", pick(establishments)));
-    cols.push_back(Column::make_floats("lq", pick(lq_out)));
-    cols.push_back(Column::make_floats("share", pick(share_out)));
-    cols.push_back(Column::make_ints("lq_rank", pick(lq_rank)));
-    cols.push_back(Column::make_ints("employment_rank", pick(emp_rank)));
-    if (has_est) cols.push_back(Column::make_ints("establishments_rank", pick(est_rank)));
-    cols.push_back(Column::make_ints("share_rank", pick(share_rank)));
-    cols.push_back(Column::make_ints("qualifying", pick(qualifying)));
-    cols.push_back(Column::make_ints("significant", pick(significant)));
-    cols.push_back(Column::make_ints("strong", pick(strong)));
-    cols.push_back(Column::make_ints("strong10", pick(strong10)));
-    cols.push_back(Column::make_ints("size_star", pick(size_star)));
-    cols.push_back(Column::make_ints("specialisation_star", pick(spec_star)));
-    cols.push_back(Column::make_ints("focus_star", pick(focus_star)));
-    cols.push_back(Column::make_ints("stars", pick(stars)));
-    ctx.write(ctx.output_name(), Table(std::move(cols)));
+  /// The year's totals. Throws DataError when fewer than two regions exist in the year or one has
+  /// a zero total.
+  static YearTotals year_totals(const Cubes& cubes, std::size_t y) {
+    const Cube& emp = cubes.emp;
+    const std::size_t R = emp.n_regions(), I = emp.n_industries();
+    YearTotals t{std::vector<double>(R, 0.0),
+                 std::vector<double>(I, 0.0),
+                 std::vector<std::uint8_t>(I, 0),
+                 {},
+                 0.0};
+    std::vector<std::uint8_t> region_exists(R, 0);
+    for (std::size_t r = 0; r < R; ++r)
+      for (std::size_t i = 0; i < I; ++i) {
+        const std::size_t c = emp.cell(y, r, i);
+        t.region[r] += emp.value(c);
+        t.category[i] += emp.value(c);
+        t.grand += emp.value(c);
+        if (cubes.present(c)) region_exists[r] = t.category_exists[i] = 1;
+      }
+    for (std::size_t r = 0; r < R; ++r)
+      if (region_exists[r]) t.regions.push_back(r);
+    if (t.regions.size() == 1)
+      throw DataError("ranking regions needs at least two regions; " + emp.where_year(y) +
+                      " has only region '" + emp.regions().labels[t.regions[0]] + "'");
+    for (const std::size_t r : t.regions)
+      if (t.region[r] <= 0)
+        throw DataError("region '" + emp.regions().labels[r] + "' has a zero total of '" +
+                        emp.options().value + "' in " + emp.where_year(y) +
+                        ": its LQs and focus shares are undefined");
+    return t;
+  }
+
+  static Category category_of(const Cubes& cubes, const YearTotals& t, std::size_t y,
+                              std::size_t i) {
+    Category c;
+    c.category_total = t.category[i];
+    c.total = t.grand;
+    for (const std::size_t r : t.regions) {
+      c.employment.push_back(cubes.emp.value(cubes.emp.cell(y, r, i)));
+      c.region_total.push_back(t.region[r]);
+      if (cubes.has_est) c.establishments.push_back(cubes.est.value(cubes.est.cell(y, r, i)));
+    }
+    return c;
+  }
+
+  static void write_output(RunContext& ctx, const Cubes& cubes, const std::vector<Row>& rows) {
+    OutputTable out = ctx.output();
+    std::vector<std::size_t> cells;
+    for (const Row& row : rows) cells.push_back(row.cell);
+    for (Column& key : cubes.emp.key_columns(cells)) out.set(std::move(key));
+    const auto floats = [&](const char* name, auto get) {
+      std::vector<double> v;
+      for (const Row& row : rows) v.push_back(get(row));
+      out.set(name, std::move(v));
+    };
+    const auto ints = [&](const char* name, auto get) {
+      std::vector<std::int64_t> v;
+      for (const Row& row : rows) v.push_back(static_cast<std::int64_t>(get(row.rating)));
+      out.set(name, std::move(v));
+    };
+    floats("employment", [](const Row& r) { return r.employment; });
+    if (out.has("establishments"))
+      floats("establishments", [](const Row& r) { return r.establishments; });
+    floats("lq", [](const Row& r) { return r.rating.lq; });
+    floats("share", [](const Row& r) { return r.rating.share; });
+    ints("lq_rank", [](const Rating& r) { return r.lq_rank; });
+    ints("employment_rank", [](const Rating& r) { return r.employment_rank; });
+    if (out.has("establishments_rank"))
+      ints("establishments_rank", [](const Rating& r) { return r.establishments_rank; });
+    ints("share_rank", [](const Rating& r) { return r.share_rank; });
+    ints("qualifying", [](const Rating& r) { return r.qualifying; });
+    ints("significant", [](const Rating& r) { return r.significant; });
+    ints("strong", [](const Rating& r) { return r.strong; });
+    ints("strong10", [](const Rating& r) { return r.strong10; });
+    ints("size_star", [](const Rating& r) { return r.size_star; });
+    ints("specialisation_star", [](const Rating& r) { return r.specialisation_star; });
+    ints("focus_star", [](const Rating& r) { return r.focus_star; });
+    ints("stars", [](const Rating& r) { return r.stars(); });
+    ctx.write(std::move(out));
   }
 };
 
 }  // namespace
-}  // namespace klaster::plugins
 
-KLASTER_PLUGIN(klaster::plugins::ClusterStrength)
+std::vector<std::int64_t> ranks_from_top(const std::vector<double>& v) {
+  std::vector<double> sorted = v;
+  std::sort(sorted.begin(), sorted.end(), std::greater<>());
+  std::vector<std::int64_t> out;
+  out.reserve(v.size());
+  for (double x : v) {
+    const auto first = std::lower_bound(sorted.begin(), sorted.end(), x, std::greater<>());
+    out.push_back(static_cast<std::int64_t>(first - sorted.begin()) + 1);
+  }
+  return out;
+}
+
+std::int64_t top_count(double share, std::size_t n) {
+  const double k = std::ceil(share * static_cast<double>(n) - 1e-9);
+  return std::max<std::int64_t>(1, static_cast<std::int64_t>(k));
+}
+
+std::vector<Rating> rate(const Category& category, const Rules& rules) {
+  const std::size_t n = category.employment.size();
+  const std::vector<double>& e = category.employment;
+  const bool has_est = !category.establishments.empty();
+  std::vector<double> lq(n), share(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    share[k] = e[k] / category.region_total[k];
+    lq[k] = share[k] / (category.category_total / category.total);
+  }
+  const auto rl = ranks_from_top(lq), re = ranks_from_top(e), rs = ranks_from_top(share),
+             rn = ranks_from_top(category.establishments);
+  // Without establishments every region ties on them (rank 1): only the other measures decide.
+  const auto in_top = [&](std::size_t k, double top_share) {
+    const std::int64_t top = top_count(top_share, n);
+    return (!rules.strong_by_lq || rl[k] <= top) && (!rules.strong_by_employment || re[k] <= top) &&
+           (!rules.strong_by_establishments || !has_est || rn[k] <= top);
+  };
+  std::vector<Rating> out(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    Rating& r = out[k];
+    r.lq = lq[k], r.share = share[k];
+    r.lq_rank = rl[k], r.employment_rank = re[k], r.share_rank = rs[k];
+    r.establishments_rank = has_est ? rn[k] : 0;
+    r.qualifying = e[k] > 0 && e[k] >= rules.min_employment &&
+                   (!has_est || category.establishments[k] >= rules.min_establishments);
+    r.significant = r.qualifying && lq[k] >= rules.significant_lq;
+    r.strong = r.qualifying && in_top(k, rules.strong_top);
+    r.strong10 = r.qualifying && in_top(k, rules.strong10_top);
+    const bool eco = e[k] > 0 && e[k] >= rules.eco_min_employment;
+    r.size_star = eco && re[k] <= top_count(rules.eco_size_top, n);
+    r.specialisation_star = eco && lq[k] >= rules.eco_lq;
+    r.focus_star = eco && rs[k] <= top_count(rules.eco_focus_top, n);
+  }
+  return out;
+}
+
+}  // namespace klaster::plugins::cluster_strength
+
+KLASTER_PLUGIN(klaster::plugins::cluster_strength::ClusterStrength)

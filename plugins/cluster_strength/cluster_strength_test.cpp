@@ -3,10 +3,12 @@
 #include <string>
 #include <vector>
 
+#include "cluster_strength_kernel.hpp"
 #include "klaster/sdk/testing.hpp"
 
 using namespace klaster::sdk;
 using namespace klaster::sdk::testkit;
+namespace cs = klaster::plugins::cluster_strength;
 
 namespace {
 
@@ -180,4 +182,74 @@ TEST(ClusterStrength, CategoryWithRowsOnlyInTheLastYearIsLeftOutOfEarlierYears) 
   // T in 2025: B (3/43) against the nation (4/84).
   EXPECT_DOUBLE_EQ(value_at(out, "lq", {{"year", "2025"}, {"region", "B"}, {"industry", "T"}}),
                    (3.0 / 43) / (4.0 / 84));
+}
+
+// The kernel on plain values. Ranks from the top with ties sharing the best rank (standard
+// competition ranking, "1224"): 3, 1, 3, 2 rank 1, 4, 1, 3. "Top p of n" is ceil(p n), at least 1:
+// 25 % of 10 is 3 regions, 10 % of 10 or of 5 is 1, 30 % of 10 exactly 3.
+TEST(ClusterStrengthKernel, RanksAndTopCounts) {
+  EXPECT_EQ(cs::ranks_from_top({3, 1, 3, 2}), (std::vector<std::int64_t>{1, 4, 1, 3}));
+  EXPECT_EQ(cs::top_count(0.25, 10), 3);
+  EXPECT_EQ(cs::top_count(0.10, 10), 1);
+  EXPECT_EQ(cs::top_count(0.10, 5), 1);
+  EXPECT_EQ(cs::top_count(0.30, 10), 3);
+}
+
+// The README's worked example, by hand: category C employs R0 1000 of 10000, R1 400 of 1000,
+// R2 300, R3 200, R4 100, R5..R9 50 of 1000 each; E_C / E = 2250 / 19000. LQ (Porter 2003) of R1
+// = .4 / (2250 / 19000) = 3.378 (rank 1), R0 .8444 (rank 4, tied with R4). Tiers: significant =
+// LQ >= 1 (R1, R2, R3), strong = top 3 by LQ (R1, R2, R3), strong10 = top 1 (R1). Stars (Ketels &
+// Solvell 2006): size = top 1 by employment (R0), specialisation = LQ >= 2 (R1, R2), focus = top 1
+// by share (R1).
+TEST(ClusterStrengthKernel, ReadmeWorkedExample) {
+  cs::Category c;
+  c.employment = {1000, 400, 300, 200, 100, 50, 50, 50, 50, 50};
+  c.region_total = {10000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000};
+  c.category_total = 2250;
+  c.total = 19000;
+  const std::vector<cs::Rating> r = cs::rate(c, cs::Rules{});
+  ASSERT_EQ(r.size(), 10u);
+  EXPECT_NEAR(r[1].lq, 0.4 / (2250.0 / 19000), 1e-12);
+  EXPECT_NEAR(r[0].share, 0.1, 1e-15);
+  EXPECT_EQ(r[1].lq_rank, 1);
+  EXPECT_EQ(r[0].lq_rank, 4);
+  EXPECT_EQ(r[4].lq_rank, 4);
+  EXPECT_EQ(r[0].employment_rank, 1);
+  const std::vector<bool> significant = {0, 1, 1, 1, 0, 0, 0, 0, 0, 0};
+  const std::vector<bool> strong10 = {0, 1, 0, 0, 0, 0, 0, 0, 0, 0};
+  for (std::size_t k = 0; k < 10; ++k) {
+    EXPECT_TRUE(r[k].qualifying) << k;
+    EXPECT_EQ(r[k].significant, significant[k]) << k;
+    EXPECT_EQ(r[k].strong, significant[k]) << k;
+    EXPECT_EQ(r[k].strong10, strong10[k]) << k;
+  }
+  EXPECT_EQ(r[0].stars(), 1);  // size
+  EXPECT_EQ(r[1].stars(), 2);  // specialisation, focus
+  EXPECT_EQ(r[2].stars(), 1);  // specialisation
+  EXPECT_EQ(r[3].stars(), 0);
+  // strong_by = lq and employment: R3 is 4th by employment, so no longer strong.
+  cs::Rules both;
+  both.strong_by_employment = true;
+  EXPECT_FALSE(cs::rate(c, both)[3].strong);
+  EXPECT_TRUE(cs::rate(c, both)[2].strong);
+}
+
+// Establishments screen: a region below min_establishments does not qualify, so it has no tier,
+// while its stars, which do not look at establishments, stay.
+TEST(ClusterStrengthKernel, EstablishmentsScreen) {
+  cs::Category c;
+  c.employment = {10, 30};
+  c.region_total = {100, 100};
+  c.establishments = {5, 2};
+  c.category_total = 40;
+  c.total = 200;
+  cs::Rules rules;
+  rules.min_establishments = 3;
+  const std::vector<cs::Rating> r = cs::rate(c, rules);
+  EXPECT_TRUE(r[0].qualifying);
+  EXPECT_FALSE(r[1].qualifying);
+  EXPECT_FALSE(r[1].significant);  // LQ .3 / .2 = 1.5 would pass
+  EXPECT_TRUE(r[1].size_star);
+  EXPECT_EQ(r[0].establishments_rank, 1);
+  EXPECT_EQ(r[1].establishments_rank, 2);
 }

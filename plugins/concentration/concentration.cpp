@@ -5,19 +5,104 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "concentration_kernel.hpp"
 #include "klaster/sdk/cube.hpp"
 #include "klaster/sdk/inequality.hpp"
 #include "klaster/sdk/keys.hpp"
 #include "klaster/sdk/parallel.hpp"
 #include "klaster/sdk/plugin.hpp"
 
-namespace klaster::plugins {
+namespace klaster::plugins::concentration {
 namespace {
 
 using namespace klaster::sdk;
+
+/// The long table's columns, the industries reported, the base and the index forms.
+std::vector<ParamSpec> parameters() {
+  return {
+      ParamSpec("input", ParamType::kTable)
+          .req()
+          .primary()
+          .doc_("long table with region, industry, [year], value"),
+      ParamSpec("value", ParamType::kColumn)
+          .numeric()
+          .of("input")
+          .def("value")
+          .doc_("activity column (employment, output, ...)"),
+      ParamSpec("region", ParamType::kColumn)
+          .of("input")
+          .def("region")
+          .doc_("region key column (also the key of base_table)"),
+      ParamSpec("industry", ParamType::kColumn)
+          .of("input")
+          .def("industry")
+          .doc_("industry key column"),
+      ParamSpec("year", ParamType::kColumn)
+          .of("input")
+          .def("year")
+          .if_present()
+          .doc_("year key column; used when the table has it"),
+      ParamSpec("industries", ParamType::kStringList).doc_("only these industries (default: all)"),
+      ParamSpec("base", ParamType::kString)
+          .def("total")
+          .one_of({"total", "equal", "table"})
+          .doc_("base distribution over regions: total activity, equal weights, or base_table"),
+      ParamSpec("base_table", ParamType::kTable)
+          .doc_("table with region, [year], base_value (for base = \"table\")"),
+      ParamSpec("base_value", ParamType::kColumn)
+          .numeric()
+          .of("base_table")
+          .def("value")
+          .doc_("base column of base_table, e.g. population"),
+      ParamSpec("gini_convention", ParamType::kString)
+          .def("reat")
+          .one_of({"reat", "krugman"})
+          .doc_("Gini of LQs (REAT) or half the Lorenz-area Gini (Krugman/EconGeo)"),
+      ParamSpec("normalize", ParamType::kBool)
+          .def(Value(false))
+          .doc_("multiply the Gini by n/(n-1), n the number of regions"),
+      ParamSpec("cv_sd", ParamType::kString)
+          .def("sample")
+          .one_of({"sample", "population"})
+          .doc_("standard deviation in cv with n - 1 (sample) or n"),
+      cube_missing_param(),
+  };
+}
+
+/// The table written: one row per industry (and year).
+TableSpec industry_table() {
+  return TableSpec::write("<output>", "one row per industry (and year) with a row in that year")
+      .column(ColumnSpec::of("year"))
+      .column(ColumnSpec::of("industry"))
+      .column(ColumnSpec::floats("gini",
+                                 "Gini of the LQs s_j / b_j in [0, 1), or half the "
+                                 "Lorenz-area Gini in [0, 0.5) (gini_convention = krugman); "
+                                 "x n/(n-1) with normalize"))
+      .column(ColumnSpec::floats("hoover",
+                                 "Hoover localisation coefficient 1/2 sum |s_j - b_j|, "
+                                 "in [0, 1)"))
+      .column(ColumnSpec::floats("cv",
+                                 "coefficient of variation sd(s) / mean(s) of the regional "
+                                 "shares, in [0, sqrt(n)]"))
+      .column(ColumnSpec::floats("total", "the industry's total activity e_i over the regions"))
+      .column(ColumnSpec::ints("regions", "n, the regions with a row in the year"));
+}
+
+/// One year: the regions with a row in it (in order) and their base shares b_j.
+struct Year {
+  std::vector<std::size_t> regions;
+  std::vector<double> base_shares;
+};
+
+/// Whether each (year, region) has a row, and its total over all industries; at y * R + r.
+struct RegionTotals {
+  std::vector<std::uint8_t> exists;
+  std::vector<double> total;
+};
 
 class Concentration final : public Plugin {
  public:
@@ -53,155 +138,55 @@ class Concentration final : public Plugin {
         "all industries (filter with it, not with `where`, to keep the base whole).\n"
         "References: Krugman (1991) Geography and Trade, ch. 2; Hoover (1936) REStat 18(4); "
         "Wieland, REAT manual (gini, gini.conc); Balland, EconGeo (locational.Gini).";
-    p.params = {
-        ParamSpec("input", ParamType::kTable)
-            .req()
-            .primary()
-            .doc_("long table with region, industry, [year], value"),
-        ParamSpec("value", ParamType::kColumn)
-            .numeric()
-            .of("input")
-            .def("value")
-            .doc_("activity column (employment, output, ...)"),
-        ParamSpec("region", ParamType::kColumn)
-            .of("input")
-            .def("region")
-            .doc_("region key column (also the key of base_table)"),
-        ParamSpec("industry", ParamType::kColumn)
-            .of("input")
-            .def("industry")
-            .doc_("industry key column"),
-        ParamSpec("year", ParamType::kColumn)
-            .of("input")
-            .def("year")
-            .if_present()
-            .doc_("year key column; used when the table has it"),
-        ParamSpec("industries", ParamType::kStringList)
-            .doc_("only these industries (default: all)"),
-        ParamSpec("base", ParamType::kString)
-            .def("total")
-            .one_of({"total", "equal", "table"})
-            .doc_("base distribution over regions: total activity, equal weights, or base_table"),
-        ParamSpec("base_table", ParamType::kTable)
-            .doc_("table with region, [year], base_value (for base = \"table\")"),
-        ParamSpec("base_value", ParamType::kColumn)
-            .numeric()
-            .of("base_table")
-            .def("value")
-            .doc_("base column of base_table, e.g. population"),
-        ParamSpec("gini_convention", ParamType::kString)
-            .def("reat")
-            .one_of({"reat", "krugman"})
-            .doc_("Gini of LQs (REAT) or half the Lorenz-area Gini (Krugman/EconGeo)"),
-        ParamSpec("normalize", ParamType::kBool)
-            .def(Value(false))
-            .doc_("multiply the Gini by n/(n-1), n the number of regions"),
-        ParamSpec("cv_sd", ParamType::kString)
-            .def("sample")
-            .one_of({"sample", "population"})
-            .doc_("standard deviation in cv with n - 1 (sample) or n"),
-        cube_missing_param(),
-    };
-    p.reads = {{"input", "region, industry, [year], value",
-                "non-negative activity by region and industry"},
-               {"base_table", "region, [year], base_value",
-                "positive base per region (base = \"table\")"}};
-    p.writes = {{"<output>", "[year], industry, gini, hoover, cv, total, regions",
-                 "one row per industry (and year)"}};
+    p.params = parameters();
+    p.reads = {cube_read("non-negative activity by region and industry"),
+               TableSpec::read("base_table",
+                               "positive base per region, e.g. population, keyed by the input's "
+                               "region column (and year column, when both tables have one)")
+                   .column(ColumnSpec::of("region"))
+                   .column(ColumnSpec::of("year"))
+                   .column(ColumnSpec::of("base_value"))
+                   .when("base", "table")};
+    p.writes = {industry_table()};
     return p;
   }
 
+  /// The base parameters agree, and base_table is keyed like the input (the declarations check
+  /// the input's columns and base_value, not that another table has the input's region column).
   void bind(BindContext& ctx) const override {
     const Params& params = ctx.params();
-    const Schema& in = ctx.schema_of_param("input");
-    const CubeOptions o = cube_options(params, in);
+    const std::string& region = params.str("region");
     const bool table_base = params.str("base") == "table";
     if (table_base && !params.has("base_table"))
-      throw ParamError("base_table", "base = \"table\" needs base_table (a table with '" +
-                                         o.region + "' and '" + params.str("base_value") + "')");
+      throw ParamError("base_table", "base = \"table\" needs base_table (a table with '" + region +
+                                         "' and '" + params.str("base_value") + "')");
     if (!table_base && params.has("base_table"))
       throw ParamError("base", "base_table is given but base = \"" + params.str("base") +
                                    "\"; set base = \"table\" to use it");
-    if (table_base) {
-      const Schema& b = ctx.schema_of_param("base_table");
-      if (!b.has(o.region))
-        throw ParamError("base_table", "base_table '" + params.str("base_table") +
-                                           "' has no region column '" + o.region + "'");
-    }
-    Schema out;
-    if (!o.year.empty()) out.add(o.year, *in.type_of(o.year));
-    out.add(o.industry, *in.type_of(o.industry));
-    for (const char* c : {"gini", "hoover", "cv", "total"}) out.add(c, ColumnType::kFloat);
-    out.add("regions", ColumnType::kInt);
-    ctx.declare_output(ctx.output_name(), out);
-  }
-
-  /// \brief Base values per (year, region) from base_table; DataError for a region that exists in
-  /// the year (`exists`, per (year, region)) without one. Regions absent from a year get 0.
-  static std::vector<double> table_base(const RunContext& ctx, const Cube& cube,
-                                        const std::vector<std::uint8_t>& exists) {
-    const Params& params = ctx.params();
-    const Table& t = ctx.table_of_param("base_table");
-    const std::string& region_name = cube.options().region;
-    const Levels regions = levels_of(t.column(region_name));
-    const Column& value = t.column(params.str("base_value"));
-    const Column* year = cube.has_year() ? t.find(cube.options().year) : nullptr;
-    const Levels years = year ? levels_of(*year) : Levels{};
-    const std::size_t Y = cube.n_years(), R = cube.n_regions();
-    std::vector<double> base(Y * R, 0.0);
-    std::vector<std::uint8_t> seen(Y * R, 0);
-    for (std::size_t row = 0; row < t.rows(); ++row) {
-      if (regions.of_row[row] < 0) continue;
-      const std::int32_t r =
-          cube.regions().find(regions.labels[static_cast<std::size_t>(regions.of_row[row])]);
-      if (r < 0) continue;  // a region the input does not have
-      std::vector<std::size_t> ys;
-      if (year) {
-        if (years.of_row[row] < 0) continue;
-        const std::int32_t y =
-            cube.years().find(years.labels[static_cast<std::size_t>(years.of_row[row])]);
-        if (y < 0) continue;
-        ys.push_back(static_cast<std::size_t>(y));
-      } else {
-        for (std::size_t y = 0; y < Y; ++y) ys.push_back(y);
-      }
-      const std::string where =
-          "region '" + cube.regions().labels[static_cast<std::size_t>(r)] + "'" + t.line_note(row);
-      if (!value.is_valid(row) || !std::isfinite(value.number(row)))
-        throw DataError("base_table has a missing '" + params.str("base_value") + "' for " + where);
-      if (value.number(row) <= 0)
-        throw DataError("base_table has a non-positive '" + params.str("base_value") + "' (" +
-                        value.to_text(row) + ") for " + where + "; base shares must be positive");
-      for (auto y : ys) {
-        const std::size_t k = y * R + static_cast<std::size_t>(r);
-        if (seen[k])
-          throw DataError("base_table has two rows for " + where +
-                          (year ? " in " + cube.where_year(y) : ""));
-        seen[k] = 1;
-        base[k] = value.number(row);
-      }
-    }
-    for (std::size_t y = 0; y < Y; ++y)
-      for (std::size_t r = 0; r < R; ++r)
-        if (!seen[y * R + r] && exists[y * R + r])
-          throw DataError("base_table '" + params.str("base_table") + "' has no '" +
-                          params.str("base_value") + "' for region '" + cube.regions().labels[r] +
-                          "'" + (year ? " in " + cube.where_year(y) : ""));
-    return base;
+    if (table_base && !ctx.schema_of_param("base_table").has(region))
+      throw ParamError("base_table", "base_table '" + params.str("base_table") +
+                                         "' has no region column '" + region + "'");
   }
 
   void run(RunContext& ctx) const override {
-    const Params& params = ctx.params();
     const Table& in = ctx.table_of_param("input");
-    const auto shared_cube = Cube::shared(in, cube_options(params, in.schema()));
-    const Cube& cube = *shared_cube;
-    const std::size_t Y = cube.n_years(), R = cube.n_regions(), I = cube.n_industries();
-    const std::string base_kind = params.str("base");
-    const bool reat = params.str("gini_convention") == "reat";
-    const bool normalize = params.boolean("normalize");
-    const bool sample_sd = params.str("cv_sd") == "sample";
-    const std::string& value_name = cube.options().value;
+    const auto cube = Cube::shared(in, cube_options(ctx.params(), in.schema()));
+    const std::vector<std::size_t> chosen = chosen_industries(ctx.params(), *cube);
+    const RegionTotals totals = region_totals(*cube);
+    std::vector<Year> years = years_of(*cube, totals);
+    const std::vector<double> base = ctx.params().str("base") == "table"
+                                         ? table_base(ctx, *cube, totals.exists)
+                                         : activity_base(ctx.params(), *cube, totals, years);
+    for (std::size_t y = 0; y < years.size(); ++y) set_base_shares(years[y], base, y, *cube);
+    const Forms forms{ctx.params().str("gini_convention") == "reat",
+                      ctx.params().boolean("normalize"), ctx.params().str("cv_sd") == "sample"};
+    write_output(ctx, *cube, chosen, years, compute(*cube, chosen, years, forms));
+  }
 
+ private:
+  /// The cube's indices of the `industries` parameter, or of every industry. Also refuses a table
+  /// of fewer than two regions.
+  static std::vector<std::size_t> chosen_industries(const Params& params, const Cube& cube) {
     std::vector<std::size_t> chosen;
     if (params.has("industries")) {
       for (const auto& name : params.strings("industries")) {
@@ -211,151 +196,263 @@ class Concentration final : public Plugin {
         chosen.push_back(static_cast<std::size_t>(i));
       }
     } else {
-      for (std::size_t i = 0; i < I; ++i) chosen.push_back(i);
+      for (std::size_t i = 0; i < cube.n_industries(); ++i) chosen.push_back(i);
     }
-    if (R < 2)
+    if (cube.n_regions() < 2)
       throw DataError(
           "concentration across regions needs at least two regions; the table has only region '" +
           cube.regions().labels[0] + "'");
+    return chosen;
+  }
 
-    // Regions with at least one row in a year exist in that year; the others are left out of it
-    // (not counted in n, no base share). Base totals (base = "total") come from the same pass.
-    std::vector<std::uint8_t> exists(Y * R, 0);
-    std::vector<double> row_total(Y * R, 0.0);
+  static RegionTotals region_totals(const Cube& cube) {
+    const std::size_t R = cube.n_regions(), I = cube.n_industries();
+    RegionTotals t{std::vector<std::uint8_t>(cube.n_years() * R, 0),
+                   std::vector<double>(cube.n_years() * R, 0.0)};
     parallel_for(
-        Y * R,
+        t.total.size(),
         [&](std::size_t begin, std::size_t end) {
           for (std::size_t k = begin; k < end; ++k) {
-            const std::size_t y = k / R, r = k % R;
             double sum = 0;
             bool any = false;
             for (std::size_t i = 0; i < I; ++i) {
-              const std::size_t c = cube.cell(y, r, i);
+              const std::size_t c = cube.cell(k / R, k % R, i);
               sum += cube.value(c);
               any = any || cube.present(c);
             }
-            exists[k] = any ? 1 : 0;
-            row_total[k] = sum;
+            t.exists[k] = any ? 1 : 0;
+            t.total[k] = sum;
           }
         },
         std::max<std::size_t>(1, (std::size_t{1} << 15) / std::max<std::size_t>(1, I)));
-    std::vector<std::vector<std::size_t>> live(Y);  // existing regions per year, in order
-    for (std::size_t y = 0; y < Y; ++y) {
+    return t;
+  }
+
+  /// Regions with at least one row in a year exist in that year; the others are left out of it
+  /// (not counted in n, no base share). A year needs two of them.
+  static std::vector<Year> years_of(const Cube& cube, const RegionTotals& totals) {
+    const std::size_t R = cube.n_regions();
+    std::vector<Year> years(cube.n_years());
+    for (std::size_t y = 0; y < years.size(); ++y) {
       for (std::size_t r = 0; r < R; ++r)
-        if (exists[y * R + r]) live[y].push_back(r);
-      if (live[y].size() == 1)
+        if (totals.exists[y * R + r]) years[y].regions.push_back(r);
+      if (years[y].regions.size() == 1)
         throw DataError("concentration across regions needs at least two regions; " +
                         cube.where_year(y) + " has only region '" +
-                        cube.regions().labels[live[y][0]] + "'");
+                        cube.regions().labels[years[y].regions[0]] + "'");
+    }
+    return years;
+  }
+
+  /// Base weights per (year, region) for base = "total" (the region's activity) or "equal" (1); 0
+  /// for regions absent from the year.
+  static std::vector<double> activity_base(const Params& params, const Cube& cube,
+                                           const RegionTotals& totals,
+                                           const std::vector<Year>& years) {
+    const std::size_t R = cube.n_regions();
+    const bool equal = params.str("base") == "equal";
+    std::vector<double> base(totals.total.size(), 0.0);
+    for (std::size_t y = 0; y < years.size(); ++y)
+      for (const std::size_t r : years[y].regions) {
+        const std::size_t k = y * R + r;
+        if (!equal && totals.total[k] <= 0)
+          throw DataError("region '" + cube.regions().labels[r] + "' has a zero total of '" +
+                          cube.options().value + "' in " + cube.where_year(y) +
+                          ": its base share is 0, so LQs against it are undefined");
+        base[k] = equal ? 1.0 : totals.total[k];
+      }
+    return base;
+  }
+
+  /// Base values per (year, region) from base_table; DataError for a region that exists in the
+  /// year (`exists`, per (year, region)) without one. Regions absent from a year get 0.
+  static std::vector<double> table_base(const RunContext& ctx, const Cube& cube,
+                                        const std::vector<std::uint8_t>& exists) {
+    const BaseTable t(ctx, cube);
+    std::vector<double> base(exists.size(), 0.0);
+    std::vector<std::uint8_t> seen(exists.size(), 0);
+    for (std::size_t row = 0; row < t.table.rows(); ++row) {
+      const std::vector<std::size_t> slots = t.slots_of_row(row);
+      if (slots.empty()) continue;
+      const double value = t.value_of_row(row);
+      for (const std::size_t k : slots) {
+        if (seen[k])
+          throw DataError("base_table has two rows for " + t.where(row) +
+                          (t.year ? " in " + cube.where_year(k / cube.n_regions()) : ""));
+        seen[k] = 1;
+        base[k] = value;
+      }
+    }
+    for (std::size_t k = 0; k < exists.size(); ++k)
+      if (!seen[k] && exists[k])
+        throw DataError("base_table '" + ctx.params().str("base_table") + "' has no '" +
+                        t.value_name + "' for region '" +
+                        cube.regions().labels[k % cube.n_regions()] + "'" +
+                        (t.year ? " in " + cube.where_year(k / cube.n_regions()) : ""));
+    return base;
+  }
+
+  /// base_table, read against the input's cube: it is keyed by the input's region column, and by
+  /// its year column when both tables have one.
+  struct BaseTable {
+    BaseTable(const RunContext& ctx, const Cube& c)
+        : cube(c),
+          table(ctx.table_of_param("base_table")),
+          value_name(ctx.params().str("base_value")),
+          value(table.column(value_name)),
+          year(cube.has_year() ? table.find(cube.options().year) : nullptr),
+          regions(levels_of(table.column(cube.options().region))),
+          years(year ? levels_of(*year) : Levels{}) {}
+    const Cube& cube;
+    const Table& table;
+    std::string value_name;
+    const Column& value;
+    const Column* year;  // nullptr: the base holds for every year
+    Levels regions, years;
+
+    /// The (year, region) slots row `row` gives a base for, at y * R + r: none when its region or
+    /// year is missing or not in the input.
+    std::vector<std::size_t> slots_of_row(std::size_t row) const {
+      const std::int32_t r =
+          regions.of_row[row] < 0 ? -1 : cube.regions().find(label(regions, row));
+      if (r < 0) return {};
+      const auto slot = [&](std::size_t y) {
+        return y * cube.n_regions() + static_cast<std::size_t>(r);
+      };
+      if (!year) {
+        std::vector<std::size_t> all;
+        for (std::size_t y = 0; y < cube.n_years(); ++y) all.push_back(slot(y));
+        return all;
+      }
+      const std::int32_t y = years.of_row[row] < 0 ? -1 : cube.years().find(label(years, row));
+      if (y < 0) return {};
+      return {slot(static_cast<std::size_t>(y))};
     }
 
-    std::vector<double> base;  // (y, r); 0 for regions absent from the year
-    if (base_kind == "table") {
-      base = table_base(ctx, cube, exists);
-    } else {
-      base.assign(Y * R, 0.0);
-      for (std::size_t y = 0; y < Y; ++y)
-        for (auto r : live[y]) {
-          const std::size_t k = y * R + r;
-          if (base_kind == "equal") {
-            base[k] = 1.0;
-          } else if (row_total[k] <= 0) {
-            throw DataError("region '" + cube.regions().labels[r] + "' has a zero total of '" +
-                            value_name + "' in " + cube.where_year(y) +
-                            ": its base share is 0, so LQs against it are undefined");
-          } else {
-            base[k] = row_total[k];
-          }
-        }
+    /// The base of row `row`: positive, else a DataError.
+    double value_of_row(std::size_t row) const {
+      if (!value.is_valid(row) || !std::isfinite(value.number(row)))
+        throw DataError("base_table has a missing '" + value_name + "' for " + where(row));
+      if (value.number(row) <= 0)
+        throw DataError("base_table has a non-positive '" + value_name + "' (" +
+                        value.to_text(row) + ") for " + where(row) +
+                        "; base shares must be positive");
+      return value.number(row);
     }
 
-    // Base shares b per (year, region).
-    std::vector<double> shares(Y * R, 0.0);
-    for (std::size_t y = 0; y < Y; ++y) {
-      double base_total = 0;
-      for (auto r : live[y]) base_total += base[y * R + r];
-      for (auto r : live[y]) shares[y * R + r] = base[y * R + r] / base_total;
+    std::string where(std::size_t row) const {
+      return "region '" + label(regions, row) + "'" + table.line_note(row);
     }
+    static const std::string& label(const Levels& levels, std::size_t row) {
+      return levels.labels[static_cast<std::size_t>(levels.of_row[row])];
+    }
+  };
 
-    // One slot per (year, chosen industry); each part stops at its first error and parallel_for
-    // rethrows the lowest part's, so the error is the first in that order. An industry with no row
-    // in a year does not exist in it: its slot stays unused and is dropped when gathering below.
-    const std::size_t C = chosen.size(), slots = Y * C;
-    std::vector<std::uint8_t> occurs(slots, 0);
-    std::vector<double> slot_gini(slots), slot_hoover(slots), slot_cv(slots), slot_total(slots);
+  static void set_base_shares(Year& year, const std::vector<double>& base, std::size_t y,
+                              const Cube& cube) {
+    std::vector<double> weights;
+    for (const std::size_t r : year.regions) weights.push_back(base[y * cube.n_regions() + r]);
+    year.base_shares = base_shares(weights);
+  }
+
+  /// One slot per (year, chosen industry), in that order; nullopt where the industry has no row in
+  /// the year (it does not exist then). Each part stops at its first error and parallel_for
+  /// rethrows the lowest part's, so the error is the first in that order.
+  static std::vector<std::optional<Indices>> compute(const Cube& cube,
+                                                     const std::vector<std::size_t>& chosen,
+                                                     const std::vector<Year>& years,
+                                                     const Forms& forms) {
+    const std::size_t C = chosen.size();
+    std::vector<std::optional<Indices>> slots(cube.n_years() * C);
     parallel_for(
-        slots,
-        [&](std::size_t g_begin, std::size_t g_end) {
-          std::vector<double> s, q, b;  // scratch reused across this part's groups
-          std::vector<std::size_t> order;
-          for (std::size_t g = g_begin; g < g_end; ++g) {
-            const std::size_t y = g / C, i = chosen[g % C];
-            const std::vector<std::size_t>& regs = live[y];
-            const std::size_t m = regs.size();
-            // One strided pass over the cube: the values go to s, turned into shares below.
-            s.resize(m);
-            q.resize(m);
-            b.resize(m);
-            double total = 0;
-            bool any = false;
-            for (std::size_t k = 0; k < m; ++k) {
-              const std::size_t c = cube.cell(y, regs[k], i);
-              s[k] = cube.value(c);
-              b[k] = shares[y * R + regs[k]];
-              any = any || cube.present(c);
-              total += s[k];
-            }
-            if (!any) continue;  // the industry does not exist in this year
-            if (total <= 0)
-              throw DataError("industry '" + cube.industries().labels[i] +
-                              "' has a zero total of '" + value_name + "' over all regions in " +
-                              cube.where_year(y) + ": its regional shares are undefined");
-            const double n = static_cast<double>(m);
-            double abs_diff = 0, mean = 1.0 / n, ss = 0;
-            for (std::size_t k = 0; k < m; ++k) {
-              s[k] = s[k] / total;
-              q[k] = s[k] / b[k];
-              abs_diff += std::fabs(s[k] - b[k]);
-              ss += (s[k] - mean) * (s[k] - mean);
-            }
-            const double norm = normalize ? n / (n - 1) : 1.0;
-            occurs[g] = 1;
-            slot_gini[g] = (reat ? plain_gini(q) : lorenz_gini(s, b, order) / 2) * norm;
-            slot_hoover[g] = abs_diff / 2;
-            slot_cv[g] = std::sqrt(ss / (sample_sd ? n - 1 : n)) / mean;
-            slot_total[g] = total;
-          }
+        slots.size(),
+        [&](std::size_t begin, std::size_t end) {
+          for (std::size_t g = begin; g < end; ++g)
+            slots[g] = industry_slot(cube, years[g / C], g / C, chosen[g % C], forms);
         },
-        std::max<std::size_t>(1, (std::size_t{1} << 15) / std::max<std::size_t>(1, R)));
+        std::max<std::size_t>(1,
+                              (std::size_t{1} << 15) / std::max<std::size_t>(1, cube.n_regions())));
+    return slots;
+  }
 
-    std::vector<std::int32_t> out_years, out_industries;
-    std::vector<double> gini, hoover, cv, totals;
-    std::vector<std::int64_t> regions;
-    for (std::size_t g = 0; g < slots; ++g) {
-      if (!occurs[g]) continue;
-      const std::size_t y = g / C;
-      out_years.push_back(static_cast<std::int32_t>(y));
-      out_industries.push_back(static_cast<std::int32_t>(chosen[g % C]));
-      gini.push_back(slot_gini[g]);
-      hoover.push_back(slot_hoover[g]);
-      cv.push_back(slot_cv[g]);
-      totals.push_back(slot_total[g]);
-      regions.push_back(static_cast<std::int64_t>(live[y].size()));
+  static std::optional<Indices> industry_slot(const Cube& cube, const Year& year, std::size_t y,
+                                              std::size_t i, const Forms& forms) {
+    std::vector<double> x;  // the industry's activity in the year's regions
+    bool any = false;
+    for (const std::size_t r : year.regions) {
+      const std::size_t c = cube.cell(y, r, i);
+      x.push_back(cube.value(c));
+      any = any || cube.present(c);
     }
+    if (!any) return std::nullopt;
+    if (auto indices = concentration_indices(x, year.base_shares, forms)) return indices;
+    throw DataError("industry '" + cube.industries().labels[i] + "' has a zero total of '" +
+                    cube.options().value + "' over all regions in " + cube.where_year(y) +
+                    ": its regional shares are undefined");
+  }
 
-    std::vector<Column> cols;
-    if (cube.has_year()) cols.push_back(cube.years().make_column(cube.options().year, out_years));
-    cols.push_back(cube.industries().make_column(cube.options().industry, out_industries));
-    cols.push_back(Column::make_floats("gini", std::move(gini)));
-    cols.push_back(Column::make_floats("hoover", std::move(hoover)));
-    cols.push_back(Column::make_floats("cv", std::move(cv)));
-    cols.push_back(Column::make_floats("total", std::move(totals)));
-    cols.push_back(Column::make_ints("regions", std::move(regions)));
-    ctx.write(ctx.output_name(), Table(std::move(cols)));
+  static void write_output(RunContext& ctx, const Cube& cube,
+                           const std::vector<std::size_t>& chosen, const std::vector<Year>& years,
+                           const std::vector<std::optional<Indices>>& slots) {
+    const std::size_t C = chosen.size();
+    std::vector<std::int32_t> year, industry;
+    std::vector<double> gini, hoover, cv, total;
+    std::vector<std::int64_t> regions;
+    for (std::size_t g = 0; g < slots.size(); ++g) {
+      if (!slots[g]) continue;
+      year.push_back(static_cast<std::int32_t>(g / C));
+      industry.push_back(static_cast<std::int32_t>(chosen[g % C]));
+      gini.push_back(slots[g]->gini);
+      hoover.push_back(slots[g]->hoover);
+      cv.push_back(slots[g]->cv);
+      total.push_back(slots[g]->total);
+      regions.push_back(static_cast<std::int64_t>(years[g / C].regions.size()));
+    }
+    OutputTable out = ctx.output();
+    if (cube.has_year()) out.set(cube.years().make_column(cube.options().year, year));
+    out.set(cube.industries().make_column(cube.options().industry, industry));
+    out.set("gini", std::move(gini));
+    out.set("hoover", std::move(hoover));
+    out.set("cv", std::move(cv));
+    out.set("total", std::move(total));
+    out.set("regions", std::move(regions));
+    ctx.write(std::move(out));
   }
 };
 
 }  // namespace
-}  // namespace klaster::plugins
 
-KLASTER_PLUGIN(klaster::plugins::Concentration)
+std::vector<double> base_shares(const std::vector<double>& weights) {
+  double total = 0;
+  for (const double w : weights) total += w;
+  std::vector<double> shares;
+  for (const double w : weights) shares.push_back(w / total);
+  return shares;
+}
+
+std::optional<Indices> concentration_indices(const std::vector<double>& x,
+                                             const std::vector<double>& b, const Forms& forms) {
+  Indices out;
+  for (const double v : x) out.total += v;
+  if (out.total <= 0) return std::nullopt;
+  const std::size_t m = x.size();
+  const double n = static_cast<double>(m);
+  std::vector<double> s(m), q(m);
+  double abs_diff = 0, mean = 1.0 / n, ss = 0;
+  for (std::size_t k = 0; k < m; ++k) {
+    s[k] = x[k] / out.total;
+    q[k] = s[k] / b[k];
+    abs_diff += std::fabs(s[k] - b[k]);
+    ss += (s[k] - mean) * (s[k] - mean);
+  }
+  const double norm = forms.normalize ? n / (n - 1) : 1.0;
+  std::vector<std::size_t> order;
+  out.gini = (forms.reat_gini ? plain_gini(q) : lorenz_gini(s, b, order) / 2) * norm;
+  out.hoover = abs_diff / 2;
+  out.cv = std::sqrt(ss / (forms.sample_sd ? n - 1 : n)) / mean;
+  return out;
+}
+
+}  // namespace klaster::plugins::concentration
+
+KLASTER_PLUGIN(klaster::plugins::concentration::Concentration)

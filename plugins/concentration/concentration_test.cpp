@@ -5,10 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "concentration_kernel.hpp"
 #include "klaster/sdk/testing.hpp"
 
 using namespace klaster::sdk;
 using namespace klaster::sdk::testkit;
+namespace conc = klaster::plugins::concentration;
 
 namespace {
 
@@ -260,4 +262,46 @@ TEST(Concentration, RegionWithoutRowsInAYearIsLeftOutOfIt) {
   EXPECT_DOUBLE_EQ(value_at(out, "hoover", {{"year", "2024"}}), 0.25);
   // 2025: shares 1/8, 3/8, 4/8 against 1/3 each: (5/24 + 1/24 + 4/24) / 2 = 5/24.
   EXPECT_DOUBLE_EQ(value_at(out, "hoover", {{"year", "2025"}}), 5.0 / 24);
+}
+
+// The kernel on plain values. REAT documents gini(c(20, 50, 20, 10)) = 0.3 and, with coefnorm,
+// 0.4: the Gini of LQs against equal base shares. cv by hand: shares (.2, .5, .2, .1), mean .25,
+// squared deviations .09: sqrt(.09 / 3) / .25 (sample), sqrt(.09 / 4) / .25 = 0.6 (population).
+TEST(ConcentrationKernel, ReatGiniAndCvAgainstEqualWeights) {
+  const std::vector<double> b = conc::base_shares({1, 1, 1, 1});
+  EXPECT_EQ(b, (std::vector<double>{.25, .25, .25, .25}));
+  const auto plain = conc::concentration_indices({20, 50, 20, 10}, b, {});
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_NEAR(plain->gini, 0.3, 1e-12);
+  EXPECT_NEAR(plain->cv, std::sqrt(0.03) / 0.25, 1e-12);
+  EXPECT_DOUBLE_EQ(plain->total, 100);
+  conc::Forms forms;
+  forms.normalize = true;
+  forms.sample_sd = false;
+  const auto normalized = conc::concentration_indices({20, 50, 20, 10}, b, forms);
+  EXPECT_NEAR(normalized->gini, 0.4, 1e-12);
+  EXPECT_NEAR(normalized->cv, 0.6, 1e-12);
+}
+
+// REAT documents gini.conc(c(500,500,1000,7000,1000), c(20000,15000,20000,40000,5000)) =
+// 0.4068966. By hand: b = (.2, .15, .2, .4, .05), s = (.05, .05, .1, .7, .1), Hoover (1936)
+// 1/2 (.15 + .10 + .10 + .30 + .05) = 0.35; Krugman's Lorenz-area Gini 0.3725, halved 0.18625.
+TEST(ConcentrationKernel, ReatGiniConcExample) {
+  const std::vector<double> b = conc::base_shares({20000, 15000, 20000, 40000, 5000});
+  const std::vector<double> x = {500, 500, 1000, 7000, 1000};
+  const auto reat = conc::concentration_indices(x, b, {});
+  ASSERT_TRUE(reat.has_value());
+  EXPECT_NEAR(reat->gini, 0.4068966, 5e-8);
+  EXPECT_NEAR(reat->hoover, 0.35, 1e-12);
+  conc::Forms krugman;
+  krugman.reat_gini = false;
+  EXPECT_NEAR(conc::concentration_indices(x, b, krugman)->gini, 0.18625, 1e-12);
+}
+
+// EconGeo's Hoover.index example: ind = (0, 10, 10, 30, 50), pop = (10, 15, 20, 25, 30); by hand
+// 1/2 (.1 + .05 + .1 + .05 + .2) = 0.25 (EconGeo prints 25). No activity: no shares.
+TEST(ConcentrationKernel, EconGeoHooverExampleAndZeroTotal) {
+  const std::vector<double> pop = conc::base_shares({10, 15, 20, 25, 30});
+  EXPECT_NEAR(conc::concentration_indices({0, 10, 10, 30, 50}, pop, {})->hoover, 0.25, 1e-12);
+  EXPECT_FALSE(conc::concentration_indices({0, 0, 0, 0, 0}, pop, {}).has_value());
 }

@@ -3,9 +3,11 @@
 #include <cmath>
 
 #include "klaster/sdk/testing.hpp"
+#include "location_quotient_kernel.hpp"
 
 using namespace klaster::sdk;
 using namespace klaster::sdk::testkit;
+namespace lq = klaster::plugins::location_quotient;
 
 namespace {
 
@@ -127,4 +129,38 @@ TEST(LocationQuotient, IndustryWithRowsOnlyInTheLastYearIsLeftOutOfEarlierYears)
                    1.5);
   EXPECT_DOUBLE_EQ(value_at(out, "lq", {{"year", "2025"}, {"region", "A"}, {"industry", "T"}}),
                    (1.0 / 41) / (4.0 / 84));
+}
+
+// The kernel on plain values. REAT (Wieland) documents locq(1714, 79006, 879213, 15593224) =
+// 0.3847623: (1714 / 79006) / (879213 / 15593224).
+TEST(LocationQuotientKernel, ReatLocqDocumentedExample) {
+  EXPECT_NEAR(lq::location_quotient(1714, 79006, 879213, 15593224), 0.3847623, 5e-8);
+}
+
+// Totals of Miller & Blair's (2009, 8.5.1) e_j, e_i and e, by hand: year 1 is region A (30, 70),
+// B (20, 80), so e_A = e_B = 100, e_X = 50, e_Y = 150, e = 200; year 2 is 1, 2, 3, 4: e_A = 3,
+// e_B = 7, e_X = 4, e_Y = 6, e = 10.
+TEST(LocationQuotientKernel, CubeTotalsByHand) {
+  const lq::CubeTotals t = lq::cube_totals({30, 70, 20, 80, 1, 2, 3, 4}, 2, 2, 2);
+  EXPECT_EQ(t.region, (std::vector<double>{100, 100, 3, 7}));
+  EXPECT_EQ(t.industry, (std::vector<double>{50, 150, 4, 6}));
+  EXPECT_EQ(t.all, (std::vector<double>{200, 10}));
+  EXPECT_DOUBLE_EQ(lq::location_quotient(30, t.region[0], t.industry[0], t.all[0]), 1.2);
+}
+
+// O'Donoghue & Gleave (2004), eq. 2: z = (LQ - mean) / sd with the sample sd. Group 0 holds LQs
+// 1.2, 0.8, 1.0: mean 1, sd sqrt((0.04 + 0.04 + 0) / 2) = 0.2, z = 1, -1, 0. Group 1 holds one
+// value: its sd is undefined (0/0).
+TEST(LocationQuotientKernel, StandardizedIsAZScoreWithTheSampleSd) {
+  std::vector<double> v = {1.2, 5.0, 0.8, 1.0};
+  const std::vector<std::uint32_t> group = {0, 1, 0, 0};
+  const lq::GroupMoments m = lq::group_moments(v, group, 2);
+  EXPECT_EQ(m.count, (std::vector<std::size_t>{3, 1}));
+  EXPECT_NEAR(m.mean[0], 1.0, 1e-15);
+  EXPECT_NEAR(m.sd[0], 0.2, 1e-15);
+  EXPECT_TRUE(std::isnan(m.sd[1]));
+  lq::standardize(v, group, m);
+  EXPECT_NEAR(v[0], 1.0, 1e-12);
+  EXPECT_NEAR(v[2], -1.0, 1e-12);
+  EXPECT_NEAR(v[3], 0.0, 1e-12);
 }

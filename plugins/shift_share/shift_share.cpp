@@ -4,25 +4,134 @@
 #include <cmath>
 #include <cstdint>
 #include <numeric>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "klaster/sdk/cube.hpp"
 #include "klaster/sdk/plugin.hpp"
+#include "shift_share_kernel.hpp"
 
-namespace klaster::plugins {
+namespace klaster::plugins::shift_share {
 namespace {
 
 using namespace klaster::sdk;
 
-/// \brief Additive components of one region x industry cell (or their sums over industries/years).
-struct Components {
-  double from = 0, to = 0, national = 0, mix = 0, regional = 0, competitive = 0, allocation = 0;
-  Components& operator+=(const Components& o) {
-    from += o.from, to += o.to, national += o.national, mix += o.mix, regional += o.regional;
-    competitive += o.competitive, allocation += o.allocation;
-    return *this;
+/// The long table's columns, the years, the method and the reference economy.
+std::vector<ParamSpec> parameters() {
+  return {
+      ParamSpec("input", ParamType::kTable)
+          .req()
+          .primary()
+          .doc_("long table with region, industry, year, value"),
+      ParamSpec("value", ParamType::kColumn)
+          .numeric()
+          .of("input")
+          .def("value")
+          .doc_("activity column (employment, output, ...)"),
+      ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column"),
+      ParamSpec("industry", ParamType::kColumn)
+          .of("input")
+          .def("industry")
+          .doc_("industry key column"),
+      ParamSpec("year", ParamType::kColumn).of("input").def("year").doc_("year key column"),
+      ParamSpec("from_year", ParamType::kInt).req().doc_("base year"),
+      ParamSpec("to_year", ParamType::kInt).req().doc_("final year (after from_year)"),
+      ParamSpec("method", ParamType::kString)
+          .def("dunn")
+          .one_of({"dunn", "esteban_marquillas", "gerfin", "dynamic"})
+          .doc_("decomposition: Dunn, Esteban-Marquillas, Gerfin index form, or Barff-Knight "
+                "dynamic"),
+      ParamSpec("reference_region", ParamType::kString)
+          .doc_("region label whose rows are the reference economy (default: the sum of all "
+                "regions)"),
+      ParamSpec("detail", ParamType::kBool)
+          .def(Value(true))
+          .doc_("also write <output>_detail per region and industry"),
+      cube_missing_param(),
+  };
+}
+
+/// Appends the additive components, written per region and per region and industry.
+TableSpec with_components(TableSpec t) {
+  return t.column(ColumnSpec::floats("value_from", "e, the value in from_year"))
+      .column(ColumnSpec::floats("value_to", "e', the value in to_year"))
+      .column(ColumnSpec::floats("growth",
+                                 "e' - e = national_share + industrial_mix + "
+                                 "regional_share"))
+      .column(ColumnSpec::floats("national_share", "e G: growth at the reference's overall rate"))
+      .column(ColumnSpec::floats("industrial_mix", "e (g_i - G): the effect of the industry mix"))
+      .column(ColumnSpec::floats("regional_share",
+                                 "e' - e (1 + g_i): growth beyond the "
+                                 "reference's rate in the industry"))
+      .column(ColumnSpec::floats("net_shift", "industrial_mix + regional_share"))
+      .column(ColumnSpec::floats("competitive_effect",
+                                 "e* (r_i - g_i), e* = E_r N_i / N the homothetic value")
+                  .when("method", "esteban_marquillas"))
+      .column(ColumnSpec::floats("allocation_effect",
+                                 "(e - e*)(r_i - g_i); with competitive_effect it sums to "
+                                 "regional_share")
+                  .when("method", "esteban_marquillas"));
+}
+
+/// The tables written: per region (sums over industries), and per region and industry.
+std::vector<TableSpec> written_tables() {
+  return {
+      with_components(
+          TableSpec::write("<output>",
+                           "one row per region (its industries summed), reference_region left out")
+              .column(ColumnSpec::of("region")))
+          .column(ColumnSpec::floats("mix_index", "sum e_i (1 + g_i) / (E_r (1 + G))")
+                      .when("method", "gerfin"))
+          .column(ColumnSpec::floats("regional_index", "E_r' / sum e_i (1 + g_i)")
+                      .when("method", "gerfin"))
+          .column(ColumnSpec::floats("total_index",
+                                     "(E_r' / E_r) / (1 + G) = mix_index x "
+                                     "regional_index")
+                      .when("method", "gerfin")),
+      with_components(TableSpec::write("<output>_detail",
+                                       "one row per region and industry with a row in a year "
+                                       "of the decomposition")
+                          .column(ColumnSpec::of("region"))
+                          .column(ColumnSpec::of("industry")))
+          .when("detail", "true"),
+  };
+}
+
+/// The cube between from_year and to_year, and what the decomposition leaves out of it.
+struct Panel {
+  explicit Panel(Cube c) : cube(std::move(c)) {}
+  Cube cube;
+  std::size_t first = 0, last = 0;  // from_year, to_year
+  std::int32_t reference = -1;      // reference_region, or -1: the sum of all regions
+  std::vector<std::pair<std::size_t, std::size_t>> steps;  // (from, to) year pairs decomposed
+  std::vector<std::uint8_t> keep_industry, keep_region;
+
+  /// The cell's value, or 0 when its industry or region is left out.
+  double value(std::size_t y, std::size_t r, std::size_t i) const {
+    return keep_industry[i] && keep_region[r] ? cube.value(cube.cell(y, r, i)) : 0.0;
   }
+  /// Whether region r has a row of the output (the reference region and regions left out do not).
+  bool reported(std::size_t r) const {
+    return static_cast<std::int32_t>(r) != reference && keep_region[r];
+  }
+  /// N_i of year y: the reference region's values, or the sum over all regions.
+  std::vector<double> reference_values(std::size_t y) const {
+    std::vector<double> n(cube.n_industries(), 0.0);
+    for (std::size_t r = 0; r < cube.n_regions(); ++r) {
+      if (reference >= 0 && r != static_cast<std::size_t>(reference)) continue;
+      for (std::size_t i = 0; i < n.size(); ++i) n[i] += value(y, r, i);
+    }
+    return n;
+  }
+};
+
+/// The components of every (region, industry) cell, summed over the steps, and which cells have a
+/// row in a year of a step.
+struct Decomposition {
+  std::vector<Components> cells;  // at r * I + i
+  std::vector<std::uint8_t> seen;
 };
 
 class ShiftShare final : public Plugin {
@@ -66,51 +175,36 @@ class ShiftShare final : public Plugin {
         "References: Dunn (1960) Papers RSA 6; Esteban-Marquillas (1972) Regional and Urban "
         "Economics 2(3); Gerfin (1964) Gesamtwirtschaftliches Wachstum und regionale Entwicklung, "
         "Kyklos 17; Barff & Knight (1988) Growth and Change 19(2).";
-    p.params = {
-        ParamSpec("input", ParamType::kTable)
-            .req()
-            .primary()
-            .doc_("long table with region, industry, year, value"),
-        ParamSpec("value", ParamType::kColumn)
-            .numeric()
-            .of("input")
-            .def("value")
-            .doc_("activity column (employment, output, ...)"),
-        ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column"),
-        ParamSpec("industry", ParamType::kColumn)
-            .of("input")
-            .def("industry")
-            .doc_("industry key column"),
-        ParamSpec("year", ParamType::kColumn).of("input").def("year").doc_("year key column"),
-        ParamSpec("from_year", ParamType::kInt).req().doc_("base year"),
-        ParamSpec("to_year", ParamType::kInt).req().doc_("final year (after from_year)"),
-        ParamSpec("method", ParamType::kString)
-            .def("dunn")
-            .one_of({"dunn", "esteban_marquillas", "gerfin", "dynamic"})
-            .doc_("decomposition: Dunn, Esteban-Marquillas, Gerfin index form, or Barff-Knight "
-                  "dynamic"),
-        ParamSpec("reference_region", ParamType::kString)
-            .doc_("region label whose rows are the reference economy (default: the sum of all "
-                  "regions)"),
-        ParamSpec("detail", ParamType::kBool)
-            .def(Value(true))
-            .doc_("also write <output>_detail per region and industry"),
-        cube_missing_param(),
-    };
-    p.reads = {{"input", "region, industry, year, value",
-                "non-negative activity by region, industry and year"}};
-    p.writes = {{"<output>",
-                 "region, value_from, value_to, growth, national_share, industrial_mix, "
-                 "regional_share, net_shift, [competitive_effect, allocation_effect], [mix_index, "
-                 "regional_index, total_index]",
-                 "one row per region"},
-                {"<output>_detail",
-                 "region, industry, value_from, value_to, growth, national_share, industrial_mix, "
-                 "regional_share, net_shift, [competitive_effect, allocation_effect]",
-                 "one row per region and industry"}};
+    p.params = parameters();
+    p.reads = {cube_read("non-negative activity by region, industry and year")};
+    p.writes = written_tables();
     return p;
   }
 
+  void bind(BindContext& ctx) const override {
+    const Params& params = ctx.params();
+    if (params.integer("to_year") <= params.integer("from_year"))
+      throw ParamError("to_year", "to_year (" + std::to_string(params.integer("to_year")) +
+                                      ") must be after from_year (" +
+                                      std::to_string(params.integer("from_year")) + ")");
+  }
+
+  void run(RunContext& ctx) const override {
+    const std::string method = ctx.params().str("method");
+    const Panel panel = panel_of(ctx, method);
+    const Decomposition d = decompose(panel, method == "esteban_marquillas");
+    std::vector<std::int32_t> regions;
+    std::vector<Components> sums;
+    for (std::size_t r = 0; r < panel.cube.n_regions(); ++r) {
+      if (!panel.reported(r)) continue;
+      regions.push_back(static_cast<std::int32_t>(r));
+      sums.push_back(region_sum(panel, d, r));
+    }
+    write_regions(ctx, panel, regions, sums);
+    if (ctx.params().boolean("detail")) write_detail(ctx, panel, d);
+  }
+
+ private:
   static CubeOptions options(const Params& params) {
     CubeOptions o;
     o.region = params.str("region");
@@ -119,38 +213,6 @@ class ShiftShare final : public Plugin {
     o.year = params.str("year");
     o.drop_missing = params.str("missing") == "drop";
     return o;
-  }
-
-  static const char* const* additive_names() {
-    static const char* const names[] = {"value_from",     "value_to",       "growth",
-                                        "national_share", "industrial_mix", "regional_share",
-                                        "net_shift",      nullptr};
-    return names;
-  }
-
-  void bind(BindContext& ctx) const override {
-    const Params& params = ctx.params();
-    const Schema& in = ctx.schema_of_param("input");
-    const CubeOptions o = options(params);
-    if (params.integer("to_year") <= params.integer("from_year"))
-      throw ParamError("to_year", "to_year (" + std::to_string(params.integer("to_year")) +
-                                      ") must be after from_year (" +
-                                      std::to_string(params.integer("from_year")) + ")");
-    const std::string method = params.str("method");
-    Schema out;
-    out.add(o.region, *in.type_of(o.region));
-    for (auto n = additive_names(); *n; ++n) out.add(*n, ColumnType::kFloat);
-    if (method == "esteban_marquillas") {
-      out.add("competitive_effect", ColumnType::kFloat);
-      out.add("allocation_effect", ColumnType::kFloat);
-    }
-    Schema detail = out;
-    detail.columns.insert(detail.columns.begin() + 1, {o.industry, *in.type_of(o.industry)});
-    if (method == "gerfin")
-      for (const char* c : {"mix_index", "regional_index", "total_index"})
-        out.add(c, ColumnType::kFloat);
-    ctx.declare_output(ctx.output_name(), out);
-    if (params.boolean("detail")) ctx.declare_output(ctx.output_name() + "_detail", detail);
   }
 
   static std::size_t year_index(const Cube& cube, std::int64_t year, const char* param) {
@@ -162,208 +224,212 @@ class ShiftShare final : public Plugin {
                     " is not in the table (column '" + cube.options().year + "' has " + have + ")");
   }
 
-  void run(RunContext& ctx) const override {
+  static Panel panel_of(const RunContext& ctx, const std::string& method) {
     const Params& params = ctx.params();
-    const Cube cube = Cube::from_table(ctx.table_of_param("input"), options(params));
-    const std::size_t R = cube.n_regions(), I = cube.n_industries();
-    const std::string method = params.str("method");
-    const bool em = method == "esteban_marquillas";
-    const std::size_t first = year_index(cube, params.integer("from_year"), "from_year");
-    const std::size_t last = year_index(cube, params.integer("to_year"), "to_year");
-    const std::string& value_name = cube.options().value;
-
-    std::int32_t reference = -1;
+    Panel p(Cube::from_table(ctx.table_of_param("input"), options(params)));
+    p.first = year_index(p.cube, params.integer("from_year"), "from_year");
+    p.last = year_index(p.cube, params.integer("to_year"), "to_year");
     if (params.has("reference_region")) {
-      reference = cube.regions().find(params.str("reference_region"));
-      if (reference < 0)
+      p.reference = p.cube.regions().find(params.str("reference_region"));
+      if (p.reference < 0)
         throw DataError("reference_region '" + params.str("reference_region") +
                         "' is not a region of the table");
     }
+    // One (first, last) step, or every consecutive pair of table years for "dynamic".
+    if (method == "dynamic")
+      for (std::size_t y = p.first; y < p.last; ++y) p.steps.emplace_back(y, y + 1);
+    else
+      p.steps.emplace_back(p.first, p.last);
+    p.keep_industry.assign(p.cube.n_industries(), 1);
+    p.keep_region.assign(p.cube.n_regions(), 1);
+    if (method == "esteban_marquillas") keep_existing(ctx, p);
+    return p;
+  }
 
-    // Year steps: one (first, last) pair, or every consecutive pair of table years for "dynamic".
-    std::vector<std::pair<std::size_t, std::size_t>> steps;
-    if (method == "dynamic") {
-      for (std::size_t y = first; y < last; ++y) steps.emplace_back(y, y + 1);
-    } else {
-      steps.emplace_back(first, last);
+  /// Esteban-Marquillas needs r_i = e_i'/e_i - 1: an industry or a region with no row in from_year
+  /// or to_year does not exist in that year and is left out of its whole decomposition (reference
+  /// totals included), so the components still add up to growth. The other methods are defined
+  /// there with absent = 0 (a new industry takes g_i = G) and keep it.
+  static void keep_existing(const RunContext& ctx, Panel& p) {
+    const Cube& cube = p.cube;
+    for (const std::size_t y : {p.first, p.last}) {
+      std::vector<std::uint8_t> industry(cube.n_industries(), 0), region(cube.n_regions(), 0);
+      for (std::size_t r = 0; r < region.size(); ++r)
+        for (std::size_t i = 0; i < industry.size(); ++i)
+          if (cube.present(cube.cell(y, r, i))) industry[i] = region[r] = 1;
+      for (std::size_t i = 0; i < industry.size(); ++i)
+        p.keep_industry[i] = p.keep_industry[i] && industry[i];
+      for (std::size_t r = 0; r < region.size(); ++r)
+        p.keep_region[r] = p.keep_region[r] && region[r];
     }
+    if (p.reference >= 0 && !p.keep_region[static_cast<std::size_t>(p.reference)])
+      throw DataError("reference_region '" + ctx.params().str("reference_region") +
+                      "' has no rows in " + cube.where_year(p.first) + " or " +
+                      cube.where_year(p.last));
+    warn_left_out(ctx, p, p.keep_industry, cube.industries(), "industry");
+    warn_left_out(ctx, p, p.keep_region, cube.regions(), "region");
+  }
 
-    // Esteban-Marquillas needs r_i = e_i'/e_i - 1: an industry or a region with no row in from_year
-    // or to_year does not exist in that year and is left out of its whole decomposition (reference
-    // totals included), so the components still add up to growth. The other methods are defined
-    // there with absent = 0 (a new industry takes g_i = G) and keep it.
-    std::vector<std::uint8_t> keep_industry(I, 1), keep_region(R, 1);
-    for (std::size_t y : {first, last}) {
-      if (!em) break;
-      std::vector<std::uint8_t> ind(I, 0), reg(R, 0);
+  static void warn_left_out(const RunContext& ctx, const Panel& p,
+                            const std::vector<std::uint8_t>& keep, const Levels& levels,
+                            const char* kind) {
+    std::vector<std::string> names;
+    for (std::size_t k = 0; k < keep.size(); ++k)
+      if (!keep[k]) names.push_back(levels.labels[k]);
+    if (names.empty()) return;
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "'" : ", '") + n + "'";
+    ctx.log(LogLevel::kWarn,
+            "step '" + ctx.step_id() + "': " + kind + (names.size() > 1 ? "s " : " ") + list +
+                " ha" + (names.size() > 1 ? "ve" : "s") + " no rows in " +
+                p.cube.where_year(p.first) + " or " + p.cube.where_year(p.last) +
+                "; left out of the Esteban-Marquillas decomposition (reference totals included)");
+  }
+
+  /// The components of every cell summed over the steps (the dynamic method has several), with
+  /// the levels of the end years.
+  static Decomposition decompose(const Panel& p, bool em) {
+    const std::size_t R = p.cube.n_regions(), I = p.cube.n_industries();
+    Decomposition d{std::vector<Components>(R * I), std::vector<std::uint8_t>(R * I, 0)};
+    for (const auto& [y0, y1] : p.steps) {
+      const Step step = step_of(p, y0, y1);
       for (std::size_t r = 0; r < R; ++r)
-        for (std::size_t i = 0; i < I; ++i)
-          if (cube.present(cube.cell(y, r, i))) ind[i] = reg[r] = 1;
-      for (std::size_t i = 0; i < I; ++i) keep_industry[i] = keep_industry[i] && ind[i];
-      for (std::size_t r = 0; r < R; ++r) keep_region[r] = keep_region[r] && reg[r];
+        if (p.reported(r)) decompose_region(p, step, r, em, d);
     }
-    if (reference >= 0 && !keep_region[static_cast<std::size_t>(reference)])
-      throw DataError("reference_region '" + params.str("reference_region") + "' has no rows in " +
-                      cube.where_year(first) + " or " + cube.where_year(last));
-    const auto left_out = [&](const std::vector<std::uint8_t>& keep, const Levels& levels,
-                              const char* kind) {
-      std::vector<std::string> names;
-      for (std::size_t k = 0; k < keep.size(); ++k)
-        if (!keep[k]) names.push_back(levels.labels[k]);
-      if (names.empty()) return;
-      std::string list;
-      for (const auto& n : names) list += (list.empty() ? "'" : ", '") + n + "'";
-      ctx.log(LogLevel::kWarn,
-              "step '" + ctx.step_id() + "': " + kind + (names.size() > 1 ? "s " : " ") + list +
-                  " ha" + (names.size() > 1 ? "ve" : "s") + " no rows in " +
-                  cube.where_year(first) + " or " + cube.where_year(last) +
-                  "; left out of the Esteban-Marquillas decomposition (reference totals included)");
-    };
-    left_out(keep_industry, cube.industries(), "industry");
-    left_out(keep_region, cube.regions(), "region");
-    // The cell's value, or 0 when its industry or region is left out.
-    const auto value = [&](std::size_t y, std::size_t r, std::size_t i) {
-      return keep_industry[i] && keep_region[r] ? cube.value(cube.cell(y, r, i)) : 0.0;
-    };
-
-    std::vector<Components> cells(R * I);
-    std::vector<std::uint8_t> seen(R * I, 0);
-    for (const auto& [y0, y1] : steps) {
-      std::vector<double> n0(I, 0.0), n1(I, 0.0);
-      for (std::size_t r = 0; r < R; ++r) {
-        if (reference >= 0 && r != static_cast<std::size_t>(reference)) continue;
-        for (std::size_t i = 0; i < I; ++i) {
-          n0[i] += value(y0, r, i);
-          n1[i] += value(y1, r, i);
-        }
-      }
-      const double total0 = std::accumulate(n0.begin(), n0.end(), 0.0);
-      const double total1 = std::accumulate(n1.begin(), n1.end(), 0.0);
-      if (total0 <= 0)
-        throw DataError("the reference economy has a zero total of '" + value_name + "' in " +
-                        cube.where_year(y0) + ": its growth rate is undefined");
-      const double G = total1 / total0 - 1;
-      std::vector<double> g(I);
-      for (std::size_t i = 0; i < I; ++i) g[i] = n0[i] > 0 ? n1[i] / n0[i] - 1 : G;
-
-      for (std::size_t r = 0; r < R; ++r) {
-        if (static_cast<std::int32_t>(r) == reference || !keep_region[r]) continue;
-        double region0 = 0;
-        for (std::size_t i = 0; i < I; ++i) region0 += value(y0, r, i);
-        for (std::size_t i = 0; i < I; ++i) {
-          if (!keep_industry[i]) continue;
-          const std::size_t c0 = cube.cell(y0, r, i), c1 = cube.cell(y1, r, i);
-          if (cube.present(c0) || cube.present(c1)) seen[r * I + i] = 1;
-          Components c;
-          c.from = cube.value(c0);
-          c.to = cube.value(c1);
-          if (n0[i] <= 0 && c.from > 0)
-            throw DataError("the reference economy has no '" + value_name + "' in industry '" +
-                            cube.industries().labels[i] + "' in " + cube.where_year(y0) + " but " +
-                            cube.where(y0, r, i) + " has " + format_number(c.from) +
-                            "; reference_region must include every region's activity");
-          c.national = c.from * G;
-          c.mix = c.from * (g[i] - G);
-          c.regional = c.to - c.from * (1 + g[i]);
-          if (em) {
-            // Esteban-Marquillas (1972): homothetic employment e* = E_r N_i / N.
-            const double homothetic = region0 * n0[i] / total0;
-            if (c.from > 0) {
-              const double diff = c.to / c.from - 1 - g[i];
-              c.competitive = homothetic * diff;
-              c.allocation = (c.from - homothetic) * diff;
-            } else if (c.to > 0) {
-              throw DataError(
-                  "Esteban-Marquillas needs the region's growth rate, undefined at " +
-                  cube.where(y0, r, i) + " (" + (cube.present(c0) ? "0 in " : "no row, so 0, in ") +
-                  cube.years().labels[y0] + ", " + format_number(c.to) + " in " +
-                  cube.years().labels[y1] + "); use method = \"dunn\" or drop the industry");
-            }
-          }
-          cells[r * I + i] += c;
-        }
-      }
-    }
-
     // Levels at the ends (the dynamic method summed them per step; its growth telescopes).
     for (std::size_t r = 0; r < R; ++r)
       for (std::size_t i = 0; i < I; ++i) {
-        cells[r * I + i].from = value(first, r, i);
-        cells[r * I + i].to = value(last, r, i);
+        d.cells[r * I + i].from = p.value(p.first, r, i);
+        d.cells[r * I + i].to = p.value(p.last, r, i);
       }
+    return d;
+  }
 
-    // Region rows.
-    std::vector<std::int32_t> regions;
-    std::vector<Components> sums;
-    for (std::size_t r = 0; r < R; ++r) {
-      if (static_cast<std::int32_t>(r) == reference || !keep_region[r]) continue;
-      Components s;
-      for (std::size_t i = 0; i < I; ++i) s += cells[r * I + i];
-      regions.push_back(static_cast<std::int32_t>(r));
-      sums.push_back(s);
-    }
-    std::vector<Column> cols;
-    cols.push_back(cube.regions().make_column(cube.options().region, regions));
-    append_components(cols, sums, em);
-    if (method == "gerfin") {
-      // Gerfin (1964) index form, from_year -> to_year directly.
-      std::vector<double> n0(I, 0.0), n1(I, 0.0);
-      for (std::size_t r = 0; r < R; ++r) {
-        if (reference >= 0 && r != static_cast<std::size_t>(reference)) continue;
-        for (std::size_t i = 0; i < I; ++i) {
-          n0[i] += value(first, r, i);
-          n1[i] += value(last, r, i);
-        }
-      }
-      const double growth_factor =
-          std::accumulate(n1.begin(), n1.end(), 0.0) / std::accumulate(n0.begin(), n0.end(), 0.0);
-      std::vector<double> mix_index, regional_index, total_index;
-      for (std::size_t k = 0; k < regions.size(); ++k) {
-        const auto r = static_cast<std::size_t>(regions[k]);
-        if (sums[k].from <= 0)
-          throw DataError("region '" + cube.regions().labels[r] + "' has a zero total of '" +
-                          value_name + "' in " + cube.where_year(first) +
-                          ": Gerfin's indices are undefined");
-        double expected = 0;  // sum e_i (1 + g_i)
-        for (std::size_t i = 0; i < I; ++i)
-          if (n0[i] > 0) expected += value(first, r, i) * n1[i] / n0[i];
-        mix_index.push_back(expected / (sums[k].from * growth_factor));
-        regional_index.push_back(sums[k].to / expected);
-        total_index.push_back(sums[k].to / sums[k].from / growth_factor);
-      }
-      cols.push_back(Column::make_floats("mix_index", std::move(mix_index)));
-      cols.push_back(Column::make_floats("regional_index", std::move(regional_index)));
-      cols.push_back(Column::make_floats("total_index", std::move(total_index)));
-    }
-    ctx.write(ctx.output_name(), Table(std::move(cols)));
+  /// One step of the decomposition: its years, the reference's values N_i in the first and its
+  /// growth to the second.
+  struct Step {
+    std::size_t from, to;
+    std::vector<double> reference_base;
+    Growth growth;
+  };
 
-    if (params.boolean("detail")) {
-      std::vector<std::int32_t> rs, is;
-      std::vector<Components> detail;
-      for (std::size_t r = 0; r < R; ++r) {
-        if (static_cast<std::int32_t>(r) == reference) continue;
-        for (std::size_t i = 0; i < I; ++i) {
-          if (!seen[r * I + i]) continue;
-          rs.push_back(static_cast<std::int32_t>(r));
-          is.push_back(static_cast<std::int32_t>(i));
-          detail.push_back(cells[r * I + i]);
-        }
-      }
-      std::vector<Column> dcols;
-      dcols.push_back(cube.regions().make_column(cube.options().region, rs));
-      dcols.push_back(cube.industries().make_column(cube.options().industry, is));
-      append_components(dcols, detail, em);
-      ctx.write(ctx.output_name() + "_detail", Table(std::move(dcols)));
+  static Step step_of(const Panel& p, std::size_t y0, std::size_t y1) {
+    std::vector<double> n0 = p.reference_values(y0);
+    auto growth = reference_growth(n0, p.reference_values(y1));
+    if (!growth)
+      throw DataError("the reference economy has a zero total of '" + p.cube.options().value +
+                      "' in " + p.cube.where_year(y0) + ": its growth rate is undefined");
+    return {y0, y1, std::move(n0), std::move(*growth)};
+  }
+
+  /// Adds one step's components of region r's cells to `d`.
+  static void decompose_region(const Panel& p, const Step& step, std::size_t r, bool em,
+                               Decomposition& d) {
+    const Cube& cube = p.cube;
+    const std::size_t I = cube.n_industries();
+    double region0 = 0;
+    for (std::size_t i = 0; i < I; ++i) region0 += p.value(step.from, r, i);
+    for (std::size_t i = 0; i < I; ++i) {
+      if (!p.keep_industry[i]) continue;
+      const std::size_t c0 = cube.cell(step.from, r, i), c1 = cube.cell(step.to, r, i);
+      if (cube.present(c0) || cube.present(c1)) d.seen[r * I + i] = 1;
+      const double from = cube.value(c0), to = cube.value(c1), n0 = step.reference_base[i];
+      if (n0 <= 0 && from > 0)
+        throw DataError("the reference economy has no '" + cube.options().value +
+                        "' in industry '" + cube.industries().labels[i] + "' in " +
+                        cube.where_year(step.from) + " but " + cube.where(step.from, r, i) +
+                        " has " + format_number(from) +
+                        "; reference_region must include every region's activity");
+      const double g_i = step.growth.by_industry[i];
+      Components c = dunn(from, to, g_i, step.growth.overall);
+      if (em && from > 0)
+        add_esteban_marquillas(c, homothetic(region0, n0, step.growth.base_total), g_i);
+      else if (em && to > 0)
+        throw DataError("Esteban-Marquillas needs the region's growth rate, undefined at " +
+                        cube.where(step.from, r, i) + " (" +
+                        (cube.present(c0) ? "0 in " : "no row, so 0, in ") +
+                        cube.years().labels[step.from] + ", " + format_number(to) + " in " +
+                        cube.years().labels[step.to] +
+                        "); use method = \"dunn\" or drop the industry");
+      d.cells[r * I + i] += c;
     }
   }
 
-  static void append_components(std::vector<Column>& cols, const std::vector<Components>& v,
-                                bool em) {
-    auto column = [&](const char* name, auto get) {
+  static Components region_sum(const Panel& p, const Decomposition& d, std::size_t r) {
+    const std::size_t I = p.cube.n_industries();
+    Components s;
+    for (std::size_t i = 0; i < I; ++i) s += d.cells[r * I + i];
+    return s;
+  }
+
+  /// Gerfin's (1964) indices of every reported region, from_year -> to_year directly.
+  static std::vector<GerfinIndices> gerfin_indices(const Panel& p,
+                                                   const std::vector<std::int32_t>& regions,
+                                                   const std::vector<Components>& sums) {
+    const std::vector<double> n0 = p.reference_values(p.first), n1 = p.reference_values(p.last);
+    std::vector<GerfinIndices> out;
+    for (std::size_t k = 0; k < regions.size(); ++k) {
+      const auto r = static_cast<std::size_t>(regions[k]);
+      if (sums[k].from <= 0)
+        throw DataError("region '" + p.cube.regions().labels[r] + "' has a zero total of '" +
+                        p.cube.options().value + "' in " + p.cube.where_year(p.first) +
+                        ": Gerfin's indices are undefined");
+      std::vector<double> base;
+      for (std::size_t i = 0; i < p.cube.n_industries(); ++i)
+        base.push_back(p.value(p.first, r, i));
+      out.push_back(gerfin(base, sums[k].from, sums[k].to, n0, n1));
+    }
+    return out;
+  }
+
+  static void write_regions(RunContext& ctx, const Panel& p,
+                            const std::vector<std::int32_t>& regions,
+                            const std::vector<Components>& sums) {
+    OutputTable out = ctx.output();
+    out.set(p.cube.regions().make_column(p.cube.options().region, regions));
+    set_components(out, sums);
+    if (out.has("mix_index")) {
+      const std::vector<GerfinIndices> g = gerfin_indices(p, regions, sums);
+      const auto column = [&](const char* name, double GerfinIndices::*field) {
+        std::vector<double> v;
+        for (const auto& x : g) v.push_back(x.*field);
+        out.set(name, std::move(v));
+      };
+      column("mix_index", &GerfinIndices::mix);
+      column("regional_index", &GerfinIndices::regional);
+      column("total_index", &GerfinIndices::total);
+    }
+    ctx.write(std::move(out));
+  }
+
+  /// One row per cell with a row in a year of a step, the reference region left out.
+  static void write_detail(RunContext& ctx, const Panel& p, const Decomposition& d) {
+    const std::size_t I = p.cube.n_industries();
+    std::vector<std::int32_t> rs, is;
+    std::vector<Components> cells;
+    for (std::size_t r = 0; r < p.cube.n_regions(); ++r) {
+      if (static_cast<std::int32_t>(r) == p.reference) continue;
+      for (std::size_t i = 0; i < I; ++i) {
+        if (!d.seen[r * I + i]) continue;
+        rs.push_back(static_cast<std::int32_t>(r));
+        is.push_back(static_cast<std::int32_t>(i));
+        cells.push_back(d.cells[r * I + i]);
+      }
+    }
+    OutputTable out = ctx.output("<output>_detail");
+    out.set(p.cube.regions().make_column(p.cube.options().region, rs));
+    out.set(p.cube.industries().make_column(p.cube.options().industry, is));
+    set_components(out, cells);
+    ctx.write(std::move(out));
+  }
+
+  /// The columns of with_components(); the Esteban-Marquillas ones when the table declares them.
+  static void set_components(OutputTable& out, const std::vector<Components>& v) {
+    const auto column = [&](const char* name, auto get) {
       std::vector<double> x;
       x.reserve(v.size());
       for (const auto& c : v) x.push_back(get(c));
-      cols.push_back(Column::make_floats(name, std::move(x)));
+      out.set(name, std::move(x));
     };
     column("value_from", [](const Components& c) { return c.from; });
     column("value_to", [](const Components& c) { return c.to; });
@@ -372,14 +438,58 @@ class ShiftShare final : public Plugin {
     column("industrial_mix", [](const Components& c) { return c.mix; });
     column("regional_share", [](const Components& c) { return c.regional; });
     column("net_shift", [](const Components& c) { return c.mix + c.regional; });
-    if (em) {
-      column("competitive_effect", [](const Components& c) { return c.competitive; });
-      column("allocation_effect", [](const Components& c) { return c.allocation; });
-    }
+    if (!out.has("competitive_effect")) return;
+    column("competitive_effect", [](const Components& c) { return c.competitive; });
+    column("allocation_effect", [](const Components& c) { return c.allocation; });
   }
 };
 
 }  // namespace
-}  // namespace klaster::plugins
 
-KLASTER_PLUGIN(klaster::plugins::ShiftShare)
+std::optional<Growth> reference_growth(const std::vector<double>& base,
+                                       const std::vector<double>& final) {
+  const double total0 = std::accumulate(base.begin(), base.end(), 0.0);
+  const double total1 = std::accumulate(final.begin(), final.end(), 0.0);
+  if (total0 <= 0) return std::nullopt;
+  Growth g{total0, total1 / total0 - 1, std::vector<double>(base.size())};
+  for (std::size_t i = 0; i < base.size(); ++i)
+    g.by_industry[i] = base[i] > 0 ? final[i] / base[i] - 1 : g.overall;
+  return g;
+}
+
+Components dunn(double from, double to, double g_i, double overall) {
+  Components c;
+  c.from = from;
+  c.to = to;
+  c.national = from * overall;
+  c.mix = from * (g_i - overall);
+  c.regional = to - from * (1 + g_i);
+  return c;
+}
+
+double homothetic(double region_total, double reference_i, double reference_total) {
+  return region_total * reference_i / reference_total;
+}
+
+void add_esteban_marquillas(Components& c, double homothetic_value, double g_i) {
+  const double diff = c.to / c.from - 1 - g_i;
+  c.competitive = homothetic_value * diff;
+  c.allocation = (c.from - homothetic_value) * diff;
+}
+
+GerfinIndices gerfin(const std::vector<double>& base, double region_base, double region_final,
+                     const std::vector<double>& reference_base,
+                     const std::vector<double>& reference_final) {
+  const double growth_factor =
+      std::accumulate(reference_final.begin(), reference_final.end(), 0.0) /
+      std::accumulate(reference_base.begin(), reference_base.end(), 0.0);
+  double expected = 0;  // sum e_i (1 + g_i)
+  for (std::size_t i = 0; i < base.size(); ++i)
+    if (reference_base[i] > 0) expected += base[i] * reference_final[i] / reference_base[i];
+  return {expected / (region_base * growth_factor), region_final / expected,
+          region_final / region_base / growth_factor};
+}
+
+}  // namespace klaster::plugins::shift_share
+
+KLASTER_PLUGIN(klaster::plugins::shift_share::ShiftShare)

@@ -6,9 +6,11 @@
 #include <vector>
 
 #include "klaster/sdk/testing.hpp"
+#include "shift_share_kernel.hpp"
 
 using namespace klaster::sdk;
 using namespace klaster::sdk::testkit;
+namespace ss = klaster::plugins::shift_share;
 
 namespace {
 
@@ -318,4 +320,64 @@ TEST(ShiftShare, EstebanMarquillasAbsentCellOfAnExistingIndustry) {
   EXPECT_NE(msg.find("industry 'I2', year 2020 (no row, so 0, in 2020, 5 in 2025)"),
             std::string::npos)
       << msg;
+}
+
+namespace {
+
+// Issue 3's textbook example on plain values: region A (90, 20, 10, 60) -> (100, 40, 10, 55),
+// nation (400, 150, 150, 400) -> (440, 210, 135, 480).
+const std::vector<double> kRegionFrom = {90, 20, 10, 60}, kRegionTo = {100, 40, 10, 55};
+const std::vector<double> kNationFrom = {400, 150, 150, 400}, kNationTo = {440, 210, 135, 480};
+
+}  // namespace
+
+// Dunn (1960) by hand: N = 1100, N' = 1265, G = 0.15; g = (0.10, 0.40, -0.10, 0.20). I4: national
+// 60 x .15 = 9, mix 60 x .05 = 3, regional 55 - 60 x 1.2 = -17. Over A's industries: national
+// 180 x .15 = 27, mix 90(-.05) + 20(.25) + 10(-.25) + 60(.05) = 1, regional 205 - 208 = -3.
+TEST(ShiftShareKernel, DunnIssueExample) {
+  const auto growth = ss::reference_growth(kNationFrom, kNationTo);
+  ASSERT_TRUE(growth.has_value());
+  EXPECT_DOUBLE_EQ(growth->base_total, 1100);
+  EXPECT_NEAR(growth->overall, 0.15, 1e-15);
+  for (std::size_t i = 0; i < 4; ++i)
+    EXPECT_NEAR(growth->by_industry[i], std::vector<double>({0.10, 0.40, -0.10, 0.20})[i], 1e-15);
+  const ss::Components i4 = ss::dunn(60, 55, growth->by_industry[3], growth->overall);
+  EXPECT_NEAR(i4.national, 9, 1e-12);
+  EXPECT_NEAR(i4.mix, 3, 1e-12);
+  EXPECT_NEAR(i4.regional, -17, 1e-12);
+  ss::Components a;
+  for (std::size_t i = 0; i < 4; ++i)
+    a += ss::dunn(kRegionFrom[i], kRegionTo[i], growth->by_industry[i], growth->overall);
+  EXPECT_NEAR(a.national, 27, 1e-12);
+  EXPECT_NEAR(a.mix, 1, 1e-12);
+  EXPECT_NEAR(a.regional, -3, 1e-12);
+  EXPECT_DOUBLE_EQ(a.to - a.from, 25);
+}
+
+// Esteban-Marquillas (1972) by hand: e* = 180 (400, 150, 150, 400) / 1100, r - g = (1/90, .6, .1,
+// -17/60), so competitive = (180 / 1100)(400/90 + 90 + 15 - 340/3) = -7/11 and allocation =
+// regional - competitive = -3 + 7/11 = -26/11.
+TEST(ShiftShareKernel, EstebanMarquillasIssueExample) {
+  const auto growth = ss::reference_growth(kNationFrom, kNationTo);
+  EXPECT_NEAR(ss::homothetic(180, 400, 1100), 180.0 * 4 / 11, 1e-12);
+  ss::Components a;
+  for (std::size_t i = 0; i < 4; ++i) {
+    ss::Components c =
+        ss::dunn(kRegionFrom[i], kRegionTo[i], growth->by_industry[i], growth->overall);
+    ss::add_esteban_marquillas(c, ss::homothetic(180, kNationFrom[i], 1100),
+                               growth->by_industry[i]);
+    a += c;
+  }
+  EXPECT_NEAR(a.competitive, -7.0 / 11, 1e-12);
+  EXPECT_NEAR(a.allocation, -26.0 / 11, 1e-12);
+}
+
+// Gerfin (1964) by hand: sum e_i (1 + g_i) = 99 + 28 + 9 + 72 = 208, so mix = 208 / (180 x 1.15)
+// = 208/207, regional = 205/208, total = (205/180) / 1.15. A zero reference total has no growth.
+TEST(ShiftShareKernel, GerfinIssueExample) {
+  const ss::GerfinIndices g = ss::gerfin(kRegionFrom, 180, 205, kNationFrom, kNationTo);
+  EXPECT_NEAR(g.mix, 208.0 / 207, 1e-12);
+  EXPECT_NEAR(g.regional, 205.0 / 208, 1e-12);
+  EXPECT_NEAR(g.total, 205.0 / 180 / 1.15, 1e-12);
+  EXPECT_FALSE(ss::reference_growth({0, 0}, {1, 2}).has_value());
 }

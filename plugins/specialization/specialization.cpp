@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,8 +13,9 @@
 #include "klaster/sdk/inequality.hpp"
 #include "klaster/sdk/parallel.hpp"
 #include "klaster/sdk/plugin.hpp"
+#include "specialization_kernel.hpp"
 
-namespace klaster::plugins {
+namespace klaster::plugins::specialization {
 namespace {
 
 using namespace klaster::sdk;
@@ -22,6 +24,57 @@ std::string quoted_list(const std::vector<std::string>& v) {
   std::string s;
   for (const auto& x : v) s += (s.empty() ? "'" : ", '") + x + "'";
   return s;
+}
+
+/// cube_params() and the choices of reference and index forms.
+std::vector<ParamSpec> parameters() {
+  std::vector<ParamSpec> params = cube_params("activity column (employment, output, ...)");
+  params.insert(
+      params.end(),
+      {
+          ParamSpec("reference", ParamType::kString)
+              .def("total")
+              .one_of({"total", "rest"})
+              .doc_("reference economy: all regions, or all other regions"),
+          ParamSpec("convention", ParamType::kString)
+              .def("full")
+              .one_of({"full", "half"})
+              .doc_("Krugman index range: [0, 2] (full) or [0, 1] (half)"),
+          ParamSpec("theil_form", ParamType::kString)
+              .def("relative")
+              .one_of({"relative", "absolute"})
+              .doc_("Theil index against the reference (relative) or of the region's own mix "
+                    "(absolute)"),
+          ParamSpec("gini_convention", ParamType::kString)
+              .def("reat")
+              .one_of({"reat", "krugman"})
+              .doc_("Gini of LQs (REAT) or half the Lorenz-area Gini (Krugman/EconGeo)"),
+          ParamSpec("normalize", ParamType::kBool)
+              .def(Value(false))
+              .doc_("multiply the Gini by n/(n-1), n the number of industries"),
+          cube_missing_param(),
+      });
+  return params;
+}
+
+/// The table written: one row per region (and year).
+TableSpec region_table() {
+  return TableSpec::write("<output>", "one row per region (and year) with a row in that year")
+      .column(ColumnSpec::of("year"))
+      .column(ColumnSpec::of("region"))
+      .column(ColumnSpec::floats("krugman",
+                                 "Krugman dissimilarity sum |s_i - t_i|, in [0, 2] ([0, 1] with "
+                                 "convention = half); 0 = the reference mix"))
+      .column(ColumnSpec::floats("hoover", "Hoover coefficient 1/2 sum |s_i - t_i|, in [0, 1)"))
+      .column(ColumnSpec::floats(
+          "theil",
+          "relative Theil sum s_i ln(s_i / t_i) >= 0 (missing where some t_i = 0 "
+          "< s_i), or the absolute Theil of the region's mix (theil_form = absolute)"))
+      .column(ColumnSpec::floats(
+          "gini",
+          "Gini of the LQs s_i / t_i in [0, 1) (missing where some t_i = 0 < s_i), "
+          "or half the Lorenz-area Gini in [0, 0.5) (gini_convention = krugman)"))
+      .column(ColumnSpec::floats("total", "the region's total activity e_r"));
 }
 
 class Specialization final : public Plugin {
@@ -62,259 +115,263 @@ class Specialization final : public Plugin {
         "warning.\n"
         "References: Krugman (1991) Geography and Trade, MIT Press; Hoover (1936) REStat 18(4); "
         "Theil (1967) Economics and Information Theory; Wieland, REAT manual (gini.spec).";
-    p.params = cube_params("activity column (employment, output, ...)");
-    p.params.insert(
-        p.params.end(),
-        {
-            ParamSpec("reference", ParamType::kString)
-                .def("total")
-                .one_of({"total", "rest"})
-                .doc_("reference economy: all regions, or all other regions"),
-            ParamSpec("convention", ParamType::kString)
-                .def("full")
-                .one_of({"full", "half"})
-                .doc_("Krugman index range: [0, 2] (full) or [0, 1] (half)"),
-            ParamSpec("theil_form", ParamType::kString)
-                .def("relative")
-                .one_of({"relative", "absolute"})
-                .doc_("Theil index against the reference (relative) or of the region's own mix "
-                      "(absolute)"),
-            ParamSpec("gini_convention", ParamType::kString)
-                .def("reat")
-                .one_of({"reat", "krugman"})
-                .doc_("Gini of LQs (REAT) or half the Lorenz-area Gini (Krugman/EconGeo)"),
-            ParamSpec("normalize", ParamType::kBool)
-                .def(Value(false))
-                .doc_("multiply the Gini by n/(n-1), n the number of industries"),
-            cube_missing_param(),
-        });
-    p.reads = {{"input", "region, industry, [year], value",
-                "non-negative activity by region and industry"}};
-    p.writes = {{"<output>", "[year], region, krugman, hoover, theil, gini, total",
-                 "one row per region (and year)"}};
+    p.params = parameters();
+    p.reads = {cube_read("non-negative activity by region and industry")};
+    p.writes = {region_table()};
     return p;
   }
 
-  void bind(BindContext& ctx) const override {
-    const Schema& in = ctx.schema_of_param("input");
-    const CubeOptions o = cube_options(ctx.params(), in);
-    Schema out;
-    if (!o.year.empty()) out.add(o.year, *in.type_of(o.year));
-    out.add(o.region, *in.type_of(o.region));
-    for (const char* c : {"krugman", "hoover", "theil", "gini", "total"})
-      out.add(c, ColumnType::kFloat);
-    ctx.declare_output(ctx.output_name(), out);
+  void run(RunContext& ctx) const override {
+    const Table& in = ctx.table_of_param("input");
+    const auto cube = Cube::shared(in, cube_options(ctx.params(), in.schema()));
+    const Settings settings(ctx.params());
+    const std::vector<Year> years = tally_years(*cube, settings.rest);
+    const std::vector<std::optional<RegionRow>> rows = compute(*cube, years, settings);
+    warn_infinite_lqs(ctx, *cube, years, rows);
+    write_output(ctx, *cube, rows);
   }
 
-  void run(RunContext& ctx) const override {
-    const Params& params = ctx.params();
-    const auto shared_cube = Cube::shared(
-        ctx.table_of_param("input"), cube_options(params, ctx.table_of_param("input").schema()));
-    const Cube& cube = *shared_cube;
-    const std::size_t Y = cube.n_years(), R = cube.n_regions(), I = cube.n_industries();
-    const bool rest = params.str("reference") == "rest";
-    const bool half = params.str("convention") == "half";
-    const bool relative_theil = params.str("theil_form") == "relative";
-    const bool reat_gini = params.str("gini_convention") == "reat";
-    const bool normalize = params.boolean("normalize");
-    const std::string& value_name = cube.options().value;
+ private:
+  struct Settings {
+    explicit Settings(const Params& params)
+        : rest(params.str("reference") == "rest"),
+          forms{params.str("convention") == "half", params.str("theil_form") == "relative",
+                params.str("gini_convention") == "reat", params.boolean("normalize")} {}
+    bool rest;
+    Forms forms;
+  };
 
-    // Per year: industry and region totals, the active industries, and the year's own error (thrown
-    // when the group loop reaches that year, so the first error is the one a serial loop would
-    // meet). An industry or a region with no row in a year does not exist in that year and is left
-    // out of it; one with rows summing to zero is an error.
-    std::vector<double> industry_total(Y * I, 0.0), region_total(Y * R, 0.0), grand(Y, 0.0);
-    std::vector<std::uint8_t> region_exists(Y * R, 0);
-    std::vector<std::vector<std::size_t>> active(Y);
-    std::vector<std::string> year_error(Y);
+  /// One year of the cube. An industry or a region with no row in a year does not exist in that
+  /// year and is left out of it; one with rows summing to zero is an error.
+  struct Year {
+    std::vector<double> industry_total, region_total;  // by the cube's industry / region index
+    std::vector<std::uint8_t> region_exists;
+    std::vector<std::size_t> active;  // the industries with a row in the year
+    double grand = 0;
+    std::string error;  // the year's own error, thrown when the region loop reaches the year
+  };
+
+  /// One region in one year.
+  struct RegionRow {
+    double total;
+    Indices indices;
+  };
+
+  /// Every year's totals and error. The errors are thrown when the region loop reaches their year,
+  /// so the first error is the one a serial loop would meet.
+  static std::vector<Year> tally_years(const Cube& cube, bool rest) {
+    std::vector<Year> years(cube.n_years());
     parallel_for(
-        Y,
-        [&](std::size_t y_begin, std::size_t y_end) {
-          for (std::size_t y = y_begin; y < y_end; ++y) {
-            double* ind = industry_total.data() + y * I;
-            double* reg = region_total.data() + y * R;
-            std::uint8_t* reg_exists = region_exists.data() + y * R;
-            std::vector<std::uint8_t> ind_exists(I, 0);
-            for (std::size_t r = 0; r < R; ++r)
-              for (std::size_t i = 0; i < I; ++i) {
-                const std::size_t c = cube.cell(y, r, i);
-                const double v = cube.value(c);
-                ind[i] += v;
-                reg[r] += v;
-                if (cube.present(c)) reg_exists[r] = ind_exists[i] = 1;
-              }
-            for (std::size_t i = 0; i < I; ++i)
-              if (ind_exists[i]) active[y].push_back(i);
-            grand[y] = std::accumulate(reg, reg + R, 0.0);
-            const auto regions_in_year = std::count(reg_exists, reg_exists + R, std::uint8_t{1});
-            std::size_t zero = I;
-            for (auto i : active[y])
-              if (ind[i] <= 0 && zero == I) zero = i;
-            if (zero < I)
-              year_error[y] = "industry '" + cube.industries().labels[zero] +
-                              "' has a zero total of '" + value_name + "' over all regions in " +
-                              cube.where_year(y) + ": its reference shares are undefined";
-            else if (active[y].size() < 2)
-              year_error[y] = "specialisation needs at least two industries with activity; " +
-                              cube.where_year(y) + " has " + std::to_string(active[y].size()) +
-                              " (industries " + quoted_list(cube.industries().labels) + ")";
-            else if (rest && regions_in_year < 2)
-              year_error[y] =
-                  "reference = \"rest\" needs at least two regions; " + cube.where_year(y) +
-                  " has only region '" +
-                  cube.regions().labels[static_cast<std::size_t>(
-                      std::find(reg_exists, reg_exists + R, std::uint8_t{1}) - reg_exists)] +
-                  "'";
+        years.size(),
+        [&](std::size_t begin, std::size_t end) {
+          for (std::size_t y = begin; y < end; ++y) {
+            years[y] = year_totals(cube, y);
+            years[y].error = year_error(cube, y, years[y], rest);
           }
         },
         1);
-    if (R == 0)  // no groups to reach the year errors below
-      for (const auto& e : year_error)
-        if (!e.empty()) throw DataError(e);
+    if (cube.n_regions() == 0)  // no regions to reach the year errors
+      for (const auto& year : years)
+        if (!year.error.empty()) throw DataError(year.error);
+    return years;
+  }
 
-    // One group per (year, region), written to its own slot; each part stops at its first error and
-    // parallel_for rethrows the lowest part's, so the error is the first in (year, region) order.
-    const std::size_t groups = Y * R;
-    std::vector<std::int32_t> out_years(groups), out_regions(groups);
-    std::vector<double> krugman(groups), hoover(groups), theil(groups), gini(groups),
-        totals(groups);
-    std::vector<std::uint8_t> theil_ok(groups), gini_ok(groups), occurs(groups, 0);
-    // Industries where t_i = 0 < s_i: how many per group, and the first one (for the warning).
-    std::vector<std::uint32_t> infinite_count(groups, 0);
-    std::vector<std::size_t> first_infinite(groups, 0);
-    const std::size_t min_groups =
-        std::max<std::size_t>(1, (std::size_t{1} << 15) / std::max<std::size_t>(1, I));
+  static Year year_totals(const Cube& cube, std::size_t y) {
+    const std::size_t R = cube.n_regions(), I = cube.n_industries();
+    Year t{std::vector<double>(I, 0.0),
+           std::vector<double>(R, 0.0),
+           std::vector<std::uint8_t>(R, 0),
+           {},
+           0.0,
+           {}};
+    std::vector<std::uint8_t> industry_exists(I, 0);
+    for (std::size_t r = 0; r < R; ++r)
+      for (std::size_t i = 0; i < I; ++i) {
+        const std::size_t c = cube.cell(y, r, i);
+        t.industry_total[i] += cube.value(c);
+        t.region_total[r] += cube.value(c);
+        if (cube.present(c)) t.region_exists[r] = industry_exists[i] = 1;
+      }
+    for (std::size_t i = 0; i < I; ++i)
+      if (industry_exists[i]) t.active.push_back(i);
+    t.grand = std::accumulate(t.region_total.begin(), t.region_total.end(), 0.0);
+    return t;
+  }
+
+  /// What makes year `y` unusable as a whole, or "".
+  static std::string year_error(const Cube& cube, std::size_t y, const Year& t, bool rest) {
+    for (auto i : t.active)
+      if (t.industry_total[i] <= 0)
+        return "industry '" + cube.industries().labels[i] + "' has a zero total of '" +
+               cube.options().value + "' over all regions in " + cube.where_year(y) +
+               ": its reference shares are undefined";
+    if (t.active.size() < 2)
+      return "specialisation needs at least two industries with activity; " + cube.where_year(y) +
+             " has " + std::to_string(t.active.size()) + " (industries " +
+             quoted_list(cube.industries().labels) + ")";
+    const auto& exists = t.region_exists;
+    if (rest && std::count(exists.begin(), exists.end(), std::uint8_t{1}) < 2)
+      return "reference = \"rest\" needs at least two regions; " + cube.where_year(y) +
+             " has only region '" +
+             cube.regions().labels[static_cast<std::size_t>(
+                 std::find(exists.begin(), exists.end(), std::uint8_t{1}) - exists.begin())] +
+             "'";
+    return {};
+  }
+
+  /// One slot per (year, region), in that order; nullopt where the region has no row in the year.
+  /// Each part stops at its first error and parallel_for rethrows the lowest part's, so the error
+  /// is the first in (year, region) order.
+  static std::vector<std::optional<RegionRow>> compute(const Cube& cube,
+                                                       const std::vector<Year>& years,
+                                                       const Settings& settings) {
+    const std::size_t R = cube.n_regions();
+    std::vector<std::optional<RegionRow>> rows(cube.n_years() * R);
     parallel_for(
-        groups,
-        [&](std::size_t g_begin, std::size_t g_end) {
-          std::vector<double> s, t, q;  // scratch reused across this part's groups
-          std::vector<std::size_t> order;
-          for (std::size_t g = g_begin; g < g_end; ++g) {
-            const std::size_t y = g / R, r = g % R;
-            if (!year_error[y].empty()) throw DataError(year_error[y]);
-            if (!region_exists[g]) continue;  // the region does not exist in this year
-            const std::vector<std::size_t>& act = active[y];
-            const double* ind = industry_total.data() + y * I;
-            const double reg = region_total[y * R + r];
-            if (reg <= 0)
-              throw DataError("region '" + cube.regions().labels[r] + "' has a zero total of '" +
-                              value_name + "' in " + cube.where_year(y) +
-                              ": its industry shares are undefined");
-            const double ref_total = rest ? grand[y] - reg : grand[y];
-            if (ref_total <= 0)
-              throw DataError("the reference economy for region '" + cube.regions().labels[r] +
-                              "' (all other regions) has a zero total of '" + value_name + "' in " +
-                              cube.where_year(y));
-            const std::size_t n = act.size();
-            s.resize(n);
-            t.resize(n);
-            q.resize(n);
-            bool finite = true;
-            double abs_diff = 0, rel_theil = 0;
-            for (std::size_t k = 0; k < n; ++k) {
-              const std::size_t i = act[k];
-              const double own = cube.value(cube.cell(y, r, i));
-              s[k] = own / reg;
-              t[k] = (rest ? ind[i] - own : ind[i]) / ref_total;
-              abs_diff += std::fabs(s[k] - t[k]);
-              if (t[k] > 0) {
-                q[k] = s[k] / t[k];
-                if (s[k] > 0) rel_theil += s[k] * std::log(q[k]);
-              } else if (s[k] > 0) {
-                if (finite) first_infinite[g] = i;
-                finite = false;
-                ++infinite_count[g];
-              } else {
-                q[k] = 0;
-              }
-            }
-            const double norm =
-                normalize ? static_cast<double>(n) / static_cast<double>(n - 1) : 1.0;
-
-            occurs[g] = 1;
-            out_years[g] = static_cast<std::int32_t>(y);
-            out_regions[g] = static_cast<std::int32_t>(r);
-            totals[g] = reg;
-            krugman[g] = half ? abs_diff / 2 : abs_diff;
-            hoover[g] = abs_diff / 2;
-            if (relative_theil) {
-              theil[g] = finite ? rel_theil : 0.0;
-              theil_ok[g] = finite ? 1 : 0;
-            } else {
-              // Theil (1967) absolute form: (1/n) sum (x/m) ln(x/m) = ln n + sum s ln s.
-              double ent = std::log(static_cast<double>(n));
-              for (double v : s)
-                if (v > 0) ent += v * std::log(v);
-              theil[g] = ent;
-              theil_ok[g] = 1;
-            }
-            if (reat_gini) {
-              gini[g] = finite ? plain_gini(q) * norm : 0.0;
-              gini_ok[g] = finite ? 1 : 0;
-            } else {
-              gini[g] = lorenz_gini(s, t, order) / 2 * norm;
-              gini_ok[g] = 1;
-            }
-          }
+        rows.size(),
+        [&](std::size_t begin, std::size_t end) {
+          for (std::size_t g = begin; g < end; ++g)
+            rows[g] = region_row(cube, years[g / R], g / R, g % R, settings);
         },
-        min_groups);
+        std::max<std::size_t>(
+            1, (std::size_t{1} << 15) / std::max<std::size_t>(1, cube.n_industries())));
+    return rows;
+  }
 
-    std::size_t infinite_total = 0, first_group = groups;
-    for (std::size_t g = 0; g < groups; ++g) {
-      if (infinite_count[g] > 0 && first_group == groups) first_group = g;
-      infinite_total += infinite_count[g];
+  static std::optional<RegionRow> region_row(const Cube& cube, const Year& year, std::size_t y,
+                                             std::size_t r, const Settings& settings) {
+    if (!year.error.empty()) throw DataError(year.error);
+    if (!year.region_exists[r]) return std::nullopt;
+    const double total = year.region_total[r];
+    if (total <= 0)
+      throw DataError("region '" + cube.regions().labels[r] + "' has a zero total of '" +
+                      cube.options().value + "' in " + cube.where_year(y) +
+                      ": its industry shares are undefined");
+    std::vector<double> own, reference;
+    for (const std::size_t i : year.active) {
+      own.push_back(cube.value(cube.cell(y, r, i)));
+      reference.push_back(year.industry_total[i]);
     }
-    if (infinite_total > 0) {
-      const std::string first =
-          cube.where(first_group / R, first_group % R, first_infinite[first_group]);
-      ctx.log(
-          LogLevel::kWarn,
-          "step '" + ctx.step_id() + "': the reference share is zero where the region is active (" +
-              first +
-              (infinite_total > 1 ? " and " + std::to_string(infinite_total - 1) + " more" : "") +
-              "); theil/gini written as missing there");
-    }
+    const auto shares = region_shares(own, total, reference, year.grand, settings.rest);
+    if (!shares)
+      throw DataError("the reference economy for region '" + cube.regions().labels[r] +
+                      "' (all other regions) has a zero total of '" + cube.options().value +
+                      "' in " + cube.where_year(y));
+    return RegionRow{total, specialization_indices(*shares, settings.forms)};
+  }
 
-    // Drop the slots of regions absent from a year, keeping (year, region) order.
-    std::size_t kept = 0;
-    for (std::size_t g = 0; g < groups; ++g) {
-      if (!occurs[g]) continue;
-      out_years[kept] = out_years[g];
-      out_regions[kept] = out_regions[g];
-      krugman[kept] = krugman[g];
-      hoover[kept] = hoover[g];
-      theil[kept] = theil[g];
-      gini[kept] = gini[g];
-      totals[kept] = totals[g];
-      theil_ok[kept] = theil_ok[g];
-      gini_ok[kept] = gini_ok[g];
-      ++kept;
+  /// One warning for every industry whose reference share is zero where a region is active.
+  static void warn_infinite_lqs(const RunContext& ctx, const Cube& cube,
+                                const std::vector<Year>& years,
+                                const std::vector<std::optional<RegionRow>>& rows) {
+    const std::size_t R = cube.n_regions();
+    std::size_t count = 0;
+    std::string first;
+    for (std::size_t g = 0; g < rows.size(); ++g) {
+      if (!rows[g] || rows[g]->indices.infinite == 0) continue;
+      if (first.empty())
+        first = cube.where(g / R, g % R, years[g / R].active[rows[g]->indices.first_infinite]);
+      count += rows[g]->indices.infinite;
     }
-    for (auto* v : {&krugman, &hoover, &theil, &gini, &totals}) v->resize(kept);
-    out_years.resize(kept);
-    out_regions.resize(kept);
-    theil_ok.resize(kept);
-    gini_ok.resize(kept);
+    if (count == 0) return;
+    ctx.log(LogLevel::kWarn, "step '" + ctx.step_id() +
+                                 "': the reference share is zero where the region is active (" +
+                                 first +
+                                 (count > 1 ? " and " + std::to_string(count - 1) + " more" : "") +
+                                 "); theil/gini written as missing there");
+  }
 
-    std::vector<Column> cols;
-    if (cube.has_year()) cols.push_back(cube.years().make_column(cube.options().year, out_years));
-    cols.push_back(cube.regions().make_column(cube.options().region, out_regions));
-    cols.push_back(Column::make_floats("krugman", std::move(krugman)));
-    cols.push_back(Column::make_floats("hoover", std::move(hoover)));
-    const bool all_theil =
-        std::all_of(theil_ok.begin(), theil_ok.end(), [](auto v) { return v != 0; });
-    const bool all_gini =
-        std::all_of(gini_ok.begin(), gini_ok.end(), [](auto v) { return v != 0; });
-    cols.push_back(Column::make_floats("theil", std::move(theil),
-                                       all_theil ? std::vector<std::uint8_t>{} : theil_ok));
-    cols.push_back(Column::make_floats("gini", std::move(gini),
-                                       all_gini ? std::vector<std::uint8_t>{} : gini_ok));
-    cols.push_back(Column::make_floats("total", std::move(totals)));
-    ctx.write(ctx.output_name(), Table(std::move(cols)));
+  /// The rows of the regions present in each year, in (year, region) order.
+  static void write_output(RunContext& ctx, const Cube& cube,
+                           const std::vector<std::optional<RegionRow>>& rows) {
+    std::vector<std::int32_t> year, region;
+    std::vector<double> krugman, hoover, theil, gini, total;
+    std::vector<std::uint8_t> theil_valid, gini_valid;
+    for (std::size_t g = 0; g < rows.size(); ++g) {
+      if (!rows[g]) continue;
+      const Indices& x = rows[g]->indices;
+      year.push_back(static_cast<std::int32_t>(g / cube.n_regions()));
+      region.push_back(static_cast<std::int32_t>(g % cube.n_regions()));
+      krugman.push_back(x.krugman);
+      hoover.push_back(x.hoover);
+      theil.push_back(x.theil.value_or(0.0));
+      theil_valid.push_back(x.theil ? 1 : 0);
+      gini.push_back(x.gini.value_or(0.0));
+      gini_valid.push_back(x.gini ? 1 : 0);
+      total.push_back(rows[g]->total);
+    }
+    OutputTable out = ctx.output();
+    if (cube.has_year()) out.set(cube.years().make_column(cube.options().year, year));
+    out.set(cube.regions().make_column(cube.options().region, region));
+    out.set("krugman", std::move(krugman));
+    out.set("hoover", std::move(hoover));
+    out.set("theil", std::move(theil),
+            all_valid(theil_valid) ? std::vector<std::uint8_t>{} : theil_valid);
+    out.set("gini", std::move(gini),
+            all_valid(gini_valid) ? std::vector<std::uint8_t>{} : gini_valid);
+    out.set("total", std::move(total));
+    ctx.write(std::move(out));
+  }
+
+  static bool all_valid(const std::vector<std::uint8_t>& valid) {
+    return std::all_of(valid.begin(), valid.end(), [](std::uint8_t v) { return v != 0; });
   }
 };
 
 }  // namespace
-}  // namespace klaster::plugins
 
-KLASTER_PLUGIN(klaster::plugins::Specialization)
+std::optional<Shares> region_shares(const std::vector<double>& own, double region_total,
+                                    const std::vector<double>& industry_totals, double grand_total,
+                                    bool rest) {
+  const double reference_total = rest ? grand_total - region_total : grand_total;
+  if (reference_total <= 0) return std::nullopt;
+  Shares out{std::vector<double>(own.size()), std::vector<double>(own.size())};
+  for (std::size_t k = 0; k < own.size(); ++k) {
+    out.s[k] = own[k] / region_total;
+    out.t[k] = (rest ? industry_totals[k] - own[k] : industry_totals[k]) / reference_total;
+  }
+  return out;
+}
+
+double absolute_theil(const std::vector<double>& s) {
+  double entropy = std::log(static_cast<double>(s.size()));
+  for (const double v : s)
+    if (v > 0) entropy += v * std::log(v);
+  return entropy;
+}
+
+Indices specialization_indices(const Shares& shares, const Forms& forms) {
+  const std::vector<double>& s = shares.s;
+  const std::vector<double>& t = shares.t;
+  const std::size_t n = s.size();
+  Indices out;
+  std::vector<double> q(n, 0.0);  // the LQs s_i / t_i, 0 where t_i = s_i = 0
+  double abs_diff = 0, relative_theil = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    abs_diff += std::fabs(s[k] - t[k]);
+    if (t[k] > 0) {
+      q[k] = s[k] / t[k];
+      if (s[k] > 0) relative_theil += s[k] * std::log(q[k]);
+    } else if (s[k] > 0 && out.infinite++ == 0) {
+      out.first_infinite = k;
+    }
+  }
+  const double norm = forms.normalize ? static_cast<double>(n) / static_cast<double>(n - 1) : 1.0;
+  out.krugman = forms.half_krugman ? abs_diff / 2 : abs_diff;
+  out.hoover = abs_diff / 2;
+  if (!forms.relative_theil)
+    out.theil = absolute_theil(s);
+  else if (out.infinite == 0)
+    out.theil = relative_theil;
+  if (!forms.reat_gini) {
+    std::vector<std::size_t> order;
+    out.gini = lorenz_gini(s, t, order) / 2 * norm;
+  } else if (out.infinite == 0) {
+    out.gini = plain_gini(q) * norm;
+  }
+  return out;
+}
+
+}  // namespace klaster::plugins::specialization
+
+KLASTER_PLUGIN(klaster::plugins::specialization::Specialization)

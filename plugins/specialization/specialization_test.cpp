@@ -6,9 +6,11 @@
 #include <vector>
 
 #include "klaster/sdk/testing.hpp"
+#include "specialization_kernel.hpp"
 
 using namespace klaster::sdk;
 using namespace klaster::sdk::testkit;
+namespace spec = klaster::plugins::specialization;
 
 namespace {
 
@@ -243,4 +245,66 @@ TEST(Specialization, ZeroIndustryTotalWithRowsIsAnError) {
             }),
             "industry 'Z' has a zero total of 'value' over all regions in all rows: its reference "
             "shares are undefined");
+}
+
+// The kernel on plain values. Shares by hand (the 2x2 of ReferenceTotalVersusRest): region A
+// (30, 70) in an economy (50, 150): s = (.3, .7), t = (.25, .75); against the rest (B: 20, 80),
+// t = (.2, .8). A reference without activity has no shares.
+TEST(SpecializationKernel, SharesAgainstTheTotalAndTheRest) {
+  const auto total = spec::region_shares({30, 70}, 100, {50, 150}, 200, false);
+  ASSERT_TRUE(total.has_value());
+  EXPECT_DOUBLE_EQ(total->s[0], 0.3);
+  EXPECT_DOUBLE_EQ(total->t[0], 0.25);
+  EXPECT_DOUBLE_EQ(total->t[1], 0.75);
+  const auto rest = spec::region_shares({30, 70}, 100, {50, 150}, 200, true);
+  EXPECT_DOUBLE_EQ(rest->t[0], 0.2);
+  EXPECT_DOUBLE_EQ(rest->t[1], 0.8);
+  EXPECT_FALSE(spec::region_shares({30, 70}, 100, {30, 70}, 100, true).has_value());
+}
+
+// REAT's documented example gini.conc(c(500,500,1000,7000,1000), c(20000,15000,20000,40000,5000))
+// = 0.4068966, as shares s = (.05, .05, .10, .70, .10), t = (.20, .15, .20, .40, .05). By hand:
+// Krugman (1991) .15 + .10 + .10 + .30 + .05 = 0.70, Hoover half of it; relative Theil term by
+// term; the Lorenz-area Gini ordered by LQ (0.25, 0.333, 0.5, 1.75, 2) is 0.3725, halved 0.18625.
+TEST(SpecializationKernel, ReatGiniConcExample) {
+  const spec::Shares shares{{.05, .05, .10, .70, .10}, {.20, .15, .20, .40, .05}};
+  const spec::Indices reat = spec::specialization_indices(shares, {});
+  EXPECT_NEAR(reat.krugman, 0.70, 1e-12);
+  EXPECT_NEAR(reat.hoover, 0.35, 1e-12);
+  EXPECT_NEAR(*reat.theil,
+              0.05 * std::log(0.25) + 0.05 * std::log(1.0 / 3) + 0.1 * std::log(0.5) +
+                  0.7 * std::log(1.75) + 0.1 * std::log(2.0),
+              1e-12);
+  EXPECT_NEAR(*reat.gini, 0.4068966, 5e-8);
+  EXPECT_EQ(reat.infinite, 0u);
+  spec::Forms forms;
+  forms.half_krugman = true;
+  forms.reat_gini = false;
+  forms.normalize = true;  // REAT's coefnorm: n / (n - 1) = 5/4
+  const spec::Indices lorenz = spec::specialization_indices(shares, forms);
+  EXPECT_NEAR(lorenz.krugman, 0.35, 1e-12);
+  EXPECT_NEAR(*lorenz.gini, 0.18625 * 5 / 4, 1e-12);
+}
+
+// Absolute Theil (Theil 1967; REAT theil()) of (20, 50, 20, 10): m = 25, so (1/4) (0.8 ln 0.8 +
+// 2 ln 2 + 0.8 ln 0.8 + 0.4 ln 0.4); an even mix has 0.
+TEST(SpecializationKernel, AbsoluteTheil) {
+  EXPECT_NEAR(spec::absolute_theil({.2, .5, .2, .1}),
+              (2 * 0.8 * std::log(0.8) + 2 * std::log(2.0) + 0.4 * std::log(0.4)) / 4, 1e-12);
+  EXPECT_NEAR(spec::absolute_theil({.25, .25, .25, .25}), 0.0, 1e-15);
+}
+
+// t = 0 < s makes the LQ infinite: s = (2/3, 1/3) against t = (0, 1) has Krugman 2/3 + 2/3, no
+// relative Theil and no REAT Gini; the Lorenz Gini stays defined.
+TEST(SpecializationKernel, InfiniteLqLeavesTheilAndReatGiniUndefined) {
+  const spec::Shares shares{{2.0 / 3, 1.0 / 3}, {0, 1}};
+  const spec::Indices x = spec::specialization_indices(shares, {});
+  EXPECT_NEAR(x.krugman, 4.0 / 3, 1e-12);
+  EXPECT_FALSE(x.theil.has_value());
+  EXPECT_FALSE(x.gini.has_value());
+  EXPECT_EQ(x.infinite, 1u);
+  EXPECT_EQ(x.first_infinite, 0u);
+  spec::Forms lorenz;
+  lorenz.reat_gini = false;
+  EXPECT_TRUE(spec::specialization_indices(shares, lorenz).gini.has_value());
 }

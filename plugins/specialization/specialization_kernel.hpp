@@ -1,0 +1,49 @@
+// specialization's numeric kernel, on plain values (tested without tables).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <vector>
+
+namespace klaster::plugins::specialization {
+
+/// \brief A region's industry shares s_i = e_ri / e_r and the reference shares t_i = E_i / E, over
+/// the industries of one year.
+struct Shares {
+  std::vector<double> s, t;
+};
+/// \brief The shares of a region with activity `own` (per industry) and total `region_total`
+/// against an economy with industry totals `industry_totals` and total `grand_total`; with `rest`
+/// the reference is the economy without the region (E_i - e_ri over E - e_r). nullopt when the
+/// reference total is not positive; `region_total` must be.
+std::optional<Shares> region_shares(const std::vector<double>& own, double region_total,
+                                    const std::vector<double>& industry_totals, double grand_total,
+                                    bool rest);
+
+/// \brief The absolute Theil index of a mix with shares `s` over n industries, (1/n) sum (x_i / m)
+/// ln(x_i / m) with m the mean, computed as ln n + sum s_i ln s_i (Theil 1967; REAT's theil()).
+double absolute_theil(const std::vector<double>& s);
+
+/// \brief Which form of each index (the plugin's parameters).
+struct Forms {
+  bool half_krugman = false;   // convention = "half": Krugman in [0, 1]
+  bool relative_theil = true;  // theil_form = "relative" (else "absolute")
+  bool reat_gini = true;       // gini_convention = "reat" (else "krugman")
+  bool normalize = false;      // Gini times n / (n - 1)
+};
+
+/// \brief The indices of one region (n >= 2 industries).
+struct Indices {
+  double krugman = 0;           // sum |s_i - t_i| (Krugman 1991), halved with half_krugman
+  double hoover = 0;            // 1/2 sum |s_i - t_i| (Hoover 1936)
+  std::optional<double> theil;  // relative: sum s_i ln(s_i / t_i); absolute: ln n + sum s_i ln s_i
+  std::optional<double> gini;   // REAT: Gini of the LQs s_i / t_i; Krugman: half the Lorenz area
+  std::size_t infinite = 0;     // industries with t_i = 0 < s_i (an infinite LQ)
+  std::size_t first_infinite = 0;  // the first of them (position in s)
+};
+/// \brief Krugman, Hoover, Theil (Theil 1967) and Gini (REAT gini.spec, or Krugman 1991 via the
+/// Lorenz curve) of shares `s` against `t`. Where t_i = 0 < s_i the LQ is infinite: the relative
+/// Theil and the REAT Gini are then nullopt.
+Indices specialization_indices(const Shares& shares, const Forms& forms);
+
+}  // namespace klaster::plugins::specialization
