@@ -118,9 +118,8 @@ class SpatialWeights final : public Plugin {
         "spdep style 'W'); default false (binary/raw weights, PySAL's default 'O').\n"
         "Output: one row per (from, to) pair with a positive weight, sorted by from, then "
         "distance. A region without neighbours is never dropped: it is logged as a warning and is "
-        "an error "
-        "unless allow_islands = true, in which case it gets one row with a missing `to` and "
-        "`distance_km` and weight 0 (morans_i reads this as 'no neighbours').\n"
+        "an error unless allow_islands = true, in which case it gets one row with a missing `to` "
+        "and `distance_km` and weight 0 (morans_i reads this as 'no neighbours').\n"
         "Reference: Sinnott (1984) Sky & Telescope 68(2) 159; Anselin (1988) Spatial Econometrics, "
         "ch. 3.";
     p.params = centre_params();
