@@ -1,13 +1,15 @@
 // compare: baseline against scenario, row by row on key columns: change = s - b,
 // relative_change = (s - b) / b.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "compare_kernel.hpp"
 #include "klaster/sdk/plugin.hpp"
 
-namespace klaster::plugins {
+namespace klaster::plugins::compare {
 namespace {
 
 using namespace klaster::sdk;
@@ -26,10 +28,61 @@ std::vector<std::string> key_names(const Params& params, const Schema& base, con
   return keys;
 }
 
-/// \brief One row's key as text, for hashing and messages.
-struct RowKey {
-  std::string joined;  // cells joined by '\x1f'
-  std::string text;    // "region 'KST', year 2025"
+std::vector<ParamSpec> compare_params() {
+  return {
+      ParamSpec("baseline", ParamType::kTable).req().doc_("the reference table"),
+      ParamSpec("scenario", ParamType::kTable)
+          .req()
+          .doc_("the table to compare with it (e.g. written by a measure)"),
+      ParamSpec("value", ParamType::kColumn)
+          .numeric()
+          .of("baseline")
+          .def("value")
+          .doc_("numeric column to compare; must be in both tables (e.g. \"lq\" to compare LQ "
+                "results)"),
+      ParamSpec("keys", ParamType::kColumnList)
+          .of("baseline")
+          .doc_("key columns to join on; default: every string and int column both tables have, "
+                "except `value`"),
+      ParamSpec("unmatched", ParamType::kString)
+          .def("error")
+          .one_of({"error", "keep"})
+          .doc_("a key in only one table: an error, or kept with the other side missing"),
+  };
+}
+
+std::vector<TableSpec> tables_read() {
+  return {TableSpec::read("baseline", "reference results, one row per key")
+              .column(ColumnSpec::of("keys"))
+              .column(ColumnSpec::of("value", "b")),
+          TableSpec::read("scenario",
+                          "results to compare, with the baseline's keys and value "
+                          "column")
+              .column(ColumnSpec::of("keys"))
+              .column(ColumnSpec::of("value", "s"))};
+}
+
+TableSpec table_written() {
+  return TableSpec::write("<output>",
+                          "one row per key: the baseline's rows in order, then (unmatched = "
+                          "\"keep\") the scenario-only rows")
+      .column(ColumnSpec::of("keys",
+                             "the key columns; by default every string and int column "
+                             "both tables have, except value"))
+      .column(ColumnSpec::floats("baseline",
+                                 "b; missing where the baseline lacks the key or its value"))
+      .column(ColumnSpec::floats("scenario",
+                                 "s; missing where the scenario lacks the key or its value"))
+      .column(ColumnSpec::floats("change", "s - b; missing where b or s is"))
+      .column(
+          ColumnSpec::floats("relative_change", "(s - b) / b; missing where b or s is, or b = 0"));
+}
+
+/// \brief Each row's key of one table, joined for hashing and as text for messages.
+struct KeyedRows {
+  std::vector<std::string> joined;                  // cells joined by '\x1f'
+  std::vector<std::string> text;                    // "region 'KST', year 2025"
+  std::unordered_map<std::string, std::size_t> at;  // joined key -> row
 };
 
 class Compare final : public Plugin {
@@ -57,191 +110,228 @@ class Compare final : public Plugin {
         "such rows are written with the other side missing (and so change and relative_change "
         "missing).\n"
         "Rows come in the baseline's order, then scenario-only rows in the scenario's order.";
-    p.params = {
-        ParamSpec("baseline", ParamType::kTable).req().doc_("the reference table"),
-        ParamSpec("scenario", ParamType::kTable)
-            .req()
-            .doc_("the table to compare with it (e.g. written by a measure)"),
-        ParamSpec("value", ParamType::kColumn)
-            .numeric()
-            .of("baseline")
-            .def("value")
-            .doc_("numeric column to compare; must be in both tables (e.g. \"lq\" to compare LQ "
-                  "results)"),
-        ParamSpec("keys", ParamType::kColumnList)
-            .of("baseline")
-            .doc_("key columns to join on; default: every string and int column both tables have, "
-                  "except `value`"),
-        ParamSpec("unmatched", ParamType::kString)
-            .def("error")
-            .one_of({"error", "keep"})
-            .doc_("a key in only one table: an error, or kept with the other side missing"),
-    };
-    p.reads = {{"baseline", "keys..., value", "reference results"},
-               {"scenario", "keys..., value", "scenario results with the same keys"}};
-    p.writes = {
-        {"<output>", "keys..., baseline, scenario, change, relative_change", "one row per key"}};
+    p.params = compare_params();
+    p.reads = tables_read();
+    p.writes = {table_written()};
     return p;
   }
 
+  /// The scenario's value and the keys of both tables: rules between two tables that the specs
+  /// cannot state.
   void bind(BindContext& ctx) const override {
     const Params& params = ctx.params();
     const Schema& base = ctx.schema_of_param("baseline");
     const Schema& scen = ctx.schema_of_param("scenario");
-    const std::string& value = params.str("value");
-    const std::string& scen_name = params.str("scenario");
-    if (!scen.has(value))
-      throw ParamError("value", "column '" + value +
-                                    "' (parameter 'value') is not in scenario table '" + scen_name +
-                                    "'");
-    if (*scen.type_of(value) == ColumnType::kString)  // the SDK checks the baseline's (numeric())
-      throw ParamError("value", "column '" + value + "' (parameter 'value') of table '" +
-                                    scen_name + "' holds text; it must hold numbers");
+    check_scenario_value(params, scen);
     const std::vector<std::string> keys = key_names(params, base, scen);
     if (keys.empty())
-      throw ParamError(
-          "keys", "tables '" + params.str("baseline") + "' and '" + scen_name +
-                      "' have no string or int column in common to join on; name them in 'keys'");
-    Schema out;
-    for (const auto& k : keys) {
-      if (!scen.has(k))
-        throw ParamError("keys",
-                         "key column '" + k + "' is not in scenario table '" + scen_name + "'");
-      const ColumnType bt = *base.type_of(k), st = *scen.type_of(k);
-      if (bt == ColumnType::kFloat)
-        throw ParamError("keys",
-                         "key column '" + k + "' is a float column; keys must be string or int");
-      if (bt != st)
-        throw ParamError("keys", "key column '" + k + "' is " + to_string(bt) + " in '" +
-                                     params.str("baseline") + "' but " + to_string(st) + " in '" +
-                                     scen_name + "'");
-      if (k == value)
-        throw ParamError("keys", "column '" + k + "' cannot be both a key and the value");
-      for (const auto& r : kResultColumns)
-        if (k == r)
-          throw ParamError(
-              "keys", "key column '" + k + "' clashes with the output column of the same name");
-      out.add(k, bt);
-    }
-    for (const auto& r : kResultColumns) out.add(r, ColumnType::kFloat);
-    ctx.declare_output(ctx.output_name(), out);
+      throw ParamError("keys", "tables '" + params.str("baseline") + "' and '" +
+                                   params.str("scenario") +
+                                   "' have no string or int column in common to join on; name "
+                                   "them in 'keys'");
+    for (const auto& k : keys) check_key(params, base, scen, k);
+    if (params.strings("keys").empty()) declare_default_keys(ctx, base, keys);
   }
 
   void run(RunContext& ctx) const override {
     const Params& params = ctx.params();
     const Table& base = ctx.table_of_param("baseline");
     const Table& scen = ctx.table_of_param("scenario");
-    const std::string& base_name = params.str("baseline");
-    const std::string& scen_name = params.str("scenario");
     const std::vector<std::string> keys = key_names(params, base.schema(), scen.schema());
-    const bool keep = params.str("unmatched") == "keep";
+    const KeyedRows base_keys = keyed_rows(base, params.str("baseline"), keys);
+    const KeyedRows scen_keys = keyed_rows(scen, params.str("scenario"), keys);
+    const std::vector<RowPair> pairs =
+        join_rows(base_keys.joined, scen_keys.joined, base_keys.at, scen_keys.at);
+    report_unmatched(ctx, pairs, base_keys, scen_keys);
+    write_output(ctx, keys, base, scen, pairs);
+  }
 
-    auto row_key = [&](const Table& t, const std::string& table_name, std::size_t row) {
-      RowKey k;
+ private:
+  /// The SDK checks the baseline's value column (numeric()); the scenario's is checked here.
+  static void check_scenario_value(const Params& params, const Schema& scen) {
+    const std::string& value = params.str("value");
+    const std::string& scen_name = params.str("scenario");
+    if (!scen.has(value))
+      throw ParamError("value", "column '" + value +
+                                    "' (parameter 'value') is not in scenario table '" + scen_name +
+                                    "'");
+    if (*scen.type_of(value) == ColumnType::kString)
+      throw ParamError("value", "column '" + value + "' (parameter 'value') of table '" +
+                                    scen_name + "' holds text; it must hold numbers");
+  }
+
+  /// A key must be in both tables, with one string or int type, and not be a result column.
+  static void check_key(const Params& params, const Schema& base, const Schema& scen,
+                        const std::string& k) {
+    const std::string& scen_name = params.str("scenario");
+    if (!scen.has(k))
+      throw ParamError("keys",
+                       "key column '" + k + "' is not in scenario table '" + scen_name + "'");
+    const ColumnType bt = *base.type_of(k), st = *scen.type_of(k);
+    if (bt == ColumnType::kFloat)
+      throw ParamError("keys",
+                       "key column '" + k + "' is a float column; keys must be string or int");
+    if (bt != st)
+      throw ParamError("keys", "key column '" + k + "' is " + to_string(bt) + " in '" +
+                                   params.str("baseline") + "' but " + to_string(st) + " in '" +
+                                   scen_name + "'");
+    if (k == params.str("value"))
+      throw ParamError("keys", "column '" + k + "' cannot be both a key and the value");
+    for (const auto& r : kResultColumns)
+      if (k == r)
+        throw ParamError("keys",
+                         "key column '" + k + "' clashes with the output column of the same name");
+  }
+
+  /// Without `keys`, the key columns are those both tables share: no ColumnSpec can name
+  /// columns found by comparing two schemas, so they are put before the derived result columns
+  /// here.
+  static void declare_default_keys(BindContext& ctx, const Schema& base,
+                                   const std::vector<std::string>& keys) {
+    Schema out;
+    for (const auto& k : keys) out.add(k, *base.type_of(k));
+    for (const auto& [name, type] : ctx.outputs().front().second.columns) out.add(name, type);
+    ctx.declare_output(ctx.output_name(), std::move(out));
+  }
+
+  /// The keys of every row of `t`; a missing key or a key on two rows is an error.
+  static KeyedRows keyed_rows(const Table& t, const std::string& table_name,
+                              const std::vector<std::string>& keys) {
+    KeyedRows k;
+    k.joined.reserve(t.rows());
+    k.text.reserve(t.rows());
+    k.at.reserve(t.rows());
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+      std::string joined, text;
       for (const auto& name : keys) {
         const Column& c = t.column(name);
-        if (!c.is_valid(row))
-          throw DataError(t.row_name(row) + " of table '" + table_name +
+        if (!c.is_valid(r))
+          throw DataError(t.row_name(r) + " of table '" + table_name +
                           "' has a missing key in column '" + name + "'");
-        const std::string cell = c.to_text(row);
-        k.joined += cell;
-        k.joined += '\x1f';
-        if (!k.text.empty()) k.text += ", ";
-        k.text += c.type == ColumnType::kString ? name + " '" + cell + "'" : name + " " + cell;
+        const std::string cell = c.to_text(r);
+        joined += cell;
+        joined += '\x1f';
+        if (!text.empty()) text += ", ";
+        text += c.type == ColumnType::kString ? name + " '" + cell + "'" : name + " " + cell;
       }
-      return k;
-    };
-    auto index = [&](const Table& t, const std::string& table_name, std::vector<RowKey>& row_keys) {
-      std::unordered_map<std::string, std::size_t> at;
-      at.reserve(t.rows());
-      row_keys.reserve(t.rows());
-      for (std::size_t r = 0; r < t.rows(); ++r) {
-        row_keys.push_back(row_key(t, table_name, r));
-        if (!at.emplace(row_keys.back().joined, r).second)
-          throw DataError("table '" + table_name + "' has several rows for " +
-                          row_keys.back().text + t.lines_note(at[row_keys.back().joined], r) +
-                          "; the keys must identify one row");
-      }
-      return at;
-    };
-    std::vector<RowKey> base_keys, scen_keys;
-    const auto base_at = index(base, base_name, base_keys);
-    const auto scen_at = index(scen, scen_name, scen_keys);
+      if (const auto [first, fresh] = k.at.emplace(joined, r); !fresh)
+        throw DataError("table '" + table_name + "' has several rows for " + text +
+                        t.lines_note(first->second, r) + "; the keys must identify one row");
+      k.joined.push_back(std::move(joined));
+      k.text.push_back(std::move(text));
+    }
+    return k;
+  }
 
-    // Output rows: (baseline row or -1, scenario row or -1).
-    constexpr std::size_t kNone = static_cast<std::size_t>(-1);
-    std::vector<std::pair<std::size_t, std::size_t>> pairs;
-    pairs.reserve(base.rows());
-    std::vector<std::string> unmatched;
-    std::size_t unmatched_count = 0;
-    for (std::size_t r = 0; r < base.rows(); ++r) {
-      auto it = scen_at.find(base_keys[r].joined);
-      if (it == scen_at.end()) {
-        ++unmatched_count;
-        if (unmatched.size() < 3)
-          unmatched.push_back(base_keys[r].text + " is in baseline '" + base_name +
-                              "' but not in scenario '" + scen_name + "'");
-      }
-      pairs.emplace_back(r, it == scen_at.end() ? kNone : it->second);
+  /// Keys in only one table: an error naming the first three unless unmatched = "keep".
+  static void report_unmatched(const RunContext& ctx, const std::vector<RowPair>& pairs,
+                               const KeyedRows& base, const KeyedRows& scen) {
+    const std::string& base_name = ctx.params().str("baseline");
+    const std::string& scen_name = ctx.params().str("scenario");
+    std::vector<std::string> named;
+    std::size_t count = 0;
+    for (const RowPair& p : pairs) {
+      if (p.baseline != kNoRow && p.scenario != kNoRow) continue;
+      if (++count > 3) continue;
+      named.push_back(p.scenario == kNoRow
+                          ? base.text[p.baseline] + " is in baseline '" + base_name +
+                                "' but not in scenario '" + scen_name + "'"
+                          : scen.text[p.scenario] + " is in scenario '" + scen_name +
+                                "' but not in baseline '" + base_name + "'");
     }
-    for (std::size_t r = 0; r < scen.rows(); ++r) {
-      if (base_at.count(scen_keys[r].joined)) continue;
-      ++unmatched_count;
-      if (unmatched.size() < 3)
-        unmatched.push_back(scen_keys[r].text + " is in scenario '" + scen_name +
-                            "' but not in baseline '" + base_name + "'");
-      pairs.emplace_back(kNone, r);
+    if (count == 0) return;
+    if (ctx.params().str("unmatched") == "keep") {
+      ctx.log(LogLevel::kInfo, std::to_string(count) + " row(s) are in only one table");
+      return;
     }
-    if (unmatched_count > 0 && !keep) {
-      std::string msg;
-      for (const auto& u : unmatched) msg += (msg.empty() ? "" : "; ") + u;
-      if (unmatched_count > unmatched.size())
-        msg += "; and " + std::to_string(unmatched_count - unmatched.size()) + " more";
-      throw DataError(msg + " (set unmatched = \"keep\" to keep such rows)");
-    }
-    if (unmatched_count > 0)
-      ctx.log(LogLevel::kInfo, std::to_string(unmatched_count) + " row(s) are in only one table");
+    std::string msg;
+    for (const auto& u : named) msg += (msg.empty() ? "" : "; ") + u;
+    if (count > named.size()) msg += "; and " + std::to_string(count - named.size()) + " more";
+    throw DataError(msg + " (set unmatched = \"keep\" to keep such rows)");
+  }
 
-    std::vector<Column> cols;
-    for (const auto& name : keys) {
-      const Column& bc = base.column(name);
-      const Column& sc = scen.column(name);
-      if (bc.type == ColumnType::kString) {
-        std::vector<std::string> v;
-        v.reserve(pairs.size());
-        for (auto [b, s] : pairs) v.emplace_back(b != kNone ? bc.str(b) : sc.str(s));
-        cols.push_back(Column::make_strings(name, v));
-      } else {
-        std::vector<std::int64_t> v;
-        v.reserve(pairs.size());
-        for (auto [b, s] : pairs) v.push_back(b != kNone ? bc.ints[b] : sc.ints[s]);
-        cols.push_back(Column::make_ints(name, std::move(v)));
-      }
+  /// Key column `name` of the output rows, from the baseline or, for scenario-only rows, the
+  /// scenario.
+  static Column key_column(const std::string& name, const Column& bc, const Column& sc,
+                           const std::vector<RowPair>& pairs) {
+    if (bc.type == ColumnType::kString) {
+      std::vector<std::string> v;
+      v.reserve(pairs.size());
+      for (const RowPair& p : pairs)
+        v.emplace_back(p.baseline != kNoRow ? bc.str(p.baseline) : sc.str(p.scenario));
+      return Column::make_strings(name, v);
     }
-    const Column& bv = base.column(params.str("value"));
-    const Column& sv = scen.column(params.str("value"));
-    const std::size_t n = pairs.size();
-    std::vector<double> b_out(n, 0), s_out(n, 0), change(n, 0), rel(n, 0);
-    std::vector<std::uint8_t> b_ok(n, 0), s_ok(n, 0), change_ok(n, 0), rel_ok(n, 0);
-    for (std::size_t k = 0; k < n; ++k) {
-      const auto [b, s] = pairs[k];
-      if (b != kNone && bv.is_valid(b)) b_out[k] = bv.number(b), b_ok[k] = 1;
-      if (s != kNone && sv.is_valid(s)) s_out[k] = sv.number(s), s_ok[k] = 1;
-      if (b_ok[k] && s_ok[k]) {
-        change[k] = s_out[k] - b_out[k];
-        change_ok[k] = 1;
-        if (b_out[k] != 0) rel[k] = change[k] / b_out[k], rel_ok[k] = 1;
-      }
+    std::vector<std::int64_t> v;
+    v.reserve(pairs.size());
+    for (const RowPair& p : pairs)
+      v.push_back(p.baseline != kNoRow ? bc.ints[p.baseline] : sc.ints[p.scenario]);
+    return Column::make_ints(name, std::move(v));
+  }
+
+  /// The value of `column` at `row`, nullopt for no row or a missing value.
+  static std::optional<double> value(const Column& column, std::size_t row) {
+    if (row == kNoRow || !column.is_valid(row)) return std::nullopt;
+    return column.number(row);
+  }
+
+  /// A float column of `values`, missing where nullopt.
+  static void set_optional(OutputTable& out, std::string_view name,
+                           const std::vector<std::optional<double>>& values) {
+    std::vector<double> v(values.size(), 0);
+    std::vector<std::uint8_t> ok(values.size(), 0);
+    for (std::size_t k = 0; k < values.size(); ++k)
+      if (values[k]) v[k] = *values[k], ok[k] = 1;
+    out.set(name, std::move(v), std::move(ok));
+  }
+
+  static void write_output(RunContext& ctx, const std::vector<std::string>& keys, const Table& base,
+                           const Table& scen, const std::vector<RowPair>& pairs) {
+    OutputTable out = ctx.output();
+    for (const auto& name : keys)
+      out.set(key_column(name, base.column(name), scen.column(name), pairs));
+    const Column& bv = base.column(ctx.params().str("value"));
+    const Column& sv = scen.column(ctx.params().str("value"));
+    std::vector<std::optional<double>> b, s, change, relative;
+    for (const RowPair& p : pairs) {
+      b.push_back(value(bv, p.baseline));
+      s.push_back(value(sv, p.scenario));
+      const Comparison c = compare::compare(b.back(), s.back());
+      change.push_back(c.change);
+      relative.push_back(c.relative_change);
     }
-    cols.push_back(Column::make_floats("baseline", std::move(b_out), std::move(b_ok)));
-    cols.push_back(Column::make_floats("scenario", std::move(s_out), std::move(s_ok)));
-    cols.push_back(Column::make_floats("change", std::move(change), std::move(change_ok)));
-    cols.push_back(Column::make_floats("relative_change", std::move(rel), std::move(rel_ok)));
-    ctx.write(ctx.output_name(), Table(std::move(cols)));
+    set_optional(out, "baseline", b);
+    set_optional(out, "scenario", s);
+    set_optional(out, "change", change);
+    set_optional(out, "relative_change", relative);
+    ctx.write(std::move(out));
   }
 };
 
 }  // namespace
-}  // namespace klaster::plugins
 
-KLASTER_PLUGIN(klaster::plugins::Compare)
+std::vector<RowPair> join_rows(const std::vector<std::string>& baseline_keys,
+                               const std::vector<std::string>& scenario_keys,
+                               const std::unordered_map<std::string, std::size_t>& baseline_at,
+                               const std::unordered_map<std::string, std::size_t>& scenario_at) {
+  std::vector<RowPair> pairs;
+  pairs.reserve(baseline_keys.size());
+  for (std::size_t r = 0; r < baseline_keys.size(); ++r) {
+    auto it = scenario_at.find(baseline_keys[r]);
+    pairs.push_back({r, it == scenario_at.end() ? kNoRow : it->second});
+  }
+  for (std::size_t r = 0; r < scenario_keys.size(); ++r)
+    if (!baseline_at.count(scenario_keys[r])) pairs.push_back({kNoRow, r});
+  return pairs;
+}
+
+Comparison compare(std::optional<double> baseline, std::optional<double> scenario) {
+  Comparison c;
+  if (!baseline || !scenario) return c;
+  c.change = *scenario - *baseline;
+  if (*baseline != 0) c.relative_change = *c.change / *baseline;
+  return c;
+}
+
+}  // namespace klaster::plugins::compare
+
+KLASTER_PLUGIN(klaster::plugins::compare::Compare)

@@ -1,8 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
+#include "compare_kernel.hpp"
 #include "klaster/sdk/testing.hpp"
 
 using namespace klaster::sdk;
@@ -151,4 +154,38 @@ TEST(Compare, ValueMissingFromScenarioOrKeyTypesDiffer) {
                        {{"b", b}, {"s", s2}});
             }),
             "key column 'year' is int in 'b' but string in 's'");
+}
+
+// The kernel on plain values.
+namespace cmp = klaster::plugins::compare;
+
+// The README's worked example by the definitions change = s - b, relative_change = (s - b) / b:
+// KST 1.6 -> 1.84 gives 0.24 and 0.15; from b = 0 the relative change is undefined, and a missing
+// side leaves both undefined.
+TEST(CompareKernel, ChangeAndRelativeChangeByDefinition) {
+  const cmp::Comparison kst = cmp::compare(1.6, 1.84);
+  ASSERT_TRUE(kst.change && kst.relative_change);
+  EXPECT_NEAR(*kst.change, 0.24, 1e-12);
+  EXPECT_NEAR(*kst.relative_change, 0.15, 1e-12);
+  const cmp::Comparison from_zero = cmp::compare(0.0, 0.3);
+  EXPECT_DOUBLE_EQ(*from_zero.change, 0.3);
+  EXPECT_FALSE(from_zero.relative_change.has_value());
+  EXPECT_FALSE(cmp::compare(std::nullopt, 3.0).change.has_value());
+  EXPECT_FALSE(cmp::compare(2.0, std::nullopt).relative_change.has_value());
+}
+
+// Baseline keys A, B and scenario keys C, A: A is matched (scenario row 1), B is baseline-only,
+// C scenario-only and comes last.
+TEST(CompareKernel, JoinKeepsBaselineOrderThenScenarioOnlyRows) {
+  const std::vector<std::string> b{"A", "B"}, s{"C", "A"};
+  const std::unordered_map<std::string, std::size_t> b_at{{"A", 0}, {"B", 1}},
+      s_at{{"C", 0}, {"A", 1}};
+  const std::vector<cmp::RowPair> pairs = cmp::join_rows(b, s, b_at, s_at);
+  ASSERT_EQ(pairs.size(), 3u);
+  EXPECT_EQ(pairs[0].baseline, 0u);
+  EXPECT_EQ(pairs[0].scenario, 1u);
+  EXPECT_EQ(pairs[1].baseline, 1u);
+  EXPECT_EQ(pairs[1].scenario, cmp::kNoRow);
+  EXPECT_EQ(pairs[2].baseline, cmp::kNoRow);
+  EXPECT_EQ(pairs[2].scenario, 0u);
 }

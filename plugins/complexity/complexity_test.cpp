@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "complexity_kernel.hpp"
 #include "klaster/sdk/testing.hpp"
 
 using namespace klaster::sdk;
@@ -205,4 +206,92 @@ TEST(Complexity, BadInputNamesRegionOrIndustry) {
                  Column::make_strings("industry", {"x", "y", "x", "y"}),
                  Column::make_floats("value", {1, 2, 3, 4}, {1, 1, 0, 1})});
   EXPECT_THROW(run_step(base(), {{"t", missing}}), DataError);
+}
+
+// Integer industry keys stay ints in the proximity table's `from` and `to` (the spec declares
+// them as strings; bind retypes them to the key's type).
+TEST(Complexity, IntIndustryKeysStayIntsInProximity) {
+  Table t = example();
+  std::vector<std::int64_t> codes;
+  for (std::size_t k = 0; k < t.rows(); ++k)
+    codes.push_back(std::stoll(std::string(t.column("industry").str(k).substr(1))));
+  Table ti({t.column("region"), Column::make_ints("industry", codes), t.column("value")});
+  auto p = base();
+  p["proximity"] = true;
+  const Table prox = run_step(p, {{"t", ti}}).at("step_proximity");
+  EXPECT_EQ(prox.column("from").type, ColumnType::kInt);
+  EXPECT_EQ(prox.column("to").type, ColumnType::kInt);
+  // as ProximityIsMinimumConditionalProbability: phi(i3, i5) = 1/2
+  EXPECT_NEAR(value_at(prox, "proximity", {{"from", "3"}, {"to", "5"}}), 0.5, 1e-15);
+}
+
+// The kernel on plain values.
+namespace cx = klaster::plugins::complexity;
+
+// Balassa (1965) by hand: x = [[30, 20], [10, 40]], totals 50, 50 (regions), 40, 60 (industries),
+// 100: RCA = (30/50)/(40/100) = 1.5, (20/50)/(60/100) = 2/3, (10/50)/0.4 = 0.5, (40/50)/0.6 = 4/3;
+// presence is the diagonal, diversity and ubiquity 1 each.
+TEST(ComplexityKernel, BalassaRcaByHand) {
+  const std::vector<double> x{30, 20, 10, 40};
+  const cx::Totals t = cx::totals_of(x, 2, 2);
+  EXPECT_EQ(t.region, (std::vector<double>{50, 50}));
+  EXPECT_EQ(t.industry, (std::vector<double>{40, 60}));
+  EXPECT_EQ(t.all, 100);
+  const cx::Presence p = cx::presence_of(x, t, 1.0);
+  EXPECT_DOUBLE_EQ(p.rca[0], 1.5);
+  EXPECT_DOUBLE_EQ(p.rca[1], 2.0 / 3);
+  EXPECT_DOUBLE_EQ(p.rca[2], 0.5);
+  EXPECT_DOUBLE_EQ(p.rca[3], 4.0 / 3);
+  EXPECT_EQ(p.present, (std::vector<double>{1, 0, 0, 1}));
+  EXPECT_EQ(p.diversity, (std::vector<double>{1, 1}));
+}
+
+// Two regions, M = [[1, 1, 1], [0, 1, 0]]: D = diag(3, 1), U = diag(1, 2, 1) and
+// M~ = D^-1 M U^-1 M' = [[5/6, 1/6], [1/2, 1/2]], eigenvalues 1 and 1/3 (trace 4/3); the
+// eigenvector of 1/3 is (1, -3), signed to rise with diversity (Hausmann et al. 2014, Box 2.1).
+// PCI_raw = U^-1 M' (1, -3) / (1/3) = (3, -3, 3). z-scores (ddof 0): eci = (1, -1); pci on its own
+// scale = (2, -4, 2) / (2 sqrt 2) = (1/sqrt 2, -sqrt 2, 1/sqrt 2); on ECI's scale (mean -1, sd 2)
+// = (2, -1, 2), so that a region's eci is the mean pci of its industries (reflection identity).
+TEST(ComplexityKernel, TwoRegionEigenvectorByHand) {
+  Eigen::MatrixXd m(2, 3);
+  m << 1, 1, 1, 0, 1, 0;
+  const auto raw = cx::raw_complexity(m);
+  ASSERT_TRUE(raw.has_value());
+  EXPECT_EQ(raw->spectrum, cx::Spectrum::kDistinct);
+  EXPECT_NEAR(raw->eci[1] / raw->eci[0], -3.0, 1e-12);
+  const auto own = cx::standardise(*raw, true);
+  ASSERT_TRUE(own.has_value());
+  EXPECT_NEAR(own->eci[0], 1.0, 1e-12);
+  EXPECT_NEAR(own->eci[1], -1.0, 1e-12);
+  EXPECT_NEAR(own->pci[0], 1 / std::sqrt(2.0), 1e-12);
+  EXPECT_NEAR(own->pci[1], -std::sqrt(2.0), 1e-12);
+  const auto eci_scale = cx::standardise(*raw, false);
+  EXPECT_NEAR(eci_scale->pci[0], 2.0, 1e-12);
+  EXPECT_NEAR(eci_scale->pci[1], -1.0, 1e-12);
+  EXPECT_NEAR(eci_scale->pci[2], 2.0, 1e-12);
+}
+
+// Two regions with nothing in common: M~ is the identity, eigenvalue 1 twice.
+TEST(ComplexityKernel, DisconnectedNetworkIsReported) {
+  Eigen::MatrixXd m(2, 2);
+  m << 1, 0, 0, 1;
+  EXPECT_EQ(cx::raw_complexity(m)->spectrum, cx::Spectrum::kDisconnected);
+}
+
+// Hidalgo et al. (2007) on the presence matrix of the 5 x 5 example (see kX): i2 and i4 are both
+// present in r1 and r4, ubiquity 3 each: phi = 2/3; i3 (r4, r5) and i5 (r4): 1/2. Density of r1
+// in i1 = (phi_12 + phi_14) / sum_j phi_1j = (1/3 + 1/3) / (1 + 1/3 + 1/3 + 1/3 + 0) = 1/3, and
+// 2/3 without the diagonal.
+TEST(ComplexityKernel, ProximityAndDensityByHand) {
+  cx::Presence p;
+  p.present = {0, 1, 0, 1, 0, 1, 1, 0, 0, 0, 1, 0, 0, 1, 0, 0, 1, 1, 1, 1, 1, 0, 1, 0, 0};
+  p.diversity = {2, 2, 2, 4, 2};
+  p.ubiquity = {3, 3, 2, 3, 1};
+  const std::vector<double> phi = cx::proximity_of(p);
+  EXPECT_DOUBLE_EQ(phi[1 * 5 + 3], 2.0 / 3);
+  EXPECT_DOUBLE_EQ(phi[2 * 5 + 4], 0.5);
+  EXPECT_DOUBLE_EQ(phi[0], 1.0);
+  EXPECT_DOUBLE_EQ(phi[0 * 5 + 4], 0.0);
+  EXPECT_NEAR(cx::density_of(p, phi, true)[0], 1.0 / 3, 1e-15);
+  EXPECT_NEAR(cx::density_of(p, phi, false)[0], 2.0 / 3, 1e-15);
 }

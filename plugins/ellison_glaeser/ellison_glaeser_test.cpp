@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "ellison_glaeser_kernel.hpp"
 #include "klaster/sdk/testing.hpp"
 
 using namespace klaster::sdk;
@@ -280,4 +281,66 @@ TEST(EllisonGlaeser, DuplicatePlantIsAnError) {
   Table t({Column::make_strings("region", {"A", "B"}), Column::make_strings("industry", {"X", "X"}),
            Column::make_strings("plant", {"p1", "p1"}), Column::make_floats("employment", {1, 2})});
   EXPECT_THROW(run_step({{"plants", std::string("p")}}, {{"p", t}}), DataError);
+}
+
+// The kernel on plain values.
+namespace eg = klaster::plugins::ellison_glaeser;
+
+// Ellison & Glaeser (1997)'s formulas by hand on industry X of three_industries(): plants 10, 5
+// in region A and 5 in B; x = (0.25, 0.25, 0.5), so sum x^2 = 0.375; s = (0.75, 0.25, 0):
+// G = 0.5^2 + 0 + 0.5^2 = 0.5, H = 0.5^2 + 0.25^2 + 0.25^2 = 0.375,
+// gamma = (0.5 - 0.625 * 0.375) / (0.625 * 0.625) = 0.68.
+TEST(EllisonGlaeserKernel, HandCheckedIndustry) {
+  const eg::RegionShares rs = eg::region_shares({100, 100, 200});
+  EXPECT_DOUBLE_EQ(rs.a, 0.375);
+  const eg::Pattern x = eg::pattern_of({0, 0, 1}, {10, 5, 5}, 3);
+  EXPECT_EQ(x.plants, 3u);
+  EXPECT_DOUBLE_EQ(x.total, 20);
+  EXPECT_DOUBLE_EQ(eg::raw_g(x, rs), 0.5);
+  EXPECT_DOUBLE_EQ(x.h, 0.375);
+  const auto g = eg::industry_gamma(x, rs, eg::Method::kEllisonGlaeser);
+  ASSERT_TRUE(g.has_value());
+  EXPECT_NEAR(g->gamma, 0.68, 1e-15);
+}
+
+// REAT (Wieland), documented example of ellison.a(): gamma = 0.05990628 (see reat_plants()).
+TEST(EllisonGlaeserKernel, ReatPublishedGamma) {
+  const eg::Pattern p =
+      eg::pattern_of({0, 0, 0, 0, 0, 1, 1, 1, 1, 2},
+                     {200, 650, 12000, 100, 50, 16000, 13000, 1500, 1500, 25000}, 3);
+  const eg::RegionShares rs = eg::region_shares({500000, 400000, 100000});
+  EXPECT_NEAR(eg::industry_gamma(p, rs, eg::Method::kEllisonGlaeser)->gamma, 0.05990628, 5e-9);
+}
+
+// Two plants of equal size, two regions of equal size (a = 1/2, b = 1/4, H = 1/2, sum z^4 = 1/8):
+// under random location both plants share a region with probability 1/2 (G = 1/2, gamma = 1) or
+// not (G = 0, gamma = -1), so E gamma = 0 and Var gamma = 1 exactly. By the formulas:
+// E&G Var(G) = 2 {1/4 (1/2 - 1/2 + 1/4) - 1/8 (1/2 - 1 + 3/4)} = 1/16, over [(1/2)(1/2)]^2 = 1;
+// Maurel-Sedillot 4 [(1/4)(1/4 - 1/8)/2 + 0] = 1/16, likewise 1. A single plant has H = 1: no
+// gamma.
+TEST(EllisonGlaeserKernel, VarianceOfTwoEqualPlantsIsOne) {
+  const eg::RegionShares rs = eg::region_shares({1, 1});
+  const eg::Pattern split = eg::pattern_of({0, 1}, {3, 3}, 2);
+  for (const auto method : {eg::Method::kEllisonGlaeser, eg::Method::kMaurelSedillot}) {
+    EXPECT_DOUBLE_EQ(eg::gamma_variance(split, rs, method), 1.0);
+    EXPECT_DOUBLE_EQ(eg::industry_gamma(split, rs, method)->gamma, -1.0);  // G = 0
+    const eg::Pattern together = eg::pattern_of({1, 1}, {3, 3}, 2);
+    EXPECT_DOUBLE_EQ(eg::industry_gamma(together, rs, method)->gamma, 1.0);  // G = 1/2
+  }
+  EXPECT_FALSE(
+      eg::industry_gamma(eg::pattern_of({0}, {7}, 2), rs, eg::Method::kEllisonGlaeser).has_value());
+}
+
+// E&G (1997) coagglomeration by hand for {X, Y} of three_industries() (see the comment there):
+// pooled s = (23, 5, 4) / 32, G = 0.369140625; w = (5/8, 3/8), H = (25/64) 0.375 + (9/64) 0.5
+// = 0.216796875; own = (25/64)(0.8 - 0.375) + (9/64)(0.4222 - 0.5) = 0.155078125;
+// gamma_c = (0.590625 - 0.216796875 - 0.155078125) / (1 - 34/64) = 0.21875 / 0.46875 = 7/15.
+TEST(EllisonGlaeserKernel, CoagglomerationByHand) {
+  const eg::RegionShares rs = eg::region_shares({100, 100, 200});
+  const eg::Pattern x = eg::pattern_of({0, 0, 1}, {10, 5, 5}, 3);
+  const eg::Pattern y = eg::pattern_of({0, 2, 2}, {8, 2, 2}, 3);
+  const eg::Coagglomeration co = eg::coagglomeration({&x, &y}, rs, eg::Method::kEllisonGlaeser);
+  EXPECT_NEAR(co.g, 0.369140625, 1e-15);
+  EXPECT_NEAR(co.h, 0.216796875, 1e-15);
+  EXPECT_NEAR(co.gamma_c, 7.0 / 15.0, 1e-14);
 }

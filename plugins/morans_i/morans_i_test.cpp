@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "klaster/sdk/testing.hpp"
+#include "morans_i_kernel.hpp"
 
 using namespace klaster::sdk;
 using namespace klaster::sdk::testkit;
@@ -235,4 +236,74 @@ TEST(MoransI, MissingValueDropsRegionAndItsWeights) {
   p["missing"] = std::string("drop");
   auto out = run_step(p, {{"y", y}, {"w", rook_weights()}});
   EXPECT_EQ(out.at("step").column("n").ints[0], 8);
+}
+
+// The kernel on plain values.
+namespace {
+
+namespace mi = klaster::plugins::morans_i;
+
+// The rook lattice of rook_weights() as adjacency lists over positions 0..8.
+mi::Neighbours rook_neighbours() {
+  mi::Neighbours nb(9);
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 3; ++c)
+      for (const auto& [dr, dc] : {std::pair{0, 1}, {1, 0}, {0, -1}, {-1, 0}})
+        if (r + dr >= 0 && r + dr <= 2 && c + dc >= 0 && c + dc <= 2)
+          nb[static_cast<std::size_t>(r * 3 + c)].push_back(
+              {static_cast<std::size_t>((r + dr) * 3 + c + dc), 1.0});
+  return nb;
+}
+
+}  // namespace
+
+// Cliff & Ord (1981) sums by hand (README worked example): 24 ordered rook pairs, so S0 = 24 and
+// S1 = 1/2 * 24 * 2^2 = 48; S2 = sum_i (2 k_i)^2 over 4 corners (k = 2), 4 edges (3), 1 centre
+// (4) = 4*16 + 4*36 + 64 = 272. With y = 1..9: I = 0.5, E = -1/8, Var_N = 0.053125,
+// Var_R = 0.0596875 (the README's hand computation from the Cliff-Ord formulas).
+TEST(MoransIKernel, RookLatticeMomentsByHand) {
+  const mi::Neighbours nb = rook_neighbours();
+  const mi::WeightSums s = mi::weight_sums(nb);
+  EXPECT_DOUBLE_EQ(s.s0, 24);
+  EXPECT_DOUBLE_EQ(s.s1, 48);
+  EXPECT_DOUBLE_EQ(s.s2, 272);
+  const mi::Deviations dev = mi::deviations({1, 2, 3, 4, 5, 6, 7, 8, 9});
+  EXPECT_DOUBLE_EQ(dev.m2, 60);   // 2 * (16 + 9 + 4 + 1)
+  EXPECT_DOUBLE_EQ(dev.m4, 708);  // 2 * (256 + 81 + 16 + 1)
+  const mi::GlobalMoran m = mi::global_moran(nb, dev);
+  EXPECT_NEAR(m.i, 0.5, 1e-15);
+  EXPECT_DOUBLE_EQ(m.expected, -0.125);
+  EXPECT_NEAR(m.variance_normal, 0.053125, 1e-15);
+  EXPECT_NEAR(m.variance_random, 0.0596875, 1e-15);
+  ASSERT_TRUE(m.z_normal.has_value());
+  EXPECT_NEAR(*m.z_normal, 0.625 / std::sqrt(0.053125), 1e-12);
+}
+
+// Anselin (1995)'s local Moran by hand on the chain a - b - c - d with y = 10, 0, 0, 0: z = 7.5,
+// -2.5, -2.5, -2.5, sum z^2 = 75, lags -2.5, 5, -5, -2.5, so with c = n = 4: Ii = 4 z_i lag_i / 75
+// = -1, -2/3, 2/3, 1/3, quadrants HL, LH, LL, LL. Their sum -2/3 is S0 * I = 6 * (-1/9).
+TEST(MoransIKernel, LocalMoranOnAChainByHand) {
+  mi::Neighbours nb{{{1, 1.0}}, {{0, 1.0}, {2, 1.0}}, {{1, 1.0}, {3, 1.0}}, {{2, 1.0}}};
+  const mi::Deviations dev = mi::deviations({10, 0, 0, 0});
+  const mi::LocalMoran local = mi::local_moran(nb, dev, 4);
+  EXPECT_EQ(local.lag, (std::vector<double>{-2.5, 5, -5, -2.5}));
+  EXPECT_DOUBLE_EQ(local.ii[0], -1.0);
+  EXPECT_DOUBLE_EQ(local.ii[1], -2.0 / 3);
+  EXPECT_DOUBLE_EQ(local.ii[2], 2.0 / 3);
+  EXPECT_DOUBLE_EQ(local.ii[3], 1.0 / 3);
+  EXPECT_EQ(local.quadrant, (std::vector<std::string>{"HL", "LH", "LL", "LL"}));
+  EXPECT_NEAR(mi::global_moran(nb, dev).i, -1.0 / 9, 1e-15);
+  // Row standardisation (PySAL "r"): b's two weights become 1/2 each.
+  mi::row_standardize(nb);
+  EXPECT_DOUBLE_EQ(nb[1][0].w, 0.5);
+  EXPECT_DOUBLE_EQ(nb[0][0].w, 1.0);
+}
+
+// p = (m + 1) / (permutations + 1) (Hope 1968; PySAL p_sim, spdep moran.mc): of 9 permutations
+// 3 are >= the observed and 7 <= it: folded min(3, 6) -> 4/10, greater 4/10, less 8/10.
+TEST(MoransIKernel, PseudoPValues) {
+  EXPECT_DOUBLE_EQ(mi::pseudo_p(3, 7, 9, mi::Alternative::kFolded), 0.4);
+  EXPECT_DOUBLE_EQ(mi::pseudo_p(3, 7, 9, mi::Alternative::kGreater), 0.4);
+  EXPECT_DOUBLE_EQ(mi::pseudo_p(3, 7, 9, mi::Alternative::kLess), 0.8);
+  EXPECT_DOUBLE_EQ(mi::pseudo_p(8, 2, 9, mi::Alternative::kFolded), 0.2);  // min(8, 1) = 1
 }

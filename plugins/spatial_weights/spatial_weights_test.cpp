@@ -6,9 +6,11 @@
 #include <vector>
 
 #include "klaster/sdk/testing.hpp"
+#include "spatial_weights_kernel.hpp"
 
 using namespace klaster::sdk;
 using namespace klaster::sdk::testkit;
+namespace sw = klaster::plugins::spatial_weights;
 
 namespace {
 
@@ -28,12 +30,10 @@ std::map<std::string, Value> with(std::map<std::string, Value> extra) {
   return extra;
 }
 
-/// \brief run_step keeping the warning lines of the log in `log`.
+/// \brief run_step keeping the plugin's log lines (all warnings) in `log`.
 std::map<std::string, Table> run_logged(const std::map<std::string, Value>& given, const Table& t,
                                         std::vector<std::string>& log) {
-  return run_step(given, {{"c", t}}, "step", [&](LogLevel level, std::string_view line) {
-    if (level == LogLevel::kWarn) log.emplace_back(line);
-  });
+  return run_step(given, {{"c", t}}, "step", collect_log(log));
 }
 
 }  // namespace
@@ -171,4 +171,69 @@ TEST(SpatialWeights, BadInput) {
   EXPECT_EQ(out.at("step").rows(), 2u);
   ASSERT_EQ(log.size(), 1u);
   EXPECT_EQ(log[0], "region 'b' has no coordinates and is left out of the weights");
+}
+
+// Integer region keys stay ints in `from` and `to` (the spec declares them as strings; bind
+// retypes them to the key's type).
+TEST(SpatialWeights, IntRegionKeysStayInts) {
+  Table t({Column::make_ints("region", {3, 1, 2}), Column::make_floats("lat", {0, 0, 0}),
+           Column::make_floats("lon", {2, 0, 1})});
+  const Table w = run_step(with({{"k", std::int64_t{1}}}), {{"c", t}}).at("step");
+  EXPECT_EQ(w.column("from").type, ColumnType::kInt);
+  EXPECT_EQ(w.column("to").type, ColumnType::kInt);
+  EXPECT_EQ(w.column("from").to_text(0), "1");  // regions in numeric order
+  EXPECT_EQ(w.column("to").to_text(0), "2");
+}
+
+// The kernel on plain values. Haversine (Sinnott 1984): along the equator or a meridian the
+// central angle is the difference in degrees, so 90 degrees is a quarter of the circumference,
+// R * pi / 2; from the pole to any point on the equator likewise.
+TEST(SpatialWeightsKernel, HaversineQuarterCircle) {
+  EXPECT_NEAR(sw::haversine_km(0, 0, 0, 90, 6371.0), 6371.0 * std::numbers::pi / 2, 1e-9);
+  EXPECT_NEAR(sw::haversine_km(90, 0, 0, 37, 6371.0), 6371.0 * std::numbers::pi / 2, 1e-9);
+  EXPECT_NEAR(sw::haversine_km(0, 179.5, 0, -179.5, 1.0), std::numbers::pi / 180, 1e-12);
+}
+
+// Points at 0, 1, 2, 4 on a line (distances by hand): knn k = 1 gives b -> a (the tie with c goes
+// to the first point), d -> c; a band of 1.5 leaves d alone; inverse distance with power 2 from a
+// gives 1, 1/4, 1/16, row-standardised 16/21, 4/21, 1/21 (PySAL transform "r": w / row sum).
+namespace {
+sw::Distances line_points() {
+  const double x[4] = {0, 1, 2, 4};
+  sw::Distances d;
+  d.n = 4;
+  for (double xi : x)
+    for (double xj : x) d.km.push_back(std::abs(xi - xj));
+  return d;
+}
+}  // namespace
+
+TEST(SpatialWeightsKernel, NeighbourRulesOnALine) {
+  const sw::Distances d = line_points();
+  const sw::Links knn = sw::knn_links(d, 1);
+  EXPECT_EQ(knn[1][0].to, 0u);
+  EXPECT_EQ(knn[3][0].to, 2u);
+  EXPECT_EQ(knn[3][0].distance, 2.0);
+  const sw::Links band = sw::band_links(d, 1.5);
+  EXPECT_EQ(band[1].size(), 2u);
+  EXPECT_TRUE(band[3].empty());
+  sw::Links inv = sw::inverse_distance_links(d, 2.0, std::nullopt);
+  ASSERT_EQ(inv[0].size(), 3u);
+  EXPECT_DOUBLE_EQ(inv[0][0].weight, 1.0);
+  EXPECT_DOUBLE_EQ(inv[0][1].weight, 0.25);
+  EXPECT_DOUBLE_EQ(inv[0][2].weight, 1.0 / 16);
+  sw::row_standardize(inv);
+  EXPECT_DOUBLE_EQ(inv[0][0].weight, 16.0 / 21);
+  EXPECT_DOUBLE_EQ(inv[0][2].weight, 1.0 / 21);
+  EXPECT_EQ(sw::inverse_distance_links(d, 1.0, 2.5)[0].size(), 2u);  // d at 4 > 2.5
+  EXPECT_FALSE(sw::coincident_pair(d).has_value());
+}
+
+TEST(SpatialWeightsKernel, CoincidentPointsAreFound) {
+  sw::Distances d;
+  d.n = 3;
+  d.km = {0, 1, 1, 1, 0, 0, 1, 0, 0};  // points 1 and 2 coincide
+  const auto pair = sw::coincident_pair(d);
+  ASSERT_TRUE(pair.has_value());
+  EXPECT_EQ(*pair, std::make_pair(std::size_t{1}, std::size_t{2}));
 }
