@@ -5,15 +5,127 @@
 #include <string>
 #include <vector>
 
+#include "../local_content/import_shift.hpp"
+#include "import_substitution_kernel.hpp"
 #include "klaster/sdk/io_table.hpp"
 #include "klaster/sdk/matrix.hpp"
 #include "klaster/sdk/plugin.hpp"
 
-namespace klaster::plugins {
+namespace klaster::plugins::import_substitution {
 namespace {
 
 using namespace klaster::sdk;
-using Eigen::Index;
+using import_shift::Shift;
+using import_shift::UseTables;
+
+std::string description() {
+  return "A tariff or an assembly agreement: for every product i in `products` and final-demand "
+         "column k in `columns` (default: the `final_demand` columns), d'_ik = d_ik + share * m_ik "
+         "in the domestic table and m'_ik = (1 - share) * m_ik in the import table; total final "
+         "use of each product by each category is unchanged. The intermediate block is not "
+         "touched (see local_content for inputs).\n"
+         "Writes <output> (new domestic table), <output>_imports (new import table), both long "
+         "(row, column, value) with every row and column of the inputs, and <output>_delta "
+         "(sector, delta): Δf_i = share * sum_k m_ik, the increase of domestic final demand, which "
+         "io_impact turns into output, employment and income effects. Aggregate rows and columns "
+         "(CPA_TOTAL, P3, TFINU, TU) are updated when named in total_rows / total_columns.\n"
+         "share outside [0, 1], products or columns not in the tables, and negative imports in a "
+         "switched cell (e.g. an inventory decrease in P52: leave such columns out) are errors "
+         "naming them.\n"
+         "Reference: Miller & Blair (2009), Input-Output Analysis, 2nd ed., sec. 2.4 and ch. 2 "
+         "(domestic and imported final demand); Eurostat Manual of Supply, Use and Input-Output "
+         "Tables (2008), ch. 11.";
+}
+
+std::vector<ParamSpec> own_params() {
+  return {
+      ParamSpec("imports", ParamType::kTable)
+          .req()
+          .doc_("import table with the same labels (layout = \"matrix\"), e.g. Croatia table 1900"),
+      ParamSpec("products", ParamType::kStringList)
+          .req()
+          .doc_("products whose imported final demand is switched"),
+      ParamSpec("share", ParamType::kFloat)
+          .req()
+          .at_least(0)
+          .at_most(1)
+          .doc_("share of that imported final demand produced domestically instead, in [0, 1]"),
+      ParamSpec("columns", ParamType::kStringList)
+          .doc_("final-demand columns affected (e.g. [\"P3_S14\", \"P51\"]); default: the "
+                "final_demand columns"),
+      ParamSpec("total_rows", ParamType::kStringList)
+          .doc_("aggregate rows (e.g. CPA_TOTAL) to update in both tables"),
+      ParamSpec("total_columns", ParamType::kStringList)
+          .doc_("aggregate columns (e.g. P3, TFINU, TU) to update in both tables"),
+  };
+}
+
+std::vector<TableSpec> writes() {
+  return {matrix_write("<output>",
+                       "new domestic table: d' = d + share * m at the products and "
+                       "final-demand columns, aggregates updated; otherwise the input"),
+          matrix_write("<output>_imports",
+                       "new import table: m' = (1 - share) * m there, "
+                       "aggregates updated"),
+          TableSpec::write("<output>_delta", "one row per sector of the IO table")
+              .column(ColumnSpec::strings("sector", "the sector (row label of the input)"))
+              .column(ColumnSpec::floats("delta",
+                                         "Δf = share * sum_k m_ik, the increase of "
+                                         "domestic final demand in the table's units, "
+                                         ">= 0; 0 for other sectors"))};
+}
+
+std::vector<std::string> final_demand_columns(const Params& params) {
+  std::vector<std::string> c = params.strings("columns");
+  return c.empty() ? params.strings("final_demand") : c;
+}
+
+/// \brief ParamError listing every final-demand column that either table lacks.
+void check_columns(const UseTables& t, const std::vector<std::string>& columns) {
+  std::string missing;
+  for (const auto& c : columns) {
+    if (!t.domestic.col_index(c))
+      missing += (missing.empty() ? "" : "; ") + ("'" + c + "' is not in the domestic table");
+    if (!t.imports.col_index(c))
+      missing += (missing.empty() ? "" : "; ") + ("'" + c + "' is not in " + t.imports_name);
+  }
+  if (!missing.empty()) throw ParamError("columns", "final-demand column " + missing);
+}
+
+/// \brief The imported final demand m_ik at the products' rows and the columns; DataError for a
+/// product the import table lacks or a negative value (an inventory decrease: leave it out).
+Eigen::MatrixXd imported_final_demand(const UseTables& t, const std::vector<std::string>& products,
+                                      const std::vector<std::string>& columns) {
+  const auto cols = import_shift::column_positions(t, columns);
+  Eigen::MatrixXd m(ix(products.size()), ix(columns.size()));
+  for (std::size_t a = 0; a < products.size(); ++a) {
+    const std::size_t r = import_shift::position(t.imports.row_index(products[a]), products[a],
+                                                 "row", t.imports_name);
+    for (std::size_t k = 0; k < columns.size(); ++k) {
+      m(ix(a), ix(k)) = t.imports.values(ix(r), ix(cols[k].second));
+      if (m(ix(a), ix(k)) < 0)
+        throw DataError(t.imports_name + " has a negative value " +
+                        to_text(Value(m(ix(a), ix(k)))) + " for '" + products[a] + "' in column '" +
+                        columns[k] + "'; leave that column out of 'columns'");
+    }
+  }
+  return m;
+}
+
+/// \brief Δf at every sector of the IO table: the switched products' delta, 0 elsewhere.
+Eigen::VectorXd delta_by_sector(const IoSystem& io, const std::vector<std::size_t>& products,
+                                const Eigen::VectorXd& delta) {
+  Eigen::VectorXd out = Eigen::VectorXd::Zero(ix(io.size()));
+  for (std::size_t a = 0; a < products.size(); ++a) out(ix(products[a])) = delta(ix(a));
+  return out;
+}
+
+void write_delta(RunContext& ctx, const IoSystem& io, const Eigen::VectorXd& delta) {
+  OutputTable out = ctx.output("<output>_delta");
+  out.set("sector", io.sectors());
+  out.set("delta", std::vector<double>(delta.data(), delta.data() + delta.size()));
+  ctx.write(std::move(out));
+}
 
 class ImportSubstitution final : public Plugin {
  public:
@@ -24,146 +136,64 @@ class ImportSubstitution final : public Plugin {
     p.kind = PluginKind::kMeasure;
     p.summary =
         "Switches a share of the imported final demand for named products to domestic production";
-    p.description =
-        "A tariff or an assembly agreement: for every product i in `products` and final-demand "
-        "column k in `columns` (default: the `final_demand` columns), d'_ik = d_ik + share * m_ik "
-        "in "
-        "the domestic table and m'_ik = (1 - share) * m_ik in the import table; total final use of "
-        "each product by each category is unchanged. The intermediate block is not touched (see "
-        "local_content for inputs).\n"
-        "Writes <output> (new domestic table), <output>_imports (new import table), both long "
-        "(row, "
-        "column, value) with every row and column of the inputs, and <output>_delta (sector, "
-        "delta): "
-        "Δf_i = share * sum_k m_ik, the increase of domestic final demand, which io_impact turns "
-        "into "
-        "output, employment and income effects. Aggregate rows and columns (CPA_TOTAL, P3, TFINU, "
-        "TU) are updated when named in total_rows / total_columns.\n"
-        "share outside [0, 1], products or columns not in the tables, and negative imports in a "
-        "switched cell (e.g. an inventory decrease in P52: leave such columns out) are errors "
-        "naming "
-        "them.\n"
-        "Reference: Miller & Blair (2009), Input-Output Analysis, 2nd ed., sec. 2.4 and ch. 2 "
-        "(domestic and imported final demand); Eurostat Manual of Supply, Use and Input-Output "
-        "Tables (2008), ch. 11.";
+    p.description = description();
     p.params = io_table_params();
-    const std::vector<ParamSpec> own = {
-        ParamSpec("imports", ParamType::kTable)
-            .req()
-            .doc_(
-                "import table with the same labels (layout = \"matrix\"), e.g. Croatia table 1900"),
-        ParamSpec("products", ParamType::kStringList)
-            .req()
-            .doc_("products whose imported final demand is switched"),
-        ParamSpec("share", ParamType::kFloat)
-            .req()
-            .doc_("share of that imported final demand produced domestically instead, in [0, 1]"),
-        ParamSpec("columns", ParamType::kStringList)
-            .doc_("final-demand columns affected (e.g. [\"P3_S14\", \"P51\"]); default: the "
-                  "final_demand columns"),
-        ParamSpec("total_rows", ParamType::kStringList)
-            .doc_("aggregate rows (e.g. CPA_TOTAL) to update in both tables"),
-        ParamSpec("total_columns", ParamType::kStringList)
-            .doc_("aggregate columns (e.g. P3, TFINU, TU) to update in both tables"),
-    };
+    const std::vector<ParamSpec> own = own_params();
     p.params.insert(p.params.end(), own.begin(), own.end());
-    p.reads = {{"input", "row, column, value", "domestic-use IO table (e.g. Croatia 1800)"},
-               {"imports", "row, column, value", "import-use IO table (e.g. Croatia 1900)"}};
-    p.writes = {
-        {"<output>", "row, column, value", "new domestic table"},
-        {"<output>_imports", "row, column, value", "new import table"},
-        {"<output>_delta", "sector, delta", "increase of domestic final demand per sector"}};
+    p.reads = {matrix_read("input", "domestic-use IO table (e.g. Croatia 1800)"),
+               matrix_read("imports", "import-use IO table (e.g. Croatia 1900)")};
+    p.writes = writes();
     return p;
   }
 
-  static std::vector<std::string> columns(const Params& params) {
-    std::vector<std::string> c = params.strings("columns");
-    return c.empty() ? params.strings("final_demand") : c;
-  }
-
+  /// `columns` defaults to `final_demand`: one of the two must name columns.
   void bind(BindContext& ctx) const override {
-    check_matrix_schema(ctx);
-    check_matrix_schema(ctx, "imports");
-    check_share(ctx.params().real("share"), "share");
-    if (columns(ctx.params()).empty())
+    if (final_demand_columns(ctx.params()).empty())
       throw ParamError("columns",
                        "name the final-demand columns to switch in 'columns' (or 'final_demand')");
-    ctx.declare_output(ctx.output_name(), long_matrix_schema());
-    ctx.declare_output(ctx.output_name() + "_imports", long_matrix_schema());
-    ctx.declare_output(ctx.output_name() + "_delta", sector_schema({"delta"}));
   }
 
   void run(RunContext& ctx) const override {
     const Params& params = ctx.params();
     const IoSystem io = io_system(ctx);
-    const std::string imports_name = "import table '" + params.str("imports") + "'";
-    LabelledMatrix domestic = io.table();
-    LabelledMatrix imports = matrix_from_long(ctx.table_of_param("imports"));
+    UseTables tables = import_shift::read_use_tables(ctx, io.table());
     const std::vector<std::size_t> products =
-        io.sector_indices(params.strings("products"), "products");
-    const double share = params.real("share");
+        import_shift::distinct(io.sector_indices(params.strings("products"), "products"));
+    std::vector<std::string> rows;
+    for (const auto i : products) rows.push_back(io.sectors()[i]);
+    const std::vector<std::string> columns = final_demand_columns(params);
+    check_columns(tables, columns);
 
-    // Column positions in both tables, with one error listing every missing column.
-    const std::vector<std::string> cols = columns(params);
-    std::vector<std::pair<std::size_t, std::size_t>> col_pos;
-    std::string missing;
-    for (const auto& c : cols) {
-      const auto dc = domestic.col_index(c), mc = imports.col_index(c);
-      if (!dc)
-        missing += (missing.empty() ? "" : "; ") + ("'" + c + "' is not in the domestic table");
-      if (!mc) missing += (missing.empty() ? "" : "; ") + ("'" + c + "' is not in " + imports_name);
-      if (dc && mc) col_pos.emplace_back(*dc, *mc);
-    }
-    if (!missing.empty()) throw ParamError("columns", "final-demand column " + missing);
-
-    Eigen::VectorXd delta = Eigen::VectorXd::Zero(ix(io.size()));
-    std::vector<double> moved_by_column(cols.size(), 0.0);
-    for (auto i : products) {
-      const std::string& row = io.sectors()[i];
-      const auto dr = domestic.row_index(row), mr = imports.row_index(row);
-      if (!mr) throw DataError(imports_name + " has no row '" + row + "'");
-      for (std::size_t k = 0; k < cols.size(); ++k) {
-        const double m = imports.values(ix(*mr), ix(col_pos[k].second));
-        if (m < 0)
-          throw DataError(imports_name + " has a negative value " + to_text(Value(m)) + " for '" +
-                          row + "' in column '" + cols[k] +
-                          "'; leave that column out of 'columns'");
-        const double d = share * m;
-        domestic.values(ix(*dr), ix(col_pos[k].first)) += d;
-        imports.values(ix(*mr), ix(col_pos[k].second)) -= d;
-        delta(ix(i)) += d;
-        moved_by_column[k] += d;
-      }
-    }
-    for (const auto& name : params.strings("total_columns")) {
-      const auto dc = domestic.col_index(name), mc = imports.col_index(name);
-      if (!dc && !mc)
-        throw ParamError("total_columns", "column '" + name + "' is in neither table");
-      for (auto i : products) {
-        if (dc) domestic.values(ix(*domestic.row_index(io.sectors()[i])), ix(*dc)) += delta(ix(i));
-        if (mc) imports.values(ix(*imports.row_index(io.sectors()[i])), ix(*mc)) -= delta(ix(i));
-      }
-    }
-    for (const auto& name : params.strings("total_rows")) {
-      const auto dr = domestic.row_index(name), mr = imports.row_index(name);
-      if (!dr && !mr) throw ParamError("total_rows", "row '" + name + "' is in neither table");
-      for (std::size_t k = 0; k < cols.size(); ++k) {
-        if (dr) domestic.values(ix(*dr), ix(col_pos[k].first)) += moved_by_column[k];
-        if (mr) imports.values(ix(*mr), ix(col_pos[k].second)) -= moved_by_column[k];
-      }
-    }
+    const Switch s =
+        switch_final_demand(imported_final_demand(tables, rows, columns), params.real("share"));
+    import_shift::apply(Shift{rows, columns, s.moved}, tables);
+    // A total column adds up a row of switched demand; a total row a column.
+    import_shift::shift_total_columns(params, rows, s.delta, tables);
+    import_shift::shift_total_rows(params, columns, s.by_column, tables);
+    const Eigen::VectorXd delta = delta_by_sector(io, products, s.delta);
     ctx.log(LogLevel::kInfo, "switched " + to_text(Value(delta.sum())) +
-                                 " of imported final demand to domestic "
-                                 "production (" +
+                                 " of imported final demand to domestic production (" +
                                  std::to_string(products.size()) + " product(s), share " +
-                                 to_text(Value(share)) + ")");
-    ctx.write(ctx.output_name(), matrix_to_long(domestic));
-    ctx.write(ctx.output_name() + "_imports", matrix_to_long(imports));
-    ctx.write(ctx.output_name() + "_delta", sector_table(io.sectors(), {{"delta", delta}}));
+                                 to_text(Value(params.real("share"))) + ")");
+    import_shift::write_use_tables(ctx, tables);
+    write_delta(ctx, io, delta);
   }
 };
 
 }  // namespace
-}  // namespace klaster::plugins
 
-KLASTER_PLUGIN(klaster::plugins::ImportSubstitution)
+Switch switch_final_demand(const Eigen::MatrixXd& imported, double share) {
+  Switch s{share * imported, Eigen::VectorXd::Zero(imported.rows()),
+           Eigen::VectorXd::Zero(imported.cols())};
+  // Sums in the order products x columns, one cell at a time, as the shares are moved.
+  for (Eigen::Index i = 0; i < imported.rows(); ++i)
+    for (Eigen::Index k = 0; k < imported.cols(); ++k) {
+      s.delta(i) += s.moved(i, k);
+      s.by_column(k) += s.moved(i, k);
+    }
+  return s;
+}
+
+}  // namespace klaster::plugins::import_substitution
+
+KLASTER_PLUGIN(klaster::plugins::import_substitution::ImportSubstitution)

@@ -3,13 +3,14 @@
 #include <string>
 #include <vector>
 
+#include "import_substitution_kernel.hpp"
 #include "klaster/sdk/csv.hpp"
 #include "klaster/sdk/matrix.hpp"
 #include "klaster/sdk/testing.hpp"
 
 using namespace klaster::sdk;
-using namespace klaster::sdk;
 using namespace klaster::sdk::testkit;
+namespace import_substitution = klaster::plugins::import_substitution;
 
 namespace {
 
@@ -107,7 +108,7 @@ TEST(ImportSubstitution, BadInputIsNamed) {
       error_message<ParamError>([&] {
         run_step(params({{"products", std::vector<std::string>{"A"}}, {"share", -0.1}}), tables);
       }),
-      "'share' = -0.1 is a share and must lie in [0, 1]");
+      "parameter 'share' = -0.1 is out of range: must be >= 0.0");
   const ThrownParamError e = param_error([&] {
     run_step(params({{"products", std::vector<std::string>{"Z"}}, {"share", 0.1}}), tables);
   });
@@ -121,4 +122,44 @@ TEST(ImportSubstitution, BadInputIsNamed) {
                        tables);
             }),
             "final-demand column 'TFU' is not in the domestic table");
+}
+
+// A product named twice is switched once: the same tables and delta as naming it once.
+TEST(ImportSubstitution, RepeatedProductIsSwitchedOnce) {
+  const std::map<std::string, Table> tables = {{"d", domestic()}, {"m", imports()}};
+  auto once =
+      run_step(params({{"products", std::vector<std::string>{"A"}}, {"share", 0.5}}), tables);
+  auto twice =
+      run_step(params({{"products", std::vector<std::string>{"A", "A"}}, {"share", 0.5}}), tables);
+  for (const std::string t : {"step", "step_imports", "step_delta"})
+    EXPECT_EQ(twice.at(t).column(t == "step_delta" ? "delta" : "value").floats,
+              once.at(t).column(t == "step_delta" ? "delta" : "value").floats)
+        << t;
+}
+
+// The kernel on plain values, by d' = d + s m, m' = (1 - s) m, Δf_i = s sum_k m_ik (Miller & Blair
+// 2009, sec. 2.4): the imported final demand of the example above, products A, B x columns HH, EXP
+// = [[8, 0], [12, 2]], with s = 0.25 moves [[2, 0], [3, 0.5]]: Δf = (2, 3.5), by column (5, 0.5).
+TEST(ImportSubstitutionKernel, QuarterOfImportedFinalDemand) {
+  Eigen::Matrix2d m;
+  m << 8, 0, 12, 2;
+  const auto s = import_substitution::switch_final_demand(m, 0.25);
+  EXPECT_EQ(s.moved(0, 0), 2.0);
+  EXPECT_EQ(s.moved(0, 1), 0.0);
+  EXPECT_EQ(s.moved(1, 0), 3.0);
+  EXPECT_EQ(s.moved(1, 1), 0.5);
+  EXPECT_EQ(s.delta(0), 2.0);
+  EXPECT_EQ(s.delta(1), 3.5);
+  EXPECT_EQ(s.by_column(0), 5.0);
+  EXPECT_EQ(s.by_column(1), 0.5);
+}
+
+// s = 0 switches nothing; s = 1 switches all: Δf = the row sums of m.
+TEST(ImportSubstitutionKernel, NoneOrAll) {
+  Eigen::Matrix2d m;
+  m << 8, 0, 12, 2;
+  EXPECT_TRUE(import_substitution::switch_final_demand(m, 0.0).moved.isZero());
+  const auto all = import_substitution::switch_final_demand(m, 1.0);
+  EXPECT_EQ(all.delta(0), 8.0);
+  EXPECT_EQ(all.delta(1), 14.0);
 }

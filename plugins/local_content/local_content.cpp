@@ -6,21 +6,104 @@
 #include <string>
 #include <vector>
 
+#include "import_shift.hpp"
 #include "klaster/sdk/io_table.hpp"
 #include "klaster/sdk/matrix.hpp"
 #include "klaster/sdk/plugin.hpp"
+#include "local_content_kernel.hpp"
 
-namespace klaster::plugins {
+namespace klaster::plugins::local_content {
 namespace {
 
 using namespace klaster::sdk;
-using Eigen::Index;
+using import_shift::Shift;
+using import_shift::UseTables;
 
-/// \brief Position of `label` among a matrix's row (or column) labels; DataError naming `what`.
-std::size_t position(const std::optional<std::size_t>& found, const std::string& label,
-                     const std::string& kind, const std::string& what) {
-  if (!found) throw DataError(what + " has no " + kind + " '" + label + "'");
-  return *found;
+std::string description() {
+  return "A local-content requirement: for every input i in `inputs` and buyer j in `buyers` "
+         "(absent = every sector), z'_ij = z_ij + share * m_ij in the domestic table and m'_ij = "
+         "(1 - share) * m_ij in the import table. Each buyer's total use of the input (z + m), its "
+         "other inputs and its total output x_j are unchanged, so the buyer's column stays "
+         "balanced and later steps (leontief, multipliers, linkages, io_impact) reading <output> "
+         "see the new domestic coefficients a'_ij = z'_ij / x_j and the multipliers they imply. "
+         "The output of the supplying sectors is not rebalanced here: the extra domestic output is "
+         "what those steps compute; give them the final-demand columns explicitly (final_demand = "
+         "[...]) rather than f = x - Z 1, which would absorb the moved flows.\n"
+         "Aggregate rows and columns (a TOTAL column of intermediate use, a CPA_TOTAL row, TU) are "
+         "updated when named in total_rows / total_columns; others are copied as they are.\n"
+         "Writes <output> (the new domestic table) and <output>_imports (the new import table), "
+         "both long (row, column, value) with every row and column of the inputs. share outside "
+         "[0, 1] and sectors not in the table are errors naming them.\n"
+         "Reference: Miller & Blair (2009), Input-Output Analysis, 2nd ed., ch. 2 (domestic and "
+         "imported inputs); Eurostat Manual of Supply, Use and Input-Output Tables (2008), ch. 11.";
+}
+
+std::vector<ParamSpec> own_params() {
+  return {
+      ParamSpec("imports", ParamType::kTable)
+          .req()
+          .doc_("import table with the same labels (layout = \"matrix\"), e.g. Croatia table 1900"),
+      ParamSpec("inputs", ParamType::kStringList)
+          .doc_("products whose imports are replaced; absent = every sector"),
+      ParamSpec("buyers", ParamType::kStringList)
+          .doc_("sectors bound by the requirement; absent = every sector"),
+      ParamSpec("share", ParamType::kFloat)
+          .req()
+          .at_least(0)
+          .at_most(1)
+          .doc_("share of those imports moved to domestic purchases, in [0, 1]"),
+      ParamSpec("total_rows", ParamType::kStringList)
+          .doc_("aggregate rows (e.g. CPA_TOTAL) to update with the moved flows in both tables"),
+      ParamSpec("total_columns", ParamType::kStringList)
+          .doc_("aggregate columns (e.g. TOTAL, TU) to update with the moved flows in both tables"),
+  };
+}
+
+/// \brief The sectors named by list parameter `param`, each once; every sector when it is empty.
+std::vector<std::size_t> sector_selection(const IoSystem& io, const Params& params,
+                                          const char* param) {
+  if (!params.strings(param).empty())
+    return import_shift::distinct(io.sector_indices(params.strings(param), param));
+  std::vector<std::size_t> all(io.size());
+  for (std::size_t k = 0; k < io.size(); ++k) all[k] = k;
+  return all;
+}
+
+/// \brief DataError for the first negative import of a selected input by a selected buyer.
+void check_no_negative_import(const Eigen::MatrixXd& imports,
+                              const std::vector<std::size_t>& inputs,
+                              const std::vector<std::size_t>& buyers, const IoSystem& io,
+                              const std::string& imports_name) {
+  for (const auto i : inputs)
+    for (const auto j : buyers)
+      if (const double m = imports(ix(i), ix(j)); m < 0)
+        throw DataError(imports_name + " has a negative import " + to_text(Value(m)) + " of '" +
+                        io.sectors()[i] + "' by '" + io.sector_columns()[j] + "'");
+}
+
+/// \brief The moved flows at the sector rows and columns, with the row and column sums that the
+/// aggregate columns and rows take.
+struct SectorShift {
+  Shift cells;
+  Eigen::VectorXd row_sums, column_sums;
+};
+
+SectorShift sector_shift(const IoSystem& io, Eigen::MatrixXd moved) {
+  SectorShift s{{io.sectors(), io.sector_columns(), std::move(moved)}, {}, {}};
+  const Eigen::MatrixXd& m = s.cells.moved;
+  s.row_sums.resize(m.rows());
+  s.column_sums.resize(m.cols());
+  for (Eigen::Index i = 0; i < m.rows(); ++i) s.row_sums(i) = m.row(i).sum();
+  for (Eigen::Index j = 0; j < m.cols(); ++j) s.column_sums(j) = m.col(j).sum();
+  return s;
+}
+
+void log_moved(const RunContext& ctx, const Eigen::MatrixXd& moved, std::size_t inputs,
+               std::size_t buyers) {
+  ctx.log(LogLevel::kInfo, "moved " + to_text(Value(moved.sum())) +
+                               " of imports to domestic purchases (" + std::to_string(inputs) +
+                               " input(s) x " + std::to_string(buyers) + " buyer(s), share " +
+                               to_text(Value(ctx.params().real("share"))) + ")");
 }
 
 class LocalContent final : public Plugin {
@@ -33,129 +116,52 @@ class LocalContent final : public Plugin {
     p.summary =
         "Moves a share of the imports of named inputs bought by named sectors into domestic "
         "purchases";
-    p.description =
-        "A local-content requirement: for every input i in `inputs` and buyer j in `buyers` "
-        "(absent = every sector), z'_ij = z_ij + share * m_ij in the domestic table and m'_ij = "
-        "(1 - share) * m_ij in the import table. Each buyer's total use of the input (z + m), its "
-        "other inputs and its total output x_j are unchanged, so the buyer's column stays balanced "
-        "and later steps (leontief, multipliers, linkages, io_impact) reading <output> see the new "
-        "domestic coefficients a'_ij = z'_ij / x_j and the multipliers they imply. The output of "
-        "the supplying sectors is not rebalanced here: the extra domestic output is what those "
-        "steps compute; give them the final-demand columns explicitly (final_demand = [...]) "
-        "rather "
-        "than f = x - Z 1, which would absorb the moved flows.\n"
-        "Aggregate rows and columns (a TOTAL column of intermediate use, a CPA_TOTAL row, TU) are "
-        "updated when named in total_rows / total_columns; others are copied as they are.\n"
-        "Writes <output> (the new domestic table) and <output>_imports (the new import table), "
-        "both long (row, column, value) with every row and column of the inputs. share outside "
-        "[0, 1] and sectors not in the table are errors naming them.\n"
-        "Reference: Miller & Blair (2009), Input-Output Analysis, 2nd ed., ch. 2 (domestic and "
-        "imported inputs); Eurostat Manual of Supply, Use and Input-Output Tables (2008), ch. 11.";
+    p.description = description();
     p.params = io_table_params();
-    const std::vector<ParamSpec> own = {
-        ParamSpec("imports", ParamType::kTable)
-            .req()
-            .doc_(
-                "import table with the same labels (layout = \"matrix\"), e.g. Croatia table 1900"),
-        ParamSpec("inputs", ParamType::kStringList)
-            .doc_("products whose imports are replaced; absent = every sector"),
-        ParamSpec("buyers", ParamType::kStringList)
-            .doc_("sectors bound by the requirement; absent = every sector"),
-        ParamSpec("share", ParamType::kFloat)
-            .req()
-            .doc_("share of those imports moved to domestic purchases, in [0, 1]"),
-        ParamSpec("total_rows", ParamType::kStringList)
-            .doc_("aggregate rows (e.g. CPA_TOTAL) to update with the moved flows in both tables"),
-        ParamSpec("total_columns", ParamType::kStringList)
-            .doc_(
-                "aggregate columns (e.g. TOTAL, TU) to update with the moved flows in both tables"),
-    };
+    const std::vector<ParamSpec> own = own_params();
     p.params.insert(p.params.end(), own.begin(), own.end());
-    p.reads = {{"input", "row, column, value", "domestic-use IO table (e.g. Croatia 1800)"},
-               {"imports", "row, column, value", "import-use IO table (e.g. Croatia 1900)"}};
-    p.writes = {{"<output>", "row, column, value", "new domestic table"},
-                {"<output>_imports", "row, column, value", "new import table"}};
+    p.reads = {matrix_read("input", "domestic-use IO table (e.g. Croatia 1800)"),
+               matrix_read("imports", "import-use IO table (e.g. Croatia 1900)")};
+    p.writes = {matrix_write("<output>",
+                             "new domestic table: z' = z + share * m at the inputs "
+                             "and buyers, aggregates updated; otherwise the input"),
+                matrix_write("<output>_imports",
+                             "new import table: m' = (1 - share) * m at the "
+                             "inputs and buyers, aggregates updated")};
     return p;
-  }
-
-  void bind(BindContext& ctx) const override {
-    check_matrix_schema(ctx);
-    check_matrix_schema(ctx, "imports");
-    check_share(ctx.params().real("share"), "share");
-    ctx.declare_output(ctx.output_name(), long_matrix_schema());
-    ctx.declare_output(ctx.output_name() + "_imports", long_matrix_schema());
   }
 
   void run(RunContext& ctx) const override {
     const Params& params = ctx.params();
     const IoSystem io = io_system(ctx);
-    const std::string imports_name = "import table '" + params.str("imports") + "'";
-    LabelledMatrix domestic = io.table();
-    LabelledMatrix imports = matrix_from_long(ctx.table_of_param("imports"));
-    io.block_of(imports, imports_name);  // checks that every sector is there
+    UseTables tables = import_shift::read_use_tables(ctx, io.table());
+    const Eigen::MatrixXd imports = io.block_of(tables.imports, tables.imports_name);
+    const std::vector<std::size_t> inputs = sector_selection(io, params, "inputs");
+    const std::vector<std::size_t> buyers = sector_selection(io, params, "buyers");
+    check_no_negative_import(imports, inputs, buyers, io, tables.imports_name);
 
-    auto all_or = [&](const char* param) {
-      std::vector<std::size_t> idx;
-      if (params.strings(param).empty())
-        for (std::size_t k = 0; k < io.size(); ++k) idx.push_back(k);
-      else
-        idx = io.sector_indices(params.strings(param), param);
-      return idx;
-    };
-    const std::vector<std::size_t> inputs = all_or("inputs"), buyers = all_or("buyers");
-    const double share = params.real("share");
-
-    // Moved flows, at the sector positions of each table.
-    Eigen::MatrixXd moved = Eigen::MatrixXd::Zero(ix(io.size()), ix(io.size()));
-    for (auto i : inputs) {
-      const std::string& row = io.sectors()[i];
-      const std::size_t dr = position(domestic.row_index(row), row, "row", "the domestic table");
-      const std::size_t mr = position(imports.row_index(row), row, "row", imports_name);
-      for (auto j : buyers) {
-        const std::string& col = io.sector_columns()[j];
-        const std::size_t dc =
-            position(domestic.col_index(col), col, "column", "the domestic table");
-        const std::size_t mc = position(imports.col_index(col), col, "column", imports_name);
-        const double m = imports.values(ix(mr), ix(mc));
-        if (m < 0)
-          throw DataError(imports_name + " has a negative import " + to_text(Value(m)) + " of '" +
-                          row + "' by '" + col + "'");
-        const double d = share * m;
-        moved(ix(i), ix(j)) = d;
-        domestic.values(ix(dr), ix(dc)) += d;
-        imports.values(ix(mr), ix(mc)) -= d;
-      }
-    }
-    // Aggregates: a total row gains (loses) the column sums, a total column the row sums.
-    for (const auto& name : params.strings("total_rows")) {
-      const auto dr = domestic.row_index(name), mr = imports.row_index(name);
-      if (!dr && !mr) throw ParamError("total_rows", "row '" + name + "' is in neither table");
-      for (std::size_t j = 0; j < io.size(); ++j) {
-        const double d = moved.col(ix(j)).sum();
-        if (dr) domestic.values(ix(*dr), ix(*domestic.col_index(io.sector_columns()[j]))) += d;
-        if (mr) imports.values(ix(*mr), ix(*imports.col_index(io.sector_columns()[j]))) -= d;
-      }
-    }
-    for (const auto& name : params.strings("total_columns")) {
-      const auto dc = domestic.col_index(name), mc = imports.col_index(name);
-      if (!dc && !mc)
-        throw ParamError("total_columns", "column '" + name + "' is in neither table");
-      for (std::size_t i = 0; i < io.size(); ++i) {
-        const double d = moved.row(ix(i)).sum();
-        if (dc) domestic.values(ix(*domestic.row_index(io.sectors()[i])), ix(*dc)) += d;
-        if (mc) imports.values(ix(*imports.row_index(io.sectors()[i])), ix(*mc)) -= d;
-      }
-    }
-    ctx.log(LogLevel::kInfo,
-            "moved " + to_text(Value(moved.sum())) + " of imports to domestic purchases (" +
-                std::to_string(inputs.size()) + " input(s) x " + std::to_string(buyers.size()) +
-                " buyer(s), share " + to_text(Value(share)) + ")");
-    ctx.write(ctx.output_name(), matrix_to_long(domestic));
-    ctx.write(ctx.output_name() + "_imports", matrix_to_long(imports));
+    const SectorShift shift =
+        sector_shift(io, moved_imports(imports, inputs, buyers, params.real("share")));
+    import_shift::apply(shift.cells, tables);
+    // A total row adds up a column of moved flows; a total column a row.
+    import_shift::shift_total_rows(params, io.sector_columns(), shift.column_sums, tables);
+    import_shift::shift_total_columns(params, io.sectors(), shift.row_sums, tables);
+    log_moved(ctx, shift.cells.moved, inputs.size(), buyers.size());
+    import_shift::write_use_tables(ctx, tables);
   }
 };
 
 }  // namespace
-}  // namespace klaster::plugins
 
-KLASTER_PLUGIN(klaster::plugins::LocalContent)
+Eigen::MatrixXd moved_imports(const Eigen::MatrixXd& imports,
+                              const std::vector<std::size_t>& inputs,
+                              const std::vector<std::size_t>& buyers, double share) {
+  Eigen::MatrixXd moved = Eigen::MatrixXd::Zero(imports.rows(), imports.cols());
+  for (const auto i : inputs)
+    for (const auto j : buyers) moved(ix(i), ix(j)) = share * imports(ix(i), ix(j));
+  return moved;
+}
+
+}  // namespace klaster::plugins::local_content
+
+KLASTER_PLUGIN(klaster::plugins::local_content::LocalContent)

@@ -7,10 +7,11 @@
 #include "klaster/sdk/io_table.hpp"
 #include "klaster/sdk/matrix.hpp"
 #include "klaster/sdk/testing.hpp"
+#include "local_content_kernel.hpp"
 
 using namespace klaster::sdk;
-using namespace klaster::sdk;
 using namespace klaster::sdk::testkit;
+namespace local_content = klaster::plugins::local_content;
 
 namespace {
 
@@ -117,7 +118,7 @@ TEST(LocalContent, ShareOutsideUnitInterval) {
     run_step(params({{"share", 1.2}}), {{"d", domestic()}, {"m", imports()}});
   });
   EXPECT_EQ(e.param, "share") << e.message;
-  EXPECT_EQ(e.message, "'share' = 1.2 is a share and must lie in [0, 1]");
+  EXPECT_EQ(e.message, "parameter 'share' = 1.2 is out of range: must be <= 1.0");
 }
 
 TEST(LocalContent, UnknownSectorsAreNamed) {
@@ -127,4 +128,39 @@ TEST(LocalContent, UnknownSectorsAreNamed) {
   });
   EXPECT_EQ(e.param, "buyers") << e.message;
   EXPECT_NE(e.message.find("C29"), std::string::npos) << e.message;
+}
+
+// A sector named twice is moved once: the same as naming it once.
+TEST(LocalContent, RepeatedSectorIsMovedOnce) {
+  const std::map<std::string, Table> tables = {{"d", domestic()}, {"m", imports()}};
+  auto once = run_step(params({{"inputs", std::vector<std::string>{"A"}}, {"share", 0.5}}), tables);
+  auto twice =
+      run_step(params({{"inputs", std::vector<std::string>{"A", "A"}}, {"share", 0.5}}), tables);
+  EXPECT_EQ(twice.at("step").column("value").floats, once.at("step").column("value").floats);
+  EXPECT_DOUBLE_EQ(cell(twice.at("step_imports"), "A", "B"), 4);
+}
+
+// The kernel on plain values, by z' = z + s m, m' = (1 - s) m (Miller & Blair 2009, ch. 2): half of
+// the import block M = [[4, 8], [2, 6]] at input A and buyer B moves 0.5 * 8 = 4; every other cell
+// moves nothing.
+TEST(LocalContentKernel, HalfOfOneFlow) {
+  Eigen::Matrix2d m;
+  m << 4, 8, 2, 6;
+  const Eigen::MatrixXd moved = local_content::moved_imports(m, {0}, {1}, 0.5);
+  EXPECT_EQ(moved(0, 1), 4.0);
+  EXPECT_EQ(moved(0, 0), 0.0);
+  EXPECT_EQ(moved(1, 0), 0.0);
+  EXPECT_EQ(moved(1, 1), 0.0);
+}
+
+// Every input and buyer with s = 0.3: moved = 0.3 M = [[1.2, 2.4], [0.6, 1.8]]; M - moved = 0.7 M.
+TEST(LocalContentKernel, EverySectorMovesTheShare) {
+  Eigen::Matrix2d m;
+  m << 4, 8, 2, 6;
+  const Eigen::MatrixXd moved = local_content::moved_imports(m, {0, 1}, {0, 1}, 0.3);
+  EXPECT_DOUBLE_EQ(moved(0, 0), 1.2);
+  EXPECT_DOUBLE_EQ(moved(0, 1), 2.4);
+  EXPECT_DOUBLE_EQ(moved(1, 0), 0.6);
+  EXPECT_DOUBLE_EQ(moved(1, 1), 1.8);
+  EXPECT_TRUE((m - moved).isApprox(0.7 * m, 1e-15));
 }

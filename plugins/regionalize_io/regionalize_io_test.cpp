@@ -8,10 +8,11 @@
 #include "klaster/sdk/io_table.hpp"
 #include "klaster/sdk/matrix.hpp"
 #include "klaster/sdk/testing.hpp"
+#include "regionalize_io_kernel.hpp"
 
 using namespace klaster::sdk;
-using namespace klaster::sdk;
 using namespace klaster::sdk::testkit;
+namespace regionalize_io = klaster::plugins::regionalize_io;
 
 namespace {
 
@@ -196,4 +197,135 @@ TEST(RegionalizeIo, SectorWithoutActivityIsAnError) {
 TEST(RegionalizeIo, DeltaOutOfRange) {
   EXPECT_THROW(run("flq", {{"delta", 1.0}}), ParamError);
   EXPECT_THROW(run("flq", {{"delta", -0.1}}), ParamError);
+}
+
+// A mapping table (here: a product list with a section column, as data/kz's io_products) gives
+// each sector its industry; swapping A and B makes sector A take industry B's activity:
+// x_r,A = x_n,A * E_r,B / E_n,B = 100 * 20/300 = 6.66667 and x_r,B = 300 * 30/100 = 90. Codes the
+// IO table lacks (X) are ignored; an industry_map entry is checked first.
+TEST(RegionalizeIo, IndustryMapTable) {
+  const Table map({Column::make_strings("code", {"A", "B", "X"}),
+                   Column::make_strings("section", {"B", "A", "C"})});
+  std::map<std::string, Value> p = params("flq");
+  p["industry_map_table"] = std::string("products");
+  p["industry_map_sector"] = std::string("code");
+  p["industry_map_industry"] = std::string("section");
+  const std::map<std::string, Table> tables = {
+      {"io", national_table()}, {"act", activity_table()}, {"products", map}};
+  const Table s = run_step(p, tables, "reg").at("reg_sectors");
+  EXPECT_EQ(s.column("industry").to_text(0), "B");
+  EXPECT_NEAR(value_at(s, "regional_output", {{"sector", "A"}}), 100.0 * 20 / 300, 1e-12);
+  EXPECT_NEAR(value_at(s, "regional_output", {{"sector", "B"}}), 90, 1e-12);
+
+  p["industry_map"] = std::vector<std::string>{"A=A"};
+  const Table inline_first = run_step(p, tables, "reg").at("reg_sectors");
+  EXPECT_NEAR(value_at(inline_first, "regional_output", {{"sector", "A"}}), 30, 1e-12);
+}
+
+// Numeric product codes (BNS: 01, 29) have no NACE section letter; the table maps them.
+TEST(RegionalizeIo, IndustryMapTableForNumericCodes) {
+  LabelledMatrix m{{"01", "29", "P1"}, {"01", "29", "F"}, Eigen::MatrixXd(3, 3)};
+  m.values << 10, 60, 30, 30, 30, 240, 100, 300, 0;
+  const Table products({Column::make_strings("code", {"01", "29"}),
+                        Column::make_strings("nace_section", {"A", "C"})});
+  const Table act({Column::make_strings("region", {"R", "R", "S", "S"}),
+                   Column::make_strings("industry", {"A", "C", "A", "C"}),
+                   Column::make_floats("value", {30, 20, 70, 280})});
+  std::map<std::string, Value> p = {{"input", std::string("io")},
+                                    {"activity", std::string("act")},
+                                    {"region", std::string("R")},
+                                    {"industry_of_sector", std::string("nace_section")}};
+  const std::map<std::string, Table> tables = {
+      {"io", matrix_to_long(m)}, {"act", act}, {"products", products}};
+  EXPECT_EQ(error_message<DataError>([&] { run_step(p, tables); }),
+            "sector '01' has no NACE section letter; map it with industry_map");
+  p["industry_map_table"] = std::string("products");
+  p["industry_map_sector"] = std::string("code");
+  p["industry_map_industry"] = std::string("nace_section");
+  const Table s = run_step(p, tables, "reg").at("reg_sectors");
+  // The 2 x 2 example above under other labels: SLQ = (2.4, 0.533333).
+  EXPECT_NEAR(value_at(s, "slq", {{"sector", "01"}}), 2.4, 1e-12);
+  EXPECT_NEAR(value_at(s, "slq", {{"sector", "29"}}), 0.8 / 1.5, 1e-12);
+}
+
+TEST(RegionalizeIo, IndustryMapTableErrors) {
+  std::map<std::string, Value> p = params("flq");
+  p["industry_map_table"] = std::string("products");
+  auto tables = [](Table map) {
+    return std::map<std::string, Table>{
+        {"io", national_table()}, {"act", activity_table()}, {"products", std::move(map)}};
+  };
+  const Table twice(
+      {Column::make_strings("sector", {"A", "A"}), Column::make_strings("industry", {"A", "B"})});
+  EXPECT_EQ(error_message<DataError>([&] { run_step(p, tables(twice)); }),
+            "table 'products' maps sector 'A' twice");
+  const Table missing({Column::make_strings("sector", {"A"}),
+                       Column::make_strings("industry", std::make_shared<Dictionary>(), {-1})});
+  EXPECT_EQ(error_message<DataError>([&] { run_step(p, tables(missing)); }),
+            "the row with sector 'A', industry (missing) of table 'products' has a missing sector "
+            "or industry");
+  const Table no_industry({Column::make_strings("sector", {"A"})});
+  const ThrownParamError e = param_error([&] { run_step(p, tables(no_industry)); });
+  EXPECT_EQ(e.param, "industry_map_industry") << e.message;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The kernel on plain values. Numbers hand-computed from the formulas of Miller & Blair (2009)
+// sec. 8.5 and Flegg & Webber (1997, 2000) for the README's example: E_r = (30, 20), E_n = (100,
+// 300), TRE = 50, TNE = 400.
+
+// SLQ_A = (30/50)/(100/400) = 2.4, SLQ_B = (20/50)/(300/400) = 0.533333; shares 30/100 = 0.3 and
+// 20/300 = 0.0666667; a sector without national activity gets 0 for both.
+TEST(RegionalizeIoKernel, SimpleLocationQuotientsAndShares) {
+  const auto q = regionalize_io::sector_quotients(Eigen::Vector3d(30, 20, 0),
+                                                  Eigen::Vector3d(100, 300, 0), 50, 400);
+  EXPECT_DOUBLE_EQ(q.slq(0), 2.4);
+  EXPECT_NEAR(q.slq(1), 0.5333333333, 1e-10);
+  EXPECT_DOUBLE_EQ(q.share(0), 0.3);
+  EXPECT_NEAR(q.share(1), 0.0666666667, 1e-10);
+  EXPECT_EQ(q.slq(2), 0.0);
+  EXPECT_EQ(q.share(2), 0.0);
+}
+
+// lambda = [log2(1 + 50/400)]^0.3 = 0.169925^0.3 = 0.587594; delta = 0 gives 1 (FLQ = CILQ).
+TEST(RegionalizeIoKernel, FleggLambda) {
+  EXPECT_NEAR(regionalize_io::flegg_lambda(50, 400, 0.3), 0.587594, 1e-6);
+  EXPECT_DOUBLE_EQ(regionalize_io::flegg_lambda(50, 400, 0.0), 1.0);
+}
+
+// q_BA for seller B (SLQ 0.533333) and buyer A (SLQ 2.4): SLQ_B = 0.533333; CILQ = 0.533333/2.4 =
+// 0.222222; FLQ = 0.222222 * 0.587594 = 0.130576; AFLQ = 0.130576 * log2(1 + 2.4) = 0.230537. A
+// buyer absent from the region (SLQ 0) gives CILQ 1; the diagonal takes SLQ_i.
+TEST(RegionalizeIoKernel, LocationQuotientVariants) {
+  using Q = regionalize_io::Quotient;
+  const double sb = 0.8 / 1.5, lambda = 0.5875937729;
+  EXPECT_NEAR(regionalize_io::location_quotient(sb, 2.4, false, Q::kSlq, lambda), sb, 1e-15);
+  EXPECT_NEAR(regionalize_io::location_quotient(sb, 2.4, false, Q::kCilq, lambda), 0.222222, 1e-6);
+  EXPECT_NEAR(regionalize_io::location_quotient(sb, 2.4, false, Q::kFlq, lambda), 0.130576, 1e-6);
+  EXPECT_NEAR(regionalize_io::location_quotient(sb, 2.4, false, Q::kAflq, lambda), 0.230537, 1e-6);
+  EXPECT_NEAR(regionalize_io::location_quotient(sb, sb, true, Q::kCilq, lambda), sb, 1e-15);
+  EXPECT_NEAR(regionalize_io::location_quotient(sb, 0.0, false, Q::kCilq, lambda), 1.0, 1e-15);
+}
+
+// A = [[0.1, 0.2], [0.3, 0.1]] under FLQ: row A capped (2.4 lambda and 4.5 lambda > 1); r_BA = 0.3
+// * 0.130576 = 0.0391729, r_BB = 0.1 * 0.533333 * 0.587594 = 0.0313383.
+TEST(RegionalizeIoKernel, FleggCoefficients) {
+  Eigen::Matrix2d A;
+  A << 0.1, 0.2, 0.3, 0.1;
+  const Eigen::MatrixXd R = regionalize_io::regional_coefficients(
+      A, Eigen::Vector2d(2.4, 0.8 / 1.5), regionalize_io::Quotient::kFlq, 0.5875937729);
+  EXPECT_DOUBLE_EQ(R(0, 0), 0.1);
+  EXPECT_DOUBLE_EQ(R(0, 1), 0.2);
+  EXPECT_NEAR(R(1, 0), 0.0391729, 1e-7);
+  EXPECT_NEAR(R(1, 1), 0.0313383, 1e-7);
+}
+
+// D1_r = D1_n / x_n * x_r = (20/100 * 30, 90/300 * 20) = (6, 6); a sector without national output
+// carries 0.
+TEST(RegionalizeIoKernel, CarriedRowAtNationalPerUnitCoefficients) {
+  const Eigen::VectorXd row = regionalize_io::carried_row(
+      Eigen::Vector3d(20, 90, 5), Eigen::Vector3d(100, 300, 0), Eigen::Vector3d(30, 20, 0));
+  EXPECT_DOUBLE_EQ(row(0), 6);
+  EXPECT_DOUBLE_EQ(row(1), 6);
+  EXPECT_EQ(row(2), 0.0);
 }

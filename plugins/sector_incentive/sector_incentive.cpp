@@ -4,17 +4,68 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "klaster/sdk/keys.hpp"
 #include "klaster/sdk/plugin.hpp"
+#include "sector_incentive_kernel.hpp"
 
-namespace klaster::plugins {
+namespace klaster::plugins::sector_incentive {
 namespace {
 
 using namespace klaster::sdk;
+
+std::string description() {
+  return "The direct effect of a targeted state incentive (subsidy, tax relief, special economic "
+         "zone): x' = factor * x for every row whose region is in `regions`, industry in "
+         "`industries` and year in `years`; every other row is copied unchanged. An absent or "
+         "empty list selects all values of that key. The output has the same columns and rows as "
+         "the input, in the same order (all columns are copied, not only the keys).\n"
+         "factor = 1.15 is +15 %. Only the first-round effect is modelled: no multiplier, "
+         "displacement or crowding-out (the input-output plugins add those).\n"
+         "A name in `regions`, `industries` or `years` that does not occur in the table is an "
+         "error naming it. Missing values stay missing and are not counted as changed. An int "
+         "value column is rounded to the nearest integer after scaling. The number of changed "
+         "rows is logged.\n"
+         "Note: the step's `where` filter shrinks the table the measure writes; select the cells "
+         "with `regions`, `industries` and `years` instead to keep the whole table.";
+}
+
+std::vector<ParamSpec> param_specs() {
+  return {
+      ParamSpec("input", ParamType::kTable)
+          .req()
+          .primary()
+          .doc_("long table with region, industry, [year], value and any other columns"),
+      ParamSpec("value", ParamType::kColumn)
+          .numeric()
+          .of("input")
+          .def("value")
+          .doc_("numeric column to scale"),
+      ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column"),
+      ParamSpec("industry", ParamType::kColumn)
+          .of("input")
+          .def("industry")
+          .doc_("industry key column"),
+      ParamSpec("year", ParamType::kColumn)
+          .of("input")
+          .def("year")
+          .if_present()
+          .doc_("year key column; used when the table has it"),
+      ParamSpec("regions", ParamType::kStringList)
+          .doc_("regions to which the incentive applies; absent or empty = all"),
+      ParamSpec("industries", ParamType::kStringList)
+          .doc_("industries to which the incentive applies; absent or empty = all"),
+      ParamSpec("years", ParamType::kIntList)
+          .doc_("years in which the incentive applies; absent or empty = all (needs a year "
+                "column when given)"),
+      ParamSpec("factor", ParamType::kFloat)
+          .req()
+          .above(0)
+          .doc_("multiplier of the value, > 0 (1.15 = +15 %)"),
+  };
+}
 
 /// \brief Which levels of a key column are selected: all when `names` is empty, else the named
 /// ones. Names that are not levels of the column are collected into `unknown`.
@@ -53,17 +104,63 @@ std::vector<std::uint8_t> select_levels(const Levels& levels, const std::vector<
   throw ParamError(param, msg);
 }
 
-/// \brief factor * value of row `row` of column `c`; a DataError naming the row when the product
-/// leaves the range of a double (1e200 x 1e200) or, for an int column, of a 64-bit integer.
-double scaled(const Column& c, double factor, const Table& in, std::size_t row) {
-  const double v = c.number(row) * factor;
-  const double limit = c.type == ColumnType::kInt ? 9.2e18 : std::numeric_limits<double>::max();
-  if (std::fabs(v) <= limit) return v;
+/// \brief How one key column is selected: by list parameter `list` (its names `kind`/`kinds` in
+/// messages); ParamError naming every name that does not occur in the column.
+KeySelection key_selection(const Column& column, const std::vector<std::string>& names,
+                           const std::string& list, const std::string& kind,
+                           const std::string& kinds, const std::string& table) {
+  Levels levels = levels_of(column);
+  std::vector<std::string> unknown;
+  std::vector<std::uint8_t> chosen = select_levels(levels, names, unknown);
+  if (!unknown.empty()) throw_unknown(list, kind, kinds, unknown, levels, column.name, table);
+  return {std::move(levels.of_row), std::move(chosen)};
+}
+
+/// \brief The rows the incentive applies to: chosen region, industry and (with a year column)
+/// year.
+std::vector<std::uint8_t> rows_to_scale(const Params& params, const Table& in) {
+  const std::string& table = params.str("input");
+  std::vector<KeySelection> keys;
+  keys.push_back(key_selection(in.column(params.str("region")), params.strings("regions"),
+                               "regions", "region", "regions", table));
+  keys.push_back(key_selection(in.column(params.str("industry")), params.strings("industries"),
+                               "industries", "industry", "industries", table));
+  if (const Column* year = in.find(params.str("year"))) {
+    std::vector<std::string> names;
+    for (auto y : params.ints("years")) names.push_back(std::to_string(y));
+    keys.push_back(key_selection(*year, names, "years", "year", "years", table));
+  }
+  return selected_rows(keys, in.rows());
+}
+
+/// \brief The DataError for a value whose product with the factor leaves its type's range.
+[[noreturn]] void throw_out_of_range(const Column& c, double factor, const Table& in,
+                                     std::size_t row) {
   const std::string at = in.locate(row);
   throw DataError((at.empty() ? "" : at + ": ") + "value " + c.to_text(row) + " x factor " +
                   format_number(factor) + " is out of the range of " +
                   (c.type == ColumnType::kInt ? "a 64-bit integer" : "a double") + " at " +
                   in.keys_text(row));
+}
+
+/// \brief The value column with its selected, present values scaled; `changed` counts them.
+Column scaled_column(const Column& value, const std::vector<std::uint8_t>& rows, double factor,
+                     const Table& in, std::size_t& changed) {
+  Column c = value;
+  for (std::size_t row = 0; row < in.rows(); ++row) {
+    if (!rows[row] || !c.is_valid(row)) continue;
+    if (c.type == ColumnType::kFloat) {
+      const auto v = scaled(c.floats[row], factor);
+      if (!v) throw_out_of_range(c, factor, in, row);
+      c.floats[row] = *v;
+    } else {
+      const auto v = scaled(c.ints[row], factor);
+      if (!v) throw_out_of_range(c, factor, in, row);
+      c.ints[row] = *v;
+    }
+    ++changed;
+  }
+  return c;
 }
 
 class SectorIncentive final : public Plugin {
@@ -76,59 +173,22 @@ class SectorIncentive final : public Plugin {
     p.summary =
         "Scales the value of chosen industries in chosen regions and years by a factor (a targeted "
         "incentive)";
-    p.description =
-        "The direct effect of a targeted state incentive (subsidy, tax relief, special economic "
-        "zone): x' = factor * x for every row whose region is in `regions`, industry in "
-        "`industries` and year in `years`; every other row is copied unchanged. An absent or empty "
-        "list selects all values of that key. The output has the same columns and rows as the "
-        "input, in the same order (all columns are copied, not only the keys).\n"
-        "factor = 1.15 is +15 %. Only the first-round effect is modelled: no multiplier, "
-        "displacement or crowding-out (the input-output plugins add those).\n"
-        "A name in `regions`, `industries` or `years` that does not occur in the table is an "
-        "error naming it. Missing values stay missing and are not counted as changed. An int "
-        "value column is rounded to the nearest integer after scaling. The number of changed rows "
-        "is logged.\n"
-        "Note: the step's `where` filter shrinks the table the measure writes; select the cells "
-        "with `regions`, `industries` and `years` instead to keep the whole table.";
-    p.params = {
-        ParamSpec("input", ParamType::kTable)
-            .req()
-            .primary()
-            .doc_("long table with region, industry, [year], value and any other columns"),
-        ParamSpec("value", ParamType::kColumn)
-            .numeric()
-            .of("input")
-            .def("value")
-            .doc_("numeric column to scale"),
-        ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column"),
-        ParamSpec("industry", ParamType::kColumn)
-            .of("input")
-            .def("industry")
-            .doc_("industry key column"),
-        ParamSpec("year", ParamType::kColumn)
-            .of("input")
-            .def("year")
-            .if_present()
-            .doc_("year key column; used when the table has it"),
-        ParamSpec("regions", ParamType::kStringList)
-            .doc_("regions to which the incentive applies; absent or empty = all"),
-        ParamSpec("industries", ParamType::kStringList)
-            .doc_("industries to which the incentive applies; absent or empty = all"),
-        ParamSpec("years", ParamType::kIntList)
-            .doc_("years in which the incentive applies; absent or empty = all (needs a year "
-                  "column when given)"),
-        ParamSpec("factor", ParamType::kFloat)
-            .req()
-            .above(0)
-            .doc_("multiplier of the value, > 0 (1.15 = +15 %)"),
-    };
-    p.reads = {
-        {"input", "region, industry, [year], value, ...", "activity by region and industry"}};
-    p.writes = {
-        {"<output>", "the columns of input", "input with the selected values scaled by factor"}};
+    p.description = description();
+    p.params = param_specs();
+    p.reads = {TableSpec::read("input", "activity by region and industry; other columns are copied")
+                   .column(ColumnSpec::of("region"))
+                   .column(ColumnSpec::of("industry"))
+                   .column(ColumnSpec::of("year"))
+                   .column(ColumnSpec::of("value"))};
+    p.writes = {TableSpec::write("<output>", "input with the selected values scaled by factor")
+                    .column(ColumnSpec::of("input",
+                                           "every column, row and order of input; <value> = "
+                                           "factor * value in the selected rows, ints rounded"))};
     return p;
   }
 
+  /// Rules across parameters that the declarations cannot state: keys are strings or ints, and
+  /// `years` needs the year column.
   void bind(BindContext& ctx) const override {
     const Params& params = ctx.params();
     const Schema& in = ctx.schema_of_param("input");
@@ -139,77 +199,52 @@ class SectorIncentive final : public Plugin {
     if (!params.ints("years").empty() && !in.has(params.str("year")))
       throw ParamError("years", "'years' is given but table '" + params.str("input") +
                                     "' has no column '" + params.str("year") + "'");
-    ctx.declare_output(ctx.output_name(), in);
   }
 
   void run(RunContext& ctx) const override {
     const Params& params = ctx.params();
     const Table& in = ctx.table_of_param("input");
-    const std::string& table_name = params.str("input");
-    const std::string& value_name = params.str("value");
-    const double factor = params.real("factor");
-
-    const Column& region = in.column(params.str("region"));
-    const Column& industry = in.column(params.str("industry"));
-    const Column* year = in.find(params.str("year"));
-    const Levels region_levels = levels_of(region);
-    const Levels industry_levels = levels_of(industry);
-
-    std::vector<std::string> unknown;
-    const auto region_chosen = select_levels(region_levels, params.strings("regions"), unknown);
-    if (!unknown.empty())
-      throw_unknown("regions", "region", "regions", unknown, region_levels, region.name,
-                    table_name);
-    const auto industry_chosen =
-        select_levels(industry_levels, params.strings("industries"), unknown);
-    if (!unknown.empty())
-      throw_unknown("industries", "industry", "industries", unknown, industry_levels, industry.name,
-                    table_name);
-    Levels year_levels;
-    std::vector<std::uint8_t> year_chosen;
-    if (year) {
-      year_levels = levels_of(*year);
-      std::vector<std::string> names;
-      for (auto y : params.ints("years")) names.push_back(std::to_string(y));
-      year_chosen = select_levels(year_levels, names, unknown);
-      if (!unknown.empty())
-        throw_unknown("years", "year", "years", unknown, year_levels, year->name, table_name);
-    }
-
-    auto chosen = [](const std::vector<std::uint8_t>& sel, const Levels& levels, std::size_t row) {
-      const std::int32_t l = levels.of_row[row];
-      return l >= 0 && sel[static_cast<std::size_t>(l)] != 0;
-    };
-
-    // Every column but the value is shared with the input table, not copied.
-    std::vector<ColumnPtr> cols = in.column_ptrs();
+    const std::vector<std::uint8_t> rows = rows_to_scale(params, in);
     std::size_t changed = 0;
-    for (ColumnPtr& ptr : cols) {
-      if (ptr->name != value_name) continue;
-      Column c = *ptr;
-      for (std::size_t row = 0; row < in.rows(); ++row) {
-        if (!c.is_valid(row) || !chosen(region_chosen, region_levels, row) ||
-            !chosen(industry_chosen, industry_levels, row) ||
-            (year && !chosen(year_chosen, year_levels, row)))
-          continue;
-        const double v = scaled(c, factor, in, row);
-        if (c.type == ColumnType::kFloat)
-          c.floats[row] = v;
-        else
-          c.ints[row] = std::llround(v);
-        ++changed;
-      }
-      ptr = std::make_shared<const Column>(std::move(c));
-    }
+    // Every column but the value is the input's own, shared rather than copied.
+    OutputTable out = ctx.output();
+    for (const ColumnPtr& c : in.column_ptrs())
+      if (c->name == params.str("value"))
+        out.set(scaled_column(*c, rows, params.real("factor"), in, changed));
+      else
+        out.set(c);
     ctx.log(changed ? LogLevel::kInfo : LogLevel::kWarn,
             "changed " + std::to_string(changed) + " of " + std::to_string(in.rows()) +
-                " rows of '" + value_name + "' in table '" + table_name + "' (x " +
-                to_text(Value(factor)) + ")");
-    ctx.write(ctx.output_name(), Table(std::move(cols)));
+                " rows of '" + params.str("value") + "' in table '" + params.str("input") +
+                "' (x " + to_text(Value(params.real("factor"))) + ")");
+    ctx.write(std::move(out));
   }
 };
 
 }  // namespace
-}  // namespace klaster::plugins
 
-KLASTER_PLUGIN(klaster::plugins::SectorIncentive)
+std::vector<std::uint8_t> selected_rows(const std::vector<KeySelection>& keys, std::size_t rows) {
+  std::vector<std::uint8_t> out(rows, 1);
+  for (const KeySelection& key : keys)
+    for (std::size_t row = 0; row < rows; ++row) {
+      const std::int32_t l = key.level_of_row[row];
+      if (l < 0 || !key.chosen[static_cast<std::size_t>(l)]) out[row] = 0;
+    }
+  return out;
+}
+
+std::optional<double> scaled(double value, double factor) {
+  const double v = value * factor;
+  if (std::fabs(v) <= std::numeric_limits<double>::max()) return v;
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> scaled(std::int64_t value, double factor) {
+  const double v = static_cast<double>(value) * factor;
+  if (std::fabs(v) <= 9.2e18) return std::llround(v);  // 9.2e18 < 2^63 - 1 = 9.22e18
+  return std::nullopt;
+}
+
+}  // namespace klaster::plugins::sector_incentive
+
+KLASTER_PLUGIN(klaster::plugins::sector_incentive::SectorIncentive)

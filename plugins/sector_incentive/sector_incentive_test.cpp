@@ -5,9 +5,11 @@
 #include <vector>
 
 #include "klaster/sdk/testing.hpp"
+#include "sector_incentive_kernel.hpp"
 
 using namespace klaster::sdk;
 using namespace klaster::sdk::testkit;
+namespace sector_incentive = klaster::plugins::sector_incentive;
 
 namespace {
 
@@ -149,11 +151,43 @@ TEST(SectorIncentive, YearsWithoutYearColumn) {
             "'years' is given but table 't' has no column 'year'");
 }
 
-// The changed-row count goes to the host's log sink (run_step's LogSink in a test).
+// The changed-row count goes to the host's log sink.
 TEST(SectorIncentive, LogsChangedCount) {
   std::vector<std::string> lines;
   run_step({{"input", kInput}, {"industries", std::vector<std::string>{"C"}}, {"factor", 1.5}},
            {{"t", output_table()}}, "incentive", collect_log(lines));
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_EQ(lines[0], "changed 4 of 7 rows of 'value' in table 't' (x 1.5)");
+}
+
+// The kernel on plain values, by x' = factor * x.
+
+// The demo's incentive: 1.15 * 120 = 138; an int value rounds halves away from zero (C's llround):
+// 1.15 * 10 = 11.5 -> 12, 1.15 * 7 = 8.05 -> 8.
+TEST(SectorIncentiveKernel, ScalesAndRounds) {
+  EXPECT_DOUBLE_EQ(*sector_incentive::scaled(120.0, 1.15), 138);
+  EXPECT_EQ(sector_incentive::scaled(std::int64_t{10}, 1.15), std::int64_t{12});
+  EXPECT_EQ(sector_incentive::scaled(std::int64_t{-10}, 1.15), std::int64_t{-12});
+  EXPECT_EQ(sector_incentive::scaled(std::int64_t{7}, 1.15), std::int64_t{8});
+}
+
+// 1e200 x 1e200 = 1e400 overflows a double (max 1.8e308); 5e18 x 2 = 1e19 exceeds a 64-bit
+// integer (max 9.22e18).
+TEST(SectorIncentiveKernel, OutOfRange) {
+  EXPECT_FALSE(sector_incentive::scaled(1e200, 1e200).has_value());
+  EXPECT_FALSE(sector_incentive::scaled(std::int64_t{5'000'000'000'000'000'000}, 2.0).has_value());
+  EXPECT_TRUE(sector_incentive::scaled(std::int64_t{4'000'000'000'000'000'000}, 2.0).has_value());
+}
+
+// Rows 0..3 with regions (0, 0, 1, -1 = missing) and industries (0, 1, 0, 0); regions {0} and
+// industries {0} chosen select row 0 only; a key choosing every level selects every row with that
+// key present.
+TEST(SectorIncentiveKernel, SelectedRowsNeedEveryKeyChosen) {
+  const sector_incentive::KeySelection regions{{0, 0, 1, -1}, {1, 0}};
+  const sector_incentive::KeySelection industries{{0, 1, 0, 0}, {1, 0}};
+  EXPECT_EQ(sector_incentive::selected_rows({regions, industries}, 4),
+            (std::vector<std::uint8_t>{1, 0, 0, 0}));
+  const sector_incentive::KeySelection all_regions{{0, 0, 1, -1}, {1, 1}};
+  EXPECT_EQ(sector_incentive::selected_rows({all_regions}, 4),
+            (std::vector<std::uint8_t>{1, 1, 1, 0}));
 }
