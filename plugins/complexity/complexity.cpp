@@ -75,10 +75,10 @@ std::vector<TableSpec> tables_written() {
           TableSpec::write("<output>_proximity", "one row per industry pair (and year)")
               .when("proximity", "true")
               .column(ColumnSpec::of("year"))
-              .column(ColumnSpec::strings("from",
-                                          "an industry (int when the industry column is "
-                                          "int)"))
-              .column(ColumnSpec::strings("to", "another industry (as from)"))
+              .column(ColumnSpec::like("from", "industry",
+                                       "an industry (typed as the industry "
+                                       "column)"))
+              .column(ColumnSpec::like("to", "industry", "another industry"))
               .column(ColumnSpec::floats(
                   "proximity",
                   "phi, in [0, 1]; 1 on the diagonal (0 for an industry present nowhere)"))};
@@ -141,23 +141,6 @@ class Complexity final : public Plugin {
     p.reads = {cube_read("non-negative activity by region and industry")};
     p.writes = tables_written();
     return p;
-  }
-
-  /// ColumnSpec cannot give a literally named column (from, to) the type of the column another
-  /// parameter names (industry): the spec declares them as strings, retyped here for other keys.
-  void bind(BindContext& ctx) const override {
-    const Params& params = ctx.params();
-    const ColumnType key = *ctx.schema_of_param("input").type_of(params.str("industry"));
-    if (!params.boolean("proximity") || key == ColumnType::kString) return;
-    const std::string name = ctx.output_name() + "_proximity";
-    for (const auto& [table, derived] : ctx.outputs()) {
-      if (table != name) continue;
-      Schema schema = derived;
-      for (auto& [column, type] : schema.columns)
-        if (column == "from" || column == "to") type = key;
-      ctx.declare_output(name, std::move(schema));
-      return;
-    }
   }
 
   void run(RunContext& ctx) const override {

@@ -84,10 +84,9 @@ TableSpec weights_written() {
              "one row per (from, to) pair with a positive weight, by from, then "
              "distance; a region without neighbours (allow_islands) has one row with a "
              "missing to and distance_km and weight 0")
-      .column(
-          ColumnSpec::strings("from", "the region (its key; int when the region column is int)"))
-      .column(ColumnSpec::strings(
-          "to", "its neighbour (as from); missing for a region without neighbours"))
+      .column(ColumnSpec::like("from", "region", "the region (typed as the region column)"))
+      .column(ColumnSpec::like("to", "region",
+                               "its neighbour; missing for a region without neighbours"))
       .column(ColumnSpec::floats("distance_km",
                                  "great-circle distance between the two centres, km; "
                                  "missing for a region without neighbours"))
@@ -140,7 +139,6 @@ class SpatialWeights final : public Plugin {
       throw ParamError("region", "column '" + params.str("region") +
                                      "' is a float column; use a string or int key");
     check_method_params(params);
-    if (key == ColumnType::kInt) retype_region_keys(ctx, key);
   }
 
   void run(RunContext& ctx) const override {
@@ -175,15 +173,6 @@ class SpatialWeights final : public Plugin {
       throw ParamError("k", "k is only used with method = \"knn\"");
     if (method == "knn" && params.has("threshold"))
       throw ParamError("threshold", "threshold is not used with method = \"knn\"");
-  }
-
-  /// ColumnSpec cannot give a literally named column (from, to) the type of the column another
-  /// parameter names (region): the spec declares them as strings, and int keys retype them here.
-  static void retype_region_keys(BindContext& ctx, ColumnType key) {
-    Schema out = ctx.outputs().front().second;
-    for (auto& [name, type] : out.columns)
-      if (name == "from" || name == "to") type = key;
-    ctx.declare_output(ctx.output_name(), std::move(out));
   }
 
   /// Whether `row` has a region and finite coordinates within range. False for a row left out

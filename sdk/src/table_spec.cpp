@@ -39,8 +39,10 @@ std::string conditions_text(const std::vector<Condition>& when) {
 }
 
 std::string column_text(const ColumnSpec& c, const PluginInfo& info) {
-  std::string s = c.param.empty() ? c.name + ":" + type_text(c.type) : "<" + c.param + ">";
-  const ParamSpec* p = c.param.empty() ? nullptr : info.find_param(c.param);
+  std::string s = c.param.empty()  ? c.name + ":" + type_text(c.type)
+                  : c.name.empty() ? "<" + c.param + ">"
+                                   : c.name + ":as <" + c.param + ">";
+  const ParamSpec* p = c.param.empty() || !c.name.empty() ? nullptr : info.find_param(c.param);
   if (!c.conditions.empty()) return "[" + s + " if " + conditions_text(c.conditions) + "]";
   if (p && (p->optional_column ||
             (!p->required && std::holds_alternative<std::monostate>(p->default_value))))
@@ -66,6 +68,12 @@ ColumnSpec ColumnSpec::of(std::string param, std::string doc) {
   ColumnSpec c;
   c.param = std::move(param);
   c.doc = std::move(doc);
+  return c;
+}
+
+ColumnSpec ColumnSpec::like(std::string name, std::string param, std::string doc) {
+  ColumnSpec c = of(std::move(param), std::move(doc));
+  c.name = std::move(name);
   return c;
 }
 

@@ -154,6 +154,11 @@ void add_param_columns(Schema& out, const ColumnSpec& c, const PluginInfo& info,
   }
   if (!params.has(c.param)) return;
   const Schema* schema = table_of(spec.table_param, params, lookup);
+  if (!c.name.empty()) {  // like(): a named column typed as the parameter's column
+    const auto type = schema ? schema->type_of(params.str(c.param)) : std::nullopt;
+    out.add(c.name, type.value_or(ColumnType::kString));
+    return;
+  }
   for (const auto& name : params.strings(c.param)) {
     const auto type = schema ? schema->type_of(name) : std::nullopt;
     if (!type) continue;  // an if_present() column that is absent

@@ -245,6 +245,8 @@ class BindContext {
   /// \brief Declares (or, for a table in PluginInfo::writes, replaces the derived schema of) a
   /// table this step will write, for schemas the declarations cannot express.
   virtual void declare_output(std::string name, Schema schema) = 0;
+  /// \brief The tables the step will write, with their schemas (derived, or declared above).
+  virtual const Outputs& outputs() const = 0;
 };
 
 /// \brief Run-time view of a step: parameters, the tables it reads, and where it writes.

@@ -52,6 +52,9 @@ struct ColumnSpec {
   /// for a kTable parameter, every column of that table. An if_present() column parameter whose
   /// column is absent gives no column.
   static ColumnSpec of(std::string param, std::string doc = {});
+  /// \brief A column named `name` with the type of the column that column parameter `param` names
+  /// (e.g. `from` and `to` columns holding region keys, whatever type those keys have).
+  static ColumnSpec like(std::string name, std::string param, std::string doc = {});
 
   /// \brief The column exists only when parameter `param` equals `value` (several when() calls:
   /// all must hold).

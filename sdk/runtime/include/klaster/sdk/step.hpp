@@ -41,7 +41,7 @@ class StepBindContext final : public BindContext {
   const Schema* find_schema(std::string_view table) const override { return lookup_(table); }
   void declare_output(std::string name, Schema schema) override;
   /// \brief Every table the step will write, with its schema.
-  const Outputs& outputs() const { return outputs_; }
+  const Outputs& outputs() const override { return outputs_; }
 
  private:
   std::string step_id_, output_;
