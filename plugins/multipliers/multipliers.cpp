@@ -74,9 +74,7 @@ class Multipliers final : public Plugin {
       t.column(ColumnSpec::floats(
           name + "_initial", std::string("k_j: ") + q.unit + " per unit of output of sector j"));
       t.column(ColumnSpec::floats(name + "_indirect", "Type I effect - initial"));
-      t.column(ColumnSpec::floats(name + "_induced",
-                                  "Type II effect - Type I effect (household "
-                                  "spending)")
+      t.column(ColumnSpec::floats(name + "_induced", "Type II - Type I effect: household spending")
                    .when("type", "II"));
       t.column(
           ColumnSpec::floats(name + "_effect", "per unit of final demand for j, Type I or II"));
