@@ -95,7 +95,7 @@ class IoImpact final : public Plugin {
   /// those the parameters ask for (see satellite_tables.hpp: a Condition cannot say which).
   void bind(BindContext& ctx) const override {
     check_satellite_params(ctx);
-    tables::declare_asked_columns(ctx);
+    tables::declare_asked_columns(ctx, writes().front());
   }
 
   void run(RunContext& ctx) const override {

@@ -89,7 +89,7 @@ class Multipliers final : public Plugin {
   /// those the parameters ask for (see satellite_tables.hpp: a Condition cannot say which).
   void bind(BindContext& ctx) const override {
     check_satellite_params(ctx);
-    tables::declare_asked_columns(ctx);
+    tables::declare_asked_columns(ctx, writes());
   }
 
   void run(RunContext& ctx) const override {

@@ -48,25 +48,34 @@ inline sdk::TableSpec employment_read() {
       .column(sdk::ColumnSpec::of("employment_value", "its employment, times employment_scale"));
 }
 
-/// \brief Replaces the derived schema of the step's <output> by the same columns less those
-/// ("<quantity>_...") of the quantities the step does not ask for. PluginInfo::writes declares the
-/// columns of every quantity because a Condition can say neither "compensation_row is not \"\""
-/// nor "employment_table is given or employment_row is not \"\"".
-inline void declare_asked_columns(sdk::BindContext& ctx) {
-  const std::vector<std::string> asked = sdk::satellite_quantities(ctx.params());
-  const auto unasked = [&](const std::string& column) {
-    return std::any_of(quantities().begin(), quantities().end(), [&](const Quantity& q) {
-      return column.starts_with(std::string(q.name) + "_") &&
+/// \brief Declares the table of `spec` (literal string and float columns, conditions comparing a
+/// string parameter with a value) with only the columns of the quantities the step asks for,
+/// replacing its derived schema. PluginInfo::writes declares the columns ("<quantity>_...") of
+/// every quantity because a Condition can say neither "compensation_row is not \"\"" nor
+/// "employment_table is given or employment_row is not \"\"". The schema is read off `spec` so
+/// that bind() needs nothing from the context but the parameters.
+inline void declare_asked_columns(sdk::BindContext& ctx, const sdk::TableSpec& spec) {
+  const sdk::Params& params = ctx.params();
+  const std::vector<std::string> asked = sdk::satellite_quantities(params);
+  const auto wanted = [&](const sdk::ColumnSpec& c) {
+    for (const sdk::Condition& when : c.conditions)
+      if (params.str(when.param) != when.value) return false;
+    return std::none_of(quantities().begin(), quantities().end(), [&](const Quantity& q) {
+      return c.name.starts_with(std::string(q.name) + "_") &&
              std::find(asked.begin(), asked.end(), q.name) == asked.end();
     });
   };
-  const auto& outputs = ctx.outputs();
-  const auto derived = std::find_if(outputs.begin(), outputs.end(),
-                                    [&](const auto& o) { return o.first == ctx.output_name(); });
-  sdk::Schema kept;
-  for (const auto& [column, type] : derived->second.columns)
-    if (!unasked(column)) kept.add(column, type);
-  ctx.declare_output(ctx.output_name(), std::move(kept));
+  sdk::Schema schema;
+  for (const sdk::ColumnSpec& c : spec.columns) {
+    if (!c.param.empty() ||
+        (c.type != sdk::ColumnSpec::Type::kString && c.type != sdk::ColumnSpec::Type::kFloat))
+      throw sdk::Error("declare_asked_columns: column '" + c.name + c.param +
+                       "' is not a literal string or float column");
+    if (wanted(c))
+      schema.add(c.name, c.type == sdk::ColumnSpec::Type::kString ? sdk::ColumnType::kString
+                                                                  : sdk::ColumnType::kFloat);
+  }
+  ctx.declare_output(sdk::output_table_name(spec.name, ctx.output_name()), std::move(schema));
 }
 
 }  // namespace klaster::plugins::satellite_tables
