@@ -5,14 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "demand_shock_kernel.hpp"
 #include "klaster/sdk/io_table.hpp"
 #include "klaster/sdk/plugin.hpp"
 
-namespace klaster::plugins {
+namespace klaster::plugins::demand_shock {
 namespace {
 
 using namespace klaster::sdk;
-using Eigen::Index;
 
 class DemandShock final : public Plugin {
  public:
@@ -38,7 +38,21 @@ class DemandShock final : public Plugin {
         "Reference: Miller & Blair (2009), Input-Output Analysis, 2nd ed., sec. 2.4 (impact "
         "analysis "
         "of a final-demand change).";
-    p.params = io_table_params();
+    p.params = params();
+    p.reads = {matrix_read("input", "symmetric IO table (layout = \"matrix\")")};
+    p.writes = {
+        TableSpec::write("<output>", "one row per sector of the table")
+            .column(ColumnSpec::strings("sector", "the sector's row label in the input table"))
+            .column(ColumnSpec::floats("delta",
+                                       "Δf in the table's units, 0 for untargeted "
+                                       "sectors (the column io_impact reads)"))
+            .column(ColumnSpec::floats("final_demand", "f, the table's final demand"))
+            .column(ColumnSpec::floats("final_demand_new", "f + Δf"))};
+    return p;
+  }
+
+  static std::vector<ParamSpec> params() {
+    std::vector<ParamSpec> p = io_table_params();
     const std::vector<ParamSpec> own = {
         ParamSpec("targets", ParamType::kStringList)
             .req()
@@ -56,15 +70,12 @@ class DemandShock final : public Plugin {
             .doc_("mode = relative: a final-demand column (e.g. \"P6\" exports) instead of total "
                   "final demand f"),
     };
-    p.params.insert(p.params.end(), own.begin(), own.end());
-    p.reads = {{"input", "row, column, value", "symmetric IO table (layout = \"matrix\")"}};
-    p.writes = {
-        {"<output>", "sector, delta, final_demand, final_demand_new", "one row per sector"}};
+    p.insert(p.end(), own.begin(), own.end());
     return p;
   }
 
+  /// The rules between parameters that their declarations cannot state.
   void bind(BindContext& ctx) const override {
-    check_matrix_schema(ctx);
     const Params& params = ctx.params();
     const std::size_t targets = params.strings("targets").size(),
                       amounts = params.reals("amounts").size();
@@ -75,45 +86,77 @@ class DemandShock final : public Plugin {
                                       " targets; give one value or one per target");
     if (!params.str("relative_to").empty() && params.str("mode") != "relative")
       throw ParamError("relative_to", "'relative_to' applies only with mode = \"relative\"");
-    ctx.declare_output(ctx.output_name(),
-                       sector_schema({"delta", "final_demand", "final_demand_new"}));
   }
 
   void run(RunContext& ctx) const override {
     const Params& params = ctx.params();
     const IoSystem io = io_system(ctx);
+    const std::vector<std::size_t> targets = target_indices(params, io);
+    const std::vector<double> amounts = amounts_per_target(params);
+    const std::string& relative_to = params.str("relative_to");
+    const Eigen::VectorXd base =
+        relative_to.empty() ? io.f() : io.column(relative_to, "relative_to");
+    const bool relative = params.str("mode") == "relative";
+    if (relative) check_relative_amounts(params.strings("targets"), amounts);
+    const Eigen::VectorXd delta = final_demand_change(io.size(), targets, amounts, base, relative);
+    ctx.log(LogLevel::kInfo, "final demand changed for " + std::to_string(targets.size()) +
+                                 " sector(s), total change " + to_text(Value(delta.sum())));
+    write_output(ctx, io, delta);
+  }
+
+ private:
+  /// Positions of the targets; ParamError for an unknown sector or one named twice.
+  static std::vector<std::size_t> target_indices(const Params& params, const IoSystem& io) {
     const std::vector<std::string> targets = params.strings("targets");
     const std::vector<std::size_t> idx = io.sector_indices(targets, "targets");
     std::set<std::size_t> seen;
     for (std::size_t k = 0; k < idx.size(); ++k)
       if (!seen.insert(idx[k]).second)
         throw ParamError("targets", "sector '" + targets[k] + "' is named twice in 'targets'");
-    std::vector<double> amounts = params.reals("amounts");
-    if (amounts.size() == 1) amounts.assign(targets.size(), amounts[0]);
+    return idx;
+  }
 
-    const bool relative = params.str("mode") == "relative";
-    const std::string& relative_to = params.str("relative_to");
-    const Eigen::VectorXd base =
-        relative_to.empty() ? io.f() : io.column(relative_to, "relative_to");
-    Eigen::VectorXd delta = Eigen::VectorXd::Zero(static_cast<Index>(io.size()));
-    for (std::size_t k = 0; k < idx.size(); ++k) {
-      const Index j = static_cast<Index>(idx[k]);
-      if (relative && amounts[k] < -1)
+  /// One amount per target (a single amount applies to every target).
+  static std::vector<double> amounts_per_target(const Params& params) {
+    std::vector<double> amounts = params.reals("amounts");
+    if (amounts.size() == 1) amounts.assign(params.strings("targets").size(), amounts[0]);
+    return amounts;
+  }
+
+  /// A relative amount below -1 would make final demand negative.
+  static void check_relative_amounts(const std::vector<std::string>& targets,
+                                     const std::vector<double>& amounts) {
+    for (std::size_t k = 0; k < targets.size(); ++k)
+      if (amounts[k] < -1)
         throw ParamError("amounts", "relative amount " + to_text(Value(amounts[k])) +
                                         " for sector '" + targets[k] +
                                         "' would make its final demand negative (below -1)");
-      delta(j) = relative ? amounts[k] * base(j) : amounts[k];
-    }
-    ctx.log(LogLevel::kInfo, "final demand changed for " + std::to_string(idx.size()) +
-                                 " sector(s), total change " + to_text(Value(delta.sum())));
-    ctx.write(ctx.output_name(),
-              sector_table(io.sectors(), {{"delta", delta},
-                                          {"final_demand", io.f()},
-                                          {"final_demand_new", io.f() + delta}}));
+  }
+
+  static void write_output(RunContext& ctx, const IoSystem& io, const Eigen::VectorXd& delta) {
+    const Eigen::VectorXd f_new = io.f() + delta;
+    OutputTable out = ctx.output();
+    out.set("sector", io.sectors());
+    out.set("delta", std::vector<double>(delta.begin(), delta.end()));
+    out.set("final_demand", std::vector<double>(io.f().begin(), io.f().end()));
+    out.set("final_demand_new", std::vector<double>(f_new.begin(), f_new.end()));
+    ctx.write(std::move(out));
   }
 };
 
 }  // namespace
-}  // namespace klaster::plugins
 
-KLASTER_PLUGIN(klaster::plugins::DemandShock)
+Eigen::VectorXd final_demand_change(std::size_t sectors, const std::vector<std::size_t>& targets,
+                                    const std::vector<double>& amounts, const Eigen::VectorXd& base,
+                                    bool relative) {
+  Eigen::VectorXd delta = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(sectors));
+  for (std::size_t k = 0; k < targets.size(); ++k) {
+    const auto j = static_cast<Eigen::Index>(targets[k]);
+    delta(j) = relative ? amounts[k] * base(j) : amounts[k];
+  }
+  return delta;
+}
+
+}  // namespace klaster::plugins::demand_shock
+
+KLASTER_PLUGIN(klaster::plugins::demand_shock::DemandShock)

@@ -3,12 +3,13 @@
 #include <string>
 #include <vector>
 
+#include "demand_shock_kernel.hpp"
 #include "klaster/sdk/csv.hpp"
 #include "klaster/sdk/testing.hpp"
 
 using namespace klaster::sdk;
-using namespace klaster::sdk;
 using namespace klaster::sdk::testkit;
+namespace demand_shock = klaster::plugins::demand_shock;
 
 namespace {
 
@@ -107,4 +108,28 @@ TEST(DemandShock, RelativeCutBelowMinusOneIsAnError) {
                  {{"io", miller_blair()}});
       }),
       "relative amount -1.5 for sector 'sector1' would make its final demand negative (below -1)");
+}
+
+// The kernel on plain vectors: Miller & Blair (2009) sec. 2.4 move f = (350, 1700) to
+// f_new = (600, 1500), so as absolute amounts Δf = (250, -200); relative +10 % of sector 1's final
+// demand is 0.1 * 350 = 35 and leaves sector 2 at 0.
+TEST(DemandShockKernel, MillerBlairAbsoluteAndRelative) {
+  const Eigen::Vector2d f(350, 1700);
+  const Eigen::VectorXd absolute =
+      demand_shock::final_demand_change(2, {0, 1}, {250, -200}, f, false);
+  EXPECT_EQ(absolute(0), 250);
+  EXPECT_EQ(absolute(1), -200);
+  EXPECT_EQ(f + absolute, Eigen::VectorXd(Eigen::Vector2d(600, 1500)));
+  const Eigen::VectorXd relative = demand_shock::final_demand_change(2, {0}, {0.1}, f, true);
+  EXPECT_NEAR(relative(0), 35, 1e-12);
+  EXPECT_EQ(relative(1), 0.0);
+}
+
+// A target given out of table order gets its own amount: amounts follow the targets (-100 % of
+// sector 2's 1700 removes it, 50 % of sector 1's 350 is 175).
+TEST(DemandShockKernel, AmountsFollowTheTargets) {
+  const Eigen::VectorXd d =
+      demand_shock::final_demand_change(2, {1, 0}, {-1.0, 0.5}, Eigen::Vector2d(350, 1700), true);
+  EXPECT_NEAR(d(0), 175, 1e-12);
+  EXPECT_NEAR(d(1), -1700, 1e-12);
 }

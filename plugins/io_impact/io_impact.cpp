@@ -5,13 +5,16 @@
 #include <string>
 #include <vector>
 
+#include "../multipliers/satellite_tables.hpp"
+#include "io_impact_kernel.hpp"
 #include "klaster/sdk/io_satellites.hpp"
 #include "klaster/sdk/plugin.hpp"
 
-namespace klaster::plugins {
+namespace klaster::plugins::io_impact {
 namespace {
 
 using namespace klaster::sdk;
+namespace tables = satellite_tables;
 
 class IoImpact final : public Plugin {
  public:
@@ -34,118 +37,169 @@ class IoImpact final : public Plugin {
         "Units are those of the table: df in the table's money unit; employment in the unit of the "
         "employment row or table times employment_scale.\n"
         "Reference: Miller & Blair (2009), Input-Output Analysis, 2nd ed., ch. 2 and 6.";
-    p.params = io_table_params();
-    p.params.push_back(ParamSpec("demand_change", ParamType::kTable)
-                           .req()
-                           .doc_("long table of final-demand changes by sector"));
-    p.params.push_back(
-        ParamSpec("sector_column", ParamType::kColumn)
-            .of("demand_change")
-            .def("sector")
-            .doc_("sector column of demand_change (row or column codes of the IO table)"));
-    p.params.push_back(ParamSpec("delta_column", ParamType::kColumn)
-                           .numeric()
-                           .of("demand_change")
-                           .def("delta")
-                           .doc_("change of final demand, in the table's units"));
-    for (ParamSpec& spec : satellite_params()) p.params.push_back(std::move(spec));
-    p.reads = {
-        {"input", "row, column, value", "symmetric input-output table (layout = \"matrix\")"},
-        {"demand_change", "<sector_column>, <delta_column>", "final-demand change"},
-        {"employment_table", "<employment_key>, <employment_value>",
-         "optional employment by sector"}};
-    p.writes = {{"<output>", "sector, per quantity q: q_direct, q_indirect, [q_induced], q_total",
-                 "one row per sector"},
-                {"<output>_totals", "quantity, direct, indirect, [induced], total",
-                 "sums over the sectors"}};
+    p.params = params();
+    p.reads = {matrix_read("input", "symmetric input-output table (layout = \"matrix\")"),
+               TableSpec::read("demand_change", "final-demand change by sector")
+                   .column(ColumnSpec::of("sector_column",
+                                          "the sector: a row or column label of "
+                                          "input (repeated sectors are summed)"))
+                   .column(ColumnSpec::of("delta_column", "Δf in the table's units")),
+               tables::employment_read()};
+    p.writes = writes();
     return p;
   }
 
-  static std::vector<std::string> parts(const Params& params) {
-    if (params.str("type") == "II") return {"direct", "indirect", "induced", "total"};
-    return {"direct", "indirect", "total"};
+  static std::vector<ParamSpec> params() {
+    std::vector<ParamSpec> p = io_table_params();
+    p.push_back(ParamSpec("demand_change", ParamType::kTable)
+                    .req()
+                    .doc_("long table of final-demand changes by sector"));
+    p.push_back(ParamSpec("sector_column", ParamType::kColumn)
+                    .of("demand_change")
+                    .def("sector")
+                    .doc_("sector column of demand_change (row or column codes of the IO table)"));
+    p.push_back(ParamSpec("delta_column", ParamType::kColumn)
+                    .numeric()
+                    .of("demand_change")
+                    .def("delta")
+                    .doc_("change of final demand, in the table's units"));
+    for (ParamSpec& spec : satellite_params()) p.push_back(std::move(spec));
+    return p;
   }
 
+  /// <output>: sector, then per quantity q: q_direct, q_indirect, [q_induced], q_total;
+  /// <output>_totals: their sums, one row per quantity.
+  static std::vector<TableSpec> writes() {
+    TableSpec sectors =
+        TableSpec::write("<output>", "one row per sector; " + tables::quantities_doc());
+    sectors.column(ColumnSpec::strings("sector", "the sector's row label in the input table"));
+    for (const tables::Quantity& q : tables::quantities()) {
+      const std::string name = q.name;
+      sectors.column(ColumnSpec::floats(
+          name + "_direct", std::string("change of ") + q.unit + " in the sector: k_i Δf_i"));
+      sectors.column(ColumnSpec::floats(name + "_indirect", "k_i (L Δf - Δf)_i"));
+      sectors.column(ColumnSpec::floats(name + "_induced", "k_i (Δx* - L Δf)_i, households closed")
+                         .when("type", "II"));
+      sectors.column(ColumnSpec::floats(name + "_total", "the sum of the parts"));
+    }
+    return {sectors,
+            TableSpec::write("<output>_totals", "one row per quantity of <output>")
+                .column(ColumnSpec::strings("quantity", "output, income, employment or gva"))
+                .column(ColumnSpec::floats("direct", "sum of q_direct over the sectors"))
+                .column(ColumnSpec::floats("indirect", "sum of q_indirect"))
+                .column(ColumnSpec::floats("induced", "sum of q_induced").when("type", "II"))
+                .column(ColumnSpec::floats("total", "sum of q_total"))};
+  }
+
+  /// Type II needs its households (a rule between parameters), and the quantities' columns are
+  /// those the parameters ask for (see satellite_tables.hpp: a Condition cannot say which).
   void bind(BindContext& ctx) const override {
-    check_matrix_schema(ctx);
     check_satellite_params(ctx);
-    const Params& params = ctx.params();
-    std::vector<std::string> cols;
-    for (const auto& q : satellite_quantities(params))
-      for (const auto& part : parts(params)) cols.push_back(q + "_" + part);
-    ctx.declare_output(ctx.output_name(), sector_schema(cols));
-    Schema totals;
-    totals.add("quantity", ColumnType::kString);
-    for (const auto& part : parts(params)) totals.add(part, ColumnType::kFloat);
-    ctx.declare_output(ctx.output_name() + "_totals", totals);
-  }
-
-  /// df in sector order; unknown sectors are a ParamError listing them, repeats are summed.
-  static Eigen::VectorXd demand_change(const RunContext& ctx, const IoSystem& io) {
-    const Params& params = ctx.params();
-    const Table& t = ctx.table_of_param("demand_change");
-    const Column& key = t.column(params.str("sector_column"));
-    const Column& value = t.column(params.str("delta_column"));
-    Eigen::VectorXd df = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(io.size()));
-    std::vector<std::string> names;
-    for (std::size_t r = 0; r < t.rows(); ++r) {
-      if (!key.is_valid(r)) throw DataError(t.row_name(r) + " of demand_change has no sector");
-      names.push_back(key.to_text(r));
-    }
-    const std::vector<std::size_t> index = io.sector_indices(names, "demand_change");
-    for (std::size_t r = 0; r < t.rows(); ++r) {
-      if (!value.is_valid(r) || !std::isfinite(value.number(r)))
-        throw DataError("demand_change: sector '" + names[r] + "' has no value in '" +
-                        params.str("delta_column") + "'");
-      df(static_cast<Eigen::Index>(index[r])) += value.number(r);
-    }
-    return df;
+    tables::declare_asked_columns(ctx, writes().front());
   }
 
   void run(RunContext& ctx) const override {
-    const Params& params = ctx.params();
     const IoSystem io = io_system(ctx);
     const Eigen::MatrixXd A = io.technical_coefficients();
     const Eigen::VectorXd df = demand_change(ctx, io);
     const Satellites sat = satellites(ctx, io);
     // Miller & Blair (2009) eq. 2.11: dx = L df; Type II with households closed (eq. 6.20).
     const Eigen::VectorXd dx1 = LeontiefSolver(A, io.sectors(), "Leontief").solve(df);
-    Eigen::VectorXd dx2 = dx1;
-    if (sat.type2) {
-      Eigen::VectorXd rhs = Eigen::VectorXd::Zero(A.rows() + 1);
-      rhs.head(A.rows()) = df;
-      dx2 = type2_solver(params, io, A, sat).solve(rhs).head(A.rows());
-    }
-    const std::vector<std::string> names = parts(params);
-    std::vector<std::pair<std::string, Eigen::VectorXd>> cols;
-    std::vector<std::vector<double>> sums(names.size());
-    for (const auto& [quantity, k] : sat.coefficients) {
-      std::vector<Eigen::VectorXd> part{k.cwiseProduct(df), k.cwiseProduct(dx1 - df)};
-      if (sat.type2) part.push_back(k.cwiseProduct(dx2 - dx1));
-      part.push_back(k.cwiseProduct(dx2));  // dx2 = dx1 for Type I
-      for (std::size_t p = 0; p < part.size(); ++p) {
-        cols.emplace_back(quantity + "_" + names[p], part[p]);
-        sums[p].push_back(part[p].sum());
-      }
-    }
-    ctx.write(ctx.output_name(), sector_table(io.sectors(), cols));
-    ctx.write(ctx.output_name() + "_totals", totals_table(sat, names, sums));
+    const Eigen::VectorXd dx2 =
+        sat.type2 ? type2_output_change(type2_solver(ctx.params(), io, A, sat), df)
+                  : Eigen::VectorXd();
+    std::vector<ImpactParts> parts;
+    for (const auto& [quantity, k] : sat.coefficients)
+      parts.push_back(impact_parts(k, df, dx1, dx2));
+    write_sectors(ctx, io, sat, parts);
+    write_totals(ctx, sat, parts);
   }
 
  private:
+  /// Δf in sector order; unknown sectors are a ParamError listing them, repeats are summed.
+  static Eigen::VectorXd demand_change(const RunContext& ctx, const IoSystem& io) {
+    const Params& params = ctx.params();
+    const Table& t = ctx.table_of_param("demand_change");
+    const Column& key = t.column(params.str("sector_column"));
+    const Column& value = t.column(params.str("delta_column"));
+    std::vector<std::string> names;
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+      if (!key.is_valid(r)) throw DataError(t.row_name(r) + " of demand_change has no sector");
+      names.push_back(key.to_text(r));
+    }
+    const std::vector<std::size_t> index = io.sector_indices(names, "demand_change");
+    std::vector<double> delta;
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+      if (!value.is_valid(r) || !std::isfinite(value.number(r)))
+        throw DataError("demand_change: sector '" + names[r] + "' has no value in '" +
+                        params.str("delta_column") + "'");
+      delta.push_back(value.number(r));
+    }
+    return sum_by_sector(io.size(), index, delta);
+  }
+
+  static void write_sectors(RunContext& ctx, const IoSystem& io, const Satellites& sat,
+                            const std::vector<ImpactParts>& parts) {
+    OutputTable out = ctx.output();
+    out.set("sector", io.sectors());
+    for (std::size_t q = 0; q < parts.size(); ++q) {
+      const std::string& name = sat.coefficients[q].first;
+      const ImpactParts& p = parts[q];
+      out.set(name + "_direct", std::vector<double>(p.direct.begin(), p.direct.end()));
+      out.set(name + "_indirect", std::vector<double>(p.indirect.begin(), p.indirect.end()));
+      if (out.has(name + "_induced"))
+        out.set(name + "_induced", std::vector<double>(p.induced.begin(), p.induced.end()));
+      out.set(name + "_total", std::vector<double>(p.total.begin(), p.total.end()));
+    }
+    ctx.write(std::move(out));
+  }
+
   /// One row per quantity with the sums of its parts over the sectors.
-  static Table totals_table(const Satellites& sat, const std::vector<std::string>& names,
-                            const std::vector<std::vector<double>>& sums) {
+  static void write_totals(RunContext& ctx, const Satellites& sat,
+                           const std::vector<ImpactParts>& parts) {
     std::vector<std::string> quantity;
-    for (const auto& [name, k] : sat.coefficients) quantity.push_back(name);
-    std::vector<Column> cols{Column::make_strings("quantity", quantity)};
-    for (std::size_t p = 0; p < names.size(); ++p)
-      cols.push_back(Column::make_floats(names[p], sums[p]));
-    return Table(std::move(cols));
+    std::vector<double> direct, indirect, induced, total;
+    for (std::size_t q = 0; q < parts.size(); ++q) {
+      quantity.push_back(sat.coefficients[q].first);
+      direct.push_back(parts[q].direct.sum());
+      indirect.push_back(parts[q].indirect.sum());
+      induced.push_back(parts[q].induced.sum());
+      total.push_back(parts[q].total.sum());
+    }
+    OutputTable out = ctx.output("<output>_totals");
+    out.set("quantity", quantity);
+    out.set("direct", std::move(direct));
+    out.set("indirect", std::move(indirect));
+    if (out.has("induced")) out.set("induced", std::move(induced));
+    out.set("total", std::move(total));
+    ctx.write(std::move(out));
   }
 };
 
 }  // namespace
-}  // namespace klaster::plugins
 
-KLASTER_PLUGIN(klaster::plugins::IoImpact)
+Eigen::VectorXd sum_by_sector(std::size_t sectors, const std::vector<std::size_t>& sector_of,
+                              const std::vector<double>& values) {
+  Eigen::VectorXd df = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(sectors));
+  for (std::size_t r = 0; r < values.size(); ++r)
+    df(static_cast<Eigen::Index>(sector_of[r])) += values[r];
+  return df;
+}
+
+Eigen::VectorXd type2_output_change(const LeontiefSolver& closed, const Eigen::VectorXd& df) {
+  Eigen::VectorXd rhs = Eigen::VectorXd::Zero(df.size() + 1);
+  rhs.head(df.size()) = df;
+  return closed.solve(rhs).head(df.size());
+}
+
+ImpactParts impact_parts(const Eigen::VectorXd& k, const Eigen::VectorXd& df,
+                         const Eigen::VectorXd& dx1, const Eigen::VectorXd& dx2) {
+  const bool closed = dx2.size() > 0;
+  return {k.cwiseProduct(df), k.cwiseProduct(dx1 - df),
+          closed ? Eigen::VectorXd(k.cwiseProduct(dx2 - dx1)) : Eigen::VectorXd(),
+          k.cwiseProduct(closed ? dx2 : dx1)};
+}
+
+}  // namespace klaster::plugins::io_impact
+
+KLASTER_PLUGIN(klaster::plugins::io_impact::IoImpact)

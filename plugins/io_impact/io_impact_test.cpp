@@ -2,12 +2,14 @@
 
 #include <string>
 
+#include "io_impact_kernel.hpp"
 #include "klaster/sdk/csv.hpp"
 #include "klaster/sdk/io_table.hpp"
 #include "klaster/sdk/testing.hpp"
 
 using namespace klaster::sdk;
 using namespace klaster::sdk::testkit;
+namespace io_impact = klaster::plugins::io_impact;
 
 namespace {
 
@@ -64,6 +66,9 @@ TEST(IoImpact, MillerBlairNewFinalDemand) {
   const Table& totals = out.at("step_totals");
   EXPECT_NEAR(value_at(totals, "total", {{"quantity", "output"}}), 1247.525 + 1841.584 - 3000,
               1e-3);
+  // compensation_row = "": no income columns or row (README, "Reads and writes").
+  EXPECT_EQ(t.find("income_total"), nullptr);
+  EXPECT_EQ(totals.rows(), 3u);  // output, employment, gva
 }
 
 // One unit of final demand for CPA_A in Germany 1995 sets off the published multipliers
@@ -131,4 +136,49 @@ TEST(IoImpact, TypeIIWithoutHouseholdsIsAParameterError) {
     });
     EXPECT_EQ(e.param, param) << e.message;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The kernel on plain vectors.
+
+// Miller & Blair (2009) sec. 2.3 by hand: L = [0.95 0.25; 0.20 0.85] / 0.7575 and Δf = (250, -200)
+// give Δx = L Δf = (0.95 * 250 - 0.25 * 200, 0.20 * 250 - 0.85 * 200) / 0.7575 = (187.5, -120) /
+// 0.7575. With labour coefficients k = (0.3, 0.25) the labour change is k_i Δx_i = (56.25, -30) /
+// 0.7575 = (74.26, -39.60), of which k_i Δf_i = (75, -50) is direct.
+TEST(IoImpactKernel, MillerBlairLabourByHand) {
+  const Eigen::Vector2d k(0.3, 0.25), df(250, -200);
+  const Eigen::Vector2d dx(187.5 / 0.7575, -120 / 0.7575);
+  const auto parts = io_impact::impact_parts(k, df, dx, {});
+  EXPECT_NEAR(parts.direct(0), 75, 1e-12);
+  EXPECT_NEAR(parts.direct(1), -50, 1e-12);
+  EXPECT_NEAR(parts.indirect(0), 0.3 * (187.5 / 0.7575 - 250), 1e-12);
+  EXPECT_NEAR(parts.total(0), 56.25 / 0.7575, 1e-12);
+  EXPECT_NEAR(parts.total(1), -30 / 0.7575, 1e-12);
+  EXPECT_EQ(parts.induced.size(), 0);
+}
+
+// Type II with one sector (Miller & Blair 2009, eq. 6.20): a = 0.2, income per unit of output
+// h = 0.3, household consumption share c = 0.5; (I - A*)^-1 = [1 0.5; 0.3 0.8] / 0.65, so Δf = 10
+// gives Δx* = 10 / 0.65 against L Δf = 10 / 0.8 = 12.5. Income parts (k = h): direct 3, indirect
+// 0.3 * 2.5, induced 0.3 * (10 / 0.65 - 12.5), total 3 / 0.65.
+TEST(IoImpactKernel, TypeIIOneSectorByHand) {
+  const Eigen::MatrixXd A = Eigen::MatrixXd::Constant(1, 1, 0.2);
+  const Eigen::VectorXd h = Eigen::VectorXd::Constant(1, 0.3);
+  const LeontiefSolver closed(close_households(A, h, Eigen::VectorXd::Constant(1, 0.5)),
+                              {"s", "households"});
+  const Eigen::VectorXd df = Eigen::VectorXd::Constant(1, 10);
+  const Eigen::VectorXd dx2 = io_impact::type2_output_change(closed, df);
+  EXPECT_NEAR(dx2(0), 10 / 0.65, 1e-12);
+  const auto income = io_impact::impact_parts(h, df, Eigen::VectorXd::Constant(1, 12.5), dx2);
+  EXPECT_NEAR(income.direct(0), 3, 1e-12);
+  EXPECT_NEAR(income.indirect(0), 0.75, 1e-12);
+  EXPECT_NEAR(income.induced(0), 0.3 * (10 / 0.65 - 12.5), 1e-12);
+  EXPECT_NEAR(income.total(0), 3 / 0.65, 1e-12);
+}
+
+// Repeated sectors in a demand-change table add up: 150 and 50 for the third sector, 100 for the
+// first, none for the second.
+TEST(IoImpactKernel, RepeatedSectorsAreSummed) {
+  const Eigen::VectorXd df = io_impact::sum_by_sector(3, {2, 2, 0}, {150, 50, 100});
+  EXPECT_EQ(df, Eigen::VectorXd(Eigen::Vector3d(100, 0, 200)));
 }

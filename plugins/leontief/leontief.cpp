@@ -2,14 +2,16 @@
 // (column sums of L) split into direct and indirect parts; Ghosh B = x^-1 Z and G = (I - B)^-1.
 // Miller & Blair (2009), Input-Output Analysis, 2nd ed., eqs. 2.4, 2.11, 6.2 and 12.1-12.4;
 // Eurostat Manual of Supply, Use and Input-Output Tables (2008), ch. 15.
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "klaster/sdk/io_table.hpp"
 #include "klaster/sdk/matrix.hpp"
 #include "klaster/sdk/plugin.hpp"
+#include "leontief_kernel.hpp"
 
-namespace klaster::plugins {
+namespace klaster::plugins::leontief {
 namespace {
 
 using namespace klaster::sdk;
@@ -44,88 +46,118 @@ class Leontief final : public Plugin {
         "zero column in A.\n"
         "Reference: Miller & Blair (2009), Input-Output Analysis, 2nd ed., ch. 2, 6 and 12; "
         "Eurostat Manual of Supply, Use and Input-Output Tables (2008), ch. 15.";
-    p.params = io_table_params();
-    p.params.push_back(
-        ParamSpec("write_inverse", ParamType::kBool)
-            .def(false)
-            .doc_("also write the Leontief inverse L as <output>_inverse (row, column, value)"));
-    p.params.push_back(ParamSpec("write_coefficients", ParamType::kBool)
-                           .def(false)
-                           .doc_("also write the technical coefficients A as <output>_coefficients "
-                                 "(row, column, value)"));
-    p.params.push_back(ParamSpec("ghosh", ParamType::kBool)
-                           .def(false)
-                           .doc_("add ghosh_multiplier (row sums of G = (I - B)^-1); with "
-                                 "write_inverse also <output>_ghosh_inverse"));
-    p.reads = {
-        {"input", "row, column, value", "symmetric input-output table (layout = \"matrix\")"}};
-    p.writes = {
-        {"<output>", "sector, output_multiplier, direct, indirect, [ghosh_multiplier]",
-         "one row per sector"},
-        {"<output>_inverse", "row, column, value", "L, when write_inverse = true"},
-        {"<output>_coefficients", "row, column, value", "A, when write_coefficients = true"},
-        {"<output>_ghosh_inverse", "row, column, value",
-         "G, when ghosh and write_inverse are true"},
-    };
+    p.params = params();
+    p.reads = {matrix_read("input", "symmetric input-output table (layout = \"matrix\")")};
+    p.writes = writes();
     return p;
   }
 
-  static std::vector<std::string> columns(const Params& params) {
-    std::vector<std::string> c{"output_multiplier", "direct", "indirect"};
-    if (params.boolean("ghosh")) c.push_back("ghosh_multiplier");
-    return c;
+  static std::vector<ParamSpec> params() {
+    std::vector<ParamSpec> p = io_table_params();
+    p.push_back(
+        ParamSpec("write_inverse", ParamType::kBool)
+            .def(false)
+            .doc_("also write the Leontief inverse L as <output>_inverse (row, column, value)"));
+    p.push_back(ParamSpec("write_coefficients", ParamType::kBool)
+                    .def(false)
+                    .doc_("also write the technical coefficients A as <output>_coefficients "
+                          "(row, column, value)"));
+    p.push_back(ParamSpec("ghosh", ParamType::kBool)
+                    .def(false)
+                    .doc_("add ghosh_multiplier (row sums of G = (I - B)^-1); with "
+                          "write_inverse also <output>_ghosh_inverse"));
+    return p;
   }
 
-  void bind(BindContext& ctx) const override {
-    check_matrix_schema(ctx);
-    const Params& params = ctx.params();
-    ctx.declare_output(ctx.output_name(), sector_schema(columns(params)));
-    if (params.boolean("write_inverse"))
-      ctx.declare_output(ctx.output_name() + "_inverse", long_matrix_schema());
-    if (params.boolean("write_coefficients"))
-      ctx.declare_output(ctx.output_name() + "_coefficients", long_matrix_schema());
-    if (params.boolean("ghosh") && params.boolean("write_inverse"))
-      ctx.declare_output(ctx.output_name() + "_ghosh_inverse", long_matrix_schema());
-  }
-
-  static LabelledMatrix labelled(const IoSystem& io, Eigen::MatrixXd values) {
-    return LabelledMatrix{io.sectors(), io.sectors(), std::move(values)};
+  static std::vector<TableSpec> writes() {
+    return {
+        TableSpec::write("<output>", "one row per sector of the intermediate block")
+            .column(ColumnSpec::strings("sector", "the sector's row label in the input table"))
+            .column(ColumnSpec::floats("output_multiplier",
+                                       "m_j = sum_i l_ij: output of all sectors per unit of final "
+                                       "demand for j (>= 1 for non-negative flows)"))
+            .column(ColumnSpec::floats("direct",
+                                       "sum_i a_ij: first-round inputs per unit of "
+                                       "output of j"))
+            .column(
+                ColumnSpec::floats("indirect", "m_j - 1 - direct_j: the rounds after the first"))
+            .column(ColumnSpec::floats("ghosh_multiplier",
+                                       "sum_j g_ij: output set in motion by one unit of primary "
+                                       "input in i")
+                        .when("ghosh", "true")),
+        matrix_write("<output>_inverse", "the Leontief inverse L = (I - A)^-1")
+            .when("write_inverse", "true"),
+        matrix_write("<output>_coefficients", "the technical coefficients A = Z x^-1")
+            .when("write_coefficients", "true"),
+        matrix_write("<output>_ghosh_inverse", "the Ghosh inverse G = (I - B)^-1, B = x^-1 Z")
+            .when("ghosh", "true")
+            .when("write_inverse", "true"),
+    };
   }
 
   void run(RunContext& ctx) const override {
-    const Params& params = ctx.params();
     const IoSystem io = io_system(ctx);
     const Eigen::MatrixXd A = io.technical_coefficients();
     const LeontiefSolver leontief(A, io.sectors(), "Leontief");
-
-    const Eigen::VectorXd multiplier = leontief.output_multipliers();
-    const Eigen::VectorXd direct = A.colwise().sum().transpose();
-    const Eigen::VectorXd indirect = multiplier - direct - Eigen::VectorXd::Ones(multiplier.size());
-    std::vector<std::pair<std::string, Eigen::VectorXd>> cols{
-        {"output_multiplier", multiplier}, {"direct", direct}, {"indirect", indirect}};
-
+    const OutputMultipliers multipliers = output_multipliers(A, leontief);
     std::optional<LeontiefSolver> ghosh;
-    if (params.boolean("ghosh")) {
+    if (ctx.params().boolean("ghosh"))
       ghosh.emplace(io.allocation_coefficients(), io.sectors(), "Ghosh");
-      cols.emplace_back("ghosh_multiplier", ghosh->row_sums());
-    }
-    ctx.write(ctx.output_name(), sector_table(io.sectors(), cols));
-
-    if (params.boolean("write_inverse")) {
-      ctx.write(ctx.output_name() + "_inverse", matrix_to_long(labelled(io, leontief.inverse())));
-      if (ghosh)
-        ctx.write(ctx.output_name() + "_ghosh_inverse",
-                  matrix_to_long(labelled(io, ghosh->inverse())));
-    }
-    if (params.boolean("write_coefficients"))
-      ctx.write(ctx.output_name() + "_coefficients", matrix_to_long(labelled(io, A)));
+    write_multipliers(ctx, io, multipliers, ghosh);
+    write_matrices(ctx, io, A, leontief, ghosh);
     ctx.log(LogLevel::kDebug, "leontief: " + std::to_string(io.size()) +
                                   " sectors, reciprocal condition of (I - A) " +
                                   std::to_string(leontief.rcond()));
   }
+
+ private:
+  static void write_multipliers(RunContext& ctx, const IoSystem& io, const OutputMultipliers& m,
+                                const std::optional<LeontiefSolver>& ghosh) {
+    OutputTable out = ctx.output();
+    out.set("sector", io.sectors());
+    out.set("output_multiplier", std::vector<double>(m.multiplier.begin(), m.multiplier.end()));
+    out.set("direct", std::vector<double>(m.direct.begin(), m.direct.end()));
+    out.set("indirect", std::vector<double>(m.indirect.begin(), m.indirect.end()));
+    if (out.has("ghosh_multiplier")) {
+      const Eigen::VectorXd g = ghosh->row_sums();
+      out.set("ghosh_multiplier", std::vector<double>(g.begin(), g.end()));
+    }
+    ctx.write(std::move(out));
+  }
+
+  /// The matrices asked for by write_inverse, ghosh and write_coefficients; L and G are formed
+  /// only here.
+  static void write_matrices(RunContext& ctx, const IoSystem& io, const Eigen::MatrixXd& A,
+                             const LeontiefSolver& leontief,
+                             const std::optional<LeontiefSolver>& ghosh) {
+    if (ctx.params().boolean("write_inverse")) {
+      write_matrix(ctx, "<output>_inverse", io, leontief.inverse());
+      if (ghosh) write_matrix(ctx, "<output>_ghosh_inverse", io, ghosh->inverse());
+    }
+    if (ctx.params().boolean("write_coefficients"))
+      write_matrix(ctx, "<output>_coefficients", io, A);
+  }
+
+  /// A sectors x sectors matrix in long form (row, column, value).
+  static void write_matrix(RunContext& ctx, const std::string& pattern, const IoSystem& io,
+                           Eigen::MatrixXd values) {
+    OutputTable out = ctx.output(pattern);
+    const Table t = matrix_to_long(LabelledMatrix{io.sectors(), io.sectors(), std::move(values)});
+    for (const ColumnPtr& column : t.column_ptrs()) out.set(column);
+    ctx.write(std::move(out));
+  }
 };
 
 }  // namespace
-}  // namespace klaster::plugins
 
-KLASTER_PLUGIN(klaster::plugins::Leontief)
+OutputMultipliers output_multipliers(const Eigen::MatrixXd& A, const LeontiefSolver& leontief) {
+  OutputMultipliers m;
+  m.multiplier = leontief.output_multipliers();
+  m.direct = A.colwise().sum().transpose();
+  m.indirect = m.multiplier - m.direct - Eigen::VectorXd::Ones(m.multiplier.size());
+  return m;
+}
+
+}  // namespace klaster::plugins::leontief
+
+KLASTER_PLUGIN(klaster::plugins::leontief::Leontief)

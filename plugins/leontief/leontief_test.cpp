@@ -6,9 +6,11 @@
 #include "klaster/sdk/io_table.hpp"
 #include "klaster/sdk/matrix.hpp"
 #include "klaster/sdk/testing.hpp"
+#include "leontief_kernel.hpp"
 
 using namespace klaster::sdk;
 using namespace klaster::sdk::testkit;
+namespace leontief = klaster::plugins::leontief;
 
 namespace {
 
@@ -293,7 +295,42 @@ TEST(Leontief, MismatchedLabelsOfASquareTable) {
   EXPECT_NE(msg.find("table 't'"), std::string::npos) << msg;
 }
 
+// The read spec (matrix_read) rejects it at validation and says how to declare a matrix table.
 TEST(Leontief, NotAMatrixTableIsRejectedAtBind) {
   Table t({Column::make_strings("sector", {"A"}), Column::make_floats("value", {1})});
-  EXPECT_THROW(run_step({{"input", std::string("t")}}, {{"t", t}}), ParamError);
+  const ThrownParamError e = param_error([&] {
+    run_step({{"input", std::string("t")}}, {{"t", t}});
+  });
+  EXPECT_EQ(e.param, "input") << e.message;
+  EXPECT_NE(e.message.find("has no column 'row'"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("layout = \"matrix\""), std::string::npos) << e.message;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The kernel on plain matrices.
+
+// Miller & Blair (2009), Table 2.4: A = [0.15 0.25; 0.20 0.05]. By hand, det(I - A) = 0.85 * 0.95 -
+// 0.25 * 0.20 = 0.7575 and L = [0.95 0.25; 0.20 0.85] / 0.7575, so the output multipliers (column
+// sums of L, eq. 6.2) are 1.15 / 0.7575 and 1.10 / 0.7575; direct = column sums of A = 0.35, 0.30;
+// indirect = m - 1 - direct.
+TEST(LeontiefKernel, MillerBlairTable2_4Multipliers) {
+  Eigen::MatrixXd A(2, 2);
+  A << 0.15, 0.25, 0.20, 0.05;
+  const auto m = leontief::output_multipliers(A, LeontiefSolver(A, {"s1", "s2"}));
+  EXPECT_NEAR(m.multiplier(0), 1.15 / 0.7575, 1e-12);
+  EXPECT_NEAR(m.multiplier(1), 1.10 / 0.7575, 1e-12);
+  EXPECT_NEAR(m.direct(0), 0.35, 1e-15);
+  EXPECT_NEAR(m.direct(1), 0.30, 1e-15);
+  EXPECT_NEAR(m.indirect(0), 1.15 / 0.7575 - 1.35, 1e-12);
+  EXPECT_NEAR(m.indirect(1), 1.10 / 0.7575 - 1.30, 1e-12);
+}
+
+// One sector buying a = 0.2 of its own output per unit: L = 1 / (1 - a) = 1.25, the geometric
+// series 1 + a + a^2 + ... (Miller & Blair 2009, sec. 2.4); direct 0.2, indirect 0.05.
+TEST(LeontiefKernel, OneSectorGeometricSeries) {
+  const Eigen::MatrixXd A = Eigen::MatrixXd::Constant(1, 1, 0.2);
+  const auto m = leontief::output_multipliers(A, LeontiefSolver(A, {"s"}));
+  EXPECT_NEAR(m.multiplier(0), 1.25, 1e-15);
+  EXPECT_NEAR(m.direct(0), 0.2, 1e-15);
+  EXPECT_NEAR(m.indirect(0), 0.05, 1e-15);
 }

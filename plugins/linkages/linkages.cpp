@@ -8,27 +8,12 @@
 
 #include "klaster/sdk/io_table.hpp"
 #include "klaster/sdk/plugin.hpp"
+#include "linkages_kernel.hpp"
 
-namespace klaster::plugins {
+namespace klaster::plugins::linkages {
 namespace {
 
 using namespace klaster::sdk;
-
-const std::vector<std::string> kColumns{"backward",       "forward",         "cv_backward",
-                                        "cv_forward",     "key_sector",      "direct_backward",
-                                        "direct_forward", "extraction_loss", "extraction_share"};
-
-/// Coefficient of variation of each column of M: sample sd (n - 1) over the mean (Rasmussen 1956).
-Eigen::VectorXd column_cv(const Eigen::MatrixXd& m) {
-  const Eigen::Index n = m.rows();
-  Eigen::VectorXd cv(m.cols());
-  for (Eigen::Index j = 0; j < m.cols(); ++j) {
-    const double mean = m.col(j).mean();
-    const double ss = (m.col(j).array() - mean).square().sum();
-    cv(j) = n > 1 && mean != 0 ? std::sqrt(ss / static_cast<double>(n - 1)) / mean : 0.0;
-  }
-  return cv;
-}
 
 class Linkages final : public Plugin {
  public:
@@ -57,124 +42,172 @@ class Linkages final : public Plugin {
         "formula, O(n^3) in all.\n"
         "Reference: Rasmussen (1956), Studies in Inter-Sectoral Relations; Hirschman (1958); "
         "Miller & Blair (2009), Input-Output Analysis, 2nd ed., sec. 12.2.";
-    p.params = io_table_params();
-    p.params.push_back(ParamSpec("forward", ParamType::kString)
-                           .def("ghosh")
-                           .one_of({"ghosh", "leontief"})
-                           .doc_("forward linkages from the rows of the Ghosh inverse G (default) "
-                                 "or of the Leontief inverse L"));
-    p.params.push_back(ParamSpec("write_extraction", ParamType::kBool)
-                           .def(false)
-                           .doc_("write <output>_extraction: loss of output in each sector when "
-                                 "each sector is extracted"));
-    p.reads = {
-        {"input", "row, column, value", "symmetric input-output table (layout = \"matrix\")"}};
-    p.writes = {{"<output>",
-                 "sector, backward, forward, cv_backward, cv_forward, key_sector, direct_backward, "
-                 "direct_forward, extraction_loss, extraction_share, linkage_class",
-                 "one row per sector"},
-                {"<output>_extraction", "extracted, sector, loss", "when write_extraction = true"}};
+    p.params = params();
+    p.reads = {matrix_read("input", "symmetric input-output table (layout = \"matrix\")")};
+    p.writes = writes();
     return p;
   }
 
-  static Schema main_schema() {
-    Schema s = sector_schema(kColumns);
-    s.add("linkage_class", ColumnType::kString);
-    return s;
+  static std::vector<ParamSpec> params() {
+    std::vector<ParamSpec> p = io_table_params();
+    p.push_back(ParamSpec("forward", ParamType::kString)
+                    .def("ghosh")
+                    .one_of({"ghosh", "leontief"})
+                    .doc_("forward linkages from the rows of the Ghosh inverse G (default) "
+                          "or of the Leontief inverse L"));
+    p.push_back(ParamSpec("write_extraction", ParamType::kBool)
+                    .def(false)
+                    .doc_("write <output>_extraction: loss of output in each sector when "
+                          "each sector is extracted"));
+    return p;
   }
 
-  void bind(BindContext& ctx) const override {
-    check_matrix_schema(ctx);
-    ctx.declare_output(ctx.output_name(), main_schema());
-    if (ctx.params().boolean("write_extraction")) {
-      Schema s;
-      s.add("extracted", ColumnType::kString);
-      s.add("sector", ColumnType::kString);
-      s.add("loss", ColumnType::kFloat);
-      ctx.declare_output(ctx.output_name() + "_extraction", s);
-    }
+  static std::vector<TableSpec> writes() {
+    return {
+        TableSpec::write("<output>", "one row per sector of the intermediate block")
+            .column(ColumnSpec::strings("sector", "the sector's row label in the input table"))
+            .column(ColumnSpec::floats("backward",
+                                       "power of dispersion: n colsum_j(L) / sum(L); "
+                                       "average 1, above 1 = pulls more than average"))
+            .column(ColumnSpec::floats("forward",
+                                       "n rowsum_i(G) / sum(G), or of L with forward = "
+                                       "\"leontief\"; average 1"))
+            .column(ColumnSpec::floats("cv_backward",
+                                       "sd / mean of column j of L (sd with n - 1); "
+                                       "low = the pull spreads evenly"))
+            .column(ColumnSpec::floats("cv_forward", "sd / mean of row i of G (or L)"))
+            .column(ColumnSpec::floats("key_sector", "1 when backward > 1 and forward > 1, else 0"))
+            .column(ColumnSpec::floats("direct_backward", "sum_i a_ij: column sum of A"))
+            .column(ColumnSpec::floats("direct_forward", "sum_j b_ij: row sum of B = x^-1 Z"))
+            .column(ColumnSpec::floats("extraction_loss",
+                                       "1'x - 1'x(-k): total output lost when the sector is "
+                                       "extracted, in the table's units"))
+            .column(ColumnSpec::floats("extraction_share", "extraction_loss / 1'x"))
+            .column(ColumnSpec::strings("linkage_class",
+                                        "key, backward (only backward > 1), forward (only "
+                                        "forward > 1) or weak")),
+        TableSpec::write("<output>_extraction", "one row per extracted sector and sector")
+            .column(ColumnSpec::strings("extracted", "the sector taken out of the economy"))
+            .column(ColumnSpec::strings("sector", "the sector whose output falls"))
+            .column(ColumnSpec::floats("loss",
+                                       "x_i - x_i(-k): its lost output, in the table's "
+                                       "units (all of x_k for the extracted sector)"))
+            .when("write_extraction", "true"),
+    };
   }
 
   void run(RunContext& ctx) const override {
-    const Params& params = ctx.params();
     const IoSystem io = io_system(ctx);
-    const Eigen::Index n = static_cast<Eigen::Index>(io.size());
-    const double nn = static_cast<double>(n);
     const Eigen::MatrixXd A = io.technical_coefficients();
     const Eigen::MatrixXd B = io.allocation_coefficients();
     const Eigen::MatrixXd L = LeontiefSolver(A, io.sectors(), "Leontief").inverse();
+    const Dispersion indices =
+        ctx.params().str("forward") == "ghosh"
+            ? dispersion(L, LeontiefSolver(B, io.sectors(), "Ghosh").inverse())
+            : dispersion(L, L);
+    const Extraction extraction = hypothetical_extraction(L, io.f());
+    write_linkages(ctx, io.sectors(), indices, direct_linkages(A, B), extraction);
+    if (ctx.params().boolean("write_extraction"))
+      write_extraction(ctx, io.sectors(), extraction.loss);
+  }
 
-    // Miller & Blair (2009) eq. 12.17-12.18 (power and sensitivity of dispersion).
-    const double l_total = L.sum();
-    const Eigen::VectorXd backward = L.colwise().sum().transpose() * (nn / l_total);
-    Eigen::VectorXd forward, cv_forward;
-    if (params.str("forward") == "ghosh") {
-      const Eigen::MatrixXd G = LeontiefSolver(B, io.sectors(), "Ghosh").inverse();
-      forward = G.rowwise().sum() * (nn / G.sum());
-      cv_forward = column_cv(G.transpose());
-    } else {
-      forward = L.rowwise().sum() * (nn / l_total);
-      cv_forward = column_cv(L.transpose());
+ private:
+  static void write_linkages(RunContext& ctx, const std::vector<std::string>& sectors,
+                             const Dispersion& d, const DirectLinkages& direct,
+                             const Extraction& extraction) {
+    std::vector<double> key;
+    std::vector<std::string> cls;
+    for (Eigen::Index j = 0; j < d.backward.size(); ++j) {
+      cls.emplace_back(linkage_class(d.backward(j), d.forward(j)));
+      key.push_back(cls.back() == "key" ? 1.0 : 0.0);
     }
-    const Eigen::VectorXd cv_backward = column_cv(L);
+    OutputTable out = ctx.output();
+    out.set("sector", sectors);
+    out.set("backward", std::vector<double>(d.backward.begin(), d.backward.end()));
+    out.set("forward", std::vector<double>(d.forward.begin(), d.forward.end()));
+    out.set("cv_backward", std::vector<double>(d.cv_backward.begin(), d.cv_backward.end()));
+    out.set("cv_forward", std::vector<double>(d.cv_forward.begin(), d.cv_forward.end()));
+    out.set("key_sector", std::move(key));
+    out.set("direct_backward", std::vector<double>(direct.backward.begin(), direct.backward.end()));
+    out.set("direct_forward", std::vector<double>(direct.forward.begin(), direct.forward.end()));
+    out.set("extraction_loss",
+            std::vector<double>(extraction.total.begin(), extraction.total.end()));
+    out.set("extraction_share",
+            std::vector<double>(extraction.share.begin(), extraction.share.end()));
+    out.set("linkage_class", cls);
+    ctx.write(std::move(out));
+  }
 
-    Eigen::VectorXd key(n);
-    std::vector<std::string> cls(static_cast<std::size_t>(n));
-    for (Eigen::Index j = 0; j < n; ++j) {
-      const bool b = backward(j) > 1, f = forward(j) > 1;
-      key(j) = b && f ? 1.0 : 0.0;
-      cls[static_cast<std::size_t>(j)] = b && f ? "key" : b ? "backward" : f ? "forward" : "weak";
-    }
-
-    // Complete extraction of k: (I - A_{-k,-k})^-1 = L_{-k,-k} - L_{-k,k} L_{k,-k} / l_kk, so the
-    // output without k for final demand f without f_k is y_{-k} - L_{-k,k} y_k / l_kk, y = L (f -
-    // f_k e_k).
-    const Eigen::VectorXd& f = io.f();
-    const Eigen::VectorXd x = L * f;
-    const double x_total = x.sum();
-    Eigen::VectorXd loss_total(n);
-    Eigen::MatrixXd loss(n, n);  // loss(i, k): sector i's output lost when k is extracted
-    for (Eigen::Index k = 0; k < n; ++k) {
-      const Eigen::VectorXd y = x - f(k) * L.col(k);
-      Eigen::VectorXd without = y - L.col(k) * (y(k) / L(k, k));
-      without(k) = 0.0;
-      loss.col(k) = x - without;
-      loss_total(k) = loss.col(k).sum();
-    }
-    const Eigen::VectorXd share =
-        x_total != 0 ? Eigen::VectorXd(loss_total / x_total) : Eigen::VectorXd::Zero(n);
-
-    Table main = sector_table(io.sectors(), {{"backward", backward},
-                                             {"forward", forward},
-                                             {"cv_backward", cv_backward},
-                                             {"cv_forward", cv_forward},
-                                             {"key_sector", key},
-                                             {"direct_backward", A.colwise().sum().transpose()},
-                                             {"direct_forward", B.rowwise().sum()},
-                                             {"extraction_loss", loss_total},
-                                             {"extraction_share", share}});
-    std::vector<ColumnPtr> cols = main.column_ptrs();
-    cols.push_back(std::make_shared<const Column>(Column::make_strings("linkage_class", cls)));
-    ctx.write(ctx.output_name(), Table(std::move(cols)));
-
-    if (params.boolean("write_extraction")) {
-      std::vector<std::string> extracted, sector;
-      std::vector<double> value;
-      for (Eigen::Index k = 0; k < n; ++k)
-        for (Eigen::Index i = 0; i < n; ++i) {
-          extracted.push_back(io.sectors()[static_cast<std::size_t>(k)]);
-          sector.push_back(io.sectors()[static_cast<std::size_t>(i)]);
-          value.push_back(loss(i, k));
-        }
-      ctx.write(ctx.output_name() + "_extraction",
-                Table({Column::make_strings("extracted", extracted),
-                       Column::make_strings("sector", sector),
-                       Column::make_floats("loss", std::move(value))}));
-    }
+  /// loss(i, k) in long form, extracted sector k by sector i.
+  static void write_extraction(RunContext& ctx, const std::vector<std::string>& sectors,
+                               const Eigen::MatrixXd& loss) {
+    std::vector<std::string> extracted, sector;
+    std::vector<double> value;
+    for (Eigen::Index k = 0; k < loss.cols(); ++k)
+      for (Eigen::Index i = 0; i < loss.rows(); ++i) {
+        extracted.push_back(sectors[static_cast<std::size_t>(k)]);
+        sector.push_back(sectors[static_cast<std::size_t>(i)]);
+        value.push_back(loss(i, k));
+      }
+    OutputTable out = ctx.output("<output>_extraction");
+    out.set("extracted", extracted);
+    out.set("sector", sector);
+    out.set("loss", std::move(value));
+    ctx.write(std::move(out));
   }
 };
 
 }  // namespace
-}  // namespace klaster::plugins
 
-KLASTER_PLUGIN(klaster::plugins::Linkages)
+Eigen::VectorXd column_cv(const Eigen::MatrixXd& m) {
+  const Eigen::Index n = m.rows();
+  Eigen::VectorXd cv(m.cols());
+  for (Eigen::Index j = 0; j < m.cols(); ++j) {
+    const double mean = m.col(j).mean();
+    const double ss = (m.col(j).array() - mean).square().sum();
+    cv(j) = n > 1 && mean != 0 ? std::sqrt(ss / static_cast<double>(n - 1)) / mean : 0.0;
+  }
+  return cv;
+}
+
+Dispersion dispersion(const Eigen::MatrixXd& L, const Eigen::MatrixXd& forward_inverse) {
+  const double n = static_cast<double>(L.rows());
+  Dispersion d;
+  d.backward = L.colwise().sum().transpose() * (n / L.sum());
+  d.forward = forward_inverse.rowwise().sum() * (n / forward_inverse.sum());
+  d.cv_backward = column_cv(L);
+  d.cv_forward = column_cv(forward_inverse.transpose());
+  return d;
+}
+
+DirectLinkages direct_linkages(const Eigen::MatrixXd& A, const Eigen::MatrixXd& B) {
+  return {A.colwise().sum().transpose(), B.rowwise().sum()};
+}
+
+const char* linkage_class(double backward, double forward) {
+  const bool b = backward > 1, f = forward > 1;
+  return b && f ? "key" : b ? "backward" : f ? "forward" : "weak";
+}
+
+// Complete extraction of k: (I - A_{-k,-k})^-1 = L_{-k,-k} - L_{-k,k} L_{k,-k} / l_kk, so the
+// output without k for final demand f without f_k is y_{-k} - L_{-k,k} y_k / l_kk, y = L (f -
+// f_k e_k).
+Extraction hypothetical_extraction(const Eigen::MatrixXd& L, const Eigen::VectorXd& f) {
+  const Eigen::Index n = L.rows();
+  const Eigen::VectorXd x = L * f;
+  Extraction e{Eigen::MatrixXd(n, n), Eigen::VectorXd(n), Eigen::VectorXd()};
+  for (Eigen::Index k = 0; k < n; ++k) {
+    const Eigen::VectorXd y = x - f(k) * L.col(k);
+    Eigen::VectorXd without = y - L.col(k) * (y(k) / L(k, k));
+    without(k) = 0.0;
+    e.loss.col(k) = x - without;
+    e.total(k) = e.loss.col(k).sum();
+  }
+  const double x_total = x.sum();
+  e.share = x_total != 0 ? Eigen::VectorXd(e.total / x_total) : Eigen::VectorXd::Zero(n);
+  return e;
+}
+
+}  // namespace klaster::plugins::linkages
+
+KLASTER_PLUGIN(klaster::plugins::linkages::Linkages)

@@ -5,9 +5,11 @@
 #include "klaster/sdk/csv.hpp"
 #include "klaster/sdk/io_table.hpp"
 #include "klaster/sdk/testing.hpp"
+#include "linkages_kernel.hpp"
 
 using namespace klaster::sdk;
 using namespace klaster::sdk::testkit;
+namespace linkages = klaster::plugins::linkages;
 
 namespace {
 
@@ -21,6 +23,14 @@ Table germany() {
 Table miller_blair() {
   return klaster::sdk::read_matrix_csv(data("miller_blair/mb_table_2_3.csv"));
 }
+/// Miller & Blair (2009) Table 2.4, A = [0.15 0.25; 0.20 0.05], inverted by hand: det(I - A) =
+/// 0.85 * 0.95 - 0.25 * 0.20 = 0.7575, L = [0.95 0.25; 0.20 0.85] / 0.7575.
+Eigen::MatrixXd mb_L_by_hand() {
+  Eigen::MatrixXd L(2, 2);
+  L << 0.95, 0.25, 0.20, 0.85;
+  return L / 0.7575;
+}
+
 double mb_L(const std::string& row, const std::string& column) {
   const Table t = klaster::sdk::read_csv(data("miller_blair/mb_table_2_3_expected.csv"),
                                          {{"quantity", ColumnType::kString},
@@ -127,4 +137,65 @@ TEST(Linkages, UnknownForwardVariantIsRejected) {
   EXPECT_THROW(run_step({{"input", std::string("de")}, {"forward", std::string("ghost")}},
                         {{"de", germany()}}),
                klaster::sdk::ParamError);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The kernel on plain matrices.
+
+// Rasmussen indices (Miller & Blair 2009, eqs. 12.17-12.18) of L = [0.95 0.25; 0.20 0.85] / 0.7575:
+// sum(L) = 2.25 / 0.7575, column sums 1.15 and 1.10, row sums 1.20 and 1.05 (all / 0.7575), so
+// backward = 2 * 1.15 / 2.25 = 46/45 and 44/45, forward (rows of L) = 2 * 1.2 / 2.25 = 16/15 and
+// 14/15. Sector 1 is a key sector, sector 2 weak.
+TEST(LinkagesKernel, MillerBlairRasmussenIndicesByHand) {
+  const Eigen::MatrixXd L = mb_L_by_hand();
+  const auto d = linkages::dispersion(L, L);
+  EXPECT_NEAR(d.backward(0), 46.0 / 45, 1e-12);
+  EXPECT_NEAR(d.backward(1), 44.0 / 45, 1e-12);
+  EXPECT_NEAR(d.forward(0), 16.0 / 15, 1e-12);
+  EXPECT_NEAR(d.forward(1), 14.0 / 15, 1e-12);
+  EXPECT_STREQ(linkages::linkage_class(d.backward(0), d.forward(0)), "key");
+  EXPECT_STREQ(linkages::linkage_class(d.backward(1), d.forward(1)), "weak");
+  EXPECT_STREQ(linkages::linkage_class(1.1, 0.9), "backward");
+  EXPECT_STREQ(linkages::linkage_class(0.9, 1.1), "forward");
+  // Column 1 of L is (0.95, 0.20) / 0.7575: sample sd |0.95 - 0.20| / sqrt(2), mean 1.15 / 2, so
+  // cv = (0.75 / sqrt(2)) / 0.575.
+  EXPECT_NEAR(d.cv_backward(0), 0.75 / std::sqrt(2.0) / 0.575, 1e-12);
+}
+
+// The coefficient of variation with the sample sd (n - 1), as Rasmussen (1956): (1, 2, 3) has mean
+// 2 and sd 1, so cv = 0.5; a single row or a zero mean gives 0.
+TEST(LinkagesKernel, CoefficientOfVariation) {
+  Eigen::MatrixXd m(3, 2);
+  m << 1, 0, 2, 0, 3, 0;
+  const Eigen::VectorXd cv = linkages::column_cv(m);
+  EXPECT_NEAR(cv(0), 0.5, 1e-15);
+  EXPECT_EQ(cv(1), 0.0);
+  EXPECT_EQ(linkages::column_cv(Eigen::MatrixXd::Constant(1, 1, 4.0))(0), 0.0);
+}
+
+// Direct linkages of Miller & Blair's Table 2.3 (Z = [150 500; 200 100], x = (1000, 2000)):
+// column sums of A = 0.35, 0.30; row sums of B = x^-1 Z = 650/1000, 300/2000.
+TEST(LinkagesKernel, MillerBlairDirectLinkages) {
+  Eigen::MatrixXd A(2, 2), B(2, 2);
+  A << 0.15, 0.25, 0.20, 0.05;
+  B << 0.15, 0.50, 0.10, 0.05;
+  const auto direct = linkages::direct_linkages(A, B);
+  EXPECT_NEAR(direct.backward(0), 0.35, 1e-15);
+  EXPECT_NEAR(direct.backward(1), 0.30, 1e-15);
+  EXPECT_NEAR(direct.forward(0), 0.65, 1e-15);
+  EXPECT_NEAR(direct.forward(1), 0.15, 1e-15);
+}
+
+// Complete extraction (Miller & Blair 2009, 12.2.6) for f = (350, 1700), x = (1000, 2000): without
+// sector 1, sector 2 alone produces 1700 / (1 - a_22) = 1700 / 0.95; without sector 2, sector 1
+// produces 350 / 0.85.
+TEST(LinkagesKernel, MillerBlairExtractionByHand) {
+  const auto e = linkages::hypothetical_extraction(mb_L_by_hand(), Eigen::Vector2d(350, 1700));
+  EXPECT_NEAR(e.loss(0, 0), 1000, 1e-9);
+  EXPECT_NEAR(e.loss(1, 0), 2000 - 1700 / 0.95, 1e-9);
+  EXPECT_NEAR(e.loss(0, 1), 1000 - 350 / 0.85, 1e-9);
+  EXPECT_NEAR(e.loss(1, 1), 2000, 1e-9);
+  EXPECT_NEAR(e.total(0), 3000 - 1700 / 0.95, 1e-9);
+  EXPECT_NEAR(e.total(1), 3000 - 350 / 0.85, 1e-9);
+  EXPECT_NEAR(e.share(1), (3000 - 350 / 0.85) / 3000, 1e-12);
 }

@@ -6,11 +6,14 @@
 
 #include "klaster/sdk/io_satellites.hpp"
 #include "klaster/sdk/plugin.hpp"
+#include "multipliers_kernel.hpp"
+#include "satellite_tables.hpp"
 
-namespace klaster::plugins {
+namespace klaster::plugins::multipliers {
 namespace {
 
 using namespace klaster::sdk;
+namespace tables = satellite_tables;
 
 /// DataError for a negative output, income or employment coefficient (GVA may be negative).
 void check_non_negative(const Satellites& s, const IoSystem& io) {
@@ -56,101 +59,124 @@ class Multipliers final : public Plugin {
                            .one_of({"effect", "ratio"})
                            .doc_("q_multiplier as effect per unit of final demand (Eurostat) or as "
                                  "effect / initial (Miller & Blair)"));
-    p.reads = {
-        {"input", "row, column, value", "symmetric input-output table (layout = \"matrix\")"},
-        {"employment_table", "<employment_key>, <employment_value>",
-         "optional employment by sector"}};
-    p.writes = {
-        {"<output>",
-         "sector, then per quantity q: q_initial, q_indirect, [q_induced], q_effect, q_multiplier",
-         "one row per sector"}};
+    p.reads = {matrix_read("input", "symmetric input-output table (layout = \"matrix\")"),
+               tables::employment_read()};
+    p.writes = {writes()};
     return p;
   }
 
-  static std::vector<std::string> columns(const Params& params) {
-    const bool type2 = params.str("type") == "II";
-    std::vector<std::string> c;
-    for (const auto& q : satellite_quantities(params)) {
-      c.push_back(q + "_initial");
-      c.push_back(q + "_indirect");
-      if (type2) c.push_back(q + "_induced");
-      c.push_back(q + "_effect");
-      c.push_back(q + "_multiplier");
+  /// sector, then per quantity q: q_initial, q_indirect, [q_induced], q_effect, q_multiplier.
+  static TableSpec writes() {
+    TableSpec t = TableSpec::write("<output>", "one row per sector; " + tables::quantities_doc());
+    t.column(ColumnSpec::strings("sector", "the sector's row label in the input table"));
+    for (const tables::Quantity& q : tables::quantities()) {
+      const std::string name = q.name;
+      t.column(ColumnSpec::floats(
+          name + "_initial", std::string("k_j: ") + q.unit + " per unit of output of sector j"));
+      t.column(ColumnSpec::floats(name + "_indirect", "Type I effect - initial"));
+      t.column(ColumnSpec::floats(name + "_induced", "Type II - Type I effect: household spending")
+                   .when("type", "II"));
+      t.column(
+          ColumnSpec::floats(name + "_effect", "per unit of final demand for j, Type I or II"));
+      t.column(ColumnSpec::floats(name + "_multiplier", name + "_effect (convention = effect) or " +
+                                                            name + "_effect / " + name +
+                                                            "_initial (ratio)"));
     }
-    return c;
+    return t;
   }
 
+  /// Type II needs its households (a rule between parameters), and the quantities' columns are
+  /// those the parameters ask for (see satellite_tables.hpp: a Condition cannot say which).
   void bind(BindContext& ctx) const override {
-    check_matrix_schema(ctx);
     check_satellite_params(ctx);
-    ctx.declare_output(ctx.output_name(), sector_schema(columns(ctx.params())));
+    tables::declare_asked_columns(ctx, writes());
   }
 
   void run(RunContext& ctx) const override {
-    const Params& params = ctx.params();
     const IoSystem io = io_system(ctx);
     const Eigen::MatrixXd A = io.technical_coefficients();
     const Satellites sat = satellites(ctx, io);
     check_non_negative(sat, io);
-    const Effects e = effects(params, io, A, sat);
-    const bool ratio = params.str("convention") == "ratio";
-    std::vector<std::pair<std::string, Eigen::VectorXd>> cols;
-    for (std::size_t q = 0; q < sat.coefficients.size(); ++q) {
-      const auto& [name, k] = sat.coefficients[q];
-      const Eigen::VectorXd& total = sat.type2 ? e.type2[q] : e.type1[q];
-      cols.emplace_back(name + "_initial", k);
-      cols.emplace_back(name + "_indirect", e.type1[q] - k);
-      if (sat.type2) cols.emplace_back(name + "_induced", e.type2[q] - e.type1[q]);
-      cols.emplace_back(name + "_effect", total);
-      cols.emplace_back(name + "_multiplier", ratio ? ratio_multiplier(name, total, k, io) : total);
-    }
-    ctx.write(ctx.output_name(), sector_table(io.sectors(), cols));
+    write_output(ctx, io, sat, quantity_effects(ctx.params(), io, A, sat));
   }
 
  private:
-  /// The effect of one unit of final demand per sector on each quantity, Type I and (when asked
-  /// for) Type II, in the order of the satellites' coefficients.
-  struct Effects {
-    std::vector<Eigen::VectorXd> type1, type2;
-  };
-
-  /// Effects k' L by transposed solves, one LU factorisation per type. Type II closes households;
-  /// its income effect is the household row of L* (Miller & Blair 2009, eq. 6.23).
-  static Effects effects(const Params& params, const IoSystem& io, const Eigen::MatrixXd& A,
-                         const Satellites& sat) {
-    Effects e;
+  /// The effects of each quantity in the order of the satellites' coefficients, by transposed
+  /// solves with one LU factorisation per type.
+  static std::vector<Effects> quantity_effects(const Params& params, const IoSystem& io,
+                                               const Eigen::MatrixXd& A, const Satellites& sat) {
     const LeontiefSolver type1(A, io.sectors(), "Leontief");
-    for (const auto& [name, k] : sat.coefficients) e.type1.push_back(type1.solve_transpose(k));
-    if (!sat.type2) return e;
-    const Eigen::Index n = A.rows();
-    const LeontiefSolver type2 = type2_solver(params, io, A, sat);
-    for (const auto& [name, k] : sat.coefficients) {
-      Eigen::VectorXd k2 = Eigen::VectorXd::Zero(n + 1);
-      if (name == "income")
-        k2(n) = 1.0;
-      else
-        k2.head(n) = k;
-      e.type2.push_back(type2.solve_transpose(k2).head(n));
+    std::vector<Eigen::VectorXd> e1, e2(sat.coefficients.size());
+    for (const auto& [name, k] : sat.coefficients) e1.push_back(type1_effect(type1, k));
+    if (sat.type2) {
+      const LeontiefSolver closed = type2_solver(params, io, A, sat);
+      for (std::size_t q = 0; q < e2.size(); ++q)
+        e2[q] =
+            type2_effect(closed, sat.coefficients[q].second, sat.coefficients[q].first == "income");
     }
-    return e;
+    std::vector<Effects> effects;
+    for (std::size_t q = 0; q < e1.size(); ++q)
+      effects.push_back(split_effects(sat.coefficients[q].second, e1[q], e2[q]));
+    return effects;
   }
 
-  /// effect / initial (Miller & Blair 2009, 6.3); DataError where the initial effect is 0.
-  static Eigen::VectorXd ratio_multiplier(const std::string& name, const Eigen::VectorXd& total,
-                                          const Eigen::VectorXd& k, const IoSystem& io) {
-    Eigen::VectorXd m(total.size());
-    for (Eigen::Index j = 0; j < total.size(); ++j) {
-      if (k(j) == 0)
+  static void write_output(RunContext& ctx, const IoSystem& io, const Satellites& sat,
+                           const std::vector<Effects>& effects) {
+    const bool ratio = ctx.params().str("convention") == "ratio";
+    OutputTable out = ctx.output();
+    out.set("sector", io.sectors());
+    for (std::size_t q = 0; q < effects.size(); ++q) {
+      const std::string& name = sat.coefficients[q].first;
+      const Effects& e = effects[q];
+      const Eigen::VectorXd multiplier = ratio ? checked_ratio(name, e, io) : e.effect;
+      out.set(name + "_initial", std::vector<double>(e.initial.begin(), e.initial.end()));
+      out.set(name + "_indirect", std::vector<double>(e.indirect.begin(), e.indirect.end()));
+      if (out.has(name + "_induced"))
+        out.set(name + "_induced", std::vector<double>(e.induced.begin(), e.induced.end()));
+      out.set(name + "_effect", std::vector<double>(e.effect.begin(), e.effect.end()));
+      out.set(name + "_multiplier", std::vector<double>(multiplier.begin(), multiplier.end()));
+    }
+    ctx.write(std::move(out));
+  }
+
+  /// The ratio multiplier; DataError where the initial effect is 0.
+  static Eigen::VectorXd checked_ratio(const std::string& name, const Effects& e,
+                                       const IoSystem& io) {
+    for (Eigen::Index j = 0; j < e.initial.size(); ++j)
+      if (e.initial(j) == 0)
         throw DataError("sector '" + io.sectors()[static_cast<std::size_t>(j)] + "' has no " +
                         name + " per unit of output, so its " + name +
                         " multiplier as a ratio is undefined; use convention = \"effect\"");
-      m(j) = total(j) / k(j);
-    }
-    return m;
+    return ratio_multiplier(e);
   }
 };
 
 }  // namespace
-}  // namespace klaster::plugins
 
-KLASTER_PLUGIN(klaster::plugins::Multipliers)
+Eigen::VectorXd type1_effect(const LeontiefSolver& leontief, const Eigen::VectorXd& k) {
+  return leontief.solve_transpose(k);
+}
+
+Eigen::VectorXd type2_effect(const LeontiefSolver& closed, const Eigen::VectorXd& k,
+                             bool household_row) {
+  const Eigen::Index n = k.size();
+  Eigen::VectorXd k2 = Eigen::VectorXd::Zero(n + 1);
+  if (household_row)
+    k2(n) = 1.0;
+  else
+    k2.head(n) = k;
+  return closed.solve_transpose(k2).head(n);
+}
+
+Effects split_effects(const Eigen::VectorXd& k, const Eigen::VectorXd& type1,
+                      const Eigen::VectorXd& type2) {
+  const bool closed = type2.size() > 0;
+  return {k, type1 - k, closed ? Eigen::VectorXd(type2 - type1) : Eigen::VectorXd(),
+          closed ? type2 : type1};
+}
+
+Eigen::VectorXd ratio_multiplier(const Effects& e) { return e.effect.cwiseQuotient(e.initial); }
+
+}  // namespace klaster::plugins::multipliers
+
+KLASTER_PLUGIN(klaster::plugins::multipliers::Multipliers)

@@ -5,9 +5,11 @@
 #include "klaster/sdk/csv.hpp"
 #include "klaster/sdk/io_table.hpp"
 #include "klaster/sdk/testing.hpp"
+#include "multipliers_kernel.hpp"
 
 using namespace klaster::sdk;
 using namespace klaster::sdk::testkit;
+namespace multipliers = klaster::plugins::multipliers;
 
 namespace {
 
@@ -165,6 +167,19 @@ TEST(Multipliers, MissingRowsAndColumnsAreNamed) {
   EXPECT_EQ(m.find("employment_multiplier"), nullptr);
 }
 
+// The columns of a quantity are written only when the parameters ask for it (README, "Reads and
+// writes"): with no income, employment or GVA row only sector and the output columns remain.
+TEST(Multipliers, OnlyTheQuantitiesAskedForAreWritten) {
+  const Table m = run_step(de({{"compensation_row", std::string("")},
+                               {"employment_row", std::string("")},
+                               {"gva_row", std::string("")}}),
+                           with_germany())
+                      .at("step");
+  EXPECT_EQ(m.schema().names(),
+            (std::vector<std::string>{"sector", "output_initial", "output_indirect",
+                                      "output_effect", "output_multiplier"}));
+}
+
 TEST(Multipliers, EmploymentTableMissingASectorIsAnError) {
   klaster::sdk::Table emp({klaster::sdk::Column::make_strings("sector", {"CPA_A", "CPA_F"}),
                            klaster::sdk::Column::make_floats("employment", {1, 2})});
@@ -173,4 +188,53 @@ TEST(Multipliers, EmploymentTableMissingASectorIsAnError) {
   });
   EXPECT_FALSE(is_other_exception(msg)) << msg;
   EXPECT_NE(msg.find("CPA_B-E"), std::string::npos) << msg;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The kernel on plain vectors.
+
+// Type I on Miller & Blair (2009) Table 2.4, A = [0.15 0.25; 0.20 0.05]: by hand L = [0.95 0.25;
+// 0.20 0.85] / 0.7575. Output (k = 1): column sums 1.15 / 0.7575 and 1.10 / 0.7575. Income with
+// h = (0.3, 0.25) per unit of output: h'L = (0.3 * 0.95 + 0.25 * 0.20, 0.3 * 0.25 + 0.25 * 0.85) /
+// 0.7575 = (0.335, 0.2875) / 0.7575; as ratios (sec. 6.3) divided by 0.3 and 0.25.
+TEST(MultipliersKernel, TypeIMillerBlairByHand) {
+  Eigen::MatrixXd A(2, 2);
+  A << 0.15, 0.25, 0.20, 0.05;
+  const LeontiefSolver leontief(A, {"s1", "s2"});
+  const Eigen::VectorXd output = multipliers::type1_effect(leontief, Eigen::Vector2d(1, 1));
+  EXPECT_NEAR(output(0), 1.15 / 0.7575, 1e-12);
+  EXPECT_NEAR(output(1), 1.10 / 0.7575, 1e-12);
+  const Eigen::Vector2d h(0.3, 0.25);
+  const auto income = multipliers::split_effects(h, multipliers::type1_effect(leontief, h), {});
+  EXPECT_NEAR(income.effect(0), 0.335 / 0.7575, 1e-12);
+  EXPECT_NEAR(income.effect(1), 0.2875 / 0.7575, 1e-12);
+  EXPECT_NEAR(income.indirect(0), 0.335 / 0.7575 - 0.3, 1e-12);
+  EXPECT_EQ(income.induced.size(), 0);
+  const Eigen::VectorXd ratio = multipliers::ratio_multiplier(income);
+  EXPECT_NEAR(ratio(0), 0.335 / 0.7575 / 0.3, 1e-12);
+  EXPECT_NEAR(ratio(1), 0.2875 / 0.7575 / 0.25, 1e-12);
+}
+
+// Type II with one sector (Miller & Blair 2009, eq. 6.20): a = 0.2, income per unit of output
+// h = 0.3, household consumption share c = 0.5. I - A* = [0.8 -0.5; -0.3 1] has determinant
+// 0.8 - 0.15 = 0.65 and inverse [1 0.5; 0.3 0.8] / 0.65: the Type II output effect is 1 / 0.65
+// (Type I: 1 / 0.8) and the income effect, the household row, 0.3 / 0.65 (Type I: 0.3 / 0.8).
+TEST(MultipliersKernel, TypeIIOneSectorByHand) {
+  const Eigen::MatrixXd A = Eigen::MatrixXd::Constant(1, 1, 0.2);
+  const Eigen::VectorXd h = Eigen::VectorXd::Constant(1, 0.3);
+  const LeontiefSolver type1(A, {"s"});
+  const LeontiefSolver closed(close_households(A, h, Eigen::VectorXd::Constant(1, 0.5)),
+                              {"s", "households"});
+  const Eigen::VectorXd one = Eigen::VectorXd::Ones(1);
+  const auto output = multipliers::split_effects(one, multipliers::type1_effect(type1, one),
+                                                 multipliers::type2_effect(closed, one, false));
+  EXPECT_NEAR(output.effect(0), 1 / 0.65, 1e-12);
+  EXPECT_NEAR(output.indirect(0), 1 / 0.8 - 1, 1e-12);
+  EXPECT_NEAR(output.induced(0), 1 / 0.65 - 1 / 0.8, 1e-12);
+  const auto income = multipliers::split_effects(h, multipliers::type1_effect(type1, h),
+                                                 multipliers::type2_effect(closed, h, true));
+  EXPECT_NEAR(income.effect(0), 0.3 / 0.65, 1e-12);
+  EXPECT_NEAR(income.induced(0), 0.3 / 0.65 - 0.3 / 0.8, 1e-12);
+  // Type II / Type I income multipliers as ratios: (0.3 / 0.65 / 0.3) / (0.3 / 0.8 / 0.3).
+  EXPECT_NEAR(multipliers::ratio_multiplier(income)(0) / (1 / 0.8), 0.8 / 0.65, 1e-12);
 }
