@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "../multipliers/satellite_tables.hpp"
 #include "io_impact_kernel.hpp"
 #include "klaster/sdk/io_satellites.hpp"
 #include "klaster/sdk/plugin.hpp"
@@ -14,7 +13,6 @@ namespace klaster::plugins::io_impact {
 namespace {
 
 using namespace klaster::sdk;
-namespace tables = satellite_tables;
 
 class IoImpact final : public Plugin {
  public:
@@ -44,7 +42,7 @@ class IoImpact final : public Plugin {
                                           "the sector: a row or column label of "
                                           "input (repeated sectors are summed)"))
                    .column(ColumnSpec::of("delta_column", "Δf in the table's units")),
-               tables::employment_read()};
+               satellite_employment_read()};
     p.writes = writes();
     return p;
   }
@@ -71,9 +69,9 @@ class IoImpact final : public Plugin {
   /// <output>_totals: their sums, one row per quantity.
   static std::vector<TableSpec> writes() {
     TableSpec sectors =
-        TableSpec::write("<output>", "one row per sector; " + tables::quantities_doc());
+        TableSpec::write("<output>", "one row per sector; " + satellite_quantities_doc());
     sectors.column(ColumnSpec::strings("sector", "the sector's row label in the input table"));
-    for (const tables::Quantity& q : tables::quantities()) {
+    for (const SatelliteQuantity& q : satellite_quantity_list()) {
       const std::string name = q.name;
       sectors.column(ColumnSpec::floats(
           name + "_direct", std::string("change of ") + q.unit + " in the sector: k_i Δf_i"));
@@ -92,10 +90,10 @@ class IoImpact final : public Plugin {
   }
 
   /// Type II needs its households (a rule between parameters), and the quantities' columns are
-  /// those the parameters ask for (see satellite_tables.hpp: a Condition cannot say which).
+  /// those the parameters ask for (see keep_asked_quantities: a Condition cannot say which).
   void bind(BindContext& ctx) const override {
     check_satellite_params(ctx);
-    tables::declare_asked_columns(ctx, writes().front());
+    keep_asked_quantities(ctx, "<output>");
   }
 
   void run(RunContext& ctx) const override {

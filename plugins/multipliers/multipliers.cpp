@@ -7,13 +7,11 @@
 #include "klaster/sdk/io_satellites.hpp"
 #include "klaster/sdk/plugin.hpp"
 #include "multipliers_kernel.hpp"
-#include "satellite_tables.hpp"
 
 namespace klaster::plugins::multipliers {
 namespace {
 
 using namespace klaster::sdk;
-namespace tables = satellite_tables;
 
 /// DataError for a negative output, income or employment coefficient (GVA may be negative).
 void check_non_negative(const Satellites& s, const IoSystem& io) {
@@ -60,16 +58,16 @@ class Multipliers final : public Plugin {
                            .doc_("q_multiplier as effect per unit of final demand (Eurostat) or as "
                                  "effect / initial (Miller & Blair)"));
     p.reads = {matrix_read("input", "symmetric input-output table (layout = \"matrix\")"),
-               tables::employment_read()};
+               satellite_employment_read()};
     p.writes = {writes()};
     return p;
   }
 
   /// sector, then per quantity q: q_initial, q_indirect, [q_induced], q_effect, q_multiplier.
   static TableSpec writes() {
-    TableSpec t = TableSpec::write("<output>", "one row per sector; " + tables::quantities_doc());
+    TableSpec t = TableSpec::write("<output>", "one row per sector; " + satellite_quantities_doc());
     t.column(ColumnSpec::strings("sector", "the sector's row label in the input table"));
-    for (const tables::Quantity& q : tables::quantities()) {
+    for (const SatelliteQuantity& q : satellite_quantity_list()) {
       const std::string name = q.name;
       t.column(ColumnSpec::floats(
           name + "_initial", std::string("k_j: ") + q.unit + " per unit of output of sector j"));
@@ -86,10 +84,10 @@ class Multipliers final : public Plugin {
   }
 
   /// Type II needs its households (a rule between parameters), and the quantities' columns are
-  /// those the parameters ask for (see satellite_tables.hpp: a Condition cannot say which).
+  /// those the parameters ask for (see keep_asked_quantities: a Condition cannot say which).
   void bind(BindContext& ctx) const override {
     check_satellite_params(ctx);
-    tables::declare_asked_columns(ctx, writes());
+    keep_asked_quantities(ctx, "<output>");
   }
 
   void run(RunContext& ctx) const override {

@@ -1,5 +1,7 @@
 #include "klaster/sdk/io_satellites.hpp"
 
+#include <algorithm>
+
 namespace klaster::sdk {
 
 std::vector<ParamSpec> satellite_params() {
@@ -120,6 +122,51 @@ LeontiefSolver type2_solver(const Params& params, const IoSystem& io, const Eige
   std::vector<std::string> labels = io.sectors();
   labels.push_back("households");
   return LeontiefSolver(closed, labels, "Type II (households closed)");
+}
+
+const std::vector<SatelliteQuantity>& satellite_quantity_list() {
+  static const std::vector<SatelliteQuantity> all{
+      {"output", "output", "always"},
+      {"income", "compensation of employees (compensation_row)", "unless compensation_row = \"\""},
+      {"employment", "employment (employment_row or employment_table) x employment_scale",
+       "when employment_table is given or employment_row is not \"\""},
+      {"gva", "gross value added (gva_row)", "unless gva_row = \"\""}};
+  return all;
+}
+
+std::string satellite_quantities_doc() {
+  std::string doc = "columns per quantity:";
+  const auto& all = satellite_quantity_list();
+  for (std::size_t k = 0; k < all.size(); ++k)
+    doc += std::string(k == 0 ? " " : "; ") + all[k].name + " " + all[k].when;
+  return doc;
+}
+
+TableSpec satellite_employment_read() {
+  return TableSpec::read("employment_table", "employment by sector (it overrides employment_row)")
+      .when_given("employment_table")
+      .column(ColumnSpec::of("employment_key", "the sector: a row or column label of input"))
+      .column(ColumnSpec::of("employment_value", "its employment, times employment_scale"));
+}
+
+void keep_asked_quantities(BindContext& ctx, const std::string& pattern) {
+  const std::string name = output_table_name(pattern, ctx.output_name());
+  const std::vector<std::string> asked = satellite_quantities(ctx.params());
+  const auto unasked = [&](const std::string& column) {
+    return std::any_of(satellite_quantity_list().begin(), satellite_quantity_list().end(),
+                       [&](const SatelliteQuantity& q) {
+                         return column.starts_with(std::string(q.name) + "_") &&
+                                std::find(asked.begin(), asked.end(), q.name) == asked.end();
+                       });
+  };
+  for (const auto& [table, derived] : ctx.outputs()) {
+    if (table != name) continue;
+    Schema schema;
+    for (const auto& [column, type] : derived.columns)
+      if (!unasked(column)) schema.add(column, type);
+    ctx.declare_output(name, std::move(schema));
+    return;
+  }
 }
 
 }  // namespace klaster::sdk

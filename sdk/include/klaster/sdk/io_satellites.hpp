@@ -28,6 +28,25 @@ void check_satellite_params(const BindContext& ctx);
 /// \brief The quantities the parameters ask for, in order: output, [income], [employment], [gva].
 std::vector<std::string> satellite_quantities(const Params& params);
 
+/// \brief A quantity satellite_quantities() may ask for: its name (the prefix of its columns,
+/// "<name>_..."), what one unit of it is, and when a step asks for it.
+struct SatelliteQuantity {
+  const char* name;
+  const char* unit;
+  const char* when;
+};
+/// \brief Every quantity, in satellite_quantities() order.
+const std::vector<SatelliteQuantity>& satellite_quantity_list();
+/// \brief "columns per quantity: output always; income unless ...", for a written table's doc.
+std::string satellite_quantities_doc();
+/// \brief The optional employment table of satellite_params(), read when given.
+TableSpec satellite_employment_read();
+/// \brief Drops from the derived schema of output table `pattern` the columns ("<quantity>_...")
+/// of the quantities the step does not ask for. A plugin's writes declare every quantity's
+/// columns, since a Condition can say neither "compensation_row is not \"\"" nor "employment_table
+/// is given or employment_row is not \"\"". Call it from bind().
+void keep_asked_quantities(BindContext& ctx, const std::string& pattern);
+
 /// \brief Per unit of output: the coefficient vector of each quantity (output: ones), in the order
 /// of satellite_quantities(); `income` is compensation by sector (empty when not asked for).
 struct Satellites {
