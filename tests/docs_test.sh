@@ -6,7 +6,8 @@
 # step), its .cpp files replaced by the guide's blocks and its kernel headers (.hpp blocks) put
 # next to them, and all of them built as one project against the installed package; their tests
 # run with ctest. Then the tutorial pipeline runs through the installed klaster, and its documented
-# output line and the `describe` line the guide shows are checked. Everything happens in one
+# output line and the `describe` line the guide shows are checked. It also checks that the README's
+# plugin block is examples/region_total/region_total.cpp as it is. Everything happens in one
 # temporary folder, removed at exit; nothing is written into the source tree.
 # Usage: docs_test.sh SOURCE_DIR BUILD_DIR CXX_COMPILER
 set -eu
@@ -51,6 +52,15 @@ awk -v out="$blocks" '
     if (count == 0) fail("no block with file=")
     exit bad
   }' "$doc"
+
+step "check that README.md shows examples/region_total/region_total.cpp unchanged"
+awk '/^\/\/ The plugin shown in the README/ { p = 1 } p && /^```/ { exit } p { print }' \
+  "$source_dir/README.md" >"$tmp/readme_region_total.cpp"
+cmp -s "$tmp/readme_region_total.cpp" "$source_dir/examples/region_total/region_total.cpp" || {
+  echo "README.md's plugin block differs from examples/region_total/region_total.cpp:"
+  diff "$tmp/readme_region_total.cpp" "$source_dir/examples/region_total/region_total.cpp" || true
+  exit 1
+}
 
 step "install into $prefix"
 cmake --install "$build" --prefix "$prefix" >/dev/null
