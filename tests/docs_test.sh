@@ -3,10 +3,12 @@
 # PATH in a temporary folder; a ```cpp block without `file=` must be marked `fragment` (so no C++
 # block goes unchecked by accident). The build is installed into a temporary prefix; every folder
 # holding a .cpp block is scaffolded with the installed `klaster new-plugin` (the guide's first
-# step), its .cpp files replaced by the guide's blocks, and all of them built as one project against
-# the installed package; their tests run with ctest. Then the tutorial pipeline runs through the
-# installed klaster and its documented output line is checked. Everything happens in one temporary
-# folder, removed at exit; nothing is written into the source tree.
+# step), its .cpp files replaced by the guide's blocks and its kernel headers (.hpp blocks) put
+# next to them, and all of them built as one project against the installed package; their tests
+# run with ctest. Then the tutorial pipeline runs through the installed klaster, and its documented
+# output line and the `describe` line the guide shows are checked. It also checks that the README's
+# plugin block is examples/region_total/region_total.cpp as it is. Everything happens in one
+# temporary folder, removed at exit; nothing is written into the source tree.
 # Usage: docs_test.sh SOURCE_DIR BUILD_DIR CXX_COMPILER
 set -eu
 source_dir=$1
@@ -51,6 +53,15 @@ awk -v out="$blocks" '
     exit bad
   }' "$doc"
 
+step "check that README.md shows examples/region_total/region_total.cpp unchanged"
+awk '/^\/\/ The plugin shown in the README/ { p = 1 } p && /^```/ { exit } p { print }' \
+  "$source_dir/README.md" >"$tmp/readme_region_total.cpp"
+cmp -s "$tmp/readme_region_total.cpp" "$source_dir/examples/region_total/region_total.cpp" || {
+  echo "README.md's plugin block differs from examples/region_total/region_total.cpp:"
+  diff "$tmp/readme_region_total.cpp" "$source_dir/examples/region_total/region_total.cpp" || true
+  exit 1
+}
+
 step "install into $prefix"
 cmake --install "$build" --prefix "$prefix" >/dev/null
 klaster=$prefix/bin/klaster
@@ -70,6 +81,7 @@ for plugin in $plugins; do
   "$klaster" new-plugin "$plugin" --dir "$src" >/dev/null
   rm "$src/$plugin/$plugin.cpp" "$src/$plugin/${plugin}_test.cpp"
   cp "$blocks/$plugin/"*.cpp "$src/$plugin/"
+  for header in "$blocks/$plugin/"*.hpp; do [ ! -e "$header" ] || cp "$header" "$src/$plugin/"; done
   for f in "$plugin.cpp" "${plugin}_test.cpp"; do
     [ -f "$src/$plugin/$f" ] || { echo "the guide has no block file=$plugin/$f"; exit 1; }
   done
@@ -91,7 +103,10 @@ cd "$blocks/tutorial"
 "$klaster" run pipeline.toml --out "$tmp/out" --plugin-dir "$tmp/build/plugins" --quiet
 grep -qx '2025,KST,C,0.6' "$tmp/out/mix.csv" || { echo "mix.csv lacks 2025,KST,C,0.6:"; cat "$tmp/out/mix.csv"; exit 1; }
 head -1 "$tmp/out/mix.csv" | grep -qx 'year,region,industry,mix' || { echo "mix.csv header:"; head -1 "$tmp/out/mix.csv"; exit 1; }
-"$klaster" describe industry_mix --plugin-dir "$tmp/build/plugins" | grep -q "share of each industry in its region's total" ||
+"$klaster" describe industry_mix --plugin-dir "$tmp/build/plugins" >"$tmp/describe.txt" ||
   { echo "klaster describe industry_mix failed"; exit 1; }
+grep -q "share of each industry in its region's total" "$tmp/describe.txt" &&
+  grep -qx '  <output>: \[<year>\], <region>, <industry>, mix:float' "$tmp/describe.txt" ||
+  { echo "klaster describe industry_mix does not show what the guide says:"; cat "$tmp/describe.txt"; exit 1; }
 "$klaster" --version | grep -q "(SDK ABI 3)" || { echo "klaster --version does not say SDK ABI 3, as the guide does"; exit 1; }
 step "ok"
