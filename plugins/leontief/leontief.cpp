@@ -131,20 +131,14 @@ class Leontief final : public Plugin {
                              const LeontiefSolver& leontief,
                              const std::optional<LeontiefSolver>& ghosh) {
     if (ctx.params().boolean("write_inverse")) {
-      write_matrix(ctx, "<output>_inverse", io, leontief.inverse());
-      if (ghosh) write_matrix(ctx, "<output>_ghosh_inverse", io, ghosh->inverse());
+      write_matrix(ctx, "<output>_inverse",
+                   LabelledMatrix{io.sectors(), io.sectors(), leontief.inverse()});
+      if (ghosh)
+        write_matrix(ctx, "<output>_ghosh_inverse",
+                     LabelledMatrix{io.sectors(), io.sectors(), ghosh->inverse()});
     }
     if (ctx.params().boolean("write_coefficients"))
-      write_matrix(ctx, "<output>_coefficients", io, A);
-  }
-
-  /// A sectors x sectors matrix in long form (row, column, value).
-  static void write_matrix(RunContext& ctx, const std::string& pattern, const IoSystem& io,
-                           Eigen::MatrixXd values) {
-    OutputTable out = ctx.output(pattern);
-    const Table t = matrix_to_long(LabelledMatrix{io.sectors(), io.sectors(), std::move(values)});
-    for (const ColumnPtr& column : t.column_ptrs()) out.set(column);
-    ctx.write(std::move(out));
+      write_matrix(ctx, "<output>_coefficients", LabelledMatrix{io.sectors(), io.sectors(), A});
   }
 };
 

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "klaster/sdk/io_table.hpp"
 #include "klaster/sdk/matrix.hpp"
 #include "klaster/sdk/plugin.hpp"
 
@@ -110,19 +111,10 @@ inline void shift_total_columns(const sdk::Params& params, const std::vector<std
   }
 }
 
-/// \brief Writes `m` in matrix_to_long()'s form to the output declared by matrix_write(pattern).
-inline void write_matrix(sdk::RunContext& ctx, std::string_view pattern,
-                         const sdk::LabelledMatrix& m) {
-  sdk::OutputTable out = ctx.output(pattern);
-  const sdk::Table long_form = sdk::matrix_to_long(m);
-  for (const sdk::ColumnPtr& c : long_form.column_ptrs()) out.set(c);
-  ctx.write(std::move(out));
-}
-
 /// \brief Writes <output> (the domestic table) and <output>_imports.
 inline void write_use_tables(sdk::RunContext& ctx, const UseTables& t) {
-  write_matrix(ctx, "<output>", t.domestic);
-  write_matrix(ctx, "<output>_imports", t.imports);
+  sdk::write_matrix(ctx, "<output>", t.domestic);
+  sdk::write_matrix(ctx, "<output>_imports", t.imports);
 }
 
 /// \brief `indices` without repeats, in the order of their first occurrence: a sector named twice

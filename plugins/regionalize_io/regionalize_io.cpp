@@ -436,14 +436,6 @@ LabelledMatrix regional_table(const IoSystem& io, const Eigen::MatrixXd& R,
   return regional;
 }
 
-/// \brief Writes a matrix in matrix_to_long()'s form to the table declared by matrix_write().
-void write_matrix(RunContext& ctx, std::string_view pattern, const LabelledMatrix& m) {
-  OutputTable out = ctx.output(pattern);
-  const Table long_form = matrix_to_long(m);
-  for (const ColumnPtr& c : long_form.column_ptrs()) out.set(c);
-  ctx.write(std::move(out));
-}
-
 std::vector<double> values(const Eigen::VectorXd& v) {
   return std::vector<double>(v.data(), v.data() + v.size());
 }

@@ -542,23 +542,6 @@ IoOptions io_options(const Params& params, const std::string& prefix) {
   return o;
 }
 
-void check_matrix_schema(const BindContext& ctx, const std::string& table_param) {
-  const Schema& s = ctx.schema_of_param(table_param);
-  const std::string& name = ctx.params().str(table_param);
-  auto need = [&](const char* column, bool numeric) {
-    auto t = s.type_of(column);
-    if (!t || (numeric ? *t == ColumnType::kString : *t != ColumnType::kString))
-      throw ParamError(table_param,
-                       "table '" + name + "' is not a matrix table: it needs a " +
-                           (numeric ? "numeric" : "string") + " column '" + column +
-                           "' (declare it with layout = \"matrix\" in dataset.toml, or give long "
-                           "columns row, column, value)");
-  };
-  need("row", false);
-  need("column", false);
-  need("value", true);
-}
-
 IoSystem io_system(const RunContext& ctx, const std::string& table_param,
                    const std::string& prefix) {
   const std::string& name = ctx.params().str(table_param);
@@ -572,25 +555,11 @@ IoSystem io_system(const RunContext& ctx, const std::string& table_param,
   }
 }
 
-Schema sector_schema(const std::vector<std::string>& columns, const std::string& key) {
-  Schema s;
-  s.add(key, ColumnType::kString);
-  for (const auto& c : columns) s.add(c, ColumnType::kFloat);
-  return s;
-}
-
-Table sector_table(const std::vector<std::string>& sectors,
-                   const std::vector<std::pair<std::string, Eigen::VectorXd>>& columns,
-                   const std::string& key) {
-  std::vector<Column> cols;
-  cols.push_back(Column::make_strings(key, sectors));
-  for (const auto& [name, v] : columns) {
-    if (static_cast<std::size_t>(v.size()) != sectors.size())
-      throw Error("column '" + name + "' has " + std::to_string(v.size()) + " values for " +
-                  std::to_string(sectors.size()) + " sectors");
-    cols.push_back(Column::make_floats(name, std::vector<double>(v.data(), v.data() + v.size())));
-  }
-  return Table(std::move(cols));
+void write_matrix(RunContext& ctx, std::string_view pattern, const LabelledMatrix& m) {
+  OutputTable out = ctx.output(pattern);
+  const Table long_form = matrix_to_long(m);
+  for (const ColumnPtr& c : long_form.column_ptrs()) out.set(c);
+  ctx.write(std::move(out));
 }
 
 void check_share(double value, const std::string& param) {

@@ -84,7 +84,6 @@ std::string output_table_name(const std::string& pattern, const std::string& out
 }
 
 std::string columns_text(const TableSpec& spec, const PluginInfo& info) {
-  if (spec.columns.empty()) return spec.columns_text;
   std::string out;
   for (const auto& c : spec.columns) out += (out.empty() ? "" : ", ") + column_text(c, info);
   if (!spec.conditions.empty()) out += " (only if " + conditions_text(spec.conditions) + ")";

@@ -83,6 +83,8 @@ std::string take_output(std::map<std::string, Value>& given, const std::string& 
 }
 
 void check_info(const PluginInfo& info) {
+  for (const auto& t : info.writes)
+    if (t.columns.empty()) throw Error("table '" + t.name + "' in writes declares no columns");
   const ParamSpec* primary = nullptr;
   for (const auto& spec : info.params) {
     for (const auto& host : host_params())
@@ -210,7 +212,7 @@ Outputs derive_outputs(const PluginInfo& info, const Params& params, const std::
                        const SchemaLookup& lookup) {
   Outputs out;
   for (const auto& t : info.writes) {
-    if (t.columns.empty() || !conditions_hold(t.conditions, info, params, lookup)) continue;
+    if (!conditions_hold(t.conditions, info, params, lookup)) continue;
     const std::string name = output_table_name(t.name, output);
     Schema schema = derive_schema(t, info, params, lookup);
     if (const std::string twice = repeated_name(schema); !twice.empty())

@@ -154,30 +154,24 @@ Eigen::MatrixXd close_households(const Eigen::MatrixXd& A,
                                  const Eigen::VectorXd& consumption_shares);
 
 // ---------------------------------------------------------------------------------------------
-// Plugin glue: the common parameters, schemas and tables of IO plugins
+// Plugin glue: the common parameters of IO plugins
 
 /// \brief The parameters every IO plugin reading one matrix table takes: `input` (table, required),
 /// `sectors`, `exclude`, `row_prefix`, `mapping`, `total_output` (default "P1"), `final_demand`.
 /// `table_param` renames `input`; `prefix` prefixes the others (for a second table: "import_").
 /// Without a prefix the table is the plugin's primary input (ParamSpec::primary()); with one it is
-/// not.
+/// not. Declare the table itself in PluginInfo::reads with matrix_read() (matrix.hpp).
 std::vector<ParamSpec> io_table_params(const std::string& table_param = "input",
                                        const std::string& prefix = "");
 /// \brief IoOptions from parameters declared by io_table_params(`prefix`).
 IoOptions io_options(const Params& params, const std::string& prefix = "");
-/// \brief Bind-time check that the table named by `table_param` is a long matrix table
-/// (string `row`, string `column`, numeric `value`); ParamError otherwise.
-void check_matrix_schema(const BindContext& ctx, const std::string& table_param = "input");
 /// \brief The table named by `table_param` as a matrix, then as an IoSystem with io_options().
 IoSystem io_system(const RunContext& ctx, const std::string& table_param = "input",
                    const std::string& prefix = "");
 
-/// \brief Schema of a per-sector output: `key` (string) followed by float `columns`.
-Schema sector_schema(const std::vector<std::string>& columns, const std::string& key = "sector");
-/// \brief A per-sector table: `key` = sectors, then one float column per (name, values).
-Table sector_table(const std::vector<std::string>& sectors,
-                   const std::vector<std::pair<std::string, Eigen::VectorXd>>& columns,
-                   const std::string& key = "sector");
+/// \brief Writes `m` in matrix_to_long()'s form (row, column, value) to the output table that
+/// PluginInfo::writes declares with matrix_write(pattern).
+void write_matrix(RunContext& ctx, std::string_view pattern, const LabelledMatrix& m);
 
 /// \brief ParamError for `param` unless 0 <= value <= 1 (a share).
 void check_share(double value, const std::string& param);

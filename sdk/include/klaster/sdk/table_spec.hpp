@@ -77,12 +77,6 @@ struct TableSpec {
   std::vector<ColumnSpec> columns;
   std::vector<Condition> conditions;  // the table is read / written only when all hold
   std::string hint;  // reads: appended to the message when the table lacks a declared column
-  std::string columns_text;  // TRANSITIONAL: a free-text column list of a not yet declared table
-
-  TableSpec() = default;
-  /// TRANSITIONAL (removed once every plugin declares its columns): a table described in words.
-  TableSpec(std::string n, std::string text, std::string d)
-      : name(std::move(n)), doc(std::move(d)), columns_text(std::move(text)) {}
 
   static TableSpec read(std::string table_param, std::string doc) {
     TableSpec t;
