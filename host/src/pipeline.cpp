@@ -285,7 +285,8 @@ std::vector<StepFilter> resolve_filters(const ValidatedPipeline& vp, const Valid
   return out;
 }
 
-/// Runs the plugin's bind() and keeps the tables it declares.
+/// Derives the step's output schemas from the plugin's writes, runs its bind() and keeps the tables
+/// it will write.
 void bind_step(const ValidatedPipeline& vp, ValidatedStep& vs) {
   const StepConfig& step = *vs.config;
   const auto lookup = schema_lookup(vp);

@@ -1,15 +1,18 @@
 // klaster SDK: what a plugin author includes. A plugin is one indicator or one regulation measure.
 //
-// A plugin declares its metadata as data (PluginInfo), declares the tables a step will write from
-// the step's parameters and the schemas of the tables it reads (bind), and computes them (run). The
-// host checks every pipeline against the metadata and bind() before any run() is called.
+// A plugin declares its metadata as data (PluginInfo): parameters, and the tables it reads and
+// writes with their columns (TableSpec, table_spec.hpp). The host derives each output table's
+// schema from those declarations, checks every pipeline against them (and against bind(), which
+// is optional and checks only what the declarations cannot say) before any run() is called; run()
+// computes, best through a kernel on plain values, and fills `ctx.output()` for `ctx.write()`.
 //
 //   class MyIndicator final : public klaster::sdk::Plugin {
 //     klaster::sdk::PluginInfo info() const override;
-//     void bind(klaster::sdk::BindContext& ctx) const override;
 //     void run(klaster::sdk::RunContext& ctx) const override;
 //   };
 //   KLASTER_PLUGIN(MyIndicator)
+//
+// docs/writing-plugins.md is the guide.
 //
 // Errors: throw sdk::ParamError (bad parameters, exit 2), sdk::DataError (values the plugin cannot
 // take, exit 3) or any other exception (a failed step, exit 1). The KLASTER_PLUGIN entry catches

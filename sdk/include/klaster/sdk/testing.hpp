@@ -2,12 +2,13 @@
 // klaster::sdk::testkit (not "testing"), so that `using namespace klaster::sdk;` in a GoogleTest
 // file does not make `testing` ambiguous with GoogleTest's own namespace.
 //
-//   auto out = klaster::sdk::testkit::run_step(*klaster_plugin_entry(), {{"value", "value"}},
-//                                               {{"output", table}});
+//   auto out = klaster::sdk::testkit::run_step({{"input", "t"}}, {{"t", table}});
 //   const Table& lq = out.at("step");
 //
-// run_step does what the host does for one step: resolves parameters, checks column references,
-// binds, runs, and checks that every written table was declared with that schema. Errors are
+// run_step does what the host does for one step: resolves parameters, checks table and column
+// references and the declared columns of the tables read, derives the output schemas from
+// PluginInfo::writes, binds, refuses empty inputs, runs, and checks that every written table was
+// declared with that schema and holds no NaN or infinity. Errors are
 // rethrown as sdk::ParamError / sdk::DataError / sdk::Error. To check an expected error:
 //
 //   EXPECT_EQ(error_message<DataError>([&] { run_step(params, tables); }), "negative value ...");

@@ -6,7 +6,8 @@
 /// The klaster release (semver). Kept equal to project(VERSION) in the top CMakeLists.txt.
 #define KLASTER_VERSION "0.1.0"
 /// Bumped whenever a type that crosses the plugin boundary changes layout: PluginEntry, Status,
-/// PluginInfo, ParamSpec, TableSpec, Params, the contexts, Table, Column, Schema, Dictionary, and
+/// PluginInfo, ParamSpec, TableSpec, ColumnSpec, Condition, OutputTable, Params, the
+/// contexts (their virtual functions), Table, Column, Schema, Dictionary, and
 /// helper types passed between SDK and plugin (CubeOptions, IoOptions): docs/writing-plugins.md.
 #define KLASTER_SDK_ABI_VERSION 3u
 
