@@ -18,10 +18,13 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
-# The demo needs only the executable and the plugins, not the tests and benchmarks.
+# The demo needs only the executable and the plugins its pipeline names (read from its
+# `plugin = "..."` lines), not the other plugins, the tests and the benchmarks.
+DEMO_PIPELINE := configs/kz_auto_cluster.toml
+DEMO_PLUGINS = $(shell sed -n 's/^plugin *= *"\([a-z_0-9]*\)".*/\1/p' $(DEMO_PIPELINE) | sort -u)
 demo: configure
-	@cmake --build $(BUILD_DIR) -j $(JOBS) --target klaster klaster_plugins
-	$(KLASTER) run configs/kz_auto_cluster.toml
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target klaster $(DEMO_PLUGINS)
+	$(KLASTER) run $(DEMO_PIPELINE)
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
