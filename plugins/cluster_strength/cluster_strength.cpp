@@ -236,6 +236,10 @@ class ClusterStrength final : public Plugin {
 
   void run(RunContext& ctx) const override {
     const Cubes cubes(ctx.table_of_param("input"), ctx.params());
+    if (cubes.emp.n_regions() == 0)
+      throw DataError(
+          "ranking regions needs at least two regions; no row is left (every row has a missing "
+          "value or key, and missing = \"drop\" dropped it)");
     if (cubes.emp.n_regions() < 2)
       throw DataError("ranking regions needs at least two regions; the table has only region '" +
                       cubes.emp.regions().labels[0] + "'");

@@ -125,6 +125,18 @@ TEST(ClusterStrength, EuropeanClusterObservatoryStars) {
   EXPECT_EQ(at(floor, "stars", 0), 1);
 }
 
+// With missing = "drop" a table whose every region key is missing leaves no region (it used to
+// read the first region's name from an empty list).
+TEST(ClusterStrength, EveryRowDroppedIsAnError) {
+  Table t({Column::make_strings("region", std::make_shared<Dictionary>(), {-1, -1}),
+           Column::make_strings("industry", {"C", "C"}), Column::make_floats("value", {1, 2})});
+  EXPECT_EQ(error_message<DataError>([&] {
+              run_step(with({{"missing", std::string("drop")}}), {{"t", t}});
+            }),
+            "ranking regions needs at least two regions; no row is left (every row has a missing "
+            "value or key, and missing = \"drop\" dropped it)");
+}
+
 TEST(ClusterStrength, SingleRegionIsAnError) {
   Table t({Column::make_strings("region", {"A", "A"}), Column::make_strings("industry", {"C", "D"}),
            Column::make_floats("value", {1, 2})});

@@ -198,6 +198,10 @@ class Concentration final : public Plugin {
     } else {
       for (std::size_t i = 0; i < cube.n_industries(); ++i) chosen.push_back(i);
     }
+    if (cube.n_regions() == 0)
+      throw DataError(
+          "concentration across regions needs at least two regions; no row is left (every row "
+          "has a missing value or key, and missing = \"drop\" dropped it)");
     if (cube.n_regions() < 2)
       throw DataError(
           "concentration across regions needs at least two regions; the table has only region '" +

@@ -186,6 +186,18 @@ TEST(Concentration, SingleRegionIsAnError) {
       "concentration across regions needs at least two regions; the table has only region 'A'");
 }
 
+// With missing = "drop" a table whose every region key is missing leaves no region (it used to
+// read the first region's name from an empty list).
+TEST(Concentration, EveryRowDroppedIsAnError) {
+  Table t({Column::make_strings("region", std::make_shared<Dictionary>(), {-1, -1}),
+           Column::make_strings("industry", {"X", "X"}), Column::make_floats("value", {1, 2})});
+  EXPECT_EQ(error_message<DataError>([&] {
+              run_step(with({{"missing", std::string("drop")}}), {{"t", t}});
+            }),
+            "concentration across regions needs at least two regions; no row is left (every row "
+            "has a missing value or key, and missing = \"drop\" dropped it)");
+}
+
 TEST(Concentration, ZeroIndustryTotalNamesIndustryAndYear) {
   Table t({Column::make_ints("year", {2025, 2025, 2025, 2025}),
            Column::make_strings("region", {"A", "A", "B", "B"}),
