@@ -23,7 +23,7 @@ using namespace klaster::sdk;
 
 /// The long table's columns, the industries reported, the base and the index forms.
 std::vector<ParamSpec> parameters() {
-  return {
+  std::vector<ParamSpec> params = {
       ParamSpec("input", ParamType::kTable)
           .req()
           .primary()
@@ -33,44 +33,39 @@ std::vector<ParamSpec> parameters() {
           .of("input")
           .def("value")
           .doc_("activity column (employment, output, ...)"),
-      ParamSpec("region", ParamType::kColumn)
-          .of("input")
-          .def("region")
-          .doc_("region key column (also the key of base_table)"),
-      ParamSpec("industry", ParamType::kColumn)
-          .of("input")
-          .def("industry")
-          .doc_("industry key column"),
-      ParamSpec("year", ParamType::kColumn)
-          .of("input")
-          .def("year")
-          .if_present()
-          .doc_("year key column; used when the table has it"),
-      ParamSpec("industries", ParamType::kStringList).doc_("only these industries (default: all)"),
-      ParamSpec("base", ParamType::kString)
-          .def("total")
-          .one_of({"total", "equal", "table"})
-          .doc_("base distribution over regions: total activity, equal weights, or base_table"),
-      ParamSpec("base_table", ParamType::kTable)
-          .doc_("table with region, [year], base_value (for base = \"table\")"),
-      ParamSpec("base_value", ParamType::kColumn)
-          .numeric()
-          .of("base_table")
-          .def("value")
-          .doc_("base column of base_table, e.g. population"),
-      ParamSpec("gini_convention", ParamType::kString)
-          .def("reat")
-          .one_of({"reat", "krugman"})
-          .doc_("Gini of LQs (REAT) or half the Lorenz-area Gini (Krugman/EconGeo)"),
-      ParamSpec("normalize", ParamType::kBool)
-          .def(Value(false))
-          .doc_("multiply the Gini by n/(n-1), n the number of regions"),
-      ParamSpec("cv_sd", ParamType::kString)
-          .def("sample")
-          .one_of({"sample", "population"})
-          .doc_("standard deviation in cv with n - 1 (sample) or n"),
-      cube_missing_param(),
   };
+  for (ParamSpec& key : cube_key_params()) params.push_back(std::move(key));
+  params[2].doc_("region key column (also the key of base_table)");  // region: first key
+  params.insert(
+      params.end(),
+      {
+          ParamSpec("industries", ParamType::kStringList)
+              .doc_("only these industries (default: all)"),
+          ParamSpec("base", ParamType::kString)
+              .def("total")
+              .one_of({"total", "equal", "table"})
+              .doc_("base distribution over regions: total activity, equal weights, or base_table"),
+          ParamSpec("base_table", ParamType::kTable)
+              .doc_("table with region, [year], base_value (for base = \"table\")"),
+          ParamSpec("base_value", ParamType::kColumn)
+              .numeric()
+              .of("base_table")
+              .def("value")
+              .doc_("base column of base_table, e.g. population"),
+          ParamSpec("gini_convention", ParamType::kString)
+              .def("reat")
+              .one_of({"reat", "krugman"})
+              .doc_("Gini of LQs (REAT) or half the Lorenz-area Gini (Krugman/EconGeo)"),
+          ParamSpec("normalize", ParamType::kBool)
+              .def(Value(false))
+              .doc_("multiply the Gini by n/(n-1), n the number of regions"),
+          ParamSpec("cv_sd", ParamType::kString)
+              .def("sample")
+              .one_of({"sample", "population"})
+              .doc_("standard deviation in cv with n - 1 (sample) or n"),
+          cube_missing_param(),
+      });
+  return params;
 }
 
 /// The table written: one row per industry (and year).
@@ -367,16 +362,12 @@ class Concentration final : public Plugin {
                                                      const std::vector<Year>& years,
                                                      const Forms& forms) {
     const std::size_t C = chosen.size();
-    std::vector<std::optional<Indices>> slots(cube.n_years() * C);
-    parallel_for(
-        slots.size(),
-        [&](std::size_t begin, std::size_t end) {
-          for (std::size_t g = begin; g < end; ++g)
-            slots[g] = industry_slot(cube, years[g / C], g / C, chosen[g % C], forms);
+    return parallel_slots<std::optional<Indices>>(
+        cube.n_years() * C,
+        [&](std::size_t g) {
+          return industry_slot(cube, years[g / C], g / C, chosen[g % C], forms);
         },
-        std::max<std::size_t>(1,
-                              (std::size_t{1} << 15) / std::max<std::size_t>(1, cube.n_regions())));
-    return slots;
+        items_per_part(cube.n_regions()));
   }
 
   static std::optional<Indices> industry_slot(const Cube& cube, const Year& year, std::size_t y,

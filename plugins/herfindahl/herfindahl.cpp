@@ -114,21 +114,13 @@ class Herfindahl final : public Plugin {
                     cube.where_year(y) + ": its shares, and so its HHI, are undefined");
   }
 
-  /// One slot per (year, group), in that order. Each part stops at its first error and
-  /// parallel_for rethrows the lowest part's, so the error is the first in (year, group) order.
+  /// One slot per (year, group), in that order; the first error in that order is thrown.
   static std::vector<std::optional<GroupHhi>> compute(const Cube& cube, const Groups& groups,
                                                       bool count_zeros) {
     const std::size_t G = groups.count();
-    std::vector<std::optional<GroupHhi>> slots(cube.n_years() * G);
-    parallel_for(
-        slots.size(),
-        [&](std::size_t begin, std::size_t end) {
-          for (std::size_t k = begin; k < end; ++k)
-            slots[k] = slot(groups, k / G, k % G, count_zeros);
-        },
-        std::max<std::size_t>(1,
-                              (std::size_t{1} << 15) / std::max<std::size_t>(1, groups.units())));
-    return slots;
+    return parallel_slots<std::optional<GroupHhi>>(
+        cube.n_years() * G, [&](std::size_t k) { return slot(groups, k / G, k % G, count_zeros); },
+        items_per_part(groups.units()));
   }
 
   static void write_output(RunContext& ctx, const Cube& cube, const Groups& groups,

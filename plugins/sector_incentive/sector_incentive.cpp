@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "klaster/sdk/cube.hpp"
 #include "klaster/sdk/keys.hpp"
 #include "klaster/sdk/plugin.hpp"
 #include "sector_incentive_kernel.hpp"
@@ -33,7 +34,7 @@ std::string description() {
 }
 
 std::vector<ParamSpec> param_specs() {
-  return {
+  std::vector<ParamSpec> params = {
       ParamSpec("input", ParamType::kTable)
           .req()
           .primary()
@@ -43,28 +44,24 @@ std::vector<ParamSpec> param_specs() {
           .of("input")
           .def("value")
           .doc_("numeric column to scale"),
-      ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column"),
-      ParamSpec("industry", ParamType::kColumn)
-          .of("input")
-          .def("industry")
-          .doc_("industry key column"),
-      ParamSpec("year", ParamType::kColumn)
-          .of("input")
-          .def("year")
-          .if_present()
-          .doc_("year key column; used when the table has it"),
-      ParamSpec("regions", ParamType::kStringList)
-          .doc_("regions to which the incentive applies; absent or empty = all"),
-      ParamSpec("industries", ParamType::kStringList)
-          .doc_("industries to which the incentive applies; absent or empty = all"),
-      ParamSpec("years", ParamType::kIntList)
-          .doc_("years in which the incentive applies; absent or empty = all (needs a year "
-                "column when given)"),
-      ParamSpec("factor", ParamType::kFloat)
-          .req()
-          .above(0)
-          .doc_("multiplier of the value, > 0 (1.15 = +15 %)"),
   };
+  for (ParamSpec& key : cube_key_params()) params.push_back(std::move(key));
+  params.insert(
+      params.end(),
+      {
+          ParamSpec("regions", ParamType::kStringList)
+              .doc_("regions to which the incentive applies; absent or empty = all"),
+          ParamSpec("industries", ParamType::kStringList)
+              .doc_("industries to which the incentive applies; absent or empty = all"),
+          ParamSpec("years", ParamType::kIntList)
+              .doc_("years in which the incentive applies; absent or empty = all (needs a year "
+                    "column when given)"),
+          ParamSpec("factor", ParamType::kFloat)
+              .req()
+              .above(0)
+              .doc_("multiplier of the value, > 0 (1.15 = +15 %)"),
+      });
+  return params;
 }
 
 /// \brief Which levels of a key column are selected: all when `names` is empty, else the named

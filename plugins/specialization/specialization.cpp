@@ -226,16 +226,10 @@ class Specialization final : public Plugin {
                                                        const std::vector<Year>& years,
                                                        const Settings& settings) {
     const std::size_t R = cube.n_regions();
-    std::vector<std::optional<RegionRow>> rows(cube.n_years() * R);
-    parallel_for(
-        rows.size(),
-        [&](std::size_t begin, std::size_t end) {
-          for (std::size_t g = begin; g < end; ++g)
-            rows[g] = region_row(cube, years[g / R], g / R, g % R, settings);
-        },
-        std::max<std::size_t>(
-            1, (std::size_t{1} << 15) / std::max<std::size_t>(1, cube.n_industries())));
-    return rows;
+    return parallel_slots<std::optional<RegionRow>>(
+        cube.n_years() * R,
+        [&](std::size_t g) { return region_row(cube, years[g / R], g / R, g % R, settings); },
+        items_per_part(cube.n_industries()));
   }
 
   static std::optional<RegionRow> region_row(const Cube& cube, const Year& year, std::size_t y,

@@ -10,13 +10,8 @@
 
 namespace klaster::sdk {
 
-std::vector<ParamSpec> cube_params(const std::string& value_doc) {
+std::vector<ParamSpec> cube_key_params() {
   return {
-      ParamSpec("input", ParamType::kTable)
-          .req()
-          .primary()
-          .doc_("long table with region, industry, [year], value"),
-      ParamSpec("value", ParamType::kColumn).of("input").def("value").numeric().doc_(value_doc),
       ParamSpec("region", ParamType::kColumn).of("input").def("region").doc_("region key column"),
       ParamSpec("industry", ParamType::kColumn)
           .of("input")
@@ -28,6 +23,18 @@ std::vector<ParamSpec> cube_params(const std::string& value_doc) {
           .if_present()
           .doc_("year key column; used when the table has it"),
   };
+}
+
+std::vector<ParamSpec> cube_params(const std::string& value_doc) {
+  std::vector<ParamSpec> params = {
+      ParamSpec("input", ParamType::kTable)
+          .req()
+          .primary()
+          .doc_("long table with region, industry, [year], value"),
+      ParamSpec("value", ParamType::kColumn).of("input").def("value").numeric().doc_(value_doc),
+  };
+  for (ParamSpec& key : cube_key_params()) params.push_back(std::move(key));
+  return params;
 }
 
 TableSpec cube_read(std::string doc) {

@@ -25,6 +25,9 @@ struct CubeOptions {
   bool allow_negative = false;  // negative values are kept instead of an error
 };
 
+/// \brief The key column parameters of a long table named by parameter `input`: region, industry,
+/// year (used when the table has it).
+std::vector<ParamSpec> cube_key_params();
 /// \brief The long-table parameters of an indicator that reads a Cube, in this order: input (table,
 /// the primary input), value, region, industry, year (used when the table has it). `value_doc`
 /// describes the value column.
