@@ -64,7 +64,7 @@ std::vector<ParamSpec> rule_params() {
           .def(false)
           .doc_("divide each region's weights by their sum"),
       ParamSpec("radius_km", ParamType::kFloat)
-          .def(6371.0088)
+          .def(kEarthMeanRadiusKm)
           .above(0)
           .doc_("Earth radius in km (6371.0088 mean radius; 6372.8 and 6378.137 are also in use)"),
       ParamSpec("allow_islands", ParamType::kBool)
@@ -329,14 +329,6 @@ class SpatialWeights final : public Plugin {
 };
 
 }  // namespace
-
-double haversine_km(double lat1, double lon1, double lat2, double lon2, double radius_km) {
-  constexpr double rad = std::numbers::pi / 180.0;
-  const double dphi = (lat2 - lat1) * rad, dlambda = (lon2 - lon1) * rad;
-  const double s = std::sin(dphi / 2), t = std::sin(dlambda / 2);
-  const double h = s * s + std::cos(lat1 * rad) * std::cos(lat2 * rad) * t * t;
-  return 2 * radius_km * std::asin(std::min(1.0, std::sqrt(h)));
-}
 
 Distances distance_matrix(const std::vector<double>& lat, const std::vector<double>& lon,
                           double radius_km) {

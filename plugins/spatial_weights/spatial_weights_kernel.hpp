@@ -6,11 +6,11 @@
 #include <utility>
 #include <vector>
 
+#include "klaster/sdk/geo.hpp"
+
 namespace klaster::plugins::spatial_weights {
 
-/// \brief Great-circle distance in km between two points given in decimal degrees: the haversine
-/// formula d = 2 R asin(sqrt(sin^2(dphi/2) + cos phi1 cos phi2 sin^2(dlambda/2))) (Sinnott 1984).
-double haversine_km(double lat1, double lon1, double lat2, double lon2, double radius_km);
+using sdk::haversine_km;  // klaster/sdk/geo.hpp
 
 /// \brief The distances between n points, row-major n x n, zero on the diagonal.
 struct Distances {
