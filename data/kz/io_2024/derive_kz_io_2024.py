@@ -22,6 +22,12 @@ kz_io_2024_use_bp_imports.csv, kz_io_2024_products.csv, and ../employment_by_sec
    employment in element 5831: it gets 0 (unknown, not an estimate); its domestic row and column
    are empty, so no other product's effects depend on it.
 
+3. kz_io_2024_section_shares.csv: each product's share of its NACE section's output,
+   share_j = P1_j / sum(P1_k, k in section s(j)), from the total table's P1 row. This is the
+   concordance regional_clusters uses to carry templates on 68 products to the regional output by
+   section: a region's output of product j is APPROXIMATED as share_j x its output of section s(j),
+   i.e. every region is assumed to have the national product mix within each section.
+
 Checks (the script stops on any failure): the domestic, total and imports tables have the same
 header and product rows; for every product column, domestic TOTAL + imports TOTAL + D21X31 + B1G
 = P1 exactly (thousand KZT); the domestic TU of every product equals its P1; the estimated
@@ -121,9 +127,33 @@ def main():
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["code", "nace_section", "section_employed", "d1_share", "employed", "note"])
         w.writerows(rows)
+    write_section_shares(codes, section, {c: num(tot_rows, "P1", c) for c in codes})
     print("wrote kz_io_2024_use_bp_domestic_va.csv (%d rows + %d value-added rows) and "
-          "kz_io_2024_employment_estimate.csv (%d products); all checks passed" %
+          "kz_io_2024_employment_estimate.csv (%d products), kz_io_2024_section_shares.csv; "
+          "all checks passed" %
           (len(dom) - 1, len(VA_ROWS), len(rows)))
+
+
+def write_section_shares(codes, section, p1):
+    """Writes each product's share of its section's output P1 (see the module doc, item 3)."""
+    total = {}
+    for c in codes:
+        total[section[c]] = total.get(section[c], 0) + p1[c]
+    rows = []
+    for c in codes:
+        s = section[c]
+        if total[s] <= 0:
+            fail("section %s has no output P1" % s)
+        rows.append([c, s, str(p1[c]), str(total[s]), "%.12g" % (p1[c] / total[s])])
+    for s in total:
+        got = sum(float(r[4]) for r in rows if r[1] == s)
+        if abs(got - 1.0) > 1e-9:
+            fail("section %s: product shares add up to %.12g, not 1" % (s, got))
+    with open(os.path.join(HERE, "kz_io_2024_section_shares.csv"), "w", encoding="utf-8",
+              newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["code", "nace_section", "output", "section_output", "share"])
+        w.writerows(rows)
 
 
 if __name__ == "__main__":
