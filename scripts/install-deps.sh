@@ -9,10 +9,16 @@ packages=(
   libspdlog-dev libfmt-dev libtoml11-dev libeigen3-dev nlohmann-json3-dev libssl-dev
   liblapacke-dev libopenblas-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libigraph-dev libglpk-dev
 )
 # Optional extras for the benchmarks' baselines: scripts/install-deps.sh --bench
 if [[ "${1:-}" == "--bench" || "${KLASTER_BENCH_DEPS:-0}" == 1 ]]; then
   packages+=(python3-numpy python3-pandas hyperfine time bc r-base-core r-cran-data.table)
+fi
+# Optional extras for the cross-check scripts beside some plugins and data (R's hclust, varimax,
+# cluster::silhouette, igraph; numpy): scripts/install-deps.sh --crosscheck
+if [[ "${1:-}" == "--crosscheck" ]]; then
+  packages+=(python3-numpy r-base-core r-cran-cluster r-cran-igraph)
 fi
 
 missing=()
