@@ -50,6 +50,15 @@ struct StepConfig {
   Location loc, plugin_loc;
 };
 
+/// \brief A summary column shown with a readable name beside each code (`names = { region =
+/// ["regions", "code", "name_en"] }`): the name is looked up in `table` where `key` equals the
+/// code.
+struct SummaryName {
+  std::string column;  // the summary table's column holding codes
+  std::string table, key, name;
+  Location loc;
+};
+
 /// \brief A small table printed after a run (pipeline `[[summary]]`).
 struct SummaryConfig {
   std::string title;
@@ -59,6 +68,8 @@ struct SummaryConfig {
   std::string sort;                  // column to sort by, "" keeps table order
   bool descending = true;
   std::int64_t limit = 0;  // 0: all rows
+  std::vector<SummaryName> names;
+  std::string note;  // printed under the table: caveats, units, sources
   Location loc;
 };
 

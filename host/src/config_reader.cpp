@@ -294,15 +294,34 @@ StepConfig read_step(const toml::value& v, std::size_t index, const std::string&
   return s;
 }
 
+/// `names = { column = ["table", "key", "name"], ... }` of a [[summary]].
+std::vector<SummaryName> read_summary_names(const toml::value& v, const std::string& file,
+                                            const std::string& w) {
+  const std::string form = " must be { column = [\"table\", \"key column\", \"name column\"] }";
+  if (!v.is_table()) fail(kExitPipeline, location_of(v, file), "'names'" + w + form);
+  std::vector<SummaryName> names;
+  for (const auto& [column, spec] : v.as_table()) {
+    const sdk::Value value = to_value(spec, file, "'names." + column + "'" + w);
+    const auto* l = std::get_if<std::vector<std::string>>(&value);
+    if (l == nullptr || l->size() != 3)
+      fail(kExitPipeline, location_of(spec, file), "'names." + column + "'" + w + form);
+    names.push_back({column, (*l)[0], (*l)[1], (*l)[2], location_of(spec, file)});
+  }
+  return names;
+}
+
 SummaryConfig read_summary(const toml::value& v, const std::string& file) {
   if (!v.is_table())
     fail(kExitPipeline, location_of(v, file), "a [[summary]] entry must be a table");
   SummaryConfig s;
   s.loc = location_of(v, file);
   const std::string w = " in [[summary]]";
-  check_keys(v, {"title", "table", "where", "columns", "sort", "descending", "limit"}, file, w,
-             kExitPipeline);
+  check_keys(v,
+             {"title", "table", "where", "columns", "sort", "descending", "limit", "names", "note"},
+             file, w, kExitPipeline);
   s.title = get_string(v, "title", file, w, kExitPipeline, false);
+  s.note = get_string(v, "note", file, w, kExitPipeline, false);
+  if (v.contains("names")) s.names = read_summary_names(v.at("names"), file, w);
   s.table = get_string(v, "table", file, w, kExitPipeline, true);
   s.sort = get_string(v, "sort", file, w, kExitPipeline, false);
   if (v.contains("where")) s.where = read_where(v.at("where"), file, w);

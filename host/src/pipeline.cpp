@@ -340,6 +340,20 @@ ValidatedStep validate_step(ValidatedPipeline& vp, const StepConfig& step,
   return vs;
 }
 
+template <typename Fail>
+void validate_summary_name(ValidatedPipeline& vp, const SummaryConfig& s, const SummaryName& n,
+                           const Fail& fail) {
+  if (!vp.tables.at(s.table).schema.has(n.column))
+    fail(n.loc, "names: column '" + n.column + "' is not in table '" + s.table + "'");
+  auto it = vp.tables.find(n.table);
+  if (it == vp.tables.end())
+    fail(n.loc, "names: table '" + n.table + "' does not exist; tables: " + table_list(vp.tables));
+  for (const std::string& c : {n.key, n.name})
+    if (!it->second.schema.has(c))
+      fail(n.loc, "names: column '" + c + "' is not in table '" + n.table + "'");
+  vp.last_use[n.table] = SIZE_MAX;
+}
+
 void validate_summary(ValidatedPipeline& vp, const SummaryConfig& s) {
   auto fail = [&](const Location& loc, const std::string& msg) {
     std::string text =
@@ -357,6 +371,7 @@ void validate_summary(ValidatedPipeline& vp, const SummaryConfig& s) {
     if (!schema.has(c)) fail(s.loc, "column '" + c + "' is not in table '" + s.table + "'");
   if (!s.sort.empty() && !schema.has(s.sort))
     fail(s.loc, "sort column '" + s.sort + "' is not in table '" + s.table + "'");
+  for (const auto& n : s.names) validate_summary_name(vp, s, n, fail);
   vp.last_use[s.table] = SIZE_MAX;
 }
 
@@ -545,6 +560,11 @@ RunResult run_pipeline(const ValidatedPipeline& vp,
   };
 
   for (std::size_t k = 0; k < vp.steps.size(); ++k) run_step(vp, k, result, get_table, on_table);
+  // Summaries may show dataset tables no step read, and look names up in them.
+  for (const auto& s : vp.config.summaries) {
+    get_table(s.table);
+    for (const auto& n : s.names) get_table(n.table);
+  }
   return result;
 }
 

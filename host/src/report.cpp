@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <ctime>
+#include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "klaster/sdk/step.hpp"
@@ -36,6 +38,13 @@ std::string cell_text(const sdk::Column& c, std::size_t r) {
     return fmt::format("{:.4f}", v);
   }
   return c.to_text(r);
+}
+
+/// The number of characters (UTF-8 code points) of `s`, for aligning columns of Russian names.
+std::size_t utf8_width(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
 }
 
 /// `text` as lines of at most `width` characters (words longer than that stand alone), each
@@ -126,52 +135,104 @@ std::string run_record_json(const ValidatedPipeline& vp, const RunResult& result
   return j.dump(2) + "\n";
 }
 
+namespace {
+
+/// The rows of `rows` a summary shows, in its order: sorted by its sort column, cut at its limit.
+std::vector<std::size_t> summary_order(const SummaryConfig& s, const sdk::Table& rows) {
+  std::vector<std::size_t> order(rows.rows());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  if (!s.sort.empty()) {
+    const sdk::Column& key = rows.column(s.sort);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      if (key.type == sdk::ColumnType::kString)
+        return s.descending ? key.str(a) > key.str(b) : key.str(a) < key.str(b);
+      return s.descending ? key.number(a) > key.number(b) : key.number(a) < key.number(b);
+    });
+  }
+  if (s.limit > 0 && order.size() > static_cast<std::size_t>(s.limit))
+    order.resize(static_cast<std::size_t>(s.limit));
+  return order;
+}
+
+/// One printed column: a column of the table, or the names looked up for one.
+struct SummaryColumn {
+  std::string header;
+  bool numeric = false;
+  std::vector<std::string> cells;
+};
+
+/// code -> name from `names.table` (the first row of each code wins).
+std::map<std::string, std::string> name_lookup(const SummaryName& n, const RunResult& result) {
+  const sdk::Table& t = *result.tables.at(n.table);
+  const sdk::Column &key = t.column(n.key), &name = t.column(n.name);
+  std::map<std::string, std::string> out;
+  for (std::size_t r = 0; r < t.rows(); ++r)
+    if (key.is_valid(r)) out.emplace(key.to_text(r), name.is_valid(r) ? name.to_text(r) : "");
+  return out;
+}
+
+std::vector<SummaryColumn> summary_columns(const SummaryConfig& s, const sdk::Table& rows,
+                                           const std::vector<std::size_t>& order,
+                                           const RunResult& result) {
+  std::vector<std::string> names = s.columns;
+  if (names.empty())
+    for (const auto& c : rows.columns()) names.push_back(c.name);
+  std::vector<SummaryColumn> out;
+  for (const auto& n : names) {
+    const sdk::Column& c = rows.column(n);
+    SummaryColumn col{c.name, c.type != sdk::ColumnType::kString, {}};
+    for (std::size_t r : order) col.cells.push_back(cell_text(c, r));
+    out.push_back(col);
+    for (const auto& sn : s.names) {
+      if (sn.column != n) continue;
+      const auto lookup = name_lookup(sn, result);
+      SummaryColumn named{sn.name, false, {}};
+      for (const auto& code : out.back().cells) {
+        auto it = lookup.find(code);
+        named.cells.push_back(it == lookup.end() ? "" : it->second);
+      }
+      out.push_back(named);
+    }
+  }
+  return out;
+}
+
+/// The columns as an aligned text table: header, a rule, a line per row.
+std::string render_columns(const std::vector<SummaryColumn>& cols, std::size_t rows) {
+  std::vector<std::size_t> width;
+  for (const auto& c : cols) {
+    std::size_t w = utf8_width(c.header);
+    for (const auto& cell : c.cells) w = std::max(w, utf8_width(cell));
+    width.push_back(w);
+  }
+  auto line = [&](const std::function<std::string(std::size_t)>& cell) {
+    std::string text = " ";
+    for (std::size_t k = 0; k < cols.size(); ++k) {
+      const std::string v = cell(k);
+      text += " " + (cols[k].numeric ? std::string(width[k] - utf8_width(v), ' ') + v
+                                     : v + std::string(width[k] - utf8_width(v), ' '));
+    }
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    return text + "\n";
+  };
+  std::string out = line([&](std::size_t k) { return cols[k].header; });
+  out += line([&](std::size_t k) { return std::string(width[k], '-'); });
+  for (std::size_t i = 0; i < rows; ++i)
+    out += line([&](std::size_t k) { return cols[k].cells[i]; });
+  return out;
+}
+
+}  // namespace
+
 std::string format_summaries(const ValidatedPipeline& vp, const RunResult& result) {
   std::string out;
   for (const auto& s : vp.config.summaries) {
-    const sdk::TablePtr table = result.tables.at(s.table);
-    const sdk::Table rows = apply_where(*table, s.where);
-    std::vector<std::size_t> order(rows.rows());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    if (!s.sort.empty()) {
-      const sdk::Column& key = rows.column(s.sort);
-      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        if (key.type == sdk::ColumnType::kString)
-          return s.descending ? key.str(a) > key.str(b) : key.str(a) < key.str(b);
-        return s.descending ? key.number(a) > key.number(b) : key.number(a) < key.number(b);
-      });
-    }
-    if (s.limit > 0 && order.size() > static_cast<std::size_t>(s.limit))
-      order.resize(static_cast<std::size_t>(s.limit));
-    std::vector<const sdk::Column*> cols;
-    if (s.columns.empty())
-      for (const auto& c : rows.columns()) cols.push_back(&c);
-    else
-      for (const auto& n : s.columns) cols.push_back(&rows.column(n));
-    std::vector<std::vector<std::string>> cells(order.size() + 1);
-    for (const auto* c : cols) cells[0].push_back(c->name);
-    for (std::size_t i = 0; i < order.size(); ++i)
-      for (const auto* c : cols) cells[i + 1].push_back(cell_text(*c, order[i]));
-    std::vector<std::size_t> width(cols.size(), 0);
-    for (const auto& row : cells)
-      for (std::size_t k = 0; k < row.size(); ++k) width[k] = std::max(width[k], row[k].size());
+    const sdk::Table rows = apply_where(*result.tables.at(s.table), s.where);
+    const std::vector<std::size_t> order = summary_order(s, rows);
     out += "\n" + (s.title.empty() ? s.table : s.title) + "\n";
-    for (std::size_t i = 0; i < cells.size(); ++i) {
-      std::string line = " ";
-      for (std::size_t k = 0; k < cols.size(); ++k) {
-        const bool numeric = cols[k]->type != sdk::ColumnType::kString;
-        line += " " + (numeric ? fmt::format("{:>{}}", cells[i][k], width[k])
-                               : fmt::format("{:<{}}", cells[i][k], width[k]));
-      }
-      while (!line.empty() && line.back() == ' ') line.pop_back();
-      out += line + "\n";
-      if (i == 0) {
-        std::string rule = " ";
-        for (std::size_t k = 0; k < cols.size(); ++k) rule += " " + std::string(width[k], '-');
-        out += rule + "\n";
-      }
-    }
+    out += render_columns(summary_columns(s, rows, order, result), order.size());
     if (order.empty()) out += "  (no rows)\n";
+    if (!s.note.empty()) out += wrap("Note: " + s.note, 2, 100);
   }
   return out;
 }
