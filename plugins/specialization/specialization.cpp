@@ -42,9 +42,9 @@ std::vector<ParamSpec> parameters() {
               .doc_("Krugman index range: [0, 2] (full) or [0, 1] (half)"),
           ParamSpec("theil_form", ParamType::kString)
               .def("relative")
-              .one_of({"relative", "absolute"})
-              .doc_("Theil index against the reference (relative) or of the region's own mix "
-                    "(absolute)"),
+              .one_of({"relative", "absolute", "mld"})
+              .doc_("Theil index against the reference (relative), or of the region's own mix: "
+                    "Theil T (absolute) or Theil L, the mean log deviation (mld, REAT's theil())"),
           ParamSpec("gini_convention", ParamType::kString)
               .def("reat")
               .one_of({"reat", "krugman"})
@@ -69,7 +69,8 @@ TableSpec region_table() {
       .column(ColumnSpec::floats(
           "theil",
           "relative Theil sum s_i ln(s_i / t_i) >= 0 (missing where some t_i = 0 "
-          "< s_i), or the absolute Theil of the region's mix (theil_form = absolute)"))
+          "< s_i), or Theil T (theil_form = absolute) or Theil L (mld; missing where an industry "
+          "has no activity) of the region's own mix"))
       .column(ColumnSpec::floats(
           "gini",
           "Gini of the LQs s_i / t_i in [0, 1) (missing where some t_i = 0 < s_i), "
@@ -82,7 +83,7 @@ class Specialization final : public Plugin {
   PluginInfo info() const override {
     PluginInfo p;
     p.name = "specialization";
-    p.version = "1.0.0";
+    p.version = "1.1.0";
     p.kind = PluginKind::kIndicator;
     p.summary =
         "Measures how specialised each region's industry mix is against a reference economy";
@@ -95,7 +96,9 @@ class Specialization final : public Plugin {
         "  theil   = sum_i s_i ln(s_i / t_i)      (relative Theil / Kullback-Leibler, theil_form = "
         "\"relative\", default) or (1/n) sum_i (e_ri/m) ln(e_ri/m), m the mean over the n "
         "industries "
-        "(absolute Theil of the region's own mix, REAT's theil(); theil_form = \"absolute\")\n"
+        "(Theil T of the region's own mix; theil_form = \"absolute\") or (1/n) sum_i ln(m/e_ri) "
+        "(Theil L, the mean log deviation, REAT's theil(); theil_form = \"mld\"; missing where "
+        "some e_ri = 0)\n"
         "  gini    = gini_convention \"reat\" (default): unweighted Gini of the industry LQs "
         "q_i = s_i / t_i, sum_i sum_k |q_i - q_k| / (2 n^2 mean(q)) as REAT's gini.spec/gini.conc; "
         "\"krugman\": half the area Gini of the Lorenz curve of s against t with industries "
@@ -132,10 +135,14 @@ class Specialization final : public Plugin {
   }
 
  private:
+  static TheilForm theil_form(const std::string& name) {
+    if (name == "absolute") return TheilForm::kAbsolute;
+    return name == "mld" ? TheilForm::kMeanLogDeviation : TheilForm::kRelative;
+  }
   struct Settings {
     explicit Settings(const Params& params)
         : rest(params.str("reference") == "rest"),
-          forms{params.str("convention") == "half", params.str("theil_form") == "relative",
+          forms{params.str("convention") == "half", theil_form(params.str("theil_form")),
                 params.str("gini_convention") == "reat", params.boolean("normalize")} {}
     bool rest;
     Forms forms;
@@ -334,6 +341,16 @@ double absolute_theil(const std::vector<double>& s) {
   return entropy;
 }
 
+std::optional<double> mean_log_deviation(const std::vector<double>& s) {
+  const double n = static_cast<double>(s.size());
+  double sum_log = 0;
+  for (const double v : s) {
+    if (v <= 0) return std::nullopt;
+    sum_log += std::log(v);
+  }
+  return -std::log(n) - sum_log / n;
+}
+
 Indices specialization_indices(const Shares& shares, const Forms& forms) {
   const std::vector<double>& s = shares.s;
   const std::vector<double>& t = shares.t;
@@ -353,8 +370,10 @@ Indices specialization_indices(const Shares& shares, const Forms& forms) {
   const double norm = forms.normalize ? static_cast<double>(n) / static_cast<double>(n - 1) : 1.0;
   out.krugman = forms.half_krugman ? abs_diff / 2 : abs_diff;
   out.hoover = abs_diff / 2;
-  if (!forms.relative_theil)
+  if (forms.theil == TheilForm::kAbsolute)
     out.theil = absolute_theil(s);
+  else if (forms.theil == TheilForm::kMeanLogDeviation)
+    out.theil = mean_log_deviation(s);
   else if (out.infinite == 0)
     out.theil = relative_theil;
   if (!forms.reat_gini) {

@@ -20,23 +20,32 @@ std::optional<Shares> region_shares(const std::vector<double>& own, double regio
                                     const std::vector<double>& industry_totals, double grand_total,
                                     bool rest);
 
-/// \brief The absolute Theil index of a mix with shares `s` over n industries, (1/n) sum (x_i / m)
-/// ln(x_i / m) with m the mean, computed as ln n + sum s_i ln s_i (Theil 1967; REAT's theil()).
+/// \brief The Theil T index of a mix with shares `s` over n industries, (1/n) sum (x_i / m)
+/// ln(x_i / m) with m the mean, computed as ln n + sum s_i ln s_i (Theil 1967, the "first" Theil
+/// measure; terms with x_i = 0 are 0).
 double absolute_theil(const std::vector<double>& s);
+
+/// \brief The Theil L index (mean log deviation, Theil 1967's "second" measure) of a mix with
+/// shares `s`: (1/n) sum ln(m / x_i) = -ln n - (1/n) sum ln s_i; REAT's theil(). nullopt when some
+/// s_i = 0 (ln(m / 0) is infinite; REAT returns Inf).
+std::optional<double> mean_log_deviation(const std::vector<double>& s);
+
+/// \brief theil_form: against the reference, or Theil T / Theil L of the region's own mix.
+enum class TheilForm { kRelative, kAbsolute, kMeanLogDeviation };
 
 /// \brief Which form of each index (the plugin's parameters).
 struct Forms {
-  bool half_krugman = false;   // convention = "half": Krugman in [0, 1]
-  bool relative_theil = true;  // theil_form = "relative" (else "absolute")
-  bool reat_gini = true;       // gini_convention = "reat" (else "krugman")
-  bool normalize = false;      // Gini times n / (n - 1)
+  bool half_krugman = false;  // convention = "half": Krugman in [0, 1]
+  TheilForm theil = TheilForm::kRelative;
+  bool reat_gini = true;   // gini_convention = "reat" (else "krugman")
+  bool normalize = false;  // Gini times n / (n - 1)
 };
 
 /// \brief The indices of one region (n >= 2 industries).
 struct Indices {
   double krugman = 0;           // sum |s_i - t_i| (Krugman 1991), halved with half_krugman
   double hoover = 0;            // 1/2 sum |s_i - t_i| (Hoover 1936)
-  std::optional<double> theil;  // relative: sum s_i ln(s_i / t_i); absolute: ln n + sum s_i ln s_i
+  std::optional<double> theil;  // relative: sum s_i ln(s_i / t_i); absolute: Theil T; mld: Theil L
   std::optional<double> gini;   // REAT: Gini of the LQs s_i / t_i; Krugman: half the Lorenz area
   std::size_t infinite = 0;     // industries with t_i = 0 < s_i (an infinite LQ)
   std::size_t first_infinite = 0;  // the first of them (position in s)

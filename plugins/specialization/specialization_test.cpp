@@ -88,8 +88,8 @@ TEST(Specialization, ReferenceTotalVersusRest) {
   EXPECT_NEAR(value_at(half, "krugman", {{"region", "A"}}), 0.1, 1e-12);
 }
 
-// Absolute Theil of (20, 50, 20, 10) (REAT's gini() example vector): (1/n) sum (x/m) ln(x/m)
-// with m = 25: (0.8 ln 0.8 * 2 + 2 ln 2 + 0.4 ln 0.4) / 4.
+// Theil T of (20, 50, 20, 10) (REAT's gini() example vector): (1/n) sum (x/m) ln(x/m)
+// with m = 25: (0.8 ln 0.8 * 2 + 2 ln 2 + 0.4 ln 0.4) / 4 (Theil 1967's first measure).
 TEST(Specialization, AbsoluteTheil) {
   auto t = long_table({"A", "A", "A", "A", "B", "B", "B", "B"},
                       {"P", "Q", "R", "S", "P", "Q", "R", "S"}, {20, 50, 20, 10, 1, 1, 1, 1});
@@ -286,12 +286,36 @@ TEST(SpecializationKernel, ReatGiniConcExample) {
   EXPECT_NEAR(*lorenz.gini, 0.18625 * 5 / 4, 1e-12);
 }
 
-// Absolute Theil (Theil 1967; REAT theil()) of (20, 50, 20, 10): m = 25, so (1/4) (0.8 ln 0.8 +
+// Theil T (Theil 1967's first measure) of (20, 50, 20, 10): m = 25, so (1/4) (0.8 ln 0.8 +
 // 2 ln 2 + 0.8 ln 0.8 + 0.4 ln 0.4); an even mix has 0.
 TEST(SpecializationKernel, AbsoluteTheil) {
   EXPECT_NEAR(spec::absolute_theil({.2, .5, .2, .1}),
               (2 * 0.8 * std::log(0.8) + 2 * std::log(2.0) + 0.4 * std::log(0.4)) / 4, 1e-12);
   EXPECT_NEAR(spec::absolute_theil({.25, .25, .25, .25}), 0.0, 1e-15);
+}
+
+// Theil L = REAT's theil(): its documented example, theil(c(10,10,10,20,50)) = 0.2326302 (REAT
+// manual, "Example from Stoermann (2009)"); by hand (1/5)(3 ln 2 + ln 1 + ln 0.4) = 0.2326302.
+// A zero share makes ln(m/0) infinite: nullopt.
+TEST(SpecializationKernel, MeanLogDeviationIsReatTheil) {
+  EXPECT_NEAR(*spec::mean_log_deviation({.1, .1, .1, .2, .5}), 0.2326302, 5e-8);
+  EXPECT_NEAR(*spec::mean_log_deviation({.1, .1, .1, .2, .5}),
+              (3 * std::log(2.0) + std::log(0.4)) / 5, 1e-12);
+  EXPECT_NEAR(*spec::mean_log_deviation({.5, .5}), 0.0, 1e-15);
+  EXPECT_FALSE(spec::mean_log_deviation({.5, .5, 0}).has_value());
+}
+
+// theil_form = "mld" through the plugin: region A is REAT's example (10, 10, 10, 20, 50),
+// 0.2326302; region B has a zero and gets a missing theil.
+TEST(Specialization, MeanLogDeviationForm) {
+  auto t = long_table({"A", "A", "A", "A", "A", "B", "B", "B", "B", "B"},
+                      {"P", "Q", "R", "S", "T", "P", "Q", "R", "S", "T"},
+                      {10, 10, 10, 20, 50, 1, 1, 1, 1, 0});
+  auto out = run_step(with({{"theil_form", std::string("mld")}}), {{"t", t}}).at("step");
+  EXPECT_NEAR(value_at(out, "theil", {{"region", "A"}}), 0.2326302, 5e-8);
+  const auto& theil = out.column("theil");
+  for (std::size_t r = 0; r < out.rows(); ++r)
+    EXPECT_EQ(theil.is_valid(r), out.column("region").str(r) == "A");
 }
 
 // t = 0 < s makes the LQ infinite: s = (2/3, 1/3) against t = (0, 1) has Krugman 2/3 + 2/3, no
