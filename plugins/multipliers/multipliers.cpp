@@ -1,6 +1,7 @@
 // multipliers: Type I and Type II output, income, employment and GVA multipliers and effects.
 // Miller & Blair (2009), Input-Output Analysis, 2nd ed., sec. 6.2-6.4 (Type I/II, households
 // closed: eq. 6.20-6.26); Eurostat Manual of Supply, Use and Input-Output Tables (2008), sec. 15.2.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,7 @@ class Multipliers final : public Plugin {
   PluginInfo info() const override {
     PluginInfo p;
     p.name = "multipliers";
-    p.version = "1.0.0";
+    p.version = "1.1.0";
     p.kind = PluginKind::kIndicator;
     p.summary = "Computes Type I and Type II output, income, employment and GVA multipliers";
     p.description =
@@ -46,7 +47,8 @@ class Multipliers final : public Plugin {
         "the "
         "quantity generated per unit of final demand (GVA and employment multipliers as published "
         "there). convention = \"ratio\" (Miller & Blair 2009, 6.3): q_multiplier = q_effect / "
-        "q_initial, e.g. the Type I income multiplier. Output multipliers are the same in both.\n"
+        "q_initial, e.g. the Type I income multiplier; missing (with a warning) for a sector whose "
+        "q_initial is 0. Output multipliers are the same in both.\n"
         "All effects come from transposed solves with one LU factorisation per type; no inverse.\n"
         "Reference: Miller & Blair (2009), Input-Output Analysis, 2nd ed., ch. 6; Eurostat (2008), "
         "Manual of Supply, Use and Input-Output Tables, ch. 15.";
@@ -126,26 +128,34 @@ class Multipliers final : public Plugin {
     for (std::size_t q = 0; q < effects.size(); ++q) {
       const std::string& name = sat.coefficients[q].first;
       const Effects& e = effects[q];
-      const Eigen::VectorXd multiplier = ratio ? checked_ratio(name, e, io) : e.effect;
+      const Eigen::VectorXd multiplier = ratio ? ratio_multiplier(e) : e.effect;
       out.set(name + "_initial", std::vector<double>(e.initial.begin(), e.initial.end()));
       out.set(name + "_indirect", std::vector<double>(e.indirect.begin(), e.indirect.end()));
       if (out.has(name + "_induced"))
         out.set(name + "_induced", std::vector<double>(e.induced.begin(), e.induced.end()));
       out.set(name + "_effect", std::vector<double>(e.effect.begin(), e.effect.end()));
-      out.set(name + "_multiplier", std::vector<double>(multiplier.begin(), multiplier.end()));
+      out.set(name + "_multiplier", std::vector<double>(multiplier.begin(), multiplier.end()),
+              ratio ? ratio_valid(ctx, name, e, io) : std::vector<std::uint8_t>{});
     }
     ctx.write(std::move(out));
   }
 
-  /// The ratio multiplier; DataError where the initial effect is 0.
-  static Eigen::VectorXd checked_ratio(const std::string& name, const Effects& e,
-                                       const IoSystem& io) {
+  /// Which ratio multipliers are defined: not where the initial effect is 0 (a sector without
+  /// compensation, as the ONS tables publish for some); those are written missing, with a warning.
+  static std::vector<std::uint8_t> ratio_valid(RunContext& ctx, const std::string& name,
+                                               const Effects& e, const IoSystem& io) {
+    std::vector<std::uint8_t> valid(static_cast<std::size_t>(e.initial.size()), 1);
+    std::string undefined;
     for (Eigen::Index j = 0; j < e.initial.size(); ++j)
-      if (e.initial(j) == 0)
-        throw DataError("sector '" + io.sectors()[static_cast<std::size_t>(j)] + "' has no " +
-                        name + " per unit of output, so its " + name +
-                        " multiplier as a ratio is undefined; use convention = \"effect\"");
-    return ratio_multiplier(e);
+      if (e.initial(j) == 0) {
+        valid[static_cast<std::size_t>(j)] = 0;
+        undefined +=
+            (undefined.empty() ? "'" : ", '") + io.sectors()[static_cast<std::size_t>(j)] + "'";
+      }
+    if (undefined.empty()) return {};
+    ctx.log(LogLevel::kWarn, name + "_multiplier written as missing for " + undefined + ": no " +
+                                 name + " per unit of output, so the ratio is undefined");
+    return valid;
   }
 };
 

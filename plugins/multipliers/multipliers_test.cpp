@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <string>
 
 #include "klaster/sdk/csv.hpp"
@@ -237,4 +238,28 @@ TEST(MultipliersKernel, TypeIIOneSectorByHand) {
   EXPECT_NEAR(income.induced(0), 0.3 / 0.65 - 0.3 / 0.8, 1e-12);
   // Type II / Type I income multipliers as ratios: (0.3 / 0.65 / 0.3) / (0.3 / 0.8 / 0.3).
   EXPECT_NEAR(multipliers::ratio_multiplier(income)(0) / (1 / 0.8), 0.8 / 0.65, 1e-12);
+}
+
+// convention = "ratio" where a sector has no compensation (the ONS tables publish 0 there): Miller
+// & Blair (2009) Table 2.4 flows (x = 1000, 2000) with income (300, 0). By hand h = (0.3, 0) and
+// h'L = (0.3 * 0.95, 0.3 * 0.25) / 0.7575, so s1's ratio is 0.95 / 0.7575; s2's ratio 0/0 is
+// written missing with a warning naming s2, and the other columns are unaffected.
+TEST(Multipliers, RatioMissingWhereNoCompensation) {
+  const std::string file = ::testing::TempDir() + "/mb_no_income.csv";
+  std::ofstream(file) << "code,s1,s2\ns1,150,500\ns2,200,100\nD1,300,0\nP1,1000,2000\n";
+  std::vector<std::string> log;
+  const Table m = run_step({{"input", std::string("t")},
+                            {"convention", std::string("ratio")},
+                            {"employment_row", std::string("")},
+                            {"gva_row", std::string("")}},
+                           {{"t", read_matrix_csv(file)}}, "step", collect_log(log))
+                      .at("step");
+  EXPECT_NEAR(value_at(m, "income_multiplier", {{"sector", "s1"}}), 0.95 / 0.7575, 1e-12);
+  EXPECT_NEAR(value_at(m, "income_effect", {{"sector", "s2"}}), 0.3 * 0.25 / 0.7575, 1e-12);
+  const Column& ratio = m.column("income_multiplier");
+  for (std::size_t r = 0; r < m.rows(); ++r)
+    EXPECT_EQ(ratio.is_valid(r), m.column("sector").str(r) == "s1");
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_NE(log[0].find("income_multiplier written as missing for 's2'"), std::string::npos)
+      << log[0];
 }
