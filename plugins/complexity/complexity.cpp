@@ -30,7 +30,8 @@ std::vector<ParamSpec> complexity_params() {
                ParamSpec("threshold", ParamType::kFloat)
                    .def(1.0)
                    .at_least(0)
-                   .doc_("presence M = 1 where RCA >= threshold"),
+                   .doc_("presence M = 1 where RCA >= threshold and the activity is positive "
+                         "(threshold = 0: every cell with any activity)"),
                ParamSpec("pci_scale", ParamType::kString)
                    .def("own")
                    .one_of({"own", "eci"})
@@ -112,11 +113,12 @@ class Complexity final : public Plugin {
   PluginInfo info() const override {
     PluginInfo p;
     p.name = "complexity";
-    p.version = "1.0.0";
+    p.version = "1.1.0";
     p.kind = PluginKind::kIndicator;
     p.summary = "Computes RCA, diversity, ubiquity, ECI, PCI, proximity and relatedness density";
     p.description =
         "RCA_ri = (x_ri / x_r.) / (x_.i / x..) (Balassa); M_ri = 1 where RCA_ri >= threshold "
+        "and x_ri > 0 "
         "(default 1, as py-ecomplexity's rca_mcp_threshold). diversity k_r = sum_i M_ri, ubiquity "
         "k_i = sum_r M_ri.\n"
         "ECI: the eigenvector of the second-largest eigenvalue of M~ = D^-1 M U^-1 M' (D, U "
@@ -401,7 +403,7 @@ Presence presence_of(const std::vector<double>& x, const Totals& totals, double 
     for (std::size_t i = 0; i < I; ++i) {
       const double rca = (x[r * I + i] / totals.region[r]) / (totals.industry[i] / totals.all);
       p.rca[r * I + i] = rca;
-      if (rca >= threshold) {
+      if (rca >= threshold && x[r * I + i] > 0) {  // a zero cell is never present
         p.present[r * I + i] = 1;
         p.diversity[r] += 1;
         p.ubiquity[i] += 1;

@@ -246,6 +246,16 @@ TEST(ComplexityKernel, BalassaRcaByHand) {
   EXPECT_EQ(p.diversity, (std::vector<double>{1, 1}));
 }
 
+// threshold = 0 (issue 10: it used to mark every cell present, since RCA >= 0 always): x = [[30,
+// 0], [10, 40]] has RCA 0 for the empty cell, which is not present; the other three are.
+TEST(ComplexityKernel, ZeroThresholdMarksOnlyCellsWithActivity) {
+  const std::vector<double> x{30, 0, 10, 40};
+  const cx::Presence p = cx::presence_of(x, cx::totals_of(x, 2, 2), 0.0);
+  EXPECT_EQ(p.present, (std::vector<double>{1, 0, 1, 1}));
+  EXPECT_EQ(p.diversity, (std::vector<double>{1, 2}));
+  EXPECT_EQ(p.ubiquity, (std::vector<double>{2, 1}));
+}
+
 // Two regions, M = [[1, 1, 1], [0, 1, 0]]: D = diag(3, 1), U = diag(1, 2, 1) and
 // M~ = D^-1 M U^-1 M' = [[5/6, 1/6], [1/2, 1/2]], eigenvalues 1 and 1/3 (trace 4/3); the
 // eigenvector of 1/3 is (1, -3), signed to rise with diversity (Hausmann et al. 2014, Box 2.1).
