@@ -38,7 +38,8 @@ struct Dissimilarity {
   std::vector<double> values;
 
   Dissimilarity() = default;
-  explicit Dissimilarity(std::size_t items) : n(items), values(items * (items - 1) / 2, 0.0) {}
+  explicit Dissimilarity(std::size_t items)
+      : n(items), values(items < 2 ? 0 : items * (items - 1) / 2, 0.0) {}
   /// \brief Position of pair (i, j), i < j, in `values` (Fortran IOFFST, 0-based).
   std::size_t index(std::size_t i, std::size_t j) const {
     return j + i * n - (i + 1) * (i + 2) / 2;

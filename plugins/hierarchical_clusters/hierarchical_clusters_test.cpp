@@ -450,4 +450,13 @@ TEST(HierarchicalClusters, SilhouetteUndefinedForOneCluster) {
   EXPECT_EQ(log[0],
             "the cut has 1 cluster(s) of 4 items: silhouette widths are undefined (written as "
             "missing)");
+  const Table all_apart = run_step({{"pairs", std::string("l")},
+                                    {"kind", std::string("similarity")},
+                                    {"k", std::int64_t{4}}},
+                                   {{"l", similarity_pairs()}})
+                              .at("step_silhouette");
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_FALSE(all_apart.column("neighbor").is_valid(i));
+    EXPECT_EQ(all_apart.column("cluster").ints[i], static_cast<std::int64_t>(i + 1));
+  }
 }
