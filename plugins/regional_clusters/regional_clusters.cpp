@@ -251,44 +251,59 @@ Templates read_templates(const Table& t, const Params& p) {
 /// Template industry -> (cube industry, share).
 using Concordance = std::map<std::string, std::vector<std::pair<std::size_t, double>>>;
 
-/// One concordance row, checked: its regional industry in the cube, its share in [0, 1].
-std::pair<std::size_t, double> concordance_row(const Table& t, const Params& p, const Cube& cube,
-                                               std::size_t row) {
+/// One concordance row, checked: its share in [0, 1] and, when a template uses its template
+/// industry (`used`), its regional industry in the cube. The industry is -1 for an unused row
+/// whose regional industry is not in the cube (e.g. a section without regional data): ignored.
+std::pair<std::int32_t, double> concordance_row(const Table& t, const Params& p, const Cube& cube,
+                                                const std::set<std::string>& used,
+                                                std::size_t row) {
   const Column& to = t.column(p.str("concordance_to"));
   const Column& share = t.column(p.str("concordance_share"));
   const Column& from = t.column(p.str("concordance_from"));
   if (!from.is_valid(row) || !to.is_valid(row) || !share.is_valid(row))
     throw DataError(t.row_name(row) + ": concordance row with a missing cell");
-  const std::int32_t i = cube.industries().find(to.to_text(row));
-  if (i < 0)
-    throw DataError("concordance maps '" + from.to_text(row) + "' to industry '" + to.to_text(row) +
-                    "', which is not in table '" + p.str("input") + "'" + t.line_note(row));
   const double s = share.number(row);
   if (!(s >= 0 && s <= 1))
     throw DataError("concordance share " + format_number(s) + " of '" + from.to_text(row) +
                     "' -> '" + to.to_text(row) + "' is outside [0, 1]" + t.line_note(row));
-  return {static_cast<std::size_t>(i), s};
+  const std::int32_t i = cube.industries().find(to.to_text(row));
+  if (i < 0 && used.count(from.to_text(row)))
+    throw DataError("concordance maps template industry '" + from.to_text(row) + "' to industry '" +
+                    to.to_text(row) + "', which is not in table '" + p.str("input") + "'" +
+                    t.line_note(row));
+  return {i, s};
 }
 
-Concordance read_concordance(const Table& t, const Params& p, const Cube& cube) {
+/// The concordance rows with a regional industry in the cube; their shares into one regional
+/// industry may not sum to more than 1 (the industry would be counted more than once).
+Concordance read_concordance(const Table& t, const Params& p, const Cube& cube,
+                             const std::set<std::string>& used) {
   Concordance c;
   std::vector<double> into(cube.n_industries(), 0.0);
   const Column& from = t.column(p.str("concordance_from"));
   for (std::size_t row = 0; row < t.rows(); ++row) {
-    const auto [i, s] = concordance_row(t, p, cube, row);
+    const auto [i, s] = concordance_row(t, p, cube, used, row);
+    if (i < 0) continue;
     auto& targets = c[from.to_text(row)];
-    for (const auto& [j, _] : targets)
-      if (j == i)
+    for (const auto& target : targets)
+      if (target.first == static_cast<std::size_t>(i))
         throw DataError("concordance maps '" + from.to_text(row) + "' to industry '" +
                         cube.industries().labels[i] + "' twice" + t.line_note(row));
-    targets.emplace_back(i, s);
+    targets.emplace_back(static_cast<std::size_t>(i), s);
     into[i] += s;
   }
   for (std::size_t i = 0; i < into.size(); ++i)
-    if (into[i] > 1 + kShareTolerance)  // more than the whole industry: double counting
+    if (into[i] > 1 + kShareTolerance)
       throw DataError("concordance shares into industry '" + cube.industries().labels[i] +
                       "' sum to " + format_number(into[i]) + " > 1");
   return c;
+}
+
+/// Every template industry of the kept clusters.
+std::set<std::string> used_industries(const Templates& tpl) {
+  std::set<std::string> used;
+  for (const auto& list : tpl.industries) used.insert(list.begin(), list.end());
+  return used;
 }
 
 /// Per cluster: the weight w_i of every cube industry, whether shares < 1 were used, and which
@@ -596,7 +611,8 @@ class RegionalClusters final : public Plugin {
     const auto cube = Cube::shared(in, cube_options(p, in.schema()));
     const Templates tpl = read_templates(ctx.table_of_param("templates"), p);
     std::optional<Concordance> conc;
-    if (p.has("concordance")) conc = read_concordance(ctx.table_of_param("concordance"), p, *cube);
+    if (p.has("concordance"))
+      conc = read_concordance(ctx.table_of_param("concordance"), p, *cube, used_industries(tpl));
     const Weights w = cluster_weights(tpl, *cube, conc ? &*conc : nullptr, p);
     log_approximations(ctx, w);
     const Sizes s = cluster_sizes(*cube, w);

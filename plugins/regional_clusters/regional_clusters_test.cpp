@@ -235,9 +235,10 @@ TEST(RegionalClusters, DuplicateTemplateIndustry) {
 }
 
 namespace {
-std::string concordance_error(std::vector<std::string> to, std::vector<double> share) {
-  const Table conc({Column::make_strings("from", std::vector<std::string>{"p1", "p2"}),
-                    Column::make_strings("to", to), Column::make_floats("share", share)});
+std::string concordance_error(std::vector<std::string> to, std::vector<double> share,
+                              std::vector<std::string> from = {"p1", "p2"}) {
+  const Table conc({Column::make_strings("from", from), Column::make_strings("to", to),
+                    Column::make_floats("share", share)});
   auto p = params();
   p["concordance"] = std::string("conc");
   auto t = tables(templates({"m"}, {"p1"}));
@@ -247,8 +248,11 @@ std::string concordance_error(std::vector<std::string> to, std::vector<double> s
 }  // namespace
 
 TEST(RegionalClusters, ConcordanceErrors) {
-  EXPECT_EQ(concordance_error({"X", "W"}, {0.5, 0.5}),
-            "concordance maps 'p2' to industry 'W', which is not in table 'output'");
+  EXPECT_EQ(concordance_error({"X", "W"}, {0.5, 0.5}, {"p2", "p1"}),
+            "concordance maps template industry 'p1' to industry 'W', which is not in table "
+            "'output'");
+  // p2 is in no template: its row, into an industry without regional data, is ignored.
+  EXPECT_EQ(concordance_error({"X", "W"}, {0.5, 0.5}), "(no exception)");
   EXPECT_EQ(concordance_error({"X", "Y"}, {1.5, 0.5}),
             "concordance share 1.5 of 'p1' -> 'X' is outside [0, 1]");
   EXPECT_EQ(concordance_error({"X", "X"}, {0.7, 0.5}),
