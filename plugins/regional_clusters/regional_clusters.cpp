@@ -642,10 +642,12 @@ class RegionalClusters final : public Plugin {
            "by size descending, then first region; lq of a group = (group size / group total) / "
            "(size_Nc / total_N). Neighbour pairs naming regions not in the input are ignored "
            "with a warning.\n"
+           "Every row of neighbours is an edge (give a contiguity table, not k-nearest).\n"
            "Errors: a template industry not in the input (or, with a concordance, not in it), a "
-           "concordance industry not in the input, a share outside [0, 1], shares into one "
-           "regional industry summing to more than 1, a template industry listed twice in a "
-           "cluster, a region with rows but a zero total.";
+           "concordance row of a template industry into an industry not in the input (other "
+           "such rows are ignored), a share outside [0, 1], shares into one regional industry "
+           "summing to more than 1, a template industry listed twice in a cluster, a region with "
+           "rows but a zero total. A cluster with national size 0 has missing share and lq.";
   }
 };
 

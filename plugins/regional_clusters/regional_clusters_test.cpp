@@ -297,3 +297,19 @@ TEST(RegionalClusters, RolesWithoutRoleColumn) {
   p["roles"] = std::vector<std::string>{"primary"};
   EXPECT_EQ(param_error([&] { run_step(p, tables()); }).param, "roles");
 }
+
+// network_clusters' table (industry, community:int): the cluster column is named by
+// template_cluster and written as `cluster` with the template's int type. Community 7 = {X, Y} is
+// k1 above: LQ_A = 12/7.
+TEST(RegionalClusters, IntClusterKeyNamedByParameter) {
+  const Table tpl({Column::make_strings("industry", std::vector<std::string>{"X", "Y", "Z"}),
+                   Column::make_ints("community", {7, 7, 3})});
+  auto p = params();
+  p["template_cluster"] = std::string("community");
+  const auto out = run_step(p, tables(tpl));
+  const Table& t = out.at("step");
+  EXPECT_EQ(t.column("cluster").type, ColumnType::kInt);
+  EXPECT_DOUBLE_EQ(value_at(t, "lq", {{"region", "A"}, {"cluster", "7"}}), 12.0 / 7.0);
+  EXPECT_EQ(t.column("cluster").to_text(0), "3");  // rows by year, cluster (3 < 7), region
+  EXPECT_EQ(out.at("step_spatial").column("cluster").type, ColumnType::kInt);
+}

@@ -76,8 +76,21 @@ def groups(regions, qualifies, size):
     return [g[2] for g in sorted(out)]
 
 
+def check_concordance():
+    """The share of motor vehicles (29) in manufacturing (C), by hand from io_supply's P1 column:
+    P1(29) = 1,990,638,600 and the P1 of the 28 products of section C sum to 31,481,802,879
+    (thousand KZT 2024), so share = 1,990,638,600 / 31,481,802,879 = 0.0632314; trade and repair of
+    motor vehicles (45): 3,576,488,336 / 35,674,085,398 (section G) = 0.1002545."""
+    share = {r["from"]: float(r["share"]) for r in rows(HERE / "kz_product_section_concordance.csv")}
+    ok = abs(share["29"] - 1990638600 / 31481802879) < 1e-15 and abs(share["29"] - 0.0632314) < 5e-8
+    ok = ok and abs(share["45"] - 0.1002545) < 5e-8
+    if not ok:
+        print(f"concordance shares: 29 {share['29']!r}, 45 {share['45']!r}")
+    return ok
+
+
 def main(outdir):
-    ok = True
+    ok = check_concordance()
     got = rows(Path(outdir) / "auto.csv")
     spatial = rows(Path(outdir) / "auto_spatial.csv")
     for c, (regions, size, share, lq, total) in expected().items():
