@@ -45,6 +45,12 @@ std::vector<ParamSpec> template_params() {
           .def("role")
           .if_present()
           .doc_("role column of templates (feser_bergman: primary/secondary), used by `roles`"),
+      ParamSpec("template_weight", ParamType::kColumn)
+          .of("templates")
+          .numeric()
+          .doc_("optional weight column of templates, in [0, 1]: the part of the industry counted "
+                "in the cluster (not given: 1 for every row; feser_bergman's loadings are not "
+                "such weights)"),
       ParamSpec("roles", ParamType::kStringList)
           .doc_("keep only template rows whose role is one of these (default: all rows)"),
   };
@@ -129,7 +135,8 @@ std::vector<TableSpec> reads() {
       TableSpec::read("templates", "one row per cluster and industry")
           .column(ColumnSpec::of("template_cluster"))
           .column(ColumnSpec::of("template_industry"))
-          .column(ColumnSpec::of("template_role")),
+          .column(ColumnSpec::of("template_role"))
+          .column(ColumnSpec::of("template_weight")),
       TableSpec::read("concordance", "template industry -> regional industry, share")
           .column(ColumnSpec::of("concordance_from"))
           .column(ColumnSpec::of("concordance_to"))
@@ -335,22 +342,41 @@ std::vector<std::pair<std::size_t, double>> targets_of(const Templates& tpl, std
   return {{static_cast<std::size_t>(i), 1.0}};
 }
 
+/// The template weight of row `row` (1 without template_weight); outside [0, 1] a DataError.
+double template_weight(const Table& t, const Params& p, std::size_t row) {
+  if (!p.has("template_weight")) return 1.0;
+  const Column& weight = t.column(p.str("template_weight"));
+  const double v = weight.is_valid(row) ? weight.number(row) : -1.0;
+  if (!(v >= 0 && v <= 1))
+    throw DataError(t.row_name(row) + ": template weight '" + weight.to_text(row) +
+                    "' is not in [0, 1]");
+  return v;
+}
+
+/// Adds cluster k's template industries to its weights `w`; true when a share < 1 was used.
+bool add_cluster(const Templates& tpl, std::size_t k, const Cube& cube, const Concordance* conc,
+                 const Params& p, std::vector<double>& w, std::set<std::string>& by_share) {
+  bool approx = false;
+  for (std::size_t j = 0; j < tpl.industries[k].size(); ++j) {
+    const double tw = template_weight(*tpl.table, p, tpl.rows[k][j]);
+    for (const auto& [i, s] : targets_of(tpl, k, j, cube, conc, p)) {
+      w[i] += tw * s;
+      if (s < 1) {
+        approx = true;
+        by_share.insert(tpl.industries[k][j]);
+      }
+    }
+  }
+  return approx;
+}
+
 Weights cluster_weights(const Templates& tpl, const Cube& cube, const Concordance* conc,
                         const Params& p) {
   Weights out;
   for (std::size_t k = 0; k < tpl.name.size(); ++k) {
     std::vector<double> w(cube.n_industries(), 0.0);
-    std::int64_t approx = 0;
-    for (std::size_t j = 0; j < tpl.industries[k].size(); ++j)
-      for (const auto& [i, s] : targets_of(tpl, k, j, cube, conc, p)) {
-        w[i] += s;
-        if (s < 1) {
-          approx = 1;
-          out.by_share.insert(tpl.industries[k][j]);
-        }
-      }
+    out.approximated.push_back(add_cluster(tpl, k, cube, conc, p, w, out.by_share) ? 1 : 0);
     out.w.push_back(std::move(w));
-    out.approximated.push_back(approx);
   }
   return out;
 }

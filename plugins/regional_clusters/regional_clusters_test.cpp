@@ -313,3 +313,21 @@ TEST(RegionalClusters, IntClusterKeyNamedByParameter) {
   EXPECT_EQ(t.column("cluster").to_text(0), "3");  // rows by year, cluster (3 < 7), region
   EXPECT_EQ(out.at("step_spatial").column("cluster").type, ColumnType::kInt);
 }
+
+// template_weight: X counted in full, Y by half: sizes A 30 + 5 = 35, B 20 + 10 = 30, C 5 + 2.5 =
+// 7.5, D 40, E 5 + 2.5 = 7.5; national 120; LQ_D = (40/100)/(120/600) = 2. A weight of 1.5 is an
+// error naming the row.
+TEST(RegionalClusters, TemplateWeights) {
+  auto p = params();
+  p["template_weight"] = std::string("weight");
+  const auto tpl = [](double w) {
+    return Table({Column::make_strings("cluster", std::vector<std::string>{"k1", "k1"}),
+                  Column::make_strings("industry", std::vector<std::string>{"X", "Y"}),
+                  Column::make_floats("weight", {1.0, w})});
+  };
+  const Table out = run_step(p, tables(tpl(0.5))).at("step");
+  EXPECT_DOUBLE_EQ(value_at(out, "size", {{"region", "A"}}), 35);
+  EXPECT_DOUBLE_EQ(value_at(out, "lq", {{"region", "D"}}), 2.0);
+  EXPECT_EQ(error_message<DataError>([&] { run_step(p, tables(tpl(1.5))); }),
+            "the row with cluster 'k1', industry 'Y': template weight '1.5' is not in [0, 1]");
+}
