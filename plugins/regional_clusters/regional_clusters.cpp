@@ -631,6 +631,16 @@ class RegionalClusters final : public Plugin {
     return p;
   }
 
+  /// Cluster keys are grouped by value: a float column is refused (ints and strings are exact).
+  void bind(BindContext& ctx) const override {
+    const Params& p = ctx.params();
+    if (ctx.schema_of_param("templates").type_of(p.str("template_cluster")) == ColumnType::kFloat)
+      throw ParamError("template_cluster", "column '" + p.str("template_cluster") + "' of table '" +
+                                               p.str("templates") +
+                                               "' is a float column; cluster keys are int or "
+                                               "string");
+  }
+
   void run(RunContext& ctx) const override {
     const Params& p = ctx.params();
     const Table& in = ctx.table_of_param("input");

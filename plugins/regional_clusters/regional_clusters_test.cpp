@@ -331,3 +331,13 @@ TEST(RegionalClusters, TemplateWeights) {
   EXPECT_EQ(error_message<DataError>([&] { run_step(p, tables(tpl(1.5))); }),
             "the row with cluster 'k1', industry 'Y': template weight '1.5' is not in [0, 1]");
 }
+
+TEST(RegionalClusters, FloatClusterKeyIsRefused) {
+  const Table tpl({Column::make_floats("cluster", {1.0}),
+                   Column::make_strings("industry", std::vector<std::string>{"X"})});
+  const ThrownParamError e = param_error([&] { run_step(params(), tables(tpl)); });
+  EXPECT_EQ(e.param, "template_cluster");
+  EXPECT_EQ(e.message,
+            "column 'cluster' of table 'tpl' is a float column; cluster keys are int or "
+            "string");
+}
