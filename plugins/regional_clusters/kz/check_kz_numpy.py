@@ -22,6 +22,7 @@ except ImportError:
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parents[2] / "data" / "kz"
+SHARES = DATA / "io_2024" / "kz_io_2024_section_shares.csv"
 
 
 def rows(path):
@@ -36,7 +37,7 @@ def expected():
     x = np.zeros((len(regions), len(sections)))
     for r in out:
         x[regions.index(r["region"]), sections.index(r["industry"])] = float(r["value"])
-    share = {r["from"]: (r["to"], float(r["share"])) for r in rows(HERE / "kz_product_section_concordance.csv")}
+    share = {r["code"]: (r["nace_section"], float(r["share"])) for r in rows(SHARES)}
     clusters = defaultdict(list)
     for r in rows(HERE / "motor_vehicles_template.csv"):
         clusters[r["cluster"]].append(r["industry"])
@@ -77,12 +78,14 @@ def groups(regions, qualifies, size):
 
 
 def check_concordance():
-    """The share of motor vehicles (29) in manufacturing (C), by hand from io_supply's P1 column:
+    """The share of motor vehicles (29) in manufacturing (C) in data/kz's io_section_shares, by hand
+    from io_supply's P1 column:
     P1(29) = 1,990,638,600 and the P1 of the 28 products of section C sum to 31,481,802,879
     (thousand KZT 2024), so share = 1,990,638,600 / 31,481,802,879 = 0.0632314; trade and repair of
     motor vehicles (45): 3,576,488,336 / 35,674,085,398 (section G) = 0.1002545."""
-    share = {r["from"]: float(r["share"]) for r in rows(HERE / "kz_product_section_concordance.csv")}
-    ok = abs(share["29"] - 1990638600 / 31481802879) < 1e-15 and abs(share["29"] - 0.0632314) < 5e-8
+    share = {r["code"]: float(r["share"]) for r in rows(SHARES)}
+    # the file carries 12 significant digits
+    ok = abs(share["29"] - 1990638600 / 31481802879) < 1e-13 and abs(share["29"] - 0.0632314) < 5e-8
     ok = ok and abs(share["45"] - 0.1002545) < 5e-8
     if not ok:
         print(f"concordance shares: 29 {share['29']!r}, 45 {share['45']!r}")
