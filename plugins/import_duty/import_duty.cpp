@@ -3,6 +3,8 @@
 // final demand switched to domestic production, the final-demand change io_impact takes.
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -280,6 +282,7 @@ double ces_price_index(double import_share, double price_factor, double sigma) {
 Split armington_split(const Split& base, double price_factor, double sigma,
                       double demand_elasticity) {
   if (!(base.domestic > 0) || !(base.imports > 0)) return base;  // one variety: no substitution
+  if (price_factor == 1) return base;  // no price change: exactly nothing moves (no rounding)
   const double total = base.domestic + base.imports;
   const double ratio = base.imports / base.domestic * std::pow(price_factor, -sigma);
   const double index = ces_price_index(base.imports / total, price_factor, sigma);
