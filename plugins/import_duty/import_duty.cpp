@@ -39,6 +39,7 @@ std::string description() {
          "Place of Production, IMF Staff Papers 16(1), 159-178.";
 }
 
+/// \brief The tables, the cells they hold and the Armington elasticity.
 std::vector<ParamSpec> param_specs() {
   return {
       ParamSpec("input", ParamType::kTable)
@@ -59,6 +60,12 @@ std::vector<ParamSpec> param_specs() {
           .at_least(0)
           .doc_("Armington elasticity of substitution between domestic and imported variety "
                 "(no default: choose it from the literature for the product; 0 = no switch)"),
+  };
+}
+
+/// \brief How the measure moves the import price, and the total demand's response.
+std::vector<ParamSpec> price_params() {
+  return {
       ParamSpec("duty_before", ParamType::kFloat)
           .def(Value(0.0))
           .at_least(0)
@@ -235,6 +242,8 @@ class ImportDuty final : public Plugin {
         "domestic production by Armington CES substitution";
     p.description = description();
     p.params = param_specs();
+    const std::vector<ParamSpec> price = price_params();
+    p.params.insert(p.params.end(), price.begin(), price.end());
     p.reads = {matrix_read("input", "use of domestic products, e.g. io_domestic"),
                matrix_read("imports", "use of imported products, e.g. io_imports")};
     p.writes = writes();
