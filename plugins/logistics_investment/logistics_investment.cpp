@@ -161,14 +161,14 @@ void add_new_links(Network& n, const LinkIndex& index, const Table& t, const Par
   checked_index(add, t, "new_links table '" + params.str("new_links") + "'");
   const std::string mode = params.str("on_existing");
   for (std::size_t r = 0; r < t.rows(); ++r) {
-    const auto it = index.row.find({add.origin[r], add.destination[r]});
-    if (it != index.row.end() && mode == "error")
+    const std::optional<std::size_t> existing = index.find({add.origin[r], add.destination[r]});
+    if (existing && mode == "error")
       throw DataError(t.row_name(r) + ": link '" + add.origin[r] + "' -> '" + add.destination[r] +
                       "' is already in table '" + params.str("input") +
                       "'; set on_existing = \"replace\" or \"min\", or change it with a factor");
     std::size_t e = 0;
-    if (it != index.row.end()) {
-      e = it->second;
+    if (existing) {
+      e = *existing;
     } else {  // a new row, filled below
       e = n.origin.size();
       n.origin.push_back(add.origin[r]), n.destination.push_back(add.destination[r]);
@@ -212,13 +212,16 @@ std::vector<Pair> named_links(const Params& params) {
   return links;
 }
 
-std::vector<std::uint8_t> selection(const Network& n, const Params& params) {
-  const LinkIndex index = index_links(n.origin, n.destination);
+std::vector<std::uint8_t> selection(const Network& n, const LinkIndex& input_index,
+                                    const Params& params) {
+  // New rows need a new index; otherwise the input's serves.
+  const LinkIndex index = n.appended.empty() ? LinkIndex{} : index_links(n.origin, n.destination);
+  const LinkIndex& links = n.appended.empty() ? input_index : index;
   const std::string table = params.str("input");
   std::vector<std::uint8_t> selected(n.origin.size(), 0);
-  select_links(index, named_links(params), params.has("links") ? "links" : "from", table, "",
+  select_links(links, named_links(params), params.has("links") ? "links" : "from", table, "",
                selected);
-  select_links(index, corridor_pairs(params.strings("corridor")), "corridor", table,
+  select_links(links, corridor_pairs(params.strings("corridor")), "corridor", table,
                "; add it with new_links", selected);
   for (const std::string& region : params.strings("regions")) {
     const auto rows = rows_touching(n.origin, n.destination, {region});
@@ -408,7 +411,7 @@ class LogisticsInvestment final : public Plugin {
     Network n = before;
     const LinkIndex index = checked_index(n, in, "table '" + params.str("input") + "'");
     if (params.has("new_links")) add_new_links(n, index, ctx.table_of_param("new_links"), params);
-    const std::vector<std::uint8_t> selected = selection(n, params);
+    const std::vector<std::uint8_t> selected = selection(n, index, params);
     if (n.has_hours)
       n.hours = scaled(n.hours, selected, params.real("time_factor") / params.real("speed_factor"));
     if (n.has_length) n.length = scaled(n.length, selected, params.real("length_factor"));
@@ -437,19 +440,31 @@ std::vector<Pair> corridor_pairs(const std::vector<std::string>& nodes) {
 LinkIndex index_links(const std::vector<std::string>& origin,
                       const std::vector<std::string>& destination) {
   LinkIndex index;
+  index.row.reserve(origin.size());
+  const auto id = [&](const std::string& name) {
+    return index.node.emplace(name, index.node.size()).first->second;
+  };
   for (std::size_t r = 0; r < origin.size(); ++r) {
-    const auto [it, added] = index.row.emplace(Pair{origin[r], destination[r]}, r);
+    const auto [it, added] = index.row.emplace(id(origin[r]) << 32 | id(destination[r]), r);
     if (!added && !index.duplicate) index.duplicate = {it->second, r};
   }
   return index;
 }
 
+std::optional<std::size_t> LinkIndex::find(const Pair& link) const {
+  const auto a = node.find(link.first), b = node.find(link.second);
+  if (a == node.end() || b == node.end()) return std::nullopt;
+  const auto it = row.find(a->second << 32 | b->second);
+  if (it == row.end()) return std::nullopt;
+  return it->second;
+}
+
 std::vector<std::size_t> rows_of_link(const LinkIndex& index, const Pair& link) {
   std::vector<std::size_t> rows;
   for (const Pair& p : {link, Pair{link.second, link.first}}) {
-    const auto it = index.row.find(p);
-    if (it != index.row.end() && std::find(rows.begin(), rows.end(), it->second) == rows.end())
-      rows.push_back(it->second);  // A-A is one row, not two
+    const auto r = index.find(p);
+    if (r && std::find(rows.begin(), rows.end(), *r) == rows.end())
+      rows.push_back(*r);  // A-A is one row, not two
   }
   return rows;
 }

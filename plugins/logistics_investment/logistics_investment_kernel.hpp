@@ -3,10 +3,10 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -23,9 +23,15 @@ std::optional<Pair> parse_link(const std::string& text, const std::string& separ
 std::vector<Pair> corridor_pairs(const std::vector<std::string>& nodes);
 
 /// \brief Rows by (origin, destination), and the first repeated row if any (with its first copy).
+/// Nodes are numbered and a link is keyed by its two numbers: a million links index in a fraction
+/// of a second, where a map keyed by string pairs takes seconds.
 struct LinkIndex {
-  std::map<Pair, std::size_t> row;
+  std::unordered_map<std::string, std::uint64_t> node;
+  std::unordered_map<std::uint64_t, std::size_t> row;            // key: origin << 32 | destination
   std::optional<std::pair<std::size_t, std::size_t>> duplicate;  // (first, repeated)
+
+  /// \brief The row of the directed link, if stored.
+  std::optional<std::size_t> find(const Pair& link) const;
 };
 LinkIndex index_links(const std::vector<std::string>& origin,
                       const std::vector<std::string>& destination);
