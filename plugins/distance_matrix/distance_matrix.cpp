@@ -50,10 +50,16 @@ std::vector<ParamSpec> points_params() {
   return {
       ParamSpec("points", ParamType::kTable).doc_("mode = points: one row per point: id, lat, lon"),
       ParamSpec("id", ParamType::kColumn).of("points").def("region").doc_("point id column"),
-      ParamSpec("lat", ParamType::kColumn).numeric().of("points").def("lat").doc_(
-          "latitude column, decimal degrees (-90..90)"),
-      ParamSpec("lon", ParamType::kColumn).numeric().of("points").def("lon").doc_(
-          "longitude column, decimal degrees (-180..180)"),
+      ParamSpec("lat", ParamType::kColumn)
+          .numeric()
+          .of("points")
+          .def("lat")
+          .doc_("latitude column, decimal degrees (-90..90)"),
+      ParamSpec("lon", ParamType::kColumn)
+          .numeric()
+          .of("points")
+          .def("lon")
+          .doc_("longitude column, decimal degrees (-180..180)"),
       ParamSpec("circuity", ParamType::kFloat)
           .def(1.0)
           .at_least(1.0)
@@ -66,22 +72,33 @@ std::vector<ParamSpec> points_params() {
       ParamSpec("pairs", ParamType::kTable)
           .doc_("mode = points, optional: only these (from, to) pairs, e.g. spatial_weights' "
                 "output; rows with a missing `to` (islands) are skipped"),
-      ParamSpec("pairs_from", ParamType::kColumn).of("pairs").def("from").doc_(
-          "origin column of `pairs`"),
-      ParamSpec("pairs_to", ParamType::kColumn).of("pairs").def("to").doc_(
-          "destination column of `pairs`"),
+      ParamSpec("pairs_from", ParamType::kColumn)
+          .of("pairs")
+          .def("from")
+          .doc_("origin column of `pairs`"),
+      ParamSpec("pairs_to", ParamType::kColumn)
+          .of("pairs")
+          .def("to")
+          .doc_("destination column of `pairs`"),
   };
 }
 
 std::vector<ParamSpec> network_params() {
   return {
       ParamSpec("links", ParamType::kTable).doc_("mode = network: one row per link"),
-      ParamSpec("from", ParamType::kColumn).of("links").def("origin").doc_(
-          "link start node column"),
-      ParamSpec("to", ParamType::kColumn).of("links").def("destination").doc_(
-          "link end node column"),
-      ParamSpec("length", ParamType::kColumn).numeric().of("links").def("distance_km").doc_(
-          "link length column, km, >= 0"),
+      ParamSpec("from", ParamType::kColumn)
+          .of("links")
+          .def("origin")
+          .doc_("link start node column"),
+      ParamSpec("to", ParamType::kColumn)
+          .of("links")
+          .def("destination")
+          .doc_("link end node column"),
+      ParamSpec("length", ParamType::kColumn)
+          .numeric()
+          .of("links")
+          .def("distance_km")
+          .doc_("link length column, km, >= 0"),
       ParamSpec("time", ParamType::kColumn)
           .numeric()
           .of("links")
@@ -110,10 +127,12 @@ TableSpec written() {
   return TableSpec::write("<output>", "one row per origin-destination pair, by origin")
       .column(ColumnSpec::strings("origin", "the origin's id (as text)"))
       .column(ColumnSpec::strings("destination", "the destination's id (as text)"))
-      .column(ColumnSpec::floats("distance_km", "points: circuity x great-circle km; network: "
-                                                "length of the chosen path"))
-      .column(ColumnSpec::floats("hours", "points: distance_km / speed_kmh; network: time of "
-                                          "the chosen path"))
+      .column(ColumnSpec::floats("distance_km",
+                                 "points: circuity x great-circle km; network: "
+                                 "length of the chosen path"))
+      .column(ColumnSpec::floats("hours",
+                                 "points: distance_km / speed_kmh; network: time of "
+                                 "the chosen path"))
       .column(ColumnSpec::strings("path", "the nodes of the path joined by \" > \"")
                   .when("write_path", "true"));
 }
@@ -152,11 +171,11 @@ struct Rows {
 };
 
 /// \brief A finite number in column `param` at `row`, or a DataError naming the row.
-double number_at(const RunContext& ctx, const Table& t, const std::string& param,
-                 std::size_t row) {
+double number_at(const RunContext& ctx, const Table& t, const std::string& param, std::size_t row) {
   const Column& c = t.column(ctx.params().str(param));
   if (!c.is_valid(row) || !std::isfinite(c.number(row)))
-    throw DataError(t.row_name(row) + ": missing or non-finite " + param + " '" + c.name + "' in table '" +
+    throw DataError(t.row_name(row) + ": missing or non-finite " + param + " '" + c.name +
+                    "' in table '" +
                     ctx.params().str(param == "lat" || param == "lon" ? "points" : "links") + "'");
   return c.number(row);
 }
@@ -166,8 +185,8 @@ std::string id_at(const Table& t, const std::string& column, const std::string& 
                   std::size_t row) {
   const Column& c = t.column(column);
   if (!c.is_valid(row))
-    throw DataError(t.row_name(row) + ": missing id in column '" + column + "' of table '" +
-                    table + "'");
+    throw DataError(t.row_name(row) + ": missing id in column '" + column + "' of table '" + table +
+                    "'");
   return c.to_text(row);
 }
 
@@ -295,8 +314,8 @@ std::vector<std::size_t> node_list(const Params& p, const std::string& param, co
       unknown += (unknown.empty() ? "'" : ", '") + name + "'";
   }
   if (!unknown.empty())
-    throw ParamError(param, "node(s) " + unknown + " are not in the links of table '" +
-                                p.str("links") + "'");
+    throw ParamError(
+        param, "node(s) " + unknown + " are not in the links of table '" + p.str("links") + "'");
   return out;
 }
 
@@ -339,8 +358,10 @@ void report_unreachable(const RunContext& ctx, const Nodes& nodes,
       if (++count <= 5)
         first += (first.empty() ? "" : ", ") + nodes.label[origins[k]] + " -> " + nodes.label[d];
   if (!count) return;
-  const std::string msg = std::to_string(count) + " origin-destination pair(s) have no path in "
-                          "the links of table '" + ctx.params().str("links") + "'" +
+  const std::string msg = std::to_string(count) +
+                          " origin-destination pair(s) have no path in "
+                          "the links of table '" +
+                          ctx.params().str("links") + "'" +
                           (ctx.params().boolean("directed") ? " (directed)" : "") + ": " + first +
                           (count > 5 ? ", ..." : "");
   if (ctx.params().str("unreachable") == "error")
@@ -375,8 +396,9 @@ class DistanceMatrix final : public Plugin {
     p.name = "distance_matrix";
     p.version = "1.0.0";
     p.kind = PluginKind::kIndicator;
-    p.summary = "Computes origin-destination distances and travel times between points or over "
-                "a network of links";
+    p.summary =
+        "Computes origin-destination distances and travel times between points or over "
+        "a network of links";
     p.description = description();
     p.params = common_params();
     for (auto* group : {&points_params, &network_params})
@@ -406,8 +428,8 @@ class DistanceMatrix final : public Plugin {
     const bool points = p.str("mode") == "points";
     const char* need = points ? "points" : "links";
     if (!p.has(need))
-      throw ParamError(need, std::string("mode = \"") + p.str("mode") + "\" needs table '" +
-                                 need + "'");
+      throw ParamError(need,
+                       std::string("mode = \"") + p.str("mode") + "\" needs table '" + need + "'");
     for (const char* other : points ? std::vector<const char*>{"links", "origins", "destinations"}
                                     : std::vector<const char*>{"points", "pairs"})
       if (p.has(other))
@@ -416,8 +438,8 @@ class DistanceMatrix final : public Plugin {
   }
 
   void run(RunContext& ctx) const override {
-    const Result r = ctx.params().str("mode") == "points" ? points_result(ctx)
-                                                          : network_result(ctx);
+    const Result r =
+        ctx.params().str("mode") == "points" ? points_result(ctx) : network_result(ctx);
     write(ctx, r);
   }
 
