@@ -60,7 +60,8 @@ std::vector<ParamSpec> model_params() {
   };
 }
 
-std::vector<ParamSpec> table_params() {
+/// \brief The distances table and its columns.
+std::vector<ParamSpec> distance_params() {
   return {
       ParamSpec("distances", ParamType::kTable)
           .req()
@@ -79,6 +80,12 @@ std::vector<ParamSpec> table_params() {
           .of("distances")
           .def("distance_km")
           .doc_("distance (or time) column of `distances`, >= 0"),
+  };
+}
+
+/// \brief The zones: destinations with their attraction, origins with their mass.
+std::vector<ParamSpec> zone_params() {
+  return {
       ParamSpec("destinations", ParamType::kTable)
           .req()
           .doc_("one row per destination: id, attraction S_j (M_j for harris)"),
@@ -392,7 +399,8 @@ class Accessibility final : public Plugin {
         "probabilities from distances";
     p.description = description();
     p.params = model_params();
-    for (ParamSpec& s : table_params()) p.params.push_back(std::move(s));
+    for (auto* group : {&distance_params, &zone_params})
+      for (ParamSpec& s : (*group)()) p.params.push_back(std::move(s));
     p.reads = {TableSpec::read("distances", "origin-destination distances")
                    .column(ColumnSpec::of("d_origin"))
                    .column(ColumnSpec::of("d_destination"))
