@@ -1,0 +1,307 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "klaster/sdk/csv.hpp"
+#include "klaster/sdk/matrix.hpp"
+#include "klaster/sdk/testing.hpp"
+#include "network_clusters_kernel.hpp"
+
+using namespace klaster::sdk;
+using namespace klaster::sdk::testkit;
+namespace nc = klaster::plugins::network_clusters;
+
+namespace {
+
+using EdgeList = std::vector<std::pair<std::size_t, std::size_t>>;
+
+nc::Graph unweighted(std::size_t n, const EdgeList& edges) {
+  nc::Graph g;
+  g.n = n;
+  for (const auto& [a, b] : edges) g.edges.push_back({a, b, 1.0});
+  return g;
+}
+
+/// Zachary's karate club, 34 members, 78 edges (0-based), as printed by R igraph 1.3.5:
+///   e <- as_edgelist(make_graph("Zachary")); paste0("{", e[,1]-1, ",", e[,2]-1, "}")
+const EdgeList kKarate = {
+    {0, 1},   {0, 2},   {0, 3},   {0, 4},   {0, 5},   {0, 6},   {0, 7},   {0, 8},   {0, 10},
+    {0, 11},  {0, 12},  {0, 13},  {0, 17},  {0, 19},  {0, 21},  {0, 31},  {1, 2},   {1, 3},
+    {1, 7},   {1, 13},  {1, 17},  {1, 19},  {1, 21},  {1, 30},  {2, 3},   {2, 7},   {2, 27},
+    {2, 28},  {2, 32},  {2, 9},   {2, 8},   {2, 13},  {3, 7},   {3, 12},  {3, 13},  {4, 6},
+    {4, 10},  {5, 6},   {5, 10},  {5, 16},  {6, 16},  {8, 30},  {8, 32},  {8, 33},  {9, 33},
+    {13, 33}, {14, 32}, {14, 33}, {15, 32}, {15, 33}, {18, 32}, {18, 33}, {19, 33}, {20, 32},
+    {20, 33}, {22, 32}, {22, 33}, {23, 25}, {23, 27}, {23, 32}, {23, 33}, {23, 29}, {24, 25},
+    {24, 27}, {24, 31}, {25, 31}, {26, 29}, {26, 33}, {27, 33}, {28, 31}, {28, 33}, {29, 32},
+    {29, 33}, {30, 32}, {30, 33}, {31, 32}, {31, 33}, {32, 33}};
+
+/// Newman (2006) Q = (1/2m) sum_ij (A_ij - gamma k_i k_j / 2m) delta(c_i, c_j), written out here
+/// independently of igraph (A_ij = A_ji = w for an edge i != j, A_ii = 2 w for a loop).
+double newman_q(const nc::Graph& g, const std::vector<std::int64_t>& c, double gamma) {
+  std::vector<std::vector<double>> A(g.n, std::vector<double>(g.n, 0.0));
+  for (const nc::Edge& e : g.edges) {
+    A[e.from][e.to] += e.weight;
+    A[e.to][e.from] += e.weight;
+  }
+  std::vector<double> k(g.n, 0.0);
+  double two_m = 0;
+  for (std::size_t i = 0; i < g.n; ++i)
+    for (std::size_t j = 0; j < g.n; ++j) k[i] += A[i][j], two_m += A[i][j];
+  double q = 0;
+  for (std::size_t i = 0; i < g.n; ++i)
+    for (std::size_t j = 0; j < g.n; ++j)
+      if (c[i] == c[j]) q += A[i][j] - gamma * k[i] * k[j] / two_m;
+  return q / two_m;
+}
+
+/// Two partitions are the same when they group the vertices alike, whatever the labels.
+bool same_partition(const std::vector<std::int64_t>& a, const std::vector<std::int64_t>& b) {
+  if (a.size() != b.size()) return false;
+  std::map<std::int64_t, std::int64_t> ab, ba;
+  for (std::size_t v = 0; v < a.size(); ++v)
+    if (ab.emplace(a[v], b[v]).first->second != b[v] ||
+        ba.emplace(b[v], a[v]).first->second != a[v])
+      return false;
+  return true;
+}
+
+std::size_t count_communities(const std::vector<std::int64_t>& m) {
+  return std::set<std::int64_t>(m.begin(), m.end()).size();
+}
+
+/// Two triangles {0,1,2} and {3,4,5} (unit weights) joined by the edge 2-3 of weight `bridge`.
+nc::Graph two_triangles(double bridge) {
+  nc::Graph g = unweighted(6, {{0, 1}, {0, 2}, {1, 2}, {3, 4}, {3, 5}, {4, 5}});
+  g.edges.push_back({2, 3, bridge});
+  return g;
+}
+
+/// Two 4-cliques {0..3} and {4..7} (weight 10 each edge) joined by one edge 3-4 of weight 1.
+nc::Graph two_cliques() {
+  nc::Graph g;
+  g.n = 8;
+  for (std::size_t base : {0u, 4u})
+    for (std::size_t i = 0; i < 4; ++i)
+      for (std::size_t j = i + 1; j < 4; ++j) g.edges.push_back({base + i, base + j, 10.0});
+  g.edges.push_back({3, 4, 1.0});
+  return g;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Kernel: weights and graph
+
+// Z = [0 6 2; 4 5 0; 0 3 1], x = (10, 20, 5), by hand:
+// flows: w_01 = 6 + 4 = 10, w_02 = 2 + 0 = 2, w_12 = 0 + 3 = 3, w_11 = 5 + 5 = 10.
+// coefficients a_ij = z_ij / x_j: a_01 = 0.3, a_10 = 0.4 -> 0.7; a_02 = 0.4, a_20 = 0 -> 0.4;
+//   a_12 = 0, a_21 = 0.15 -> 0.15.
+// shares (Feser & Bergman 2000): column sums (purchases) 4, 14, 3; row sums (sales) 8, 9, 4.
+//   pair 0-1: x_01 = 6/14, x_10 = 4/4 = 1, y_01 = 6/8, y_10 = 4/9 -> max 1.
+//   pair 0-2: x_02 = 2/3, x_20 = 0, y_02 = 2/8, y_20 = 0 -> 2/3.
+//   pair 1-2: x_12 = 0, x_21 = 3/14, y_12 = 0, y_21 = 3/4 -> 0.75.
+TEST(NetworkClustersKernel, WeightMatricesByHand) {
+  Eigen::MatrixXd Z(3, 3);
+  Z << 0, 6, 2, 4, 5, 0, 0, 3, 1;
+  const Eigen::VectorXd x = Eigen::Vector3d(10, 20, 5);
+  const Eigen::MatrixXd f = nc::weight_matrix(Z, x, nc::Weights::kFlows);
+  EXPECT_DOUBLE_EQ(f(0, 1), 10);
+  EXPECT_DOUBLE_EQ(f(1, 0), 10);
+  EXPECT_DOUBLE_EQ(f(0, 2), 2);
+  EXPECT_DOUBLE_EQ(f(1, 2), 3);
+  EXPECT_DOUBLE_EQ(f(1, 1), 10);
+  const Eigen::MatrixXd a = nc::weight_matrix(Z, x, nc::Weights::kCoefficients);
+  EXPECT_NEAR(a(0, 1), 0.7, 1e-15);
+  EXPECT_NEAR(a(0, 2), 0.4, 1e-15);
+  EXPECT_NEAR(a(2, 1), 0.15, 1e-15);
+  const Eigen::MatrixXd s = nc::weight_matrix(Z, x, nc::Weights::kShares);
+  EXPECT_DOUBLE_EQ(s(0, 1), 1.0);
+  EXPECT_DOUBLE_EQ(s(1, 0), 1.0);
+  EXPECT_DOUBLE_EQ(s(0, 2), 2.0 / 3);
+  EXPECT_DOUBLE_EQ(s(2, 1), 0.75);
+}
+
+// A column without output (x_j = 0) buys nothing: its coefficients are 0, not 0/0.
+TEST(NetworkClustersKernel, ZeroOutputColumnHasZeroCoefficients) {
+  Eigen::MatrixXd Z(2, 2);
+  Z << 0, 0, 3, 0;
+  const Eigen::MatrixXd a = nc::weight_matrix(Z, Eigen::Vector2d(6, 0), nc::Weights::kCoefficients);
+  EXPECT_DOUBLE_EQ(a(0, 1), 0.5);  // a_10 = 3 / 6, a_01 = 0
+  EXPECT_TRUE(a.allFinite());
+}
+
+// Edges i < j where w_ij > 0 and w_ij >= min_weight; a loop of weight w_ii / 2 only with
+// self_loops, so that the strength counts w_ii once (k_i = sum_j A_ij, A_ii = w_ii).
+TEST(NetworkClustersKernel, GraphThresholdLoopsAndStrength) {
+  Eigen::MatrixXd W(3, 3);
+  W << 4, 10, 2, 10, 0, 3, 2, 3, 0;
+  const nc::Graph plain = nc::build_graph(W, false, 0);
+  EXPECT_EQ(plain.edges.size(), 3u);
+  EXPECT_EQ(nc::strengths(plain), (std::vector<double>{12, 13, 5}));
+  const nc::Graph thresholded = nc::build_graph(W, false, 3);
+  ASSERT_EQ(thresholded.edges.size(), 2u);  // 2 < 3 is dropped
+  EXPECT_EQ(nc::isolated(nc::build_graph(W, false, 11)).size(), 3u);
+  const nc::Graph loops = nc::build_graph(W, true, 0);
+  EXPECT_EQ(loops.edges.size(), 4u);
+  EXPECT_DOUBLE_EQ(nc::strengths(loops)[0], 4 + 10 + 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kernel: modularity and communities
+
+// Newman (2006) by hand, Q = sum_c [L_c / m - gamma (d_c / 2m)^2] (L_c: weight inside c, d_c: its
+// total strength). Two unit triangles joined by a bridge of weight 2: m = 8, L_c = 3, d_c = 8:
+//   gamma = 1: Q = 2 (3/8 - 1/4) = 0.25;  gamma = 2: Q = 2 (3/8 - 2/4) = -0.25.
+// Unit bridge: m = 7, d_c = 7: Q = 2 (3/7 - 1/4) = 5/14.
+TEST(NetworkClustersKernel, ModularityOfAHandComputedPartition) {
+  const std::vector<std::int64_t> halves = {0, 0, 0, 1, 1, 1};
+  EXPECT_NEAR(nc::modularity(two_triangles(2), halves, 1.0), 0.25, 1e-15);
+  EXPECT_NEAR(nc::modularity(two_triangles(2), halves, 2.0), -0.25, 1e-15);
+  EXPECT_NEAR(nc::modularity(two_triangles(1), halves, 1.0), 5.0 / 14, 1e-15);
+  EXPECT_NEAR(newman_q(two_triangles(2), halves, 1.0), 0.25, 1e-15);  // the test's own formula
+}
+
+// The obvious answer: two 4-cliques joined by one weak edge are two communities, by both methods.
+// Q by hand: m = 12 * 10 + 1 = 121, L_c = 60, d_c = 121: Q = 2 (60/121 - 1/4) = 0.4917355.
+TEST(NetworkClustersKernel, TwoCliquesAreTwoCommunities) {
+  const std::vector<std::int64_t> expected = {0, 0, 0, 0, 1, 1, 1, 1};
+  for (const nc::Method m : {nc::Method::kLeiden, nc::Method::kLouvain}) {
+    nc::Options o;
+    o.method = m;
+    const std::vector<std::int64_t> c = nc::communities(two_cliques(), o);
+    EXPECT_TRUE(same_partition(c, expected));
+    EXPECT_NEAR(nc::modularity(two_cliques(), c, 1.0), 2 * (60.0 / 121 - 0.25), 1e-12);
+  }
+}
+
+// Zachary's karate club. Reference values from R igraph 1.3.5 on this machine:
+//   g <- make_graph("Zachary")
+//   set.seed(s); c <- cluster_leiden(g, objective_function = "modularity", n_iterations = -1)
+//   -> 4 communities, modularity 0.4197896 for every seed s = 1..100, membership
+//   1 1 1 1 2 2 2 1 3 3 2 1 1 1 3 3 2 1 3 1 3 1 3 4 4 4 3 4 4 3 3 4 3 3
+// 0.4198 is the maximum modularity of the karate club (Brandes et al. 2008, IEEE TKDE 20(2)).
+// igraph 0.10.2's C Leiden with seed 1 (the plugin's default) reaches that optimum and R's
+// partition; other seeds may stop in a local optimum (seed 2: 0.4188034, seed 11: 0.3952170,
+// both values R's cluster_louvain also reports for some seeds, see KarateClubLouvain), which is
+// why the README says results depend on the seed, and why `restarts` keeps the best of several.
+TEST(NetworkClustersKernel, KarateClubLeidenFindsTheOptimum) {
+  const nc::Graph g = unweighted(34, kKarate);
+  const std::vector<std::int64_t> r = {1, 1, 1, 1, 2, 2, 2, 1, 3, 3, 2, 1, 1, 1, 3, 3, 2,
+                                       1, 3, 1, 3, 1, 3, 4, 4, 4, 3, 4, 4, 3, 3, 4, 3, 3};
+  const std::vector<std::int64_t> c = nc::communities(g, nc::Options{});
+  EXPECT_NEAR(nc::modularity(g, c, 1.0), 0.4197896, 5e-8);
+  EXPECT_TRUE(same_partition(c, r));
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    nc::Options o;
+    o.seed = seed;
+    const std::vector<std::int64_t> s = nc::communities(g, o);
+    const double q = nc::modularity(g, s, 1.0);
+    EXPECT_EQ(count_communities(s), 4u) << "seed " << seed;
+    EXPECT_LE(q, 0.4197896 + 1e-7) << "seed " << seed;
+    EXPECT_GE(q, 0.3885602 - 1e-7) << "seed " << seed;  // the lowest R Louvain value, s = 1..100
+    EXPECT_NEAR(q, newman_q(g, s, 1.0), 1e-12);
+  }
+}
+
+// restarts = 5 from seed 2 tries seeds 2..6 and keeps the partition of highest modularity: seed 2
+// alone stops at 0.4188034 (above), and any restart reaching R's optimum lifts the result to it;
+// the result is never below the single run's.
+TEST(NetworkClustersKernel, RestartsKeepTheBestPartition) {
+  const nc::Graph g = unweighted(34, kKarate);
+  nc::Options o;
+  o.seed = 2;
+  const double single = nc::modularity(g, nc::communities(g, o), 1.0);
+  o.restarts = 20;
+  const double best = nc::modularity(g, nc::communities(g, o), 1.0);
+  EXPECT_GE(best, single);
+  EXPECT_NEAR(best, 0.4197896, 5e-8);
+}
+
+// R igraph 1.3.5: set.seed(s); cluster_louvain(make_graph("Zachary")) gives 4 communities for
+// s = 1..20 with modularity between 0.3920118 (s = 5) and 0.4197896, most often 0.4188034
+// (the figure usually quoted for Louvain on this graph; s = 2 gives membership
+//   1 1 1 1 2 2 2 1 3 1 2 1 1 1 3 3 2 1 3 1 3 1 3 4 4 4 3 4 4 3 3 4 3 3).
+// Louvain depends on the seed, and R draws from R's RNG, not igraph's, so the C result is
+// checked against that range and the modularity against the test's own Newman formula;
+// the R membership of s = 2 checks igraph_modularity: 0.4188034 (R modularity(c)) and
+// 0.5747863 with resolution 0.5 (R modularity(g, membership(c), resolution = 0.5)).
+TEST(NetworkClustersKernel, KarateClubLouvain) {
+  const nc::Graph g = unweighted(34, kKarate);
+  const std::vector<std::int64_t> r2 = {1, 1, 1, 1, 2, 2, 2, 1, 3, 1, 2, 1, 1, 1, 3, 3, 2,
+                                        1, 3, 1, 3, 1, 3, 4, 4, 4, 3, 4, 4, 3, 3, 4, 3, 3};
+  EXPECT_NEAR(nc::modularity(g, r2, 1.0), 0.4188034, 5e-8);
+  EXPECT_NEAR(nc::modularity(g, r2, 0.5), 0.5747863, 5e-8);
+  EXPECT_NEAR(newman_q(g, r2, 0.5), 0.5747863, 5e-8);
+  for (const std::uint64_t seed : {1u, 2u, 3u, 4u, 5u}) {
+    nc::Options o;
+    o.method = nc::Method::kLouvain;
+    o.seed = seed;
+    const std::vector<std::int64_t> c = nc::communities(g, o);
+    const double q = nc::modularity(g, c, 1.0);
+    EXPECT_EQ(count_communities(c), 4u) << "seed " << seed;
+    EXPECT_GE(q, 0.3920118 - 1e-7) << "seed " << seed;
+    EXPECT_LE(q, 0.4197896 + 1e-7) << "seed " << seed;
+    EXPECT_NEAR(q, newman_q(g, c, 1.0), 1e-12);
+  }
+}
+
+// The same seed gives the same partition (igraph's default RNG is seeded before each search).
+TEST(NetworkClustersKernel, SameSeedSamePartition) {
+  const nc::Graph g = unweighted(34, kKarate);
+  nc::Options o;
+  o.method = nc::Method::kLouvain;
+  o.seed = 5;
+  EXPECT_EQ(nc::communities(g, o), nc::communities(g, o));
+}
+
+// Higher resolution, smaller communities: at gamma = 3 the two-triangle graph (bridge 1) is
+// better cut into more than two parts. By hand, two halves score 2 (3/7 - 3/4) = -0.643 while six
+// singletons score -3 sum_i k_i^2 / (2m)^2 = -3 (4 * 4 + 2 * 9) / 196 = -0.520, so a maximiser
+// must not return the two halves. The maximum over all 6^6 labellings (enumerated with a
+// throwaway Python loop over the same formula) is -47/98 = -0.4796: {0,1}, {2}, {3}, {4,5}.
+// Leiden starts from singletons and only improves, so its Q lies between -0.520 and -0.4796.
+TEST(NetworkClustersKernel, HighResolutionSplitsFurther) {
+  nc::Options o;
+  o.resolution = 3;
+  const std::vector<std::int64_t> c = nc::communities(two_triangles(1), o);
+  EXPECT_GT(count_communities(c), 2u);
+  const double q = nc::modularity(two_triangles(1), c, 3.0);
+  EXPECT_GE(q, -3.0 * 34 / 196 - 1e-12);
+  EXPECT_LE(q, -47.0 / 98 + 1e-12);
+}
+
+// Renumbering by hand: totals by label 3 -> 5 (vertex 0), 0 -> 2 + 3 = 5 (vertices 1, 2), 1 -> 9,
+// 2 -> 0 (an isolated vertex). Label 1 is strongest (community 1); 3 and 0 tie at 5 and 3 has the
+// earlier first vertex (0), so 3 -> 2 and 0 -> 3; label 2 is last (4).
+TEST(NetworkClustersKernel, RenumberByDecreasingStrength) {
+  EXPECT_EQ(nc::renumber_by_strength({3, 0, 0, 1, 2}, {5, 2, 3, 9, 0}),
+            (std::vector<std::int64_t>{2, 3, 3, 1, 4}));
+}
+
+// Summary of the two triangles (bridge 2) cut in halves: each has 3 members, internal weight 3
+// (the bridge is between them) and strength 2 + 2 + 4 = 8.
+TEST(NetworkClustersKernel, CommunitySummary) {
+  const std::vector<nc::Community> s = nc::summarize(two_triangles(2), {1, 1, 1, 2, 2, 2});
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s[0].size, 3);
+  EXPECT_DOUBLE_EQ(s[0].internal_weight, 3);
+  EXPECT_DOUBLE_EQ(s[1].strength, 8);
+  EXPECT_EQ(s[1].members, (std::vector<std::size_t>{3, 4, 5}));
+}
+
+// igraph's errors are exceptions, not an abort of the process: a negative weight is refused by
+// igraph_community_multilevel.
+TEST(NetworkClustersKernel, IgraphErrorIsAnException) {
+  nc::Graph g = two_triangles(1);
+  g.edges[0].weight = -1;
+  nc::Options o;
+  o.method = nc::Method::kLouvain;
+  EXPECT_THROW(nc::communities(g, o), nc::IgraphError);
+  EXPECT_THROW(nc::communities(nc::Graph{3, {}}, o), nc::IgraphError);
+}
