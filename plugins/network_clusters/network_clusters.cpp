@@ -144,11 +144,13 @@ class NetworkClusters final : public Plugin {
     if (alone.empty()) return;
     std::string list;
     for (const std::size_t v : alone) list += (list.empty() ? "'" : ", '") + names[v] + "'";
-    ctx.log(LogLevel::kWarn, std::to_string(alone.size()) + " industr" +
-                                 (alone.size() == 1 ? "y has" : "ies have") +
-                                 " no edge (no flows above min_weight) and form(s) a community "
-                                 "of their own: " +
-                                 list);
+    const bool one = alone.size() == 1;
+    ctx.log(LogLevel::kWarn,
+            std::to_string(alone.size()) + (one ? " industry has" : " industries have") +
+                " no edge (no positive weight >= min_weight = " + number(p.real("min_weight")) +
+                ") and " +
+                (one ? "is a community of its own: " : "are each a community of their own: ") +
+                list);
   }
 
   static void write_industries(RunContext& ctx, const std::vector<std::string>& names,

@@ -305,3 +305,171 @@ TEST(NetworkClustersKernel, IgraphErrorIsAnException) {
   EXPECT_THROW(nc::communities(g, o), nc::IgraphError);
   EXPECT_THROW(nc::communities(nc::Graph{3, {}}, o), nc::IgraphError);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The plugin through the testkit
+
+namespace {
+
+/// A five-sector IO table with output row P1: A and B trade 40 + 30, C and D 50 + 20, A sells 1
+/// to C; E buys and sells nothing. Own use on the diagonal (A 5, B 2, C 3, D 4).
+Table five_sectors() {
+  LabelledMatrix m;
+  m.row_labels = {"A", "B", "C", "D", "E", "P1"};
+  m.col_labels = {"A", "B", "C", "D", "E"};
+  m.values.resize(6, 5);
+  m.values << 5, 40, 1, 0, 0,  //
+      30, 2, 0, 0, 0,          //
+      0, 0, 3, 50, 0,          //
+      0, 0, 20, 4, 0,          //
+      0, 0, 0, 0, 0,           //
+      200, 150, 180, 160, 10;
+  return matrix_to_long(m);
+}
+
+std::map<std::string, Value> io_params(std::map<std::string, Value> extra = {}) {
+  extra.emplace("input", std::string("io"));
+  return extra;
+}
+
+}  // namespace
+
+// Flows by hand: w_AB = 40 + 30 = 70, w_AC = 1 + 0 = 1, w_CD = 50 + 20 = 70; k = (71, 70, 71, 70,
+// 0); m = 141. Communities {A, B}, {C, D} (tie at 141, A first -> 1) and {E} alone (strength 0,
+// last, with a warning). Q = sum_c [L_c / m - (d_c / 2m)^2] = 2 (70/141 - 1/4) = 140/141 - 1/2.
+TEST(NetworkClusters, FlowsCommunitiesByHand) {
+  std::vector<std::string> log;
+  const auto out = run_step(io_params(), {{"io", five_sectors()}}, "nc", collect_log(log));
+  const Table& t = out.at("nc");
+  EXPECT_EQ(t.schema().names(), (std::vector<std::string>{"industry", "community", "strength"}));
+  EXPECT_EQ(value_at(t, "community", {{"industry", "A"}}), 1);
+  EXPECT_EQ(value_at(t, "community", {{"industry", "B"}}), 1);
+  EXPECT_EQ(value_at(t, "community", {{"industry", "C"}}), 2);
+  EXPECT_EQ(value_at(t, "community", {{"industry", "D"}}), 2);
+  EXPECT_EQ(value_at(t, "community", {{"industry", "E"}}), 3);
+  EXPECT_DOUBLE_EQ(value_at(t, "strength", {{"industry", "A"}}), 71);
+  EXPECT_DOUBLE_EQ(value_at(t, "strength", {{"industry", "E"}}), 0);
+  const Table& s = out.at("nc_summary");
+  EXPECT_EQ(s.schema().names(), (std::vector<std::string>{"community", "size", "strength",
+                                                          "internal_weight", "members"}));
+  EXPECT_DOUBLE_EQ(value_at(s, "internal_weight", {{"community", "1"}}), 70);
+  EXPECT_DOUBLE_EQ(value_at(s, "strength", {{"community", "2"}}), 141);
+  EXPECT_EQ(value_at(s, "size", {{"community", "3"}}), 1);
+  EXPECT_EQ(s.column("members").to_text(0), "A B");
+  const Table& q = out.at("nc_quality");
+  EXPECT_EQ(q.schema().names(),
+            (std::vector<std::string>{"method", "weights", "resolution", "seed", "modularity",
+                                      "communities", "edges", "total_weight"}));
+  EXPECT_NEAR(q.column("modularity").floats[0], 140.0 / 141 - 0.5, 1e-12);
+  EXPECT_EQ(q.column("communities").ints[0], 3);
+  EXPECT_EQ(q.column("edges").ints[0], 3);
+  EXPECT_DOUBLE_EQ(q.column("total_weight").floats[0], 141);
+  EXPECT_EQ(q.column("method").to_text(0), "leiden");
+  EXPECT_EQ(log, (std::vector<std::string>{"1 industry has no edge (no positive weight >= "
+                                           "min_weight = 0) and is a community of its own: 'E'"}));
+}
+
+// Louvain finds the same obvious partition.
+TEST(NetworkClusters, LouvainSamePartition) {
+  const Table t =
+      run_step(io_params({{"method", std::string("louvain")}}), {{"io", five_sectors()}})
+          .at("step");
+  EXPECT_EQ(value_at(t, "community", {{"industry", "B"}}), 1);
+  EXPECT_EQ(value_at(t, "community", {{"industry", "D"}}), 2);
+}
+
+// self_loops: A_ii = w_ii = 2 z_ii, so k_A = 10 + 70 + 1 = 81 (the row plus column sums of Z for
+// A); the loop lies inside community 1: internal weight 70 + 5 + 2 = 77 (a loop's edge weight is
+// z_ii).
+TEST(NetworkClusters, SelfLoopsCountOwnUse) {
+  const auto out = run_step(io_params({{"self_loops", true}}), {{"io", five_sectors()}});
+  EXPECT_DOUBLE_EQ(value_at(out.at("step"), "strength", {{"industry", "A"}}), 81);
+  EXPECT_DOUBLE_EQ(value_at(out.at("step_summary"), "internal_weight", {{"community", "1"}}), 77);
+}
+
+// coefficients by hand: a_AB = 40 / 150, a_BA = 30 / 200: w_AB = 0.2666.. + 0.15 = 0.41666..;
+// B has no other edge, so k_B = w_AB.
+TEST(NetworkClusters, CoefficientWeights) {
+  const Table t =
+      run_step(io_params({{"weights", std::string("coefficients")}}), {{"io", five_sectors()}})
+          .at("step");
+  EXPECT_NEAR(value_at(t, "strength", {{"industry", "B"}}), 40.0 / 150 + 30.0 / 200, 1e-15);
+}
+
+// shares by hand (Feser & Bergman 2000): pair A-C: x_AC = 1 / (1 + 3 + 20) (C buys 24 in all),
+// y_AC = 1 / 46 (A sells 46), x_CA = y_CA = 0 -> w_AC = 1/24. With min_weight 0.05 it is cut and
+// {A, B} and {C, D} are separate components; E is still alone.
+TEST(NetworkClusters, SharesAndMinWeight) {
+  const auto all =
+      run_step(io_params({{"weights", std::string("shares")}}), {{"io", five_sectors()}});
+  EXPECT_EQ(all.at("step_quality").column("edges").ints[0], 3);
+  const auto cut = run_step(io_params({{"weights", std::string("shares")}, {"min_weight", 0.05}}),
+                            {{"io", five_sectors()}});
+  EXPECT_EQ(cut.at("step_quality").column("edges").ints[0], 2);
+  // w_AB = max(40/42, 30/7, 40/46, 30/32): x_BA = 30 / (5 + 30) and y_BA = 30 / 32 ...
+  // A buys 35 (5 + 30), B buys 42 (40 + 2); A sells 46, B sells 32:
+  // x_AB = 40/42, x_BA = 30/35, y_AB = 40/46, y_BA = 30/32 -> max 40/42.
+  const double w_ab = 40.0 / 42;
+  EXPECT_NEAR(value_at(cut.at("step"), "strength", {{"industry", "B"}}), w_ab, 1e-15);
+}
+
+// No edge left: a one-line DataError naming the table and the settings.
+TEST(NetworkClusters, NoEdgeIsADataError) {
+  EXPECT_EQ(error_message<DataError>([&] {
+              run_step(io_params({{"min_weight", 100.0}}), {{"io", five_sectors()}});
+            }),
+            "table 'io': no edge between its 5 industries remains (weights = \"flows\", "
+            "min_weight = 100, self_loops = false): there is no network to cluster; lower "
+            "min_weight");
+}
+
+TEST(NetworkClusters, ZeroIterationsIsAParamError) {
+  const ThrownParamError e = param_error([&] {
+    run_step(io_params({{"iterations", std::int64_t{0}}}), {{"io", five_sectors()}});
+  });
+  EXPECT_EQ(e.param, "iterations");
+}
+
+TEST(NetworkClusters, UnknownMethodIsAParamError) {
+  const ThrownParamError e = param_error([&] {
+    run_step(io_params({{"method", std::string("infomap")}}), {{"io", five_sectors()}});
+  });
+  EXPECT_EQ(e.param, "method");
+}
+
+// The BNS 2024 domestic table (68 products): every product is in one community; 97-98 (households
+// as employers) has no intermediate flow and is alone, last; the strength of 29 is its row plus
+// column sum of Z without the diagonal (by the definition, summed here from the CSV); and the
+// reported Q equals the test's own Newman formula on the same flows.
+TEST(NetworkClusters, KazakhstanDomesticTable2024) {
+  const Table io = read_matrix_csv(std::string(KLASTER_SOURCE_DIR) +
+                                   "/data/kz/io_2024/kz_io_2024_use_bp_domestic_va.csv");
+  std::vector<std::string> log;
+  const auto out = run_step(io_params(), {{"io", io}}, "step", collect_log(log));
+  const Table& t = out.at("step");
+  ASSERT_EQ(t.rows(), 68u);
+  const double communities =
+      static_cast<double>(out.at("step_quality").column("communities").ints[0]);
+  EXPECT_EQ(value_at(t, "community", {{"industry", "97-98"}}), communities);
+  ASSERT_EQ(log.size(), 1u);
+  // The flows graph written out here: w_ij = z_ij + z_ji over the 68 products, no diagonal.
+  const LabelledMatrix m = matrix_from_long(io);
+  auto z = [&](std::size_t a, std::size_t b) {
+    return m.values(ix(*m.row_index(t.column("industry").to_text(a))),
+                    ix(*m.col_index(t.column("industry").to_text(b))));
+  };
+  nc::Graph g;
+  g.n = t.rows();
+  std::vector<std::int64_t> membership;
+  for (std::size_t a = 0; a < g.n; ++a) {
+    membership.push_back(t.column("community").ints[a]);
+    for (std::size_t b = a + 1; b < g.n; ++b)
+      if (z(a, b) + z(b, a) > 0) g.edges.push_back({a, b, z(a, b) + z(b, a)});
+  }
+  const std::vector<double> k = nc::strengths(g);
+  for (std::size_t a = 0; a < g.n; ++a)
+    if (t.column("industry").to_text(a) == "29")
+      EXPECT_NEAR(t.column("strength").floats[a], k[a], 1e-9 * k[a]);
+  EXPECT_NEAR(out.at("step_quality").column("modularity").floats[0], newman_q(g, membership, 1.0),
+              1e-9);
+}
