@@ -94,12 +94,13 @@ class NetworkClusters final : public Plugin {
     check_graph(ctx, g, io.sectors());
     const Options o = options_of(params);
     const std::vector<double> k = strengths(g);
-    const std::vector<std::int64_t> membership = renumber_by_strength(search(ctx, g, o), k);
+    std::uint64_t seed = o.seed;
+    const std::vector<std::int64_t> membership = renumber_by_strength(search(ctx, g, o, seed), k);
     const double q = guarded([&] { return modularity(g, membership, o.resolution); });
     const std::vector<Community> found = summarize(g, membership);
     write_industries(ctx, io.sectors(), membership, k);
     write_summary(ctx, io.sectors(), found);
-    write_quality(ctx, g, q, found.size());
+    write_quality(ctx, g, {q, seed, found.size()});
   }
 
  private:
@@ -124,9 +125,10 @@ class NetworkClusters final : public Plugin {
     return o;
   }
 
-  static std::vector<std::int64_t> search(RunContext& ctx, const Graph& g, const Options& o) {
+  static std::vector<std::int64_t> search(RunContext& ctx, const Graph& g, const Options& o,
+                                          std::uint64_t& seed) {
     std::vector<std::string> warnings;
-    std::vector<std::int64_t> m = guarded([&] { return communities(g, o, &warnings); });
+    std::vector<std::int64_t> m = guarded([&] { return communities(g, o, &warnings, &seed); });
     for (const std::string& w : warnings) ctx.log(LogLevel::kWarn, "igraph: " + w);
     return m;
   }
@@ -186,7 +188,13 @@ class NetworkClusters final : public Plugin {
     ctx.write(std::move(out));
   }
 
-  static void write_quality(RunContext& ctx, const Graph& g, double q, std::size_t count) {
+  struct Quality {
+    double modularity;
+    std::uint64_t seed;  // the seed of the kept search
+    std::size_t communities;
+  };
+
+  static void write_quality(RunContext& ctx, const Graph& g, const Quality& r) {
     const Params& p = ctx.params();
     double total = 0;
     for (const Edge& e : g.edges) total += e.weight;
@@ -194,9 +202,10 @@ class NetworkClusters final : public Plugin {
     out.set("method", std::vector<std::string>{p.str("method")});
     out.set("weights", std::vector<std::string>{p.str("weights")});
     out.set("resolution", std::vector<double>{p.real("resolution")});
-    out.set("seed", std::vector<std::int64_t>{p.integer("seed")});
-    out.set("modularity", std::vector<double>{q});
-    out.set("communities", std::vector<std::int64_t>{static_cast<std::int64_t>(count)});
+    out.set("seed", std::vector<std::int64_t>{static_cast<std::int64_t>(r.seed)});
+    out.set("restarts", std::vector<std::int64_t>{p.integer("restarts")});
+    out.set("modularity", std::vector<double>{r.modularity});
+    out.set("communities", std::vector<std::int64_t>{static_cast<std::int64_t>(r.communities)});
     out.set("edges", std::vector<std::int64_t>{static_cast<std::int64_t>(g.edges.size())});
     out.set("total_weight", std::vector<double>{total});
     ctx.write(std::move(out));
@@ -268,7 +277,8 @@ std::vector<TableSpec> NetworkClusters::writes() {
           .column(ColumnSpec::strings("method", "leiden or louvain"))
           .column(ColumnSpec::strings("weights", "flows, shares or coefficients"))
           .column(ColumnSpec::floats("resolution", "gamma"))
-          .column(ColumnSpec::ints("seed", "the RNG seed used"))
+          .column(ColumnSpec::ints("seed", "the seed of the kept search (seed + r of restart r)"))
+          .column(ColumnSpec::ints("restarts", "searches run"))
           .column(ColumnSpec::floats("modularity", "Q with resolution gamma (igraph_modularity)"))
           .column(ColumnSpec::ints("communities", "number of communities"))
           .column(ColumnSpec::ints("edges", "edges in the graph (self-loops included)"))
@@ -464,7 +474,8 @@ std::vector<std::int64_t> search_once(const Graph& g, const Options& o, std::uin
 }  // namespace
 
 std::vector<std::int64_t> communities(const Graph& g, const Options& o,
-                                      std::vector<std::string>* warnings) {
+                                      std::vector<std::string>* warnings,
+                                      std::uint64_t* best_seed) {
   const std::vector<double> k = strengths(g);
   const double two_m = std::accumulate(k.begin(), k.end(), 0.0);
   if (!(two_m > 0)) throw IgraphError("the graph has no positive edge weight");
@@ -475,7 +486,10 @@ std::vector<std::int64_t> communities(const Graph& g, const Options& o,
     std::vector<std::int64_t> m =
         search_once(g, o, o.seed + static_cast<std::uint64_t>(r), k, two_m);
     const double q = modularity(g, m, o.resolution);
-    if (best.empty() || q > best_q) best = std::move(m), best_q = q;
+    if (!best.empty() && !(q > best_q)) continue;
+    best = std::move(m);
+    best_q = q;
+    if (best_seed) *best_seed = o.seed + static_cast<std::uint64_t>(r);
   }
   return best;
 }

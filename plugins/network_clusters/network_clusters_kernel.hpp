@@ -68,10 +68,11 @@ class IgraphError : public std::runtime_error {
 
 /// \brief The communities of g (0-based labels as igraph returns them): o.restarts searches, the
 /// r-th after seeding igraph's default RNG with o.seed + r, keeping the one of highest modularity
-/// (the first on ties). igraph's warnings are appended to `warnings` when given. Throws
-/// IgraphError.
+/// (the first on ties); its seed is stored in `best_seed` when given. igraph's warnings are
+/// appended to `warnings` when given. Throws IgraphError.
 std::vector<std::int64_t> communities(const Graph& g, const Options& o,
-                                      std::vector<std::string>* warnings = nullptr);
+                                      std::vector<std::string>* warnings = nullptr,
+                                      std::uint64_t* best_seed = nullptr);
 
 /// \brief Newman-Girvan modularity with resolution gamma, by igraph_modularity. Throws IgraphError
 /// (e.g. for a graph without weight).
