@@ -461,13 +461,20 @@ std::vector<std::int64_t> search_once(const Graph& g, const Options& o, std::uin
     return membership.values();
   }
   // Leiden's quality equals modularity with node weights k_i and resolution gamma / 2m (igraph
-  // documentation of igraph_community_leiden; R's cluster_leiden does the same).
+  // documentation of igraph_community_leiden; R's cluster_leiden does the same). Passes are run
+  // one call at a time, each starting from the previous partition, as R igraph's cluster_leiden
+  // does: `iterations` passes, or (negative) until a pass does not raise the quality. A single
+  // call with n_iterations = -1 stopped in poorer optima with igraph 0.10.2 (README).
   IgReals node_weights(k);
   igraph_integer_t count = 0;
-  IgraphCall::check(
-      igraph_community_leiden(&graph.g, &w.v, &node_weights.v, o.resolution / two_m, o.beta, false,
-                              o.iterations, &membership.v, &count, nullptr),
-      "igraph_community_leiden");
+  igraph_real_t quality = 0, previous = 0;
+  for (std::int64_t pass = 0; o.iterations < 0 || pass < o.iterations; ++pass) {
+    previous = quality;
+    IgraphCall::check(igraph_community_leiden(&graph.g, &w.v, &node_weights.v, o.resolution / two_m,
+                                              o.beta, pass > 0, 1, &membership.v, &count, &quality),
+                      "igraph_community_leiden");
+    if (o.iterations < 0 && !(quality > previous)) break;  // R: while (prev < quality)
+  }
   return membership.values();
 }
 
