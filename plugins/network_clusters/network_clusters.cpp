@@ -89,8 +89,9 @@ class NetworkClusters final : public Plugin {
   void run(RunContext& ctx) const override {
     const Params& params = ctx.params();
     const IoSystem io = io_system(ctx);
-    const Graph g = build_graph(weight_matrix(io.Z(), io.x(), weights_of(params)),
-                                params.boolean("self_loops"), params.real("min_weight"));
+    const Eigen::MatrixXd W = weight_matrix(io.Z(), io.x(), weights_of(params));
+    check_non_negative(W, io.sectors(), params.str("input"));
+    const Graph g = build_graph(W, params.boolean("self_loops"), params.real("min_weight"));
     check_graph(ctx, g, io.sectors());
     const Options o = options_of(params);
     const std::vector<double> k = strengths(g);
@@ -131,6 +132,19 @@ class NetworkClusters final : public Plugin {
     std::vector<std::int64_t> m = guarded([&] { return communities(g, o, &warnings, &seed); });
     for (const std::string& w : warnings) ctx.log(LogLevel::kWarn, "igraph: " + w);
     return m;
+  }
+
+  /// Negative flows (allow_negative_flows = true) give negative weights, which modularity cannot
+  /// take; they are an error rather than silently dropped edges.
+  static void check_non_negative(const Eigen::MatrixXd& W, const std::vector<std::string>& names,
+                                 const std::string& input) {
+    for (Eigen::Index i = 0; i < W.rows(); ++i)
+      for (Eigen::Index j = i; j < W.cols(); ++j)
+        if (W(i, j) < 0)
+          throw DataError("table '" + input + "': industries '" + names[std::size_t(i)] +
+                          "' and '" + names[std::size_t(j)] + "' have a negative weight " +
+                          number(W(i, j)) +
+                          " (negative flows); community detection needs non-negative weights");
   }
 
   /// No edge: nothing to cluster (error). Isolated industries: each is its own community (warn).

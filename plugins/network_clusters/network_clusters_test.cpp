@@ -225,8 +225,8 @@ TEST(NetworkClustersKernel, RestartsKeepTheBestPartition) {
   EXPECT_EQ(nc::communities(g, again), best);
 }
 
-// R igraph 1.3.5: set.seed(s); cluster_louvain(make_graph("Zachary")) gives 4 communities for
-// s = 1..100 with modularity between 0.3885602 and 0.4197896, most often 0.4188034
+// R igraph 1.3.5: set.seed(s); cluster_louvain(make_graph("Zachary")) gives 4 communities for 99
+// of s = 1..100 (3 for one) with modularity between 0.3885602 and 0.4197896, most often 0.4188034
 // (the figure usually quoted for Louvain on this graph; s = 2 gives membership
 //   1 1 1 1 2 2 2 1 3 1 2 1 1 1 3 3 2 1 3 1 3 1 3 4 4 4 3 4 4 3 3 4 3 3).
 // Louvain depends on the seed, and R draws from R's RNG, not igraph's, so the C result is
@@ -423,6 +423,19 @@ TEST(NetworkClusters, NoEdgeIsADataError) {
             "table 'io': no edge between its 5 industries remains (weights = \"flows\", "
             "min_weight = 100, self_loops = false): there is no network to cluster; lower "
             "min_weight");
+}
+
+// Negative flows pass IoSystem only with allow_negative_flows = true; a negative weight is then a
+// DataError naming the pair (z_CD = -50 + z_DC = 20 = -30), not a silently dropped edge.
+TEST(NetworkClusters, NegativeWeightIsADataError) {
+  Table io = five_sectors();
+  LabelledMatrix m = matrix_from_long(io);
+  m.values(2, 3) = -50;
+  EXPECT_EQ(error_message<DataError>([&] {
+              run_step(io_params({{"allow_negative_flows", true}}), {{"io", matrix_to_long(m)}});
+            }),
+            "table 'io': industries 'C' and 'D' have a negative weight -30 (negative flows); "
+            "community detection needs non-negative weights");
 }
 
 TEST(NetworkClusters, ZeroIterationsIsAParamError) {
