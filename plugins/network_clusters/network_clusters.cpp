@@ -32,12 +32,16 @@ constexpr const char* kDescription =
     "bought from i) and y_ij = z_ij / sum_k z_ik (share of i's intermediate sales sold to j), as "
     "in Feser & Bergman (2000); \"coefficients\" w_ij = a_ij + a_ji with a_ij = z_ij / x_j. "
     "The diagonal (own use) is left out unless self_loops = true (then A_ii = w_ii). Edges with "
-    "w_ij = 0 or w_ij < min_weight (default 0) are dropped.\n"
+    "w_ij = 0 or w_ij < min_weight (default 0) are dropped; a negative weight (negative flows) is "
+    "an error.\n"
     "method = \"leiden\" (default): igraph_community_leiden with the modularity objective (node "
-    "weights k_i, resolution gamma / 2m), beta, and iterations passes (-1 = repeat until a pass "
-    "changes nothing); \"louvain\": igraph_community_multilevel with resolution gamma. Both are "
-    "randomised: igraph's default RNG is seeded with seed before the search, so a result is "
-    "reproducible for a given seed and may differ for another one.\n"
+    "weights k_i, resolution gamma / 2m) and randomness beta, run one pass at a time from the "
+    "previous partition as R igraph's cluster_leiden does: iterations passes, or with -1 "
+    "(default) until a pass does not raise the quality; \"louvain\": "
+    "igraph_community_multilevel with resolution gamma. Both are randomised: igraph's default "
+    "RNG is seeded with seed before the search, so a result is reproducible for a given seed and "
+    "may differ for another one; restarts = r runs r searches with seeds seed .. seed + r - 1 and "
+    "keeps the partition of highest modularity (default 1).\n"
     "modularity is igraph_modularity of the final partition with the same weights and gamma. "
     "Communities are numbered 1, 2, ... by decreasing total strength (ties: the community whose "
     "first industry comes first in the table). An industry with no edge is its own community "
@@ -106,6 +110,8 @@ class NetworkClusters final : public Plugin {
 
  private:
   static std::vector<ParamSpec> params();
+  static std::vector<ParamSpec> graph_params();
+  static std::vector<ParamSpec> search_params();
   static std::vector<TableSpec> writes();
 
   static Weights weights_of(const Params& p) {
@@ -228,6 +234,14 @@ class NetworkClusters final : public Plugin {
 
 std::vector<ParamSpec> NetworkClusters::params() {
   std::vector<ParamSpec> p = io_table_params();
+  for (const std::vector<ParamSpec>& more : {graph_params(), search_params()})
+    p.insert(p.end(), more.begin(), more.end());
+  return p;
+}
+
+/// How the graph is built from the table.
+std::vector<ParamSpec> NetworkClusters::graph_params() {
+  std::vector<ParamSpec> p;
   p.push_back(ParamSpec("weights", ParamType::kString)
                   .def("flows")
                   .one_of({"flows", "shares", "coefficients"})
@@ -241,6 +255,12 @@ std::vector<ParamSpec> NetworkClusters::params() {
                   .at_least(0)
                   .doc_("drop edges whose weight is below this (default 0: keep every positive "
                         "weight), in the units of the chosen weights"));
+  return p;
+}
+
+/// How the communities are searched.
+std::vector<ParamSpec> NetworkClusters::search_params() {
+  std::vector<ParamSpec> p;
   p.push_back(ParamSpec("method", ParamType::kString)
                   .def("leiden")
                   .one_of({"leiden", "louvain"})
@@ -258,7 +278,8 @@ std::vector<ParamSpec> NetworkClusters::params() {
   p.push_back(ParamSpec("iterations", ParamType::kInt)
                   .def(Value(std::int64_t{-1}))
                   .at_least(-1)
-                  .doc_("Leiden passes; -1 (default) = repeat until a pass changes nothing; 0 is "
+                  .doc_("Leiden passes, each from the previous partition; -1 (default) = until a "
+                        "pass does not raise the quality (R cluster_leiden); 0 is "
                         "refused; ignored by louvain"));
   p.push_back(ParamSpec("restarts", ParamType::kInt)
                   .def(Value(std::int64_t{1}))
