@@ -37,6 +37,7 @@ sdk::Schema TableManifest::schema() const {
     return s;
   }
   for (const auto& c : columns) s.add(c.name, c.type);
+  if (format == "geojson") s.add("geometry", sdk::ColumnType::kString);
   return s;
 }
 
@@ -362,6 +363,42 @@ sdk::CsvOptions read_csv_options(const toml::value& t, const std::string& name,
   return o;
 }
 
+/// `format`: "csv" (default) or "geojson". A .geojson file without it is refused: read as CSV it
+/// would give a confusing header error.
+std::string read_format(const toml::value& t, const fs::path& data_file, const std::string& file,
+                        const std::string& w) {
+  std::string format = get_string(t, "format", file, w, kExitDataset, false);
+  if (format.empty()) {
+    const std::string ext = data_file.extension().string();
+    if (ext == ".geojson")
+      fail(kExitDataset, location_of(t.at("file"), file),
+           "file '" + data_file.filename().string() + "'" + w +
+               " looks like GeoJSON: add format = \"geojson\" (tables are CSV by default)");
+    return "csv";
+  }
+  if (format != "csv" && format != "geojson")
+    fail(kExitDataset, location_of(t.at("format"), file),
+         "format '" + format + "'" + w + " must be \"csv\" or \"geojson\"");
+  return format;
+}
+
+/// A GeoJSON table: one row per feature, so no matrix layout and no CSV separator or decimal mark;
+/// `geometry` is the reader's own column.
+void check_geojson_manifest(const toml::value& t, const TableManifest& m, const std::string& file,
+                            const std::string& w) {
+  for (const char* key : {"layout", "label_column", "separator", "decimal"})
+    if (t.contains(key))
+      fail(kExitDataset, location_of(t.at(key), file),
+           "'" + std::string(key) + "'" + w +
+               " does not apply to format = \"geojson\" (one row per feature)");
+  for (const auto& c : m.columns)
+    if (c.name == "geometry")
+      fail(kExitDataset, location_of(t.at("columns"), file),
+           "column 'geometry'" + w +
+               " is added by the GeoJSON reader (each feature's geometry as JSON text); declare "
+               "only properties in 'columns'");
+}
+
 }  // namespace
 
 PipelineConfig read_pipeline(const fs::path& path) {
@@ -424,13 +461,14 @@ DatasetManifest read_dataset_manifest(const fs::path& dir) {
     if (!t.is_table())
       fail(kExitDataset, location_of(t, file), "[tables." + name + "] must be a table");
     check_keys(t,
-               {"file", "columns", "layout", "label_column", "unit", "description", "separator",
-                "decimal", "trim"},
+               {"file", "format", "columns", "layout", "label_column", "unit", "description",
+                "separator", "decimal", "trim"},
                file, w, kExitDataset);
     TableManifest m;
     m.name = name;
     m.loc = location_of(t, file);
     m.file = (dir / get_string(t, "file", file, w, kExitDataset, true)).lexically_normal();
+    m.format = read_format(t, m.file, file, w);
     m.layout = get_string(t, "layout", file, w, kExitDataset, false);
     if (m.layout.empty()) m.layout = "long";
     if (m.layout != "long" && m.layout != "matrix")
@@ -467,6 +505,7 @@ DatasetManifest read_dataset_manifest(const fs::path& dir) {
       fail(kExitDataset, location_of(t.at("columns"), file),
            "a matrix table" + w + " takes no 'columns': its columns are row, column, value");
     }
+    if (m.format == "geojson") check_geojson_manifest(t, m, file, w);
     d.tables.push_back(std::move(m));
   }
   std::sort(d.tables.begin(), d.tables.end(),
