@@ -6,6 +6,9 @@
 // object written compactly with its keys in alphabetical order (nlohmann-json's dump()).
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+
 #include "cli_support.hpp"
 #include "config.hpp"
 #include "geojson.hpp"
@@ -244,4 +247,61 @@ TEST(GeoJsonDataset, KazakhRegionPolygons) {
   }
   EXPECT_EQ(missing, 1u);
   EXPECT_EQ(multi, 2u);  // Mangystau and Atyrau (Caspian islands)
+}
+
+// ---- Contiguity on the Kazakh polygons (spatial_weights, method = "rook") ----
+
+namespace {
+
+/// Runs spatial_weights rook contiguity on data/kz (20 regions of regions.csv, polygons of
+/// region_polygons joined by ne_id through region_geo) and returns each region's neighbours, a
+/// neighbour sharing the region's polygon marked "*".
+std::map<std::string, std::set<std::string>> kz_rook(const std::string& method = "rook") {
+  TempDir dir("geo_kz_" + method);
+  write_text(dir / "p.toml",
+             "name = \"kz contiguity\"\ndataset = \"" KLASTER_SOURCE_DIR
+             "/data/kz\"\n"
+             "output = \"out\"\n\n[[step]]\nid = \"w\"\nplugin = \"spatial_weights\"\n"
+             "params = { input = \"regions\", region = \"code\", method = \"" +
+                 method +
+                 "\", polygons = \"region_polygons\", polygon_id = \"ne_id\", members = "
+                 "\"region_geo\" }\n");
+  const CliResult r = run_klaster("run p.toml --quiet", dir.path());
+  EXPECT_EQ(r.code, 0) << r.err;
+  const sdk::Table w = sdk::read_csv(dir / "out/w.csv", {{"from", sdk::ColumnType::kString},
+                                                         {"to", sdk::ColumnType::kString},
+                                                         {"via", sdk::ColumnType::kString}});
+  std::map<std::string, std::set<std::string>> out;
+  for (std::size_t i = 0; i < w.rows(); ++i)
+    out[std::string(w.column("from").str(i))].insert(
+        std::string(w.column("to").str(i)) + (w.column("via").str(i) == "same_polygon" ? "*" : ""));
+  return out;
+}
+
+using Names = std::set<std::string>;
+
+}  // namespace
+
+// Expected neighbours: the Natural Earth polygons themselves (their shared edges, listed
+// independently by a Python script comparing the features' edge sets of
+// data/kz/geo/kz_admin1_klaster.geojson, identical vertices on shared borders per geo/SOURCE.txt)
+// agree with an atlas of the oblasts: Kostanay borders Aktobe, Karaganda (the pre-2022 polygon,
+// KRG + ULT), Akmola and North Kazakhstan; Astana city is an enclave in Akmola; Almaty city an
+// enclave in the pre-2022 Almaty region (ALM + ZHT). Mangystau borders only Aktobe and Atyrau.
+TEST(GeoJsonDataset, KazakhRookContiguity) {
+  const auto nb = kz_rook();
+  ASSERT_EQ(nb.size(), 20u);
+  EXPECT_EQ(nb.at("KST"), (Names{"AKM", "AKT", "KRG", "SKO", "ULT"}));
+  EXPECT_EQ(nb.at("AST"), (Names{"AKM"}));
+  EXPECT_EQ(nb.at("ALA"), (Names{"ALM", "ZHT"}));
+  EXPECT_EQ(nb.at("MNG"), (Names{"AKT", "ATY"}));
+  EXPECT_EQ(nb.at("SKO"), (Names{"AKM", "KST", "PVL"}));
+  // regions without a polygon of their own: the same polygon as their parent, and its neighbours
+  EXPECT_EQ(nb.at("ULT"), (Names{"ABY", "AKM", "AKT", "ALM", "KRG*", "KST", "KZL", "PVL", "SHM",
+                                 "TRK", "VKO", "ZHM", "ZHT"}));
+  EXPECT_EQ(nb.at("SHM"), (Names{"KRG", "KZL", "TRK*", "ULT", "ZHM"}));
+  std::size_t links = 0;
+  for (const auto& [region, names] : nb) links += names.size();
+  EXPECT_EQ(links, 110u);
+  EXPECT_EQ(kz_rook("queen"), nb);  // no two polygons meet at a point only
 }

@@ -1,5 +1,6 @@
 // spatial_weights: great-circle distances between region centres and spatial weights from them
-// (k nearest neighbours, distance band, inverse distance), optionally row-standardised.
+// (k nearest neighbours, distance band, inverse distance) or from the contiguity of the regions'
+// polygons (rook, queen), optionally row-standardised.
 // Haversine formula: Sinnott (1984), Sky & Telescope 68(2); weights as in Anselin (1988), Spatial
 // Econometrics, ch. 3, and PySAL libpysal.weights (KNN, DistanceBand).
 #include <algorithm>
@@ -145,7 +146,8 @@ class SpatialWeights final : public Plugin {
     p.version = "1.0.0";
     p.kind = PluginKind::kIndicator;
     p.summary =
-        "Builds spatial weights between regions from great-circle distances of their centres";
+        "Builds spatial weights between regions from great-circle distances of their centres or "
+        "from the contiguity of their polygons";
     p.description =
         "Distances: haversine great-circle distance d_ij = 2 R asin(sqrt(sin^2(dphi/2) + cos phi_i "
         "cos phi_j sin^2(dlambda/2))) with R = radius_km (default 6371.0088 km, the IUGG mean "
