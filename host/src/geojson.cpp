@@ -72,7 +72,7 @@ const json& features_of(const json& root, const std::string& path) {
 
 /// One position [lon, lat] or [lon, lat, altitude] at `at` (e.g. "coordinates[0][3]").
 void check_position(const json& p, const std::string& where, const std::string& at) {
-  if (!p.is_array() || p.size() < 2 || p.size() > 3)
+  if (!p.is_array() || p.size() < 2)
     throw sdk::DataError(where + ": geometry." + at + " = " + shown(p) +
                          " is not a position [longitude, latitude]");
   for (const json& x : p)
@@ -203,6 +203,8 @@ void add_number(ColumnBuilder& b, const json& v, const std::string& where) {
       (!integer || (v.is_number_unsigned() && v.get<std::uint64_t>() > INT64_MAX)))
     wrong_type(b, v, where);
   if (!v.is_number()) wrong_type(b, v, where);
+  if (!std::isfinite(v.get<double>()))  // 1e999 parses as infinity; CSV refuses it too
+    throw sdk::DataError(where + ": property '" + b.spec.name + "' is not a finite number");
   b.codes.push_back(-1);
   b.ints.push_back(integer ? v.get<std::int64_t>() : 0);
   b.floats.push_back(v.get<double>());

@@ -23,11 +23,11 @@ inline constexpr const char* kGeometryColumn = "geometry";
 /// values; undeclared properties are ignored), then `geometry` (string; missing for a null
 /// geometry). Throws sdk::DataError ("path: features[i] (name 'x'): ...") for: a file that is not
 /// JSON or not a FeatureCollection, a feature that is not a Feature, a property of the wrong type,
-/// a declared column no feature has, an unsupported geometry type (Point, Polygon and
-/// MultiPolygon are read), a ring with fewer than 4 positions or whose first and last positions
-/// differ, a coordinate that is not a number or is out of range (longitude -180..180, latitude
-/// -90..90). `options.trim` trims spaces around string properties (else they are an error, as
-/// in CSV). The table's origin() names the feature of each row ("path features[i]").
+/// a non-finite number, a declared column no feature has, an unsupported geometry type (Point,
+/// Polygon and MultiPolygon are read), a ring with fewer than 4 positions or whose first and last
+/// positions differ, a coordinate that is not a number or is out of range (longitude -180..180,
+/// latitude -90..90). `options.trim` trims spaces around string properties (else they are an error,
+/// as in CSV). The table's origin() names the feature of each row ("path features[i]").
 sdk::Table read_geojson(const std::filesystem::path& path,
                         const std::vector<sdk::CsvColumnSpec>& columns,
                         const sdk::CsvOptions& options = {});

@@ -114,6 +114,22 @@ std::vector<ParamSpec> polygon_params() {
   };
 }
 
+/// \brief The centres, and for rook/queen the polygons and the optional members table.
+std::vector<TableSpec> tables_read() {
+  return {TableSpec::read("input", "region centres, one row per region")
+              .column(ColumnSpec::of("region"))
+              .column(ColumnSpec::of("lat", "latitude, decimal degrees (-90..90)"))
+              .column(ColumnSpec::of("lon", "longitude, decimal degrees (-180..180)")),
+          TableSpec::read("polygons", "one row per polygon feature")
+              .column(ColumnSpec::of("polygon_id"))
+              .column(ColumnSpec::of("geometry", "GeoJSON Polygon or MultiPolygon text"))
+              .when_given("polygons"),
+          TableSpec::read("members", "region -> polygon id, one row per (region, polygon)")
+              .column(ColumnSpec::of("member_region"))
+              .column(ColumnSpec::of("member_polygon"))
+              .when_given("members")};
+}
+
 /// \brief The weights table: one row per link.
 TableSpec weights_written() {
   return TableSpec::write(
@@ -177,18 +193,7 @@ class SpatialWeights final : public Plugin {
     p.params.insert(p.params.end(), rule.begin(), rule.end());
     const std::vector<ParamSpec> polygon = polygon_params();
     p.params.insert(p.params.end(), polygon.begin(), polygon.end());
-    p.reads = {TableSpec::read("input", "region centres, one row per region")
-                   .column(ColumnSpec::of("region"))
-                   .column(ColumnSpec::of("lat", "latitude, decimal degrees (-90..90)"))
-                   .column(ColumnSpec::of("lon", "longitude, decimal degrees (-180..180)")),
-               TableSpec::read("polygons", "one row per polygon feature")
-                   .column(ColumnSpec::of("polygon_id"))
-                   .column(ColumnSpec::of("geometry", "GeoJSON Polygon or MultiPolygon text"))
-                   .when_given("polygons"),
-               TableSpec::read("members", "region -> polygon id, one row per (region, polygon)")
-                   .column(ColumnSpec::of("member_region"))
-                   .column(ColumnSpec::of("member_polygon"))
-                   .when_given("members")};
+    p.reads = tables_read();
     p.writes = {weights_written()};
     return p;
   }
