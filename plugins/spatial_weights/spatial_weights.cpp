@@ -213,9 +213,13 @@ class SpatialWeights final : public Plugin {
     const Table& in = ctx.table_of_param("input");
     const Column& region = in.column(params.str("region"));
     const Centres centres = read_centres(ctx, in);
-    const Distances d = distance_matrix(centres.lat, centres.lon, params.real("radius_km"));
-    Links links = is_contiguity(params) ? contiguity_neighbours(ctx, region, centres, d)
-                                        : neighbour_links(params, d, region, centres);
+    // Contiguity needs distances only between neighbours: no n x n matrix (800 MB for 10,000).
+    Links links =
+        is_contiguity(params)
+            ? contiguity_neighbours(ctx, region, centres)
+            : neighbour_links(params,
+                              distance_matrix(centres.lat, centres.lon, params.real("radius_km")),
+                              region, centres);
     report_islands(ctx, links, region, centres);
     if (params.boolean("row_standardize")) row_standardize(links);
     write_weights(ctx, region, centres, links);
@@ -475,8 +479,8 @@ class SpatialWeights final : public Plugin {
   }
 
   /// rook/queen links between the regions of `c`, weight 1, nearest centre first.
-  static Links contiguity_neighbours(const RunContext& ctx, const Column& region, const Centres& c,
-                                     const Distances& d) {
+  static Links contiguity_neighbours(const RunContext& ctx, const Column& region,
+                                     const Centres& c) {
     const Params& params = ctx.params();
     const Polygons polygons = read_polygons(ctx);
     const ContactResult r = shape_contacts(polygons.shapes, params.real("tolerance"));
@@ -484,7 +488,9 @@ class SpatialWeights final : public Plugin {
     Links links = contiguity_links(region_shapes(ctx, region, c, polygons), r.contacts,
                                    params.str("method") == "rook");
     for (std::size_t i = 0; i < links.size(); ++i) {
-      for (Link& l : links[i]) l.distance = d.at(i, l.to);
+      for (Link& l : links[i])
+        l.distance =
+            haversine_km(c.lat[i], c.lon[i], c.lat[l.to], c.lon[l.to], params.real("radius_km"));
       std::stable_sort(links[i].begin(), links[i].end(),
                        [](const Link& a, const Link& b) { return a.distance < b.distance; });
     }
