@@ -179,8 +179,8 @@ TEST(DatasetHygiene, ManifestOptionsAreChecked) {
        "error: data/dataset.toml:5: 'trim' in [tables.output] must be true or false"},
       {"seperator = \";\"\n",
        "error: data/dataset.toml:5: unknown key 'seperator' in [tables.output] (did you mean "
-       "'separator'?); allowed keys: file, columns, layout, label_column, unit, description, "
-       "separator, decimal, trim"},
+       "'separator'?); allowed keys: file, format, columns, layout, label_column, unit, "
+       "description, separator, decimal, trim"},
   };
   for (const auto& c : cases) {
     Dataset d("manifest", kCleanCsv, c.options);

@@ -86,12 +86,15 @@ struct PipelineConfig {
 
 struct TableManifest {
   std::string name;
-  std::filesystem::path file;               // resolved against dataset.toml's folder
-  std::string layout = "long";              // "long" | "matrix"
-  std::vector<sdk::CsvColumnSpec> columns;  // layout = "long"
-  std::string label_column;                 // layout = "matrix", optional
+  std::filesystem::path file;   // resolved against dataset.toml's folder
+  std::string format = "csv";   // "csv" | "geojson"
+  std::string layout = "long";  // "long" | "matrix" (csv only)
+  /// layout = "long": the CSV columns, or the GeoJSON properties read (then the table also has a
+  /// string column `geometry`, see geojson.hpp)
+  std::vector<sdk::CsvColumnSpec> columns;
+  std::string label_column;  // layout = "matrix", optional
   std::string unit, description;
-  sdk::CsvOptions csv;  // separator, decimal, trim; csv.table = name
+  sdk::CsvOptions csv;  // separator, decimal, trim (geojson: trim only); csv.table = name
   Location loc;
   /// \brief The schema the table has once loaded.
   sdk::Schema schema() const;

@@ -37,6 +37,7 @@ sdk::Schema TableManifest::schema() const {
     return s;
   }
   for (const auto& c : columns) s.add(c.name, c.type);
+  if (format == "geojson") s.add("geometry", sdk::ColumnType::kString);
   return s;
 }
 
@@ -381,6 +382,42 @@ sdk::CsvOptions read_csv_options(const toml::value& t, const std::string& name,
   return o;
 }
 
+/// `format`: "csv" (default) or "geojson". A .geojson file without it is refused: read as CSV it
+/// would give a confusing header error.
+std::string read_format(const toml::value& t, const fs::path& data_file, const std::string& file,
+                        const std::string& w) {
+  std::string format = get_string(t, "format", file, w, kExitDataset, false);
+  if (format.empty()) {
+    const std::string ext = data_file.extension().string();
+    if (ext == ".geojson")
+      fail(kExitDataset, location_of(t.at("file"), file),
+           "file '" + data_file.filename().string() + "'" + w +
+               " looks like GeoJSON: add format = \"geojson\" (tables are CSV by default)");
+    return "csv";
+  }
+  if (format != "csv" && format != "geojson")
+    fail(kExitDataset, location_of(t.at("format"), file),
+         "format '" + format + "'" + w + " must be \"csv\" or \"geojson\"");
+  return format;
+}
+
+/// A GeoJSON table: one row per feature, so no matrix layout and no CSV separator or decimal mark;
+/// `geometry` is the reader's own column.
+void check_geojson_manifest(const toml::value& t, const TableManifest& m, const std::string& file,
+                            const std::string& w) {
+  for (const char* key : {"layout", "label_column", "separator", "decimal"})
+    if (t.contains(key))
+      fail(kExitDataset, location_of(t.at(key), file),
+           "'" + std::string(key) + "'" + w +
+               " does not apply to format = \"geojson\" (one row per feature)");
+  for (const auto& c : m.columns)
+    if (c.name == "geometry")
+      fail(kExitDataset, location_of(t.at("columns"), file),
+           "column 'geometry'" + w +
+               " is added by the GeoJSON reader (each feature's geometry as JSON text); declare "
+               "only properties in 'columns'");
+}
+
 }  // namespace
 
 PipelineConfig read_pipeline(const fs::path& path) {
@@ -423,6 +460,71 @@ PipelineConfig read_pipeline(const fs::path& path) {
   return p;
 }
 
+namespace {
+
+/// The declared columns of a long table, in the order of the manifest line: toml11 tables are
+/// unordered, so they are ordered by position.
+std::vector<sdk::CsvColumnSpec> read_columns(const toml::value& t, const TableManifest& m,
+                                             const std::string& file, const std::string& w) {
+  if (!t.contains("columns") || !t.at("columns").is_table())
+    fail(
+        kExitDataset, m.loc,
+        "[tables." + m.name + "] needs columns = { name = \"string\" | \"int\" | \"float\", ... }");
+  std::vector<std::pair<std::size_t, sdk::CsvColumnSpec>> cols;
+  for (const auto& [cname, ctype] : t.at("columns").as_table()) {
+    const Location l = location_of(ctype, file);
+    if (!ctype.is_string())
+      fail(kExitDataset, l,
+           "type of column '" + cname + "'" + w + " must be \"string\", \"int\" or \"float\"");
+    auto type = sdk::column_type_from_string(ctype.as_string().str);
+    if (!type)
+      fail(kExitDataset, l,
+           "unknown type \"" + ctype.as_string().str + "\" of column '" + cname + "'" + w +
+               ": use \"string\", \"int\" or \"float\"");
+    cols.push_back({l.line * 100000 + l.column, {cname, *type}});
+  }
+  std::sort(cols.begin(), cols.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<sdk::CsvColumnSpec> out;
+  for (auto& c : cols) out.push_back(c.second);
+  return out;
+}
+
+/// One [tables.NAME] section.
+TableManifest read_table_manifest(const std::string& name, const toml::value& t,
+                                  const fs::path& dir, const std::string& file) {
+  const std::string w = " in [tables." + name + "]";
+  if (!t.is_table())
+    fail(kExitDataset, location_of(t, file), "[tables." + name + "] must be a table");
+  check_keys(t,
+             {"file", "format", "columns", "layout", "label_column", "unit", "description",
+              "separator", "decimal", "trim"},
+             file, w, kExitDataset);
+  TableManifest m;
+  m.name = name;
+  m.loc = location_of(t, file);
+  m.file = (dir / get_string(t, "file", file, w, kExitDataset, true)).lexically_normal();
+  m.format = read_format(t, m.file, file, w);
+  m.layout = get_string(t, "layout", file, w, kExitDataset, false);
+  if (m.layout.empty()) m.layout = "long";
+  if (m.layout != "long" && m.layout != "matrix")
+    fail(kExitDataset, location_of(t.at("layout"), file),
+         "layout '" + m.layout + "'" + w + " must be \"long\" or \"matrix\"");
+  m.label_column = get_string(t, "label_column", file, w, kExitDataset, false);
+  m.unit = get_string(t, "unit", file, w, kExitDataset, false);
+  m.description = get_string(t, "description", file, w, kExitDataset, false);
+  m.csv = read_csv_options(t, name, file);
+  if (m.layout == "long")
+    m.columns = read_columns(t, m, file, w);
+  else if (t.contains("columns"))
+    fail(kExitDataset, location_of(t.at("columns"), file),
+         "a matrix table" + w + " takes no 'columns': its columns are row, column, value");
+  if (m.format == "geojson") check_geojson_manifest(t, m, file, w);
+  return m;
+}
+
+}  // namespace
+
 DatasetManifest read_dataset_manifest(const fs::path& dir) {
   if (!fs::is_directory(dir))
     throw HostError(kExitDataset, dir.string() + ": dataset folder not found");
@@ -438,56 +540,8 @@ DatasetManifest read_dataset_manifest(const fs::path& dir) {
   d.description = get_string(root, "description", file, "", kExitDataset, false);
   if (!root.contains("tables") || !root.at("tables").is_table())
     fail(kExitDataset, location_of(root, file), "missing [tables.NAME] sections");
-  for (const auto& [name, t] : root.at("tables").as_table()) {
-    const std::string w = " in [tables." + name + "]";
-    if (!t.is_table())
-      fail(kExitDataset, location_of(t, file), "[tables." + name + "] must be a table");
-    check_keys(t,
-               {"file", "columns", "layout", "label_column", "unit", "description", "separator",
-                "decimal", "trim"},
-               file, w, kExitDataset);
-    TableManifest m;
-    m.name = name;
-    m.loc = location_of(t, file);
-    m.file = (dir / get_string(t, "file", file, w, kExitDataset, true)).lexically_normal();
-    m.layout = get_string(t, "layout", file, w, kExitDataset, false);
-    if (m.layout.empty()) m.layout = "long";
-    if (m.layout != "long" && m.layout != "matrix")
-      fail(kExitDataset, location_of(t.at("layout"), file),
-           "layout '" + m.layout + "'" + w + " must be \"long\" or \"matrix\"");
-    m.label_column = get_string(t, "label_column", file, w, kExitDataset, false);
-    m.unit = get_string(t, "unit", file, w, kExitDataset, false);
-    m.description = get_string(t, "description", file, w, kExitDataset, false);
-    m.csv = read_csv_options(t, name, file);
-    if (m.layout == "long") {
-      if (!t.contains("columns") || !t.at("columns").is_table())
-        fail(kExitDataset, m.loc,
-             "[tables." + name +
-                 "] needs columns = { name = \"string\" | \"int\" | \"float\", ... }");
-      // Columns in file order of the manifest line: toml11 tables are unordered, so order by
-      // position.
-      std::vector<std::pair<std::size_t, sdk::CsvColumnSpec>> cols;
-      for (const auto& [cname, ctype] : t.at("columns").as_table()) {
-        const Location l = location_of(ctype, file);
-        if (!ctype.is_string())
-          fail(kExitDataset, l,
-               "type of column '" + cname + "'" + w + " must be \"string\", \"int\" or \"float\"");
-        auto type = sdk::column_type_from_string(ctype.as_string().str);
-        if (!type)
-          fail(kExitDataset, l,
-               "unknown type \"" + ctype.as_string().str + "\" of column '" + cname + "'" + w +
-                   ": use \"string\", \"int\" or \"float\"");
-        cols.push_back({l.line * 100000 + l.column, {cname, *type}});
-      }
-      std::sort(cols.begin(), cols.end(),
-                [](const auto& a, const auto& b) { return a.first < b.first; });
-      for (auto& c : cols) m.columns.push_back(c.second);
-    } else if (t.contains("columns")) {
-      fail(kExitDataset, location_of(t.at("columns"), file),
-           "a matrix table" + w + " takes no 'columns': its columns are row, column, value");
-    }
-    d.tables.push_back(std::move(m));
-  }
+  for (const auto& [name, t] : root.at("tables").as_table())
+    d.tables.push_back(read_table_manifest(name, t, dir, file));
   std::sort(d.tables.begin(), d.tables.end(),
             [](const auto& a, const auto& b) { return a.name < b.name; });
   return d;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "errors.hpp"
+#include "geojson.hpp"
 #include "klaster/sdk/step.hpp"
 
 namespace klaster {
@@ -80,8 +81,9 @@ void check_where(const std::vector<WhereClause>& where, const sdk::Schema& schem
 sdk::TablePtr load_dataset_table(const TableManifest& m) {
   try {
     auto table = std::make_shared<sdk::Table>(
-        m.layout == "matrix" ? sdk::read_matrix_csv(m.file, m.label_column, m.csv)
-                             : sdk::read_csv(m.file, m.columns, m.csv));
+        m.format == "geojson"  ? read_geojson(m.file, m.columns, m.csv)
+        : m.layout == "matrix" ? sdk::read_matrix_csv(m.file, m.label_column, m.csv)
+                               : sdk::read_csv(m.file, m.columns, m.csv));
     for (const auto& warning : sdk::case_conflicts(*table)) spdlog::warn("{}", warning);
     return table;
   } catch (const sdk::DataError& e) {
@@ -150,7 +152,10 @@ void add_dataset_tables(ValidatedPipeline& vp) {
     if (!fs::exists(t.file))
       throw HostError(kExitDataset, t.loc.prefix() + ": file of table '" + t.name +
                                         "' not found: " + t.file.string());
-    if (t.layout == "long") {
+    if (t.format == "geojson") {
+      // GeoJSON has no header to look at: read it whole (structure, geometries, property types).
+      load_dataset_table(t);
+    } else if (t.layout == "long") {
       // Check the header now, so validate finds a missing declared column without reading data.
       try {
         sdk::check_csv_header(t.file, t.columns, t.csv);

@@ -237,3 +237,241 @@ TEST(SpatialWeightsKernel, CoincidentPointsAreFound) {
   ASSERT_TRUE(pair.has_value());
   EXPECT_EQ(*pair, std::make_pair(std::size_t{1}, std::size_t{2}));
 }
+
+// ---- Contiguity (rook, queen) ----
+
+namespace {
+
+/// GeoJSON text of the axis-parallel rectangle [x0, x1] x [y0, y1] (degrees), counter-clockwise.
+std::string rectangle(double x0, double y0, double x1, double y1) {
+  auto p = [](double x, double y) { return "[" + format_number(x) + "," + format_number(y) + "]"; };
+  return R"({"type":"Polygon","coordinates":[[)" + p(x0, y0) + "," + p(x1, y0) + "," + p(x1, y1) +
+         "," + p(x0, y1) + "," + p(x0, y0) + "]]}";
+}
+
+/// The unit squares of a 3 x 3 grid, cell k = 3 * row + column at [column, column+1] x [row,
+/// row+1], as shapes for the kernel and as a table (region "c<k>", centre, geometry) for the
+/// plugin.
+std::vector<sw::Shape> grid_shapes() {
+  std::vector<sw::Shape> out;
+  for (int k = 0; k < 9; ++k)
+    out.push_back(sw::parse_shape(rectangle(k % 3, k / 3, k % 3 + 1, k / 3 + 1)));
+  return out;
+}
+
+Table grid_table() {
+  std::vector<std::string> region, geometry;
+  std::vector<double> lat, lon;
+  for (int k = 0; k < 9; ++k) {
+    region.push_back("c" + std::to_string(k));
+    lon.push_back(k % 3 + 0.5);
+    lat.push_back(k / 3 + 0.5);
+    geometry.push_back(rectangle(k % 3, k / 3, k % 3 + 1, k / 3 + 1));
+  }
+  return Table({Column::make_strings("region", region), Column::make_floats("lat", lat),
+                Column::make_floats("lon", lon), Column::make_strings("geometry", geometry)});
+}
+
+std::size_t count_border(const sw::ContactResult& r) {
+  return static_cast<std::size_t>(
+      std::count_if(r.contacts.begin(), r.contacts.end(), [](const auto& c) { return c.border; }));
+}
+
+std::map<std::string, Value> grid_params(const std::string& method) {
+  return {{"input", std::string("g")}, {"polygons", std::string("g")}, {"method", method}};
+}
+
+}  // namespace
+
+// 3 x 3 lattice: rook pairs = r(c-1) + c(r-1) = 3*2 + 3*2 = 12 (24 directed links), queen adds the
+// 2(r-1)(c-1) = 8 diagonal pairs: 20 pairs (40 links); the same counts as PySAL lat2W(3, 3) and
+// spdep cell2nb(3, 3) (rook / queen), and lctools lat2w's tests: a corner cell has 2 rook and 3
+// queen neighbours, the centre 4 and 8.
+TEST(SpatialWeightsKernel, GridOfSquaresRookAndQueen) {
+  const sw::ContactResult r = sw::shape_contacts(grid_shapes(), 1e-6);
+  ASSERT_FALSE(r.overlap.has_value());
+  EXPECT_EQ(r.contacts.size(), 20u);
+  EXPECT_EQ(count_border(r), 12u);
+  const std::vector<std::vector<std::size_t>> own = {{0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}};
+  const sw::Links rook = sw::contiguity_links(own, r.contacts, true);
+  const sw::Links queen = sw::contiguity_links(own, r.contacts, false);
+  EXPECT_EQ(rook[0].size(), 2u);
+  EXPECT_EQ(rook[4].size(), 4u);
+  EXPECT_EQ(queen[0].size(), 3u);
+  EXPECT_EQ(queen[4].size(), 8u);
+  EXPECT_EQ(rook[0][0].to, 1u);  // cell 0's rook neighbours: 1 (east) and 3 (north)
+  EXPECT_EQ(rook[0][1].to, 3u);
+}
+
+// Borders that do not share vertices: a 2 x 1 rectangle on top of two unit squares touches each
+// along a stretch of length 1 whose ends are not vertices of both (a T-junction at (1, 1)); a
+// square shifted by 5e-7 degrees (under the tolerance 1e-6) still shares its border.
+TEST(SpatialWeightsKernel, SharedStretchesWithoutCommonVerticesAndTolerance) {
+  std::vector<sw::Shape> shapes = {
+      sw::parse_shape(rectangle(0, 0, 1, 1)), sw::parse_shape(rectangle(1, 0, 2, 1)),
+      sw::parse_shape(rectangle(0, 1, 2, 2)), sw::parse_shape(rectangle(2 + 5e-7, 0, 3, 1))};
+  const sw::ContactResult r = sw::shape_contacts(shapes, 1e-6);
+  ASSERT_FALSE(r.overlap.has_value());
+  // pairs (0,1) border, (0,2) border, (1,2) border, (1,3) border, (2,3) point at (2, 1)
+  ASSERT_EQ(r.contacts.size(), 5u);
+  EXPECT_EQ(count_border(r), 4u);
+  EXPECT_FALSE(r.contacts.back().border);
+  EXPECT_EQ(r.contacts.back().a, 2u);
+  EXPECT_EQ(r.contacts.back().b, 3u);
+  // with tolerance 1e-8 the shifted square no longer touches 1 (gap 5e-7) nor 2
+  EXPECT_EQ(sw::shape_contacts(shapes, 1e-8).contacts.size(), 3u);
+}
+
+// A polygon with a hole and the polygon filling it (as Astana city inside Akmola region): rook
+// neighbours, no overlap. A square inside another without a hole, or two squares crossing, overlap.
+TEST(SpatialWeightsKernel, HolesNeighboursAndOverlaps) {
+  const sw::Shape ring =
+      sw::parse_shape(R"({"type":"Polygon","coordinates":[[[0,0],[3,0],[3,3],[0,3],[0,0]],)"
+                      R"([[1,1],[1,2],[2,2],[2,1],[1,1]]]})");
+  const sw::Shape inner = sw::parse_shape(rectangle(1, 1, 2, 2));
+  sw::ContactResult r = sw::shape_contacts({ring, inner}, 1e-6);
+  ASSERT_FALSE(r.overlap.has_value());
+  ASSERT_EQ(r.contacts.size(), 1u);
+  EXPECT_TRUE(r.contacts[0].border);
+  // without the hole, the inner square lies inside: its vertex (1, 1) is inside the big square
+  r = sw::shape_contacts({sw::parse_shape(rectangle(0, 0, 3, 3)), inner}, 1e-6);
+  ASSERT_TRUE(r.overlap.has_value());
+  EXPECT_FALSE(r.overlap->crossing);
+  EXPECT_EQ(r.overlap->a, 1u);
+  EXPECT_EQ(r.overlap->at.x, 1.0);
+  EXPECT_EQ(r.overlap->at.y, 1.0);
+  // [0,2]^2 and [1,3]x[-1,1]: the first edge of the first, y = 0 from (0,0) to (2,0), crosses the
+  // last edge of the second, x = 1 from (1,1) to (1,-1), at (1, 0) (no end within 1 of the other).
+  r = sw::shape_contacts(
+      {sw::parse_shape(rectangle(0, 0, 2, 2)), sw::parse_shape(rectangle(1, -1, 3, 1))}, 1e-6);
+  ASSERT_TRUE(r.overlap.has_value());
+  EXPECT_TRUE(r.overlap->crossing);
+  EXPECT_DOUBLE_EQ(r.overlap->at.x, 1.0);
+  EXPECT_DOUBLE_EQ(r.overlap->at.y, 0.0);
+}
+
+// Regions sharing a polygon are neighbours "same_polygon" (and inherit its border neighbours).
+TEST(SpatialWeightsKernel, RegionsSharingAPolygon) {
+  // shapes 0 and 1 touch along a border; regions: A = {0}, B = {0}, C = {1}, D = {} (none)
+  const std::vector<sw::ShapeContact> contacts = {{0, 1, true}};
+  const sw::Links l = sw::contiguity_links({{0}, {0}, {1}, {}}, contacts, true);
+  ASSERT_EQ(l[0].size(), 2u);
+  EXPECT_EQ(l[0][0].to, 1u);
+  EXPECT_TRUE(l[0][0].same_polygon);
+  EXPECT_EQ(l[0][1].to, 2u);
+  EXPECT_FALSE(l[0][1].same_polygon);
+  EXPECT_EQ(l[2].size(), 2u);  // C borders A and B
+  EXPECT_TRUE(l[3].empty());
+}
+
+TEST(SpatialWeightsKernel, ParseShapeErrors) {
+  EXPECT_THROW(sw::parse_shape("{"), std::invalid_argument);
+  EXPECT_THROW(sw::parse_shape(R"({"type":"Point","coordinates":[1,2]})"), std::invalid_argument);
+  EXPECT_THROW(sw::parse_shape(R"({"type":"Polygon","coordinates":[[[0,0],[1,0],[0,0]]]})"),
+               std::invalid_argument);
+  EXPECT_EQ(sw::parse_shape(R"({"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]]],)"
+                            R"([[[2,0],[3,0],[3,1],[2,0]]]]})")
+                .size(),
+            2u);
+}
+
+// The plugin on the 3 x 3 grid (input and polygons the same table): 24 rook and 40 queen rows
+// (see GridOfSquaresRookAndQueen); distances between the cell centres: 0.5 degrees apart in
+// longitude and latitude from (0.5, 0.5) to (1.5, 0.5) is one degree of arc along the parallel
+// 0.5 N, haversine = 2 R asin(cos(0.5 deg) sin(0.5 deg)).
+TEST(SpatialWeights, RookAndQueenOnAGrid) {
+  const Table g = grid_table();
+  const Table rook = run_step(grid_params("rook"), {{"g", g}}).at("step");
+  EXPECT_EQ(rook.rows(), 24u);
+  EXPECT_FALSE(rook.find("via"));  // no members: no via column
+  const double rad = std::numbers::pi / 180;
+  EXPECT_NEAR(value_at(rook, "distance_km", {{"from", "c0"}, {"to", "c1"}}),
+              2 * 6371.0088 * std::asin(std::cos(0.5 * rad) * std::sin(0.5 * rad)), 1e-9);
+  auto queen_params = grid_params("queen");
+  queen_params["row_standardize"] = true;
+  const Table queen = run_step(queen_params, {{"g", g}}).at("step");
+  EXPECT_EQ(queen.rows(), 40u);
+  // row-standardised: the centre cell c4 has 8 neighbours, 1/8 each; the corner c0 has 3
+  EXPECT_DOUBLE_EQ(value_at(queen, "weight", {{"from", "c4"}, {"to", "c0"}}), 1.0 / 8);
+  EXPECT_DOUBLE_EQ(value_at(queen, "weight", {{"from", "c0"}, {"to", "c4"}}), 1.0 / 3);
+}
+
+namespace {
+
+/// Regions A and B share polygon P (id 1); C covers Q (id 2), the square east of P; D covers R (id
+/// 3) far away. Centres on the equator at longitudes 0.5, 0.6, 1.5, 10.5.
+std::map<std::string, Table> member_tables() {
+  Table points = centres({"A", "B", "C", "D"}, {0, 0, 0, 0}, {0.5, 0.6, 1.5, 10.5});
+  Table polygons({Column::make_ints("id", {1, 2, 3}),
+                  Column::make_strings("geometry", {rectangle(0, -1, 1, 1), rectangle(1, -1, 2, 1),
+                                                    rectangle(10, -1, 11, 1)})});
+  Table members({Column::make_strings("region", {"A", "B", "C", "D"}),
+                 Column::make_ints("id", {1, 1, 2, 3})});
+  return {{"c", points}, {"p", polygons}, {"m", members}};
+}
+
+std::map<std::string, Value> member_params() {
+  return {{"input", std::string("c")},    {"method", std::string("rook")},
+          {"polygons", std::string("p")}, {"polygon_id", std::string("id")},
+          {"members", std::string("m")},  {"allow_islands", true}};
+}
+
+}  // namespace
+
+TEST(SpatialWeights, MembersSharingAPolygonAndVia) {
+  std::vector<std::string> log;
+  const Table w = run_step(member_params(), member_tables(), "step", collect_log(log)).at("step");
+  // A-B same polygon, A-C, B-C border, D an island: 6 rows + 1
+  ASSERT_EQ(w.rows(), 7u);
+  auto via_of = [&](const std::string& from, const std::string& to) {
+    for (std::size_t r = 0; r < w.rows(); ++r)
+      if (w.column("from").to_text(r) == from && w.column("to").to_text(r) == to)
+        return w.column("via").to_text(r);
+    return std::string("(no row)");
+  };
+  EXPECT_EQ(via_of("A", "B"), "same_polygon");
+  EXPECT_EQ(via_of("B", "C"), "border");
+  EXPECT_EQ(via_of("C", "A"), "border");
+  EXPECT_EQ(w.column("from").to_text(6), "D");
+  EXPECT_FALSE(w.column("via").is_valid(6));
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0],
+            "1 region(s) without neighbours: 'D' (no rook-contiguous polygon of another "
+            "region)");
+}
+
+TEST(SpatialWeights, ContiguityErrors) {
+  auto tables = member_tables();
+  // rook needs polygons; polygons and members belong to rook/queen only
+  auto p = member_params();
+  p.erase("polygons");
+  EXPECT_EQ(param_error([&] { run_step(p, tables); }).param, "polygons");
+  p = member_params();
+  p["method"] = std::string("knn");
+  p["k"] = std::int64_t{1};
+  EXPECT_EQ(param_error([&] { run_step(p, tables); }).param, "polygons");
+  // a members row naming an unknown polygon
+  tables["m"] = Table({Column::make_strings("region", {"A", "B", "C", "D"}),
+                       Column::make_ints("id", {1, 1, 2, 4})});
+  EXPECT_EQ(error_message<DataError>([&] { run_step(member_params(), tables); }),
+            "the row with region 'D', id 4 of table 'm': polygon '4' is not in table 'p' (column "
+            "'id')");
+  // without members, a region key must be a polygon id
+  p = member_params();
+  p.erase("members");
+  EXPECT_EQ(error_message<DataError>([&] { run_step(p, member_tables()); }),
+            "region 'A' has no polygon: no row of table 'p' has id 'A' (give a members table to "
+            "map regions to polygons)");
+}
+
+// Overlapping polygons are a DataError naming both and a point: [0,2]^2 and [1,3]x[-1,1] cross at
+// (1, 0) (see HolesNeighboursAndOverlaps).
+TEST(SpatialWeights, OverlappingPolygonsAreADataError) {
+  Table g({Column::make_strings("region", {"a", "b"}), Column::make_floats("lat", {1, 0}),
+           Column::make_floats("lon", {1, 2}),
+           Column::make_strings("geometry", {rectangle(0, 0, 2, 2), rectangle(1, -1, 3, 1)})});
+  EXPECT_EQ(error_message<DataError>([&] {
+              run_step(grid_params("queen"), {{"g", g}});
+            }),
+            "polygons 'a' and 'b' of table 'g' overlap: their borders cross at (1, 0)");
+}
