@@ -367,6 +367,13 @@ class HubLocationPlugin final : public Plugin {
                 " with p = " + std::to_string(params.integer("p")) + ": value " +
                 format_number(s.value) + ", gap " + format_number(relative_gap(s.value, s.bound)) +
                 ", " + format_number(seconds) + " s");
+    const bool wanted_exact =
+        params.str("method") == "exact" ||
+        (params.str("method") == "auto" &&
+         l.candidates.size() <= static_cast<std::size_t>(params.integer("max_exact")));
+    if (wanted_exact && !s.exact)
+      ctx.log(LogLevel::kWarn, "GLPK hit time_limit = " + format_number(params.real("time_limit")) +
+                                   " s; the hubs are the heuristic's, with a lower bound");
     write_hubs(ctx, l, s);
     write_assignment(ctx, l, s);
     write_objective(ctx, s);
