@@ -55,10 +55,11 @@ double objective_value(const Problem& problem, const std::vector<std::size_t>& h
 /// no improvement. Deterministic; `bound` is left 0.
 Solution greedy_interchange(const Problem& problem);
 
-/// \brief A lower bound on the optimum: median, the LP relaxation of ReVelle & Swain (1970);
-/// center, the smallest radius whose set-covering LP needs at most p hubs. When GLPK hits the
-/// time limit, the trivial bound (each node at its nearest candidate) instead.
-double lower_bound(const Problem& problem, double seconds);
+/// \brief A lower bound on the optimum: median, the Lagrangian bound of the ReVelle & Swain (1970)
+/// MIP with its assignment constraints relaxed (subgradient optimisation, with `upper` a known
+/// objective value); center, the smallest radius whose set-covering LP needs at most p hubs. At
+/// least the trivial bound (each node at its nearest candidate), also when time runs out.
+double lower_bound(const Problem& problem, double upper, double seconds);
 
 /// \brief The optimum by GLPK (median: ReVelle-Swain MIP; center: a binary search over the sorted
 /// costs with one set-covering MIP per radius). `incumbent` is a feasible solution (a
