@@ -117,16 +117,19 @@ const char* kDescription =
     "max_i d_i,hub(i) over every demand node, its demand ignored (a zero-demand node counts too); "
     "weighted_center = true minimises max_i w_i d_i,hub(i) instead.\n"
     "method = \"exact\": GLPK branch and bound on the ReVelle-Swain MIP (median), or a bisection "
-    "over the sorted distances with one set-covering MIP per radius (center, Toregas et al. 1971; "
-    "spare hubs of a cover smaller than p are then opened greedily by the median cost). "
-    "\"heuristic\": greedy add (Kuehn & Hamburger 1963) from the fixed hubs, then Teitz & Bart "
-    "(1968) vertex substitution (candidates in order, each swapped for the open hub whose "
-    "replacement helps most, until a pass finds no strict improvement); bound = the LP relaxation "
-    "(median) or the smallest radius whose covering LP needs <= p hubs (center), gap = (value - "
-    "bound) / value. \"auto\" (default): exact up to max_exact = 300 candidates (about 2 s for "
-    "200 x 200, p = 5 or 10, on a 2-core machine), heuristic beyond.\n"
-    "Ties: candidates and nodes in text order; a node goes to its nearest hub, the first in "
-    "that order on equal distances; the heuristic prefers the first candidate on equal values.\n"
+    "over the sorted distances with one set-covering MIP per radius (center; Toregas et al. "
+    "1971). \"heuristic\": greedy add (Kuehn & Hamburger 1963) from the fixed hubs, then Teitz & "
+    "Bart (1968) vertex substitution (candidates in order, each swapped for the open hub whose "
+    "replacement helps most, until a pass finds no strict improvement), with a lower bound: the "
+    "Lagrangian bound of the ReVelle-Swain MIP by subgradient optimisation (median) or the "
+    "smallest radius whose covering LP needs <= p hubs (center); gap = (value - bound) / value. "
+    "\"auto\" (default): exact up to max_exact = 300 candidates (measured on 2 shared cores: "
+    "median 3-7 s at 200 x 200, about 30 s at 300 x 300, p = 5), heuristic beyond (0.1-0.4 s at "
+    "200). time_limit bounds GLPK; an exact run that hits it writes the heuristic's hubs.\n"
+    "Ties, deterministic: nodes and candidates in text order; a node goes to its nearest hub, the "
+    "first on equal distances; the heuristic takes the first candidate among equal scores; an "
+    "exact center takes, among the optimal hub sets, one of least sum_i w_i d_i (the heuristic "
+    "also breaks center ties by it); an exact median takes the optimal set GLPK returns.\n"
     "Candidates default to every destination of the distances; every (node, candidate) pair "
     "needs a distance (extra pairs are ignored). Errors: p above the number of candidates, a "
     "missing or negative distance, a demand node that is no origin, a negative or missing "
@@ -509,27 +512,26 @@ double seconds_left(Clock::time_point deadline) {
 
 /// ReVelle & Swain (1970): columns y_j (open, 1..m) then x_ij (node i served by j) with cost
 /// w_i d_ij; rows sum_j y_j = p, sum_j x_ij = 1 per node, x_ij - y_j <= 0 per pair. Fixed hubs
-/// have y_j = 1; pairs whose objective cost exceeds `radius` are closed (x_ij = 0).
+/// have y_j = 1; pairs whose objective cost exceeds `radius` get no x_ij (the p-center tie rule).
 Model median_model(const Problem& pr, double radius = std::numeric_limits<double>::infinity()) {
-  const int n = static_cast<int>(pr.nodes()), m = static_cast<int>(pr.candidates());
+  const std::size_t n = pr.nodes(), m = pr.candidates();
   Model md;
-  md.cols = m + n * m;
-  md.rows = 1 + n + n * m;
-  md.obj.assign(md.cols + 1, 0.0), md.col_lo.assign(md.cols + 1, 0.0);
-  md.col_hi.assign(md.cols + 1, 1.0), md.integer.assign(md.cols + 1, 0);
-  md.row_type.assign(md.rows + 1, GLP_FX), md.row_rhs.assign(md.rows + 1, 1.0);
+  md.cols = static_cast<int>(m), md.rows = 1 + static_cast<int>(n);
+  md.obj.assign(m + 1, 0.0), md.col_lo.assign(m + 1, 0.0), md.col_hi.assign(m + 1, 1.0);
+  md.integer.assign(m + 1, 1);
+  md.row_type.assign(n + 2, GLP_FX), md.row_rhs.assign(n + 2, 1.0);
   md.row_rhs[1] = static_cast<double>(pr.p);
-  for (int j = 1; j <= m; ++j) md.integer[j] = 1, md.entry(1, j, 1.0);
+  for (std::size_t j = 1; j <= m; ++j) md.entry(1, static_cast<int>(j), 1.0);
   for (const std::size_t j : pr.fixed) md.col_lo[j + 1] = 1.0;
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j < m; ++j) {
-      const int x = m + i * m + j + 1, link = 1 + n + i * m + j + 1;
-      const auto ui = static_cast<std::size_t>(i), uj = static_cast<std::size_t>(j);
-      md.obj[x] = pr.demand[ui] * pr.distance(i, j);
-      if (pr.cost(ui, uj) > radius) md.col_hi[x] = 0.0;
-      md.entry(2 + i, x, 1.0);
-      md.row_type[link] = GLP_UP, md.row_rhs[link] = 0.0;
-      md.entry(link, x, 1.0), md.entry(link, j + 1, -1.0);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < m; ++j) {
+      if (pr.cost(i, j) > radius) continue;  // a pair that would break the radius: no column
+      const int x = ++md.cols, link = ++md.rows;
+      md.obj.push_back(pr.demand[i] * pr.distance(ix(i), ix(j)));
+      md.col_lo.push_back(0.0), md.col_hi.push_back(1.0), md.integer.push_back(0);
+      md.row_type.push_back(GLP_UP), md.row_rhs.push_back(0.0);
+      md.entry(static_cast<int>(i) + 2, x, 1.0);
+      md.entry(link, x, 1.0), md.entry(link, static_cast<int>(j) + 1, -1.0);
     }
   return md;
 }

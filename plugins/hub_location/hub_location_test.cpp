@@ -408,6 +408,33 @@ TEST(HubLocation, NegativeDistance) {
             "the distance from 'A' to 'B' in table 'd' is negative (-4)");
 }
 
+// A pair listed twice, and a pair with an empty distance cell.
+TEST(HubLocation, DuplicateOrMissingDistance) {
+  const Table full = line_distance_table();
+  std::vector<std::size_t> rows(full.rows());
+  for (std::size_t r = 0; r < rows.size(); ++r) rows[r] = r;
+  rows.push_back(7);  // B -> C again
+  EXPECT_EQ(error_message<DataError>([&] { run_line(line_params(1), full.take(rows)); }),
+            "the distance from 'B' to 'C' appears twice in table 'd'");
+  std::vector<std::uint8_t> valid(25, 1);
+  valid[7] = 0;
+  const Table holed =
+      Table({full.column("origin"), full.column("destination"),
+             Column::make_floats("distance_km", full.column("distance_km").floats, valid)});
+  EXPECT_EQ(error_message<DataError>([&] { run_line(line_params(1), holed); }),
+            "the distance from 'B' to 'C' in table 'd' is missing");
+}
+
+TEST(HubLocation, CandidateTwiceOrNoDestination) {
+  auto params = line_params(1);
+  params["candidates"] = std::vector<std::string>{"B", "B"};
+  EXPECT_EQ(param_error([&] { run_line(params); }).message, "candidate 'B' is listed twice");
+  params["candidates"] = std::vector<std::string>{"B", "Q"};
+  const ThrownParamError e = param_error([&] { run_line(params); });
+  EXPECT_EQ(e.param, "candidates");
+  EXPECT_EQ(e.message, "candidate 'Q' is not a destination in table 'd'");
+}
+
 TEST(HubLocation, DemandNodeWithoutDistances) {
   const Table w = Table(
       {Column::make_strings("region", {"A", "B", "Z"}), Column::make_floats("value", {1, 1, 1})});
