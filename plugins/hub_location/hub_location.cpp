@@ -106,7 +106,8 @@ std::vector<TableSpec> written_tables() {
           .column(ColumnSpec::floats("value", "sum_i w_i d_i (median) or max_i [w_i] d_i (center)"))
           .column(ColumnSpec::floats("bound", "a lower bound on the optimum (= value if optimal)"))
           .column(ColumnSpec::floats("gap", "(value - bound) / value; 0 when optimal"))
-          .column(ColumnSpec::ints("optimal", "1 when proven optimal, else 0")),
+          .column(
+              ColumnSpec::ints("optimal", "1 when proven optimal (exact, or gap <= 1e-9), else 0")),
   };
 }
 
@@ -333,6 +334,30 @@ void write_objective(RunContext& ctx, const Solution& s) {
   ctx.write(std::move(out));
 }
 
+/// The kernel's solve(), with the time it took in the log (not in a table, which stays
+/// reproducible) and a warning when GLPK's time limit made an exact run fall back.
+Solution solve_and_log(RunContext& ctx, const Labelled& l) {
+  const Params& params = ctx.params();
+  const auto start = std::chrono::steady_clock::now();
+  const auto max_exact = static_cast<std::size_t>(params.integer("max_exact"));
+  const Solution s =
+      solve(l.problem, method_of(params.str("method")), max_exact, params.real("time_limit"));
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ctx.log(LogLevel::kInfo,
+          std::string(s.exact ? "exact" : "heuristic") + " " + params.str("objective") +
+              " with p = " + std::to_string(params.integer("p")) + ": value " +
+              format_number(s.value) + ", gap " + format_number(relative_gap(s.value, s.bound)) +
+              ", " + format_number(seconds) + " s");
+  const std::string method = params.str("method");
+  const bool wanted_exact =
+      method == "exact" || (method == "auto" && l.candidates.size() <= max_exact);
+  if (wanted_exact && !s.exact)
+    ctx.log(LogLevel::kWarn, "GLPK hit time_limit = " + format_number(params.real("time_limit")) +
+                                 " s; the hubs are the heuristic's, with a lower bound");
+  return s;
+}
+
 class HubLocationPlugin final : public Plugin {
  public:
   PluginInfo info() const override {
@@ -357,26 +382,8 @@ class HubLocationPlugin final : public Plugin {
   }
 
   void run(RunContext& ctx) const override {
-    const Params& params = ctx.params();
     const Labelled l = read_problem(ctx);
-    const auto start = std::chrono::steady_clock::now();
-    const Solution s =
-        solve(l.problem, method_of(params.str("method")),
-              static_cast<std::size_t>(params.integer("max_exact")), params.real("time_limit"));
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    ctx.log(LogLevel::kInfo,
-            std::string(s.exact ? "exact" : "heuristic") + " " + params.str("objective") +
-                " with p = " + std::to_string(params.integer("p")) + ": value " +
-                format_number(s.value) + ", gap " + format_number(relative_gap(s.value, s.bound)) +
-                ", " + format_number(seconds) + " s");
-    const bool wanted_exact =
-        params.str("method") == "exact" ||
-        (params.str("method") == "auto" &&
-         l.candidates.size() <= static_cast<std::size_t>(params.integer("max_exact")));
-    if (wanted_exact && !s.exact)
-      ctx.log(LogLevel::kWarn, "GLPK hit time_limit = " + format_number(params.real("time_limit")) +
-                                   " s; the hubs are the heuristic's, with a lower bound");
+    const Solution s = solve_and_log(ctx, l);
     write_hubs(ctx, l, s);
     write_assignment(ctx, l, s);
     write_objective(ctx, s);
@@ -892,7 +899,7 @@ Solution solve(const Problem& pr, Method method, std::size_t max_exact, double s
   }
   heuristic.bound = std::min(
       lower_bound(pr, heuristic.value, std::max(seconds_left(deadline), 0.001)), heuristic.value);
-  heuristic.optimal = heuristic.value <= heuristic.bound;
+  heuristic.optimal = relative_gap(heuristic.value, heuristic.bound) <= 1e-9;  // bound proves it
   return heuristic;
 }
 

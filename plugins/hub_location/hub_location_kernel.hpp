@@ -39,7 +39,7 @@ struct Solution {
   std::vector<std::size_t> assignment;  // per node: its hub, a candidate index
   double value = 0;                     // the objective
   double bound = 0;                     // a lower bound on the optimum (= value when optimal)
-  bool optimal = false;                 // proven optimal by the exact method
+  bool optimal = false;                 // proven: exact, or a bound within 1e-9 of the value
   bool exact = false;                   // produced by the exact method (not timed out)
 };
 
