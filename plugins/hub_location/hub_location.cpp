@@ -126,7 +126,8 @@ const char* kDescription =
     "smallest radius whose covering LP needs <= p hubs (center); gap = (value - bound) / value. "
     "\"auto\" (default): exact up to max_exact = 300 candidates (measured on 2 shared cores: "
     "median 3-7 s at 200 x 200, about 30 s at 300 x 300, p = 5), heuristic beyond (0.1-0.4 s at "
-    "200). time_limit bounds GLPK; an exact run that hits it writes the heuristic's hubs.\n"
+    "200). time_limit bounds GLPK; an exact run that hits it writes the heuristic's hubs (its "
+    "bound then gets up to 1 s more).\n"
     "Ties, deterministic: nodes and candidates in text order; a node goes to its nearest hub, the "
     "first on equal distances; the heuristic takes the first candidate among equal scores; an "
     "exact center takes, among the optimal hub sets, one of least sum_i w_i d_i (the heuristic "
@@ -887,6 +888,10 @@ Solution solve_exact(const Problem& pr, const Solution& incumbent, double second
                                             : exact_center(pr, incumbent, seconds);
 }
 
+/// The bound of a heuristic run gets at least this long, also after an exact run used up the time
+/// limit: a bound cut short would make the gap meaningless.
+constexpr double kBoundSeconds = 1.0;
+
 Solution solve(const Problem& pr, Method method, std::size_t max_exact, double seconds) {
   const Clock::time_point deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                                         std::chrono::duration<double>(seconds));
@@ -897,8 +902,9 @@ Solution solve(const Problem& pr, Method method, std::size_t max_exact, double s
     Solution s = solve_exact(pr, heuristic, seconds_left(deadline));
     if (s.exact) return s;
   }
-  heuristic.bound = std::min(
-      lower_bound(pr, heuristic.value, std::max(seconds_left(deadline), 0.001)), heuristic.value);
+  heuristic.bound =
+      std::min(lower_bound(pr, heuristic.value, std::max(seconds_left(deadline), kBoundSeconds)),
+               heuristic.value);
   heuristic.optimal = relative_gap(heuristic.value, heuristic.bound) <= 1e-9;  // bound proves it
   return heuristic;
 }
