@@ -157,14 +157,22 @@ void check_patterns(const Coefficients& c, const std::vector<Measure>& measures,
       std::count(measures.begin(), measures.end(), Measure::kCrossSimilarity);
   const bool sales = std::count(measures.begin(), measures.end(), Measure::kSalesSimilarity) ||
                      std::count(measures.begin(), measures.end(), Measure::kCrossSimilarity);
-  const auto check = [&](const Eigen::MatrixXd& m, const char* what) {
-    for (const std::size_t i : constant_columns(m))
-      throw DataError("industry '" + sectors[i] + "' has a constant " + what +
-                      " pattern (every share equal), so its correlations are undefined; "
-                      "set undefined = \"skip\" or exclude it");
+  // Every pattern listed: the usual cause is a zero row or column (no intermediate sales, e.g.
+  // public administration, or no purchases), and the user excludes them all at once.
+  const auto check = [&](const Eigen::MatrixXd& m, const char* what, const char* zero) {
+    std::string names;
+    const std::vector<std::size_t> constant = constant_columns(m);
+    for (const std::size_t i : constant)
+      names += (names.empty() ? "'" : ", '") + sectors[i] +
+               (m.col(ix(i)).isZero(0) ? "' (" + std::string(zero) + ")" : "'");
+    if (!names.empty())
+      throw DataError((constant.size() > 1 ? "industries " : "industry ") + names + ": constant " +
+                      what +
+                      " pattern (every share equal), so its correlations are undefined; set "
+                      "undefined = \"skip\" or exclude it");
   };
-  if (purchase) check(c.purchase, "purchase");
-  if (sales) check(c.sales.transpose(), "sales");
+  if (purchase) check(c.purchase, "purchase", "no intermediate purchases");
+  if (sales) check(c.sales.transpose(), "sales", "no intermediate sales");
 }
 
 class FeserBergman final : public Plugin {

@@ -296,8 +296,8 @@ TEST(FeserBergman, ConstantPatternNamesTheIndustry) {
   EXPECT_EQ(error_message<DataError>([&] {
               run_step(two_chains_params(), {{"io", t}});
             }),
-            "industry 'C1' has a constant purchase pattern (every share equal), so its "
-            "correlations are undefined; set undefined = \"skip\" or exclude it");
+            "industry 'C1' (no intermediate purchases): constant purchase pattern (every share "
+            "equal), so its correlations are undefined; set undefined = \"skip\" or exclude it");
   auto p = two_chains_params();
   p["undefined"] = std::string("skip");
   EXPECT_EQ(run_step(p, {{"io", t}}).at("step_l").rows(), 42u);
