@@ -23,60 +23,70 @@ const std::vector<std::string> kMeasureNames = {"purchase_similarity", "sales_si
                                                 "cross_similarity", "direct_purchases",
                                                 "direct_sales"};
 
+/// \brief How L is computed from the table.
+std::vector<ParamSpec> linkage_params() {
+  return {
+      ParamSpec("measures", ParamType::kStringList)
+          .def(Value(std::vector<std::string>{"purchase_similarity", "sales_similarity",
+                                              "cross_similarity"}))
+          .doc_("the measures L_ij is the maximum of (default: Feser & Bergman's four "
+                "correlations): purchase_similarity r(x_.i, x_.j), sales_similarity "
+                "r(y_i., y_j.), cross_similarity r(x_.i, y_j.) and r(y_i., x_.j), "
+                "direct_purchases x_ij and x_ji, direct_sales y_ij and y_ji"),
+      ParamSpec("denominator", ParamType::kString)
+          .def("intermediate")
+          .one_of({"intermediate", "output"})
+          .doc_("x_ij = z_ij / (j's total intermediate purchases) and y_ij = z_ij / (i's total "
+                "intermediate sales), as Feser & Bergman (default); or \"output\": both over "
+                "total output (x_ij = a_ij, y_ij = b_ij)"),
+      ParamSpec("intra_industry", ParamType::kString)
+          .def("include")
+          .one_of({"include", "exclude"})
+          .doc_("\"include\" (default): z_ii stays in the coefficients and the correlated "
+                "patterns; \"exclude\": z_ii is set to 0 first"),
+  };
+}
+
+/// \brief The factor analysis, the templates and bad input.
+std::vector<ParamSpec> template_params() {
+  return {
+      ParamSpec("factors", ParamType::kInt)
+          .def(Value(std::int64_t{0}))
+          .at_least(0)
+          .doc_("principal components kept; 0 (default): those with eigenvalue >= 1 (Kaiser)"),
+      ParamSpec("normalize", ParamType::kBool)
+          .def(true)
+          .doc_("Kaiser normalisation in the varimax rotation (R varimax's normalize = TRUE)"),
+      ParamSpec("eps", ParamType::kFloat)
+          .def(Value(1e-5))
+          .above(0)
+          .doc_("varimax convergence tolerance (R varimax's eps = 1e-5)"),
+      ParamSpec("primary", ParamType::kFloat)
+          .def(Value(0.60))
+          .above(0)
+          .at_most(1)
+          .doc_("a primary member loads highest on the template, with a loading >= primary"),
+      ParamSpec("secondary", ParamType::kFloat)
+          .def(Value(0.35))
+          .above(0)
+          .at_most(1)
+          .doc_("a secondary member loads >= secondary on the template, without being primary"),
+      ParamSpec("drop_isolated", ParamType::kBool)
+          .def(false)
+          .doc_("drop (with a warning) industries with no intermediate sales and purchases "
+                "(zero row and column of Z); default: a DataError naming them"),
+      ParamSpec("undefined", ParamType::kString)
+          .def("error")
+          .one_of({"error", "skip"})
+          .doc_("a constant purchase or sales pattern has no correlation: \"error\" (default) "
+                "names the industry, \"skip\" takes L_ij over the defined measures"),
+  };
+}
+
 std::vector<ParamSpec> params() {
   std::vector<ParamSpec> p = io_table_params();
-  p.insert(
-      p.end(),
-      {
-          ParamSpec("measures", ParamType::kStringList)
-              .def(Value(std::vector<std::string>{"purchase_similarity", "sales_similarity",
-                                                  "cross_similarity"}))
-              .doc_("the measures L_ij is the maximum of (default: Feser & Bergman's four "
-                    "correlations): purchase_similarity r(x_.i, x_.j), sales_similarity "
-                    "r(y_i., y_j.), cross_similarity r(x_.i, y_j.) and r(y_i., x_.j), "
-                    "direct_purchases x_ij and x_ji, direct_sales y_ij and y_ji"),
-          ParamSpec("denominator", ParamType::kString)
-              .def("intermediate")
-              .one_of({"intermediate", "output"})
-              .doc_("x_ij = z_ij / (j's total intermediate purchases) and y_ij = z_ij / (i's total "
-                    "intermediate sales), as Feser & Bergman (default); or \"output\": both over "
-                    "total output (x_ij = a_ij, y_ij = b_ij)"),
-          ParamSpec("intra_industry", ParamType::kString)
-              .def("include")
-              .one_of({"include", "exclude"})
-              .doc_("\"include\" (default): z_ii stays in the coefficients and the correlated "
-                    "patterns; \"exclude\": z_ii is set to 0 first"),
-          ParamSpec("factors", ParamType::kInt)
-              .def(Value(std::int64_t{0}))
-              .at_least(0)
-              .doc_("principal components kept; 0 (default): those with eigenvalue >= 1 (Kaiser)"),
-          ParamSpec("normalize", ParamType::kBool)
-              .def(true)
-              .doc_("Kaiser normalisation in the varimax rotation (R varimax's normalize = TRUE)"),
-          ParamSpec("eps", ParamType::kFloat)
-              .def(Value(1e-5))
-              .above(0)
-              .doc_("varimax convergence tolerance (R varimax's eps = 1e-5)"),
-          ParamSpec("primary", ParamType::kFloat)
-              .def(Value(0.60))
-              .above(0)
-              .at_most(1)
-              .doc_("a primary member loads highest on the template, with a loading >= primary"),
-          ParamSpec("secondary", ParamType::kFloat)
-              .def(Value(0.35))
-              .above(0)
-              .at_most(1)
-              .doc_("a secondary member loads >= secondary on the template, without being primary"),
-          ParamSpec("drop_isolated", ParamType::kBool)
-              .def(false)
-              .doc_("drop (with a warning) industries with no intermediate sales and purchases "
-                    "(zero row and column of Z); default: a DataError naming them"),
-          ParamSpec("undefined", ParamType::kString)
-              .def("error")
-              .one_of({"error", "skip"})
-              .doc_("a constant purchase or sales pattern has no correlation: \"error\" (default) "
-                    "names the industry, \"skip\" takes L_ij over the defined measures"),
-      });
+  for (std::vector<ParamSpec> more : {linkage_params(), template_params()})
+    p.insert(p.end(), more.begin(), more.end());
   return p;
 }
 
@@ -175,6 +185,34 @@ void check_patterns(const Coefficients& c, const std::vector<Measure>& measures,
   if (sales) check(c.sales.transpose(), "sales", "no intermediate sales");
 }
 
+/// \brief The industries kept and their linkage matrix L, from the step's table and parameters.
+struct Linkages {
+  std::vector<std::string> sectors;
+  Eigen::MatrixXd L;
+};
+
+Linkages linkages_of(const RunContext& ctx) {
+  const Params& prm = ctx.params();
+  const std::vector<Measure> measures = measures_of(prm.strings("measures"));
+  const Block b = block_of(io_system(ctx), prm.str("intra_industry") == "exclude",
+                           prm.boolean("drop_isolated"), ctx);
+  const bool intermediate = prm.str("denominator") == "intermediate";
+  const Coefficients c =
+      coefficients(b.Z, intermediate ? Eigen::VectorXd(b.Z.colwise().sum().transpose()) : b.x,
+                   intermediate ? Eigen::VectorXd(b.Z.rowwise().sum()) : b.x);
+  const bool skip = prm.str("undefined") == "skip";
+  if (!skip) check_patterns(c, measures, b.sectors);
+  Linkages lk{b.sectors, linkage_matrix(c, measures, skip)};
+  for (Eigen::Index i = 0; i < lk.L.rows(); ++i)
+    for (Eigen::Index j = 0; j < lk.L.cols(); ++j)
+      if (std::isnan(lk.L(i, j)))
+        throw DataError("industries '" + lk.sectors[static_cast<std::size_t>(i)] + "' and '" +
+                        lk.sectors[static_cast<std::size_t>(j)] +
+                        "' have no defined linkage measure (constant patterns on both sides); "
+                        "exclude one of them");
+  return lk;
+}
+
 class FeserBergman final : public Plugin {
  public:
   PluginInfo info() const override {
@@ -213,31 +251,18 @@ class FeserBergman final : public Plugin {
 
   void run(RunContext& ctx) const override {
     const Params& prm = ctx.params();
-    const std::vector<Measure> measures = measures_of(prm.strings("measures"));
-    const Block b = block_of(io_system(ctx), prm.str("intra_industry") == "exclude",
-                             prm.boolean("drop_isolated"), ctx);
-    const bool intermediate = prm.str("denominator") == "intermediate";
-    const Coefficients c =
-        coefficients(b.Z, intermediate ? Eigen::VectorXd(b.Z.colwise().sum().transpose()) : b.x,
-                     intermediate ? Eigen::VectorXd(b.Z.rowwise().sum()) : b.x);
-    const bool skip = prm.str("undefined") == "skip";
-    if (!skip) check_patterns(c, measures, b.sectors);
-    const Eigen::MatrixXd L = linkage_matrix(c, measures, skip);
-    if (L.hasNaN())
-      throw DataError(
-          "some pairs of industries have no defined linkage measure (constant "
-          "patterns on both sides); exclude those industries");
+    const Linkages lk = linkages_of(ctx);
     const auto k = static_cast<std::size_t>(prm.integer("factors"));
-    if (k > b.sectors.size())
+    if (k > lk.sectors.size())
       throw ParamError("factors", std::to_string(k) + " factors asked for, but the table has " +
-                                      std::to_string(b.sectors.size()) + " industries");
-    const Components pc = principal_components(L, k);
+                                      std::to_string(lk.sectors.size()) + " industries");
+    const Components pc = principal_components(lk.L, k);
     Eigen::VectorXd variance;
     const Eigen::MatrixXd loadings = order_and_sign(
         varimax(pc.loadings, prm.boolean("normalize"), prm.real("eps")).loadings, variance);
-    write_templates(ctx, b.sectors, assign(loadings, prm.real("primary"), prm.real("secondary")));
-    write_l(ctx, b.sectors, L);
-    write_loadings(ctx, b.sectors, loadings);
+    write_templates(ctx, lk.sectors, assign(loadings, prm.real("primary"), prm.real("secondary")));
+    write_l(ctx, lk.sectors, lk.L);
+    write_loadings(ctx, lk.sectors, loadings);
     write_factors(ctx, pc.eigenvalues, variance);
   }
 
