@@ -2,6 +2,9 @@
 // Regional Studies 34(1), 1-19): L_ij = max of the linkage measures of industries i and j,
 // principal components of L, varimax rotation, members by their loadings.
 #include <Eigen/SVD>
+#ifdef EIGEN_USE_LAPACKE
+#include <lapacke.h>
+#endif
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -430,20 +433,65 @@ Eigen::MatrixXd linkage_matrix(const Coefficients& c, const std::vector<Measure>
   return L;
 }
 
-Components principal_components(const Eigen::MatrixXd& L, std::size_t factors) {
+namespace {
+
+/// \brief Eigenvalues (ascending) and eigenvectors of the symmetric matrix L. With LAPACKE (the
+/// default build) LAPACK's dsyevr, as R's eigen(symmetric = TRUE) calls (Eigen's
+/// SelfAdjointEigenSolver maps to the slower dsyev); without it, SelfAdjointEigenSolver.
+std::pair<Eigen::VectorXd, Eigen::MatrixXd> symmetric_eigen(const Eigen::MatrixXd& L) {
+#ifdef EIGEN_USE_LAPACKE
+  const auto n = static_cast<lapack_int>(L.rows());
+  Eigen::MatrixXd a = L, vectors(L.rows(), L.rows());
+  Eigen::VectorXd values(L.rows());
+  std::vector<lapack_int> support(2 * static_cast<std::size_t>(L.rows()));
+  lapack_int found = 0;
+  if (LAPACKE_dsyevr(LAPACK_COL_MAJOR, 'V', 'A', 'L', n, a.data(), n, 0, 0, 0, 0, 0, &found,
+                     values.data(), vectors.data(), n, support.data()) == 0 &&
+      found == n)
+    return {values, vectors};
+#endif
   const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(L);
+  return {es.eigenvalues(), es.eigenvectors()};
+}
+
+}  // namespace
+
+Components principal_components(const Eigen::MatrixXd& L, std::size_t factors) {
+  const auto [values, vectors] = symmetric_eigen(L);
   const Eigen::Index n = L.rows();
   Components pc;
-  pc.eigenvalues = es.eigenvalues().reverse();  // the solver sorts ascending
+  pc.eigenvalues = values.reverse();  // ascending from the solver
   Eigen::Index k = static_cast<Eigen::Index>(factors);
   if (k == 0)  // Kaiser: components that explain at least one industry's worth of variance
     while (k < n && pc.eigenvalues(k) >= 1) ++k;
   pc.loadings.resize(n, k);
   for (Eigen::Index f = 0; f < k; ++f)
-    pc.loadings.col(f) =
-        es.eigenvectors().col(n - 1 - f) * std::sqrt(std::max(pc.eigenvalues(f), 0.0));
+    pc.loadings.col(f) = vectors.col(n - 1 - f) * std::sqrt(std::max(pc.eigenvalues(f), 0.0));
   return pc;
 }
+
+namespace {
+
+/// \brief U V' from the SVD B = U S V' (the orthogonal polar factor), and the sum of the singular
+/// values in `sum`. With LAPACKE (the default build) LAPACK's divide-and-conquer dgesdd, which R's
+/// La.svd calls too; it is several times faster than Eigen's own SVD at a few hundred factors.
+Eigen::MatrixXd polar_factor(const Eigen::MatrixXd& B, double& sum) {
+#ifdef EIGEN_USE_LAPACKE
+  const auto n = static_cast<lapack_int>(B.rows());
+  Eigen::MatrixXd a = B, u(B.rows(), B.rows()), vt(B.rows(), B.rows());
+  Eigen::VectorXd s(B.rows());
+  if (LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'A', n, n, a.data(), n, s.data(), u.data(), n, vt.data(),
+                     n) == 0) {
+    sum = s.sum();
+    return u * vt;
+  }  // not converged: Eigen's SVD below
+#endif
+  const Eigen::BDCSVD<Eigen::MatrixXd> svd(B, Eigen::ComputeFullU | Eigen::ComputeFullV);
+  sum = svd.singularValues().sum();
+  return svd.matrixU() * svd.matrixV().transpose();
+}
+
+}  // namespace
 
 Rotation varimax(const Eigen::MatrixXd& loadings, bool normalize, double eps) {
   const Eigen::Index p = loadings.rows(), nc = loadings.cols();
@@ -459,10 +507,8 @@ Rotation varimax(const Eigen::MatrixXd& loadings, bool normalize, double eps) {
     const Eigen::RowVectorXd colsq = z.array().square().colwise().sum();
     const Eigen::MatrixXd B = x.transpose() * (z.array().cube().matrix() -
                                                z * colsq.asDiagonal() / static_cast<double>(p));
-    const Eigen::BDCSVD<Eigen::MatrixXd> svd(B, Eigen::ComputeFullU | Eigen::ComputeFullV);
-    r.rotation = svd.matrixU() * svd.matrixV().transpose();
     const double dpast = d;
-    d = svd.singularValues().sum();
+    r.rotation = polar_factor(B, d);
     if (d < dpast * (1 + eps)) break;
   }
   r.loadings = sc.asDiagonal() * (x * r.rotation);
