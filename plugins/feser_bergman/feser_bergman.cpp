@@ -150,7 +150,8 @@ Block block_of(const IoSystem& io, bool exclude_diagonal, bool drop, const RunCo
   std::string names;
   for (const std::string& s : isolated) names += (names.empty() ? "'" : ", '") + s + "'";
   if (!isolated.empty() && !drop)
-    throw DataError("industry " + names + " of table '" + ctx.params().str("input") +
+    throw DataError((isolated.size() > 1 ? "industries " : "industry ") + names + " of table '" +
+                    ctx.params().str("input") +
                     "' has no intermediate sales or purchases, so its patterns have no "
                     "correlation; drop it (drop_isolated = true or exclude)");
   if (!isolated.empty())
@@ -161,7 +162,7 @@ Block block_of(const IoSystem& io, bool exclude_diagonal, bool drop, const RunCo
   return b;
 }
 
-/// \brief DataError naming the first industry whose purchase (column of X) or sales (row of Y)
+/// \brief DataError naming every industry whose purchase (column of X) or sales (row of Y)
 /// pattern is constant, when a correlation measure needs it.
 void check_patterns(const Coefficients& c, const std::vector<Measure>& measures,
                     const std::vector<std::string>& sectors) {

@@ -326,3 +326,35 @@ TEST(FeserBergman, FixedNumberOfFactors) {
               1e-10);
   EXPECT_EQ(out.at("step_loadings").rows(), 18u);
 }
+
+// intra_industry = "exclude": own flows are set to zero before anything else, so the hand table
+// with z_ii = 5 added gives the hand values of LinkageMatrixFeserBergman (L_12 = -0.5, L_13 = 0.5,
+// L_23 = -0.5).
+TEST(FeserBergman, IntraIndustryExcluded) {
+  const Table t({Column::make_strings("row", {"S1", "S1", "S1", "S2", "S2", "S2", "S3", "S3", "S3",
+                                              "P1", "P1", "P1"}),
+                 Column::make_strings("column", {"S1", "S2", "S3", "S1", "S2", "S3", "S1", "S2",
+                                                 "S3", "S1", "S2", "S3"}),
+                 Column::make_floats("value", {5, 4, 2, 2, 5, 2, 2, 4, 5, 30, 30, 30})});
+  const auto out = run_step(
+      {{"input", std::string("io")}, {"intra_industry", std::string("exclude")}}, {{"io", t}});
+  const Table& l = out.at("step_l");
+  EXPECT_NEAR(value_at(l, "l", {{"industry_a", "S1"}, {"industry_b", "S2"}}), -0.5, 1e-12);
+  EXPECT_NEAR(value_at(l, "l", {{"industry_a", "S1"}, {"industry_b", "S3"}}), 0.5, 1e-12);
+  EXPECT_NEAR(value_at(l, "l", {{"industry_a", "S3"}, {"industry_b", "S2"}}), -0.5, 1e-12);
+}
+
+// denominator = "output" with the direct purchase shares only: x_ij = z_ij / x_j, every x_j = 200
+// in two_chains.csv, so L_A1,A2 = max(60, 5) / 200 = 0.3 and L_A1,B1 = max(2, 1) / 200 = 0.01.
+// (Pearson correlations do not change when a column or row is divided by a constant, so the
+// denominator matters only for the direct measures.)
+TEST(FeserBergman, DirectSharesOverOutput) {
+  auto p = two_chains_params();
+  p["denominator"] = std::string("output");
+  p["measures"] = std::vector<std::string>{"direct_purchases"};
+  p["factors"] = std::int64_t{2};
+  const auto out = run_step(p, {{"io", two_chains()}});
+  const Table& l = out.at("step_l");
+  EXPECT_NEAR(value_at(l, "l", {{"industry_a", "A1"}, {"industry_b", "A2"}}), 0.3, 1e-15);
+  EXPECT_NEAR(value_at(l, "l", {{"industry_a", "B1"}, {"industry_b", "A1"}}), 0.01, 1e-15);
+}
