@@ -140,6 +140,21 @@ TEST(FeserBergmanKernel, VarimaxMatchesR) {
   EXPECT_EQ(fb::varimax(A.col(0), true, 1e-5).loadings, Eigen::MatrixXd(A.col(0)));
 }
 
+// L = [1 r; r 1] has eigenvalues 1 + r and 1 - r with eigenvectors (1, 1)/sqrt(2) and
+// (1, -1)/sqrt(2) (by hand). r = 0.6: Kaiser keeps 1.6 only; its loadings are +-sqrt(1.6 / 2) =
+// +-sqrt(0.8) on both industries.
+TEST(FeserBergmanKernel, PrincipalComponentsOfTwoByTwo) {
+  Eigen::Matrix2d L;
+  L << 1, 0.6, 0.6, 1;
+  const fb::Components pc = fb::principal_components(L, 0);
+  EXPECT_NEAR(pc.eigenvalues(0), 1.6, 1e-14);
+  EXPECT_NEAR(pc.eigenvalues(1), 0.4, 1e-14);
+  ASSERT_EQ(pc.loadings.cols(), 1);
+  EXPECT_NEAR(std::abs(pc.loadings(0, 0)), std::sqrt(0.8), 1e-14);
+  EXPECT_NEAR(pc.loadings(1, 0), pc.loadings(0, 0), 1e-14);
+  EXPECT_EQ(fb::principal_components(L, 2).loadings.cols(), 2);
+}
+
 // Ordering and signs by definition: column variances 0.5 and 1.3 -> swapped; the second column's
 // largest |loading| is -1.1, so it is negated.
 TEST(FeserBergmanKernel, OrderAndSign) {
