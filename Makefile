@@ -1,5 +1,5 @@
 # klaster: the two commands of the README's quick start, and a few more.
-#   make demo   install what is missing, build klaster and its plugins (Release), run configs/kz_auto_cluster.toml
+#   make demo   install what is missing, build klaster and its plugins (Release), run configs/kz_auto_cluster_formation.toml
 #   make test   install what is missing, build, run the whole test suite with CTest
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
@@ -20,7 +20,7 @@ build: configure
 
 # The demo needs only the executable and the plugins its pipeline names (read from its
 # `plugin = "..."` lines), not the other plugins, the tests and the benchmarks.
-DEMO_PIPELINE := configs/kz_auto_cluster.toml
+DEMO_PIPELINE := configs/kz_auto_cluster_formation.toml
 DEMO_PLUGINS = $(shell sed -n 's/^plugin *= *"\([a-z_0-9]*\)".*/\1/p' $(DEMO_PIPELINE) | sort -u)
 demo: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS) --target klaster $(DEMO_PLUGINS)
