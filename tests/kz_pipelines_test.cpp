@@ -5,6 +5,7 @@
 // independent numpy computation gives (data/kz/io_2024/check_value_chain_numpy.py).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <string>
@@ -399,6 +400,78 @@ TEST_F(KzAutoValueChain, ScenarioProperties) {
   EXPECT_GE(kst_out, kShock);
   EXPECT_LE(kst_out, lookup(change, {{"quantity", "output"}}, "baseline"));
   EXPECT_GE(lookup(kst, {{"quantity", "output"}}, "scenario"), kst_out);
+}
+
+// ------------------------------------------------------------------------------------------------
+// configs/kz_auto_cluster_formation.toml (the study; every number is also recomputed by
+// data/kz/check_cluster_formation_numpy.py, test kz_pipelines.ClusterFormationAgainstNumpy)
+// ------------------------------------------------------------------------------------------------
+
+class KzClusterFormation : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    run_ = new PipelineRun("kz_auto_cluster_formation.toml", "kz_cluster_formation");
+  }
+  static void TearDownTestSuite() {
+    delete run_;
+    run_ = nullptr;
+  }
+  static PipelineRun* run_;
+};
+PipelineRun* KzClusterFormation::run_ = nullptr;
+
+TEST_F(KzClusterFormation, RunsAndAnswersWithRegionNames) {
+  ASSERT_EQ(run_->result.code, 0) << run_->result.err;
+  for (const char* part : {"Kostanay Region", "Motor vehicles, trailers and semi-trailers",
+                           "Best two hubs", "Recycling fee", "Incentive +15 %"})
+    EXPECT_TRUE(contains(run_->result.out, part)) << part << "\n" << run_->result.out;
+}
+
+/// Column `of` (strings) of the rows of an output CSV whose int column `key` equals `value`.
+std::vector<std::string> members(const fs::path& file, const std::string& key,
+                                 const std::string& value, const std::string& of) {
+  const sdk::Table t = read_out(file, {of}, {}, {key});
+  std::vector<std::string> out;
+  for (std::size_t r = 0; r < t.rows(); ++r)
+    if (t.column(key).to_text(r) == value) out.push_back(t.column(of).to_text(r));
+  return out;
+}
+
+// The summaries name template 15 (29 with 45, primary), template 1 (29 secondary), tree group 9
+// and community 1 as those holding product 29: these ids come from the data, so a change of the
+// plugins or the table that renumbers them must fail here and be fixed in the pipeline's summaries.
+TEST_F(KzClusterFormation, SummariesNameTheGroupsOfMotorVehicles) {
+  ASSERT_EQ(run_->result.code, 0) << run_->result.err;
+  const sdk::Table t =
+      read_out(run_->dir / "templates.csv", {"industry", "role"}, {"loading"}, {"cluster"});
+  EXPECT_EQ(lookup(t, {{"cluster", "15"}, {"industry", "29"}, {"role", "primary"}}, "cluster"), 15);
+  EXPECT_EQ(lookup(t, {{"cluster", "15"}, {"industry", "45"}, {"role", "primary"}}, "cluster"), 15);
+  EXPECT_EQ(lookup(t, {{"cluster", "1"}, {"industry", "29"}, {"role", "secondary"}}, "cluster"), 1);
+  EXPECT_EQ(members(run_->dir / "tree_members.csv", "cluster", "9", "item"),
+            (std::vector<std::string>{"29", "45"}));
+  const auto community = members(run_->dir / "communities.csv", "community", "1", "industry");
+  EXPECT_NE(std::find(community.begin(), community.end(), "29"), community.end());
+}
+
+// Road links (assumption A4): great-circle distance between the centres (haversine, R = 6371.0088
+// km, data/kz/regions.csv) x 1.3, at 70 km/h. Astana (51.1801, 71.44598) - Karaganda (49.80187,
+// 73.10211): 192.894 km great circle (Python math, haversine and the spherical law of cosines
+// agree).
+TEST_F(KzClusterFormation, RoadLinkIsCircuityTimesGreatCircle) {
+  ASSERT_EQ(run_->result.code, 0) << run_->result.err;
+  constexpr double rad = 3.14159265358979323846 / 180;
+  const double dphi = (49.80187 - 51.1801) * rad, dl = (73.10211 - 71.44598) * rad;
+  const double h = std::pow(std::sin(dphi / 2), 2) + std::cos(51.1801 * rad) *
+                                                         std::cos(49.80187 * rad) *
+                                                         std::pow(std::sin(dl / 2), 2);
+  const double km = 2 * 6371.0088 * std::asin(std::sqrt(h));
+  EXPECT_NEAR(km, 192.894, 0.001);
+  const sdk::Table links =
+      read_out(run_->dir / "road_links.csv", {"origin", "destination"}, {"distance_km", "hours"});
+  EXPECT_NEAR(lookup(links, {{"origin", "AST"}, {"destination", "KRG"}}, "distance_km"), 1.3 * km,
+              1e-9);
+  EXPECT_NEAR(lookup(links, {{"origin", "AST"}, {"destination", "KRG"}}, "hours"), 1.3 * km / 70,
+              1e-9);
 }
 
 }  // namespace

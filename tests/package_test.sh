@@ -14,7 +14,7 @@ dpkg-deb -f "$dev" Depends | grep -q "klaster (= " || { echo "klaster-dev does n
 for deb in "$runtime" "$dev"; do dpkg-deb -x "$deb" "$tmp/root"; done
 root="$tmp/root/usr"
 for f in bin/klaster lib/libklaster_sdk.so lib/klaster/plugins/location_quotient.so \
-         share/klaster/configs/kz_auto_cluster.toml share/klaster/data/kz/output.csv \
+         share/klaster/configs/kz_auto_cluster_formation.toml share/klaster/data/kz/output.csv \
          include/klaster/sdk/plugin.hpp lib/cmake/klaster/klasterConfig.cmake; do
   [[ -e "$root/$f" ]] || { echo "missing from the packages: $f"; exit 1; }
 done
@@ -22,8 +22,8 @@ done
 dpkg-deb -c "$runtime" | grep -q "include/klaster" && { echo "headers in the runtime package"; exit 1; }
 dpkg-deb -c "$dev" | grep -q "bin/klaster" && { echo "executable in the dev package"; exit 1; }
 mkdir "$tmp/work" && cd "$tmp/work"
-env -u KLASTER_PLUGIN_PATH "$root/bin/klaster" run "$root/share/klaster/configs/kz_auto_cluster.toml" --out demo > demo.txt
-grep -q "Kostanay\|KST" demo.txt || { cat demo.txt; echo "the demo printed no summary"; exit 1; }
-[[ -s demo/run.json && -s demo/lq.csv ]] || { echo "the demo wrote no tables"; exit 1; }
+env -u KLASTER_PLUGIN_PATH "$root/bin/klaster" run "$root/share/klaster/configs/kz_auto_cluster_formation.toml" --out demo > demo.txt
+grep -q "Kostanay Region" demo.txt || { cat demo.txt; echo "the demo printed no summary"; exit 1; }
+[[ -s demo/run.json && -s demo/cluster_regions.csv ]] || { echo "the demo wrote no tables"; exit 1; }
 plugins=$(env -u KLASTER_PLUGIN_PATH "$root/bin/klaster" plugins | grep -c " indicator \| measure ")
 echo "packages: $(basename "$runtime"), $(basename "$dev"); $plugins plugins; demo ok"
