@@ -3,7 +3,9 @@
 //   hansen: A_i  = sum_j S_j^gamma f(d_ij)                       (Hansen 1959)
 //   harris: MP_i = sum_j M_j d_ij^lambda, lambda = -b             (Harris 1954)
 //   huff:   P_ij = S_j^gamma f(d_ij) / sum_k S_k^gamma f(d_ik)    (Huff 1963, 1964),
-//           flows C_i P_ij and each destination's expected flow and market share.
+//           flows C_i P_ij and each destination's expected flow and market share;
+//   reilly: for every pair of destinations a, b (Reilly 1931, Converse 1949) the breaking point
+//           x = d_ab / (1 + (S_b / S_a)^(gamma / -lambda)) from a.
 // f(d) = d^lambda (power) or exp(lambda d) (exponential), lambda <= 0.
 #include <cmath>
 #include <cstddef>
@@ -26,22 +28,26 @@ std::vector<ParamSpec> model_params() {
   return {
       ParamSpec("method", ParamType::kString)
           .def("hansen")
-          .one_of({"hansen", "harris", "huff"})
+          .one_of({"hansen", "harris", "huff", "reilly"})
           .doc_("hansen: A_i = sum_j S_j^gamma f(d_ij); harris: MP_i = sum_j M_j d_ij^lambda; "
-                "huff: P_ij = S_j^gamma f(d_ij) / sum_k S_k^gamma f(d_ik)"),
+                "huff: P_ij = S_j^gamma f(d_ij) / sum_k S_k^gamma f(d_ik); reilly: per pair of "
+                "destinations the breaking point d_ab / (1 + (S_b / S_a)^(gamma / -lambda)) "
+                "from a (Reilly 1931; Converse 1949: gamma = 1, lambda = -2)"),
       ParamSpec("decay", ParamType::kString)
           .def("power")
           .one_of({"power", "exponential"})
-          .doc_("f(d) = d^lambda (power) or exp(lambda d) (exponential); harris: power only"),
+          .doc_("f(d) = d^lambda (power) or exp(lambda d) (exponential); harris, reilly: power "
+                "only"),
       ParamSpec("lambda", ParamType::kFloat)
           .at_most(0)
           .doc_("decay exponent, <= 0 (the minus sign is part of it). Default for power: -2 "
-                "(hansen, huff; Reilly's and Huff's squared distance), -1 (harris, M_j / d_ij); "
-                "required for exponential (per unit of distance)"),
+                "(hansen, huff, reilly; Reilly's and Huff's squared distance), -1 (harris, M_j / "
+                "d_ij); required for exponential (per unit of distance); reilly: < 0"),
       ParamSpec("gamma", ParamType::kFloat)
           .def(1.0)
           .at_least(0)
-          .doc_("exponent of the attraction S_j (hansen, huff); harris uses M_j itself (1)"),
+          .doc_("exponent of the attraction S_j (hansen, huff, reilly); harris uses M_j itself "
+                "(1)"),
       ParamSpec("self_distance", ParamType::kString)
           .def("none")
           .one_of({"none", "area", "given"})
@@ -124,8 +130,14 @@ std::vector<TableSpec> written() {
   return {
       TableSpec::write("<output>",
                        "hansen, harris: one row per origin; huff: one row per "
-                       "origin-destination pair of the choice sets")
-          .column(ColumnSpec::strings("origin", "the origin's id (as text)"))
+                       "origin-destination pair of the choice sets; reilly: one row per pair of "
+                       "destinations")
+          // one "origin" column per method that writes it (a condition cannot say "not reilly")
+          .column(
+              ColumnSpec::strings("origin", "the origin's id (as text)").when("method", "hansen"))
+          .column(
+              ColumnSpec::strings("origin", "the origin's id (as text)").when("method", "harris"))
+          .column(ColumnSpec::strings("origin", "the origin's id (as text)").when("method", "huff"))
           .column(ColumnSpec::floats("accessibility", "A_i = sum_j S_j^gamma f(d_ij)")
                       .when("method", "hansen"))
           .column(ColumnSpec::floats("market_potential", "MP_i = sum_j M_j d_ij^lambda")
@@ -134,7 +146,20 @@ std::vector<TableSpec> written() {
                       .when("method", "huff"))
           .column(ColumnSpec::floats("probability", "P_ij, summing to 1 over j for each i")
                       .when("method", "huff"))
-          .column(ColumnSpec::floats("flow", "C_i P_ij").when("method", "huff")),
+          .column(ColumnSpec::floats("flow", "C_i P_ij").when("method", "huff"))
+          .column(ColumnSpec::strings("a",
+                                      "the first destination's id (as text), earlier in "
+                                      "`destinations`")
+                      .when("method", "reilly"))
+          .column(ColumnSpec::strings("b", "the second destination's id (as text)")
+                      .when("method", "reilly"))
+          .column(
+              ColumnSpec::floats("distance", "d_ab: the a -> b row of `distances` (else b -> a)")
+                  .when("method", "reilly"))
+          .column(ColumnSpec::floats("breaking_point_from_a",
+                                     "x = d_ab / (1 + (S_b / S_a)^(gamma / -lambda))")
+                      .when("method", "reilly"))
+          .column(ColumnSpec::floats("breaking_point_from_b", "d_ab - x").when("method", "reilly")),
       TableSpec::write("<output>_destinations", "huff: one row per destination")
           .when("method", "huff")
           .column(ColumnSpec::strings("destination", "the destination's id (as text)"))
@@ -387,16 +412,89 @@ void write_huff(RunContext& ctx, const Inputs& in) {
   ctx.write(std::move(dest));
 }
 
+/// \brief d_ab for a before b: the a -> b row, else the b -> a row (NaN when neither is there).
+double pair_distance(const Distances& d, Eigen::Index a, Eigen::Index b) {
+  return std::isnan(d.d(a, b)) ? d.d(b, a) : d.d(a, b);
+}
+
+/// \brief Every pair of destinations needs a distance in one direction: the first five missing
+/// and their count.
+void check_pairs(const Params& p, const Keyed& dests, const Distances& d) {
+  std::size_t count = 0;
+  std::string first;
+  for (Eigen::Index a = 0; a < d.d.rows(); ++a)
+    for (Eigen::Index b = a + 1; b < d.d.cols(); ++b)
+      if (std::isnan(pair_distance(d, a, b)) && ++count <= 5)
+        first += (first.empty() ? "" : ", ") + dests.label[static_cast<std::size_t>(a)] + " -- " +
+                 dests.label[static_cast<std::size_t>(b)];
+  if (count)
+    throw DataError(std::to_string(count) + " pair(s) of destinations have no distance in table '" +
+                    p.str("distances") + "' (in either direction): " + first +
+                    (count > 5 ? ", ..." : ""));
+}
+
+/// \brief reilly: the breaking point of every pair of destinations, a before b in `destinations`.
+void write_reilly(RunContext& ctx) {
+  const Params& p = ctx.params();
+  const Keyed dests = read_keyed(ctx, "destinations", p.str("destination_id"), p.str("attraction"),
+                                 "attraction", "");
+  const Distances d = read_distances(ctx, dests, dests);
+  check_pairs(p, dests, d);
+  const double gamma = p.real("gamma"), lambda = decay_of(p).lambda;
+  std::vector<std::string> a_id, b_id;
+  std::vector<double> distance, from_a, from_b;
+  for (std::size_t a = 0; a < dests.label.size(); ++a)
+    for (std::size_t b = a + 1; b < dests.label.size(); ++b) {
+      const double dab =
+          pair_distance(d, static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b));
+      const double x = breaking_point(dab, dests.value[a], dests.value[b], gamma, lambda);
+      if (std::isnan(x))
+        throw DataError("destinations '" + dests.label[a] + "' and '" + dests.label[b] +
+                        "' both have attraction 0 in table '" + p.str("destinations") +
+                        "': their breaking point is undefined");
+      a_id.push_back(dests.label[a]);
+      b_id.push_back(dests.label[b]);
+      distance.push_back(dab);
+      from_a.push_back(x);
+      from_b.push_back(dab - x);
+    }
+  OutputTable out = ctx.output();
+  out.set("a", a_id).set("b", b_id).set("distance", std::move(distance));
+  out.set("breaking_point_from_a", std::move(from_a))
+      .set("breaking_point_from_b", std::move(from_b));
+  ctx.write(std::move(out));
+}
+
+/// \brief reilly's parameter rules: pairs of destinations under a power decay, lambda < 0.
+void bind_reilly(const Params& p) {
+  if (p.has("origins"))
+    throw ParamError("origins",
+                     "method = \"reilly\" divides the line between two destinations; "
+                     "it reads no origins");
+  if (p.str("decay") != "power")
+    throw ParamError("decay",
+                     "Reilly's law is a power law: method = \"reilly\" needs decay = "
+                     "\"power\"");
+  if (p.has("lambda") && !(p.real("lambda") < 0))
+    throw ParamError("lambda",
+                     "method = \"reilly\" needs lambda < 0 (with lambda = 0 distance "
+                     "does not matter and no breaking point exists)");
+  if (p.str("self_distance") != "none")
+    throw ParamError("self_distance",
+                     "method = \"reilly\" has no self pairs: leave "
+                     "self_distance = \"none\"");
+}
+
 class Accessibility final : public Plugin {
  public:
   PluginInfo info() const override {
     PluginInfo p;
     p.name = "accessibility";
-    p.version = "1.0.0";
+    p.version = "1.1.0";
     p.kind = PluginKind::kIndicator;
     p.summary =
-        "Computes Hansen accessibility, Harris market potential or Huff market-area "
-        "probabilities from distances";
+        "Computes Hansen accessibility, Harris market potential, Huff market-area "
+        "probabilities or Reilly breaking points from distances";
     p.description = description();
     p.params = model_params();
     for (auto* group : {&distance_params, &zone_params})
@@ -420,6 +518,7 @@ class Accessibility final : public Plugin {
   void bind(BindContext& ctx) const override {
     const Params& p = ctx.params();
     const std::string method = p.str("method");
+    if (method == "reilly") return bind_reilly(p);
     if (method == "huff" && !p.has("origins"))
       throw ParamError("origins", "method = \"huff\" needs table 'origins' with the masses C_i");
     if (method == "huff" && !ctx.schema_of_param("origins").has(p.str("mass")))
@@ -440,6 +539,7 @@ class Accessibility final : public Plugin {
   }
 
   void run(RunContext& ctx) const override {
+    if (ctx.params().str("method") == "reilly") return write_reilly(ctx);
     const Inputs in = read_inputs(ctx);
     if (ctx.params().str("method") == "huff")
       write_huff(ctx, in);
@@ -455,6 +555,14 @@ class Accessibility final : public Plugin {
            "huff (Huff 1963, 1964): P_ij = S_j^gamma f(d_ij) / sum_k S_k^gamma f(d_ik) over "
            "i's choice set; flow_ij = C_i P_ij; per destination the expected flow E_j = sum_i "
            "C_i P_ij and market share E_j / sum_i C_i.\n"
+           "reilly (Reilly 1931; Converse 1949): for every pair of destinations a, b (a before "
+           "b in `destinations`), d_ab apart, the breaking point where S_a^gamma x^lambda = "
+           "S_b^gamma (d_ab - x)^lambda: x = d_ab / (1 + (S_b / S_a)^(gamma / -lambda)) from a "
+           "and d_ab - x from b; with the defaults gamma = 1, lambda = -2 Converse's d_ab / (1 + "
+           "sqrt(S_b / S_a)). d_ab is the a -> b row of `distances`, else the b -> a row. Power "
+           "decay only, lambda < 0, no origins. REAT converse(P_a, P_b, D_ab) = (B_a, B_b) = "
+           "(breaking_point_from_a, breaking_point_from_b); REAT reilly()'s proportions are huff "
+           "with one origin and the two destinations.\n"
            "Decay: f(d) = d^lambda (power) or exp(lambda d) (exponential) with lambda <= 0 "
            "(the sign is part of lambda: -2 is the inverse square). Default lambda for power: "
            "-2 (hansen, huff), -1 (harris); exponential needs it.\n"
@@ -487,6 +595,15 @@ Eigen::VectorXd potential(const Eigen::MatrixXd& d, const Eigen::VectorXd& w, co
     for (Eigen::Index j = 0; j < d.cols(); ++j)
       if (!std::isnan(d(i, j))) a(i) += w(j) * f(d(i, j));
   return a;
+}
+
+double reilly_relation(double s_a, double s_b, double d_a, double d_b, double gamma,
+                       double lambda) {
+  return std::pow(s_a / s_b, gamma) * std::pow(d_a / d_b, lambda);
+}
+
+double breaking_point(double d_ab, double s_a, double s_b, double gamma, double lambda) {
+  return d_ab / (1 + std::pow(s_b / s_a, gamma / -lambda));
 }
 
 HuffResult huff(const Eigen::MatrixXd& d, const Eigen::VectorXd& w, const Decay& f) {

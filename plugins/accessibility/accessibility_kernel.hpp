@@ -1,6 +1,6 @@
 // accessibility's numeric kernels, on plain values (tested without tables): Hansen accessibility,
 // Harris market potential and Huff choice probabilities over an origin x destination matrix of
-// distances.
+// distances, and Reilly's law of retail gravitation for a pair of destinations.
 #pragma once
 
 #include <Eigen/Dense>
@@ -33,5 +33,17 @@ struct HuffResult {
   std::optional<Eigen::Index> undefined;  // the first origin with sum_k w_k f(d_ik) = 0
 };
 HuffResult huff(const Eigen::MatrixXd& d, const Eigen::VectorXd& w, const Decay& f);
+
+/// \brief Reilly (1931): the ratio B_a / B_b of the trade an intermediate town gives to a and to
+/// b, (S_a / S_b)^gamma (d_a / d_b)^lambda, with d_a, d_b the town's distances to a and b
+/// (Reilly's law: gamma = 1, lambda = -2). The share of a is B_a / (B_a + B_b).
+double reilly_relation(double s_a, double s_b, double d_a, double d_b, double gamma, double lambda);
+
+/// \brief The breaking point between a and b, d_ab apart: the point of the segment where
+/// S_a^gamma x^lambda = S_b^gamma (d_ab - x)^lambda, as its distance x from a,
+/// x = d_ab / (1 + (S_b / S_a)^(gamma / -lambda)); with gamma = 1, lambda = -2 Converse's (1949)
+/// d_ab / (1 + sqrt(S_b / S_a)). An attraction of 0 puts the point at that destination; NaN
+/// when both are 0 (no point divides nothing). lambda < 0.
+double breaking_point(double d_ab, double s_a, double s_b, double gamma, double lambda);
 
 }  // namespace klaster::plugins::accessibility

@@ -99,6 +99,32 @@ TEST(AccessibilityKernel, ReillyBreakingPointSplitsEvenly) {
   EXPECT_GT(acc::huff(d, Eigen::Vector2d(400, 100), {false, -2}).probability(0, 0), 0.5);
 }
 
+// Converse's (1949) breaking point by hand: S_a = 400, S_b = 100, 30 km apart:
+// 30 / (1 + sqrt(100 / 400)) = 20 km from a, 10 from b; there 400 / 20^2 = 100 / 10^2.
+TEST(AccessibilityKernel, ConverseBreakingPointByHand) {
+  EXPECT_DOUBLE_EQ(acc::breaking_point(30, 400, 100, 1, -2), 20);
+  EXPECT_DOUBLE_EQ(acc::breaking_point(30, 100, 400, 1, -2), 10);
+  // lambda = -1 by hand: 30 / (1 + 100/400) = 24, where 400 / 24 = 100 / 6
+  EXPECT_DOUBLE_EQ(acc::breaking_point(30, 400, 100, 1, -1), 24);
+  // gamma = 2, lambda = -2: 30 / (1 + 100/400) = 24 too ((S_b / S_a)^(2/2))
+  EXPECT_DOUBLE_EQ(acc::breaking_point(30, 400, 100, 2, -2), 24);
+}
+
+// An attraction of 0 gives the whole segment to the other destination; both 0 is undefined.
+TEST(AccessibilityKernel, BreakingPointZeroAttraction) {
+  EXPECT_EQ(acc::breaking_point(30, 0, 100, 1, -2), 0);
+  EXPECT_EQ(acc::breaking_point(30, 100, 0, 1, -2), 30);
+  EXPECT_TRUE(std::isnan(acc::breaking_point(30, 0, 0, 1, -2)));
+}
+
+// REAT's documented reilly() example (Converse 1949: towns of 39,851 and 37,366 people, 27 and 25
+// miles from an intermediate town), rdrr.io/cran/REAT/man/reilly.html: the trade relation
+// B_a / B_b with gamma = 1 and squared distances is 0.9143555 (the example passes it back as
+// `relation` and gets lambda = 2).
+TEST(AccessibilityKernel, ReillyRelationMatchesReatExample) {
+  EXPECT_NEAR(acc::reilly_relation(39851, 37366, 27, 25, 1, -2), 0.9143555, 5e-8);
+}
+
 // No destination with a positive attraction: 0 / 0, reported for the first such origin.
 TEST(AccessibilityKernel, HuffUndefinedOrigin) {
   const acc::HuffResult h = acc::huff(three_zones(), Eigen::Vector3d(5, 0, 0), {false, -2});
@@ -244,6 +270,78 @@ TEST(Accessibility, GivenSelfDistanceNeedsTheRows) {
             }),
             "3 origin-destination pair(s) have no distance in table 'd': A -> A, B -> B, C -> C "
             "(self_distance = \"given\" needs the i -> i rows too)");
+}
+
+// reilly through the plugin, the 3-zone example (S = 10, 20, 40; d_AB = 1, d_AC = 2, d_BC = 4)
+// by hand: A-B 1 / (1 + sqrt(2)) = 0.41421356 from A; A-C 2 / (1 + sqrt(4)) = 2/3;
+// B-C 4 / (1 + sqrt(2)) = 1.65685425 from B.
+TEST(Accessibility, ReillyBreakingPointsByHand) {
+  const Table out = run_step(params({{"method", std::string("reilly")}}), tables()).at("step");
+  EXPECT_EQ(out.schema().names(),
+            (std::vector<std::string>{"a", "b", "distance", "breaking_point_from_a",
+                                      "breaking_point_from_b"}));
+  ASSERT_EQ(out.rows(), 3u);
+  const auto at = [&](const std::string& column, const std::string& a, const std::string& b) {
+    return value_at(out, column, {{"a", a}, {"b", b}});
+  };
+  EXPECT_NEAR(at("breaking_point_from_a", "A", "B"), 1 / (1 + std::sqrt(2.0)), 1e-12);
+  EXPECT_NEAR(at("breaking_point_from_b", "A", "B"), 1 - 1 / (1 + std::sqrt(2.0)), 1e-12);
+  EXPECT_NEAR(at("breaking_point_from_a", "A", "C"), 2.0 / 3, 1e-12);
+  EXPECT_NEAR(at("breaking_point_from_a", "B", "C"), 4 / (1 + std::sqrt(2.0)), 1e-12);
+  EXPECT_DOUBLE_EQ(at("distance", "B", "C"), 4);
+}
+
+// d_ab from the b -> a row when a -> b is absent; a pair with neither is named.
+TEST(Accessibility, ReillyPairDistances) {
+  auto t = tables();
+  t["d"] = distances_table().take({2, 4, 5});  // B -> A, C -> A, C -> B only
+  const Table out = run_step(params({{"method", std::string("reilly")}}), t).at("step");
+  EXPECT_NEAR(value_at(out, "breaking_point_from_a", {{"a", "B"}, {"b", "C"}}),
+              4 / (1 + std::sqrt(2.0)), 1e-12);
+  t["d"] = distances_table().take({0, 2, 4});  // no B -- C in either direction
+  EXPECT_EQ(error_message<DataError>([&] {
+              run_step(params({{"method", std::string("reilly")}}), t);
+            }),
+            "1 pair(s) of destinations have no distance in table 'd' (in either direction): "
+            "B -- C");
+  t = tables();
+  t["s"] = zones({0, 20, 0}, "attraction");
+  EXPECT_EQ(error_message<DataError>([&] {
+              run_step(params({{"method", std::string("reilly")}}), t);
+            }),
+            "destinations 'A' and 'C' both have attraction 0 in table 's': their breaking point "
+            "is undefined");
+}
+
+// REAT's reilly() proportion prop_A = relation / (1 + relation) is Huff with one origin (the
+// intermediate town) and the two cities: REAT's documented relation 0.9143555 (Converse 1949
+// example, see ReillyRelationMatchesReatExample) gives prop_A = 0.9143555 / 1.9143555.
+TEST(Accessibility, ReatReillyProportionIsHuffOfTwo) {
+  const Table d({Column::make_strings("origin", {"town", "town"}),
+                 Column::make_strings("destination", {"a", "b"}),
+                 Column::make_floats("distance_km", {27, 25})});
+  const auto out =
+      run_step(params({{"method", std::string("huff")}, {"origins", std::string("c")}}),
+               {{"d", d},
+                {"s", zones({39851, 37366}, "attraction", {"a", "b"})},
+                {"c", zones({1}, "mass", {"town"})}});
+  EXPECT_NEAR(pair_value(out.at("step"), "probability", "town", "a"), 0.9143555 / 1.9143555, 3e-8);
+}
+
+TEST(Accessibility, ReillyParameterRules) {
+  const auto reilly = [](std::map<std::string, Value> extra) {
+    extra.emplace("method", std::string("reilly"));
+    return params(std::move(extra));
+  };
+  EXPECT_EQ(param_error([&] {
+              run_step(reilly({{"origins", std::string("c")}}), tables());
+            }).param,
+            "origins");
+  EXPECT_EQ(param_error([&] {
+              run_step(reilly({{"decay", std::string("exponential")}, {"lambda", -1.0}}), tables());
+            }).param,
+            "decay");
+  EXPECT_EQ(param_error([&] { run_step(reilly({{"lambda", 0.0}}), tables()); }).param, "lambda");
 }
 
 TEST(Accessibility, ParameterRules) {
