@@ -22,7 +22,9 @@ class Linkages final : public Plugin {
     p.name = "linkages";
     p.version = "1.1.0";
     p.kind = PluginKind::kIndicator;
-    p.summary = "Computes backward and forward linkages, key sectors and hypothetical extraction";
+    p.summary =
+        "Computes backward and forward linkages, key sectors, hypothetical extraction and fields "
+        "of influence";
     p.description =
         "Rasmussen-Hirschman indices (Miller & Blair 2009, 12.2): backward_j = (sum_i l_ij / n) / "
         "(sum_ij l_ij / n^2), the power of dispersion from the columns of L = (I - A)^-1; "
@@ -40,8 +42,26 @@ class Linkages final : public Plugin {
         "write_extraction = true writes the loss in each sector i for each extracted k as "
         "<output>_extraction (extracted, sector, loss). Computed from L by the block-inverse "
         "formula, O(n^3) in all.\n"
+        "Partial extraction (Dietzenbacher, van der Linden & Steenge 1993; Miller & Lahr 2001; "
+        "Miller & Blair 2009, 12.2.6): backward_extraction_loss_j = 1'x - 1'x(-cj) when column j "
+        "(diagonal included) of A is zeroed, f fixed (extraction_backward = \"leontief\", "
+        "default) or of B, v fixed (\"ghosh\"); forward_extraction_loss_i = 1'x - 1'x(-ri) when "
+        "row i of B is zeroed, v = x - Z'1 fixed (extraction_forward = \"ghosh\", default) or of "
+        "A, f fixed (\"leontief\"); the shares divide by 1'x. Closed forms (Sherman-Morrison): "
+        "x_j (colsum_j(L) - 1) / l_jj, (x_i - f_i) colsum_i(L) / l_ii, x_i (rowsum_i(G) - 1) / "
+        "g_ii, (x_j - v_j) rowsum_j(G) / g_jj.\n"
+        "Field of influence (Sonis & Hewings 1989, 1992): F(i,j) = L_.i L_j. (column i times row "
+        "j of L), the first-order change of L for a change in a_ij: (I - A - e E_ij)^-1 = L + e / "
+        "(1 - e l_ji) F(i,j). field_of_influence = true writes <output>_influence (from = i, to = "
+        "j, influence) with influence = sum_kl f_kl(i,j)^2 (influence_measure = \"sum_squares\", "
+        "default, Sonis & Hewings 1989) or sum_kl |f_kl(i,j)| (\"sum_abs\"; = colsum_i(L) "
+        "rowsum_j(L) for L >= 0).\n"
         "Reference: Rasmussen (1956), Studies in Inter-Sectoral Relations; Hirschman (1958); "
-        "Miller & Blair (2009), Input-Output Analysis, 2nd ed., sec. 12.2.";
+        "Miller & Blair (2009), Input-Output Analysis, 2nd ed., sec. 12.2; Dietzenbacher, van der "
+        "Linden & Steenge (1993), Economic Systems Research 5(2); Miller & Lahr (2001), in Lahr & "
+        "Dietzenbacher (eds.), Input-Output Analysis: Frontiers and Extensions; Sonis & Hewings "
+        "(1989), in Miller, Polenske & Rose (eds.), Frontiers of Input-Output Analysis; Sonis & "
+        "Hewings (1992), Economic Systems Research 4(2), 143-158.";
     p.params = params();
     p.reads = {matrix_read("input", "symmetric input-output table (layout = \"matrix\")")};
     p.writes = writes();
