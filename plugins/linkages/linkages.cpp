@@ -25,47 +25,63 @@ class Linkages final : public Plugin {
     p.summary =
         "Computes backward and forward linkages, key sectors, hypothetical extraction and fields "
         "of influence";
-    p.description =
-        "Rasmussen-Hirschman indices (Miller & Blair 2009, 12.2): backward_j = (sum_i l_ij / n) / "
-        "(sum_ij l_ij / n^2), the power of dispersion from the columns of L = (I - A)^-1; "
-        "forward_i "
-        "the same from the rows of G = (I - B)^-1 (forward = \"ghosh\", default, as Miller & Blair "
-        "recommend) or of L (forward = \"leontief\", Rasmussen's sensitivity of dispersion). Both "
-        "average 1 over the sectors. cv_backward / cv_forward: coefficient of variation of the "
-        "column / row (sample sd with n - 1, over the mean); low means the pull spreads evenly.\n"
-        "key_sector = 1 where backward > 1 and forward > 1; linkage_class is \"key\", \"backward\" "
-        "(only backward > 1), \"forward\" (only forward > 1) or \"weak\".\n"
-        "direct_backward = column sums of A; direct_forward = row sums of B = x^-1 Z.\n"
-        "Hypothetical extraction (complete: row and column removed; Miller & Blair 12.2.6): "
-        "extraction_loss_k = 1'x - 1'x(-k), with x = L f and x(-k) the output of the economy "
-        "without sector k for the remaining final demand; extraction_share = loss / 1'x. "
-        "write_extraction = true writes the loss in each sector i for each extracted k as "
-        "<output>_extraction (extracted, sector, loss). Computed from L by the block-inverse "
-        "formula, O(n^3) in all.\n"
-        "Partial extraction (Dietzenbacher, van der Linden & Steenge 1993; Miller & Lahr 2001; "
-        "Miller & Blair 2009, 12.2.6): backward_extraction_loss_j = 1'x - 1'x(-cj) when column j "
-        "(diagonal included) of A is zeroed, f fixed (extraction_backward = \"leontief\", "
-        "default) or of B, v fixed (\"ghosh\"); forward_extraction_loss_i = 1'x - 1'x(-ri) when "
-        "row i of B is zeroed, v = x - Z'1 fixed (extraction_forward = \"ghosh\", default) or of "
-        "A, f fixed (\"leontief\"); the shares divide by 1'x. Closed forms (Sherman-Morrison): "
-        "x_j (colsum_j(L) - 1) / l_jj, (x_i - f_i) colsum_i(L) / l_ii, x_i (rowsum_i(G) - 1) / "
-        "g_ii, (x_j - v_j) rowsum_j(G) / g_jj.\n"
-        "Field of influence (Sonis & Hewings 1989, 1992): F(i,j) = L_.i L_j. (column i times row "
-        "j of L), the first-order change of L for a change in a_ij: (I - A - e E_ij)^-1 = L + e / "
-        "(1 - e l_ji) F(i,j). field_of_influence = true writes <output>_influence (from = i, to = "
-        "j, influence) with influence = sum_kl f_kl(i,j)^2 (influence_measure = \"sum_squares\", "
-        "default, Sonis & Hewings 1989) or sum_kl |f_kl(i,j)| (\"sum_abs\"; = colsum_i(L) "
-        "rowsum_j(L) for L >= 0).\n"
-        "Reference: Rasmussen (1956), Studies in Inter-Sectoral Relations; Hirschman (1958); "
-        "Miller & Blair (2009), Input-Output Analysis, 2nd ed., sec. 12.2; Dietzenbacher, van der "
-        "Linden & Steenge (1993), Economic Systems Research 5(2); Miller & Lahr (2001), in Lahr & "
-        "Dietzenbacher (eds.), Input-Output Analysis: Frontiers and Extensions; Sonis & Hewings "
-        "(1989), in Miller, Polenske & Rose (eds.), Frontiers of Input-Output Analysis; Sonis & "
-        "Hewings (1992), Economic Systems Research 4(2), 143-158.";
+    p.description = description();
     p.params = params();
     p.reads = {matrix_read("input", "symmetric input-output table (layout = \"matrix\")")};
     p.writes = writes();
     return p;
+  }
+
+  static const char* description() {
+    return "Rasmussen-Hirschman indices (Miller & Blair 2009, 12.2): backward_j = (sum_i l_ij / n) "
+           "/ "
+           "(sum_ij l_ij / n^2), the power of dispersion from the columns of L = (I - A)^-1; "
+           "forward_i "
+           "the same from the rows of G = (I - B)^-1 (forward = \"ghosh\", default, as Miller & "
+           "Blair "
+           "recommend) or of L (forward = \"leontief\", Rasmussen's sensitivity of dispersion). "
+           "Both "
+           "average 1 over the sectors. cv_backward / cv_forward: coefficient of variation of the "
+           "column / row (sample sd with n - 1, over the mean); low means the pull spreads "
+           "evenly.\n"
+           "key_sector = 1 where backward > 1 and forward > 1; linkage_class is \"key\", "
+           "\"backward\" "
+           "(only backward > 1), \"forward\" (only forward > 1) or \"weak\".\n"
+           "direct_backward = column sums of A; direct_forward = row sums of B = x^-1 Z.\n"
+           "Hypothetical extraction (complete: row and column removed; Miller & Blair 12.2.6): "
+           "extraction_loss_k = 1'x - 1'x(-k), with x = L f and x(-k) the output of the economy "
+           "without sector k for the remaining final demand; extraction_share = loss / 1'x. "
+           "write_extraction = true writes the loss in each sector i for each extracted k as "
+           "<output>_extraction (extracted, sector, loss). Computed from L by the block-inverse "
+           "formula, O(n^3) in all.\n"
+           "Partial extraction (Dietzenbacher, van der Linden & Steenge 1993; Miller & Lahr 2001; "
+           "Miller & Blair 2009, 12.2.6): backward_extraction_loss_j = 1'x - 1'x(-cj) when column "
+           "j "
+           "(diagonal included) of A is zeroed, f fixed (extraction_backward = \"leontief\", "
+           "default) or of B, v fixed (\"ghosh\"); forward_extraction_loss_i = 1'x - 1'x(-ri) when "
+           "row i of B is zeroed, v = x - Z'1 fixed (extraction_forward = \"ghosh\", default) or "
+           "of "
+           "A, f fixed (\"leontief\"); the shares divide by 1'x. Closed forms (Sherman-Morrison): "
+           "x_j (colsum_j(L) - 1) / l_jj, (x_i - f_i) colsum_i(L) / l_ii, x_i (rowsum_i(G) - 1) / "
+           "g_ii, (x_j - v_j) rowsum_j(G) / g_jj.\n"
+           "Field of influence (Sonis & Hewings 1989, 1992): F(i,j) = L_.i L_j. (column i times "
+           "row "
+           "j of L), the first-order change of L for a change in a_ij: (I - A - e E_ij)^-1 = L + e "
+           "/ "
+           "(1 - e l_ji) F(i,j). field_of_influence = true writes <output>_influence (from = i, to "
+           "= "
+           "j, influence) with influence = sum_kl f_kl(i,j)^2 (influence_measure = "
+           "\"sum_squares\", "
+           "default, Sonis & Hewings 1989) or sum_kl |f_kl(i,j)| (\"sum_abs\"; = colsum_i(L) "
+           "rowsum_j(L) for L >= 0).\n"
+           "Reference: Rasmussen (1956), Studies in Inter-Sectoral Relations; Hirschman (1958); "
+           "Miller & Blair (2009), Input-Output Analysis, 2nd ed., sec. 12.2; Dietzenbacher, van "
+           "der "
+           "Linden & Steenge (1993), Economic Systems Research 5(2); Miller & Lahr (2001), in Lahr "
+           "& "
+           "Dietzenbacher (eds.), Input-Output Analysis: Frontiers and Extensions; Sonis & Hewings "
+           "(1989), in Miller, Polenske & Rose (eds.), Frontiers of Input-Output Analysis; Sonis & "
+           "Hewings (1992), Economic Systems Research 4(2), 143-158.";
   }
 
   static std::vector<ParamSpec> params() {
@@ -102,53 +118,57 @@ class Linkages final : public Plugin {
   }
 
   static std::vector<TableSpec> writes() {
-    return {
-        TableSpec::write("<output>", "one row per sector of the intermediate block")
-            .column(ColumnSpec::strings("sector", "the sector's row label in the input table"))
-            .column(ColumnSpec::floats("backward",
-                                       "power of dispersion: n colsum_j(L) / sum(L); "
-                                       "average 1, above 1 = pulls more than average"))
-            .column(ColumnSpec::floats("forward",
-                                       "n rowsum_i(G) / sum(G), or of L with forward = "
-                                       "\"leontief\"; average 1"))
-            .column(ColumnSpec::floats("cv_backward",
-                                       "sd / mean of column j of L (sd with n - 1); "
-                                       "low = the pull spreads evenly"))
-            .column(ColumnSpec::floats("cv_forward", "sd / mean of row i of G (or L)"))
-            .column(ColumnSpec::floats("key_sector", "1 when backward > 1 and forward > 1, else 0"))
-            .column(ColumnSpec::floats("direct_backward", "sum_i a_ij: column sum of A"))
-            .column(ColumnSpec::floats("direct_forward", "sum_j b_ij: row sum of B = x^-1 Z"))
-            .column(ColumnSpec::floats("extraction_loss",
-                                       "1'x - 1'x(-k): total output lost when the sector is "
-                                       "extracted, in the table's units"))
-            .column(ColumnSpec::floats("extraction_share", "extraction_loss / 1'x"))
-            .column(ColumnSpec::floats("backward_extraction_loss",
-                                       "1'x - 1'x(-cj): total output lost when the sector's "
-                                       "column of A (or B, extraction_backward) is zeroed"))
-            .column(
-                ColumnSpec::floats("backward_extraction_share", "backward_extraction_loss / 1'x"))
-            .column(ColumnSpec::floats("forward_extraction_loss",
-                                       "1'x - 1'x(-ri): total output lost when the sector's row "
-                                       "of B (or A, extraction_forward) is zeroed"))
-            .column(ColumnSpec::floats("forward_extraction_share", "forward_extraction_loss / 1'x"))
-            .column(ColumnSpec::strings("linkage_class",
-                                        "key, backward (only backward > 1), forward (only "
-                                        "forward > 1) or weak")),
-        TableSpec::write("<output>_extraction", "one row per extracted sector and sector")
-            .column(ColumnSpec::strings("extracted", "the sector taken out of the economy"))
-            .column(ColumnSpec::strings("sector", "the sector whose output falls"))
-            .column(ColumnSpec::floats("loss",
-                                       "x_i - x_i(-k): its lost output, in the table's "
-                                       "units (all of x_k for the extracted sector)"))
-            .when("write_extraction", "true"),
-        TableSpec::write("<output>_influence", "one row per coefficient a_ij of the sectors")
-            .column(ColumnSpec::strings("from", "i: the selling sector (row of A)"))
-            .column(ColumnSpec::strings("to", "j: the buying sector (column of A)"))
-            .column(ColumnSpec::floats("influence",
-                                       "total field of influence of a_ij: sum_kl f_kl(i,j)^2 "
-                                       "(or |f_kl(i,j)|), F(i,j) = L_.i L_j."))
-            .when("field_of_influence", "true"),
-    };
+    return {linkages_table(), extraction_table(), influence_table()};
+  }
+  static TableSpec linkages_table() {
+    return TableSpec::write("<output>", "one row per sector of the intermediate block")
+        .column(ColumnSpec::strings("sector", "the sector's row label in the input table"))
+        .column(ColumnSpec::floats("backward",
+                                   "power of dispersion: n colsum_j(L) / sum(L); "
+                                   "average 1, above 1 = pulls more than average"))
+        .column(ColumnSpec::floats("forward",
+                                   "n rowsum_i(G) / sum(G), or of L with forward = "
+                                   "\"leontief\"; average 1"))
+        .column(ColumnSpec::floats("cv_backward",
+                                   "sd / mean of column j of L (sd with n - 1); "
+                                   "low = the pull spreads evenly"))
+        .column(ColumnSpec::floats("cv_forward", "sd / mean of row i of G (or L)"))
+        .column(ColumnSpec::floats("key_sector", "1 when backward > 1 and forward > 1, else 0"))
+        .column(ColumnSpec::floats("direct_backward", "sum_i a_ij: column sum of A"))
+        .column(ColumnSpec::floats("direct_forward", "sum_j b_ij: row sum of B = x^-1 Z"))
+        .column(ColumnSpec::floats("extraction_loss",
+                                   "1'x - 1'x(-k): total output lost when the sector is "
+                                   "extracted, in the table's units"))
+        .column(ColumnSpec::floats("extraction_share", "extraction_loss / 1'x"))
+        .column(ColumnSpec::floats("backward_extraction_loss",
+                                   "1'x - 1'x(-cj): total output lost when the sector's "
+                                   "column of A (or B, extraction_backward) is zeroed"))
+        .column(ColumnSpec::floats("backward_extraction_share", "backward_extraction_loss / 1'x"))
+        .column(ColumnSpec::floats("forward_extraction_loss",
+                                   "1'x - 1'x(-ri): total output lost when the sector's row "
+                                   "of B (or A, extraction_forward) is zeroed"))
+        .column(ColumnSpec::floats("forward_extraction_share", "forward_extraction_loss / 1'x"))
+        .column(ColumnSpec::strings("linkage_class",
+                                    "key, backward (only backward > 1), forward (only "
+                                    "forward > 1) or weak"));
+  }
+  static TableSpec extraction_table() {
+    return TableSpec::write("<output>_extraction", "one row per extracted sector and sector")
+        .column(ColumnSpec::strings("extracted", "the sector taken out of the economy"))
+        .column(ColumnSpec::strings("sector", "the sector whose output falls"))
+        .column(ColumnSpec::floats("loss",
+                                   "x_i - x_i(-k): its lost output, in the table's "
+                                   "units (all of x_k for the extracted sector)"))
+        .when("write_extraction", "true");
+  }
+  static TableSpec influence_table() {
+    return TableSpec::write("<output>_influence", "one row per coefficient a_ij of the sectors")
+        .column(ColumnSpec::strings("from", "i: the selling sector (row of A)"))
+        .column(ColumnSpec::strings("to", "j: the buying sector (column of A)"))
+        .column(ColumnSpec::floats("influence",
+                                   "total field of influence of a_ij: sum_kl f_kl(i,j)^2 "
+                                   "(or |f_kl(i,j)|), F(i,j) = L_.i L_j."))
+        .when("field_of_influence", "true");
   }
 
   void run(RunContext& ctx) const override {
