@@ -20,32 +20,68 @@ class Linkages final : public Plugin {
   PluginInfo info() const override {
     PluginInfo p;
     p.name = "linkages";
-    p.version = "1.0.0";
+    p.version = "1.1.0";
     p.kind = PluginKind::kIndicator;
-    p.summary = "Computes backward and forward linkages, key sectors and hypothetical extraction";
-    p.description =
-        "Rasmussen-Hirschman indices (Miller & Blair 2009, 12.2): backward_j = (sum_i l_ij / n) / "
-        "(sum_ij l_ij / n^2), the power of dispersion from the columns of L = (I - A)^-1; "
-        "forward_i "
-        "the same from the rows of G = (I - B)^-1 (forward = \"ghosh\", default, as Miller & Blair "
-        "recommend) or of L (forward = \"leontief\", Rasmussen's sensitivity of dispersion). Both "
-        "average 1 over the sectors. cv_backward / cv_forward: coefficient of variation of the "
-        "column / row (sample sd with n - 1, over the mean); low means the pull spreads evenly.\n"
-        "key_sector = 1 where backward > 1 and forward > 1; linkage_class is \"key\", \"backward\" "
-        "(only backward > 1), \"forward\" (only forward > 1) or \"weak\".\n"
-        "direct_backward = column sums of A; direct_forward = row sums of B = x^-1 Z.\n"
-        "Hypothetical extraction (complete: row and column removed; Miller & Blair 12.2.6): "
-        "extraction_loss_k = 1'x - 1'x(-k), with x = L f and x(-k) the output of the economy "
-        "without sector k for the remaining final demand; extraction_share = loss / 1'x. "
-        "write_extraction = true writes the loss in each sector i for each extracted k as "
-        "<output>_extraction (extracted, sector, loss). Computed from L by the block-inverse "
-        "formula, O(n^3) in all.\n"
-        "Reference: Rasmussen (1956), Studies in Inter-Sectoral Relations; Hirschman (1958); "
-        "Miller & Blair (2009), Input-Output Analysis, 2nd ed., sec. 12.2.";
+    p.summary =
+        "Computes backward and forward linkages, key sectors, hypothetical extraction and fields "
+        "of influence";
+    p.description = description();
     p.params = params();
     p.reads = {matrix_read("input", "symmetric input-output table (layout = \"matrix\")")};
     p.writes = writes();
     return p;
+  }
+
+  static const char* description() {
+    return "Rasmussen-Hirschman indices (Miller & Blair 2009, 12.2): backward_j = (sum_i l_ij / n) "
+           "/ "
+           "(sum_ij l_ij / n^2), the power of dispersion from the columns of L = (I - A)^-1; "
+           "forward_i "
+           "the same from the rows of G = (I - B)^-1 (forward = \"ghosh\", default, as Miller & "
+           "Blair "
+           "recommend) or of L (forward = \"leontief\", Rasmussen's sensitivity of dispersion). "
+           "Both "
+           "average 1 over the sectors. cv_backward / cv_forward: coefficient of variation of the "
+           "column / row (sample sd with n - 1, over the mean); low means the pull spreads "
+           "evenly.\n"
+           "key_sector = 1 where backward > 1 and forward > 1; linkage_class is \"key\", "
+           "\"backward\" "
+           "(only backward > 1), \"forward\" (only forward > 1) or \"weak\".\n"
+           "direct_backward = column sums of A; direct_forward = row sums of B = x^-1 Z.\n"
+           "Hypothetical extraction (complete: row and column removed; Miller & Blair 12.2.6): "
+           "extraction_loss_k = 1'x - 1'x(-k), with x = L f and x(-k) the output of the economy "
+           "without sector k for the remaining final demand; extraction_share = loss / 1'x. "
+           "write_extraction = true writes the loss in each sector i for each extracted k as "
+           "<output>_extraction (extracted, sector, loss). Computed from L by the block-inverse "
+           "formula, O(n^3) in all.\n"
+           "Partial extraction (Dietzenbacher, van der Linden & Steenge 1993; Miller & Lahr 2001; "
+           "Miller & Blair 2009, 12.2.6): backward_extraction_loss_j = 1'x - 1'x(-cj) when column "
+           "j "
+           "(diagonal included) of A is zeroed, f fixed (extraction_backward = \"leontief\", "
+           "default) or of B, v fixed (\"ghosh\"); forward_extraction_loss_i = 1'x - 1'x(-ri) when "
+           "row i of B is zeroed, v = x - Z'1 fixed (extraction_forward = \"ghosh\", default) or "
+           "of "
+           "A, f fixed (\"leontief\"); the shares divide by 1'x. Closed forms (Sherman-Morrison): "
+           "x_j (colsum_j(L) - 1) / l_jj, (x_i - f_i) colsum_i(L) / l_ii, x_i (rowsum_i(G) - 1) / "
+           "g_ii, (x_j - v_j) rowsum_j(G) / g_jj.\n"
+           "Field of influence (Sonis & Hewings 1989, 1992): F(i,j) = L_.i L_j. (column i times "
+           "row "
+           "j of L), the first-order change of L for a change in a_ij: (I - A - e E_ij)^-1 = L + e "
+           "/ "
+           "(1 - e l_ji) F(i,j). field_of_influence = true writes <output>_influence (from = i, to "
+           "= "
+           "j, influence) with influence = sum_kl f_kl(i,j)^2 (influence_measure = "
+           "\"sum_squares\", "
+           "default, Sonis & Hewings 1989) or sum_kl |f_kl(i,j)| (\"sum_abs\"; = colsum_i(L) "
+           "rowsum_j(L) for L >= 0).\n"
+           "Reference: Rasmussen (1956), Studies in Inter-Sectoral Relations; Hirschman (1958); "
+           "Miller & Blair (2009), Input-Output Analysis, 2nd ed., sec. 12.2; Dietzenbacher, van "
+           "der "
+           "Linden & Steenge (1993), Economic Systems Research 5(2); Miller & Lahr (2001), in Lahr "
+           "& "
+           "Dietzenbacher (eds.), Input-Output Analysis: Frontiers and Extensions; Sonis & Hewings "
+           "(1989), in Miller, Polenske & Rose (eds.), Frontiers of Input-Output Analysis; Sonis & "
+           "Hewings (1992), Economic Systems Research 4(2), 143-158.";
   }
 
   static std::vector<ParamSpec> params() {
@@ -59,62 +95,141 @@ class Linkages final : public Plugin {
                     .def(false)
                     .doc_("write <output>_extraction: loss of output in each sector when "
                           "each sector is extracted"));
+    p.push_back(ParamSpec("extraction_backward", ParamType::kString)
+                    .def("leontief")
+                    .one_of({"leontief", "ghosh"})
+                    .doc_("backward extraction: zero column j of A, final demand fixed (default; "
+                          "Dietzenbacher et al. 1993) or column j of B, value added fixed"));
+    p.push_back(ParamSpec("extraction_forward", ParamType::kString)
+                    .def("ghosh")
+                    .one_of({"ghosh", "leontief"})
+                    .doc_("forward extraction: zero row i of B, value added fixed (default; "
+                          "Dietzenbacher et al. 1993) or row i of A, final demand fixed"));
+    p.push_back(ParamSpec("field_of_influence", ParamType::kBool)
+                    .def(false)
+                    .doc_("write <output>_influence: total field of influence of each "
+                          "coefficient a_ij (Sonis & Hewings 1989)"));
+    p.push_back(ParamSpec("influence_measure", ParamType::kString)
+                    .def("sum_squares")
+                    .one_of({"sum_squares", "sum_abs"})
+                    .doc_("sum over k, l of f_kl(i,j)^2 (default, Sonis & Hewings 1989) or of "
+                          "|f_kl(i,j)|"));
     return p;
   }
 
   static std::vector<TableSpec> writes() {
-    return {
-        TableSpec::write("<output>", "one row per sector of the intermediate block")
-            .column(ColumnSpec::strings("sector", "the sector's row label in the input table"))
-            .column(ColumnSpec::floats("backward",
-                                       "power of dispersion: n colsum_j(L) / sum(L); "
-                                       "average 1, above 1 = pulls more than average"))
-            .column(ColumnSpec::floats("forward",
-                                       "n rowsum_i(G) / sum(G), or of L with forward = "
-                                       "\"leontief\"; average 1"))
-            .column(ColumnSpec::floats("cv_backward",
-                                       "sd / mean of column j of L (sd with n - 1); "
-                                       "low = the pull spreads evenly"))
-            .column(ColumnSpec::floats("cv_forward", "sd / mean of row i of G (or L)"))
-            .column(ColumnSpec::floats("key_sector", "1 when backward > 1 and forward > 1, else 0"))
-            .column(ColumnSpec::floats("direct_backward", "sum_i a_ij: column sum of A"))
-            .column(ColumnSpec::floats("direct_forward", "sum_j b_ij: row sum of B = x^-1 Z"))
-            .column(ColumnSpec::floats("extraction_loss",
-                                       "1'x - 1'x(-k): total output lost when the sector is "
-                                       "extracted, in the table's units"))
-            .column(ColumnSpec::floats("extraction_share", "extraction_loss / 1'x"))
-            .column(ColumnSpec::strings("linkage_class",
-                                        "key, backward (only backward > 1), forward (only "
-                                        "forward > 1) or weak")),
-        TableSpec::write("<output>_extraction", "one row per extracted sector and sector")
-            .column(ColumnSpec::strings("extracted", "the sector taken out of the economy"))
-            .column(ColumnSpec::strings("sector", "the sector whose output falls"))
-            .column(ColumnSpec::floats("loss",
-                                       "x_i - x_i(-k): its lost output, in the table's "
-                                       "units (all of x_k for the extracted sector)"))
-            .when("write_extraction", "true"),
-    };
+    return {linkages_table(), extraction_table(), influence_table()};
+  }
+  static TableSpec linkages_table() {
+    return TableSpec::write("<output>", "one row per sector of the intermediate block")
+        .column(ColumnSpec::strings("sector", "the sector's row label in the input table"))
+        .column(ColumnSpec::floats("backward",
+                                   "power of dispersion: n colsum_j(L) / sum(L); "
+                                   "average 1, above 1 = pulls more than average"))
+        .column(ColumnSpec::floats("forward",
+                                   "n rowsum_i(G) / sum(G), or of L with forward = "
+                                   "\"leontief\"; average 1"))
+        .column(ColumnSpec::floats("cv_backward",
+                                   "sd / mean of column j of L (sd with n - 1); "
+                                   "low = the pull spreads evenly"))
+        .column(ColumnSpec::floats("cv_forward", "sd / mean of row i of G (or L)"))
+        .column(ColumnSpec::floats("key_sector", "1 when backward > 1 and forward > 1, else 0"))
+        .column(ColumnSpec::floats("direct_backward", "sum_i a_ij: column sum of A"))
+        .column(ColumnSpec::floats("direct_forward", "sum_j b_ij: row sum of B = x^-1 Z"))
+        .column(ColumnSpec::floats("extraction_loss",
+                                   "1'x - 1'x(-k): total output lost when the sector is "
+                                   "extracted, in the table's units"))
+        .column(ColumnSpec::floats("extraction_share", "extraction_loss / 1'x"))
+        .column(ColumnSpec::floats("backward_extraction_loss",
+                                   "1'x - 1'x(-cj): total output lost when the sector's "
+                                   "column of A (or B, extraction_backward) is zeroed"))
+        .column(ColumnSpec::floats("backward_extraction_share", "backward_extraction_loss / 1'x"))
+        .column(ColumnSpec::floats("forward_extraction_loss",
+                                   "1'x - 1'x(-ri): total output lost when the sector's row "
+                                   "of B (or A, extraction_forward) is zeroed"))
+        .column(ColumnSpec::floats("forward_extraction_share", "forward_extraction_loss / 1'x"))
+        .column(ColumnSpec::strings("linkage_class",
+                                    "key, backward (only backward > 1), forward (only "
+                                    "forward > 1) or weak"));
+  }
+  static TableSpec extraction_table() {
+    return TableSpec::write("<output>_extraction", "one row per extracted sector and sector")
+        .column(ColumnSpec::strings("extracted", "the sector taken out of the economy"))
+        .column(ColumnSpec::strings("sector", "the sector whose output falls"))
+        .column(ColumnSpec::floats("loss",
+                                   "x_i - x_i(-k): its lost output, in the table's "
+                                   "units (all of x_k for the extracted sector)"))
+        .when("write_extraction", "true");
+  }
+  static TableSpec influence_table() {
+    return TableSpec::write("<output>_influence", "one row per coefficient a_ij of the sectors")
+        .column(ColumnSpec::strings("from", "i: the selling sector (row of A)"))
+        .column(ColumnSpec::strings("to", "j: the buying sector (column of A)"))
+        .column(ColumnSpec::floats("influence",
+                                   "total field of influence of a_ij: sum_kl f_kl(i,j)^2 "
+                                   "(or |f_kl(i,j)|), F(i,j) = L_.i L_j."))
+        .when("field_of_influence", "true");
   }
 
   void run(RunContext& ctx) const override {
+    const Params& params = ctx.params();
     const IoSystem io = io_system(ctx);
     const Eigen::MatrixXd A = io.technical_coefficients();
     const Eigen::MatrixXd B = io.allocation_coefficients();
     const Eigen::MatrixXd L = LeontiefSolver(A, io.sectors(), "Leontief").inverse();
-    const Dispersion indices =
-        ctx.params().str("forward") == "ghosh"
-            ? dispersion(L, LeontiefSolver(B, io.sectors(), "Ghosh").inverse())
-            : dispersion(L, L);
+    const Eigen::MatrixXd G = needs_ghosh(params)
+                                  ? LeontiefSolver(B, io.sectors(), "Ghosh").inverse()
+                                  : Eigen::MatrixXd();
+    const Dispersion indices = dispersion(L, params.str("forward") == "ghosh" ? G : L);
     const Extraction extraction = hypothetical_extraction(L, io.f());
-    write_linkages(ctx, io.sectors(), indices, direct_linkages(A, B), extraction);
-    if (ctx.params().boolean("write_extraction"))
-      write_extraction(ctx, io.sectors(), extraction.loss);
+    write_linkages(ctx, io.sectors(), indices, direct_linkages(A, B), extraction,
+                   partial_extraction(params, io, L, G));
+    if (params.boolean("write_extraction")) write_extraction(ctx, io.sectors(), extraction.loss);
+    if (params.boolean("field_of_influence"))
+      write_influence(ctx, io.sectors(),
+                      total_influence(L, params.str("influence_measure") == "sum_abs"
+                                             ? InfluenceMeasure::kSumAbs
+                                             : InfluenceMeasure::kSumSquares));
   }
 
  private:
+  static bool needs_ghosh(const Params& params) {
+    return params.str("forward") == "ghosh" || params.str("extraction_forward") == "ghosh" ||
+           params.str("extraction_backward") == "ghosh";
+  }
+
+  /// Backward and forward partial extraction losses, each with its share of total output.
+  struct Partial {
+    Eigen::VectorXd backward, backward_share, forward, forward_share;
+  };
+  // Each model's own output: x = L f in the Leontief model (as the complete extraction), the
+  // table's x in the Ghosh model, whose value added v = x - Z'1 reproduces it (x' = v'G).
+  static Partial partial_extraction(const Params& params, const IoSystem& io,
+                                    const Eigen::MatrixXd& L, const Eigen::MatrixXd& G) {
+    const Eigen::VectorXd x_leontief = L * io.f();
+    const Eigen::VectorXd& x_ghosh = io.x();
+    const Eigen::VectorXd v = io.x() - io.Z().colwise().sum().transpose();
+    Partial p;
+    const bool backward_ghosh = params.str("extraction_backward") == "ghosh";
+    p.backward = backward_ghosh ? ghosh_column_extraction(G, x_ghosh, v)
+                                : leontief_column_extraction(L, x_leontief);
+    p.backward_share = share(p.backward, backward_ghosh ? x_ghosh.sum() : x_leontief.sum());
+    const bool forward_ghosh = params.str("extraction_forward") == "ghosh";
+    p.forward = forward_ghosh ? ghosh_row_extraction(G, x_ghosh)
+                              : leontief_row_extraction(L, x_leontief, io.f());
+    p.forward_share = share(p.forward, forward_ghosh ? x_ghosh.sum() : x_leontief.sum());
+    return p;
+  }
+  static Eigen::VectorXd share(const Eigen::VectorXd& loss, double total) {
+    return total != 0 ? Eigen::VectorXd(loss / total) : Eigen::VectorXd::Zero(loss.size());
+  }
+  static std::vector<double> vec(const Eigen::VectorXd& v) {
+    return std::vector<double>(v.begin(), v.end());
+  }
+
   static void write_linkages(RunContext& ctx, const std::vector<std::string>& sectors,
                              const Dispersion& d, const DirectLinkages& direct,
-                             const Extraction& extraction) {
+                             const Extraction& extraction, const Partial& partial) {
     std::vector<double> key;
     std::vector<std::string> cls;
     for (Eigen::Index j = 0; j < d.backward.size(); ++j) {
@@ -123,18 +238,38 @@ class Linkages final : public Plugin {
     }
     OutputTable out = ctx.output();
     out.set("sector", sectors);
-    out.set("backward", std::vector<double>(d.backward.begin(), d.backward.end()));
-    out.set("forward", std::vector<double>(d.forward.begin(), d.forward.end()));
-    out.set("cv_backward", std::vector<double>(d.cv_backward.begin(), d.cv_backward.end()));
-    out.set("cv_forward", std::vector<double>(d.cv_forward.begin(), d.cv_forward.end()));
+    out.set("backward", vec(d.backward));
+    out.set("forward", vec(d.forward));
+    out.set("cv_backward", vec(d.cv_backward));
+    out.set("cv_forward", vec(d.cv_forward));
     out.set("key_sector", std::move(key));
-    out.set("direct_backward", std::vector<double>(direct.backward.begin(), direct.backward.end()));
-    out.set("direct_forward", std::vector<double>(direct.forward.begin(), direct.forward.end()));
-    out.set("extraction_loss",
-            std::vector<double>(extraction.total.begin(), extraction.total.end()));
-    out.set("extraction_share",
-            std::vector<double>(extraction.share.begin(), extraction.share.end()));
+    out.set("direct_backward", vec(direct.backward));
+    out.set("direct_forward", vec(direct.forward));
+    out.set("extraction_loss", vec(extraction.total));
+    out.set("extraction_share", vec(extraction.share));
+    out.set("backward_extraction_loss", vec(partial.backward));
+    out.set("backward_extraction_share", vec(partial.backward_share));
+    out.set("forward_extraction_loss", vec(partial.forward));
+    out.set("forward_extraction_share", vec(partial.forward_share));
     out.set("linkage_class", cls);
+    ctx.write(std::move(out));
+  }
+
+  /// S(i, j) in long form: coefficient a_ij from sector i to sector j.
+  static void write_influence(RunContext& ctx, const std::vector<std::string>& sectors,
+                              const Eigen::MatrixXd& influence) {
+    std::vector<std::string> from, to;
+    std::vector<double> value;
+    for (Eigen::Index i = 0; i < influence.rows(); ++i)
+      for (Eigen::Index j = 0; j < influence.cols(); ++j) {
+        from.push_back(sectors[static_cast<std::size_t>(i)]);
+        to.push_back(sectors[static_cast<std::size_t>(j)]);
+        value.push_back(influence(i, j));
+      }
+    OutputTable out = ctx.output("<output>_influence");
+    out.set("from", from);
+    out.set("to", to);
+    out.set("influence", std::move(value));
     ctx.write(std::move(out));
   }
 
@@ -206,6 +341,47 @@ Extraction hypothetical_extraction(const Eigen::MatrixXd& L, const Eigen::Vector
   const double x_total = x.sum();
   e.share = x_total != 0 ? Eigen::VectorXd(e.total / x_total) : Eigen::VectorXd::Zero(n);
   return e;
+}
+
+// Zeroing column j of A is the rank-one update (I - A) + A e_j e_j'. Since L A = L - I, L A e_j =
+// L_.j - e_j and the Sherman-Morrison denominator is 1 + l_jj - 1 = l_jj, so x(-j) = x - (L_.j -
+// e_j) x_j / l_jj and the total loss is x_j (colsum_j(L) - 1) / l_jj.
+Eigen::VectorXd leontief_column_extraction(const Eigen::MatrixXd& L, const Eigen::VectorXd& x) {
+  const Eigen::VectorXd colsum = L.colwise().sum().transpose();
+  return x.cwiseProduct(colsum - Eigen::VectorXd::Ones(x.size())).cwiseQuotient(L.diagonal());
+}
+
+// Zeroing row i of A: (I - A) + e_i A_i., with A_i. L = L_i. - e_i', so x(-i) = x - L_.i (L_i. f -
+// f_i) / l_ii = x - L_.i (x_i - f_i) / l_ii.
+Eigen::VectorXd leontief_row_extraction(const Eigen::MatrixXd& L, const Eigen::VectorXd& x,
+                                        const Eigen::VectorXd& f) {
+  const Eigen::VectorXd colsum = L.colwise().sum().transpose();
+  return (x - f).cwiseProduct(colsum).cwiseQuotient(L.diagonal());
+}
+
+// The Ghosh model is the Leontief one transposed (x' = v'G, B G = G - I): zeroing row i of B gives
+// x(-i)' = x' - x_i (G_i. - e_i') / g_ii, zeroing column j gives x' - (x_j - v_j) G_j. / g_jj.
+Eigen::VectorXd ghosh_row_extraction(const Eigen::MatrixXd& G, const Eigen::VectorXd& x) {
+  return leontief_column_extraction(G.transpose(), x);
+}
+
+Eigen::VectorXd ghosh_column_extraction(const Eigen::MatrixXd& G, const Eigen::VectorXd& x,
+                                        const Eigen::VectorXd& v) {
+  return leontief_row_extraction(G.transpose(), x, v);
+}
+
+Eigen::MatrixXd field_of_influence(const Eigen::MatrixXd& L, Eigen::Index i, Eigen::Index j) {
+  return L.col(i) * L.row(j);
+}
+
+// sum_kl g(l_ki l_jl) factorises for g = square and g = abs: (sum_k g(l_ki)) (sum_l g(l_jl)).
+Eigen::MatrixXd total_influence(const Eigen::MatrixXd& L, InfluenceMeasure measure) {
+  const Eigen::MatrixXd g = measure == InfluenceMeasure::kSumSquares
+                                ? Eigen::MatrixXd(L.array().square())
+                                : Eigen::MatrixXd(L.array().abs());
+  const Eigen::VectorXd column_part = g.colwise().sum().transpose();  // over k of g(l_ki)
+  const Eigen::VectorXd row_part = g.rowwise().sum();                 // over l of g(l_jl)
+  return column_part * row_part.transpose();
 }
 
 }  // namespace klaster::plugins::linkages

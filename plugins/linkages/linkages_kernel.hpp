@@ -42,4 +42,37 @@ struct Extraction {
 /// (O(n^3) for all k together).
 Extraction hypothetical_extraction(const Eigen::MatrixXd& L, const Eigen::VectorXd& f);
 
+/// \brief Partial hypothetical extraction (Dietzenbacher, van der Linden & Steenge 1993; Miller &
+/// Lahr 2001; Miller & Blair 2009, 12.2.6): the loss of total output when one column or one row of
+/// a coefficient matrix is set to zero (diagonal included), all other coefficients and the
+/// exogenous vector kept. Closed forms by the Sherman-Morrison identity, O(n^2) for all sectors;
+/// each entry equals i'x - i'x(-k) of re-solving the system with the zeroed coefficients.
+///
+/// Leontief model (f fixed, x = L f, L = (I - A)^-1):
+/// - column j of A zeroed (j buys nothing; backward): loss_j = x_j (colsum_j(L) - 1) / l_jj
+/// - row i of A zeroed (nobody buys from i; forward): loss_i = (x_i - f_i) colsum_i(L) / l_ii
+/// Ghosh model (v fixed, x' = v'G, G = (I - B)^-1):
+/// - row i of B zeroed (i sells nothing; forward): loss_i = x_i (rowsum_i(G) - 1) / g_ii
+/// - column j of B zeroed (j buys nothing; backward): loss_j = (x_j - v_j) rowsum_j(G) / g_jj
+Eigen::VectorXd leontief_column_extraction(const Eigen::MatrixXd& L, const Eigen::VectorXd& x);
+Eigen::VectorXd leontief_row_extraction(const Eigen::MatrixXd& L, const Eigen::VectorXd& x,
+                                        const Eigen::VectorXd& f);
+Eigen::VectorXd ghosh_row_extraction(const Eigen::MatrixXd& G, const Eigen::VectorXd& x);
+Eigen::VectorXd ghosh_column_extraction(const Eigen::MatrixXd& G, const Eigen::VectorXd& x,
+                                        const Eigen::VectorXd& v);
+
+/// \brief First-order field of influence of a change in a_ij (Sonis & Hewings 1989, 1992):
+/// F(i, j) = L_.i L_j. (column i times row j of L), so that (I - A - e E_ij)^-1 = L + e / (1 -
+/// e l_ji) F(i, j) exactly (Sherman-Morrison).
+Eigen::MatrixXd field_of_influence(const Eigen::MatrixXd& L, Eigen::Index i, Eigen::Index j);
+
+/// \brief How a field of influence is summed into one number per coefficient a_ij.
+enum class InfluenceMeasure {
+  kSumSquares,  // S_ij = sum_kl f_kl(i,j)^2 (Sonis & Hewings 1989) = |L_.i|^2 |L_j.|^2
+  kSumAbs,      // sum_kl |f_kl(i,j)| = |L_.i|_1 |L_j.|_1 (= colsum_i(L) rowsum_j(L) for L >= 0)
+};
+/// \brief The n x n matrix of total influence, (i, j) for the coefficient a_ij; separable, so
+/// O(n^2) instead of summing n^2 fields of n^2 elements.
+Eigen::MatrixXd total_influence(const Eigen::MatrixXd& L, InfluenceMeasure measure);
+
 }  // namespace klaster::plugins::linkages

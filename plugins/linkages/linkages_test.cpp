@@ -199,3 +199,200 @@ TEST(LinkagesKernel, MillerBlairExtractionByHand) {
   EXPECT_NEAR(e.total(1), 3000 - 350 / 0.85, 1e-9);
   EXPECT_NEAR(e.share(1), (3000 - 350 / 0.85) / 3000, 1e-12);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Partial hypothetical extraction and the field of influence.
+
+namespace {
+
+/// The hypothetical 3-sector table of reference_extraction_influence.R: Z by columns (10 15 20 |
+/// 20 5 30 | 30 25 10), x = (100, 120, 150); returns A = Z x^-1.
+Eigen::Matrix3d r_table_A(Eigen::Vector3d& x, Eigen::Vector3d& f, Eigen::Vector3d& v) {
+  Eigen::Matrix3d Z;
+  Z << 10, 20, 30, 15, 5, 25, 20, 30, 10;
+  x << 100, 120, 150;
+  f = x - Z.rowwise().sum();
+  v = x - Z.colwise().sum().transpose();
+  return Z * x.cwiseInverse().asDiagonal();
+}
+
+}  // namespace
+
+// Miller & Blair's Table 2.3 (Z = [150 500; 200 100], x = (1000, 2000), f = (350, 1700), v = (650,
+// 1400)), each extraction re-solved by hand:
+// - column 1 of A zeroed: x2 = 1700 / 0.95, x1 = 350 + 0.25 x2, loss = 3000 - 350 - 1.25 * 1700 /
+//   0.95; column 2: x1 = 350 / 0.85, x2 = 1700 + 0.2 x1, loss = 1300 - 1.2 * 350 / 0.85;
+// - row 1 of A zeroed: x1 = 350, x2 = (1700 + 0.2 * 350) / 0.95; row 2: x2 = 1700, x1 = (350 + 0.25
+//   * 1700) / 0.85;
+// - Ghosh (B = [0.15 0.5; 0.1 0.05], x_j = v_j + sum_i x_i b_ij), row 1 of B zeroed: x2 = 1400 /
+//   0.95, x1 = 650 + 0.1 x2; row 2: x1 = 650 / 0.85, x2 = 1400 + 0.5 x1;
+// - column 1 of B zeroed: x1 = 650, x2 = (1400 + 0.5 * 650) / 0.95; column 2: x2 = 1400, x1 = (650
+//   + 0.1 * 1400) / 0.85.
+// (R's solve() on the same zeroed matrices gives 413.1579, 805.8824 | 786.8421, 388.2353 |
+// 728.9474, 452.9412 | 534.2105, 670.5882.)
+TEST(LinkagesKernel, MillerBlairPartialExtractionByHand) {
+  const Eigen::MatrixXd L = mb_L_by_hand();
+  const Eigen::Vector2d x(1000, 2000), f(350, 1700), v(650, 1400);
+  Eigen::MatrixXd B(2, 2);
+  B << 0.15, 0.50, 0.10, 0.05;
+  const Eigen::MatrixXd G = (Eigen::MatrixXd::Identity(2, 2) - B).inverse();
+  const Eigen::VectorXd lc = linkages::leontief_column_extraction(L, x);
+  EXPECT_NEAR(lc(0), 3000 - 350 - 1.25 * 1700 / 0.95, 1e-9);
+  EXPECT_NEAR(lc(1), 1300 - 1.2 * 350 / 0.85, 1e-9);
+  const Eigen::VectorXd lr = linkages::leontief_row_extraction(L, x, f);
+  EXPECT_NEAR(lr(0), 3000 - 350 - 1770 / 0.95, 1e-9);
+  EXPECT_NEAR(lr(1), 3000 - 1700 - 775 / 0.85, 1e-9);
+  const Eigen::VectorXd gr = linkages::ghosh_row_extraction(G, x);
+  EXPECT_NEAR(gr(0), 3000 - (650 + 0.1 * 1400 / 0.95) - 1400 / 0.95, 1e-9);
+  EXPECT_NEAR(gr(1), 3000 - 650 / 0.85 - (1400 + 0.5 * 650 / 0.85), 1e-9);
+  const Eigen::VectorXd gc = linkages::ghosh_column_extraction(G, x, v);
+  EXPECT_NEAR(gc(0), 3000 - 650 - 1725 / 0.95, 1e-9);
+  EXPECT_NEAR(gc(1), 3000 - 1400 - 790 / 0.85, 1e-9);
+}
+
+// The 3-sector table of reference_extraction_influence.R; expected losses printed by that script
+// (base R, each extraction re-solved with solve()).
+TEST(LinkagesKernel, ThreeSectorPartialExtractionAgainstR) {
+  Eigen::Vector3d x, f, v;
+  const Eigen::Matrix3d A = r_table_A(x, f, v);
+  const Eigen::MatrixXd L = (Eigen::Matrix3d::Identity() - A).inverse();
+  const Eigen::Matrix3d B = x.cwiseInverse().asDiagonal() * A * x.asDiagonal();
+  const Eigen::MatrixXd G = (Eigen::Matrix3d::Identity() - B).inverse();
+  const Eigen::Vector3d lc(65.9609120521, 85.6666666667, 97.4626865672);
+  const Eigen::Vector3d lr(88.3192182410, 71.0937500000, 88.6169154229);
+  const Eigen::Vector3d gr(86.2866449511, 71.5000000000, 90.2985074627);
+  const Eigen::Vector3d gc(75.3859934853, 80.3993055556, 92.8971807629);
+  EXPECT_LT((linkages::leontief_column_extraction(L, x) - lc).cwiseAbs().maxCoeff(), 1e-9);
+  EXPECT_LT((linkages::leontief_row_extraction(L, x, f) - lr).cwiseAbs().maxCoeff(), 1e-9);
+  EXPECT_LT((linkages::ghosh_row_extraction(G, x) - gr).cwiseAbs().maxCoeff(), 1e-9);
+  EXPECT_LT((linkages::ghosh_column_extraction(G, x, v) - gc).cwiseAbs().maxCoeff(), 1e-9);
+}
+
+// Sonis & Hewings (1992): with F(i, j) = L_.i L_j., (I - A - e E_ij)^-1 = L + e / (1 - e l_ji)
+// F(i, j). Checked on Miller & Blair's A = [0.15 0.25; 0.20 0.05] with e = 0.01 at a_12: the new
+// inverse by hand is [0.95 0.26; 0.20 0.85] / (0.85 * 0.95 - 0.26 * 0.20) = [...] / 0.7555. This
+// fixes the index order: column i, row j (the transposed product L_.j L_i. fails it).
+TEST(LinkagesKernel, FieldOfInfluenceIsTheExactCoefficientChange) {
+  const Eigen::MatrixXd L = mb_L_by_hand();
+  Eigen::MatrixXd changed(2, 2);
+  changed << 0.95, 0.26, 0.20, 0.85;
+  changed /= 0.7555;
+  const double e = 0.01;
+  const Eigen::MatrixXd F = linkages::field_of_influence(L, 0, 1);
+  EXPECT_LT((L + e / (1 - e * L(1, 0)) * F - changed).cwiseAbs().maxCoeff(), 1e-12);
+  const Eigen::MatrixXd transposed = L.col(1) * L.row(0);
+  EXPECT_GT((L + e / (1 - e * L(1, 0)) * transposed - changed).cwiseAbs().maxCoeff(), 1e-3);
+}
+
+// Total influence of the 2-sector example by hand: S_12 = sum_kl (l_k1 l_2l)^2 = (0.95^2 + 0.20^2)
+// (0.20^2 + 0.85^2) / 0.7575^4; sum_abs S_12 = (0.95 + 0.20)(0.20 + 0.85) / 0.7575^2. And the
+// 3-sector table against reference_extraction_influence.R (element-by-element sums in R).
+TEST(LinkagesKernel, TotalInfluenceByHandAndAgainstR) {
+  const Eigen::MatrixXd s2 =
+      linkages::total_influence(mb_L_by_hand(), linkages::InfluenceMeasure::kSumSquares);
+  EXPECT_NEAR(s2(0, 1), 0.9425 * 0.7625 / std::pow(0.7575, 4), 1e-12);
+  const Eigen::MatrixXd s1 =
+      linkages::total_influence(mb_L_by_hand(), linkages::InfluenceMeasure::kSumAbs);
+  EXPECT_NEAR(s1(0, 1), 1.15 * 1.05 / std::pow(0.7575, 2), 1e-12);
+
+  Eigen::Vector3d x, f, v;
+  const Eigen::MatrixXd L = (Eigen::Matrix3d::Identity() - r_table_A(x, f, v)).inverse();
+  Eigen::Matrix3d r_s2, r_abs;
+  r_s2 << 2.87447867129, 2.46950285849, 2.88509866638, 2.65865080713, 2.28408226977, 2.66847340863,
+      2.77569317809, 2.38463492739, 2.78594820215;
+  r_abs << 3.34200638067, 3.01652402012, 3.46551531213, 3.36493229300, 3.03721714794, 3.48928848643,
+      3.29319637378, 2.97246768347, 3.41490145716;
+  const auto sq = linkages::total_influence(L, linkages::InfluenceMeasure::kSumSquares);
+  const auto ab = linkages::total_influence(L, linkages::InfluenceMeasure::kSumAbs);
+  EXPECT_LT((sq - r_s2).cwiseAbs().maxCoeff(), 1e-10);
+  EXPECT_LT((ab - r_abs).cwiseAbs().maxCoeff(), 1e-10);
+}
+
+// Through the plugin: the default variants (backward: column of A; forward: row of B) on Miller &
+// Blair's table, with the hand numbers of MillerBlairPartialExtractionByHand, shares over 1'x =
+// 3000; then the other variants.
+TEST(Linkages, MillerBlairPartialExtractionColumns) {
+  const Table t =
+      run_step({{"input", std::string("mb")}, {"total_output", std::string("total_output")}},
+               {{"mb", miller_blair()}})
+          .at("step");
+  const double back1 = 3000 - 350 - 1.25 * 1700 / 0.95,
+               fwd2 = 3000 - 650 / 0.85 - 1400 - 325 / 0.85;
+  EXPECT_NEAR(value_at(t, "backward_extraction_loss", {{"sector", "sector1"}}), back1, 1e-9);
+  EXPECT_NEAR(value_at(t, "backward_extraction_share", {{"sector", "sector1"}}), back1 / 3000,
+              1e-12);
+  EXPECT_NEAR(value_at(t, "forward_extraction_loss", {{"sector", "sector2"}}), fwd2, 1e-9);
+  EXPECT_NEAR(value_at(t, "forward_extraction_share", {{"sector", "sector2"}}), fwd2 / 3000, 1e-12);
+
+  const Table o = run_step({{"input", std::string("mb")},
+                            {"total_output", std::string("total_output")},
+                            {"extraction_backward", std::string("ghosh")},
+                            {"extraction_forward", std::string("leontief")}},
+                           {{"mb", miller_blair()}})
+                      .at("step");
+  EXPECT_NEAR(value_at(o, "backward_extraction_loss", {{"sector", "sector1"}}),
+              3000 - 650 - 1725 / 0.95, 1e-9);
+  EXPECT_NEAR(value_at(o, "forward_extraction_loss", {{"sector", "sector1"}}),
+              3000 - 350 - 1770 / 0.95, 1e-9);
+}
+
+// Germany 1995 (6 sectors): every partial extraction column equals re-solving the economy with
+// the column / row zeroed (x = L f with f fixed, or x' = v'G with v = x - Z'1 fixed).
+TEST(Linkages, Germany1995PartialExtractionByResolving) {
+  klaster::sdk::IoOptions opt;
+  const auto io =
+      klaster::sdk::IoSystem::from_matrix(klaster::sdk::matrix_from_long(germany()), opt);
+  const Eigen::MatrixXd A = io.technical_coefficients(), B = io.allocation_coefficients();
+  const Eigen::MatrixXd I = Eigen::MatrixXd::Identity(6, 6);
+  const Eigen::VectorXd v = io.x() - io.Z().colwise().sum().transpose();
+  const double x_leontief = (I - A).lu().solve(io.f()).sum(), x_ghosh = io.x().sum();
+  for (std::string variant : {"leontief", "ghosh"}) {
+    const Table t = run_step({{"input", std::string("de")},
+                              {"extraction_backward", variant},
+                              {"extraction_forward", variant}},
+                             {{"de", germany()}})
+                        .at("step");
+    for (Eigen::Index k = 0; k < 6; ++k) {
+      Eigen::MatrixXd col = variant == "leontief" ? A : B, row = col;
+      col.col(k).setZero();
+      row.row(k).setZero();
+      const double back = variant == "leontief"
+                              ? x_leontief - (I - col).lu().solve(io.f()).sum()
+                              : x_ghosh - (I - col).transpose().lu().solve(v).sum();
+      const double fwd = variant == "leontief"
+                             ? x_leontief - (I - row).lu().solve(io.f()).sum()
+                             : x_ghosh - (I - row).transpose().lu().solve(v).sum();
+      const std::string s = io.sectors()[static_cast<std::size_t>(k)];
+      EXPECT_NEAR(value_at(t, "backward_extraction_loss", {{"sector", s}}), back, 1e-9 * x_ghosh)
+          << variant << " " << s;
+      EXPECT_NEAR(value_at(t, "forward_extraction_loss", {{"sector", s}}), fwd, 1e-9 * x_ghosh)
+          << variant << " " << s;
+    }
+  }
+}
+
+// The influence table only when asked; its values by hand for Miller & Blair (L from the table):
+// S_12 = (l_11^2 + l_21^2)(l_21^2 + l_22^2) with L = [0.95 0.25; 0.20 0.85] / 0.7575.
+TEST(Linkages, MillerBlairInfluenceTable) {
+  const std::map<std::string, Value> base = {{"input", std::string("mb")},
+                                             {"total_output", std::string("total_output")}};
+  EXPECT_EQ(run_step(base, {{"mb", miller_blair()}}).count("step_influence"), 0u);
+  auto params = base;
+  params["field_of_influence"] = true;
+  const Table t = run_step(params, {{"mb", miller_blair()}}).at("step_influence");
+  ASSERT_EQ(t.rows(), 4u);
+  EXPECT_NEAR(value_at(t, "influence", {{"from", "sector1"}, {"to", "sector2"}}),
+              0.9425 * 0.7625 / std::pow(0.7575, 4), 1e-12);
+  params["influence_measure"] = std::string("sum_abs");
+  const Table a = run_step(params, {{"mb", miller_blair()}}).at("step_influence");
+  EXPECT_NEAR(value_at(a, "influence", {{"from", "sector2"}, {"to", "sector1"}}),
+              (0.25 + 0.85) * (0.95 + 0.25) / std::pow(0.7575, 2), 1e-12);
+}
+
+TEST(Linkages, UnknownExtractionOrInfluenceVariantIsRejected) {
+  for (const char* p : {"extraction_backward", "extraction_forward", "influence_measure"})
+    EXPECT_THROW(
+        run_step({{"input", std::string("de")}, {p, std::string("both")}}, {{"de", germany()}}),
+        klaster::sdk::ParamError)
+        << p;
+}
