@@ -104,8 +104,9 @@ class LocationQuotient final : public Plugin {
         "reference = <table> (optional): an external reference economy, one row per industry "
         "(and year, when it has the `reference_year` column; without it the same row serves "
         "every year) with its total E_i (`reference_value`). Then e_i = E_i and e = the sum of "
-        "E_i over the industries of the input table (reference rows of other industries are "
-        "ignored), so the reference may be a nation larger than the table's regions (or in "
+        "E_i over the industries with a row in the input that year (other reference rows are "
+        "ignored, so both shares cover the same industries), so the reference may be a nation "
+        "larger than the table's regions (or in "
         "other units: only its shares are used); the regions' own shares e_ij / e_j are "
         "unchanged. An input industry with no reference row is an error. Default: no table, the "
         "reference is the sum of the table's regions.\n"
@@ -223,8 +224,19 @@ class LocationQuotient final : public Plugin {
     CubeTotals t =
         cube_totals(cube.values(), cube.n_years(), cube.n_regions(), cube.n_industries());
     t.industry = read_reference(ctx, cube);
+    // E sums the industries with a row in the year, as e_j does: both shares cover them alone.
+    for (std::size_t y = 0; y < cube.n_years(); ++y)
+      for (std::size_t i = 0; i < cube.n_industries(); ++i)
+        if (!has_rows(cube, y, i))
+          t.industry[y * cube.n_industries() + i] = std::numeric_limits<double>::quiet_NaN();
     t.all = reference_grand_totals(t.industry, cube.n_years(), cube.n_industries());
     return Totals(std::move(t), ctx.params().str("reference"));
+  }
+
+  static bool has_rows(const Cube& cube, std::size_t y, std::size_t i) {
+    for (std::size_t r = 0; r < cube.n_regions(); ++r)
+      if (cube.present(cube.cell(y, r, i))) return true;
+    return false;
   }
 
   /// E_i per (year, industry) of the cube from the reference table, NaN where it has no row. Rows

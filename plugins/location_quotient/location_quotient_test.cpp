@@ -236,6 +236,25 @@ TEST(LocationQuotient, AdditiveBothForms) {
   EXPECT_NEAR(value_at(reg, "lq", {{"region", "B"}, {"industry", "Y"}}), 1.0 / 30, 1e-15);
 }
 
+// E counts only the industries with a row in the year, as e_j does. By hand: the table of the test
+// above with one reference for both years, C 40, S 40, T 8: 2024 has no T, so E = 80 and
+// LQ_A,C = (30 / 40) / (40 / 80) = 1.5; 2025 has E = 88, LQ_A,T = (1 / 41) / (8 / 88).
+TEST(LocationQuotient, ReferenceTotalCoversTheYearsIndustries) {
+  Table t({Column::make_ints("year", {2024, 2024, 2024, 2024, 2025, 2025, 2025, 2025, 2025, 2025}),
+           Column::make_strings("region", {"A", "A", "B", "B", "A", "A", "A", "B", "B", "B"}),
+           Column::make_strings("industry", {"C", "S", "C", "S", "C", "S", "T", "C", "S", "T"}),
+           Column::make_floats("value", {30, 10, 10, 30, 30, 10, 1, 10, 30, 3})});
+  Table ref({Column::make_strings("industry", {"C", "S", "T"}),
+             Column::make_floats("value", {40, 40, 8})});
+  auto out = run_step({{"input", std::string("t")}, {"reference", std::string("r")}},
+                      {{"t", t}, {"r", ref}})
+                 .at("step");
+  EXPECT_DOUBLE_EQ(value_at(out, "lq", {{"year", "2024"}, {"region", "A"}, {"industry", "C"}}),
+                   1.5);
+  EXPECT_DOUBLE_EQ(value_at(out, "lq", {{"year", "2025"}, {"region", "A"}, {"industry", "T"}}),
+                   (1.0 / 41) / (8.0 / 88));
+}
+
 // The kernel on plain values. REAT (Wieland) documents locq(1714, 79006, 879213, 15593224) =
 // 0.3847623: (1714 / 79006) / (879213 / 15593224).
 TEST(LocationQuotientKernel, ReatLocqDocumentedExample) {
