@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,46 +40,99 @@ struct OutputRows {
   std::size_t industry(std::size_t c) const { return c % cube.n_industries(); }
 };
 
+/// cube_params(), the method and the external reference.
+std::vector<ParamSpec> parameters() {
+  std::vector<ParamSpec> p = cube_params("activity column (output, employment, ...)");
+  p.insert(p.end(),
+           {
+               ParamSpec("method", ParamType::kString)
+                   .def("standard")
+                   .one_of({"standard", "log", "standardized", "additive"})
+                   .doc_("standard LQ, its natural log, the O'Donoghue-Gleave standardised LQ or "
+                         "the Hoen-Oosterhaven additive LQ"),
+               ParamSpec("additive_form", ParamType::kString)
+                   .def("industry_share")
+                   .one_of({"industry_share", "region_share"})
+                   .doc_("method = additive: e_ij/e_j - e_i/e (Hoen & Oosterhaven 2006) or "
+                         "e_ij/e_i - e_j/e (REAT locq, LQ.method = \"a\")"),
+               ParamSpec("presence_threshold", ParamType::kFloat)
+                   .at_least(0)
+                   .doc_("if set, adds `present` = 1 where LQ >= threshold"),
+               ParamSpec("reference", ParamType::kTable)
+                   .doc_("external reference economy (national totals E_i by industry [and "
+                         "year]); default: the sum of the table's regions"),
+               ParamSpec("reference_industry", ParamType::kColumn)
+                   .of("reference")
+                   .def("industry")
+                   .doc_("industry key column of `reference`"),
+               ParamSpec("reference_year", ParamType::kColumn)
+                   .of("reference")
+                   .def("year")
+                   .if_present()
+                   .doc_("year column of `reference`; without it its rows serve every year"),
+               ParamSpec("reference_value", ParamType::kColumn)
+                   .numeric()
+                   .of("reference")
+                   .def("value")
+                   .doc_("total E_i column of `reference`"),
+               cube_missing_param(),
+           });
+  return p;
+}
+
 class LocationQuotient final : public Plugin {
  public:
   PluginInfo info() const override {
     PluginInfo p;
     p.name = "location_quotient";
-    p.version = "1.1.0";
+    p.version = "1.2.0";
     p.kind = PluginKind::kIndicator;
     p.summary = "Computes location quotients of every industry in every region (and year)";
     p.description =
         "LQ_ij = (e_ij / e_j) / (e_i / e): the share of industry i in region j's activity against "
-        "its share in the reference economy, here the sum over all regions in the table (per year "
+        "its share in the reference economy, by default the sum over all regions in the table (per "
+        "year "
         "when the table has a year column). LQ > 1 means region j is specialised in i.\n"
         "method = \"standard\" writes LQ; \"log\" writes ln(LQ) (cells with LQ = 0 are an error); "
         "\"standardized\" writes the O'Donoghue-Gleave standardised LQ, (LQ - mean) / sd with mean "
         "and sample sd of that industry's LQ across regions (per year).\n"
-        "presence_threshold = t adds a column `present` = 1 where LQ >= t, else 0.\n"
+        "method = \"additive\" writes the additive LQ of Hoen & Oosterhaven (2006), a difference "
+        "of shares in [-1, 1] (0 = the reference share): additive_form = \"industry_share\" "
+        "(default) e_ij / e_j - e_i / e, the industry's share of the region minus its share of "
+        "the reference; \"region_share\" e_ij / e_i - e_j / e, the region's share of the "
+        "industry minus its share of all activity (REAT's locq with LQ.method = \"a\").\n"
+        "reference = <table> (optional): an external reference economy, one row per industry "
+        "(and year, when it has the `reference_year` column; without it the same row serves "
+        "every year) with its total E_i (`reference_value`). Then e_i = E_i and e = the sum of "
+        "E_i over the industries with a row in the input that year (other reference rows are "
+        "ignored, so both shares cover the same industries), so the reference may be a nation "
+        "larger than the table's regions (or in "
+        "other units: only its shares are used); the regions' own shares e_ij / e_j are "
+        "unchanged. An input industry with no reference row is an error. Default: no table, the "
+        "reference is the sum of the table's regions.\n"
+        "presence_threshold = t adds a column `present` = 1 where LQ >= t, else 0 (the "
+        "multiplicative LQ, whatever the method).\n"
         "Reference: Isard (1960); Miller & Blair (2009), sec. 8.5.1; O'Donoghue & Gleave (2004), "
-        "Regional Studies 38(4).";
-    p.params = cube_params("activity column (output, employment, ...)");
-    p.params.insert(
-        p.params.end(),
-        {
-            ParamSpec("method", ParamType::kString)
-                .def("standard")
-                .one_of({"standard", "log", "standardized"})
-                .doc_("standard LQ, its natural log, or the O'Donoghue-Gleave standardised LQ"),
-            ParamSpec("presence_threshold", ParamType::kFloat)
-                .at_least(0)
-                .doc_("if set, adds `present` = 1 where LQ >= threshold"),
-            cube_missing_param(),
-        });
-    p.reads = {cube_read("non-negative activity by region and industry")};
+        "Regional Studies 38(4); Hoen & Oosterhaven (2006), Annals of Regional Science 40(3); "
+        "Wieland, REAT manual (locq).";
+    p.params = parameters();
+    p.reads = {cube_read("non-negative activity by region and industry"),
+               TableSpec::read("reference", "external reference economy (optional)")
+                   .when_given("reference")
+                   .column(ColumnSpec::of("reference_industry"))
+                   .column(ColumnSpec::of("reference_year"))
+                   .column(ColumnSpec::of("reference_value",
+                                          "E_i, >= 0; one row per industry "
+                                          "(and year)"))};
     p.writes = {TableSpec::write("<output>", "one row per input row, in the input's row order")
                     .column(ColumnSpec::of("year"))
                     .column(ColumnSpec::of("region"))
                     .column(ColumnSpec::of("industry"))
                     .column(ColumnSpec::floats(
                         "lq",
-                        "LQ (>= 0, 1 = the reference share), ln LQ (method = log) or the "
-                        "standardised LQ, a z-score across regions (method = standardized)"))
+                        "LQ (>= 0, 1 = the reference share), ln LQ (method = log), the "
+                        "standardised LQ, a z-score across regions (method = standardized) or "
+                        "the additive LQ in [-1, 1] (method = additive)"))
                     .column(ColumnSpec::ints("present",
                                              "1 where LQ >= presence_threshold (before any "
                                              "transformation), else 0")
@@ -90,20 +144,37 @@ class LocationQuotient final : public Plugin {
     const Table& in = ctx.table_of_param("input");
     const auto cube = Cube::shared(in, cube_options(ctx.params(), in.schema()));
     const OutputRows rows(*cube, in);
-    std::vector<double> lq = quotients(rows);
+    const Totals totals =
+        ctx.params().has("reference") ? reference_totals(ctx, *cube) : Totals(*cube);
+    std::vector<double> lq = quotients(rows, totals, std::nullopt);
     std::vector<std::int64_t> present = presence(ctx.params(), lq);
     const std::string method = ctx.params().str("method");
     if (method == "log") take_logs(rows, lq);
     if (method == "standardized") standardize_across_regions(rows, lq);
+    if (method == "additive") lq = quotients(rows, totals, additive_form(ctx.params()));
     write_output(ctx, in, rows, std::move(lq), std::move(present));
   }
 
  private:
-  /// The LQ of every output row. Throws DataError for a region or an industry whose total is zero.
-  static std::vector<double> quotients(const OutputRows& rows) {
+  /// e_j, e_i and e per year: e_i and e from the table's regions or from the reference table.
+  struct Totals {
+    explicit Totals(const Cube& cube)
+        : Totals(cube_totals(cube.values(), cube.n_years(), cube.n_regions(), cube.n_industries()),
+                 {}) {}
+    Totals(CubeTotals t, std::string reference_table)
+        : region(std::move(t.region)),
+          industry(std::move(t.industry)),
+          all(std::move(t.all)),
+          reference(std::move(reference_table)) {}
+    std::vector<double> region, industry, all;  // as CubeTotals; industry NaN = no reference row
+    std::string reference;                      // the reference table's name, "" = none
+  };
+
+  /// The LQ of every output row (the additive LQ when `additive` is given). Throws DataError for a
+  /// region or an industry whose total is zero, or an industry the reference has no row for.
+  static std::vector<double> quotients(const OutputRows& rows, const Totals& totals,
+                                       std::optional<AdditiveForm> additive) {
     const Cube& cube = rows.cube;
-    const CubeTotals totals =
-        cube_totals(cube.values(), cube.n_years(), cube.n_regions(), cube.n_industries());
     std::vector<double> lq;
     reserve_large(lq, rows.count);
     lq.resize(rows.count);
@@ -113,18 +184,94 @@ class LocationQuotient final : public Plugin {
         const std::size_t y = rows.year(c), r = rows.region(c), i = rows.industry(c);
         const double ej = totals.region[y * cube.n_regions() + r];
         const double ei = totals.industry[y * cube.n_industries() + i];
-        if (ej <= 0)
-          throw DataError("region '" + cube.regions().labels[r] + "' has a zero total of '" +
-                          cube.options().value + "' in " + cube.where_year(y) +
-                          ": its industry shares, and so its LQs, are undefined");
-        if (ei <= 0)
-          throw DataError("industry '" + cube.industries().labels[i] + "' has a zero total of '" +
-                          cube.options().value + "' over all regions in " + cube.where_year(y) +
-                          ": its LQs are undefined");
-        lq[k] = location_quotient(cube.value(c), ej, ei, totals.all[y]);
+        check_totals(cube, totals, y, r, i);
+        lq[k] = additive
+                    ? additive_location_quotient(cube.value(c), ej, ei, totals.all[y], *additive)
+                    : location_quotient(cube.value(c), ej, ei, totals.all[y]);
       }
     });
     return lq;
+  }
+
+  static void check_totals(const Cube& cube, const Totals& totals, std::size_t y, std::size_t r,
+                           std::size_t i) {
+    const std::string& industry = cube.industries().labels[i];
+    const double ei = totals.industry[y * cube.n_industries() + i];
+    if (totals.region[y * cube.n_regions() + r] <= 0)
+      throw DataError("region '" + cube.regions().labels[r] + "' has a zero total of '" +
+                      cube.options().value + "' in " + cube.where_year(y) +
+                      ": its industry shares, and so its LQs, are undefined");
+    if (std::isnan(ei))
+      throw DataError("industry '" + industry + "' has no row in the reference table '" +
+                      totals.reference + "'" +
+                      (cube.has_year() ? " for " + cube.where_year(y) : std::string()) +
+                      ": add its national total");
+    if (ei <= 0)
+      throw DataError(
+          "industry '" + industry + "' has a zero total of '" + cube.options().value + "' " +
+          (totals.reference.empty() ? "over all regions"
+                                    : "in the reference table '" + totals.reference + "'") +
+          " in " + cube.where_year(y) + ": its LQs are undefined");
+  }
+
+  static AdditiveForm additive_form(const Params& params) {
+    return params.str("additive_form") == "region_share" ? AdditiveForm::kRegionShare
+                                                         : AdditiveForm::kIndustryShare;
+  }
+
+  /// The regions' totals from the cube, e_i and e from the reference table.
+  static Totals reference_totals(const RunContext& ctx, const Cube& cube) {
+    CubeTotals t =
+        cube_totals(cube.values(), cube.n_years(), cube.n_regions(), cube.n_industries());
+    t.industry = read_reference(ctx, cube);
+    // E sums the industries with a row in the year, as e_j does: both shares cover them alone.
+    for (std::size_t y = 0; y < cube.n_years(); ++y)
+      for (std::size_t i = 0; i < cube.n_industries(); ++i)
+        if (!has_rows(cube, y, i))
+          t.industry[y * cube.n_industries() + i] = std::numeric_limits<double>::quiet_NaN();
+    t.all = reference_grand_totals(t.industry, cube.n_years(), cube.n_industries());
+    return Totals(std::move(t), ctx.params().str("reference"));
+  }
+
+  static bool has_rows(const Cube& cube, std::size_t y, std::size_t i) {
+    for (std::size_t r = 0; r < cube.n_regions(); ++r)
+      if (cube.present(cube.cell(y, r, i))) return true;
+    return false;
+  }
+
+  /// E_i per (year, industry) of the cube from the reference table, NaN where it has no row. Rows
+  /// of industries or years the input does not have are ignored.
+  static std::vector<double> read_reference(const RunContext& ctx, const Cube& cube) {
+    const Params& params = ctx.params();
+    const Table& ref = ctx.table_of_param("reference");
+    const std::string name = "the reference table '" + params.str("reference") + "'";
+    const Column& industry = ref.column(params.str("reference_industry"));
+    const Column& value = ref.column(params.str("reference_value"));
+    const Column* year = cube.has_year() ? ref.find(params.str("reference_year")) : nullptr;
+    const std::size_t I = cube.n_industries();
+    std::vector<double> e(cube.n_years() * I, std::numeric_limits<double>::quiet_NaN());
+    for (std::size_t row = 0; row < ref.rows(); ++row) {
+      if (!industry.is_valid(row) || !value.is_valid(row) || (year && !year->is_valid(row)))
+        throw DataError(ref.row_name(row) + " of " + name + " has a missing key or value");
+      const std::int32_t i = cube.industries().find(industry.to_text(row));
+      const std::int32_t y = year ? cube.years().find(year->to_text(row)) : -1;
+      if (i < 0 || (year && y < 0)) continue;  // an industry or year the input does not have
+      if (!(value.number(row) >= 0))
+        throw DataError(ref.row_name(row) + " of " + name + ": negative value " +
+                        format_number(value.number(row)) + " for industry '" +
+                        industry.to_text(row) + "'");
+      const std::size_t first = year ? static_cast<std::size_t>(y) : 0;
+      const std::size_t last = year ? first + 1 : cube.n_years();
+      for (std::size_t yy = first; yy < last; ++yy) {
+        double& cell = e[yy * I + static_cast<std::size_t>(i)];
+        if (!std::isnan(cell))
+          throw DataError("industry '" + industry.to_text(row) + "' has more than one row in " +
+                          name + (year ? " for " + cube.where_year(yy) : std::string()) + " (" +
+                          ref.row_name(row) + ")");
+        cell = value.number(row);
+      }
+    }
+    return e;
   }
 
   /// `present` per row (LQ >= presence_threshold), or nothing when the threshold is not given.
@@ -192,6 +339,21 @@ class LocationQuotient final : public Plugin {
 
 double location_quotient(double e_ij, double e_j, double e_i, double e) {
   return (e_ij / e_j) / (e_i / e);
+}
+
+double additive_location_quotient(double e_ij, double e_j, double e_i, double e,
+                                  AdditiveForm form) {
+  return form == AdditiveForm::kIndustryShare ? e_ij / e_j - e_i / e : e_ij / e_i - e_j / e;
+}
+
+std::vector<double> reference_grand_totals(const std::vector<double>& industry_totals,
+                                           std::size_t years, std::size_t industries) {
+  std::vector<double> all(years, 0.0);
+  for (std::size_t y = 0; y < years; ++y)
+    for (std::size_t i = 0; i < industries; ++i)
+      if (!std::isnan(industry_totals[y * industries + i]))
+        all[y] += industry_totals[y * industries + i];
+  return all;
 }
 
 CubeTotals cube_totals(const std::vector<double>& values, std::size_t years, std::size_t regions,

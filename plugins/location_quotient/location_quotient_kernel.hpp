@@ -11,6 +11,20 @@ namespace klaster::plugins::location_quotient {
 /// share of the reference economy. Isard (1960); Miller & Blair (2009), sec. 8.5.1.
 double location_quotient(double e_ij, double e_j, double e_i, double e);
 
+/// \brief Which additive LQ (method = "additive"); the multiplicative LQ is the same either way.
+enum class AdditiveForm {
+  kIndustryShare,  // e_ij / e_j - e_i / e: Hoen & Oosterhaven (2006), the additive RCA / LQ
+  kRegionShare,    // e_ij / e_i - e_j / e: REAT's locq(LQ.method = "a") (Wieland)
+};
+/// \brief The additive LQ: a difference of shares instead of their ratio, in [-1, 1], 0 = the
+/// reference share. Hoen & Oosterhaven (2006), Annals of Regional Science 40(3), 677-691.
+double additive_location_quotient(double e_ij, double e_j, double e_i, double e, AdditiveForm form);
+
+/// \brief E per year from an external reference: the sum of E_i over the industries of each year
+/// (industry_totals[y * I + i]); NaN entries (industries the reference has no row for) are skipped.
+std::vector<double> reference_grand_totals(const std::vector<double>& industry_totals,
+                                           std::size_t years, std::size_t industries);
+
 /// \brief The sums of a dense year x region x industry cube, cell (y, r, i) at (y * R + r) * I + i.
 struct CubeTotals {
   std::vector<double> region;    // e_j per (year, region), at y * R + r

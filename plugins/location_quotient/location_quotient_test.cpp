@@ -131,6 +131,130 @@ TEST(LocationQuotient, IndustryWithRowsOnlyInTheLastYearIsLeftOutOfEarlierYears)
                    (1.0 / 41) / (4.0 / 84));
 }
 
+// REAT's locq takes national totals that exceed the region: locq(1714, 79006, 879213, 15593224) =
+// 0.3847623 (documented). Here region A alone is the table (X 1714, other 79006 - 1714) and the
+// nation is the reference table (X 879213, other 15593224 - 879213), as REAT uses it.
+TEST(LocationQuotient, ReferenceTableReproducesReatLocq) {
+  auto region = long_table({"A", "A"}, {"X", "other"}, {1714, 79006 - 1714});
+  Table nation({Column::make_strings("industry", {"X", "other"}),
+                Column::make_floats("value", {879213, 15593224.0 - 879213})});
+  auto out = run_step({{"input", std::string("t")}, {"reference", std::string("nat")}},
+                      {{"t", region}, {"nat", nation}});
+  EXPECT_NEAR(value_at(out.at("step"), "lq", {{"region", "A"}, {"industry", "X"}}), 0.3847623,
+              5e-8);
+}
+
+// Hand computation (Miller & Blair 2009, 8.5.1, with the reference shares from the table): regions
+// A (30, 70) and B (20, 80); the reference has X 100, Y 100 and Z 999, Z not in the table and so
+// left out of E = 200: E_X / E = 0.5, LQ_A,X = 0.3 / 0.5 = 0.6, LQ_B,Y = 0.8 / 0.5 = 1.6. The
+// reference has no year column: its rows serve both years (2025 is 1, 1, 1, 1: LQ = 1).
+TEST(LocationQuotient, ReferenceTableWithoutYearsServesEveryYear) {
+  Table t({Column::make_ints("year", {2024, 2024, 2024, 2024, 2025, 2025, 2025, 2025}),
+           Column::make_strings("region", {"A", "A", "B", "B", "A", "A", "B", "B"}),
+           Column::make_strings("industry", {"X", "Y", "X", "Y", "X", "Y", "X", "Y"}),
+           Column::make_floats("value", {30, 70, 20, 80, 1, 1, 1, 1})});
+  Table ref({Column::make_strings("industry", {"Z", "X", "Y"}),
+             Column::make_floats("value", {999, 100, 100})});
+  auto out = run_step({{"input", std::string("t")}, {"reference", std::string("r")}},
+                      {{"t", t}, {"r", ref}})
+                 .at("step");
+  EXPECT_DOUBLE_EQ(value_at(out, "lq", {{"year", "2024"}, {"region", "A"}, {"industry", "X"}}),
+                   0.6);
+  EXPECT_DOUBLE_EQ(value_at(out, "lq", {{"year", "2024"}, {"region", "B"}, {"industry", "Y"}}),
+                   1.6);
+  EXPECT_DOUBLE_EQ(value_at(out, "lq", {{"year", "2025"}, {"region", "B"}, {"industry", "Y"}}),
+                   1.0);
+}
+
+// A reference with a year column is matched by year: 2024 X 1, Y 3 (E_X / E = 0.25), 2025 X 1,
+// Y 1 (0.5). By hand: 2024 A,X = 0.3 / 0.25 = 1.2; 2025 A,X = 0.5 / 0.5 = 1.
+TEST(LocationQuotient, ReferenceTableByYear) {
+  Table t({Column::make_ints("year", {2024, 2024, 2024, 2024, 2025, 2025, 2025, 2025}),
+           Column::make_strings("region", {"A", "A", "B", "B", "A", "A", "B", "B"}),
+           Column::make_strings("industry", {"X", "Y", "X", "Y", "X", "Y", "X", "Y"}),
+           Column::make_floats("value", {30, 70, 20, 80, 5, 5, 2, 8})});
+  Table ref({Column::make_ints("year", {2024, 2024, 2025, 2025}),
+             Column::make_strings("industry", {"X", "Y", "X", "Y"}),
+             Column::make_floats("value", {1, 3, 1, 1})});
+  auto out = run_step({{"input", std::string("t")}, {"reference", std::string("r")}},
+                      {{"t", t}, {"r", ref}})
+                 .at("step");
+  EXPECT_DOUBLE_EQ(value_at(out, "lq", {{"year", "2024"}, {"region", "A"}, {"industry", "X"}}),
+                   1.2);
+  EXPECT_DOUBLE_EQ(value_at(out, "lq", {{"year", "2025"}, {"region", "A"}, {"industry", "X"}}),
+                   1.0);
+  EXPECT_DOUBLE_EQ(value_at(out, "lq", {{"year", "2025"}, {"region", "B"}, {"industry", "X"}}),
+                   0.4);
+}
+
+TEST(LocationQuotient, IndustryMissingFromTheReferenceIsNamed) {
+  Table ref({Column::make_strings("industry", {"X"}), Column::make_floats("value", {10})});
+  EXPECT_EQ(error_message<DataError>([&] {
+              run_step(
+                  {{"input", std::string("t")}, {"reference", std::string("nat")}},
+                  {{"t", long_table({"A", "A", "B", "B"}, {"X", "Y", "X", "Y"}, {30, 70, 20, 80})},
+                   {"nat", ref}});
+            }),
+            "industry 'Y' has no row in the reference table 'nat': add its national total");
+}
+
+TEST(LocationQuotient, DuplicateReferenceRowIsAnError) {
+  Table ref({Column::make_strings("industry", {"X", "Y", "X"}),
+             Column::make_floats("value", {10, 20, 30})});
+  const std::string msg = error_message<DataError>([&] {
+    run_step({{"input", std::string("t")}, {"reference", std::string("nat")}},
+             {{"t", long_table({"A", "A", "B", "B"}, {"X", "Y", "X", "Y"}, {30, 70, 20, 80})},
+              {"nat", ref}});
+  });
+  EXPECT_NE(msg.find("industry 'X' has more than one row in the reference table 'nat'"),
+            std::string::npos)
+      << msg;
+}
+
+// Additive LQ by hand on A (30, 70), B (20, 80) (national X 50, Y 150, all 200):
+// industry_share (Hoen & Oosterhaven 2006, e_ij/e_j - e_i/e): A,X = 0.3 - 0.25 = 0.05,
+// B,X = 0.2 - 0.25 = -0.05; region_share (REAT locq LQ.method = "a", e_ij/e_i - e_j/e):
+// A,X = 30/50 - 100/200 = 0.1, B,Y = 80/150 - 0.5 = 1/30. `present` stays on the multiplicative
+// LQ: A,X 1.2 >= 1, B,X 0.8 < 1.
+TEST(LocationQuotient, AdditiveBothForms) {
+  auto t = long_table({"A", "A", "B", "B"}, {"X", "Y", "X", "Y"}, {30, 70, 20, 80});
+  auto ind = run_step({{"input", std::string("t")},
+                       {"method", std::string("additive")},
+                       {"presence_threshold", 1.0}},
+                      {{"t", t}})
+                 .at("step");
+  EXPECT_NEAR(value_at(ind, "lq", {{"region", "A"}, {"industry", "X"}}), 0.05, 1e-15);
+  EXPECT_NEAR(value_at(ind, "lq", {{"region", "B"}, {"industry", "X"}}), -0.05, 1e-15);
+  EXPECT_EQ(value_at(ind, "present", {{"region", "A"}, {"industry", "X"}}), 1);
+  EXPECT_EQ(value_at(ind, "present", {{"region", "B"}, {"industry", "X"}}), 0);
+  auto reg = run_step({{"input", std::string("t")},
+                       {"method", std::string("additive")},
+                       {"additive_form", std::string("region_share")}},
+                      {{"t", t}})
+                 .at("step");
+  EXPECT_NEAR(value_at(reg, "lq", {{"region", "A"}, {"industry", "X"}}), 0.1, 1e-15);
+  EXPECT_NEAR(value_at(reg, "lq", {{"region", "B"}, {"industry", "Y"}}), 1.0 / 30, 1e-15);
+}
+
+// E counts only the industries with a row in the year, as e_j does. By hand: the table of the test
+// above with one reference for both years, C 40, S 40, T 8: 2024 has no T, so E = 80 and
+// LQ_A,C = (30 / 40) / (40 / 80) = 1.5; 2025 has E = 88, LQ_A,T = (1 / 41) / (8 / 88).
+TEST(LocationQuotient, ReferenceTotalCoversTheYearsIndustries) {
+  Table t({Column::make_ints("year", {2024, 2024, 2024, 2024, 2025, 2025, 2025, 2025, 2025, 2025}),
+           Column::make_strings("region", {"A", "A", "B", "B", "A", "A", "A", "B", "B", "B"}),
+           Column::make_strings("industry", {"C", "S", "C", "S", "C", "S", "T", "C", "S", "T"}),
+           Column::make_floats("value", {30, 10, 10, 30, 30, 10, 1, 10, 30, 3})});
+  Table ref({Column::make_strings("industry", {"C", "S", "T"}),
+             Column::make_floats("value", {40, 40, 8})});
+  auto out = run_step({{"input", std::string("t")}, {"reference", std::string("r")}},
+                      {{"t", t}, {"r", ref}})
+                 .at("step");
+  EXPECT_DOUBLE_EQ(value_at(out, "lq", {{"year", "2024"}, {"region", "A"}, {"industry", "C"}}),
+                   1.5);
+  EXPECT_DOUBLE_EQ(value_at(out, "lq", {{"year", "2025"}, {"region", "A"}, {"industry", "T"}}),
+                   (1.0 / 41) / (8.0 / 88));
+}
+
 // The kernel on plain values. REAT (Wieland) documents locq(1714, 79006, 879213, 15593224) =
 // 0.3847623: (1714 / 79006) / (879213 / 15593224).
 TEST(LocationQuotientKernel, ReatLocqDocumentedExample) {
@@ -163,4 +287,24 @@ TEST(LocationQuotientKernel, StandardizedIsAZScoreWithTheSampleSd) {
   EXPECT_NEAR(v[0], 1.0, 1e-12);
   EXPECT_NEAR(v[2], -1.0, 1e-12);
   EXPECT_NEAR(v[3], 0.0, 1e-12);
+}
+
+// The additive LQ on REAT's documented locq figures (e_ij 1714, e_j 79006, e_i 879213,
+// e 15593224), by hand: region_share (REAT LQ.method = "a") 1714/879213 - 79006/15593224 =
+// 0.0019494707 - 0.0050666879 = -0.0031172172; industry_share (Hoen & Oosterhaven 2006)
+// 1714/79006 - 879213/15593224 = 0.0216945548 - 0.0563842987 = -0.0346897439.
+TEST(LocationQuotientKernel, AdditiveFormsOnReatFigures) {
+  EXPECT_NEAR(
+      lq::additive_location_quotient(1714, 79006, 879213, 15593224, lq::AdditiveForm::kRegionShare),
+      -0.0031172172, 1e-10);
+  EXPECT_NEAR(lq::additive_location_quotient(1714, 79006, 879213, 15593224,
+                                             lq::AdditiveForm::kIndustryShare),
+              -0.0346897439, 1e-10);
+}
+
+// E per year is the sum of the reference's E_i, industries without a row (NaN) skipped: year 1
+// 1 + 3 = 4, year 2 2 + (none) = 2.
+TEST(LocationQuotientKernel, ReferenceGrandTotalsSkipMissingIndustries) {
+  const double none = std::nan("");
+  EXPECT_EQ(lq::reference_grand_totals({1, 3, 2, none}, 2, 2), (std::vector<double>{4, 2}));
 }

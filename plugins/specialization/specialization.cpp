@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <numeric>
 #include <optional>
 #include <string>
@@ -34,8 +35,26 @@ std::vector<ParamSpec> parameters() {
       {
           ParamSpec("reference", ParamType::kString)
               .def("total")
-              .one_of({"total", "rest"})
-              .doc_("reference economy: all regions, or all other regions"),
+              .one_of({"total", "rest", "others_mean"})
+              .doc_("reference shares: of the whole economy, of the economy without the region, or "
+                    "the unweighted mean of the other regions' shares (REAT krugman.spec2)"),
+          ParamSpec("reference_table", ParamType::kTable)
+              .doc_("external economy (national totals E_i by industry [and year]) for reference "
+                    "= total or rest; default: the sum of the table's regions"),
+          ParamSpec("reference_industry", ParamType::kColumn)
+              .of("reference_table")
+              .def("industry")
+              .doc_("industry key column of `reference_table`"),
+          ParamSpec("reference_year", ParamType::kColumn)
+              .of("reference_table")
+              .def("year")
+              .if_present()
+              .doc_("year column of `reference_table`; without it its rows serve every year"),
+          ParamSpec("reference_value", ParamType::kColumn)
+              .numeric()
+              .of("reference_table")
+              .def("value")
+              .doc_("total E_i column of `reference_table`"),
           ParamSpec("convention", ParamType::kString)
               .def("full")
               .one_of({"full", "half"})
@@ -55,6 +74,15 @@ std::vector<ParamSpec> parameters() {
           cube_missing_param(),
       });
   return params;
+}
+
+/// The optional external reference.
+TableSpec reference_read() {
+  return TableSpec::read("reference_table", "external reference economy (optional)")
+      .when_given("reference_table")
+      .column(ColumnSpec::of("reference_industry"))
+      .column(ColumnSpec::of("reference_year"))
+      .column(ColumnSpec::of("reference_value", "E_i, >= 0; one row per industry (and year)"));
 }
 
 /// The table written: one row per region (and year).
@@ -83,7 +111,7 @@ class Specialization final : public Plugin {
   PluginInfo info() const override {
     PluginInfo p;
     p.name = "specialization";
-    p.version = "1.1.0";
+    p.version = "1.2.0";
     p.kind = PluginKind::kIndicator;
     p.summary =
         "Measures how specialised each region's industry mix is against a reference economy";
@@ -105,9 +133,17 @@ class Specialization final : public Plugin {
         "ordered by "
         "q (the [0, 0.5) range EconGeo's locational.Gini uses). normalize = true multiplies by "
         "n/(n-1) (REAT's coefnorm).\n"
-        "reference = \"total\" (default): t from the sum of all regions in the table; \"rest\": "
-        "from "
-        "all regions except r. convention = \"full\" (default) reports krugman in [0, 2], \"half\" "
+        "reference = \"total\" (default): t_i = E_i / E from the sum of all regions in the table; "
+        "\"rest\": from all regions except r, (E_i - e_ri) / (E - e_r); \"others_mean\": the "
+        "unweighted mean of the other regions' shares, t_i = 1/(m-1) sum_{l != r} e_li / e_l over "
+        "the m regions of the year (REAT's krugman.spec2, Farhauer & Kroell 2013). "
+        "reference_table = <table> (with total or rest) takes E_i from an external economy "
+        "(national "
+        "totals by industry, and year when it has `reference_year`; without it its rows serve "
+        "every "
+        "year) instead of the sum of the table's regions, E = the sum of E_i over the industries "
+        "active in the year (other rows are ignored); an active industry with no row there is an "
+        "error. convention = \"full\" (default) reports krugman in [0, 2], \"half\" "
         "in "
         "[0, 1] (then equal to hoover). An industry or a region with no row in a year does not "
         "exist "
@@ -117,18 +153,29 @@ class Specialization final : public Plugin {
         "infinite: the relative theil and the \"reat\" gini are written as missing values with a "
         "warning.\n"
         "References: Krugman (1991) Geography and Trade, MIT Press; Hoover (1936) REStat 18(4); "
-        "Theil (1967) Economics and Information Theory; Wieland, REAT manual (gini.spec).";
+        "Theil (1967) Economics and Information Theory; Wieland, REAT manual (gini.spec, "
+        "krugman.spec, krugman.spec2); Farhauer & Kroell (2013) Standorttheorien, Springer.";
     p.params = parameters();
-    p.reads = {cube_read("non-negative activity by region and industry")};
+    p.reads = {cube_read("non-negative activity by region and industry"), reference_read()};
     p.writes = {region_table()};
     return p;
+  }
+
+  void bind(BindContext& ctx) const override {
+    const Params& params = ctx.params();
+    if (params.has("reference_table") && params.str("reference") == "others_mean")
+      throw ParamError("reference_table",
+                       "reference = \"others_mean\" averages the other regions' own shares and "
+                       "takes no reference_table; give reference = \"total\" or \"rest\" with it");
   }
 
   void run(RunContext& ctx) const override {
     const Table& in = ctx.table_of_param("input");
     const auto cube = Cube::shared(in, cube_options(ctx.params(), in.schema()));
     const Settings settings(ctx.params());
-    const std::vector<Year> years = tally_years(*cube, settings.rest);
+    const std::vector<double> external =
+        settings.external() ? read_reference(ctx, *cube, settings.table) : std::vector<double>{};
+    const std::vector<Year> years = tally_years(*cube, settings, external);
     const std::vector<std::optional<RegionRow>> rows = compute(*cube, years, settings);
     warn_infinite_lqs(ctx, *cube, years, rows);
     write_output(ctx, *cube, rows);
@@ -139,21 +186,38 @@ class Specialization final : public Plugin {
     if (name == "absolute") return TheilForm::kAbsolute;
     return name == "mld" ? TheilForm::kMeanLogDeviation : TheilForm::kRelative;
   }
+  enum class Reference { kTotal, kRest, kOthersMean };
+  static Reference reference_kind(const std::string& name) {
+    if (name == "rest") return Reference::kRest;
+    return name == "others_mean" ? Reference::kOthersMean : Reference::kTotal;
+  }
   struct Settings {
     explicit Settings(const Params& params)
-        : rest(params.str("reference") == "rest"),
+        : name(params.str("reference")),
+          reference(reference_kind(name)),
+          table(params.has("reference_table") ? params.str("reference_table") : ""),
           forms{params.str("convention") == "half", theil_form(params.str("theil_form")),
                 params.str("gini_convention") == "reat", params.boolean("normalize")} {}
-    bool rest;
+    std::string name;  // the `reference` parameter
+    Reference reference;
+    std::string table;  // the external reference table, "" = the sum of the table's regions
     Forms forms;
+    bool external() const { return !table.empty(); }
+    bool rest() const { return reference == Reference::kRest; }
+    bool others_mean() const { return reference == Reference::kOthersMean; }
+    /// The reference is built from the other regions of the table.
+    bool needs_two_regions() const { return others_mean() || (rest() && !external()); }
   };
 
   /// One year of the cube. An industry or a region with no row in a year does not exist in that
   /// year and is left out of it; one with rows summing to zero is an error.
   struct Year {
-    std::vector<double> industry_total, region_total;  // by the cube's industry / region index
+    std::vector<double> industry_total, region_total;  // by the cube's industry / region index;
+                                                       // industry_total is E_i when external
+    std::vector<double> share_sum;  // others_mean: sum over the regions of e_ri / e_r
     std::vector<std::uint8_t> region_exists;
     std::vector<std::size_t> active;  // the industries with a row in the year
+    std::size_t regions = 0;          // the regions with a row in the year
     double grand = 0;
     std::string error;  // the year's own error, thrown when the region loop reaches the year
   };
@@ -166,14 +230,19 @@ class Specialization final : public Plugin {
 
   /// Every year's totals and error. The errors are thrown when the region loop reaches their year,
   /// so the first error is the one a serial loop would meet.
-  static std::vector<Year> tally_years(const Cube& cube, bool rest) {
+  static std::vector<Year> tally_years(const Cube& cube, const Settings& settings,
+                                       const std::vector<double>& external) {
     std::vector<Year> years(cube.n_years());
     parallel_for(
         years.size(),
         [&](std::size_t begin, std::size_t end) {
           for (std::size_t y = begin; y < end; ++y) {
-            years[y] = year_totals(cube, y);
-            years[y].error = year_error(cube, y, years[y], rest);
+            Year& year = years[y];
+            year = year_totals(cube, y);
+            if (settings.external())
+              year.error = apply_reference(cube, y, external, settings, year);
+            if (year.error.empty()) year.error = year_error(cube, y, year, settings);
+            if (settings.others_mean()) add_share_sums(cube, y, year);
           }
         },
         1);
@@ -187,8 +256,10 @@ class Specialization final : public Plugin {
     const std::size_t R = cube.n_regions(), I = cube.n_industries();
     Year t{std::vector<double>(I, 0.0),
            std::vector<double>(R, 0.0),
+           {},
            std::vector<std::uint8_t>(R, 0),
            {},
+           0,
            0.0,
            {}};
     std::vector<std::uint8_t> industry_exists(I, 0);
@@ -201,29 +272,102 @@ class Specialization final : public Plugin {
       }
     for (std::size_t i = 0; i < I; ++i)
       if (industry_exists[i]) t.active.push_back(i);
+    t.regions = static_cast<std::size_t>(
+        std::count(t.region_exists.begin(), t.region_exists.end(), std::uint8_t{1}));
     t.grand = std::accumulate(t.region_total.begin(), t.region_total.end(), 0.0);
     return t;
   }
 
+  /// Replaces the year's industry totals and grand total by the reference table's; returns the
+  /// year's error ("" if none).
+  static std::string apply_reference(const Cube& cube, std::size_t y,
+                                     const std::vector<double>& external, const Settings& settings,
+                                     Year& t) {
+    t.grand = 0;
+    for (const std::size_t i : t.active) {
+      const double e = external[y * cube.n_industries() + i];
+      if (std::isnan(e))
+        return "industry '" + cube.industries().labels[i] +
+               "' has no row in the reference table '" + settings.table + "'" +
+               (cube.has_year() ? " for " + cube.where_year(y) : std::string()) +
+               ": add its national total";
+      t.industry_total[i] = e;
+      t.grand += e;
+    }
+    if (t.grand <= 0)
+      return "the reference table '" + settings.table +
+             "' has a zero total over the industries of " + cube.where_year(y);
+    return {};
+  }
+
   /// What makes year `y` unusable as a whole, or "".
-  static std::string year_error(const Cube& cube, std::size_t y, const Year& t, bool rest) {
-    for (auto i : t.active)
-      if (t.industry_total[i] <= 0)
-        return "industry '" + cube.industries().labels[i] + "' has a zero total of '" +
-               cube.options().value + "' over all regions in " + cube.where_year(y) +
-               ": its reference shares are undefined";
+  static std::string year_error(const Cube& cube, std::size_t y, const Year& t,
+                                const Settings& settings) {
+    if (!settings.external())
+      for (auto i : t.active)
+        if (t.industry_total[i] <= 0)
+          return "industry '" + cube.industries().labels[i] + "' has a zero total of '" +
+                 cube.options().value + "' over all regions in " + cube.where_year(y) +
+                 ": its reference shares are undefined";
     if (t.active.size() < 2)
       return "specialisation needs at least two industries with activity; " + cube.where_year(y) +
              " has " + std::to_string(t.active.size()) + " (industries " +
              quoted_list(cube.industries().labels) + ")";
     const auto& exists = t.region_exists;
-    if (rest && std::count(exists.begin(), exists.end(), std::uint8_t{1}) < 2)
-      return "reference = \"rest\" needs at least two regions; " + cube.where_year(y) +
-             " has only region '" +
+    if (settings.needs_two_regions() && t.regions < 2)
+      return "reference = \"" + settings.name + "\" needs at least two regions; " +
+             cube.where_year(y) + " has only region '" +
              cube.regions().labels[static_cast<std::size_t>(
                  std::find(exists.begin(), exists.end(), std::uint8_t{1}) - exists.begin())] +
              "'";
     return {};
+  }
+
+  /// others_mean: the sum over the year's regions of their shares e_ri / e_r. A region with a zero
+  /// total is left out here; it is an error when the region loop reaches it.
+  static void add_share_sums(const Cube& cube, std::size_t y, Year& t) {
+    t.share_sum.assign(cube.n_industries(), 0.0);
+    for (std::size_t r = 0; r < cube.n_regions(); ++r) {
+      if (!t.region_exists[r] || t.region_total[r] <= 0) continue;
+      for (const std::size_t i : t.active)
+        t.share_sum[i] += cube.value(cube.cell(y, r, i)) / t.region_total[r];
+    }
+  }
+
+  /// E_i per (year, industry) of the cube from the reference table, NaN where it has no row. Rows
+  /// of industries or years the input does not have are ignored.
+  static std::vector<double> read_reference(const RunContext& ctx, const Cube& cube,
+                                            const std::string& table) {
+    const Params& params = ctx.params();
+    const Table& ref = ctx.table_of_param("reference_table");
+    const std::string name = "the reference table '" + table + "'";
+    const Column& industry = ref.column(params.str("reference_industry"));
+    const Column& value = ref.column(params.str("reference_value"));
+    const Column* year = cube.has_year() ? ref.find(params.str("reference_year")) : nullptr;
+    const std::size_t I = cube.n_industries();
+    std::vector<double> e(cube.n_years() * I, std::numeric_limits<double>::quiet_NaN());
+    for (std::size_t row = 0; row < ref.rows(); ++row) {
+      if (!industry.is_valid(row) || !value.is_valid(row) || (year && !year->is_valid(row)))
+        throw DataError(ref.row_name(row) + " of " + name + " has a missing key or value");
+      const std::int32_t i = cube.industries().find(industry.to_text(row));
+      const std::int32_t y = year ? cube.years().find(year->to_text(row)) : -1;
+      if (i < 0 || (year && y < 0)) continue;  // an industry or year the input does not have
+      if (!(value.number(row) >= 0))
+        throw DataError(ref.row_name(row) + " of " + name + ": negative value " +
+                        format_number(value.number(row)) + " for industry '" +
+                        industry.to_text(row) + "'");
+      const std::size_t first = year ? static_cast<std::size_t>(y) : 0;
+      const std::size_t last = year ? first + 1 : cube.n_years();
+      for (std::size_t yy = first; yy < last; ++yy) {
+        double& cell = e[yy * I + static_cast<std::size_t>(i)];
+        if (!std::isnan(cell))
+          throw DataError("industry '" + industry.to_text(row) + "' has more than one row in " +
+                          name + (year ? " for " + cube.where_year(yy) : std::string()) + " (" +
+                          ref.row_name(row) + ")");
+        cell = value.number(row);
+      }
+    }
+    return e;
   }
 
   /// One slot per (year, region), in that order; nullopt where the region has no row in the year.
@@ -248,17 +392,33 @@ class Specialization final : public Plugin {
       throw DataError("region '" + cube.regions().labels[r] + "' has a zero total of '" +
                       cube.options().value + "' in " + cube.where_year(y) +
                       ": its industry shares are undefined");
+    return RegionRow{total,
+                     specialization_indices(shares_of(cube, year, y, r, settings), settings.forms)};
+  }
+
+  /// Region r's shares s and the reference shares t over the year's active industries.
+  static Shares shares_of(const Cube& cube, const Year& year, std::size_t y, std::size_t r,
+                          const Settings& settings) {
     std::vector<double> own, reference;
     for (const std::size_t i : year.active) {
       own.push_back(cube.value(cube.cell(y, r, i)));
-      reference.push_back(year.industry_total[i]);
+      reference.push_back(settings.others_mean() ? year.share_sum[i] : year.industry_total[i]);
+      if (settings.rest() && settings.external() && reference.back() < own.back())
+        throw DataError(cube.where(y, r, i) + " has " + format_number(own.back()) +
+                        " but the reference table '" + settings.table + "' only " +
+                        format_number(reference.back()) +
+                        ": with reference = \"rest\" the rest of the reference would be negative");
     }
-    const auto shares = region_shares(own, total, reference, year.grand, settings.rest);
+    const double total = year.region_total[r];
+    if (settings.others_mean()) return others_mean_shares(own, total, reference, year.regions);
+    const auto shares = region_shares(own, total, reference, year.grand, settings.rest());
     if (!shares)
-      throw DataError("the reference economy for region '" + cube.regions().labels[r] +
-                      "' (all other regions) has a zero total of '" + cube.options().value +
-                      "' in " + cube.where_year(y));
-    return RegionRow{total, specialization_indices(*shares, settings.forms)};
+      throw DataError(
+          "the reference economy for region '" + cube.regions().labels[r] + "' (" +
+          (settings.external() ? "the reference table '" + settings.table + "' without the region"
+                               : std::string("all other regions")) +
+          ") has a zero total of '" + cube.options().value + "' in " + cube.where_year(y));
+    return *shares;
   }
 
   /// One warning for every industry whose reference share is zero where a region is active.
@@ -330,6 +490,18 @@ std::optional<Shares> region_shares(const std::vector<double>& own, double regio
   for (std::size_t k = 0; k < own.size(); ++k) {
     out.s[k] = own[k] / region_total;
     out.t[k] = (rest ? industry_totals[k] - own[k] : industry_totals[k]) / reference_total;
+  }
+  return out;
+}
+
+Shares others_mean_shares(const std::vector<double>& own, double region_total,
+                          const std::vector<double>& share_sums, std::size_t regions) {
+  Shares out{std::vector<double>(own.size()), std::vector<double>(own.size())};
+  const double others = static_cast<double>(regions - 1);
+  for (std::size_t k = 0; k < own.size(); ++k) {
+    out.s[k] = own[k] / region_total;
+    // The sum runs over all regions, r included: take r's own share out before averaging.
+    out.t[k] = (share_sums[k] - out.s[k]) / others;
   }
   return out;
 }

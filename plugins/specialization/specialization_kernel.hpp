@@ -20,6 +20,13 @@ std::optional<Shares> region_shares(const std::vector<double>& own, double regio
                                     const std::vector<double>& industry_totals, double grand_total,
                                     bool rest);
 
+/// \brief The shares of a region with activity `own` and total `region_total` against the
+/// unweighted mean of the OTHER regions' shares, REAT's krugman.spec2 reference (Farhauer & Kroell
+/// 2013): t_k = (share_sums[k] - s_k) / (regions - 1), where share_sums[k] = sum over all `regions`
+/// regions (this one included) of their share of industry k. `regions` must be at least 2.
+Shares others_mean_shares(const std::vector<double>& own, double region_total,
+                          const std::vector<double>& share_sums, std::size_t regions);
+
 /// \brief The Theil T index of a mix with shares `s` over n industries, (1/n) sum (x_i / m)
 /// ln(x_i / m) with m the mean, computed as ln n + sum s_i ln s_i (Theil 1967, the "first" Theil
 /// measure; terms with x_i = 0 are 0).

@@ -111,6 +111,126 @@ TEST(Specialization, PerYear) {
   EXPECT_NEAR(value_at(out, "krugman", {{"year", "2025"}, {"region", "B"}}), 0.0, 1e-12);
 }
 
+// REAT's documented krugman.spec2 example (Farhauer & Kroell 2013): industry jobs of five
+// countries in five industries; krugman.spec2(Sweden, data.frame(Norway, Denmark, Finland, Island))
+// "returns ... 0.1595": Sweden's shares against the unweighted mean of the other four countries'
+// shares. reference = "others_mean" gives every country that index against the other four.
+TEST(Specialization, ReatKrugmanSpec2DocumentedExample) {
+  const std::vector<std::string> countries = {"Sweden", "Norway", "Denmark", "Finland", "Island"};
+  const std::vector<std::vector<double>> jobs = {{45000, 15000, 32000, 10000, 30000},
+                                                 {35000, 12000, 30000, 8000, 22000},
+                                                 {40000, 10000, 25000, 9000, 18000},
+                                                 {30000, 11000, 18000, 3000, 13000},
+                                                 {40000, 6000, 11000, 2000, 12000}};
+  std::vector<std::string> r, i;
+  std::vector<double> v;
+  for (std::size_t c = 0; c < countries.size(); ++c)
+    for (std::size_t k = 0; k < 5; ++k)
+      r.push_back(countries[c]), i.push_back(label('I', k + 1)), v.push_back(jobs[c][k]);
+  auto out =
+      run_step(with({{"reference", std::string("others_mean")}}), {{"t", long_table(r, i, v)}})
+          .at("step");
+  EXPECT_NEAR(value_at(out, "krugman", {{"region", "Sweden"}}), 0.1595, 5e-5);
+  EXPECT_NEAR(value_at(out, "hoover", {{"region", "Sweden"}}), 0.1595 / 2, 2.5e-5);
+  EXPECT_EQ(out.rows(), 5u);
+}
+
+// others_mean by hand on three regions A (30, 70), B (20, 80), C (50, 50): for A the mean of
+// B's and C's shares is (.35, .65), K_A = |.3 - .35| + |.7 - .65| = 0.1; for C the mean of A
+// and B is (.25, .75), K_C = 0.25 + 0.25 = 0.5. (Against the total (100, 200)/300 K_C would be
+// |.5 - 1/3| * 2 = 1/3.)
+TEST(Specialization, OthersMeanByHand) {
+  auto t = long_table({"A", "A", "B", "B", "C", "C"}, {"X", "Y", "X", "Y", "X", "Y"},
+                      {30, 70, 20, 80, 50, 50});
+  auto out = run_step(with({{"reference", std::string("others_mean")}}), {{"t", t}}).at("step");
+  EXPECT_NEAR(value_at(out, "krugman", {{"region", "A"}}), 0.1, 1e-12);
+  EXPECT_NEAR(value_at(out, "krugman", {{"region", "C"}}), 0.5, 1e-12);
+}
+
+TEST(Specialization, OthersMeanNeedsTwoRegions) {
+  EXPECT_EQ(error_message<DataError>([&] {
+              run_step(with({{"reference", std::string("others_mean")}}),
+                       {{"t", long_table({"A", "A"}, {"X", "Y"}, {1, 2})}});
+            }),
+            "reference = \"others_mean\" needs at least two regions; all rows has only region 'A'");
+}
+
+namespace {
+/// One region R with `own` in industries I1..In and a reference table with `nation`.
+std::map<std::string, Table> region_and_nation(const std::vector<double>& own,
+                                               const std::vector<double>& nation) {
+  std::vector<std::string> r, i;
+  for (std::size_t k = 0; k < own.size(); ++k) r.push_back("R"), i.push_back(label('I', k + 1));
+  return {
+      {"t", long_table(r, i, own)},
+      {"nat", Table({Column::make_strings("industry", i), Column::make_floats("value", nation)})}};
+}
+}  // namespace
+
+// REAT's documented gini.spec example (Farhauer & Kroell 2013): gini.spec(c(700, 600, 500, 10000,
+// 40000), c(30000, 15000, 10000, 60000, 50000)) = 0.6222222, the region against national totals
+// that include it: the nation is the reference table. Krugman by hand over the same shares,
+// s = e / 51800 and t = E / 165000.
+TEST(Specialization, ReferenceTableReproducesReatGiniSpec) {
+  const std::vector<double> e = {700, 600, 500, 10000, 40000};
+  const std::vector<double> E = {30000, 15000, 10000, 60000, 50000};
+  auto out =
+      run_step(with({{"reference_table", std::string("nat")}}), region_and_nation(e, E)).at("step");
+  EXPECT_NEAR(value_at(out, "gini", {{"region", "R"}}), 0.6222222, 5e-8);
+  double krugman = 0;
+  for (std::size_t k = 0; k < e.size(); ++k) krugman += std::fabs(e[k] / 51800 - E[k] / 165000);
+  EXPECT_NEAR(value_at(out, "krugman", {{"region", "R"}}), krugman, 1e-12);
+}
+
+// REAT's documented krugman.spec example (Farhauer & Kroell 2013, modified): krugman.spec(
+// c(20, 10, 70, 0, 0), c(0, 0, 0, 60, 40)) = 2, complete specialisation against the reference;
+// the LQs are infinite, so theil and the REAT gini are missing.
+TEST(Specialization, ReferenceTableReproducesReatKrugmanSpec) {
+  auto out = run_step(with({{"reference_table", std::string("nat")}}),
+                      region_and_nation({20, 10, 70, 0, 0}, {0, 0, 0, 60, 40}))
+                 .at("step");
+  EXPECT_NEAR(value_at(out, "krugman", {{"region", "R"}}), 2.0, 1e-12);
+  EXPECT_NEAR(value_at(out, "hoover", {{"region", "R"}}), 1.0, 1e-12);
+  EXPECT_FALSE(out.column("gini").is_valid(0));
+}
+
+// reference = "rest" with a reference table: the nation without the region. By hand: region A
+// (30, 70), nation (100, 300): rest (70, 230) / 300, K = |.3 - 7/30| + |.7 - 23/30| = 2/15.
+TEST(Specialization, RestOfTheReferenceTable) {
+  auto data = region_and_nation({30, 70}, {100, 300});
+  auto out =
+      run_step(with({{"reference", std::string("rest")}, {"reference_table", std::string("nat")}}),
+               data)
+          .at("step");
+  EXPECT_NEAR(value_at(out, "krugman", {{"region", "R"}}), 2.0 / 15, 1e-12);
+  const std::string msg = error_message<DataError>([&] {
+    run_step(with({{"reference", std::string("rest")}, {"reference_table", std::string("nat")}}),
+             region_and_nation({30, 70}, {20, 300}));
+  });
+  EXPECT_EQ(msg,
+            "region 'R', industry 'I1' has 30 but the reference table 'nat' only 20: with "
+            "reference = \"rest\" the rest of the reference would be negative");
+}
+
+TEST(Specialization, IndustryMissingFromTheReferenceTableIsNamed) {
+  auto data = region_and_nation({30, 70}, {100, 300});
+  data["nat"] =
+      Table({Column::make_strings("industry", {"I2", "I9"}), Column::make_floats("value", {5, 6})});
+  EXPECT_EQ(error_message<DataError>([&] {
+              run_step(with({{"reference_table", std::string("nat")}}), data);
+            }),
+            "industry 'I1' has no row in the reference table 'nat': add its national total");
+}
+
+TEST(Specialization, OthersMeanTakesNoReferenceTable) {
+  const std::string msg = error_message<ParamError>([&] {
+    run_step(
+        with({{"reference", std::string("others_mean")}, {"reference_table", std::string("nat")}}),
+        region_and_nation({30, 70}, {100, 300}));
+  });
+  EXPECT_NE(msg.find("takes no reference_table"), std::string::npos) << msg;
+}
+
 // Properties on seeded random data: hoover = krugman / 2, half convention equals hoover, ranges,
 // and a region proportional to the reference has every index 0.
 TEST(Specialization, PropertiesOnRandomData) {
@@ -331,4 +451,13 @@ TEST(SpecializationKernel, InfiniteLqLeavesTheilAndReatGiniUndefined) {
   spec::Forms lorenz;
   lorenz.reat_gini = false;
   EXPECT_TRUE(spec::specialization_indices(shares, lorenz).gini.has_value());
+}
+
+// others_mean shares by hand: regions A (.3, .7), B (.2, .8), C (.5, .5), share sums (1, 2); for
+// A, t = ((1 - .3) / 2, (2 - .7) / 2) = (.35, .65).
+TEST(SpecializationKernel, OthersMeanShares) {
+  const spec::Shares sh = spec::others_mean_shares({30, 70}, 100, {1.0, 2.0}, 3);
+  EXPECT_DOUBLE_EQ(sh.s[0], 0.3);
+  EXPECT_DOUBLE_EQ(sh.t[0], 0.35);
+  EXPECT_DOUBLE_EQ(sh.t[1], 0.65);
 }
