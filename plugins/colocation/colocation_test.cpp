@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -113,4 +114,180 @@ TEST(ColocationKernel, ReatLitzenbergerExample) {
   const co::ClusterIndex none = co::litzenberger_sternberg(0, 5740, 50, 576, 488, 4621, 2, 53);
   EXPECT_DOUBLE_EQ(none.ci, 0.0);
   EXPECT_DOUBLE_EQ(none.firm_size, 0.0);
+}
+
+// The plugin on REAT's example (one row per firm): the pair (A, B) as in ReatHowardExample.
+TEST(Colocation, ReatExampleThroughThePlugin) {
+  auto out = run_step(with({}), {{"p", reat_firms()}}).at("step");
+  ASSERT_EQ(out.rows(), 1u);
+  EXPECT_EQ(out.column("industry1").to_text(0), "A");
+  EXPECT_EQ(out.column("industry2").to_text(0), "B");
+  EXPECT_EQ(out.column("plants1").ints[0], 3);
+  EXPECT_EQ(out.column("plants2").ints[0], 3);
+  EXPECT_EQ(out.column("colocated_pairs").ints[0], 5);
+  EXPECT_NEAR(pair_value(out, "CL", "A", "B"), 5.0 / 9, 1e-15);
+  EXPECT_NEAR(pair_value(out, "expected_CL", "A", "B"), 7.0 / 15, 1e-15);
+  EXPECT_NEAR(pair_value(out, "XCL", "A", "B"), 4.0 / 45, 1e-15);
+}
+
+// The same plants given as counts per region and industry (X: A 2, B 2; Y: A 1, B 1).
+TEST(Colocation, CountColumnGroupsPlants) {
+  Table t({Column::make_strings("region", {"X", "Y", "X", "Y"}),
+           Column::make_strings("industry", {"A", "A", "B", "B"}),
+           Column::make_floats("count", {2, 1, 2, 1})});
+  auto out = run_step(with({}), {{"p", t}}).at("step");
+  EXPECT_NEAR(pair_value(out, "CL", "A", "B"), 5.0 / 9, 1e-15);
+  EXPECT_NEAR(pair_value(out, "XCL", "A", "B"), 4.0 / 45, 1e-15);
+}
+
+// Three industries: A (X 2, Y 1), B (X 2, Y 1), C (Y 2). All pairs in level order; by hand
+// (A, C): colocated 1 * 2 = 2 of 3 * 2 = 6, CL 1/3; pooled m = (2, 3), K = 5:
+// E = (2 + 6) / 20 = 0.4, XCL = -1/15. `industries = ["C", "A"]` writes only (C, A).
+TEST(Colocation, AllPairsAndSelectedIndustries) {
+  Table t({Column::make_strings("region", {"X", "Y", "X", "Y", "Y"}),
+           Column::make_strings("industry", {"A", "A", "B", "B", "C"}),
+           Column::make_floats("count", {2, 1, 2, 1, 2})});
+  auto out = run_step(with({}), {{"p", t}}).at("step");
+  ASSERT_EQ(out.rows(), 3u);
+  EXPECT_NEAR(pair_value(out, "CL", "A", "C"), 1.0 / 3, 1e-15);
+  EXPECT_NEAR(pair_value(out, "expected_CL", "A", "C"), 0.4, 1e-15);
+  EXPECT_NEAR(pair_value(out, "XCL", "A", "C"), -1.0 / 15, 1e-15);
+  EXPECT_NEAR(pair_value(out, "CL", "A", "B"), 5.0 / 9, 1e-15);
+  auto two =
+      run_step(with({{"industries", std::vector<std::string>{"C", "A"}}}), {{"p", t}}).at("step");
+  ASSERT_EQ(two.rows(), 1u);
+  EXPECT_NEAR(pair_value(two, "CL", "C", "A"), 1.0 / 3, 1e-15);
+}
+
+namespace {
+
+// Farhauer & Kroell's example as REAT's litzenberger documents it, spread over two regions:
+// region J holds e_ij = 1743 in 35 firms, K the rest of e_i = 5740 (3997) in 18 of b_i = 53;
+// J has area 50 of 576 and population 488 of 4621. Industry H (one region) only fills the table.
+Table fk_plants() {
+  return Table({Column::make_strings("region", {"J", "K", "J"}),
+                Column::make_strings("industry", {"I", "I", "H"}),
+                Column::make_floats("count", {35, 18, 3}),
+                Column::make_floats("employment", {1743, 3997, 30})});
+}
+
+Table fk_regions() {
+  return Table({Column::make_strings("region", {"J", "K"}), Column::make_floats("area", {50, 526}),
+                Column::make_floats("population", {488, 4133})});
+}
+
+double index_value(const Table& t, const char* column, const char* region, const char* industry) {
+  return value_at(t, column, {{"region", region}, {"industry", industry}});
+}
+
+}  // namespace
+
+// CI of (J, I) = 21.87491, REAT's documented litzenberger output; (K, I) by hand from the same
+// formula: IDI = (3997 / 526) / (5740 / 576) = 0.7625336, IS = (3997 / 4133) / (5740 / 4621) =
+// 0.7785613, SBR = (3997 / 18) / (5740 / 53) = 2.050339, CI = IDI * IS / SBR = 0.2895517.
+TEST(Colocation, LitzenbergerSternbergClusterIndex) {
+  auto tables =
+      run_step(with({{"regions", std::string("r")}}), {{"p", fk_plants()}, {"r", fk_regions()}});
+  const Table& ci = tables.at("step_cluster_index");
+  ASSERT_EQ(ci.rows(), 3u);
+  EXPECT_NEAR(index_value(ci, "CI", "J", "I"), 21.87491, 5e-6);
+  EXPECT_NEAR(index_value(ci, "density", "J", "I"), 3.498146, 1e-6);
+  EXPECT_NEAR(index_value(ci, "firm_size", "J", "I"), 0.4598258, 1e-7);
+  EXPECT_NEAR(index_value(ci, "density", "K", "I"), 0.7625336, 1e-7);
+  EXPECT_NEAR(index_value(ci, "stock", "K", "I"), 0.7785613, 1e-7);
+  EXPECT_NEAR(index_value(ci, "firm_size", "K", "I"), 2.050339, 1e-6);
+  EXPECT_NEAR(index_value(ci, "CI", "K", "I"), 0.2895517, 1e-7);
+  EXPECT_NEAR(index_value(ci, "employment", "K", "I"), 3997, 0);
+  // The pairs table is written as well: H's 3 plants share J with 35 of I's 53: CL = 105 / 159.
+  EXPECT_NEAR(pair_value(tables.at("step"), "CL", "H", "I"), 35.0 * 3 / (3.0 * 53), 1e-15);
+}
+
+TEST(Colocation, RegionWithoutAreaIsAnError) {
+  Table regions({Column::make_strings("region", {"J"}), Column::make_floats("area", {50}),
+                 Column::make_floats("population", {488})});
+  const std::string msg = error_message<DataError>([&] {
+    run_step(with({{"regions", std::string("r")}}), {{"p", fk_plants()}, {"r", regions}});
+  });
+  EXPECT_NE(msg.find("'K'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("table 'r'"), std::string::npos) << msg;
+}
+
+TEST(Colocation, NonPositiveAreaIsAnError) {
+  Table regions({Column::make_strings("region", {"J", "K"}), Column::make_floats("area", {50, 0}),
+                 Column::make_floats("population", {488, 4133})});
+  const std::string msg = error_message<DataError>([&] {
+    run_step(with({{"regions", std::string("r")}}), {{"p", fk_plants()}, {"r", regions}});
+  });
+  EXPECT_NE(msg.find("region 'K' has area 0"), std::string::npos) << msg;
+}
+
+TEST(Colocation, CountMustBeAWholeNumber) {
+  Table t({Column::make_strings("region", {"X", "Y"}), Column::make_strings("industry", {"A", "B"}),
+           Column::make_floats("count", {2.5, 1})});
+  const std::string msg = error_message<DataError>([&] { run_step(with({}), {{"p", t}}); });
+  EXPECT_NE(msg.find("plant count 2.5 of region 'X', industry 'A'"), std::string::npos) << msg;
+}
+
+TEST(Colocation, EmploymentWithoutPlantsIsAnError) {
+  Table t({Column::make_strings("region", {"X", "X"}), Column::make_strings("industry", {"A", "B"}),
+           Column::make_floats("count", {0, 1}), Column::make_floats("employment", {5, 1})});
+  const std::string msg = error_message<DataError>([&] {
+    run_step(with({{"regions", std::string("r")}}),
+             {{"p", t},
+              {"r", Table({Column::make_strings("region", {"X"}), Column::make_floats("area", {1}),
+                           Column::make_floats("population", {1})})}});
+  });
+  EXPECT_NE(msg.find("region 'X', industry 'A' has employment 5 but zero plants"),
+            std::string::npos)
+      << msg;
+}
+
+TEST(Colocation, ClusterIndexNeedsEmployment) {
+  const ThrownParamError e = param_error([&] {
+    run_step(with({{"regions", std::string("r")}}), {{"p", reat_firms()}, {"r", fk_regions()}});
+  });
+  EXPECT_EQ(e.param, "employment") << e.message;
+}
+
+TEST(Colocation, IndustriesParameter) {
+  EXPECT_EQ(
+      param_error([&] {
+        run_step(with({{"industries", std::vector<std::string>{"A"}}}), {{"p", reat_firms()}});
+      }).param,
+      "industries");
+  const std::string msg = error_message<DataError>([&] {
+    run_step(with({{"industries", std::vector<std::string>{"A", "Z"}}}), {{"p", reat_firms()}});
+  });
+  EXPECT_NE(msg.find("industry 'Z' of `industries` has no plants"), std::string::npos) << msg;
+}
+
+TEST(Colocation, OneIndustryIsAnError) {
+  Table t(
+      {Column::make_strings("region", {"X", "Y"}), Column::make_strings("industry", {"A", "A"})});
+  const std::string msg = error_message<DataError>([&] { run_step(with({}), {{"p", t}}); });
+  EXPECT_NE(msg.find("at least two industries"), std::string::npos) << msg;
+}
+
+// A missing region is an error naming the row; missing = "drop" leaves REAT's example without
+// firm 6 (B in X): colocated 2 * 1 + 1 * 1 = 3 of 3 * 2, CL = 1/2.
+TEST(Colocation, MissingKeys) {
+  auto dict = std::make_shared<Dictionary>();
+  const std::int32_t x = dict->intern("X"), y = dict->intern("Y");
+  Table t({Column::make_strings("industry", {"A", "B", "A", "B", "A", "B"}),
+           Column::make_strings("region", dict, {x, x, x, y, y, -1})});
+  const std::string msg = error_message<DataError>([&] { run_step(with({}), {{"p", t}}); });
+  EXPECT_NE(msg.find("missing"), std::string::npos) << msg;
+  auto out = run_step(with({{"missing", std::string("drop")}}), {{"p", t}}).at("step");
+  EXPECT_NEAR(pair_value(out, "CL", "A", "B"), 0.5, 1e-15);
+}
+
+// An industry whose rows count no plant has no CL (missing) and a warning.
+TEST(Colocation, ZeroPlantIndustryIsMissing) {
+  Table t({Column::make_strings("region", {"X", "X"}), Column::make_strings("industry", {"A", "B"}),
+           Column::make_floats("count", {0, 2})});
+  std::vector<std::string> log;
+  auto out = run_step(with({}), {{"p", t}}, "step", collect_log(log)).at("step");
+  EXPECT_FALSE(out.column("CL").is_valid(0));
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_NE(log[0].find("industry 'A' has zero plants"), std::string::npos) << log[0];
 }
