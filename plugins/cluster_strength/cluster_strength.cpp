@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,12 @@ std::vector<ParamSpec> table_params() {
 /// The thresholds of the US Cluster Mapping tiers.
 std::vector<ParamSpec> tier_params() {
   return {
+      ParamSpec("method", ParamType::kString)
+          .def("rank")
+          .one_of({"rank", "cluster_mapping"})
+          .doc_("US tiers: \"rank\" (default) by the thresholds below; \"cluster_mapping\" by "
+                "the quartile rules of clustermapping.us (needs establishments; the thresholds "
+                "below are then not used)"),
       ParamSpec("min_employment", ParamType::kFloat)
           .def(Value(0.0))
           .at_least(0)
@@ -137,10 +144,20 @@ TableSpec rating_table() {
       .column(rank("employment_rank", "employment"))
       .column(rank("establishments_rank", "establishments").when_given("establishments"))
       .column(rank("share_rank", "share"))
-      .column(flag("qualifying", "e_rc > 0 and at least min_employment (and min_establishments)"))
-      .column(flag("significant", "qualifying and lq >= significant_lq"))
-      .column(flag("strong", "qualifying and in the top strong_top on every strong_by measure"))
-      .column(flag("strong10", "qualifying and in the top strong10_top on every strong_by measure"))
+      .column(
+          flag("qualifying",
+               "rank: e_rc > 0 and at least min_employment (and min_establishments); "
+               "cluster_mapping: lq, employment and establishments above their bottom quartile"))
+      .column(flag("significant",
+                   "rank: qualifying and lq >= significant_lq; cluster_mapping: lq above its "
+                   "median, employment and establishments above their bottom quartile"))
+      .column(flag("strong",
+                   "rank: qualifying and in the top strong_top on every strong_by measure; "
+                   "cluster_mapping: lq >= its top quartile and >= 1, employment and "
+                   "establishments above their bottom quartile"))
+      .column(flag("strong10",
+                   "as strong with strong10_top (rank) or the top decile of lq "
+                   "(cluster_mapping)"))
       .column(flag("size_star", "employment is in the top eco_size_top (ECO)"))
       .column(flag("specialisation_star", "lq >= eco_lq (ECO)"))
       .column(flag("focus_star", "share is in the top eco_focus_top (ECO)"))
@@ -185,7 +202,7 @@ class ClusterStrength final : public Plugin {
   PluginInfo info() const override {
     PluginInfo p;
     p.name = "cluster_strength";
-    p.version = "1.0.0";
+    p.version = "1.1.0";
     p.kind = PluginKind::kIndicator;
     p.summary =
         "Flags strong regional clusters by US Cluster Mapping tiers and European Cluster "
@@ -201,7 +218,16 @@ class ClusterStrength final : public Plugin {
         "US Cluster Mapping tiers: qualifying = e_rc > 0, e_rc >= min_employment and (with "
         "establishments) establishments >= min_establishments; significant = qualifying and "
         "LQ >= significant_lq (1); strong = qualifying and in the top strong_top (0.25) on every "
-        "measure in strong_by ([\"lq\"]); strong10 = the same with strong10_top (0.10).\n"
+        "measure in strong_by ([\"lq\"]); strong10 = the same with strong10_top (0.10). These are "
+        "method = \"rank\" (default). method = \"cluster_mapping\" applies instead the rules of "
+        "the US Cluster Mapping Project's data build (clustermapping/cmp, "
+        "data/processing/cluster_calcs_reducer.js): per category and year, quantiles Q_p (R type "
+        "7 = d3.quantile) of LQ, employment and establishments over the regions with employment "
+        "> 0; with size = e_rc > Q25(e) and establishments > Q25(est): qualifying = size and LQ > "
+        "Q25(LQ); significant = size and LQ > Q50(LQ); strong = size and LQ >= Q75(LQ) and LQ >= "
+        "1; strong10 = size and LQ >= Q90(LQ) and LQ >= 1. It needs the establishments column "
+        "and ignores min_employment, min_establishments, significant_lq, strong_top, "
+        "strong10_top and strong_by.\n"
         "European Cluster Observatory stars (each 0/1, stars = their sum, 0-3), for region-"
         "categories with e_rc >= eco_min_employment: size_star = top eco_size_top (0.10) of "
         "regions "
@@ -223,6 +249,10 @@ class ClusterStrength final : public Plugin {
   void bind(BindContext& ctx) const override {
     const Params& params = ctx.params();
     const bool est = ctx.schema_of_param("input").has(params.str("establishments"));
+    if (params.str("method") == "cluster_mapping" && !est)
+      throw ParamError("method", "method = \"cluster_mapping\" ranks establishments, but table '" +
+                                     params.str("input") + "' has no column '" +
+                                     params.str("establishments") + "'");
     for (const auto& m : params.strings("strong_by")) {
       if (m != "lq" && m != "employment" && m != "establishments")
         throw ParamError("strong_by", "strong_by has '" + m +
@@ -256,6 +286,7 @@ class ClusterStrength final : public Plugin {
     const std::vector<std::string> by = params.strings("strong_by");
     const auto uses = [&](const char* m) { return std::find(by.begin(), by.end(), m) != by.end(); };
     Rules r;
+    r.cluster_mapping = params.str("method") == "cluster_mapping";
     r.min_employment = params.real("min_employment");
     r.min_establishments = params.real("min_establishments");
     r.significant_lq = params.real("significant_lq");
@@ -394,6 +425,65 @@ std::int64_t top_count(double share, std::size_t n) {
   return std::max<std::int64_t>(1, static_cast<std::int64_t>(k));
 }
 
+double quantile7(std::vector<double> values, double p) {
+  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::sort(values.begin(), values.end());
+  const double h = static_cast<double>(values.size() - 1) * p;
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  if (lo + 1 >= values.size()) return values[lo];
+  return values[lo] + (h - static_cast<double>(lo)) * (values[lo + 1] - values[lo]);
+}
+
+namespace {
+
+/// The rank-based tiers (method = "rank"): size screens, LQ threshold, top shares by rank.
+void rank_tiers(const Category& category, const Rules& rules, std::vector<Rating>& out) {
+  const std::size_t n = out.size();
+  const std::vector<double>& e = category.employment;
+  const bool has_est = !category.establishments.empty();
+  // Without establishments every region ties on them (rank 1): only the other measures decide.
+  const auto in_top = [&](const Rating& r, double top_share) {
+    const std::int64_t top = top_count(top_share, n);
+    return (!rules.strong_by_lq || r.lq_rank <= top) &&
+           (!rules.strong_by_employment || r.employment_rank <= top) &&
+           (!rules.strong_by_establishments || !has_est || r.establishments_rank <= top);
+  };
+  for (std::size_t k = 0; k < n; ++k) {
+    Rating& r = out[k];
+    r.qualifying = e[k] > 0 && e[k] >= rules.min_employment &&
+                   (!has_est || category.establishments[k] >= rules.min_establishments);
+    r.significant = r.qualifying && r.lq >= rules.significant_lq;
+    r.strong = r.qualifying && in_top(r, rules.strong_top);
+    r.strong10 = r.qualifying && in_top(r, rules.strong10_top);
+  }
+}
+
+/// The clustermapping.us tiers (method = "cluster_mapping"), as its cluster_calcs_reducer.js
+/// computes them: quantiles (type 7) over the regions with employment > 0; employment and
+/// establishments above their bottom quartile; LQ above its bottom quartile (qualifying), above
+/// its median (significant), at least its top quartile / decile and at least 1 (strong /
+/// strong10).
+void cluster_mapping_tiers(const Category& category, std::vector<Rating>& out) {
+  const std::vector<double>& e = category.employment;
+  const std::vector<double>& est = category.establishments;
+  std::vector<double> pe, pn, pl;  // over the regions with employment
+  for (std::size_t k = 0; k < out.size(); ++k)
+    if (e[k] > 0) pe.push_back(e[k]), pn.push_back(est[k]), pl.push_back(out[k].lq);
+  const double e25 = quantile7(pe, 0.25), n25 = quantile7(pn, 0.25);
+  const double l25 = quantile7(pl, 0.25), l50 = quantile7(pl, 0.5), l75 = quantile7(pl, 0.75),
+               l90 = quantile7(pl, 0.9);
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    Rating& r = out[k];
+    const bool size = e[k] > e25 && est[k] > n25;
+    r.qualifying = size && r.lq > l25;
+    r.significant = size && r.lq > l50;
+    r.strong = size && r.lq >= l75 && r.lq >= 1;
+    r.strong10 = size && r.lq >= l90 && r.lq >= 1;
+  }
+}
+
+}  // namespace
+
 std::vector<Rating> rate(const Category& category, const Rules& rules) {
   const std::size_t n = category.employment.size();
   const std::vector<double>& e = category.employment;
@@ -405,28 +495,21 @@ std::vector<Rating> rate(const Category& category, const Rules& rules) {
   }
   const auto rl = ranks_from_top(lq), re = ranks_from_top(e), rs = ranks_from_top(share),
              rn = ranks_from_top(category.establishments);
-  // Without establishments every region ties on them (rank 1): only the other measures decide.
-  const auto in_top = [&](std::size_t k, double top_share) {
-    const std::int64_t top = top_count(top_share, n);
-    return (!rules.strong_by_lq || rl[k] <= top) && (!rules.strong_by_employment || re[k] <= top) &&
-           (!rules.strong_by_establishments || !has_est || rn[k] <= top);
-  };
   std::vector<Rating> out(n);
   for (std::size_t k = 0; k < n; ++k) {
     Rating& r = out[k];
     r.lq = lq[k], r.share = share[k];
     r.lq_rank = rl[k], r.employment_rank = re[k], r.share_rank = rs[k];
     r.establishments_rank = has_est ? rn[k] : 0;
-    r.qualifying = e[k] > 0 && e[k] >= rules.min_employment &&
-                   (!has_est || category.establishments[k] >= rules.min_establishments);
-    r.significant = r.qualifying && lq[k] >= rules.significant_lq;
-    r.strong = r.qualifying && in_top(k, rules.strong_top);
-    r.strong10 = r.qualifying && in_top(k, rules.strong10_top);
     const bool eco = e[k] > 0 && e[k] >= rules.eco_min_employment;
     r.size_star = eco && re[k] <= top_count(rules.eco_size_top, n);
     r.specialisation_star = eco && lq[k] >= rules.eco_lq;
     r.focus_star = eco && rs[k] <= top_count(rules.eco_focus_top, n);
   }
+  if (rules.cluster_mapping)
+    cluster_mapping_tiers(category, out);
+  else
+    rank_tiers(category, rules, out);
   return out;
 }
 

@@ -13,8 +13,15 @@ std::vector<std::int64_t> ranks_from_top(const std::vector<double>& v);
 /// \brief How many of n regions make the "top share": ceil(share * n), at least 1.
 std::int64_t top_count(double share, std::size_t n);
 
+/// \brief The p-quantile of `values` by linear interpolation between order statistics: R's
+/// quantile(type = 7), the same as d3.quantile, which clustermapping.us uses. NaN when empty.
+double quantile7(std::vector<double> values, double p);
+
 /// \brief The thresholds of the tiers and stars (the plugin's parameters, same defaults).
 struct Rules {
+  // true: the tiers follow clustermapping.us's quartile rules (method = "cluster_mapping") and the
+  // five threshold fields below are not used for them.
+  bool cluster_mapping = false;
   double min_employment = 0, min_establishments = 0;  // qualifying
   double significant_lq = 1;
   double strong_top = 0.25, strong10_top = 0.10;

@@ -265,3 +265,83 @@ TEST(ClusterStrengthKernel, EstablishmentsScreen) {
   EXPECT_EQ(r[0].establishments_rank, 1);
   EXPECT_EQ(r[1].establishments_rank, 2);
 }
+
+// quantile7 against R: quantile(c(3, 1, 4, 1, 5), c(0, .3, 1)) = 1, 1.4, 5 and
+// quantile(c(.2, .4, .6, .8, .9, 1.2), c(.25, .5, .75, .9)) = .45, .7, .875, 1.05 (R 4, default
+// type 7, which is d3.quantile's rule: h = (n - 1) p, linear between order statistics).
+TEST(ClusterStrengthKernel, Quantile7MatchesR) {
+  EXPECT_DOUBLE_EQ(cs::quantile7({3, 1, 4, 1, 5}, 0.0), 1.0);
+  EXPECT_NEAR(cs::quantile7({3, 1, 4, 1, 5}, 0.3), 1.4, 1e-12);
+  EXPECT_DOUBLE_EQ(cs::quantile7({3, 1, 4, 1, 5}, 1.0), 5.0);
+  const std::vector<double> x = {0.2, 0.4, 0.6, 0.8, 0.9, 1.2};
+  EXPECT_NEAR(cs::quantile7(x, 0.25), 0.45, 1e-12);
+  EXPECT_NEAR(cs::quantile7(x, 0.5), 0.7, 1e-12);
+  EXPECT_NEAR(cs::quantile7(x, 0.75), 0.875, 1e-12);
+  EXPECT_NEAR(cs::quantile7(x, 0.9), 1.05, 1e-12);
+}
+
+// clustermapping.us rules (clustermapping/cmp, data/processing/cluster_calcs_reducer.js), by hand.
+// E_C / E = 1 / 10 and E_r = 100, so LQ = e / 10: e = 2, 4, 6, 8, 9, 9.5 give LQ .2 ... .95.
+// Establishments 1..6. Quantiles (R type 7): Q25(e) = 4.5, Q25(est) = 2.25, Q25(LQ) = .45,
+// Q50(LQ) = .7, Q75(LQ) = .875. Size screen (e > 4.5, est > 2.25): regions 2..5. Qualifying
+// (LQ > .45): 2..5; significant (LQ > .7): 3..5; strong needs LQ >= .875 AND LQ >= 1: regions 4
+// and 5 are in the top quartile but below 1, so none. With e_5 = 12 (LQ 1.2): Q75(LQ) = .875
+// (R: quantile(c(.2, .4, .6, .8, .9, 1.2), .75)) still, Q90 = 1.05, so region 5 is strong and
+// strong10 while region 4 (LQ .9) stays out for LQ < 1.
+TEST(ClusterStrengthKernel, ClusterMappingQuartileRules) {
+  cs::Category c;
+  c.employment = {2, 4, 6, 8, 9, 9.5};
+  c.region_total.assign(6, 100.0);
+  c.establishments = {1, 2, 3, 4, 5, 6};
+  c.category_total = 1;
+  c.total = 10;
+  cs::Rules rules;
+  rules.cluster_mapping = true;
+  auto r = cs::rate(c, rules);
+  const std::vector<bool> qualifying = {0, 0, 1, 1, 1, 1}, significant = {0, 0, 0, 1, 1, 1};
+  for (std::size_t k = 0; k < 6; ++k) {
+    EXPECT_EQ(r[k].qualifying, qualifying[k]) << k;
+    EXPECT_EQ(r[k].significant, significant[k]) << k;
+    EXPECT_FALSE(r[k].strong) << k;
+    EXPECT_FALSE(r[k].strong10) << k;
+  }
+  // The default rank rule would call the top quartile (ceil(1.5) = 2 regions: 4, 5) strong.
+  EXPECT_TRUE(cs::rate(c, cs::Rules{})[4].strong);
+  c.employment[5] = 12;
+  r = cs::rate(c, rules);
+  EXPECT_FALSE(r[4].strong);
+  EXPECT_TRUE(r[5].strong);
+  EXPECT_TRUE(r[5].strong10);
+}
+
+// method = "cluster_mapping" through the plugin on the ten regions (LQs in ten_regions' comment),
+// establishments 10, 8, 6, 1, 2, 1, 1, 1, 1, 1 for C. R: quantile(lq, c(.25, .5, .75, .9)) =
+// .4222, .6333, 1.4778, 2.6178; quantile(employment, .25) = 50; quantile(establishments, .25) = 1.
+// Size screen (e > 50, est > 1): R0, R1, R2, R4 (R3 has 1 establishment). Qualifying (LQ > .4222)
+// and significant (LQ > .6333): R0 (.8444), R1, R2, R4 (.8444). Strong (LQ >= 1.4778): R1, R2;
+// strong10 (LQ >= 2.6178): R1. The default rank method calls R3 strong instead of screening it.
+TEST(ClusterStrength, ClusterMappingMethod) {
+  auto t = ten_regions({10, 8, 6, 1, 2, 1, 1, 1, 1, 1});
+  auto out = run_step(with({{"method", std::string("cluster_mapping")}}), {{"t", t}}).at("step");
+  const std::vector<int> qualifying = {1, 1, 1, 0, 1, 0, 0, 0, 0, 0};
+  const std::vector<int> strong = {0, 1, 1, 0, 0, 0, 0, 0, 0, 0};
+  const std::vector<int> strong10 = {0, 1, 0, 0, 0, 0, 0, 0, 0, 0};
+  for (std::size_t r = 0; r < 10; ++r) {
+    EXPECT_EQ(at(out, "qualifying", r), qualifying[r]) << r;
+    EXPECT_EQ(at(out, "significant", r), qualifying[r]) << r;
+    EXPECT_EQ(at(out, "strong", r), strong[r]) << r;
+    EXPECT_EQ(at(out, "strong10", r), strong10[r]) << r;
+  }
+  auto by_rank = run_step(with({}), {{"t", t}}).at("step");
+  EXPECT_EQ(at(by_rank, "strong", 3), 1);
+}
+
+// The clustermapping.us rules rank establishments: without the column it is a ParamError.
+TEST(ClusterStrength, ClusterMappingNeedsEstablishments) {
+  try {
+    run_step(with({{"method", std::string("cluster_mapping")}}), {{"t", ten_regions()}});
+    FAIL() << "expected a ParamError";
+  } catch (const ParamError& e) {
+    EXPECT_NE(std::string(e.what()).find("establishments"), std::string::npos) << e.what();
+  }
+}
