@@ -12,6 +12,7 @@
 #include "klaster/sdk/memory.hpp"
 #include "klaster/sdk/parallel.hpp"
 #include "klaster/sdk/plugin.hpp"
+#include "klaster/sdk/reference.hpp"
 #include "location_quotient_kernel.hpp"
 
 namespace klaster::plugins::location_quotient {
@@ -58,25 +59,13 @@ std::vector<ParamSpec> parameters() {
                ParamSpec("presence_threshold", ParamType::kFloat)
                    .at_least(0)
                    .doc_("if set, adds `present` = 1 where LQ >= threshold"),
-               ParamSpec("reference", ParamType::kTable)
-                   .doc_("external reference economy (national totals E_i by industry [and "
-                         "year]); default: the sum of the table's regions"),
-               ParamSpec("reference_industry", ParamType::kColumn)
-                   .of("reference")
-                   .def("industry")
-                   .doc_("industry key column of `reference`"),
-               ParamSpec("reference_year", ParamType::kColumn)
-                   .of("reference")
-                   .def("year")
-                   .if_present()
-                   .doc_("year column of `reference`; without it its rows serve every year"),
-               ParamSpec("reference_value", ParamType::kColumn)
-                   .numeric()
-                   .of("reference")
-                   .def("value")
-                   .doc_("total E_i column of `reference`"),
                cube_missing_param(),
            });
+  const std::vector<ParamSpec> ref = reference_params(
+      "reference",
+      "external reference economy (national totals E_i by industry [and year]); default: the "
+      "sum of the table's regions");
+  p.insert(p.end() - 1, ref.begin(), ref.end());  // before `missing`
   return p;
 }
 
@@ -117,13 +106,7 @@ class LocationQuotient final : public Plugin {
         "Wieland, REAT manual (locq).";
     p.params = parameters();
     p.reads = {cube_read("non-negative activity by region and industry"),
-               TableSpec::read("reference", "external reference economy (optional)")
-                   .when_given("reference")
-                   .column(ColumnSpec::of("reference_industry"))
-                   .column(ColumnSpec::of("reference_year"))
-                   .column(ColumnSpec::of("reference_value",
-                                          "E_i, >= 0; one row per industry "
-                                          "(and year)"))};
+               reference_read("reference")};
     p.writes = {TableSpec::write("<output>", "one row per input row, in the input's row order")
                     .column(ColumnSpec::of("year"))
                     .column(ColumnSpec::of("region"))
@@ -223,7 +206,7 @@ class LocationQuotient final : public Plugin {
   static Totals reference_totals(const RunContext& ctx, const Cube& cube) {
     CubeTotals t =
         cube_totals(cube.values(), cube.n_years(), cube.n_regions(), cube.n_industries());
-    t.industry = read_reference(ctx, cube);
+    t.industry = read_reference(ctx, cube, "reference");
     // E sums the industries with a row in the year, as e_j does: both shares cover them alone.
     for (std::size_t y = 0; y < cube.n_years(); ++y)
       for (std::size_t i = 0; i < cube.n_industries(); ++i)
@@ -237,41 +220,6 @@ class LocationQuotient final : public Plugin {
     for (std::size_t r = 0; r < cube.n_regions(); ++r)
       if (cube.present(cube.cell(y, r, i))) return true;
     return false;
-  }
-
-  /// E_i per (year, industry) of the cube from the reference table, NaN where it has no row. Rows
-  /// of industries or years the input does not have are ignored.
-  static std::vector<double> read_reference(const RunContext& ctx, const Cube& cube) {
-    const Params& params = ctx.params();
-    const Table& ref = ctx.table_of_param("reference");
-    const std::string name = "the reference table '" + params.str("reference") + "'";
-    const Column& industry = ref.column(params.str("reference_industry"));
-    const Column& value = ref.column(params.str("reference_value"));
-    const Column* year = cube.has_year() ? ref.find(params.str("reference_year")) : nullptr;
-    const std::size_t I = cube.n_industries();
-    std::vector<double> e(cube.n_years() * I, std::numeric_limits<double>::quiet_NaN());
-    for (std::size_t row = 0; row < ref.rows(); ++row) {
-      if (!industry.is_valid(row) || !value.is_valid(row) || (year && !year->is_valid(row)))
-        throw DataError(ref.row_name(row) + " of " + name + " has a missing key or value");
-      const std::int32_t i = cube.industries().find(industry.to_text(row));
-      const std::int32_t y = year ? cube.years().find(year->to_text(row)) : -1;
-      if (i < 0 || (year && y < 0)) continue;  // an industry or year the input does not have
-      if (!(value.number(row) >= 0))
-        throw DataError(ref.row_name(row) + " of " + name + ": negative value " +
-                        format_number(value.number(row)) + " for industry '" +
-                        industry.to_text(row) + "'");
-      const std::size_t first = year ? static_cast<std::size_t>(y) : 0;
-      const std::size_t last = year ? first + 1 : cube.n_years();
-      for (std::size_t yy = first; yy < last; ++yy) {
-        double& cell = e[yy * I + static_cast<std::size_t>(i)];
-        if (!std::isnan(cell))
-          throw DataError("industry '" + industry.to_text(row) + "' has more than one row in " +
-                          name + (year ? " for " + cube.where_year(yy) : std::string()) + " (" +
-                          ref.row_name(row) + ")");
-        cell = value.number(row);
-      }
-    }
-    return e;
   }
 
   /// `present` per row (LQ >= presence_threshold), or nothing when the threshold is not given.

@@ -14,6 +14,7 @@
 #include "klaster/sdk/inequality.hpp"
 #include "klaster/sdk/parallel.hpp"
 #include "klaster/sdk/plugin.hpp"
+#include "klaster/sdk/reference.hpp"
 #include "specialization_kernel.hpp"
 
 namespace klaster::plugins::specialization {
@@ -38,23 +39,6 @@ std::vector<ParamSpec> parameters() {
               .one_of({"total", "rest", "others_mean"})
               .doc_("reference shares: of the whole economy, of the economy without the region, or "
                     "the unweighted mean of the other regions' shares (REAT krugman.spec2)"),
-          ParamSpec("reference_table", ParamType::kTable)
-              .doc_("external economy (national totals E_i by industry [and year]) for reference "
-                    "= total or rest; default: the sum of the table's regions"),
-          ParamSpec("reference_industry", ParamType::kColumn)
-              .of("reference_table")
-              .def("industry")
-              .doc_("industry key column of `reference_table`"),
-          ParamSpec("reference_year", ParamType::kColumn)
-              .of("reference_table")
-              .def("year")
-              .if_present()
-              .doc_("year column of `reference_table`; without it its rows serve every year"),
-          ParamSpec("reference_value", ParamType::kColumn)
-              .numeric()
-              .of("reference_table")
-              .def("value")
-              .doc_("total E_i column of `reference_table`"),
           ParamSpec("convention", ParamType::kString)
               .def("full")
               .one_of({"full", "half"})
@@ -73,16 +57,12 @@ std::vector<ParamSpec> parameters() {
               .doc_("multiply the Gini by n/(n-1), n the number of industries"),
           cube_missing_param(),
       });
+  const std::vector<ParamSpec> ref = reference_params(
+      "reference_table",
+      "external economy (national totals E_i by industry [and year]) for reference = total or "
+      "rest; default: the sum of the table's regions");
+  params.insert(params.end() - 1, ref.begin(), ref.end());  // before `missing`
   return params;
-}
-
-/// The optional external reference.
-TableSpec reference_read() {
-  return TableSpec::read("reference_table", "external reference economy (optional)")
-      .when_given("reference_table")
-      .column(ColumnSpec::of("reference_industry"))
-      .column(ColumnSpec::of("reference_year"))
-      .column(ColumnSpec::of("reference_value", "E_i, >= 0; one row per industry (and year)"));
 }
 
 /// The table written: one row per region (and year).
@@ -156,7 +136,8 @@ class Specialization final : public Plugin {
         "Theil (1967) Economics and Information Theory; Wieland, REAT manual (gini.spec, "
         "krugman.spec, krugman.spec2); Farhauer & Kroell (2013) Standorttheorien, Springer.";
     p.params = parameters();
-    p.reads = {cube_read("non-negative activity by region and industry"), reference_read()};
+    p.reads = {cube_read("non-negative activity by region and industry"),
+               reference_read("reference_table")};
     p.writes = {region_table()};
     return p;
   }
@@ -174,7 +155,7 @@ class Specialization final : public Plugin {
     const auto cube = Cube::shared(in, cube_options(ctx.params(), in.schema()));
     const Settings settings(ctx.params());
     const std::vector<double> external =
-        settings.external() ? read_reference(ctx, *cube, settings.table) : std::vector<double>{};
+        settings.external() ? read_reference(ctx, *cube, "reference_table") : std::vector<double>{};
     const std::vector<Year> years = tally_years(*cube, settings, external);
     const std::vector<std::optional<RegionRow>> rows = compute(*cube, years, settings);
     warn_infinite_lqs(ctx, *cube, years, rows);
@@ -332,42 +313,6 @@ class Specialization final : public Plugin {
       for (const std::size_t i : t.active)
         t.share_sum[i] += cube.value(cube.cell(y, r, i)) / t.region_total[r];
     }
-  }
-
-  /// E_i per (year, industry) of the cube from the reference table, NaN where it has no row. Rows
-  /// of industries or years the input does not have are ignored.
-  static std::vector<double> read_reference(const RunContext& ctx, const Cube& cube,
-                                            const std::string& table) {
-    const Params& params = ctx.params();
-    const Table& ref = ctx.table_of_param("reference_table");
-    const std::string name = "the reference table '" + table + "'";
-    const Column& industry = ref.column(params.str("reference_industry"));
-    const Column& value = ref.column(params.str("reference_value"));
-    const Column* year = cube.has_year() ? ref.find(params.str("reference_year")) : nullptr;
-    const std::size_t I = cube.n_industries();
-    std::vector<double> e(cube.n_years() * I, std::numeric_limits<double>::quiet_NaN());
-    for (std::size_t row = 0; row < ref.rows(); ++row) {
-      if (!industry.is_valid(row) || !value.is_valid(row) || (year && !year->is_valid(row)))
-        throw DataError(ref.row_name(row) + " of " + name + " has a missing key or value");
-      const std::int32_t i = cube.industries().find(industry.to_text(row));
-      const std::int32_t y = year ? cube.years().find(year->to_text(row)) : -1;
-      if (i < 0 || (year && y < 0)) continue;  // an industry or year the input does not have
-      if (!(value.number(row) >= 0))
-        throw DataError(ref.row_name(row) + " of " + name + ": negative value " +
-                        format_number(value.number(row)) + " for industry '" +
-                        industry.to_text(row) + "'");
-      const std::size_t first = year ? static_cast<std::size_t>(y) : 0;
-      const std::size_t last = year ? first + 1 : cube.n_years();
-      for (std::size_t yy = first; yy < last; ++yy) {
-        double& cell = e[yy * I + static_cast<std::size_t>(i)];
-        if (!std::isnan(cell))
-          throw DataError("industry '" + industry.to_text(row) + "' has more than one row in " +
-                          name + (year ? " for " + cube.where_year(yy) : std::string()) + " (" +
-                          ref.row_name(row) + ")");
-        cell = value.number(row);
-      }
-    }
-    return e;
   }
 
   /// One slot per (year, region), in that order; nullopt where the region has no row in the year.
