@@ -23,6 +23,8 @@ using namespace klaster::sdk;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+const std::vector<ParamSpec>& variant_params();
+
 std::vector<ParamSpec> complexity_params() {
   std::vector<ParamSpec> p = cube_params("activity column (exports, employment, ...)");
   p.insert(p.end(),
@@ -44,45 +46,104 @@ std::vector<ParamSpec> complexity_params() {
                    .doc_("also write <output>_proximity (industry x industry)"),
                cube_missing_param(),
            });
+  p.insert(p.end(), variant_params().begin(), variant_params().end());
+  return p;
+}
+
+/// \brief The issue-10 variants; every default keeps the 1.1.0 outputs.
+const std::vector<ParamSpec>& variant_params() {
+  static const std::vector<ParamSpec> p{
+      ParamSpec("presence", ParamType::kString)
+          .def("rca")
+          .one_of({"rca", "rpop", "given"})
+          .doc_("M from RCA >= threshold, from RPOP = (x_ri / pop_r) / (x_.i / pop_.) >= threshold "
+                "(py-ecomplexity presence_test = \"rpop\", needs `population`), or the value "
+                "itself, 0 or 1 (py-ecomplexity \"manual\", EconGeo's binary input)"),
+      ParamSpec("population", ParamType::kTable)
+          .doc_("one row per region with its population (presence = \"rpop\"); the same "
+                "population is used in every year"),
+      ParamSpec("population_region", ParamType::kColumn)
+          .of("population")
+          .def("region")
+          .doc_("region column of `population` (keys as in input)"),
+      ParamSpec("population_value", ParamType::kColumn)
+          .of("population")
+          .def("population")
+          .numeric()
+          .doc_("population column of `population` (> 0)"),
+      ParamSpec("method", ParamType::kString)
+          .def("eigenvector")
+          .one_of({"eigenvector", "reflections"})
+          .doc_("ECI/PCI from the eigenvector of M~ (Hausmann et al. 2014) or the method of "
+                "reflections (Hidalgo & Hausmann 2009) run `iterations` steps"),
+      ParamSpec("iterations", ParamType::kInt)
+          .def(Value{std::int64_t{20}})
+          .at_least(2)
+          .doc_("reflections: N, even; eci = k_r,N, pci = k_i,N-1 (EconGeo morc() steps = 20, "
+                "mort() steps = 19)"),
+      ParamSpec("scale", ParamType::kString)
+          .def("zscore")
+          .one_of({"zscore", "econgeo"})
+          .doc_("zscore: (v - mean) / sd (py-ecomplexity, Atlas); econgeo: eigenvector as "
+                "EconGeo kci()/tci() (v / sum v, their sign rules), reflections as morc()/mort() "
+                "(min-max to 0..100); pci_scale applies to zscore only"),
+      ParamSpec("proximity_method", ParamType::kString)
+          .def("min_conditional")
+          .one_of({"min_conditional", "cosine", "association", "jaccard"})
+          .doc_("phi: min of the conditional probabilities (Hidalgo et al. 2007), or EconGeo "
+                "relatedness() of the co-occurrence matrix (van Eck & Waltman 2009)"),
+      ParamSpec("knn", ParamType::kInt)
+          .def(Value{std::int64_t{0}})
+          .at_least(0)
+          .doc_("0: density over every industry; k > 0: over the k industries nearest to i "
+                "(largest phi, i itself excluded), py-ecomplexity / Stata knn density"),
+  };
   return p;
 }
 
 std::vector<TableSpec> tables_written() {
-  return {TableSpec::write("<output>", "one row per region (and year)")
-              .column(ColumnSpec::of("year"))
-              .column(ColumnSpec::of("region"))
-              .column(ColumnSpec::ints("diversity", "k_r: industries with RCA >= threshold"))
-              .column(ColumnSpec::floats("eci",
-                                         "Economic Complexity Index, z-score; missing for "
-                                         "diversity 0")),
-          TableSpec::write("<output>_industries", "one row per industry (and year)")
-              .column(ColumnSpec::of("year"))
-              .column(ColumnSpec::of("industry"))
-              .column(ColumnSpec::ints("ubiquity", "k_i: regions with RCA >= threshold"))
-              .column(ColumnSpec::floats("pci",
-                                         "Product Complexity Index, z-score (pci_scale); "
-                                         "missing for ubiquity 0")),
-          TableSpec::write("<output>_cells",
-                           "one row per region x industry (and year), absent "
-                           "cells as 0")
-              .column(ColumnSpec::of("year"))
-              .column(ColumnSpec::of("region"))
-              .column(ColumnSpec::of("industry"))
-              .column(ColumnSpec::floats("rca", "RCA (Balassa), >= 0"))
-              .column(ColumnSpec::ints("present", "M: 1 where rca >= threshold, else 0"))
-              .column(ColumnSpec::floats("density",
-                                         "relatedness density, in [0, 1]; missing where "
-                                         "the industry has no proximity")),
-          TableSpec::write("<output>_proximity", "one row per industry pair (and year)")
-              .when("proximity", "true")
-              .column(ColumnSpec::of("year"))
-              .column(ColumnSpec::like("from", "industry",
-                                       "an industry (typed as the industry "
-                                       "column)"))
-              .column(ColumnSpec::like("to", "industry", "another industry"))
-              .column(ColumnSpec::floats(
-                  "proximity",
-                  "phi, in [0, 1]; 1 on the diagonal (0 for an industry present nowhere)"))};
+  return {
+      TableSpec::write("<output>", "one row per region (and year)")
+          .column(ColumnSpec::of("year"))
+          .column(ColumnSpec::of("region"))
+          .column(ColumnSpec::ints("diversity", "k_r: industries with RCA >= threshold"))
+          .column(ColumnSpec::floats("eci",
+                                     "Economic Complexity Index (scale); missing for "
+                                     "diversity 0"))
+          .column(ColumnSpec::floats("coi",
+                                     "Complexity Outlook Index: sum over absent industries "
+                                     "of density x pci")),
+      TableSpec::write("<output>_industries", "one row per industry (and year)")
+          .column(ColumnSpec::of("year"))
+          .column(ColumnSpec::of("industry"))
+          .column(ColumnSpec::ints("ubiquity", "k_i: regions with RCA >= threshold"))
+          .column(ColumnSpec::floats("pci",
+                                     "Product Complexity Index (scale, pci_scale); "
+                                     "missing for ubiquity 0")),
+      TableSpec::write("<output>_cells",
+                       "one row per region x industry (and year), absent "
+                       "cells as 0")
+          .column(ColumnSpec::of("year"))
+          .column(ColumnSpec::of("region"))
+          .column(ColumnSpec::of("industry"))
+          .column(ColumnSpec::floats("rca", "RCA (Balassa), >= 0; missing for presence = given"))
+          .column(ColumnSpec::floats("rpop", "RPOP, >= 0").when("presence", "rpop"))
+          .column(ColumnSpec::ints("present", "M: 1 where rca (rpop) >= threshold, else 0"))
+          .column(ColumnSpec::floats("density",
+                                     "relatedness density, in [0, 1]; missing where "
+                                     "the industry has no proximity"))
+          .column(ColumnSpec::floats("cog", "Complexity Outlook Gain; 0 where present")),
+      TableSpec::write("<output>_proximity", "one row per industry pair (and year)")
+          .when("proximity", "true")
+          .column(ColumnSpec::of("year"))
+          .column(ColumnSpec::like("from", "industry",
+                                   "an industry (typed as the industry "
+                                   "column)"))
+          .column(ColumnSpec::like("to", "industry", "another industry"))
+          .column(ColumnSpec::floats(
+              "proximity",
+              "phi (proximity_method); min_conditional: in [0, 1], 1 on the diagonal (0 for "
+              "an industry present nowhere); others: 0 on the diagonal"))};
 }
 
 /// \brief 0/1 and count columns are computed as doubles and written as ints.
@@ -106,7 +167,80 @@ struct YearResult {
   std::vector<double> pci;        // I, likewise
   std::vector<double> proximity;  // I x I
   std::vector<double> density;    // R x I
+  std::vector<double> rpop;       // R x I, presence = rpop only
+  Outlook outlook;                // coi (R) and cog (R x I)
 };
+
+/// \brief The step's choices, read once.
+struct Variant {
+  std::string presence, method, scale;
+  ProximityMethod proximity = ProximityMethod::kMinConditional;
+  int iterations = 20;
+  std::size_t knn = 0;
+  std::vector<double> population;  // per cube region, presence = rpop
+};
+
+ProximityMethod proximity_method_of(const std::string& name) {
+  if (name == "cosine") return ProximityMethod::kCosine;
+  if (name == "association") return ProximityMethod::kAssociation;
+  if (name == "jaccard") return ProximityMethod::kJaccard;
+  return ProximityMethod::kMinConditional;
+}
+
+/// \brief Population per region of the cube from table `population` (presence = rpop): every
+/// region needs one positive population, given once.
+std::vector<double> population_of(const RunContext& ctx, const Cube& cube) {
+  const Params& params = ctx.params();
+  if (!params.has("population"))
+    throw ParamError("population",
+                     "presence = \"rpop\" needs parameter 'population' (a table "
+                     "with a population per region)");
+  const Table& t = ctx.table_of_param("population");
+  const std::string name = params.str("population");
+  const Column& key = t.column(params.str("population_region"));
+  const Column& value = t.column(params.str("population_value"));
+  std::vector<double> pop(cube.n_regions(), kNaN);
+  std::vector<std::size_t> row_of(cube.n_regions(), 0);
+  const auto& labels = cube.regions().labels;
+  for (std::size_t row = 0; row < t.rows(); ++row) {
+    const auto it = std::find(labels.begin(), labels.end(), key.to_text(row));
+    if (it == labels.end()) continue;  // a region without activity data
+    const auto r = static_cast<std::size_t>(it - labels.begin());
+    if (!std::isnan(pop[r]))
+      throw DataError("population table '" + name + "' gives region '" + labels[r] + "' twice" +
+                      t.lines_note(row_of[r], row));
+    if (!value.is_valid(row) || !(value.number(row) > 0))
+      throw DataError("population table '" + name + "': " + t.row_name(row) +
+                      " has no positive population (region '" + labels[r] + "')");
+    pop[r] = value.number(row);
+    row_of[r] = row;
+  }
+  for (std::size_t r = 0; r < pop.size(); ++r)
+    if (std::isnan(pop[r]))
+      throw DataError("population table '" + name + "' has no row for region '" + labels[r] + "'");
+  return pop;
+}
+
+Variant variant_of(const RunContext& ctx, const Cube& cube) {
+  const Params& params = ctx.params();
+  Variant v;
+  v.presence = params.str("presence");
+  v.method = params.str("method");
+  v.scale = params.str("scale");
+  v.proximity = proximity_method_of(params.str("proximity_method"));
+  v.iterations = static_cast<int>(params.integer("iterations"));
+  if (v.method == "reflections" && v.iterations % 2 != 0)
+    throw ParamError("iterations", "parameter 'iterations' = " + std::to_string(v.iterations) +
+                                       " must be even: ECI is k_r,N for an even N (odd region "
+                                       "steps are average ubiquities, of the opposite sign)");
+  v.knn = static_cast<std::size_t>(params.integer("knn"));
+  if (v.knn >= cube.n_industries() && v.knn > 0)
+    throw ParamError("knn", "parameter 'knn' = " + std::to_string(v.knn) + " must be below the " +
+                                "number of industries (" + std::to_string(cube.n_industries()) +
+                                "): the k nearest exclude the industry itself");
+  if (v.presence == "rpop") v.population = population_of(ctx, cube);
+  return v;
+}
 
 class Complexity final : public Plugin {
  public:
@@ -140,7 +274,11 @@ class Complexity final : public Plugin {
         "Reference: Balassa (1965); Hidalgo & Hausmann (2009) PNAS 106(26); Hausmann, Hidalgo et "
         "al. (2014) The Atlas of Economic Complexity; Hidalgo et al. (2007) Science 317(5837).";
     p.params = complexity_params();
-    p.reads = {cube_read("non-negative activity by region and industry")};
+    p.reads = {cube_read("non-negative activity by region and industry"),
+               TableSpec::read("population", "population by region (presence = rpop)")
+                   .when_given("population")
+                   .column(ColumnSpec::of("population_region"))
+                   .column(ColumnSpec::of("population_value"))};
     p.writes = tables_written();
     return p;
   }
@@ -148,9 +286,10 @@ class Complexity final : public Plugin {
   void run(RunContext& ctx) const override {
     const Table& in = ctx.table_of_param("input");
     const auto cube = Cube::shared(in, cube_options(ctx.params(), in.schema()));
+    const Variant variant = variant_of(ctx, *cube);
     std::vector<YearResult> results;
     for (std::size_t y = 0; y < cube->n_years(); ++y)
-      results.push_back(compute_year(ctx, *cube, y));
+      results.push_back(compute_year(ctx, *cube, y, variant));
     write_regions(ctx, *cube, results);
     write_industries(ctx, *cube, results);
     write_cells(ctx, *cube, results);
@@ -158,19 +297,49 @@ class Complexity final : public Plugin {
   }
 
  private:
-  static YearResult compute_year(const RunContext& ctx, const Cube& cube, std::size_t y) {
-    const Params& params = ctx.params();
+  static YearResult compute_year(const RunContext& ctx, const Cube& cube, std::size_t y,
+                                 const Variant& v) {
+    const bool diagonal = ctx.params().boolean("density_diagonal");
+    YearResult out;
+    presence_for(ctx, cube, y, v, out);
+    complexity_indices(ctx, cube, y, v, out);
+    out.proximity = proximity_of(out.presence, v.proximity);
+    out.density = v.knn > 0 ? knn_density_of(out.presence, out.proximity, v.knn)
+                            : density_of(out.presence, out.proximity, diagonal);
+    out.outlook = outlook_of(out.presence, out.density, out.proximity, out.pci, diagonal);
+    return out;
+  }
+
+  /// M (and RCA, RPOP) of year y as `presence` says.
+  static void presence_for(const RunContext& ctx, const Cube& cube, std::size_t y, const Variant& v,
+                           YearResult& out) {
     const std::size_t R = cube.n_regions(), I = cube.n_industries();
     const auto first = cube.values().begin() + static_cast<std::ptrdiff_t>(cube.cell(y, 0, 0));
     const std::vector<double> x(first, first + static_cast<std::ptrdiff_t>(R * I));
+    const double threshold = ctx.params().real("threshold");
+    if (v.presence == "given") {
+      check_binary(cube, y, x);
+      out.presence = presence_given(x, R, I);
+      return;
+    }
     const Totals totals = totals_of(x, R, I);
     check_totals(cube, y, totals);
-    YearResult out;
-    out.presence = presence_of(x, totals, params.real("threshold"));
-    complexity_indices(ctx, cube, y, out);
-    out.proximity = proximity_of(out.presence);
-    out.density = density_of(out.presence, out.proximity, params.boolean("density_diagonal"));
-    return out;
+    out.presence = presence_of(x, totals, threshold);
+    if (v.presence != "rpop") return;
+    out.rpop = rpop_of(x, totals, v.population);
+    out.presence = presence_from(x, R, I, out.presence.rca, out.rpop, threshold);
+  }
+
+  /// presence = given: every value 0 or 1, and two regions.
+  static void check_binary(const Cube& cube, std::size_t y, const std::vector<double>& x) {
+    const std::size_t I = cube.n_industries();
+    for (std::size_t k = 0; k < x.size(); ++k)
+      if (x[k] != 0 && x[k] != 1)
+        throw DataError("presence = \"given\" needs 0 or 1 in '" + cube.options().value +
+                        "', but " + cube.where(y, k / I, k % I) + " has " + std::to_string(x[k]));
+    if (cube.n_regions() < 2)
+      throw DataError("complexity needs at least two regions, but only region '" +
+                      cube.regions().labels[0] + "' has data");
   }
 
   /// Every region and industry needs a positive total, and there must be two regions.
@@ -223,7 +392,7 @@ class Complexity final : public Plugin {
 
   /// ECI and PCI of year y into `out` (NaN for the regions and industries left out).
   static void complexity_indices(const RunContext& ctx, const Cube& cube, std::size_t y,
-                                 YearResult& out) {
+                                 const Variant& v, YearResult& out) {
     const Presence& p = out.presence;
     const auto [rs, is] = kept(ctx, cube, y, p);
     out.eci.assign(p.diversity.size(), kNaN);
@@ -237,15 +406,31 @@ class Complexity final : public Plugin {
       for (std::size_t b = 0; b < is.size(); ++b)
         m(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b)) =
             p.present[rs[a] * I + is[b]];
-    const std::optional<RawComplexity> raw = raw_complexity(m);
-    if (!raw) throw Error("the ECI eigenproblem did not converge in " + cube.where_year(y));
-    log_spectrum(ctx, cube, y, raw->spectrum);
-    const auto z = standardise(*raw, ctx.params().str("pci_scale") == "own");
+    const auto z = scaled(ctx, cube, y, v, m);
+    for (std::size_t a = 0; a < rs.size(); ++a) out.eci[rs[a]] = z.eci[a];
+    for (std::size_t b = 0; b < is.size(); ++b) out.pci[is[b]] = z.pci[b];
+  }
+
+  /// ECI and PCI of presence matrix `m` by `method`, scaled by `scale`.
+  static Standardised scaled(const RunContext& ctx, const Cube& cube, std::size_t y,
+                             const Variant& v, const Eigen::MatrixXd& m) {
+    std::optional<RawComplexity> raw;
+    if (v.method == "reflections") {
+      raw = reflections(m, v.iterations);
+    } else {
+      raw = raw_complexity(m);
+      if (!raw) throw Error("the ECI eigenproblem did not converge in " + cube.where_year(y));
+      log_spectrum(ctx, cube, y, raw->spectrum);
+    }
+    std::optional<Standardised> z;
+    if (v.scale == "zscore")
+      z = standardise(*raw, ctx.params().str("pci_scale") == "own");
+    else
+      z = v.method == "reflections" ? econgeo_reflection_scale(*raw) : econgeo_eigen_scale(*raw, m);
     if (!z)
-      throw DataError("ECI is constant across regions in " + cube.where_year(y) +
-                      "; it cannot be standardised");
-    for (std::size_t a = 0; a < rs.size(); ++a) out.eci[rs[a]] = z->eci[a];
-    for (std::size_t b = 0; b < is.size(); ++b) out.pci[is[b]] = z->pci[b];
+      throw DataError("ECI is constant across regions (or sums to 0 for scale = \"econgeo\") in " +
+                      cube.where_year(y) + "; it cannot be scaled");
+    return *z;
   }
 
   static void log_spectrum(const RunContext& ctx, const Cube& cube, std::size_t y,
@@ -267,19 +452,21 @@ class Complexity final : public Plugin {
   static void write_regions(RunContext& ctx, const Cube& cube,
                             const std::vector<YearResult>& results) {
     std::vector<std::int32_t> ys, rs;
-    std::vector<double> diversity, eci;
+    std::vector<double> diversity, eci, coi;
     for (std::size_t y = 0; y < results.size(); ++y)
       for (std::size_t r = 0; r < cube.n_regions(); ++r) {
         ys.push_back(static_cast<std::int32_t>(y));
         rs.push_back(static_cast<std::int32_t>(r));
         diversity.push_back(results[y].presence.diversity[r]);
         eci.push_back(results[y].eci[r]);
+        coi.push_back(results[y].outlook.coi[r]);
       }
     OutputTable out = ctx.output();
     if (cube.has_year()) out.set(year_column(cube, ys));
     out.set(cube.regions().make_column(cube.options().region, rs));
     out.set("diversity", ints_of(diversity));
     out.set("eci", eci, valid_of(eci));
+    out.set("coi", std::move(coi));
     ctx.write(std::move(out));
   }
 
@@ -306,19 +493,23 @@ class Complexity final : public Plugin {
   static void write_cells(RunContext& ctx, const Cube& cube,
                           const std::vector<YearResult>& results) {
     std::vector<std::size_t> cells;
-    std::vector<double> rca, present, density;
+    std::vector<double> rca, rpop, present, density, cog;
     for (std::size_t y = 0; y < results.size(); ++y)
       for (std::size_t k = 0; k < cube.n_regions() * cube.n_industries(); ++k) {
         cells.push_back(cube.cell(y, 0, 0) + k);
         rca.push_back(results[y].presence.rca[k]);
+        if (!results[y].rpop.empty()) rpop.push_back(results[y].rpop[k]);
         present.push_back(results[y].presence.present[k]);
         density.push_back(results[y].density[k]);
+        cog.push_back(results[y].outlook.cog[k]);
       }
     OutputTable out = ctx.output("<output>_cells");
     for (Column& key : cube.key_columns(cells)) out.set(std::move(key));
-    out.set("rca", std::move(rca));
+    out.set("rca", rca, valid_of(rca));
+    if (ctx.params().str("presence") == "rpop") out.set("rpop", std::move(rpop));
     out.set("present", ints_of(present));
     out.set("density", density, valid_of(density));
+    out.set("cog", std::move(cog));
     ctx.write(std::move(out));
   }
 
@@ -376,6 +567,95 @@ Spectrum spectrum_of(const Eigen::VectorXd& lambda) {
   return Spectrum::kDistinct;
 }
 
+/// \brief Diversity and ubiquity from a filled `present`.
+void count_presence(Presence& p, std::size_t regions, std::size_t industries) {
+  p.diversity.assign(regions, 0.0);
+  p.ubiquity.assign(industries, 0.0);
+  for (std::size_t r = 0; r < regions; ++r)
+    for (std::size_t i = 0; i < industries; ++i) {
+      p.diversity[r] += p.present[r * industries + i];
+      p.ubiquity[i] += p.present[r * industries + i];
+    }
+}
+
+/// \brief z-scores `v` when it is not constant. The reflections are averaging operators (rows sum
+/// to 1), so an affine map before a step is an affine map after it: this only keeps the spread,
+/// which shrinks like lambda_2^(N/2), far above rounding.
+void rescale_in_place(Eigen::VectorXd& v) {
+  const double mean = v.mean();
+  const double sd = std::sqrt((v.array() - mean).square().mean());
+  if (sd > 0) v = (v.array() - mean) / sd;
+}
+
+std::vector<double> as_vector(const Eigen::VectorXd& v) {
+  return std::vector<double>(v.data(), v.data() + v.size());
+}
+
+/// \brief Average ranks (1-based) with ties sharing their mean rank, as R's rank().
+std::vector<double> ranks_of(const std::vector<double>& v) {
+  std::vector<std::size_t> order(v.size());
+  for (std::size_t k = 0; k < v.size(); ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return v[a] < v[b]; });
+  std::vector<double> rank(v.size());
+  for (std::size_t a = 0; a < order.size();) {
+    std::size_t b = a;
+    while (b + 1 < order.size() && v[order[b + 1]] == v[order[a]]) ++b;
+    for (std::size_t k = a; k <= b; ++k) rank[order[k]] = 0.5 * static_cast<double>(a + b) + 1;
+    a = b + 1;
+  }
+  return rank;
+}
+
+/// \brief v / sum(v), or nullopt when the sum is 0 (EconGeo's normalisation is then undefined).
+std::optional<std::vector<double>> over_sum(const std::vector<double>& v) {
+  double sum = 0;
+  for (const double x : v) sum += x;
+  if (!(std::abs(sum) > 1e-12)) return std::nullopt;
+  std::vector<double> out;
+  for (const double x : v) out.push_back(x / sum);
+  return out;
+}
+
+/// \brief (v - min) / (max - min) * 100, EconGeo's rescale() in morc()/mort().
+std::optional<std::vector<double>> min_max_100(const std::vector<double>& v) {
+  const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+  const double range = *hi - *lo;
+  if (!(range > 0)) return std::nullopt;
+  std::vector<double> out;
+  for (const double x : v) out.push_back((x - *lo) / range * 100);
+  return out;
+}
+
+/// \brief The co-occurrence matrix C = M'M of a presence (I x I).
+Eigen::MatrixXd cooccurrence_of(const Presence& p) {
+  const std::size_t R = p.diversity.size(), I = p.ubiquity.size();
+  const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> m(
+      p.present.data(), static_cast<Eigen::Index>(R), static_cast<Eigen::Index>(I));
+  return m.transpose() * m;
+}
+
+/// \brief One of EconGeo's relatedness() normalisations of C_ij (diagonal excluded) from s_i, s_j
+/// and T; 0 where the denominator is 0.
+double normalised(ProximityMethod method, double c, double si, double sj, double total) {
+  double denom = 0, num = c;
+  switch (method) {
+    case ProximityMethod::kCosine:
+      denom = std::sqrt(si * sj);
+      break;
+    case ProximityMethod::kAssociation:
+      denom = si * sj;
+      num = c * total;
+      break;
+    case ProximityMethod::kJaccard:
+      denom = si + sj - c;
+      break;
+    case ProximityMethod::kMinConditional:
+      break;
+  }
+  return denom > 0 ? num / denom : 0.0;
+}
+
 }  // namespace
 
 Totals totals_of(const std::vector<double>& x, std::size_t regions, std::size_t industries) {
@@ -409,6 +689,38 @@ Presence presence_of(const std::vector<double>& x, const Totals& totals, double 
         p.ubiquity[i] += 1;
       }
     }
+  return p;
+}
+
+std::vector<double> rpop_of(const std::vector<double>& x, const Totals& totals,
+                            const std::vector<double>& population) {
+  const std::size_t R = totals.region.size(), I = totals.industry.size();
+  double pop_all = 0;
+  for (const double v : population) pop_all += v;
+  std::vector<double> rpop(R * I);
+  for (std::size_t r = 0; r < R; ++r)
+    for (std::size_t i = 0; i < I; ++i)
+      rpop[r * I + i] = (x[r * I + i] / population[r]) / (totals.industry[i] / pop_all);
+  return rpop;
+}
+
+Presence presence_from(const std::vector<double>& x, std::size_t regions, std::size_t industries,
+                       std::vector<double> rca, const std::vector<double>& relative,
+                       double threshold) {
+  Presence p;
+  p.rca = std::move(rca);
+  p.present.assign(x.size(), 0.0);
+  for (std::size_t k = 0; k < x.size(); ++k)
+    if (relative[k] >= threshold && x[k] > 0) p.present[k] = 1;  // a zero cell is never present
+  count_presence(p, regions, industries);
+  return p;
+}
+
+Presence presence_given(const std::vector<double>& x, std::size_t regions, std::size_t industries) {
+  Presence p;
+  p.rca.assign(regions * industries, kNaN);
+  p.present = x;
+  count_presence(p, regions, industries);
   return p;
 }
 
@@ -449,16 +761,28 @@ std::optional<Standardised> standardise(const RawComplexity& raw, bool pci_own_s
 }
 
 std::vector<double> proximity_of(const Presence& p) {
-  const std::size_t R = p.diversity.size(), I = p.ubiquity.size();
+  return proximity_of(p, ProximityMethod::kMinConditional);
+}
+
+std::vector<double> proximity_of(const Presence& p, ProximityMethod method) {
+  const std::size_t I = p.ubiquity.size();
+  const Eigen::MatrixXd c = cooccurrence_of(p);
   std::vector<double> phi(I * I, 0.0);
+  const auto at = [](std::size_t k) { return static_cast<Eigen::Index>(k); };
+  if (method == ProximityMethod::kMinConditional) {
+    for (std::size_t i = 0; i < I; ++i)
+      for (std::size_t j = 0; j < I; ++j) {
+        const double denom = std::max(p.ubiquity[i], p.ubiquity[j]);
+        if (denom > 0) phi[i * I + j] = c(at(i), at(j)) / denom;
+      }
+    return phi;
+  }
+  // EconGeo relatedness(): totals of the co-occurrence matrix with its diagonal set to 0.
+  const Eigen::VectorXd s = c.colwise().sum().transpose() - c.diagonal();
+  const double total = s.sum();
   for (std::size_t i = 0; i < I; ++i)
-    for (std::size_t j = 0; j < I; ++j) {
-      const double denom = std::max(p.ubiquity[i], p.ubiquity[j]);
-      if (denom <= 0) continue;
-      double both = 0;
-      for (std::size_t r = 0; r < R; ++r) both += p.present[r * I + i] * p.present[r * I + j];
-      phi[i * I + j] = both / denom;
-    }
+    for (std::size_t j = 0; j < I; ++j)
+      if (i != j) phi[i * I + j] = normalised(method, c(at(i), at(j)), s(at(i)), s(at(j)), total);
   return phi;
 }
 
@@ -479,6 +803,105 @@ std::vector<double> density_of(const Presence& p, const std::vector<double>& pro
     }
   }
   return density;
+}
+
+std::vector<double> knn_density_of(const Presence& p, const std::vector<double>& proximity,
+                                   std::size_t k) {
+  const std::size_t R = p.diversity.size(), I = p.ubiquity.size();
+  std::vector<double> density(R * I, kNaN);
+  for (std::size_t i = 0; i < I; ++i) {
+    std::vector<std::size_t> others;
+    for (std::size_t j = 0; j < I; ++j)
+      if (j != i) others.push_back(j);
+    // nearest = largest proximity (py-ecomplexity: distance 1 - phi); ties to the lower index
+    std::stable_sort(others.begin(), others.end(), [&](std::size_t a, std::size_t b) {
+      return proximity[i * I + a] > proximity[i * I + b];
+    });
+    others.resize(k);
+    double norm = 0;
+    for (const std::size_t j : others) norm += proximity[i * I + j];
+    if (!(norm > 0)) continue;
+    for (std::size_t r = 0; r < R; ++r) {
+      double sum = 0;
+      for (const std::size_t j : others) sum += p.present[r * I + j] * proximity[i * I + j];
+      density[r * I + i] = sum / norm;
+    }
+  }
+  return density;
+}
+
+Outlook outlook_of(const Presence& p, const std::vector<double>& density,
+                   const std::vector<double>& proximity, const std::vector<double>& pci,
+                   bool diagonal) {
+  const std::size_t R = p.diversity.size(), I = p.ubiquity.size();
+  // weight_ji = phi_ij / n_j: how much of j's proximity mass goes to i, times PCI_j
+  std::vector<double> n(I, 0.0);
+  for (std::size_t j = 0; j < I; ++j)
+    for (std::size_t k = 0; k < I; ++k)
+      if (diagonal || k != j) n[j] += proximity[j * I + k];
+  Outlook out;
+  out.coi.assign(R, 0.0);
+  out.cog.assign(R * I, 0.0);
+  for (std::size_t r = 0; r < R; ++r)
+    for (std::size_t i = 0; i < I; ++i) {
+      const double absent_i = 1 - p.present[r * I + i];
+      if (!std::isnan(pci[i]) && !std::isnan(density[r * I + i]))
+        out.coi[r] += absent_i * density[r * I + i] * pci[i];
+      if (absent_i == 0) continue;
+      double gain = 0;
+      for (std::size_t j = 0; j < I; ++j) {
+        if (std::isnan(pci[j]) || !(n[j] > 0) || (!diagonal && j == i)) continue;
+        gain += proximity[i * I + j] / n[j] * (1 - p.present[r * I + j]) * pci[j];
+      }
+      out.cog[r * I + i] = gain;
+    }
+  return out;
+}
+
+RawComplexity reflections(const Eigen::MatrixXd& m, int iterations) {
+  const Eigen::VectorXd d = m.rowwise().sum(), u = m.colwise().sum().transpose();
+  const Eigen::MatrixXd to_regions = d.cwiseInverse().asDiagonal() * m;                 // D^-1 M
+  const Eigen::MatrixXd to_industries = u.cwiseInverse().asDiagonal() * m.transpose();  // U^-1 M'
+  Eigen::VectorXd kr = d, ki = u;  // k_r,0 and k_i,0
+  for (int n = 1; n < iterations; ++n) {
+    const Eigen::VectorXd next_r = to_regions * ki;
+    ki = to_industries * kr;
+    kr = next_r;
+    rescale_in_place(kr);
+    rescale_in_place(ki);
+  }
+  // Last step for the regions only, not rescaled: k_r,N = D^-1 M k_i,N-1 holds exactly for the
+  // pair returned (the reflection identity behind pci_scale = "eci").
+  RawComplexity out;
+  out.eci = as_vector(to_regions * ki);
+  out.pci = as_vector(ki);
+  return out;
+}
+
+std::optional<Standardised> econgeo_eigen_scale(const RawComplexity& raw,
+                                                const Eigen::MatrixXd& m) {
+  auto kci = over_sum(raw.eci);
+  auto tci = over_sum(raw.pci);
+  if (!kci || !tci) return std::nullopt;
+  // kci(): sign by Pearson correlation with morc(steps = 20); tci(): by Spearman with ubiquity.
+  if (correlation(*kci, reflections(m, 20).eci) < 0)
+    for (auto& v : *kci) v = -v;
+  const Eigen::VectorXd u = m.colwise().sum().transpose();
+  if (spearman(*tci, as_vector(u)) > 0)
+    for (auto& v : *tci) v = -v;
+  return Standardised{std::move(*kci), std::move(*tci)};
+}
+
+std::optional<Standardised> econgeo_reflection_scale(const RawComplexity& raw) {
+  auto eci = min_max_100(raw.eci);
+  if (!eci) return std::nullopt;
+  auto pci = min_max_100(raw.pci);
+  return Standardised{std::move(*eci),
+                      pci ? std::move(*pci) : std::vector<double>(raw.pci.size(), kNaN)};
+}
+
+double spearman(const std::vector<double>& a, const std::vector<double>& b) {
+  return correlation(ranks_of(a), ranks_of(b));
 }
 
 }  // namespace klaster::plugins::complexity
