@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -151,6 +152,13 @@ std::vector<std::int64_t> ints_of(const std::vector<double>& v) {
   std::vector<std::int64_t> out;
   for (const double x : v) out.push_back(static_cast<std::int64_t>(std::llround(x)));
   return out;
+}
+
+/// \brief A number as a message shows it: 30, 0.5.
+std::string number_text(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
 }
 
 /// \brief Missing where NaN.
@@ -336,7 +344,7 @@ class Complexity final : public Plugin {
     for (std::size_t k = 0; k < x.size(); ++k)
       if (x[k] != 0 && x[k] != 1)
         throw DataError("presence = \"given\" needs 0 or 1 in '" + cube.options().value +
-                        "', but " + cube.where(y, k / I, k % I) + " has " + std::to_string(x[k]));
+                        "', but " + cube.where(y, k / I, k % I) + " has " + number_text(x[k]));
     if (cube.n_regions() < 2)
       throw DataError("complexity needs at least two regions, but only region '" +
                       cube.regions().labels[0] + "' has data");
