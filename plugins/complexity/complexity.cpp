@@ -250,37 +250,77 @@ Variant variant_of(const RunContext& ctx, const Cube& cube) {
   return v;
 }
 
+/// \brief info().description: every formula, convention and default, with its source.
+std::string description() {
+  return "RCA_ri = (x_ri / x_r.) / (x_.i / x..) (Balassa). presence = \"rca\" (default): M_ri = 1 "
+         "where RCA_ri >= threshold and x_ri > 0 (threshold default 1, py-ecomplexity's "
+         "rca_mcp_threshold); \"rpop\": where RPOP_ri = (x_ri / pop_r) / (x_.i / pop_.) >= "
+         "threshold "
+         "(py-ecomplexity presence_test = \"rpop\"; pop_. sums the regions of the data; table "
+         "`population`, one population per region used in every year); \"given\": M = the value, "
+         "which must be 0 or 1 (py-ecomplexity \"manual\", EconGeo's binary input; rca missing). "
+         "diversity k_r = sum_i M_ri, ubiquity k_i = sum_r M_ri.\n"
+         "method = \"eigenvector\" (default): ECI_raw is the eigenvector of the second-largest "
+         "eigenvalue of M~ = D^-1 M U^-1 M' (D, U diagonal diversity and ubiquity), solved in its "
+         "symmetric form D^-1/2 M U^-1 M' D^-1/2 with Eigen; PCI_raw = U^-1 M' ECI_raw / lambda, "
+         "so "
+         "that ECI_raw is the mean PCI_raw of a region's industries (Hausmann et al. 2014, "
+         "Technical "
+         "Box 2.1); both are negated when ECI correlates negatively with diversity "
+         "(py-ecomplexity). "
+         "\"reflections\": the method of reflections (Hidalgo & Hausmann 2009), k_r,0 = k_r, k_i,0 "
+         "= "
+         "k_i, k_r,N = (1 / k_r,0) sum_i M_ri k_i,N-1, k_i,N = (1 / k_i,0) sum_r M_ri k_r,N-1; "
+         "ECI_raw = k_r,N and PCI_raw = k_i,N-1 for an even N = iterations (default 20; odd region "
+         "steps are average ubiquities, of the opposite sign, so N must be even), no sign flip. It "
+         "converges to the eigenvector result as N grows, at the rate (lambda_3 / "
+         "lambda_2)^(N/2).\n"
+         "scale = \"zscore\" (default): eci = (ECI_raw - mean) / sd; pci_scale = \"own\" (default) "
+         "z-scores PCI with its own mean and sd, \"eci\" with ECI's (py-ecomplexity / Stata "
+         "ecomplexity); population sd (ddof = 0, numpy). \"econgeo\": with the eigenvector, "
+         "EconGeo "
+         "kci() = ECI_raw / sum(ECI_raw), signed to correlate non-negatively with morc(steps = "
+         "20), "
+         "and tci() = PCI_raw / sum(PCI_raw), negated when its Spearman correlation with ubiquity "
+         "is "
+         "positive; with reflections, EconGeo morc()/mort(): (v - min) / (max - min) * 100. "
+         "Regions "
+         "with diversity 0 and industries with ubiquity 0 are left out (missing eci/pci, warning), "
+         "as "
+         "py-ecomplexity does.\n"
+         "proximity_method = \"min_conditional\" (default): phi_ij = C_ij / max(k_i, k_j), C_ij = "
+         "sum_r M_ri M_rj (Hidalgo et al. 2007), phi_ii = 1; \"cosine\", \"association\", "
+         "\"jaccard\": EconGeo relatedness() of C with its diagonal set to 0 (van Eck & Waltman "
+         "2009), s_i = sum_{j != i} C_ij, T = sum s_i: C_ij / sqrt(s_i s_j), C_ij T / (s_i s_j), "
+         "C_ij / (s_i + s_j - C_ij); phi_ii = 0. Density d_ri = sum_j M_rj phi_ij / sum_j phi_ij, "
+         "in "
+         "[0, 1]; density_diagonal = true (default) includes j = i, as py-ecomplexity. knn = k > "
+         "0: "
+         "only the k industries j != i with the largest phi_ij (ties to the first in key order), "
+         "py-ecomplexity / Stata knn density; knn = 0 (default): all.\n"
+         "COI_r = sum_i (1 - M_ri) d_ri pci_i; COG_ri = (1 - M_ri) sum_j (phi_ij / n_j) (1 - M_rj) "
+         "pci_j, n_j = sum_k phi_jk (k != j without density_diagonal) (Hausmann et al. 2014; "
+         "py-ecomplexity / Stata ecomplexity), with pci and density as written (pci_scale = "
+         "\"eci\" "
+         "reproduces py-ecomplexity); industries with missing pci are left out of the sums.\n"
+         "Zero region or industry totals are errors (not for presence = \"given\"). With a year "
+         "column everything is per year.\n"
+         "Reference: Balassa (1965); Hidalgo & Hausmann (2009) PNAS 106(26); Hausmann, Hidalgo et "
+         "al. (2014) The Atlas of Economic Complexity; Hidalgo et al. (2007) Science 317(5837); "
+         "van "
+         "Eck & Waltman (2009) JASIST 60(8); Balland & Rigby (2017) Economic Geography 93(1) "
+         "(EconGeo).";
+}
+
 class Complexity final : public Plugin {
  public:
   PluginInfo info() const override {
     PluginInfo p;
     p.name = "complexity";
-    p.version = "1.1.0";
+    p.version = "1.2.0";
     p.kind = PluginKind::kIndicator;
     p.summary = "Computes RCA, diversity, ubiquity, ECI, PCI, proximity and relatedness density";
-    p.description =
-        "RCA_ri = (x_ri / x_r.) / (x_.i / x..) (Balassa); M_ri = 1 where RCA_ri >= threshold "
-        "and x_ri > 0 "
-        "(default 1, as py-ecomplexity's rca_mcp_threshold). diversity k_r = sum_i M_ri, ubiquity "
-        "k_i = sum_r M_ri.\n"
-        "ECI: the eigenvector of the second-largest eigenvalue of M~ = D^-1 M U^-1 M' (D, U "
-        "diagonal "
-        "diversity and ubiquity), solved in its symmetric form D^-1/2 M U^-1 M' D^-1/2 with Eigen; "
-        "PCI_raw = U^-1 M' ECI_raw / lambda, so that ECI_raw is the mean PCI_raw of a region's "
-        "industries (Hausmann et al. 2014, Technical Box 2.1). Both signs are flipped when ECI "
-        "correlates negatively with diversity (as py-ecomplexity). eci = (ECI_raw - mean) / sd; "
-        "pci_scale = \"own\" (default) z-scores PCI with its own mean and sd, \"eci\" with ECI's "
-        "(py-ecomplexity / Stata ecomplexity). sd is the population sd (ddof = 0, numpy). Regions "
-        "with diversity 0 and industries with ubiquity 0 are left out of the eigenproblem (missing "
-        "eci/pci, warning), as py-ecomplexity does.\n"
-        "Proximity phi_ij = sum_r M_ri M_rj / max(k_i, k_j), the minimum of the two conditional "
-        "probabilities (Hidalgo et al. 2007). Density d_ri = sum_j M_rj phi_ij / sum_j phi_ij, "
-        "weighted by proximity, in [0, 1]; density_diagonal = true (default) includes j = i "
-        "(phi_ii = 1), as py-ecomplexity; false excludes it. py-ecomplexity's knn density variant, "
-        "which drops the weights, is not offered.\n"
-        "Zero region or industry totals are errors. With a year column everything is per year.\n"
-        "Reference: Balassa (1965); Hidalgo & Hausmann (2009) PNAS 106(26); Hausmann, Hidalgo et "
-        "al. (2014) The Atlas of Economic Complexity; Hidalgo et al. (2007) Science 317(5837).";
+    p.description = description();
     p.params = complexity_params();
     p.reads = {cube_read("non-negative activity by region and industry"),
                TableSpec::read("population", "population by region (presence = rpop)")
