@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <sstream>
@@ -84,10 +85,12 @@ const std::vector<ParamSpec>& variant_params() {
                 "mort() steps = 19)"),
       ParamSpec("scale", ParamType::kString)
           .def("zscore")
-          .one_of({"zscore", "econgeo"})
+          .one_of({"zscore", "econgeo", "stata"})
           .doc_("zscore: (v - mean) / sd (py-ecomplexity, Atlas); econgeo: eigenvector as "
                 "EconGeo kci()/tci() (v / sum v, their sign rules), reflections as morc()/mort() "
-                "(min-max to 0..100); pci_scale applies to zscore only"),
+                "(min-max to 0..100); stata: as Stata ecomplexity (sd with n - 1 over the region x "
+                "industry rows, PCI on ECI's scale, COI z-scored, COG over ECI's sd, from the unit "
+                "eigenvector; eigenvector only); pci_scale applies to zscore only"),
       ParamSpec("proximity_method", ParamType::kString)
           .def("min_conditional")
           .one_of({"min_conditional", "cosine", "association", "jaccard"})
@@ -96,8 +99,9 @@ const std::vector<ParamSpec>& variant_params() {
       ParamSpec("knn", ParamType::kInt)
           .def(Value{std::int64_t{0}})
           .at_least(0)
-          .doc_("0: density over every industry; k > 0: over the k industries nearest to i "
-                "(largest phi, i itself excluded), py-ecomplexity / Stata knn density"),
+          .doc_("0: density over every industry; k > 0: over the industries j != i whose phi_ij "
+                "is at least the k-th largest (ties at the k-th value all kept), Stata / "
+                "py-ecomplexity knn density"),
   };
   return p;
 }
@@ -171,12 +175,14 @@ std::vector<std::uint8_t> valid_of(const std::vector<double>& v) {
 /// \brief Results for one year, dense over all regions (R) and industries (I) of the cube.
 struct YearResult {
   Presence presence;
-  std::vector<double> eci;        // R, NaN where left out of the eigenproblem
-  std::vector<double> pci;        // I, likewise
-  std::vector<double> proximity;  // I x I
-  std::vector<double> density;    // R x I
-  std::vector<double> rpop;       // R x I, presence = rpop only
-  Outlook outlook;                // coi (R) and cog (R x I)
+  std::vector<double> eci;          // R, NaN where left out of the eigenproblem
+  std::vector<double> pci;          // I, likewise
+  std::vector<double> proximity;    // I x I
+  std::vector<double> density;      // R x I
+  std::vector<double> rpop;         // R x I, presence = rpop only
+  Outlook outlook;                  // coi (R) and cog (R x I)
+  std::vector<double> outlook_pci;  // I: the PCI COI and COG use (scale = stata: raw kp)
+  double cog_divisor = 1;           // scale = stata: ECI's sd
 };
 
 /// \brief The step's choices, read once.
@@ -246,6 +252,10 @@ Variant variant_of(const RunContext& ctx, const Cube& cube) {
     throw ParamError("knn", "parameter 'knn' = " + std::to_string(v.knn) + " must be below the " +
                                 "number of industries (" + std::to_string(cube.n_industries()) +
                                 "): the k nearest exclude the industry itself");
+  if (v.scale == "stata" && v.method != "eigenvector")
+    throw ParamError("scale",
+                     "scale = \"stata\" is Stata ecomplexity's scaling of the "
+                     "eigenvector: it needs method = \"eigenvector\"");
   if (v.presence == "rpop") v.population = population_of(ctx, cube);
   return v;
 }
@@ -284,7 +294,12 @@ std::string description() {
          "and tci() = PCI_raw / sum(PCI_raw), negated when its Spearman correlation with ubiquity "
          "is "
          "positive; with reflections, EconGeo morc()/mort(): (v - min) / (max - min) * 100. "
-         "Regions "
+         "\"stata\" (eigenvector only): Stata ecomplexity (ecomplexity.ado): kp = PCI_raw / "
+         "||PCI_raw||, kc = D^-1 M kp, eci = (kc - m) / sd and pci = (kp - m) / sd with ECI's mean "
+         "and sd over the region x industry rows with n - 1; COI and COG from the raw kp, COI then "
+         "z-scored the same way and COG divided by ECI's sd. With density_diagonal = false it "
+         "reproduces Stata's output (its proximity has a zero diagonal), except that Stata marks "
+         "presence at RCA > threshold, klaster at >=. Regions "
          "with diversity 0 and industries with ubiquity 0 are left out (missing eci/pci, warning), "
          "as "
          "py-ecomplexity does.\n"
@@ -296,8 +311,9 @@ std::string description() {
          "in "
          "[0, 1]; density_diagonal = true (default) includes j = i, as py-ecomplexity. knn = k > "
          "0: "
-         "only the k industries j != i with the largest phi_ij (ties to the first in key order), "
-         "py-ecomplexity / Stata knn density; knn = 0 (default): all.\n"
+         "only the industries j != i with phi_ij at least the k-th largest (ties at the k-th value "
+         "all kept, Stata ecomplexity's rule in exact arithmetic), py-ecomplexity / Stata knn "
+         "density; knn = 0 (default): all.\n"
          "COI_r = sum_i (1 - M_ri) d_ri pci_i; COG_ri = (1 - M_ri) sum_j (phi_ij / n_j) (1 - M_rj) "
          "pci_j, n_j = sum_k phi_jk (k != j without density_diagonal) (Hausmann et al. 2014; "
          "py-ecomplexity / Stata ecomplexity), with pci and density as written (pci_scale = "
@@ -354,7 +370,11 @@ class Complexity final : public Plugin {
     out.proximity = proximity_of(out.presence, v.proximity);
     out.density = v.knn > 0 ? knn_density_of(out.presence, out.proximity, v.knn)
                             : density_of(out.presence, out.proximity, diagonal);
-    out.outlook = outlook_of(out.presence, out.density, out.proximity, out.pci, diagonal);
+    out.outlook = outlook_of(out.presence, out.density, out.proximity, out.outlook_pci, diagonal);
+    if (v.scale == "stata") {  // Stata: COI z-scored over the long rows, COG over ECI's sd
+      out.outlook.coi = stata_zscore(out.outlook.coi, cube.n_industries());
+      for (double& g : out.outlook.cog) g /= out.cog_divisor;
+    }
     return out;
   }
 
@@ -454,14 +474,19 @@ class Complexity final : public Plugin {
       for (std::size_t b = 0; b < is.size(); ++b)
         m(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b)) =
             p.present[rs[a] * I + is[b]];
-    const auto z = scaled(ctx, cube, y, v, m);
-    for (std::size_t a = 0; a < rs.size(); ++a) out.eci[rs[a]] = z.eci[a];
-    for (std::size_t b = 0; b < is.size(); ++b) out.pci[is[b]] = z.pci[b];
+    const StataScaled z = scaled(ctx, cube, y, v, m);
+    for (std::size_t a = 0; a < rs.size(); ++a) out.eci[rs[a]] = z.z.eci[a];
+    for (std::size_t b = 0; b < is.size(); ++b) out.pci[is[b]] = z.z.pci[b];
+    out.outlook_pci = out.pci;
+    if (z.kp.empty()) return;
+    for (std::size_t b = 0; b < is.size(); ++b) out.outlook_pci[is[b]] = z.kp[b];
+    out.cog_divisor = z.sd;
   }
 
-  /// ECI and PCI of presence matrix `m` by `method`, scaled by `scale`.
-  static Standardised scaled(const RunContext& ctx, const Cube& cube, std::size_t y,
-                             const Variant& v, const Eigen::MatrixXd& m) {
+  /// ECI and PCI of presence matrix `m` by `method`, scaled by `scale`; for scale = "stata" also
+  /// the raw kp and ECI's sd that Stata's COI and COG use.
+  static StataScaled scaled(const RunContext& ctx, const Cube& cube, std::size_t y,
+                            const Variant& v, const Eigen::MatrixXd& m) {
     std::optional<RawComplexity> raw;
     if (v.method == "reflections") {
       raw = reflections(m, v.iterations);
@@ -470,15 +495,21 @@ class Complexity final : public Plugin {
       if (!raw) throw Error("the ECI eigenproblem did not converge in " + cube.where_year(y));
       log_spectrum(ctx, cube, y, raw->spectrum);
     }
-    std::optional<Standardised> z;
+    std::optional<StataScaled> z;
+    const auto wrap = [](std::optional<Standardised> s) {
+      return s ? std::optional<StataScaled>(StataScaled{std::move(*s), {}, 1}) : std::nullopt;
+    };
     if (v.scale == "zscore")
-      z = standardise(*raw, ctx.params().str("pci_scale") == "own");
+      z = wrap(standardise(*raw, ctx.params().str("pci_scale") == "own"));
+    else if (v.scale == "stata")
+      z = stata_scale(*raw, cube.n_industries());
     else
-      z = v.method == "reflections" ? econgeo_reflection_scale(*raw) : econgeo_eigen_scale(*raw, m);
+      z = wrap(v.method == "reflections" ? econgeo_reflection_scale(*raw)
+                                         : econgeo_eigen_scale(*raw, m));
     if (!z)
       throw DataError("ECI is constant across regions (or sums to 0 for scale = \"econgeo\") in " +
                       cube.where_year(y) + "; it cannot be scaled");
-    return *z;
+    return std::move(*z);
   }
 
   static void log_spectrum(const RunContext& ctx, const Cube& cube, std::size_t y,
@@ -675,6 +706,39 @@ std::optional<std::vector<double>> min_max_100(const std::vector<double>& v) {
   return out;
 }
 
+/// \brief The industries j != i with phi_ij at least the k-th largest of them (ties kept, as
+/// Stata's calculate_density.ado: `simi = phi :* (phi :>= sorted[k])`).
+std::vector<std::size_t> nearest(const std::vector<double>& proximity, std::size_t I, std::size_t i,
+                                 std::size_t k) {
+  std::vector<double> row;
+  for (std::size_t j = 0; j < I; ++j)
+    if (j != i) row.push_back(proximity[i * I + j]);
+  std::nth_element(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(k - 1), row.end(),
+                   std::greater<>());
+  const double kth = row[k - 1];
+  std::vector<std::size_t> out;
+  for (std::size_t j = 0; j < I; ++j)
+    if (j != i && proximity[i * I + j] >= kth) out.push_back(j);
+  return out;
+}
+
+/// \brief Mean and Stata sd (n - 1) of the non-NaN entries of `v`, each counted `weight` times
+/// (a region's value repeats on its `weight` rows of the long dataset).
+std::pair<double, double> long_mean_sd(const std::vector<double>& v, std::size_t weight) {
+  double n = 0, sum = 0;
+  for (const double x : v)
+    if (!std::isnan(x)) {
+      n += 1;
+      sum += x;
+    }
+  const double mean = sum / n;
+  double ss = 0;
+  for (const double x : v)
+    if (!std::isnan(x)) ss += (x - mean) * (x - mean);
+  const double w = static_cast<double>(weight);
+  return {mean, std::sqrt(w * ss / (w * n - 1))};
+}
+
 /// \brief The co-occurrence matrix C = M'M of a presence (I x I).
 Eigen::MatrixXd cooccurrence_of(const Presence& p) {
   const std::size_t R = p.diversity.size(), I = p.ubiquity.size();
@@ -858,14 +922,7 @@ std::vector<double> knn_density_of(const Presence& p, const std::vector<double>&
   const std::size_t R = p.diversity.size(), I = p.ubiquity.size();
   std::vector<double> density(R * I, kNaN);
   for (std::size_t i = 0; i < I; ++i) {
-    std::vector<std::size_t> others;
-    for (std::size_t j = 0; j < I; ++j)
-      if (j != i) others.push_back(j);
-    // nearest = largest proximity (py-ecomplexity: distance 1 - phi); ties to the lower index
-    std::stable_sort(others.begin(), others.end(), [&](std::size_t a, std::size_t b) {
-      return proximity[i * I + a] > proximity[i * I + b];
-    });
-    others.resize(k);
+    const std::vector<std::size_t> others = nearest(proximity, I, i, k);
     double norm = 0;
     for (const std::size_t j : others) norm += proximity[i * I + j];
     if (!(norm > 0)) continue;
@@ -950,6 +1007,29 @@ std::optional<Standardised> econgeo_reflection_scale(const RawComplexity& raw) {
 
 double spearman(const std::vector<double>& a, const std::vector<double>& b) {
   return correlation(ranks_of(a), ranks_of(b));
+}
+
+std::optional<StataScaled> stata_scale(const RawComplexity& raw, std::size_t industries) {
+  double norm = 0;
+  for (const double v : raw.pci) norm += v * v;
+  norm = std::sqrt(norm);
+  StataScaled out;
+  std::vector<double> kc;
+  for (const double v : raw.pci) out.kp.push_back(v / norm);
+  for (const double v : raw.eci) kc.push_back(v / norm);  // D^-1 M kp = ECI_raw / ||PCI_raw||
+  const auto [mean, sd] = long_mean_sd(kc, industries);
+  if (!(sd > 0)) return std::nullopt;
+  for (const double v : kc) out.z.eci.push_back((v - mean) / sd);
+  for (const double v : out.kp) out.z.pci.push_back((v - mean) / sd);
+  out.sd = sd;
+  return out;
+}
+
+std::vector<double> stata_zscore(const std::vector<double>& v, std::size_t industries) {
+  const auto [mean, sd] = long_mean_sd(v, industries);
+  std::vector<double> out;
+  for (const double x : v) out.push_back(std::isnan(x) || !(sd > 0) ? kNaN : (x - mean) / sd);
+  return out;
 }
 
 }  // namespace klaster::plugins::complexity

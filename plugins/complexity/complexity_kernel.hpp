@@ -82,6 +82,23 @@ RawComplexity reflections(const Eigen::MatrixXd& m, int iterations);
 /// positive. nullopt when a sum is 0 (the normalisation is undefined).
 std::optional<Standardised> econgeo_eigen_scale(const RawComplexity& raw, const Eigen::MatrixXd& m);
 
+/// \brief Stata ecomplexity's scaling (cid-harvard/ecomplexity, ecipci.ado and ecomplexity.ado):
+/// kp = PCI_raw / ||PCI_raw||_2 (Mata's unit eigenvector, signed by diversity), kc = D^-1 M kp;
+/// eci = (kc - m) / sd and pci = (kp - m) / sd with ECI's mean m and sd, both taken over the
+/// regions x `industries` rows of the long dataset with n - 1 (Stata's summarize):
+/// sd^2 = industries * sum_r (kc_r - m)^2 / (regions * industries - 1). `kp` (raw) and `sd` are
+/// kept for COI and COG, which Stata computes from the raw kp. nullopt when ECI is constant.
+struct StataScaled {
+  Standardised z;
+  std::vector<double> kp;
+  double sd = 1;
+};
+std::optional<StataScaled> stata_scale(const RawComplexity& raw, std::size_t industries);
+
+/// \brief Stata's COI: (coi - mean) / sd over the regions x `industries` rows with n - 1, the
+/// NaN entries left out (and left NaN).
+std::vector<double> stata_zscore(const std::vector<double>& v, std::size_t industries);
+
 /// \brief EconGeo's morc()/mort() scaling of reflections: (v - min) / (max - min) * 100 of each.
 /// nullopt when ECI is constant.
 std::optional<Standardised> econgeo_reflection_scale(const RawComplexity& raw);
@@ -98,9 +115,10 @@ double spearman(const std::vector<double>& a, const std::vector<double>& b);
 enum class ProximityMethod : std::uint8_t { kMinConditional, kCosine, kAssociation, kJaccard };
 std::vector<double> proximity_of(const Presence& p, ProximityMethod method);
 
-/// \brief py-ecomplexity's knn density: for industry i, its `k` nearest industries j != i (largest
-/// phi_ij, ties to the lower index) N_k(i); d_ri = sum_{j in N_k(i)} M_rj phi_ij / sum_{j in
-/// N_k(i)} phi_ij; NaN where that sum is 0. Requires 1 <= k < I.
+/// \brief knn density (Stata ecomplexity / py-ecomplexity `knn`): N_k(i) = the industries j != i
+/// whose phi_ij is at least the k-th largest phi_ij over j != i (so ties at the k-th value are all
+/// kept, as Stata's calculate_density.ado does); d_ri = sum_{j in N_k(i)} M_rj phi_ij /
+/// sum_{j in N_k(i)} phi_ij; NaN where that sum is 0. Requires 1 <= k < I.
 std::vector<double> knn_density_of(const Presence& p, const std::vector<double>& proximity,
                                    std::size_t k);
 

@@ -602,3 +602,153 @@ TEST(Complexity, VariantErrorsNameTheParameterOrCell) {
             }),
             "presence = \"given\" needs 0 or 1 in 'value', but region 'r1', industry 'i1' has 30");
 }
+
+// ---- Published results: the Stata ecomplexity package on py-ecomplexity's test fixture ----
+//
+// Input: export values of 10 countries x 30 HS92 products in 1995, and expected values: the Stata
+// `ecomplexity` package's output on them, both from py-ecomplexity's test fixtures
+// (cid-harvard/py-ecomplexity, tests/fixtures/stata_ground_truth.csv: `ecomplexity export_val,
+// i(origin) p(hs92) t(year)`, and stata_knn_5.csv: the same with `knn(5)`; rows of 1995).
+namespace {
+
+const char* const kStataCountries[10] = {"aut", "blx", "che", "deu", "dnk",
+                                         "esp", "gbr", "ita", "pol", "svn"};
+const char* const kStataProducts[30] = {
+    "1704", "1806", "1905", "2007", "2105", "3208", "3402", "3917", "3922", "4008",
+    "4010", "4905", "5602", "6804", "6810", "7010", "7307", "7308", "7309", "7310",
+    "7325", "7604", "7608", "7612", "7616", "8309", "8431", "8474", "8530", "9403"};
+const double kStataExports[10][30] = {
+    {43653868,  132991888, 93940336,  15442491, 21642750, 76134480,  65827592, 154564960,
+     34651856,  24073624,  10332865,  2782206,  31232472, 132463432, 22692706, 75284752,
+     141388736, 376155040, 17640162,  35991724, 32208346, 159595072, 14098923, 48952400,
+     77229536,  20479198,  340263520, 81467248, 22309942, 367287232},
+    {231388160, 929206400, 570383744, 69670688,  160263152, 279532736, 843983808, 226288864,
+     65388504,  138591456, 117398032, 5756672,   22048910,  86797000,  164040752, 160078640,
+     95103904,  491062944, 29407234,  267034256, 95023832,  308980064, 59592396,  35216964,
+     91908056,  52391328,  492536576, 131742688, 37052380,  717646016},
+    {90164712,  297525568, 66012664,  18629452,  3765488,  130582728, 179427664, 248085232,
+     118798704, 31392462,  78601296,  10994192,  3067354,  49049244,  11094866,  47834656,
+     123430064, 180863024, 22533876,  35423012,  17288472, 154507696, 20885238,  46975904,
+     152177392, 27329164,  341518400, 101077112, 54264820, 329887360},
+    {391713408, 1208194432, 941689728,  74584784,   121151128, 1043267968, 1558214528, 1052984000,
+     199052496, 295861344,  296765472,  22377944,   131061096, 299613088,  184332832,  514235552,
+     756505088, 1353758976, 153427760,  441603840,  223090816, 560984576,  91523832,   278797376,
+     414309088, 276977280,  2566851840, 1297443584, 185068112, 2773312256},
+    {198693296, 74398880,  369668192, 34531688,  90624824, 129876288, 146586640, 97091696,
+     29312366,  5636412.5, 38253496,  6717847.5, 43852844, 16016267,  91595200,  30162772,
+     91954088,  184818304, 19373178,  54675300,  31539240, 53662808,  40816724,  51566964,
+     51003180,  28469234,  162893536, 247542544, 10765437, 1462871808},
+    {305514464, 133478928, 177213392, 19286494,  82557264, 99763624, 262820256, 114532632,
+     30443346,  63557400,  53889296,  3698659,   23649406, 51453224, 33958168,  87365800,
+     110040344, 140503104, 29588934,  67173416,  71846640, 87987808, 20209470,  45209156,
+     102072968, 72336384,  188895840, 142529616, 16227357, 570153152},
+    {338536704, 581402560, 612235840,  39911696,  71429928, 359832928, 680655808, 360013056,
+     107101136, 90543224,  121536072,  30769266,  63665604, 44137504,  51393456,  87110056,
+     362652864, 619878400, 68337888,   144177968, 99279976, 135930304, 35825092,  101962528,
+     180733856, 113655376, 1044368576, 390631552, 53431552, 661859456},
+    {94375328,  544141568, 568185280,  43776304,  87696472, 269417792, 462946400, 401821536,
+     176664112, 133267744, 133769688,  18182282,  64880704, 167984992, 169029600, 341934400,
+     607722880, 642083776, 129997760,  184638480, 70446968, 304317568, 54558856,  103185256,
+     433422464, 207456832, 1163930496, 718739264, 25466040, 4259899904},
+    {70817696,  79821568,  52775012,  5454616,  23654318, 8231241.5, 72893568,  25483566,
+     5264228.5, 11933493,  6509875.5, 97911.18, 290903,   806821.19, 38103500,  36099232,
+     60294924,  308876640, 27277314,  18388508, 90990568, 10710556,  1039137.6, 13150336,
+     29780722,  14349379,  101177152, 23136562, 840440,   704726720},
+    {15337200, 4953732,  4466307.5, 2763980.8, 2787990.8, 35253096, 20291862,  12826825,
+     18716512, 11668232, 17027258,  447815.75, 3022974.3, 26051138, 12065689,  6788189,
+     12878465, 37686860, 6115853,   4616069,   15332232,  60305920, 3776373.3, 4659735,
+     35232020, 9605774,  73741080,  12467550,  1531334.4, 212774400}};
+
+Table stata_table() {
+  std::vector<std::string> r, i;
+  std::vector<double> v;
+  for (int a = 0; a < 10; ++a)
+    for (int b = 0; b < 30; ++b) {
+      r.emplace_back(kStataCountries[a]);
+      i.emplace_back(kStataProducts[b]);
+      v.push_back(kStataExports[a][b]);
+    }
+  return klaster::sdk::testkit::long_table(r, i, v);
+}
+
+double cell(const Table& t, const std::string& column, const char* region, const char* industry) {
+  return value_at(t, column, {{"region", region}, {"industry", industry}});
+}
+
+}  // namespace
+
+// Stata ecomplexity (default: RCA > 1, discrete symmetric proximity with a zero diagonal) =
+// klaster with scale = "stata" and density_diagonal = false (no RCA in the data is exactly 1).
+TEST(Complexity, MatchesStataEcomplexityOnPyEcomplexityFixture) {
+  auto p = base();
+  p["scale"] = std::string("stata");
+  p["density_diagonal"] = false;
+  auto out = run_step(p, {{"t", stata_table()}});
+  const double eci[10] = {1.073207217992253, -.3159764634559932, 1.06773721349865,
+                          1.200861157616729, -.9777046345252988, .0180390442936879,
+                          .5359206138129307, -.421184002398617,  -2.170709342895322,
+                          -.0101908039390183};
+  const double coi[10] = {-.9940121728867501, 1.073851078082253, -1.489194423334662,
+                          -1.382249032555092, 1.155769407885882, .4207036089900156,
+                          -.8461268439107059, .6531998940796336, .8628190011104738,
+                          .5452394825389525};
+  const double diversity[10] = {14, 16, 16, 15, 11, 16, 20, 9, 7, 14};
+  for (int a = 0; a < 10; ++a) {
+    const std::map<std::string, std::string> key{{"region", kStataCountries[a]}};
+    EXPECT_NEAR(value_at(out.at("step"), "eci", key), eci[a], 1e-9) << kStataCountries[a];
+    EXPECT_NEAR(value_at(out.at("step"), "coi", key), coi[a], 1e-9) << kStataCountries[a];
+    EXPECT_EQ(value_at(out.at("step"), "diversity", key), diversity[a]) << kStataCountries[a];
+  }
+  const double pci[30] = {
+      -1.470491886427003, .9898334389413032,  -1.28829614655021,  .3359789984244054,
+      -3.323137535581785, 1.211838680172189,  .7575610835667231,  2.794806326517154,
+      1.056227717927282,  .3013836399410316,  .9458555639215322,  .2528276298920076,
+      .7921553064524651,  1.794091102846822,  -3.047699996853477, .5947683743763661,
+      1.865519843983964,  -1.177374641095858, -1.81300391183786,  .5613061109624367,
+      -.928657059139727,  1.071585041866113,  -.590077081819932,  1.180674892441301,
+      .7101505141850155,  .4400665963872156,  2.140168306589086,  -.1620847904245116,
+      2.794806326517154,  -3.434600369331548};
+  for (int b = 0; b < 30; ++b)
+    EXPECT_NEAR(value_at(out.at("step_industries"), "pci", {{"industry", kStataProducts[b]}}),
+                pci[b], 1e-9)
+        << kStataProducts[b];
+  const Table& cells = out.at("step_cells");
+  // Stata's RCA differs in the 12th digit (its order of operations)
+  EXPECT_NEAR(cell(cells, "rca", "aut", "1704"), .5708342888507129, 1e-9);
+  EXPECT_NEAR(cell(cells, "density", "aut", "1704"), .4624999999999999, 1e-12);
+  EXPECT_NEAR(cell(cells, "density", "aut", "1806"), .483619344773791, 1e-12);
+  EXPECT_NEAR(cell(cells, "density", "dnk", "4008"), .308885754583921, 1e-12);
+  EXPECT_NEAR(cell(cells, "density", "pol", "9403"), .3698030634573304, 1e-12);
+  EXPECT_NEAR(cell(cells, "cog", "aut", "1704"), -.6248181469470029, 1e-9);
+  EXPECT_NEAR(cell(cells, "cog", "blx", "3917"), .5761814670034898, 1e-9);
+  EXPECT_NEAR(cell(cells, "cog", "ita", "8431"), .5113819112248139, 1e-9);
+  EXPECT_NEAR(cell(cells, "cog", "pol", "3208"), .7130309876166628, 1e-9);
+  EXPECT_NEAR(cell(cells, "cog", "svn", "7310"), -.0668588680292927, 1e-9);
+  EXPECT_EQ(cell(cells, "cog", "aut", "2007"), 0.0);  // present (M = 1)
+}
+
+// Stata ecomplexity knn(5): density from the 5 nearest products. Proximities are fractions with
+// many ties; Stata takes min(P(i|j), P(j|i)) as (P1 + P2 - |P1 - P2|) / 2, whose rounding breaks
+// exact ties arbitrarily, so where the 5th-largest proximity of a product is tied its knn set
+// (and density, and so COI) depends on float noise. Products 7307, 7310 and 7325 have exactly
+// five nearest (no tie at the 5th value, by hand from the presence matrix): there Stata's numbers
+// are unambiguous and klaster must match them.
+TEST(Complexity, MatchesStataEcomplexityKnn5OnPyEcomplexityFixture) {
+  auto p = base();
+  p["scale"] = std::string("stata");
+  p["density_diagonal"] = false;
+  p["knn"] = std::int64_t{5};
+  auto out = run_step(p, {{"t", stata_table()}});
+  const Table& cells = out.at("step_cells");
+  const char* const products[3] = {"7307", "7310", "7325"};
+  const double density[4][3] = {{1, .1935483870967742, .4},
+                                {0, 1, .8},
+                                {1, .1612903225806452, .6000000000000001},
+                                {.7931034482758621, .8387096774193548, .2}};
+  for (int a = 0; a < 4; ++a)
+    for (int b = 0; b < 3; ++b)
+      EXPECT_NEAR(cell(cells, "density", kStataCountries[a], products[b]), density[a][b], 1e-12)
+          << kStataCountries[a] << " " << products[b];
+  // COG does not depend on the density: as without knn (stata_knn_5.csv has the same cog)
+  EXPECT_NEAR(cell(cells, "cog", "aut", "1704"), -.6248181469470029, 1e-9);
+}
