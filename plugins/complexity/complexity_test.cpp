@@ -752,3 +752,48 @@ TEST(Complexity, MatchesStataEcomplexityKnn5OnPyEcomplexityFixture) {
   // COG does not depend on the density: as without knn (stata_knn_5.csv has the same cog)
   EXPECT_NEAR(cell(cells, "cog", "aut", "1704"), -.6248181469470029, 1e-9);
 }
+
+// Stata ecomplexity with pop(population) rpop(1) on the same fixture (stata_rpop_default.csv,
+// population_data_sample.csv): blx has no population and is dropped by Stata, so the table here
+// has the other 9 countries. Stata keeps population as a float: the populations below are the
+// fixture's WDI values rounded to float32 as Stata's output shows them (deu 81678051 -> 81678048,
+// esp 39724050 -> 39724048; ita, pol, gbr likewise, computed with numpy.float32).
+TEST(Complexity, MatchesStataEcomplexityRpopOnPyEcomplexityFixture) {
+  std::vector<std::string> r, i, pr;
+  std::vector<double> v;
+  for (int a = 0; a < 10; ++a) {
+    if (std::string(kStataCountries[a]) == "blx") continue;
+    pr.emplace_back(kStataCountries[a]);
+    for (int b = 0; b < 30; ++b) {
+      r.emplace_back(kStataCountries[a]);
+      i.emplace_back(kStataProducts[b]);
+      v.push_back(kStataExports[a][b]);
+    }
+  }
+  Table pop({Column::make_strings("region", pr),
+             Column::make_floats("population", {7948278, 7040687, 81678048, 5233373, 39724048,
+                                                58019032, 56844304, 38595000, 1989872})});
+  auto p = base();
+  p["scale"] = std::string("stata");
+  p["density_diagonal"] = false;
+  p["presence"] = std::string("rpop");
+  p["population"] = std::string("pop");
+  auto out = run_step(p, {{"t", klaster::sdk::testkit::long_table(r, i, v)}, {"pop", pop}});
+  const Table& cells = out.at("step_cells");
+  EXPECT_NEAR(cell(cells, "rpop", "aut", "1704"), 1.053452914290113, 1e-9);
+  EXPECT_NEAR(cell(cells, "rpop", "deu", "1704"), .9198744025192669, 1e-9);
+  EXPECT_NEAR(cell(cells, "rpop", "dnk", "4008"), .4790162311522755, 1e-9);
+  EXPECT_EQ(cell(cells, "present", "aut", "8309"), 0);  // RPOP .993
+  EXPECT_NEAR(cell(cells, "density", "deu", "1704"), .8910891089108915, 1e-12);
+  EXPECT_NEAR(cell(cells, "cog", "deu", "9403"), -.255665403861252, 1e-9);
+  const char* const countries[4] = {"aut", "che", "deu", "dnk"};
+  const double eci[4] = {.2933641265128347, .4209100934177807, .538337855098751, .2763251139999851};
+  const double coi[4] = {.6794802274909256, -.7739895867710503, -2.085090744583771,
+                         .9646294661772713};
+  for (int a = 0; a < 4; ++a) {
+    EXPECT_NEAR(value_at(out.at("step"), "eci", {{"region", countries[a]}}), eci[a], 1e-9);
+    EXPECT_NEAR(value_at(out.at("step"), "coi", {{"region", countries[a]}}), coi[a], 1e-9);
+  }
+  EXPECT_NEAR(value_at(out.at("step_industries"), "pci", {{"industry", "1704"}}),
+              -1.945392724197698, 1e-9);
+}
