@@ -475,3 +475,13 @@ params = { input = "output", value = "industry" }
   ASSERT_EQ(d.code, 0) << d.err;
   EXPECT_TRUE(contains(d.out, "default \"weight\", numeric")) << d.out;
 }
+
+// A column declared with ColumnSpec::like(name, param) is documented under its own name, not under
+// the parameter whose type it takes (colocation's industry1 and industry2 are typed like
+// <industry>).
+TEST(Cli, DescribeNamesLikeColumnsByTheirName) {
+  const CliResult r = run_klaster("describe colocation");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "        industry1: ")) << r.out;
+  EXPECT_FALSE(contains(r.out, "        <industry>: the first industry")) << r.out;
+}

@@ -286,7 +286,7 @@ std::string table_entry(const sdk::TableSpec& t, const sdk::PluginInfo& info) {
   std::string out = wrap(t.name + ": " + sdk::columns_text(t, info), 2, 100) + wrap(t.doc, 6, 100);
   for (const auto& c : t.columns)
     if (!c.doc.empty())
-      out += wrap((c.param.empty() ? c.name : "<" + c.param + ">") + ": " + c.doc, 8, 100);
+      out += wrap((!c.name.empty() ? c.name : "<" + c.param + ">") + ": " + c.doc, 8, 100);
   return out;
 }
 
