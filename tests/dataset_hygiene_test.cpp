@@ -33,6 +33,7 @@ class Dataset {
     return run_klaster("run p.toml " + args, dir_.path());
   }
   CliResult validate() const { return run_klaster("validate p.toml", dir_.path()); }
+  const std::filesystem::path& path() const { return dir_.path(); }
   /// The LQ output, read back.
   sdk::Table lq() const {
     return sdk::read_csv(dir_ / "out/lq.csv", {{"year", sdk::ColumnType::kInt},
@@ -179,8 +180,8 @@ TEST(DatasetHygiene, ManifestOptionsAreChecked) {
        "error: data/dataset.toml:5: 'trim' in [tables.output] must be true or false"},
       {"seperator = \";\"\n",
        "error: data/dataset.toml:5: unknown key 'seperator' in [tables.output] (did you mean "
-       "'separator'?); allowed keys: file, format, columns, layout, label_column, unit, "
-       "description, separator, decimal, trim"},
+       "'separator'?); allowed keys: file, format, columns, layout, label_column, skip_columns, "
+       "unit, description, separator, decimal, trim"},
   };
   for (const auto& c : cases) {
     Dataset d("manifest", kCleanCsv, c.options);
@@ -198,4 +199,37 @@ TEST(DatasetHygiene, TabSeparatorIsWrittenAsTomlEscape) {
   auto r = d.run();
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(d.lq().column("lq").floats[0], (30.0 / 100.0) / (75.0 / 300.0));
+}
+
+// ---- Text columns of a matrix table: skip_columns (issue 10) ----
+
+TEST(DatasetHygiene, MatrixSkipColumnsAreCheckedByValidate) {
+  // An iotables-style wide CSV (row code, label, a text column, values) as a second table, io.
+  const std::string io = "[tables.io]\nfile = \"io.csv\"\nlayout = \"matrix\"\n";
+  const std::string csv = "prod_na,prod_na_lab,iotables_row,A,B\nA,Agriculture,agri,1,2\n";
+  struct Case {
+    std::string options, message;
+  };
+  const std::vector<Case> cases = {
+      {io + "label_column = \"prod_na_lab\"\nskip_columns = [\"iotables_row\"]\n", ""},
+      {io + "label_column = \"prod_na_lab\"\nskip_columns = [\"iotables_rows\"]\n",
+       "error: data/io.csv:1: skip_columns (table 'io') names 'iotables_rows', which is not in "
+       "the header"},
+      {io + "skip_columns = \"iotables_row\"\n",
+       "error: data/dataset.toml:8: 'skip_columns' in [tables.io] must be an array of column "
+       "names, got string"},
+      {io + "label_column = \"iotables_row\"\nskip_columns = [\"iotables_row\"]\n",
+       "error: data/dataset.toml:9: column 'iotables_row' is named twice in "
+       "'skip_columns'/'label_column' in [tables.io]"},
+      {"skip_columns = [\"year\"]\n",
+       "error: data/dataset.toml:5: 'skip_columns' in [tables.output] applies to layout = "
+       "\"matrix\" only (a long table reads just its declared columns)"},
+  };
+  for (const auto& c : cases) {
+    Dataset d("skip_columns", kCleanCsv, c.options);
+    write_text(d.path() / "data/io.csv", csv);
+    auto r = d.validate();
+    EXPECT_EQ(r.code, c.message.empty() ? 0 : 3) << c.options << r.err;
+    if (!c.message.empty()) EXPECT_EQ(first_line(r.err), c.message) << c.options;
+  }
 }
