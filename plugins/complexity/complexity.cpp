@@ -113,7 +113,7 @@ class Complexity final : public Plugin {
   PluginInfo info() const override {
     PluginInfo p;
     p.name = "complexity";
-    p.version = "1.1.0";
+    p.version = "1.2.0";
     p.kind = PluginKind::kIndicator;
     p.summary = "Computes RCA, diversity, ubiquity, ECI, PCI, proximity and relatedness density";
     p.description =
@@ -148,6 +148,11 @@ class Complexity final : public Plugin {
   void run(RunContext& ctx) const override {
     const Table& in = ctx.table_of_param("input");
     const auto cube = Cube::shared(in, cube_options(ctx.params(), in.schema()));
+    if (const std::string note = cube->dropped_note(); !note.empty())
+      ctx.log(LogLevel::kWarn,
+              note +
+                  ": each is read as 0 (RCA 0, not present in M) and its region's and "
+                  "industry's totals lack it");
     std::vector<YearResult> results;
     for (std::size_t y = 0; y < cube->n_years(); ++y)
       results.push_back(compute_year(ctx, *cube, y));

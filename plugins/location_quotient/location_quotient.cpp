@@ -44,7 +44,7 @@ class LocationQuotient final : public Plugin {
   PluginInfo info() const override {
     PluginInfo p;
     p.name = "location_quotient";
-    p.version = "1.1.0";
+    p.version = "1.2.0";
     p.kind = PluginKind::kIndicator;
     p.summary = "Computes location quotients of every industry in every region (and year)";
     p.description =
@@ -90,6 +90,11 @@ class LocationQuotient final : public Plugin {
     const Table& in = ctx.table_of_param("input");
     const auto cube = Cube::shared(in, cube_options(ctx.params(), in.schema()));
     const OutputRows rows(*cube, in);
+    if (const std::string note = cube->dropped_note(); !note.empty())
+      ctx.log(LogLevel::kWarn,
+              note +
+                  ": no LQ is written for them, and the region, industry and overall totals "
+                  "of their year lack the missing values");
     std::vector<double> lq = quotients(rows);
     std::vector<std::int64_t> present = presence(ctx.params(), lq);
     const std::string method = ctx.params().str("method");

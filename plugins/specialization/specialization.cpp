@@ -83,7 +83,7 @@ class Specialization final : public Plugin {
   PluginInfo info() const override {
     PluginInfo p;
     p.name = "specialization";
-    p.version = "1.1.0";
+    p.version = "1.2.0";
     p.kind = PluginKind::kIndicator;
     p.summary =
         "Measures how specialised each region's industry mix is against a reference economy";
@@ -128,6 +128,11 @@ class Specialization final : public Plugin {
     const Table& in = ctx.table_of_param("input");
     const auto cube = Cube::shared(in, cube_options(ctx.params(), in.schema()));
     const Settings settings(ctx.params());
+    if (const std::string note = cube->dropped_note(); !note.empty())
+      ctx.log(LogLevel::kWarn,
+              note +
+                  ": each is read as 0 in its region's mix and in the reference (the indices "
+                  "of those regions treat the industry as absent there)");
     const std::vector<Year> years = tally_years(*cube, settings.rest);
     const std::vector<std::optional<RegionRow>> rows = compute(*cube, years, settings);
     warn_infinite_lqs(ctx, *cube, years, rows);
