@@ -113,7 +113,7 @@ class Complexity final : public Plugin {
   PluginInfo info() const override {
     PluginInfo p;
     p.name = "complexity";
-    p.version = "1.2.0";
+    p.version = "1.1.0";
     p.kind = PluginKind::kIndicator;
     p.summary = "Computes RCA, diversity, ubiquity, ECI, PCI, proximity and relatedness density";
     p.description =

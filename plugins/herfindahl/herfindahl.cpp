@@ -21,7 +21,7 @@ class Herfindahl final : public Plugin {
   PluginInfo info() const override {
     PluginInfo p;
     p.name = "herfindahl";
-    p.version = "1.1.0";
+    p.version = "1.0.0";
     p.kind = PluginKind::kIndicator;
     p.summary =
         "Computes Herfindahl-Hirschman concentration of industries across regions or of regions "

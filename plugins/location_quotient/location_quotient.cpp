@@ -44,7 +44,7 @@ class LocationQuotient final : public Plugin {
   PluginInfo info() const override {
     PluginInfo p;
     p.name = "location_quotient";
-    p.version = "1.2.0";
+    p.version = "1.1.0";
     p.kind = PluginKind::kIndicator;
     p.summary = "Computes location quotients of every industry in every region (and year)";
     p.description =

@@ -83,7 +83,7 @@ class Specialization final : public Plugin {
   PluginInfo info() const override {
     PluginInfo p;
     p.name = "specialization";
-    p.version = "1.2.0";
+    p.version = "1.1.0";
     p.kind = PluginKind::kIndicator;
     p.summary =
         "Measures how specialised each region's industry mix is against a reference economy";
