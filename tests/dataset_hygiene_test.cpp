@@ -217,7 +217,7 @@ TEST(DatasetHygiene, MatrixSkipColumnsAreCheckedByValidate) {
        "the header"},
       {io + "skip_columns = \"iotables_row\"\n",
        "error: data/dataset.toml:8: 'skip_columns' in [tables.io] must be an array of column "
-       "names, got string"},
+       "names, got a string"},
       {io + "label_column = \"iotables_row\"\nskip_columns = [\"iotables_row\"]\n",
        "error: data/dataset.toml:9: column 'iotables_row' is named twice in "
        "'skip_columns'/'label_column' in [tables.io]"},
