@@ -233,3 +233,42 @@ TEST(DatasetHygiene, MatrixSkipColumnsAreCheckedByValidate) {
     if (!c.message.empty()) EXPECT_EQ(first_line(r.err), c.message) << c.options;
   }
 }
+
+// A run on an iotables-style matrix (rOpenGov/iotables' raw CSV layout: code, label, quadrant,
+// iotables_row, values) with its text columns skipped. Leontief by hand (Miller & Blair 2009,
+// eq. 2.11): x = (100, 200), A = [[0.1, 0.1], [0.3, 0.2]], det(I - A) = 0.72 - 0.03 = 0.69,
+// L = [[0.8, 0.1], [0.3, 0.9]] / 0.69, output multipliers (column sums) 1.1 / 0.69 and 1 / 0.69.
+TEST(DatasetHygiene, MatrixWithSkippedTextColumnsRuns) {
+  TempDir dir("skip_columns_run");
+  write_text(dir / "data/dataset.toml",
+             "name = \"toy io\"\n[tables.io]\nfile = \"io.csv\"\nlayout = \"matrix\"\n"
+             "label_column = \"prod_na_lab\"\nskip_columns = [\"quadrant\", \"iotables_row\"]\n");
+  write_text(dir / "data/io.csv",
+             "prod_na,prod_na_lab,quadrant,iotables_row,A,B,F\n"
+             "A,Agriculture,1,agriculture_group,10,20,70\n"
+             "B,Industry,1,industry_group,30,40,130\n"
+             "P1,Output,3,output_bp,100,200,\n");
+  write_text(dir / "p.toml",
+             "name = \"io\"\ndataset = \"data\"\noutput = \"out\"\n\n[[step]]\nid = \"leontief\"\n"
+             "plugin = \"leontief\"\nparams = { input = \"io\" }\n");
+  const CliResult r = run_klaster("run p.toml --quiet", dir.path());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const sdk::Table out = sdk::read_csv(
+      dir / "out/leontief.csv",
+      {{"sector", sdk::ColumnType::kString}, {"output_multiplier", sdk::ColumnType::kFloat}});
+  ASSERT_EQ(out.rows(), 2u);
+  EXPECT_NEAR(out.column("output_multiplier").floats[0], 1.1 / 0.69, 1e-12);
+  EXPECT_NEAR(out.column("output_multiplier").floats[1], 1.0 / 0.69, 1e-12);
+
+  // Without skip_columns the text column is named with its file, line and character (17: after
+  // "A,Agriculture,1,").
+  write_text(dir / "data/dataset.toml",
+             "name = \"toy io\"\n[tables.io]\nfile = \"io.csv\"\nlayout = \"matrix\"\n"
+             "label_column = \"prod_na_lab\"\n");
+  const CliResult bad = run_klaster("run p.toml --quiet", dir.path());
+  EXPECT_EQ(bad.code, 3);
+  EXPECT_EQ(first_line(bad.err),
+            "error: data/io.csv:2:17: cannot read "
+            "'agriculture_group' as a number (column 'iotables_row'); a text column of a matrix is "
+            "named in label_column or skip_columns of table 'io' in dataset.toml");
+}
