@@ -33,6 +33,7 @@ class Dataset {
     return run_klaster("run p.toml " + args, dir_.path());
   }
   CliResult validate() const { return run_klaster("validate p.toml", dir_.path()); }
+  const std::filesystem::path& path() const { return dir_.path(); }
   /// The LQ output, read back.
   sdk::Table lq() const {
     return sdk::read_csv(dir_ / "out/lq.csv", {{"year", sdk::ColumnType::kInt},
@@ -179,8 +180,8 @@ TEST(DatasetHygiene, ManifestOptionsAreChecked) {
        "error: data/dataset.toml:5: 'trim' in [tables.output] must be true or false"},
       {"seperator = \";\"\n",
        "error: data/dataset.toml:5: unknown key 'seperator' in [tables.output] (did you mean "
-       "'separator'?); allowed keys: file, format, columns, layout, label_column, unit, "
-       "description, separator, decimal, trim"},
+       "'separator'?); allowed keys: file, format, columns, layout, label_column, skip_columns, "
+       "unit, description, separator, decimal, trim"},
   };
   for (const auto& c : cases) {
     Dataset d("manifest", kCleanCsv, c.options);
@@ -198,4 +199,76 @@ TEST(DatasetHygiene, TabSeparatorIsWrittenAsTomlEscape) {
   auto r = d.run();
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(d.lq().column("lq").floats[0], (30.0 / 100.0) / (75.0 / 300.0));
+}
+
+// ---- Text columns of a matrix table: skip_columns (issue 10) ----
+
+TEST(DatasetHygiene, MatrixSkipColumnsAreCheckedByValidate) {
+  // An iotables-style wide CSV (row code, label, a text column, values) as a second table, io.
+  const std::string io = "[tables.io]\nfile = \"io.csv\"\nlayout = \"matrix\"\n";
+  const std::string csv = "prod_na,prod_na_lab,iotables_row,A,B\nA,Agriculture,agri,1,2\n";
+  struct Case {
+    std::string options, message;
+  };
+  const std::vector<Case> cases = {
+      {io + "label_column = \"prod_na_lab\"\nskip_columns = [\"iotables_row\"]\n", ""},
+      {io + "label_column = \"prod_na_lab\"\nskip_columns = [\"iotables_rows\"]\n",
+       "error: data/io.csv:1: skip_columns (table 'io') names 'iotables_rows', which is not in "
+       "the header"},
+      {io + "skip_columns = \"iotables_row\"\n",
+       "error: data/dataset.toml:8: 'skip_columns' in [tables.io] must be an array of column "
+       "names, got a string"},
+      {io + "label_column = \"iotables_row\"\nskip_columns = [\"iotables_row\"]\n",
+       "error: data/dataset.toml:9: column 'iotables_row' is named twice in "
+       "'skip_columns'/'label_column' in [tables.io]"},
+      {"skip_columns = [\"year\"]\n",
+       "error: data/dataset.toml:5: 'skip_columns' in [tables.output] applies to layout = "
+       "\"matrix\" only (a long table reads just its declared columns)"},
+  };
+  for (const auto& c : cases) {
+    Dataset d("skip_columns", kCleanCsv, c.options);
+    write_text(d.path() / "data/io.csv", csv);
+    auto r = d.validate();
+    EXPECT_EQ(r.code, c.message.empty() ? 0 : 3) << c.options << r.err;
+    if (!c.message.empty()) EXPECT_EQ(first_line(r.err), c.message) << c.options;
+  }
+}
+
+// A run on an iotables-style matrix (rOpenGov/iotables' raw CSV layout: code, label, quadrant,
+// iotables_row, values) with its text columns skipped. Leontief by hand (Miller & Blair 2009,
+// eq. 2.11): x = (100, 200), A = [[0.1, 0.1], [0.3, 0.2]], det(I - A) = 0.72 - 0.03 = 0.69,
+// L = [[0.8, 0.1], [0.3, 0.9]] / 0.69, output multipliers (column sums) 1.1 / 0.69 and 1 / 0.69.
+TEST(DatasetHygiene, MatrixWithSkippedTextColumnsRuns) {
+  TempDir dir("skip_columns_run");
+  write_text(dir / "data/dataset.toml",
+             "name = \"toy io\"\n[tables.io]\nfile = \"io.csv\"\nlayout = \"matrix\"\n"
+             "label_column = \"prod_na_lab\"\nskip_columns = [\"quadrant\", \"iotables_row\"]\n");
+  write_text(dir / "data/io.csv",
+             "prod_na,prod_na_lab,quadrant,iotables_row,A,B,F\n"
+             "A,Agriculture,1,agriculture_group,10,20,70\n"
+             "B,Industry,1,industry_group,30,40,130\n"
+             "P1,Output,3,output_bp,100,200,\n");
+  write_text(dir / "p.toml",
+             "name = \"io\"\ndataset = \"data\"\noutput = \"out\"\n\n[[step]]\nid = \"leontief\"\n"
+             "plugin = \"leontief\"\nparams = { input = \"io\" }\n");
+  const CliResult r = run_klaster("run p.toml --quiet", dir.path());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const sdk::Table out = sdk::read_csv(
+      dir / "out/leontief.csv",
+      {{"sector", sdk::ColumnType::kString}, {"output_multiplier", sdk::ColumnType::kFloat}});
+  ASSERT_EQ(out.rows(), 2u);
+  EXPECT_NEAR(out.column("output_multiplier").floats[0], 1.1 / 0.69, 1e-12);
+  EXPECT_NEAR(out.column("output_multiplier").floats[1], 1.0 / 0.69, 1e-12);
+
+  // Without skip_columns the text column is named with its file, line and character (17: after
+  // "A,Agriculture,1,").
+  write_text(dir / "data/dataset.toml",
+             "name = \"toy io\"\n[tables.io]\nfile = \"io.csv\"\nlayout = \"matrix\"\n"
+             "label_column = \"prod_na_lab\"\n");
+  const CliResult bad = run_klaster("run p.toml --quiet", dir.path());
+  EXPECT_EQ(bad.code, 3);
+  EXPECT_EQ(first_line(bad.err),
+            "error: data/io.csv:2:17: cannot read "
+            "'agriculture_group' as a number (column 'iotables_row'); a text column of a matrix is "
+            "named in label_column or skip_columns of table 'io' in dataset.toml");
 }

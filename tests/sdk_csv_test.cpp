@@ -511,3 +511,58 @@ TEST(CsvKeys, LateDirtyKeyInALargeFileHasItsExactLine) {
                 "true in CsvOptions to trim them)");
   fs::remove(p);
 }
+
+// ---- Text columns of a matrix (issue 10): label_column and skip_columns ----
+
+namespace {
+// The layout of iotables' raw CSVs (rOpenGov/iotables data-raw, germany_2009.csv: prod_na,
+// prod_na_lab, numeric_label, quadrant, iotables_row, then the value columns); the values are the
+// first two rows and columns of data/io/germany_1995 (Eurostat Manual 2008, table 15.4).
+const char* kIotablesCsv =
+    "prod_na,prod_na_lab,numeric_label,quadrant,iotables_row,CPA_A,CPA_B-E\n"
+    "CPA_A,\"Products of agriculture, forestry and fishing\",1,1,agriculture_group,1131,25480\n"
+    "CPA_B-E,Industrial products (except construction works),2,1,industry_group,7930,304584\n";
+
+std::string matrix_error(const fs::path& p, const std::string& label,
+                         const std::vector<std::string>& skip) {
+  try {
+    read_matrix_csv(p, label, {}, skip);
+  } catch (const DataError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+}  // namespace
+
+TEST(CsvMatrixText, SkipColumnsLeaveIotablesTextColumnsOut) {
+  auto p = write_file("iotables.csv", kIotablesCsv);
+  Table t = read_matrix_csv(p, "prod_na_lab", {}, {"numeric_label", "quadrant", "iotables_row"});
+  ASSERT_EQ(t.rows(), 4u);  // 2 x 2 values; numeric_label (numbers) is skipped too
+  EXPECT_EQ(t.column("row").str(0), "CPA_A");
+  EXPECT_EQ(t.column("column").str(1), "CPA_B-E");
+  EXPECT_EQ(t.column("value").floats[1], 25480.0);
+  EXPECT_EQ(t.column("value").floats[3], 304584.0);
+  EXPECT_EQ(t.column("row_label").str(2), "Industrial products (except construction works)");
+  EXPECT_EQ(t.schema().names().size(), 4u);  // row, column, value, row_label
+}
+
+TEST(CsvMatrixText, TextColumnNotDeclaredNamesFileLineColumnAndTheOption) {
+  auto p = write_file("iotables_undeclared.csv", kIotablesCsv);
+  // quadrant holds numbers here, so the first text cell met is iotables_row's: line 2, character
+  // 59 (the field after "CPA_A," (6), the quoted label with its comma (49) and "1,1," (4)).
+  EXPECT_EQ(matrix_error(p, "prod_na_lab", {"numeric_label"}),
+            p.string() +
+                ":2:59: cannot read 'agriculture_group' as a number (column 'iotables_row'); a "
+                "text column of a matrix is named in label_column or skip_columns");
+  EXPECT_EQ(matrix_error(p, "prod_na_lab", {"numeric_label", "quadrant", "iotables_rows"}),
+            p.string() + ":1: skip_columns names 'iotables_rows', which is not in the header");
+  EXPECT_EQ(matrix_error(p, "", {"prod_na"}),
+            p.string() +
+                ":1: skip_columns names 'prod_na', the row-code column (the first column is "
+                "always the row codes)");
+  auto only_text = write_file("matrix_only_text.csv", "row,label\nr1,x\n");
+  EXPECT_EQ(matrix_error(only_text, "", {"label"}),
+            only_text.string() +
+                ":1: a matrix needs at least one value column; every column after the row codes "
+                "is label_column or in skip_columns");
+}

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "klaster/sdk/cube.hpp"
 
 using namespace klaster::sdk;
@@ -46,4 +48,50 @@ TEST(Cube, SharedCubeIsNotReusedOnceItsTableIsGone) {
   const auto next = Cube::shared(other, o);
   EXPECT_NE(next.get(), first);
   EXPECT_EQ(next->regions().labels, (std::vector<std::string>{"C"}));
+}
+
+// ---- Dropped cells (issue 10): a missing value is not a zero ----
+
+namespace {
+/// Regions A, B, C and industries X, Y; B/Y's value is empty, C/X's is NaN, C/Y has a missing
+/// region key (no cell), and A/Y has two rows, one without a value.
+Table table_with_missing() {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  auto regions = std::make_shared<Dictionary>();
+  for (const char* r : {"A", "B", "C"}) regions->intern(r);
+  return Table({Column::make_strings("region", regions, {0, 0, 1, 1, 2, -1, 0}),  // -1: missing
+                Column::make_strings("industry", {"X", "Y", "X", "Y", "X", "Y", "Y"}),
+                Column::make_floats("value", {1, 2, 3, 0, nan, 5, 0}, {1, 1, 1, 0, 1, 1, 0})});
+}
+}  // namespace
+
+TEST(Cube, DroppedCellsAreKnownAsMissingNotZero) {
+  CubeOptions o;
+  o.drop_missing = true;
+  const Cube cube = Cube::from_table(table_with_missing(), o);
+  ASSERT_EQ(cube.regions().labels, (std::vector<std::string>{"A", "B", "C"}));
+  const auto at = [&](std::size_t r, std::size_t i) { return cube.cell(0, r, i); };
+  EXPECT_TRUE(cube.dropped(at(1, 1)));   // B/Y: empty value
+  EXPECT_TRUE(cube.dropped(at(2, 0)));   // C/X: NaN
+  EXPECT_FALSE(cube.dropped(at(2, 1)));  // C/Y: its only row has no region, so no cell: absent
+  EXPECT_FALSE(cube.dropped(at(0, 1)));  // A/Y: the other row gave it a value
+  EXPECT_TRUE(cube.present(at(0, 1)));
+  EXPECT_EQ(cube.value(at(0, 1)), 2.0);
+  for (std::size_t c : {at(1, 1), at(2, 0)}) {
+    EXPECT_FALSE(cube.present(c));
+    EXPECT_EQ(cube.value(c), 0.0);  // absent cells still read 0: dropped() tells them apart
+  }
+  EXPECT_EQ(cube.n_dropped(), 2u);
+  EXPECT_EQ(cube.dropped_note(),
+            "2 cells of 'value' with a missing value were dropped (region 'B', industry 'Y'; "
+            "region 'C', industry 'X')");
+}
+
+TEST(Cube, WithoutDroppedRowsNothingIsDropped) {
+  CubeOptions o;
+  o.drop_missing = true;
+  const Cube cube = Cube::from_table(small_table(), o);
+  EXPECT_EQ(cube.n_dropped(), 0u);
+  EXPECT_EQ(cube.dropped_note(), "");
+  for (std::size_t c = 0; c < cube.values().size(); ++c) EXPECT_FALSE(cube.dropped(c));
 }

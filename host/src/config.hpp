@@ -93,6 +93,8 @@ struct TableManifest {
   /// string column `geometry`, see geojson.hpp)
   std::vector<sdk::CsvColumnSpec> columns;
   std::string label_column;  // layout = "matrix", optional
+  /// layout = "matrix", optional: text columns (descriptions, units) left out of the values
+  std::vector<std::string> skip_columns;
   std::string unit, description;
   sdk::CsvOptions csv;  // separator, decimal, trim (geojson: trim only); csv.table = name
   Location loc;

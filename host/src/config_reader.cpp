@@ -405,7 +405,7 @@ std::string read_format(const toml::value& t, const fs::path& data_file, const s
 /// `geometry` is the reader's own column.
 void check_geojson_manifest(const toml::value& t, const TableManifest& m, const std::string& file,
                             const std::string& w) {
-  for (const char* key : {"layout", "label_column", "separator", "decimal"})
+  for (const char* key : {"layout", "label_column", "skip_columns", "separator", "decimal"})
     if (t.contains(key))
       fail(kExitDataset, location_of(t.at(key), file),
            "'" + std::string(key) + "'" + w +
@@ -490,6 +490,33 @@ std::vector<sdk::CsvColumnSpec> read_columns(const toml::value& t, const TableMa
   return out;
 }
 
+/// `skip_columns` of a matrix table: an array of distinct column names other than label_column.
+std::vector<std::string> read_skip_columns(const toml::value& t, const TableManifest& m,
+                                           const std::string& file, const std::string& w) {
+  if (!t.contains("skip_columns")) return {};
+  const toml::value& v = t.at("skip_columns");
+  if (m.layout != "matrix")
+    fail(kExitDataset, location_of(v, file),
+         "'skip_columns'" + w +
+             " applies to layout = \"matrix\" only (a long table reads just "
+             "its declared columns)");
+  if (!v.is_array())
+    fail(kExitDataset, location_of(v, file),
+         "'skip_columns'" + w + " must be an array of column names, got " + type_name(v));
+  std::vector<std::string> out;
+  for (const auto& e : v.as_array()) {
+    if (!e.is_string())
+      fail(kExitDataset, location_of(e, file),
+           "'skip_columns'" + w + " must hold column names (strings), got " + type_name(e));
+    const std::string& name = e.as_string().str;
+    if (name == m.label_column || std::find(out.begin(), out.end(), name) != out.end())
+      fail(kExitDataset, location_of(e, file),
+           "column '" + name + "' is named twice in 'skip_columns'/'label_column'" + w);
+    out.push_back(name);
+  }
+  return out;
+}
+
 /// One [tables.NAME] section.
 TableManifest read_table_manifest(const std::string& name, const toml::value& t,
                                   const fs::path& dir, const std::string& file) {
@@ -497,8 +524,8 @@ TableManifest read_table_manifest(const std::string& name, const toml::value& t,
   if (!t.is_table())
     fail(kExitDataset, location_of(t, file), "[tables." + name + "] must be a table");
   check_keys(t,
-             {"file", "format", "columns", "layout", "label_column", "unit", "description",
-              "separator", "decimal", "trim"},
+             {"file", "format", "columns", "layout", "label_column", "skip_columns", "unit",
+              "description", "separator", "decimal", "trim"},
              file, w, kExitDataset);
   TableManifest m;
   m.name = name;
@@ -511,6 +538,7 @@ TableManifest read_table_manifest(const std::string& name, const toml::value& t,
     fail(kExitDataset, location_of(t.at("layout"), file),
          "layout '" + m.layout + "'" + w + " must be \"long\" or \"matrix\"");
   m.label_column = get_string(t, "label_column", file, w, kExitDataset, false);
+  m.skip_columns = read_skip_columns(t, m, file, w);
   m.unit = get_string(t, "unit", file, w, kExitDataset, false);
   m.description = get_string(t, "description", file, w, kExitDataset, false);
   m.csv = read_csv_options(t, name, file);

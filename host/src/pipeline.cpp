@@ -82,7 +82,7 @@ sdk::TablePtr load_dataset_table(const TableManifest& m) {
   try {
     auto table = std::make_shared<sdk::Table>(
         m.format == "geojson"  ? read_geojson(m.file, m.columns, m.csv)
-        : m.layout == "matrix" ? sdk::read_matrix_csv(m.file, m.label_column, m.csv)
+        : m.layout == "matrix" ? sdk::read_matrix_csv(m.file, m.label_column, m.csv, m.skip_columns)
                                : sdk::read_csv(m.file, m.columns, m.csv));
     for (const auto& warning : sdk::case_conflicts(*table)) spdlog::warn("{}", warning);
     return table;
@@ -155,10 +155,13 @@ void add_dataset_tables(ValidatedPipeline& vp) {
     if (t.format == "geojson") {
       // GeoJSON has no header to look at: read it whole (structure, geometries, property types).
       load_dataset_table(t);
-    } else if (t.layout == "long") {
+    } else {
       // Check the header now, so validate finds a missing declared column without reading data.
       try {
-        sdk::check_csv_header(t.file, t.columns, t.csv);
+        if (t.layout == "long")
+          sdk::check_csv_header(t.file, t.columns, t.csv);
+        else
+          sdk::check_matrix_header(t.file, t.label_column, t.csv, t.skip_columns);
       } catch (const sdk::DataError& e) {
         throw HostError(kExitDataset, e.what());
       }

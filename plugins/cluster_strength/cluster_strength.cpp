@@ -180,6 +180,13 @@ struct Cubes {
   Cube est;
   /// A cell exists when either column has a row for it.
   bool present(std::size_t c) const { return emp.present(c) || (has_est && est.present(c)); }
+  /// A cell whose employment or establishments value was dropped (missing = "drop"): unknown.
+  bool dropped(std::size_t c) const { return emp.dropped(c) || (has_est && est.dropped(c)); }
+  /// The cubes' notes on dropped cells, or "".
+  std::string dropped_note() const {
+    const std::string e = emp.dropped_note(), s = has_est ? est.dropped_note() : "";
+    return e.empty() || s.empty() ? e + s : e + "; " + s;
+  }
 };
 
 /// One year's totals; regions and categories with no row in the year do not exist in it.
@@ -202,7 +209,7 @@ class ClusterStrength final : public Plugin {
   PluginInfo info() const override {
     PluginInfo p;
     p.name = "cluster_strength";
-    p.version = "1.1.0";
+    p.version = "1.2.0";
     p.kind = PluginKind::kIndicator;
     p.summary =
         "Flags strong regional clusters by US Cluster Mapping tiers and European Cluster "
@@ -274,6 +281,11 @@ class ClusterStrength final : public Plugin {
       throw DataError("ranking regions needs at least two regions; the table has only region '" +
                       cubes.emp.regions().labels[0] + "'");
     const Rules rules = rules_of(ctx.params());
+    if (const std::string note = cubes.dropped_note(); !note.empty())
+      ctx.log(LogLevel::kWarn,
+              note +
+                  ": such a cell is not rated (no output row), and the totals its LQ and "
+                  "shares would use lack the missing value");
     std::vector<Row> rows;
     for (std::size_t y = 0; y < cubes.emp.n_years(); ++y) rate_year(cubes, y, rules, rows);
     // Rows ordered by year, region, category like the input cube.
@@ -317,7 +329,7 @@ class ClusterStrength final : public Plugin {
       const std::vector<Rating> ratings = rate(category, rules);
       for (std::size_t k = 0; k < t.regions.size(); ++k) {
         const std::size_t c = emp.cell(y, t.regions[k], i);
-        if (!cubes.present(c)) continue;
+        if (!cubes.present(c) || cubes.dropped(c)) continue;  // a missing value is not rated
         rows.push_back({c, category.employment[k], cubes.has_est ? category.establishments[k] : 0.0,
                         ratings[k]});
       }

@@ -345,3 +345,33 @@ TEST(ClusterStrength, ClusterMappingNeedsEstablishments) {
     EXPECT_NE(std::string(e.what()).find("establishments"), std::string::npos) << e.what();
   }
 }
+
+// missing = "drop" (issue 10): R2's employment in C is missing while its establishments are known.
+// The cell used to be rated with employment 0; now it is not rated (no row for R2/C), and the step
+// warns. The other regions' rows remain (R1/C still has its 400 employed).
+TEST(ClusterStrength, CellWithADroppedValueIsNotRated) {
+  Table base = ten_regions({10, 10, 10, 10, 10, 10, 10, 10, 10, 10});
+  std::vector<double> v = base.column("value").floats;
+  std::vector<std::uint8_t> valid(v.size(), 1);
+  valid[4] = 0;  // rows: R0/C, R0/other, R1/C, R1/other, R2/C, ...
+  Table t({base.column("region"), base.column("industry"), Column::make_floats("value", v, valid),
+           base.column("establishments")});
+  std::vector<std::string> log;
+  const Table out =
+      run_step(with({{"missing", std::string("drop")}}), {{"t", t}}, "step", collect_log(log))
+          .at("step");
+  const Column& region = out.column("region");
+  const Column& industry = out.column("industry");
+  bool r2_c = false, r1_c = false;
+  for (std::size_t k = 0; k < out.rows(); ++k) {
+    r2_c = r2_c || (region.str(k) == "R2" && industry.str(k) == "C");
+    r1_c = r1_c || (region.str(k) == "R1" && industry.str(k) == "C");
+  }
+  EXPECT_FALSE(r2_c);
+  EXPECT_TRUE(r1_c);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0],
+            "1 cell of 'value' with a missing value was dropped (region 'R2', industry 'C'): such "
+            "a cell is not rated (no output row), and the totals its LQ and shares would use lack "
+            "the missing value");
+}

@@ -350,6 +350,11 @@ class Complexity final : public Plugin {
   void run(RunContext& ctx) const override {
     const Table& in = ctx.table_of_param("input");
     const auto cube = Cube::shared(in, cube_options(ctx.params(), in.schema()));
+    if (const std::string note = cube->dropped_note(); !note.empty())
+      ctx.log(LogLevel::kWarn,
+              note +
+                  ": each is read as 0 (RCA 0, not present in M) and its region's and "
+                  "industry's totals lack it");
     const Variant variant = variant_of(ctx, *cube);
     std::vector<YearResult> results;
     for (std::size_t y = 0; y < cube->n_years(); ++y)

@@ -797,3 +797,33 @@ TEST(Complexity, MatchesStataEcomplexityRpopOnPyEcomplexityFixture) {
   EXPECT_NEAR(value_at(out.at("step_industries"), "pci", {{"industry", "1704"}}),
               -1.945392724197698, 1e-9);
 }
+
+// missing = "drop" (issue 10): a row r2/i4 without a value is dropped; its cell is read as 0, which
+// is what kX holds there, so the ECIs are HandCheckableMatrixCrossCheckedWithNumpy's numpy values,
+// and the step warns that the missing value was read as 0.
+TEST(Complexity, DroppedValueIsReadAsZeroWithAWarning) {
+  const Table t0 = example();
+  std::vector<std::string> r, i;
+  std::vector<double> v;
+  for (std::size_t k = 0; k < t0.rows(); ++k) {
+    r.emplace_back(t0.column("region").str(k));
+    i.emplace_back(t0.column("industry").str(k));
+    v.push_back(t0.column("value").floats[k]);
+  }
+  r.push_back("r2"), i.push_back("i4"), v.push_back(0);
+  std::vector<std::uint8_t> valid(v.size(), 1);
+  valid.back() = 0;
+  const Table t({Column::make_strings("region", r), Column::make_strings("industry", i),
+                 Column::make_floats("value", v, valid)});
+  std::vector<std::string> log;
+  auto p = base();
+  p["missing"] = std::string("drop");
+  const Table reg = run_step(p, {{"t", t}}, "step", collect_log(log)).at("step");
+  EXPECT_NEAR(value_at(reg, "eci", {{"region", "r1"}}), 1.27957422597351, 1e-10);
+  EXPECT_NEAR(value_at(reg, "eci", {{"region", "r5"}}), -1.4522271418596298, 1e-10);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(
+      log[0],
+      "1 cell of 'value' with a missing value was dropped (region 'r2', industry 'i4'): each "
+      "is read as 0 (RCA 0, not present in M) and its region's and industry's totals lack it");
+}

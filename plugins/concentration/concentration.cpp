@@ -84,7 +84,9 @@ TableSpec industry_table() {
                                  "coefficient of variation sd(s) / mean(s) of the regional "
                                  "shares, in [0, sqrt(n)]"))
       .column(ColumnSpec::floats("total", "the industry's total activity e_i over the regions"))
-      .column(ColumnSpec::ints("regions", "n, the regions with a row in the year"));
+      .column(ColumnSpec::ints("regions",
+                               "n, the regions with a row in the year, less those whose value of "
+                               "the industry is missing (missing = \"drop\")"));
 }
 
 /// One year: the regions with a row in it (in order) and their base shares b_j.
@@ -104,7 +106,7 @@ class Concentration final : public Plugin {
   PluginInfo info() const override {
     PluginInfo p;
     p.name = "concentration";
-    p.version = "1.0.0";
+    p.version = "1.1.0";
     p.kind = PluginKind::kIndicator;
     p.summary =
         "Measures how concentrated each industry is across regions against a base distribution";
@@ -128,9 +130,15 @@ class Concentration final : public Plugin {
         "R's sd()) or n (\"population\").\n"
         "Every region with a row in the year counts (an industry absent from such a region is 0 "
         "there); a region or an industry with no row in a year does not exist in that year and is "
-        "left out of it (no output row for such an industry; `regions` is the year's count). "
+        "left out of it (no output row for such an industry; `regions` is the year's count, less "
+        "the regions whose value of the industry is missing). "
         "`industries` restricts the output to some industries while base = \"total\" still sums "
         "all industries (filter with it, not with `where`, to keep the base whole).\n"
+        "missing = \"drop\" (default \"error\"): a row with a missing value is dropped, and its "
+        "cell is MISSING, not 0: that region is left out of that industry's indices (n, shares and "
+        "base shares renormalised over the other regions), with a warning; its total, the base "
+        "with base = \"total\", lacks the missing value. Outputs are unchanged when nothing is "
+        "dropped.\n"
         "References: Krugman (1991) Geography and Trade, ch. 2; Hoover (1936) REStat 18(4); "
         "Wieland, REAT manual (gini, gini.conc); Balland, EconGeo (locational.Gini).";
     p.params = parameters();
@@ -175,7 +183,15 @@ class Concentration final : public Plugin {
     for (std::size_t y = 0; y < years.size(); ++y) set_base_shares(years[y], base, y, *cube);
     const Forms forms{ctx.params().str("gini_convention") == "reat",
                       ctx.params().boolean("normalize"), ctx.params().str("cv_sd") == "sample"};
-    write_output(ctx, *cube, chosen, years, compute(*cube, chosen, years, forms));
+    if (const std::string note = cube->dropped_note(); !note.empty())
+      ctx.log(LogLevel::kWarn,
+              note +
+                  ": each such region is left out of that industry's indices (shares and base "
+                  "shares over the other regions; `regions` counts them)" +
+                  (ctx.params().str("base") == "total"
+                       ? "; the region's total activity (its base) lacks the missing value"
+                       : ""));
+    write_output(ctx, *cube, chosen, compute(*cube, chosen, years, forms));
   }
 
  private:
@@ -370,24 +386,35 @@ class Concentration final : public Plugin {
         items_per_part(cube.n_regions()));
   }
 
+  /// The industry's indices over the year's regions. A region whose value of the industry was
+  /// dropped (missing = "drop") is unknown there, not 0: it is left out of this industry's indices,
+  /// and the base shares are renormalised over the regions kept (n counts them).
   static std::optional<Indices> industry_slot(const Cube& cube, const Year& year, std::size_t y,
                                               std::size_t i, const Forms& forms) {
-    std::vector<double> x;  // the industry's activity in the year's regions
+    std::vector<double> x, b;  // the industry's activity and base shares in the regions kept
     bool any = false;
-    for (const std::size_t r : year.regions) {
-      const std::size_t c = cube.cell(y, r, i);
+    for (std::size_t k = 0; k < year.regions.size(); ++k) {
+      const std::size_t c = cube.cell(y, year.regions[k], i);
+      if (cube.dropped(c)) continue;
       x.push_back(cube.value(c));
+      b.push_back(year.base_shares[k]);
       any = any || cube.present(c);
     }
     if (!any) return std::nullopt;
-    if (auto indices = concentration_indices(x, year.base_shares, forms)) return indices;
+    if (x.size() < 2)
+      throw DataError("industry '" + cube.industries().labels[i] + "' has a value in only " +
+                      std::to_string(x.size()) + " region in " + cube.where_year(y) +
+                      " once the regions with a missing value are left out; its concentration "
+                      "needs two");
+    if (x.size() < year.regions.size()) b = base_shares(b);
+    if (auto indices = concentration_indices(x, b, forms)) return indices;
     throw DataError("industry '" + cube.industries().labels[i] + "' has a zero total of '" +
                     cube.options().value + "' over all regions in " + cube.where_year(y) +
                     ": its regional shares are undefined");
   }
 
   static void write_output(RunContext& ctx, const Cube& cube,
-                           const std::vector<std::size_t>& chosen, const std::vector<Year>& years,
+                           const std::vector<std::size_t>& chosen,
                            const std::vector<std::optional<Indices>>& slots) {
     const std::size_t C = chosen.size();
     std::vector<std::int32_t> year, industry;
@@ -401,7 +428,7 @@ class Concentration final : public Plugin {
       hoover.push_back(slots[g]->hoover);
       cv.push_back(slots[g]->cv);
       total.push_back(slots[g]->total);
-      regions.push_back(static_cast<std::int64_t>(years[g / C].regions.size()));
+      regions.push_back(static_cast<std::int64_t>(slots[g]->regions));
     }
     OutputTable out = ctx.output();
     if (cube.has_year()) out.set(cube.years().make_column(cube.options().year, year));
@@ -428,6 +455,7 @@ std::vector<double> base_shares(const std::vector<double>& weights) {
 std::optional<Indices> concentration_indices(const std::vector<double>& x,
                                              const std::vector<double>& b, const Forms& forms) {
   Indices out;
+  out.regions = x.size();
   for (const double v : x) out.total += v;
   if (out.total <= 0) return std::nullopt;
   const std::size_t m = x.size();

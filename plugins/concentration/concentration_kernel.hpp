@@ -1,6 +1,7 @@
 // concentration's numeric kernel, on plain values (tested without tables).
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <vector>
 
@@ -22,6 +23,7 @@ struct Indices {
   double hoover = 0;  // 1/2 sum |s_j - b_j| (Hoover 1936)
   double cv = 0;      // sd(s) / mean(s), mean(s) = 1/n
   double total = 0;   // sum x_j
+  std::size_t regions = 0;  // n, the regions the indices are over
 };
 /// \brief The concentration of an industry with activity `x` in n regions (n >= 2) whose base
 /// shares are `b`: regional shares s_j = x_j / sum x against b. nullopt when sum x is not positive.

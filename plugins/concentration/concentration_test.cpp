@@ -317,3 +317,64 @@ TEST(ConcentrationKernel, EconGeoHooverExampleAndZeroTotal) {
   EXPECT_NEAR(conc::concentration_indices({0, 10, 10, 30, 50}, pop, {})->hoover, 0.25, 1e-12);
   EXPECT_FALSE(conc::concentration_indices({0, 0, 0, 0, 0}, pop, {}).has_value());
 }
+
+// ---- missing = "drop": a missing value is not a zero (issue 10) ----
+
+namespace {
+/// Regions R1..R4 and industries X, Y; X's value in R4 is missing (its row has keys, no value).
+Table x_missing_in_r4() {
+  return Table(
+      {Column::make_strings("region", {"R1", "R2", "R3", "R4", "R1", "R2", "R3", "R4"}),
+       Column::make_strings("industry", {"X", "X", "X", "X", "Y", "Y", "Y", "Y"}),
+       Column::make_floats("value", {20, 50, 20, 0, 10, 10, 10, 10}, {1, 1, 1, 0, 1, 1, 1, 1})});
+}
+}  // namespace
+
+// By hand, with base = "equal" (b_j = 1/n, so q_j = n s_j and the REAT Gini is the Gini of x):
+// X over R1..R3, x = (20, 50, 20), mean 30: sum_j sum_k |x_j - x_k| = 4 x 30 = 120, Gini =
+// 120 / (2 x 3^2 x 30) = 2/9 (reading R4 as 0 would give 300 / (2 x 4^2 x 22.5) = 5/12).
+// Hoover: s = (2/9, 5/9, 2/9) against 1/3 each: (1/9 + 2/9 + 1/9) / 2 = 2/9. Y is complete
+// (10 in each of the 4 regions): Gini 0 over n = 4.
+TEST(Concentration, DroppedValueLeavesItsRegionOutOfThatIndustry) {
+  std::vector<std::string> log;
+  const Table out =
+      run_step(with({{"base", std::string("equal")}, {"missing", std::string("drop")}}),
+               {{"t", x_missing_in_r4()}}, "step", collect_log(log))
+          .at("step");
+  ASSERT_EQ(out.rows(), 2u);
+  EXPECT_NEAR(value_at(out, "gini", {{"industry", "X"}}), 2.0 / 9.0, 1e-15);
+  EXPECT_NEAR(value_at(out, "hoover", {{"industry", "X"}}), 2.0 / 9.0, 1e-15);
+  EXPECT_EQ(value_at(out, "total", {{"industry", "X"}}), 90.0);
+  EXPECT_EQ(value_at(out, "regions", {{"industry", "X"}}), 3.0);
+  EXPECT_EQ(value_at(out, "gini", {{"industry", "Y"}}), 0.0);
+  EXPECT_EQ(value_at(out, "regions", {{"industry", "Y"}}), 4.0);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0],
+            "1 cell of 'value' with a missing value was dropped (region 'R4', industry 'X'): "
+            "each such region is left out of that industry's indices (shares and base shares "
+            "over the other regions; `regions` counts them)");
+}
+
+// base = "total": the base shares of R1..R3 are renormalised over them. Region totals (X + Y):
+// 30, 60, 30 (R4: 10, lacking its X). b = (1/4, 1/2, 1/4) over R1..R3; s = (2/9, 5/9, 2/9);
+// Hoover = (|2/9 - 1/4| + |5/9 - 1/2| + |2/9 - 1/4|) / 2 = (1/36 + 1/18 + 1/36) / 2 = 1/18.
+TEST(Concentration, DroppedValueRenormalisesTheTotalBase) {
+  std::vector<std::string> log;
+  const Table out = run_step(with({{"missing", std::string("drop")}}), {{"t", x_missing_in_r4()}},
+                             "step", collect_log(log))
+                        .at("step");
+  EXPECT_NEAR(value_at(out, "hoover", {{"industry", "X"}}), 1.0 / 18.0, 1e-15);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_NE(log[0].find("lacks the missing value"), std::string::npos) << log[0];
+}
+
+TEST(Concentration, IndustryLeftInOneRegionByDroppedValuesIsAnError) {
+  Table t({Column::make_strings("region", {"R1", "R2", "R1", "R2"}),
+           Column::make_strings("industry", {"X", "X", "Y", "Y"}),
+           Column::make_floats("value", {1, 0, 1, 1}, {1, 0, 1, 1})});
+  EXPECT_EQ(error_message<DataError>([&] {
+              run_step(with({{"missing", std::string("drop")}}), {{"t", t}});
+            }),
+            "industry 'X' has a value in only 1 region in all rows once the regions with a "
+            "missing value are left out; its concentration needs two");
+}

@@ -77,6 +77,9 @@ class Herfindahl final : public Plugin {
     const Table& in = ctx.table_of_param("input");
     const auto cube = Cube::shared(in, cube_options(ctx.params(), in.schema()));
     const Groups groups(*cube, ctx.params().str("over") == "region");
+    // A dropped cell is not present, so slot() already leaves it out of its group's shares and n.
+    if (const std::string note = cube->dropped_note(); !note.empty())
+      ctx.log(LogLevel::kWarn, note + ": each is left out of its group's shares, total and n");
     const std::vector<std::optional<GroupHhi>> slots =
         compute(*cube, groups, ctx.params().boolean("count_zeros"));
     write_output(ctx, *cube, groups, slots);

@@ -171,3 +171,23 @@ TEST(HerfindahlKernel, ZerosAndUndefinedCases) {
   EXPECT_FALSE(herfindahl::group_hhi({0, 0}, true).has_value());
   EXPECT_FALSE(herfindahl::normalized_hhi(1.0, 1).has_value());
 }
+
+// missing = "drop" (issue 10): B's value is missing, so B is left out of X's shares and n, and the
+// step says so. By hand: shares (1/2, 1/2) over A and C, H = 1/4 + 1/4 = 0.5, n = 2 (reading B as
+// a 0 with count_zeros = true would give n = 3).
+TEST(Herfindahl, DroppedValueIsLeftOutWithAWarning) {
+  Table t({Column::make_strings("region", {"A", "B", "C"}),
+           Column::make_strings("industry", {"X", "X", "X"}),
+           Column::make_floats("value", {1, 0, 1}, {1, 0, 1})});
+  std::vector<std::string> log;
+  const Table out =
+      run_step({{"input", kInput}, {"missing", std::string("drop")}, {"count_zeros", true}},
+               {{"t", t}}, "step", collect_log(log))
+          .at("step");
+  EXPECT_EQ(value_at(out, "n", {{"industry", "X"}}), 2);
+  EXPECT_DOUBLE_EQ(value_at(out, "hhi", {{"industry", "X"}}), 0.5);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0],
+            "1 cell of 'value' with a missing value was dropped (region 'B', industry 'X'): each "
+            "is left out of its group's shares, total and n");
+}

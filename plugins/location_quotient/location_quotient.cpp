@@ -127,6 +127,11 @@ class LocationQuotient final : public Plugin {
     const Table& in = ctx.table_of_param("input");
     const auto cube = Cube::shared(in, cube_options(ctx.params(), in.schema()));
     const OutputRows rows(*cube, in);
+    if (const std::string note = cube->dropped_note(); !note.empty())
+      ctx.log(LogLevel::kWarn,
+              note +
+                  ": no LQ is written for them, and the region, industry and overall totals "
+                  "of their year lack the missing values");
     const Totals totals =
         ctx.params().has("reference") ? reference_totals(ctx, *cube) : Totals(*cube);
     std::vector<double> lq = quotients(rows, totals, std::nullopt);

@@ -308,3 +308,26 @@ TEST(LocationQuotientKernel, ReferenceGrandTotalsSkipMissingIndustries) {
   const double none = std::nan("");
   EXPECT_EQ(lq::reference_grand_totals({1, 3, 2, none}, 2, 2), (std::vector<double>{4, 2}));
 }
+
+// missing = "drop" (issue 10): A/Y is missing, so it gets no LQ and the totals lack it, with a
+// warning. By hand (Miller & Blair 2009, 8.5.1, on the values kept): e_A = 30, e_B = 100,
+// e_X = 50, e_Y = 80, e = 130: LQ_A,X = (30/30) / (50/130) = 2.6, LQ_B,X = 0.2 / (50/130) = 0.52,
+// LQ_B,Y = 0.8 / (80/130) = 1.3.
+TEST(LocationQuotient, DroppedValueGetsNoLqAndAWarning) {
+  Table t({Column::make_strings("region", {"A", "A", "B", "B"}),
+           Column::make_strings("industry", {"X", "Y", "X", "Y"}),
+           Column::make_floats("value", {30, 0, 20, 80}, {1, 0, 1, 1})});
+  std::vector<std::string> log;
+  const Table out = run_step({{"input", std::string("t")}, {"missing", std::string("drop")}},
+                             {{"t", t}}, "step", collect_log(log))
+                        .at("step");
+  ASSERT_EQ(out.rows(), 3u);
+  EXPECT_NEAR(value_at(out, "lq", {{"region", "A"}, {"industry", "X"}}), 2.6, 1e-15);
+  EXPECT_NEAR(value_at(out, "lq", {{"region", "B"}, {"industry", "X"}}), 0.52, 1e-15);
+  EXPECT_NEAR(value_at(out, "lq", {{"region", "B"}, {"industry", "Y"}}), 1.3, 1e-15);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0],
+            "1 cell of 'value' with a missing value was dropped (region 'A', industry 'Y'): no LQ "
+            "is written for them, and the region, industry and overall totals of their year lack "
+            "the missing values");
+}

@@ -154,6 +154,11 @@ class Specialization final : public Plugin {
     const Table& in = ctx.table_of_param("input");
     const auto cube = Cube::shared(in, cube_options(ctx.params(), in.schema()));
     const Settings settings(ctx.params());
+    if (const std::string note = cube->dropped_note(); !note.empty())
+      ctx.log(LogLevel::kWarn,
+              note +
+                  ": each is read as 0 in its region's mix and in the reference (the indices "
+                  "of those regions treat the industry as absent there)");
     const std::vector<double> external =
         settings.external() ? read_reference(ctx, *cube, "reference_table") : std::vector<double>{};
     const std::vector<Year> years = tally_years(*cube, settings, external);

@@ -461,3 +461,25 @@ TEST(SpecializationKernel, OthersMeanShares) {
   EXPECT_DOUBLE_EQ(sh.t[0], 0.35);
   EXPECT_DOUBLE_EQ(sh.t[1], 0.65);
 }
+
+// missing = "drop" (issue 10): A/Y is missing; the step warns that it is read as 0 in A's mix and
+// in the reference. By hand (Krugman 1991 index, sum_i |s_i - t_i|, reference = "rest": t is the
+// other regions' shares): A = (30, 0) -> s = (1, 0); B = (20, 80) -> t = (0.2, 0.8):
+// K_A = 0.8 + 0.8 = 1.6.
+TEST(Specialization, DroppedValueIsReadAsZeroWithAWarning) {
+  Table t({Column::make_strings("region", {"A", "A", "B", "B"}),
+           Column::make_strings("industry", {"X", "Y", "X", "Y"}),
+           Column::make_floats("value", {30, 0, 20, 80}, {1, 0, 1, 1})});
+  std::vector<std::string> log;
+  auto out = run_step(with({{"missing", std::string("drop")}, {"reference", std::string("rest")}}),
+                      {{"t", t}}, "step", collect_log(log))
+                 .at("step");
+  ASSERT_EQ(out.rows(), 2u);
+  EXPECT_NEAR(value_at(out, "krugman", {{"region", "A"}}), 1.6, 1e-15);
+  // The second line is the usual one on B's infinite LQ (B's reference, A, has no Y: t_Y = 0).
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[0],
+            "1 cell of 'value' with a missing value was dropped (region 'A', industry 'Y'): each "
+            "is read as 0 in its region's mix and in the reference (the indices of those regions "
+            "treat the industry as absent there)");
+}

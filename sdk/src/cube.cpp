@@ -95,6 +95,7 @@ Cube Cube::from_table(const Table& table, const CubeOptions& options) {
   reserve_large(cube.present_, cells);
   cube.values_.resize(cells);
   cube.present_.resize(cells);
+  if (options.drop_missing) cube.dropped_.resize(cells);
   auto clear = [&] {  // for a second pass
     parallel_for(
         cells,
@@ -103,6 +104,9 @@ Cube Cube::from_table(const Table& table, const CubeOptions& options) {
                     cube.values_.begin() + static_cast<std::ptrdiff_t>(e), 0.0);
           std::fill(cube.present_.begin() + static_cast<std::ptrdiff_t>(b),
                     cube.present_.begin() + static_cast<std::ptrdiff_t>(e), 0);
+          if (!cube.dropped_.empty())
+            std::fill(cube.dropped_.begin() + static_cast<std::ptrdiff_t>(b),
+                      cube.dropped_.begin() + static_cast<std::ptrdiff_t>(e), 0);
         },
         1 << 20);
   };
@@ -170,23 +174,50 @@ std::shared_ptr<const Cube> Cube::shared(const Table& table, const CubeOptions& 
   return cube;
 }
 
-std::size_t Cube::cell_of_row(std::size_t row) const {
+std::size_t Cube::key_cell_of_row(std::size_t row) const {
   const auto r = regions_.level(*region_col_, row);
   const auto i = industries_.level(*industry_col_, row);
   const auto y = year_col_ ? years_.level(*year_col_, row) : 0;
-  if (r < 0 || i < 0 || y < 0 || !value_col_->is_valid(row) ||
-      !std::isfinite(value_col_->number(row)))
-    return SIZE_MAX;
+  if (r < 0 || i < 0 || y < 0) return SIZE_MAX;
   return cell(static_cast<std::size_t>(y), static_cast<std::size_t>(r),
               static_cast<std::size_t>(i));
+}
+
+std::size_t Cube::cell_of_row(std::size_t row) const {
+  if (!value_col_->is_valid(row) || !std::isfinite(value_col_->number(row))) return SIZE_MAX;
+  return key_cell_of_row(row);
+}
+
+std::size_t Cube::n_dropped() const {
+  std::size_t n = 0;
+  for (std::size_t c = 0; c < dropped_.size(); ++c) n += dropped(c) ? 1 : 0;
+  return n;
+}
+
+std::string Cube::dropped_note() const {
+  const std::size_t n = n_dropped();
+  if (n == 0) return "";
+  std::string named;
+  std::size_t shown = 0;
+  const std::size_t I = n_industries(), R = n_regions();
+  for (std::size_t c = 0; c < dropped_.size() && shown < 3; ++c)
+    if (dropped(c)) {
+      named += (shown++ ? "; " : "") + where(c / (I * R), (c / I) % R, c % I);
+    }
+  if (shown < n) named += "; ...";
+  return std::to_string(n) + (n == 1 ? " cell" : " cells") + " of '" + options_.value +
+         "' with a missing value " + (n == 1 ? "was" : "were") + " dropped (" + named + ")";
 }
 
 std::size_t Cube::place_rows(std::size_t begin, std::size_t end) {
   for (std::size_t row = begin; row < end; ++row) {
     const std::size_t c = cell_of_row(row);
     if (c == SIZE_MAX) {
-      if (options_.drop_missing) continue;
-      return row;
+      if (!options_.drop_missing) return row;
+      // Remember the cell whose value is missing, so that it is not taken for a zero.
+      if (const std::size_t k = key_cell_of_row(row); k != SIZE_MAX)
+        std::atomic_ref<std::uint8_t>(dropped_[k]).store(1, std::memory_order_relaxed);
+      continue;
     }
     const double v = value_col_->number(row);
     if (v < 0 && !options_.allow_negative) return row;

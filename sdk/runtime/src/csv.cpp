@@ -923,22 +923,84 @@ Table long_from_wide(const Table& wide, const std::vector<std::string>& value_na
 
 }  // namespace
 
-Table read_matrix_csv(const std::filesystem::path& path, const std::string& label_column,
-                      const CsvOptions& options) {
+namespace {
+
+/// Checks skip_columns against the header: each is in it, and none is the row-code column.
+void check_skip_columns(const std::filesystem::path& path, const std::vector<std::string>& header,
+                        const std::vector<std::string>& skip, const CsvOptions& options) {
+  const std::string table = options.table.empty() ? "" : " (table '" + options.table + "')";
+  for (const auto& name : skip) {
+    if (name == header[0])
+      throw DataError(path.string() + ":1: skip_columns" + table + " names '" + name +
+                      "', the row-code column (the first column is always the row codes)");
+    if (std::find(header.begin(), header.end(), name) == header.end())
+      throw DataError(path.string() + ":1: skip_columns" + table + " names '" + name +
+                      "', which is not in the header");
+  }
+}
+
+/// A text cell read as a number in a value column: the usual message, plus where to declare the
+/// column as text. Other messages (and those with a decimal hint) are kept as they are.
+[[noreturn]] void rethrow_with_skip_hint(const DataError& e, const CsvOptions& options) {
+  const std::string text = e.what();
+  if (text.find(" as a number (column '") == std::string::npos || text.back() != ')') throw e;
+  const std::string where =
+      options.table.empty() ? "" : " of table '" + options.table + "' in dataset.toml";
+  throw DataError(text + "; a text column of a matrix is named in label_column or skip_columns" +
+                  where);
+}
+
+/// The columns read_csv reads of a matrix (row codes, label, values) and the value columns' names.
+struct MatrixColumns {
+  std::vector<CsvColumnSpec> specs;
+  std::vector<std::string> value_names;
+};
+
+MatrixColumns matrix_columns(const std::filesystem::path& path, const std::string& label_column,
+                             const CsvOptions& options,
+                             const std::vector<std::string>& skip_columns) {
   const std::vector<std::string> header = read_csv_header(path, options);
   if (header.size() < 2)
     throw DataError(path.string() +
                     ":1: a matrix needs a row-code column and at least one value column" +
                     separator_hint(header, options));
-  std::vector<CsvColumnSpec> specs{{header[0], ColumnType::kString}};
-  if (!label_column.empty()) specs.push_back({label_column, ColumnType::kString});
-  std::vector<std::string> value_names;
+  check_skip_columns(path, header, skip_columns, options);
+  MatrixColumns m;
+  m.specs.push_back({header[0], ColumnType::kString});
+  if (!label_column.empty()) m.specs.push_back({label_column, ColumnType::kString});
   for (std::size_t k = 1; k < header.size(); ++k) {
-    if (header[k] == label_column) continue;
-    specs.push_back({header[k], ColumnType::kFloat});
-    value_names.push_back(header[k]);
+    if (header[k] == label_column ||
+        std::find(skip_columns.begin(), skip_columns.end(), header[k]) != skip_columns.end())
+      continue;  // undeclared columns are not read by read_csv
+    m.specs.push_back({header[k], ColumnType::kFloat});
+    m.value_names.push_back(header[k]);
   }
-  const Table wide = read_csv(path, specs, options);
+  if (m.value_names.empty())
+    throw DataError(path.string() +
+                    ":1: a matrix needs at least one value column; every column after the row "
+                    "codes is label_column or in skip_columns");
+  column_targets(header, m.specs, path, options);  // label_column is in the header
+  return m;
+}
+
+}  // namespace
+
+void check_matrix_header(const std::filesystem::path& path, const std::string& label_column,
+                         const CsvOptions& options, const std::vector<std::string>& skip_columns) {
+  matrix_columns(path, label_column, options, skip_columns);
+}
+
+Table read_matrix_csv(const std::filesystem::path& path, const std::string& label_column,
+                      const CsvOptions& options, const std::vector<std::string>& skip_columns) {
+  const MatrixColumns m = matrix_columns(path, label_column, options, skip_columns);
+  const std::vector<CsvColumnSpec>& specs = m.specs;
+  const std::vector<std::string>& value_names = m.value_names;
+  Table wide;
+  try {
+    wide = read_csv(path, specs, options);
+  } catch (const DataError& e) {
+    rethrow_with_skip_hint(e, options);
+  }
   const Column& codes = wide.columns()[0];
   for (std::size_t r = 0; r < wide.rows(); ++r)
     if (!codes.is_valid(r)) throw DataError(wide.locate(r) + ":1: row code is empty");

@@ -58,6 +58,19 @@ class Cube {
   }
   double value(std::size_t cell) const { return values_[cell]; }  // 0 where absent
   bool present(std::size_t cell) const { return present_[cell] != 0; }
+  /// \brief Whether the cell's value is MISSING, not zero: with drop_missing, a row with both keys
+  /// and no value (empty or non-finite) was dropped there and no other row gave it a value. Such a
+  /// cell is absent (value 0, not present) like a cell without a row, but its value is unknown: a
+  /// plugin that reads absent cells as 0 leaves it out (or says what it does), see
+  /// docs/writing-plugins.md "Years and cubes". Rows dropped for a missing key have no cell.
+  bool dropped(std::size_t cell) const {
+    return !dropped_.empty() && dropped_[cell] != 0 && present_[cell] == 0;
+  }
+  /// \brief The number of dropped() cells.
+  std::size_t n_dropped() const;
+  /// \brief "2 cells with a missing value were dropped (region 'X', industry 'C'; region 'Y',
+  /// industry 'D')" naming up to three, or "" when none was.
+  std::string dropped_note() const;
   const std::vector<double>& values() const { return values_; }
 
   bool has_year() const { return has_year_; }
@@ -78,6 +91,8 @@ class Cube {
   /// \brief The cell of row `row` of the table the cube was built from, or SIZE_MAX when the
   /// row was dropped (missing key or value). Reads that table: valid only while it lives.
   std::size_t cell_of_row(std::size_t row) const;
+  /// \brief The cell row `row`'s keys name, whatever its value; SIZE_MAX for a missing key.
+  std::size_t key_cell_of_row(std::size_t row) const;
 
  private:
   /// \brief Places rows [begin, end) into the cube; returns the first row that cannot be placed
@@ -93,6 +108,7 @@ class Cube {
   Levels regions_, industries_, years_;
   std::vector<double> values_;
   std::vector<std::uint8_t> present_;
+  std::vector<std::uint8_t> dropped_;   // drop_missing only: a row without a value named the cell
   const Column* region_col_ = nullptr;  // the source table's key columns (cell_of_row)
   const Column* industry_col_ = nullptr;
   const Column* year_col_ = nullptr;

@@ -8,8 +8,9 @@
 /// Bumped whenever a type that crosses the plugin boundary changes layout: PluginEntry, Status,
 /// PluginInfo, ParamSpec, TableSpec, ColumnSpec, Condition, OutputTable, Params, the
 /// contexts (their virtual functions), Table, Column, Schema, Dictionary, and
-/// helper types passed between SDK and plugin (CubeOptions, IoOptions): docs/writing-plugins.md.
-#define KLASTER_SDK_ABI_VERSION 3u
+/// helper types passed between SDK and plugin (CubeOptions, IoOptions, Cube, which the SDK returns
+/// by value): docs/writing-plugins.md. 4: Cube records dropped cells (Cube::dropped).
+#define KLASTER_SDK_ABI_VERSION 4u
 
 #define KLASTER_SDK_STR2(x) #x
 #define KLASTER_SDK_STR(x) KLASTER_SDK_STR2(x)

@@ -53,9 +53,18 @@ Table read_csv(const std::filesystem::path& path, const std::vector<CsvColumnSpe
 /// \brief Reads a matrix published as a wide CSV (first column: row codes, header: column codes,
 /// optional `label_column` holding row descriptions) into a long table with columns
 /// `row`, `column`, `value` (and `row_label` when label_column is given). Empty cells are left out.
+/// `skip_columns` names further text columns (a second description, a unit) that are not read;
+/// each must be in the header, and may be neither the row-code column nor label_column. A text
+/// cell in any other column is a DataError (path:line:column) that names skip_columns.
 /// The table's origin() gives the file line of the wide row each long row comes from.
 Table read_matrix_csv(const std::filesystem::path& path, const std::string& label_column = "",
-                      const CsvOptions& options = {});
+                      const CsvOptions& options = {},
+                      const std::vector<std::string>& skip_columns = {});
+
+/// \brief Checks a matrix CSV's header as read_matrix_csv does before reading rows: a row-code
+/// column and a value column, label_column and each of skip_columns in it. DataError otherwise.
+void check_matrix_header(const std::filesystem::path& path, const std::string& label_column,
+                         const CsvOptions& options, const std::vector<std::string>& skip_columns);
 
 /// \brief One message per pair of values of a string column that differ only by case (ASCII and
 /// Cyrillic letters), e.g. "data/output.csv: column 'region' holds 'KST' (line 2) and 'kst'
