@@ -43,8 +43,10 @@ std::vector<ParamSpec> parameters() {
               .doc_("only these industries (default: all)"),
           ParamSpec("base", ParamType::kString)
               .def("total")
-              .one_of({"total", "equal", "table"})
-              .doc_("base distribution over regions: total activity, equal weights, or base_table"),
+              .one_of({"total", "equal", "table", "others_mean"})
+              .doc_("base distribution over regions: total activity, equal weights, base_table, "
+                    "or the unweighted mean of the other industries' regional shares (REAT "
+                    "krugman.conc2)"),
           ParamSpec("base_table", ParamType::kTable)
               .doc_("table with region, [year], base_value (for base = \"table\")"),
           ParamSpec("base_value", ParamType::kColumn)
@@ -89,10 +91,14 @@ TableSpec industry_table() {
                                "the industry is missing (missing = \"drop\")"));
 }
 
-/// One year: the regions with a row in it (in order) and their base shares b_j.
+/// One year: the regions with a row in it (in order) and their base shares b_j. With base =
+/// "others_mean" the base differs by industry: `share_sums` holds, per region, the sum of the
+/// regional shares of the `industries_with_activity` industries with a positive total that year.
 struct Year {
   std::vector<std::size_t> regions;
   std::vector<double> base_shares;
+  std::vector<double> share_sums;  // empty unless base = "others_mean"
+  std::size_t industries_with_activity = 0;
 };
 
 /// Whether each (year, region) has a row, and its total over all industries; at y * R + r.
@@ -106,7 +112,7 @@ class Concentration final : public Plugin {
   PluginInfo info() const override {
     PluginInfo p;
     p.name = "concentration";
-    p.version = "1.1.0";
+    p.version = "1.2.0";
     p.kind = PluginKind::kIndicator;
     p.summary =
         "Measures how concentrated each industry is across regions against a base distribution";
@@ -115,7 +121,9 @@ class Concentration final : public Plugin {
         "s_j = e_ij / e_i and base shares b_j (base = \"total\": the regions' total activity in "
         "the "
         "table, default; \"equal\": every region weighs 1/n; \"table\": a column `base_value` of "
-        "`base_table` keyed by region (and year), e.g. population):\n"
+        "`base_table` keyed by region (and year), e.g. population; \"others_mean\": b_j = the "
+        "unweighted mean over the other industries with activity of their regional shares, per "
+        "industry, as REAT's krugman.conc2, whose value is 2 x hoover):\n"
         "  gini   gini_convention = \"reat\" (default): Gini of the LQs q_j = s_j / b_j across the "
         "n "
         "regions, sum_j sum_k |q_j - q_k| / (2 n^2 mean(q)) (REAT's gini.conc; with base = "
@@ -181,6 +189,8 @@ class Concentration final : public Plugin {
                                          ? table_base(ctx, *cube, totals.exists)
                                          : activity_base(ctx.params(), *cube, totals, years);
     for (std::size_t y = 0; y < years.size(); ++y) set_base_shares(years[y], base, y, *cube);
+    if (ctx.params().str("base") == "others_mean")
+      for (std::size_t y = 0; y < years.size(); ++y) set_share_sums(years[y], y, *cube);
     const Forms forms{ctx.params().str("gini_convention") == "reat",
                       ctx.params().boolean("normalize"), ctx.params().str("cv_sd") == "sample"};
     if (const std::string note = cube->dropped_note(); !note.empty())
@@ -370,6 +380,32 @@ class Concentration final : public Plugin {
     year.base_shares = base_shares(weights);
   }
 
+  /// For base = "others_mean": per region of the year, the sum over the industries with a positive
+  /// total of their regional shares s_jk = x_jk / x_k (dropped cells count as 0).
+  static void set_share_sums(Year& year, std::size_t y, const Cube& cube) {
+    year.share_sums.assign(year.regions.size(), 0.0);
+    for (std::size_t i = 0; i < cube.n_industries(); ++i) {
+      double total = 0;
+      for (const std::size_t r : year.regions) total += cube.value(cube.cell(y, r, i));
+      if (total <= 0) continue;
+      ++year.industries_with_activity;
+      for (std::size_t k = 0; k < year.regions.size(); ++k)
+        year.share_sums[k] += cube.value(cube.cell(y, year.regions[k], i)) / total;
+    }
+  }
+
+  /// The base shares of industry i: the year's base, or the mean of the other industries' shares.
+  static std::vector<double> industry_base(const Cube& cube, const Year& year, std::size_t y,
+                                           std::size_t i) {
+    if (year.share_sums.empty()) return year.base_shares;
+    std::vector<double> own;
+    for (const std::size_t r : year.regions) own.push_back(cube.value(cube.cell(y, r, i)));
+    if (year.industries_with_activity < 2)
+      throw DataError("base = \"others_mean\" needs another industry with activity in " +
+                      cube.where_year(y) + " than '" + cube.industries().labels[i] + "'");
+    return others_mean_base(year.share_sums, own, year.industries_with_activity);
+  }
+
   /// One slot per (year, chosen industry), in that order; nullopt where the industry has no row in
   /// the year (it does not exist then). Each part stops at its first error and parallel_for
   /// rethrows the lowest part's, so the error is the first in that order.
@@ -393,11 +429,12 @@ class Concentration final : public Plugin {
                                               std::size_t i, const Forms& forms) {
     std::vector<double> x, b;  // the industry's activity and base shares in the regions kept
     bool any = false;
+    const std::vector<double> base = industry_base(cube, year, y, i);
     for (std::size_t k = 0; k < year.regions.size(); ++k) {
       const std::size_t c = cube.cell(y, year.regions[k], i);
       if (cube.dropped(c)) continue;
       x.push_back(cube.value(c));
-      b.push_back(year.base_shares[k]);
+      b.push_back(base[k]);
       any = any || cube.present(c);
     }
     if (!any) return std::nullopt;
@@ -450,6 +487,19 @@ std::vector<double> base_shares(const std::vector<double>& weights) {
   std::vector<double> shares;
   for (const double w : weights) shares.push_back(w / total);
   return shares;
+}
+
+std::vector<double> others_mean_base(const std::vector<double>& share_sums,
+                                     const std::vector<double>& own, std::size_t industries) {
+  double total = 0;
+  for (const double v : own) total += v;
+  std::vector<double> b;
+  // An industry without activity is not among the `industries` summed, so it subtracts nothing.
+  const double counted = total > 0 ? 1.0 : 0.0;
+  const double others = static_cast<double>(industries) - counted;
+  for (std::size_t k = 0; k < own.size(); ++k)
+    b.push_back((share_sums[k] - (total > 0 ? own[k] / total : 0.0)) / others);
+  return b;
 }
 
 std::optional<Indices> concentration_indices(const std::vector<double>& x,

@@ -10,6 +10,13 @@ namespace klaster::plugins::concentration {
 /// \brief Base shares b_j = w_j / sum w of positive weights (activity, 1 each, or a base column).
 std::vector<double> base_shares(const std::vector<double>& weights);
 
+/// \brief base = "others_mean" (REAT krugman.conc2): per region j, the unweighted mean over the
+/// other industries k of their regional shares s_jk. `share_sums` holds sum_k s_jk over the
+/// `industries` industries with activity (the industry itself included when it has activity),
+/// `own` the industry's activity per region.
+std::vector<double> others_mean_base(const std::vector<double>& share_sums,
+                                     const std::vector<double>& own, std::size_t industries);
+
 /// \brief Which form of each index (the plugin's parameters).
 struct Forms {
   bool reat_gini = true;   // gini_convention = "reat" (else "krugman")

@@ -378,3 +378,29 @@ TEST(Concentration, IndustryLeftInOneRegionByDroppedValuesIsAnError) {
             "industry 'X' has a value in only 1 region in all rows once the regions with a "
             "missing value are left out; its concentration needs two");
 }
+
+// base = "others_mean" = REAT's krugman.conc2 (sum_j |s_ij - mean_k s_kj| over the comparison
+// industries k = 2 x hoover). Industry X (10, 20, 70) against Y (30, 30, 40) and Z (50, 25, 25):
+// mean shares of Y and Z (0.4, 0.275, 0.325), so by hand K = 0.3 + 0.075 + 0.375 = 0.75 and hoover
+// 0.375; REAT's krugman.conc2(c(10, 20, 70), data.frame(c(30, 30, 40), c(50, 25, 25))) printed
+// 0.75 in R 4.2 (given a matrix instead of a data frame it stops with "subscript out of bounds":
+// it takes length(e_uj), the number of cells, for the number of industries).
+TEST(Concentration, OthersMeanBaseIsReatKrugmanConc2) {
+  auto t = long_table({"R1", "R2", "R3", "R1", "R2", "R3", "R1", "R2", "R3"},
+                      {"X", "X", "X", "Y", "Y", "Y", "Z", "Z", "Z"},
+                      {10, 20, 70, 30, 30, 40, 50, 25, 25});
+  auto out = run_step(with({{"base", std::string("others_mean")}}), {{"t", t}}).at("step");
+  EXPECT_NEAR(2 * value_at(out, "hoover", {{"industry", "X"}}), 0.75, 1e-12);
+  // Y against X and Z: means (0.3, 0.225, 0.475), |0.3 - .3| + |.3 - .225| + |.4 - .475| = 0.15.
+  EXPECT_NEAR(2 * value_at(out, "hoover", {{"industry", "Y"}}), 0.15, 1e-12);
+}
+
+// The kernel: share sums of X, Y, Z per region (0.1 + 0.3 + 0.5 = 0.9, 0.75, 1.35) minus the
+// industry's own shares, over m - 1 = 2.
+TEST(ConcentrationKernel, OthersMeanBaseByHand) {
+  const auto b =
+      klaster::plugins::concentration::others_mean_base({0.9, 0.75, 1.35}, {10, 20, 70}, 3);
+  EXPECT_NEAR(b[0], 0.4, 1e-15);
+  EXPECT_NEAR(b[1], 0.275, 1e-15);
+  EXPECT_NEAR(b[2], 0.325, 1e-15);
+}
