@@ -645,6 +645,10 @@ class RegionalClusters final : public Plugin {
     const Params& p = ctx.params();
     const Table& in = ctx.table_of_param("input");
     const auto cube = Cube::shared(in, cube_options(p, in.schema()));
+    if (const std::string note = cube->dropped_note(); !note.empty())
+      ctx.log(LogLevel::kWarn, note +
+                                   ": each is read as 0 in its cluster's size and its region's "
+                                   "total");
     const Templates tpl = read_templates(ctx.table_of_param("templates"), p);
     std::optional<Concordance> conc;
     if (p.has("concordance"))

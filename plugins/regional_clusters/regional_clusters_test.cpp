@@ -341,3 +341,24 @@ TEST(RegionalClusters, FloatClusterKeyIsRefused) {
             "column 'cluster' of table 'tpl' is a float column; cluster keys are int or "
             "string");
 }
+
+// missing = "drop": D's Y (0 in the fixture) given as a missing value is read as 0 (the README's
+// rule), so k1's LQ in D is still the hand value 12/7, and a warning names the cell.
+TEST(RegionalClusters, DroppedValueIsReadAsZeroWithAWarning) {
+  const Table full = output();
+  std::vector<std::uint8_t> valid(full.rows(), 1);
+  valid[10] = 0;  // D, Y
+  std::vector<double> v = full.column("value").floats;
+  Table in({full.column("region"), full.column("industry"), full.column("year"),
+            Column::make_floats("value", std::move(v), std::move(valid))});
+  auto p = params();
+  p["missing"] = std::string("drop");
+  std::vector<std::string> log;
+  auto t = tables();
+  t["output"] = in;
+  const Table out = run_step(p, t, "step", collect_log(log)).at("step");
+  EXPECT_NEAR(value_at(out, "lq", {{"region", "D"}, {"cluster", "k1"}}), 12.0 / 7, 1e-12);
+  ASSERT_FALSE(log.empty());
+  EXPECT_NE(log[0].find("region 'D', industry 'Y'"), std::string::npos) << log[0];
+  EXPECT_NE(log[0].find("read as 0"), std::string::npos) << log[0];
+}

@@ -192,6 +192,10 @@ class ShiftShare final : public Plugin {
   void run(RunContext& ctx) const override {
     const std::string method = ctx.params().str("method");
     const Panel panel = panel_of(ctx, method);
+    if (const std::string note = panel.cube.dropped_note(); !note.empty())
+      ctx.log(LogLevel::kWarn, note +
+                                   ": each is read as 0 in its region's and the nation's "
+                                   "totals of that year (so its growth is from or to 0)");
     const Decomposition d = decompose(panel, method == "esteban_marquillas");
     std::vector<std::int32_t> regions;
     std::vector<Components> sums;

@@ -381,3 +381,24 @@ TEST(ShiftShareKernel, GerfinIssueExample) {
   EXPECT_NEAR(g.total, 205.0 / 180 / 1.15, 1e-12);
   EXPECT_FALSE(ss::reference_growth({0, 0}, {1, 2}).has_value());
 }
+
+// missing = "drop": a dropped value is read as 0 in the totals (the rule the README states), so
+// the components equal those of the same table with a 0 there, and a warning names the cell.
+TEST(ShiftShare, DroppedValueIsReadAsZeroWithAWarning) {
+  auto table = [](std::vector<std::uint8_t> valid) {
+    return Table({Column::make_strings("region", {"A", "A", "B", "B", "A", "A", "B", "B"}),
+                  Column::make_strings("industry", {"X", "Y", "X", "Y", "X", "Y", "X", "Y"}),
+                  Column::make_ints("year", {2020, 2020, 2020, 2020, 2025, 2025, 2025, 2025}),
+                  Column::make_floats("value", {10, 20, 30, 40, 12, 0, 33, 44}, std::move(valid))});
+  };
+  std::vector<std::string> log;
+  const Table dropped = run_step(with({{"missing", std::string("drop")}}),
+                                 {{"t", table({1, 1, 1, 1, 1, 0, 1, 1})}}, "step", collect_log(log))
+                            .at("step");
+  const Table zero = run_step(with({}), {{"t", table({})}}).at("step");
+  for (const char* c : {"growth", "national_share", "industrial_mix", "regional_share"})
+    EXPECT_DOUBLE_EQ(value_at(dropped, c, kA), value_at(zero, c, kA)) << c;
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_NE(log[0].find("region 'A', industry 'Y', year 2025"), std::string::npos) << log[0];
+  EXPECT_NE(log[0].find("read as 0"), std::string::npos) << log[0];
+}
