@@ -1,4 +1,4 @@
-// Every pipeline in configs/ validates, and the main job (kz_auto_cluster) gives the numbers an
+// Every pipeline in configs/ validates, and kz_auto_cluster (the first demo) gives the numbers an
 // independent computation gives.
 #include <gtest/gtest.h>
 
