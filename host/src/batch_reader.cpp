@@ -29,6 +29,13 @@ Location line_of(const toml::value& v, const std::string& file) {
   return loc;
 }
 
+/// The whole file, for messages about a key it lacks.
+Location whole(const std::string& file) {
+  Location loc;
+  loc.file = file;
+  return loc;
+}
+
 /// A "step.param" key with its value, flattened from dotted or nested TOML keys.
 struct RawSetting {
   std::string key;
@@ -100,7 +107,7 @@ std::vector<std::string> read_strings(const toml::value& root, const std::string
 
 void read_pipelines(const toml::value& root, BatchConfig& b, const std::string& file) {
   if (!root.contains("pipelines"))
-    fail(kExitPipeline, location_of(root, file), "missing key 'pipelines' (a list of files)");
+    fail(kExitPipeline, whole(file), "missing key 'pipelines' (a list of files)");
   const auto names = read_strings(root, "pipelines", file, b.pipeline_locs);
   if (names.empty())
     fail(kExitPipeline, location_of(root.at("pipelines"), file), "'pipelines' is empty");
@@ -140,7 +147,7 @@ std::vector<Axis> read_axes(const toml::value& grid, const std::string& file) {
   std::vector<Axis> axes;
   for (const auto& r : settings_of(grid, file, "[grid]")) {
     if (!r.value->is_array() || r.value->as_array().empty())
-      fail(kExitPipeline, location_of(*r.value, file),
+      fail(kExitPipeline, line_of(*r.value, file),
            "grid '" + r.key + "' must be a non-empty list of values, as in [1.05, 1.15]");
     Axis a{r.key, {}};
     for (const auto& e : r.value->as_array()) a.values.push_back(&e);
@@ -183,7 +190,7 @@ void read_scenarios(const toml::value& root, BatchConfig& b, const std::string& 
   if (root.contains("grid"))
     for (auto& s : expand_grid(root.at("grid"), file)) b.scenarios.push_back(std::move(s));
   if (b.scenarios.empty())
-    fail(kExitPipeline, location_of(root, file),
+    fail(kExitPipeline, whole(file),
          "the batch has no scenarios: add a [grid] or [[scenario]] entries");
   std::map<std::string, const Scenario*> seen;
   for (const auto& s : b.scenarios) {

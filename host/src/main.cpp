@@ -161,13 +161,26 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   return kExitOk;
 }
 
+std::string counted(std::size_t n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
+/// "ok: BATCH: N scenarios over M pipelines valid (N x M runs)".
+std::string batch_summary(const std::string& file, const BatchConfig& batch) {
+  const std::size_t n = batch.scenarios.size(), m = batch.pipelines.size();
+  return "ok: " + file + ": " + counted(n, "scenario") + " over " + counted(m, "pipeline") +
+         " valid (" + counted(n * m, "run") + ")\n";
+}
+
 /// `klaster batch validate BATCH`: every scenario on every pipeline, as `klaster validate --set`.
 int cmd_batch(const std::vector<std::string>& args) {
   std::string action, batch_file, log_level;
   std::vector<std::string> plugin_dirs;
-  bool quiet = false;
+  bool quiet = false, list = false;
   po::options_description opts("klaster batch options");
   opts.add_options()("help,h", "show this help");
+  opts.add_options()("list", po::bool_switch(&list),
+                     "print each scenario: its id and settings, one a line");
   add_plugin_options(opts, plugin_dirs);
   add_log_options(opts, log_level, quiet);
   po::options_description hidden;
@@ -176,7 +189,7 @@ int cmd_batch(const std::vector<std::string>& args) {
   po::positional_options_description pos;
   pos.add("action", 1).add("batch", 1);
   po::variables_map vm;
-  const std::string usage = "Usage: klaster batch validate BATCH [--plugin-dir DIR]...";
+  const std::string usage = "Usage: klaster batch validate BATCH [--list] [--plugin-dir DIR]...";
   if (!parse(args, opts, hidden, pos, vm, usage)) return kExitOk;
   if (action != "validate")
     throw HostError(kExitPipeline, "batch " + action +
@@ -186,11 +199,9 @@ int cmd_batch(const std::vector<std::string>& args) {
   setup_logging(log_level, quiet);
   const BatchConfig batch = read_batch(batch_file);
   validate_batch(batch, load_plugins(plugin_dirs));
-  if (!quiet)
-    std::cout << "ok: " << batch_file << ": " << batch.scenarios.size() << " scenarios over "
-              << batch.pipelines.size()
-              << (batch.pipelines.size() == 1 ? " pipeline" : " pipelines") << " valid ("
-              << batch.scenarios.size() * batch.pipelines.size() << " runs)\n";
+  if (list)
+    for (const auto& s : batch.scenarios) std::cout << s.label() << "\n";
+  if (!quiet) std::cout << batch_summary(batch_file, batch);
   return kExitOk;
 }
 
