@@ -29,14 +29,17 @@ void apply_settings(PipelineConfig& config, const std::vector<BatchSetting>& set
     apply_setting(config, s.step, s.param, s.value, s.loc, s.loc.prefix());
 }
 
-/// The pipeline with `settings` applied, validated; errors rethrown naming `what`.
+/// The pipeline with `settings` applied, validated (over `checked`, its dataset as the baseline's
+/// validation read and checked it, when given); errors rethrown naming `what`.
 ValidatedPipeline validate_with(const PipelineConfig& base,
                                 const std::vector<BatchSetting>& settings,
                                 const PluginRegistry& plugins, const BatchConfig& b,
-                                const Location& at, const std::string& what) {
+                                const Location& at, const std::string& what,
+                                const DatasetManifest* checked = nullptr) {
   try {
     PipelineConfig config = base;
     apply_settings(config, settings);
+    if (checked) return validate_pipeline(std::move(config), plugins, *checked);
     return validate_pipeline(std::move(config), plugins);
   } catch (const HostError& e) {
     rethrow_in(e, b, at, what);
@@ -99,7 +102,7 @@ void validate_batch(const BatchConfig& b, const PluginRegistry& plugins) {
     check_collect(b, vp, name);
     apply_settings(base, b.baseline);
     for (const auto& s : b.scenarios)
-      validate_with(base, s.settings, plugins, b, s.loc, s.label() + on);
+      validate_with(base, s.settings, plugins, b, s.loc, s.label() + on, &vp.dataset);
   }
 }
 
