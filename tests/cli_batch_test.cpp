@@ -141,3 +141,38 @@ TEST(CliBatch, ExampleBatchIsValid) {
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, "ok: configs/kz_batch.toml: 13 scenarios over 1 pipeline valid (13 runs)\n");
 }
+
+// `--set STEP.where.COLUMN` replaces the pipeline's clause on that column (one function with
+// batch).
+TEST(CliBatch, SetReplacesAWhereClause) {
+  Project p("set_where", std::string(kLqStep) + "where = { year = 2024 }\n");
+  auto r = p.run("--set lq.where.year=2025 --quiet");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string lq = read_text(p.path("out/lq.csv"));
+  EXPECT_TRUE(contains(lq, "\n2025,A,X,")) << lq;
+  EXPECT_FALSE(contains(lq, "2024")) << lq;
+}
+
+// Dotted TOML keys mean the same as quoted ones.
+TEST(CliBatch, DottedKeysEqualQuotedKeys) {
+  BatchProject quoted("batch_quoted", kGrid2x3);
+  BatchProject dotted(
+      "batch_dotted",
+      "[grid]\ninc.factor = [1.1, 1.2]\ninc.regions = [[\"A\"], [\"B\"], [\"C\"]]\n");
+  EXPECT_EQ(dotted.validate("--list").out, quoted.validate("--list").out);
+  EXPECT_EQ(dotted.validate("--list").code, 0);
+}
+
+// More than 9999 cells: ids get a fifth digit, all of the same width.
+TEST(CliBatch, LargeGridIdsKeepOneWidth) {
+  std::string factors, years;
+  for (int i = 1; i <= 100; ++i) factors += (i > 1 ? ", 1." : "1.") + std::to_string(i);
+  for (int i = 1; i <= 100; ++i) years += (i > 1 ? ", " : "") + std::string("[2024]");
+  BatchProject b("batch_large",
+                 "[grid]\n\"inc.factor\" = [" + factors + "]\n\"inc.years\" = [" + years + "]\n");
+  auto r = b.validate("--list");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(r.out.starts_with("scenario 'g00001' (inc.factor=1.1, inc.years=[2024])\n"));
+  EXPECT_TRUE(contains(r.out, "scenario 'g10000' (inc.factor=1.1, inc.years=[2024])\n"));
+  EXPECT_TRUE(contains(r.out, "ok: b.toml: 10000 scenarios over 1 pipeline valid (10000 runs)"));
+}
