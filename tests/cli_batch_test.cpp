@@ -176,3 +176,14 @@ TEST(CliBatch, LargeGridIdsKeepOneWidth) {
   EXPECT_TRUE(contains(r.out, "scenario 'g10000' (inc.factor=1.1, inc.years=[2024])\n"));
   EXPECT_TRUE(contains(r.out, "ok: b.toml: 10000 scenarios over 1 pipeline valid (10000 runs)"));
 }
+
+// A scenario that renames a collected table's step output is refused too.
+TEST(CliBatch, CollectedTableIsCheckedInEveryScenario) {
+  BatchProject b("batch_collect_scenario",
+                 "collect = [\"inc\"]\n[[scenario]]\nid = \"renamed\"\n"
+                 "set = { \"inc.output\" = \"inc2\" }\n");
+  expect_error(b.validate(),
+               "b.toml:3: scenario 'renamed' (inc.output=\"inc2\"): collect: no step "
+               "of pipeline 'p.toml' writes a table 'inc' (did you mean 'inc2'?); "
+               "its steps write: inc2, lq");
+}

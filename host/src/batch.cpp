@@ -56,8 +56,10 @@ std::string written_tables(const ValidatedPipeline& vp, std::vector<std::string>
   return list;
 }
 
-/// Each collected table must be written by a step of the pipeline.
-void check_collect(const BatchConfig& b, const ValidatedPipeline& vp, const std::string& pipeline) {
+/// Each collected table must be written by a step of the pipeline (in every scenario: a scenario
+/// may rename a step's `output`); `what` names the scenario, "" for the baseline.
+void check_collect(const BatchConfig& b, const ValidatedPipeline& vp, const std::string& pipeline,
+                   const std::string& what = "") {
   std::vector<std::string> names;
   const std::string list = written_tables(vp, names);
   for (std::size_t i = 0; i < b.collect.size(); ++i) {
@@ -66,8 +68,9 @@ void check_collect(const BatchConfig& b, const ValidatedPipeline& vp, const std:
         "collect: no step of pipeline '" + pipeline + "' writes a table '" + b.collect[i] + "'";
     if (auto near = sdk::nearest(b.collect[i], names); !near.empty())
       msg += " (did you mean '" + near + "'?)";
-    throw HostError(kExitPipeline,
-                    b.collect_locs[i].prefix() + ": " + msg + "; its steps write: " + list);
+    throw HostError(kExitPipeline, b.collect_locs[i].prefix() + ": " +
+                                       (what.empty() ? "" : what + ": ") + msg +
+                                       "; its steps write: " + list);
   }
 }
 
@@ -102,7 +105,9 @@ void validate_batch(const BatchConfig& b, const PluginRegistry& plugins) {
     check_collect(b, vp, name);
     apply_settings(base, b.baseline);
     for (const auto& s : b.scenarios)
-      validate_with(base, s.settings, plugins, b, s.loc, s.label() + on, &vp.dataset);
+      check_collect(b,
+                    validate_with(base, s.settings, plugins, b, s.loc, s.label() + on, &vp.dataset),
+                    name, s.label() + on);
   }
 }
 
