@@ -112,6 +112,13 @@ struct DatasetManifest {
 PipelineConfig read_pipeline(const std::filesystem::path& path);
 /// \brief Reads `dataset_dir/dataset.toml`. Throws HostError (exit 3) with file:line.
 DatasetManifest read_dataset_manifest(const std::filesystem::path& dataset_dir);
+/// \brief Sets one parameter `param` of step `step`, or one `where` clause when `param` is
+/// "where.COLUMN" (the step's primary input) or "where.TABLE_PARAMETER.COLUMN" (replacing a clause
+/// on that column, else adding one): what `--set` and the scenarios of `klaster batch` do. `loc` is
+/// where the value was given (validate_pipeline's messages about the value name it); `who` starts
+/// the message when the pipeline has no such step. Throws HostError (exit 2).
+void apply_setting(PipelineConfig& pipeline, const std::string& step, const std::string& param,
+                   const sdk::Value& value, const Location& loc, const std::string& who);
 /// \brief Applies `--set STEP.PARAM=VALUE` (VALUE parsed as a TOML value, else a string).
 /// Throws HostError (exit 2) for unknown steps or a malformed assignment.
 void apply_override(PipelineConfig& pipeline, const std::string& assignment);

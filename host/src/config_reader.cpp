@@ -1,4 +1,5 @@
-// Reads pipeline files and dataset manifests. The only file of the host that includes toml11.
+// Reads pipeline files and dataset manifests. With batch_reader.cpp, the only files of the host
+// that include toml11 (their shared helpers: toml_support.hpp).
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -10,6 +11,7 @@
 
 #include "config.hpp"
 #include "errors.hpp"
+#include "toml_support.hpp"
 
 namespace klaster {
 
@@ -41,7 +43,7 @@ sdk::Schema TableManifest::schema() const {
   return s;
 }
 
-namespace {
+namespace detail {
 
 Location location_of(const toml::value& v, const std::string& file) {
   const toml::source_location l = v.location();
@@ -54,7 +56,7 @@ Location location_of(const toml::value& v, const std::string& file) {
   return loc;
 }
 
-[[noreturn]] void fail(int code, const Location& loc, const std::string& message) {
+void fail(int code, const Location& loc, const std::string& message) {
   std::string text = loc.prefix() + ": " + message;
   if (auto ctx = loc.context(); !ctx.empty()) text += "\n" + ctx;
   throw HostError(code, text);
@@ -190,6 +192,12 @@ sdk::Value to_value(const toml::value& v, const std::string& file, const std::st
       fail(kExitPipeline, location_of(v, file), what + " cannot be " + type_name(v));
   }
 }
+
+}  // namespace detail
+
+using namespace detail;
+
+namespace {
 
 bool before(const Location& a, const Location& b) {
   return std::tie(a.line, a.column) < std::tie(b.line, b.column);
@@ -575,38 +583,96 @@ DatasetManifest read_dataset_manifest(const fs::path& dir) {
   return d;
 }
 
+namespace {
+
+StepConfig& find_step(PipelineConfig& pipeline, const std::string& step, const std::string& who) {
+  auto it = std::find_if(pipeline.steps.begin(), pipeline.steps.end(),
+                         [&](const StepConfig& s) { return s.id == step; });
+  if (it != pipeline.steps.end()) return *it;
+  std::vector<std::string> ids;
+  for (const auto& s : pipeline.steps) ids.push_back(s.id);
+  std::string msg = who + ": the pipeline has no step '" + step + "'";
+  if (auto near = sdk::nearest(step, ids); !near.empty()) msg += " (did you mean '" + near + "'?)";
+  throw HostError(kExitPipeline, msg);
+}
+
+/// The values of a `where` clause given as a setting: a string, a number or a list of them.
+std::vector<sdk::Value> where_values(const sdk::Value& value, const std::string& who) {
+  std::vector<sdk::Value> out;
+  std::visit(
+      [&](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::int64_t> ||
+                      std::is_same_v<T, double>)
+          out.push_back(v);
+        else if constexpr (std::is_same_v<T, std::vector<std::string>> ||
+                           std::is_same_v<T, std::vector<std::int64_t>> ||
+                           std::is_same_v<T, std::vector<double>>)
+          out.assign(v.begin(), v.end());
+      },
+      value);
+  if (out.empty())
+    throw HostError(kExitPipeline,
+                    who + ": a where value must be a string, a number or a non-empty list of them");
+  return out;
+}
+
+/// Replaces (or adds) the clause on `column` of the step's filter on `table_param` ("" = primary).
+void set_where(StepConfig& step, const std::string& table_param, const std::string& column,
+               std::vector<sdk::Value> values, const Location& loc) {
+  auto f = std::find_if(step.where.begin(), step.where.end(),
+                        [&](const TableFilter& t) { return t.table_param == table_param; });
+  if (f == step.where.end())
+    f = step.where.insert(step.where.end(), TableFilter{table_param, {}, loc});
+  auto c = std::find_if(f->clauses.begin(), f->clauses.end(),
+                        [&](const WhereClause& w) { return w.column == column; });
+  if (c == f->clauses.end()) c = f->clauses.insert(f->clauses.end(), WhereClause{column, {}, loc});
+  c->values = std::move(values);
+  c->loc = loc;
+}
+
+}  // namespace
+
+void apply_setting(PipelineConfig& pipeline, const std::string& step, const std::string& param,
+                   const sdk::Value& value, const Location& loc, const std::string& who) {
+  StepConfig& s = find_step(pipeline, step, who);
+  if (param.rfind("where.", 0) != 0) {
+    s.params[param] = value;
+    s.param_locs[param] = loc;
+    return;
+  }
+  const std::string rest = param.substr(6);
+  const auto dot = rest.find('.');
+  if (rest.empty() || dot == 0 || (dot != std::string::npos && dot + 1 == rest.size()) ||
+      (dot != std::string::npos && rest.find('.', dot + 1) != std::string::npos))
+    throw HostError(kExitPipeline, who + ": expected " + step + ".where.COLUMN or " + step +
+                                       ".where.TABLE_PARAMETER.COLUMN");
+  const std::string table_param = dot == std::string::npos ? "" : rest.substr(0, dot);
+  const std::string column = dot == std::string::npos ? rest : rest.substr(dot + 1);
+  set_where(s, table_param, column, where_values(value, who), loc);
+}
+
 void apply_override(PipelineConfig& pipeline, const std::string& assignment) {
   const auto eq = assignment.find('=');
   const auto dot = assignment.find('.');
   if (eq == std::string::npos || dot == std::string::npos || dot > eq || dot == 0 || dot + 1 == eq)
     throw HostError(kExitPipeline, "--set " + assignment + ": expected STEP.PARAM=VALUE");
-  const std::string step = assignment.substr(0, dot);
-  const std::string param = assignment.substr(dot + 1, eq - dot - 1);
+  const std::string who = "--set " + assignment;
   const std::string text = assignment.substr(eq + 1);
-  auto it = std::find_if(pipeline.steps.begin(), pipeline.steps.end(),
-                         [&](const StepConfig& s) { return s.id == step; });
-  if (it == pipeline.steps.end()) {
-    std::vector<std::string> ids;
-    for (const auto& s : pipeline.steps) ids.push_back(s.id);
-    std::string msg = "--set " + assignment + ": the pipeline has no step '" + step + "'";
-    if (auto near = sdk::nearest(step, ids); !near.empty())
-      msg += " (did you mean '" + near + "'?)";
-    throw HostError(kExitPipeline, msg);
-  }
   sdk::Value value = text;
   try {
     std::istringstream in("v = " + text);
     const toml::value parsed = toml::parse(in, "--set");
-    value = to_value(parsed.at("v"), "--set", "--set " + assignment);
+    value = to_value(parsed.at("v"), "--set", who);
   } catch (const HostError&) {
     throw;
   } catch (const std::exception&) {
     value = text;  // not a TOML value: taken as a string
   }
-  it->params[param] = value;
   Location loc;
-  loc.file = "--set " + assignment;
-  it->param_locs[param] = loc;
+  loc.file = who;
+  apply_setting(pipeline, assignment.substr(0, dot), assignment.substr(dot + 1, eq - dot - 1),
+                value, loc, who);
 }
 
 }  // namespace klaster

@@ -1,4 +1,4 @@
-// klaster: the command-line host. Subcommands: run, validate, plugins, describe, new-plugin.
+// klaster: the command-line host. Subcommands: run, validate, batch, plugins, describe, new-plugin.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -9,6 +9,7 @@
 #include <future>
 #include <iostream>
 
+#include "batch.hpp"
 #include "config.hpp"
 #include "errors.hpp"
 #include "new_plugin.hpp"
@@ -29,6 +30,8 @@ const char* kUsage =
     "Commands:\n"
     "  run PIPELINE        run a pipeline, write its tables and run.json to the output folder\n"
     "  validate PIPELINE   check a pipeline, its dataset and plugins without running any step\n"
+    "  batch validate BATCH\n"
+    "                      expand a batch file's scenarios and validate each (docs/batch.md)\n"
     "  plugins             list the plugins found\n"
     "  describe PLUGIN     everything about one plugin: parameters, tables read and written\n"
     "  new-plugin NAME     a new plugin's folder to start from (source, test, README, CMake)\n"
@@ -159,6 +162,50 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   return kExitOk;
 }
 
+std::string counted(std::size_t n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
+/// "ok: BATCH: N scenarios over M pipelines valid (N x M runs)".
+std::string batch_summary(const std::string& file, const BatchConfig& batch) {
+  const std::size_t n = batch.scenarios.size(), m = batch.pipelines.size();
+  return "ok: " + file + ": " + counted(n, "scenario") + " over " + counted(m, "pipeline") +
+         " valid (" + counted(n * m, "run") + ")\n";
+}
+
+/// `klaster batch validate BATCH`: every scenario on every pipeline, as `klaster validate --set`.
+int cmd_batch(const std::vector<std::string>& args) {
+  std::string action, batch_file, log_level;
+  std::vector<std::string> plugin_dirs;
+  bool quiet = false, list = false;
+  po::options_description opts("klaster batch options");
+  opts.add_options()("help,h", "show this help");
+  opts.add_options()("list", po::bool_switch(&list),
+                     "print each scenario: its id and settings, one a line");
+  add_plugin_options(opts, plugin_dirs);
+  add_log_options(opts, log_level, quiet);
+  po::options_description hidden;
+  hidden.add_options()("action", po::value<std::string>(&action)->required())(
+      "batch", po::value<std::string>(&batch_file)->required());
+  po::positional_options_description pos;
+  pos.add("action", 1).add("batch", 1);
+  po::variables_map vm;
+  const std::string usage = "Usage: klaster batch validate BATCH [--list] [--plugin-dir DIR]...";
+  if (!parse(args, opts, hidden, pos, vm, usage)) return kExitOk;
+  if (action != "validate")
+    throw HostError(kExitPipeline, "batch " + action +
+                                       ": only `klaster batch validate BATCH` is built so far "
+                                       "(docs/batch.md)\n" +
+                                       usage);
+  setup_logging(log_level, quiet);
+  const BatchConfig batch = read_batch(batch_file);
+  validate_batch(batch, load_plugins(plugin_dirs));
+  if (list)
+    for (const auto& s : batch.scenarios) std::cout << s.label() << "\n";
+  if (!quiet) std::cout << batch_summary(batch_file, batch);
+  return kExitOk;
+}
+
 int cmd_plugins(const std::vector<std::string>& args) {
   std::vector<std::string> plugin_dirs;
   std::string log_level;
@@ -245,11 +292,13 @@ int main_impl(int argc, char** argv) {
   }
   if (command == "run") return cmd_run(rest, false);
   if (command == "validate") return cmd_run(rest, true);
+  if (command == "batch") return cmd_batch(rest);
   if (command == "plugins") return cmd_plugins(rest);
   if (command == "describe") return cmd_describe(rest);
   if (command == "new-plugin") return cmd_new_plugin(rest);
   std::string msg = "unknown command '" + command + "'";
-  if (auto near = sdk::nearest(command, {"run", "validate", "plugins", "describe", "new-plugin"});
+  if (auto near =
+          sdk::nearest(command, {"run", "validate", "batch", "plugins", "describe", "new-plugin"});
       !near.empty())
     msg += " (did you mean '" + near + "'?)";
   throw HostError(kExitPipeline, msg + "\n" + kUsage);

@@ -138,6 +138,10 @@ namespace {
 
 // ---- Validation, in named parts ----
 
+void put_dataset_tables_in_scope(ValidatedPipeline& vp) {
+  for (const auto& t : vp.dataset.tables) vp.tables[t.name] = TableOrigin{t.schema(), "", &t};
+}
+
 /// Reads the dataset manifest, checks its files' headers and puts its tables in scope.
 void add_dataset_tables(ValidatedPipeline& vp) {
   const PipelineConfig& cfg = vp.config;
@@ -166,8 +170,8 @@ void add_dataset_tables(ValidatedPipeline& vp) {
         throw HostError(kExitDataset, e.what());
       }
     }
-    vp.tables[t.name] = TableOrigin{t.schema(), "", &t};
   }
+  put_dataset_tables_in_scope(vp);
 }
 
 /// The plugin a step names; fails listing the available ones when there is none.
@@ -383,14 +387,29 @@ void validate_summary(ValidatedPipeline& vp, const SummaryConfig& s) {
   vp.last_use[s.table] = SIZE_MAX;
 }
 
+/// Validates the steps and summaries of `vp`, whose dataset tables are in scope.
+void validate_steps(ValidatedPipeline& vp, const PluginRegistry& plugins) {
+  for (const auto& step : vp.config.steps) vp.steps.push_back(validate_step(vp, step, plugins));
+  for (const auto& s : vp.config.summaries) validate_summary(vp, s);
+}
+
 }  // namespace
 
 ValidatedPipeline validate_pipeline(PipelineConfig config, const PluginRegistry& plugins) {
   ValidatedPipeline vp;
   vp.config = std::move(config);
   add_dataset_tables(vp);
-  for (const auto& step : vp.config.steps) vp.steps.push_back(validate_step(vp, step, plugins));
-  for (const auto& s : vp.config.summaries) validate_summary(vp, s);
+  validate_steps(vp, plugins);
+  return vp;
+}
+
+ValidatedPipeline validate_pipeline(PipelineConfig config, const PluginRegistry& plugins,
+                                    const DatasetManifest& checked) {
+  ValidatedPipeline vp;
+  vp.config = std::move(config);
+  vp.dataset = checked;
+  put_dataset_tables_in_scope(vp);
+  validate_steps(vp, plugins);
   return vp;
 }
 

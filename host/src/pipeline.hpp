@@ -51,6 +51,10 @@ struct ValidatedPipeline {
 /// names, parameters (types, ranges, allowed values), table and column references, where clauses,
 /// output names, summaries; the dataset manifest and the headers of its files. Throws HostError.
 ValidatedPipeline validate_pipeline(PipelineConfig config, const PluginRegistry& plugins);
+/// \brief The same over a dataset a validate_pipeline of the same dataset folder has read and
+/// checked already (a batch's scenarios): its manifest and files are not read again.
+ValidatedPipeline validate_pipeline(PipelineConfig config, const PluginRegistry& plugins,
+                                    const DatasetManifest& checked);
 
 struct StepRecord {
   std::string id, plugin, plugin_version;

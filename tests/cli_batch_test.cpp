@@ -1,0 +1,189 @@
+// End-to-end tests of `klaster batch validate` (issue 11, first step; docs/batch.md): a batch
+// file's scenarios are expanded and each validated as `klaster validate --set` would; every bad
+// input is a one-line error naming the batch file's line. Line numbers are counted in kHeader.
+#include <gtest/gtest.h>
+
+#include "cli_support.hpp"
+
+using namespace klaster::test;
+
+namespace {
+
+const char* kIncentiveStep = R"([[step]]
+id = "inc"
+plugin = "sector_incentive"
+params = { input = "output", regions = ["A"], industries = ["Y"], factor = 1.15 }
+)";
+
+/// The toy project with steps lq and inc, and a batch file b.toml: line 1 names the pipeline,
+/// line 2 the store, `rest` starts at line 3.
+struct BatchProject {
+  Project p;
+  explicit BatchProject(const std::string& name, const std::string& rest)
+      : p(name, std::string(kLqStep) + "\n" + kIncentiveStep) {
+    write_text(p.path("b.toml"), "pipelines = [\"p.toml\"]\nstore = \"out/b.sqlite\"\n" + rest);
+  }
+  CliResult validate(const std::string& args = "") const {
+    return run_klaster("batch validate b.toml " + args, p.dir());
+  }
+};
+
+const char* kGrid2x3 = R"([grid]
+"inc.factor" = [1.1, 1.2]
+"inc.regions" = [["A"], ["B"], ["C"]]
+)";
+
+/// An error is one line on stderr, and exit code 2.
+void expect_error(const CliResult& r, const std::string& line) {
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_EQ(r.err, "error: " + line + "\n");
+}
+
+}  // namespace
+
+TEST(CliBatch, GridOfTwoByThreeGivesSixValidScenarios) {
+  auto r = BatchProject("batch_grid", kGrid2x3).validate();
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "ok: b.toml: 6 scenarios over 1 pipeline valid (6 runs)\n");
+}
+
+// Ids: the [[scenario]] list in file order, then the grid's cells g0001... with the first key
+// varying slowest; the same every time.
+TEST(CliBatch, ScenarioIdsAreDeterministic) {
+  BatchProject b("batch_ids", std::string("[[scenario]]\nid = \"base\"\n") + kGrid2x3);
+  auto r = b.validate("--list --quiet");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "scenario 'base'\n"
+            "scenario 'g0001' (inc.factor=1.1, inc.regions=[\"A\"])\n"
+            "scenario 'g0002' (inc.factor=1.1, inc.regions=[\"B\"])\n"
+            "scenario 'g0003' (inc.factor=1.1, inc.regions=[\"C\"])\n"
+            "scenario 'g0004' (inc.factor=1.2, inc.regions=[\"A\"])\n"
+            "scenario 'g0005' (inc.factor=1.2, inc.regions=[\"B\"])\n"
+            "scenario 'g0006' (inc.factor=1.2, inc.regions=[\"C\"])\n");
+  EXPECT_EQ(b.validate("--list --quiet").out, r.out);
+}
+
+TEST(CliBatch, GridOverAnUnknownParameterSuggestsTheNearest) {
+  BatchProject b("batch_param", "[grid]\n\"inc.facter\" = [1.1, 1.2]\n");
+  expect_error(b.validate(),
+               "b.toml:4: scenario 'g0001' (inc.facter=1.1): step 'inc': plugin "
+               "'sector_incentive' has no parameter 'facter' (did you mean 'factor'?)");
+  // the same message as --set gives
+  auto set = b.p.validate("--set inc.facter=1.1");
+  EXPECT_EQ(set.err,
+            "error: --set inc.facter=1.1: step 'inc': plugin 'sector_incentive' has no "
+            "parameter 'facter' (did you mean 'factor'?)\n");
+}
+
+TEST(CliBatch, GridOverAnUnknownStepSuggestsTheNearest) {
+  expect_error(BatchProject("batch_step", "[grid]\n\"incc.factor\" = [1.1]\n").validate(),
+               "b.toml:4: scenario 'g0001' (incc.factor=1.1): the pipeline has no step 'incc' "
+               "(did you mean 'inc'?)");
+}
+
+TEST(CliBatch, ValueOutOfBoundsInOneCellNamesTheScenario) {
+  BatchProject b("batch_bounds",
+                 "[grid]\n\"inc.factor\" = [1.1, -1]\n\"inc.regions\" = [[\"A\"], [\"B\"]]\n");
+  expect_error(b.validate(),
+               "b.toml:4: scenario 'g0003' (inc.factor=-1, inc.regions=[\"A\"]): step 'inc': "
+               "parameter 'factor' = -1.0 is out of range: must be > 0.0");
+}
+
+TEST(CliBatch, BaselineIsValidatedFirst) {
+  BatchProject bad("batch_baseline",
+                   "[baseline]\n\"inc.factor\" = 0\n[grid]\n\"lq.value\" = [\"value\"]\n");
+  expect_error(bad.validate(),
+               "b.toml:4: baseline: step 'inc': parameter 'factor' = 0.0 is out of "
+               "range: must be > 0.0");
+}
+
+TEST(CliBatch, TwoScenariosWithTheSameIdAreRefused) {
+  BatchProject b("batch_dup", "[[scenario]]\nid = \"a\"\n[[scenario]]\nid = \"a\"\n");
+  expect_error(b.validate(), "b.toml:6: two scenarios have the id 'a' (the first at b.toml:4)");
+  BatchProject g("batch_dup_grid", std::string("[[scenario]]\nid = \"g0002\"\n") + kGrid2x3);
+  expect_error(g.validate(),
+               "b.toml:5: two scenarios have the id 'g0002' (the first at "
+               "b.toml:4; the grid's are g0001, g0002, ...)");
+}
+
+TEST(CliBatch, UnknownPipelineFileIsRefused) {
+  BatchProject b("batch_pipeline", kGrid2x3);
+  write_text(b.p.path("b.toml"), std::string("pipelines = [\"p.toml\", \"q.toml\"]\n") + kGrid2x3);
+  expect_error(b.validate(),
+               "b.toml:1: pipeline 'q.toml' not found (looked for q.toml; paths "
+               "are relative to the batch file)");
+}
+
+TEST(CliBatch, UnknownCollectedTableSuggestsTheNearest) {
+  BatchProject b("batch_collect", std::string("collect = [\"lq\", \"incc\"]\n") + kGrid2x3);
+  expect_error(b.validate(),
+               "b.toml:3: collect: no step of pipeline 'p.toml' writes a table "
+               "'incc' (did you mean 'inc'?); its steps write: inc, lq");
+}
+
+// `where` values take part in grids as parameters do (STEP.where.COLUMN), checked like a
+// pipeline's own where; --set takes the same keys.
+TEST(CliBatch, GridOverWhereValues) {
+  BatchProject b("batch_where", "[grid]\n\"lq.where.year\" = [2024, 2025]\n");
+  auto r = b.validate();
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "ok: b.toml: 2 scenarios over 1 pipeline valid (2 runs)\n");
+  BatchProject bad("batch_where_bad", "[grid]\n\"lq.where.yaer\" = [2024]\n");
+  expect_error(bad.validate(),
+               "b.toml:4: scenario 'g0001' (lq.where.yaer=2024): step 'lq': where: column 'yaer' "
+               "is not in table 'output' (did you mean 'year'?)");
+  EXPECT_EQ(b.p.validate("--set lq.where.year=2025 --quiet").code, 0);
+}
+
+TEST(CliBatch, ExampleBatchIsValid) {
+  auto r = run_klaster("batch validate configs/kz_batch.toml");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "ok: configs/kz_batch.toml: 13 scenarios over 1 pipeline valid (13 runs)\n");
+}
+
+// `--set STEP.where.COLUMN` replaces the pipeline's clause on that column (one function with
+// batch).
+TEST(CliBatch, SetReplacesAWhereClause) {
+  Project p("set_where", std::string(kLqStep) + "where = { year = 2024 }\n");
+  auto r = p.run("--set lq.where.year=2025 --quiet");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string lq = read_text(p.path("out/lq.csv"));
+  EXPECT_TRUE(contains(lq, "\n2025,A,X,")) << lq;
+  EXPECT_FALSE(contains(lq, "2024")) << lq;
+}
+
+// Dotted TOML keys mean the same as quoted ones.
+TEST(CliBatch, DottedKeysEqualQuotedKeys) {
+  BatchProject quoted("batch_quoted", kGrid2x3);
+  BatchProject dotted(
+      "batch_dotted",
+      "[grid]\ninc.factor = [1.1, 1.2]\ninc.regions = [[\"A\"], [\"B\"], [\"C\"]]\n");
+  EXPECT_EQ(dotted.validate("--list").out, quoted.validate("--list").out);
+  EXPECT_EQ(dotted.validate("--list").code, 0);
+}
+
+// More than 9999 cells: ids get a fifth digit, all of the same width.
+TEST(CliBatch, LargeGridIdsKeepOneWidth) {
+  std::string factors, years;
+  for (int i = 1; i <= 100; ++i) factors += (i > 1 ? ", 1." : "1.") + std::to_string(i);
+  for (int i = 1; i <= 100; ++i) years += (i > 1 ? ", " : "") + std::string("[2024]");
+  BatchProject b("batch_large",
+                 "[grid]\n\"inc.factor\" = [" + factors + "]\n\"inc.years\" = [" + years + "]\n");
+  auto r = b.validate("--list");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(r.out.starts_with("scenario 'g00001' (inc.factor=1.1, inc.years=[2024])\n"));
+  EXPECT_TRUE(contains(r.out, "scenario 'g10000' (inc.factor=1.1, inc.years=[2024])\n"));
+  EXPECT_TRUE(contains(r.out, "ok: b.toml: 10000 scenarios over 1 pipeline valid (10000 runs)"));
+}
+
+// A scenario that renames a collected table's step output is refused too.
+TEST(CliBatch, CollectedTableIsCheckedInEveryScenario) {
+  BatchProject b("batch_collect_scenario",
+                 "collect = [\"inc\"]\n[[scenario]]\nid = \"renamed\"\n"
+                 "set = { \"inc.output\" = \"inc2\" }\n");
+  expect_error(b.validate(),
+               "b.toml:3: scenario 'renamed' (inc.output=\"inc2\"): collect: no step "
+               "of pipeline 'p.toml' writes a table 'inc' (did you mean 'inc2'?); "
+               "its steps write: inc2, lq");
+}
