@@ -159,7 +159,7 @@ class SpatialWeights final : public Plugin {
   PluginInfo info() const override {
     PluginInfo p;
     p.name = "spatial_weights";
-    p.version = "1.0.0";
+    p.version = "1.1.0";
     p.kind = PluginKind::kIndicator;
     p.summary =
         "Builds spatial weights between regions from great-circle distances of their centres or "
