@@ -356,3 +356,15 @@ TEST(CliBatchRun, ExampleBatchRunsIntoItsStore) {
                 "AND scenario_ IS NULL"),
             "0");
 }
+
+// The dataset table is loaded from its file once for all six scenarios.
+TEST(CliBatchRun, DatasetTableIsLoadedOnce) {
+  BatchRun b("run_once", kCollectInc + kGrid2x3);
+  auto r = b.run("--log-level info");
+  EXPECT_EQ(r.code, 0) << r.err;
+  std::size_t loads = 0;
+  for (std::size_t at = 0; (at = r.err.find("loaded table 'output'", at)) != std::string::npos;
+       ++at)
+    ++loads;
+  EXPECT_EQ(loads, 1u) << r.err;
+}
