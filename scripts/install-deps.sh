@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake make pkg-config dpkg-dev clang-format git
   libboost-dev libboost-program-options-dev
-  libspdlog-dev libfmt-dev libtoml11-dev libeigen3-dev nlohmann-json3-dev libssl-dev
+  libspdlog-dev libfmt-dev libtoml11-dev libeigen3-dev nlohmann-json3-dev libssl-dev libsqlite3-dev
   liblapacke-dev libopenblas-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libigraph-dev libglpk-dev

@@ -1,7 +1,11 @@
-// End-to-end tests of `klaster batch validate` (issue 11, first step; docs/batch.md): a batch
-// file's scenarios are expanded and each validated as `klaster validate --set` would; every bad
-// input is a one-line error naming the batch file's line. Line numbers are counted in kHeader.
+// End-to-end tests of `klaster batch validate` and `klaster batch` (issue 11, steps 1 and 2;
+// docs/batch.md): a batch file's scenarios are expanded and each validated as `klaster validate
+// --set` would; every bad input is a one-line error naming the batch file's line; a batch runs its
+// scenarios into one SQLite store, read back here with the SQLite C API.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <vector>
 
 #include "cli_support.hpp"
 
@@ -186,4 +190,181 @@ TEST(CliBatch, CollectedTableIsCheckedInEveryScenario) {
                "b.toml:3: scenario 'renamed' (inc.output=\"inc2\"): collect: no step "
                "of pipeline 'p.toml' writes a table 'inc' (did you mean 'inc2'?); "
                "its steps write: inc2, lq");
+}
+
+// --- klaster batch BATCH: the store ---
+
+namespace {
+
+/// The rows of `sql` on the store `path`, each cell as text ("NULL" for null), cells joined by '|'.
+std::vector<std::string> query(const fs::path& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  std::vector<std::string> rows;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+    ADD_FAILURE() << "cannot open " << path;
+    sqlite3_close(db);
+    return rows;
+  }
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
+    ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db);
+  while (st && sqlite3_step(st) == SQLITE_ROW) {
+    std::string row;
+    for (int i = 0; i < sqlite3_column_count(st); ++i) {
+      const auto* t = sqlite3_column_text(st, i);
+      row += (i ? "|" : "") + std::string(t ? reinterpret_cast<const char*>(t) : "NULL");
+    }
+    rows.push_back(row);
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return rows;
+}
+
+std::string one(const fs::path& path, const std::string& sql) {
+  const auto rows = query(path, sql);
+  return rows.size() == 1 ? rows[0] : "(" + std::to_string(rows.size()) + " rows)";
+}
+
+/// The `value` of the row 2024,B,Y in a CSV the pipeline wrote (columns
+/// year,region,industry,value).
+double csv_value(const fs::path& csv, const std::string& key) {
+  std::istringstream in(read_text(csv));
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind(key + ",", 0) == 0) return std::stod(line.substr(line.rfind(',') + 1));
+  ADD_FAILURE() << "no row " << key << " in " << csv;
+  return 0;
+}
+
+struct BatchRun : BatchProject {
+  using BatchProject::BatchProject;
+  CliResult run(const std::string& args = "") const {
+    return run_klaster("batch b.toml " + args, p.dir());
+  }
+  fs::path store() const { return p.path("out/b.sqlite"); }
+};
+
+const std::string kCollectInc = "collect = [\"inc\"]\n";
+
+}  // namespace
+
+TEST(CliBatchRun, GridOfTwoByThreeFillsTheStore) {
+  BatchRun b("run_grid", kCollectInc + kGrid2x3);
+  auto r = b.run();
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "b.toml: 6 runs: 6 ok, 0 failed; store out/b.sqlite\n");
+  EXPECT_EQ(one(b.store(), "SELECT count(*), sum(status = 'ok') FROM scenarios"), "6|6");
+  EXPECT_EQ(one(b.store(),
+                "SELECT pipeline, \"inc.factor\", \"inc.regions\", parameters, error "
+                "FROM scenarios WHERE id = 'g0005'"),
+            "p.toml|1.2|[\"B\"]|{\"inc.factor\":1.2,\"inc.regions\":[\"B\"]}|NULL");
+  EXPECT_EQ(query(b.store(), "SELECT DISTINCT scenario FROM p__inc ORDER BY 1"),
+            (std::vector<std::string>{"g0001", "g0002", "g0003", "g0004", "g0005", "g0006"}));
+  EXPECT_EQ(one(b.store(), "SELECT count(*) FROM p__inc WHERE scenario = 'g0001'"), "12");
+  EXPECT_EQ(one(b.store(), "SELECT value FROM batch WHERE key = 'batch_sha256'").size(), 64u);
+  // nothing but the store is written (the pipeline's own output folder is out/ too)
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(b.p.path("out")))
+    files.push_back(e.path().filename().string());
+  EXPECT_EQ(files, std::vector<std::string>{"b.sqlite"});
+}
+
+TEST(CliBatchRun, ValuesEqualThoseOfSingleRuns) {
+  BatchRun b("run_same", kCollectInc + kGrid2x3);
+  ASSERT_EQ(b.run("--quiet").code, 0);
+  for (const auto& [id, set] : std::vector<std::pair<std::string, std::string>>{
+           {"g0005", "--set inc.factor=1.2 --set 'inc.regions=[\"B\"]'"},
+           {"g0002", "--set inc.factor=1.1 --set 'inc.regions=[\"B\"]'"}}) {
+    auto single = b.p.run(set + " --out single_" + id + " --quiet");
+    ASSERT_EQ(single.code, 0) << single.err;
+    const std::string stored =
+        one(b.store(), "SELECT value FROM p__inc WHERE scenario = '" + id +
+                           "' AND year = 2024 AND region = 'B' AND industry = 'Y'");
+    EXPECT_DOUBLE_EQ(std::stod(stored),
+                     csv_value(b.p.path("single_" + id + "/inc.csv"), "2024,B,Y"))
+        << id;
+  }
+}
+
+TEST(CliBatchRun, FailingScenarioIsRecordedAndTheBatchGoesOn) {
+  BatchRun b("run_fail", kCollectInc +
+                             "[[scenario]]\nid = \"bad\"\nset = { \"inc.regions\" = [\"Z\"] }\n"
+                             "[[scenario]]\nid = \"good\"\n");
+  auto r = b.run();
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_EQ(r.out, "b.toml: 2 runs: 1 ok, 1 failed; store out/b.sqlite\n");
+  EXPECT_EQ(query(b.store(), "SELECT id, status FROM scenarios ORDER BY id"),
+            (std::vector<std::string>{"bad|failed", "good|ok"}));
+  EXPECT_TRUE(contains(one(b.store(), "SELECT error FROM scenarios WHERE id = 'bad'"), "'Z'"));
+  EXPECT_EQ(one(b.store(), "SELECT count(*) FROM p__inc WHERE scenario = 'bad'"), "0");
+  EXPECT_EQ(one(b.store(), "SELECT count(*) FROM p__inc WHERE scenario = 'good'"), "12");
+}
+
+TEST(CliBatchRun, ResumeRunsOnlyTheMissingScenario) {
+  BatchRun b("run_resume", kCollectInc + kGrid2x3);
+  ASSERT_EQ(b.run("--quiet").code, 0);
+  query(b.store(), "DELETE FROM scenarios WHERE id = 'g0003'");
+  query(b.store(), "DELETE FROM p__inc WHERE scenario = 'g0003'");
+  auto r = b.run("--resume");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "b.toml: 1 run: 1 ok, 0 failed, 5 already in the store; store out/b.sqlite\n");
+  EXPECT_EQ(one(b.store(), "SELECT count(*) FROM scenarios"), "6");
+  EXPECT_EQ(query(b.store(), "SELECT scenario, count(*) FROM p__inc GROUP BY 1 ORDER BY 1"),
+            (std::vector<std::string>{"g0001|12", "g0002|12", "g0003|12", "g0004|12", "g0005|12",
+                                      "g0006|12"}));
+  EXPECT_EQ(b.run("--resume").out,
+            "b.toml: 0 runs: 0 ok, 0 failed, 6 already in the store; store out/b.sqlite\n");
+}
+
+TEST(CliBatchRun, ResumeWithAnotherBatchFileIsRefused) {
+  BatchRun b("run_other", kCollectInc + kGrid2x3);
+  ASSERT_EQ(b.run("--quiet").code, 0);
+  write_text(b.p.path("b.toml"), read_text(b.p.path("b.toml")) + "\"inc.years\" = [[2025]]\n");
+  auto r = b.run("--resume");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_TRUE(contains(r.err,
+                       "error: --resume: store 'out/b.sqlite' was written by another batch "
+                       "file"))
+      << r.err;
+  EXPECT_EQ(one(b.store(), "SELECT count(*) FROM scenarios"), "6");
+}
+
+TEST(CliBatchRun, ExistingStoreWithoutResumeIsRefused) {
+  BatchRun b("run_exists", kCollectInc + kGrid2x3);
+  ASSERT_EQ(b.run("--quiet").code, 0);
+  auto r = b.run();
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err,
+            "error: store 'out/b.sqlite' exists: pass --resume to run the scenarios it lacks, or "
+            "name another `store` in the batch file\n");
+  EXPECT_EQ(one(b.store(), "SELECT count(*) FROM scenarios"), "6");
+}
+
+// The example batch on the Kazakhstan pipeline: lq_compare has a column `scenario` of its own,
+// stored as `scenario_` beside the id column.
+TEST(CliBatchRun, ExampleBatchRunsIntoItsStore) {
+  TempDir tmp("run_example");
+  auto r = run_klaster(
+      "batch '" + std::string(KLASTER_SOURCE_DIR) + "/configs/kz_batch.toml' --quiet", tmp.path());
+  EXPECT_EQ(r.code, 0) << r.err;
+  const fs::path store = tmp / "out/kz_batch.sqlite";
+  EXPECT_EQ(one(store, "SELECT count(*), sum(status = 'ok') FROM scenarios"), "13|13");
+  EXPECT_EQ(one(store,
+                "SELECT count(*) FROM kz_auto_cluster__lq_compare WHERE scenario = 'g0001' "
+                "AND scenario_ IS NULL"),
+            "0");
+}
+
+// The dataset table is loaded from its file once for all six scenarios.
+TEST(CliBatchRun, DatasetTableIsLoadedOnce) {
+  BatchRun b("run_once", kCollectInc + kGrid2x3);
+  auto r = b.run("--log-level info");
+  EXPECT_EQ(r.code, 0) << r.err;
+  std::size_t loads = 0;
+  for (std::size_t at = 0; (at = r.err.find("loaded table 'output'", at)) != std::string::npos;
+       ++at)
+    ++loads;
+  EXPECT_EQ(loads, 1u) << r.err;
 }

@@ -24,11 +24,6 @@ namespace {
   throw HostError(e.code(), msg);
 }
 
-void apply_settings(PipelineConfig& config, const std::vector<BatchSetting>& settings) {
-  for (const auto& s : settings)
-    apply_setting(config, s.step, s.param, s.value, s.loc, s.loc.prefix());
-}
-
 /// The pipeline with `settings` applied, validated (over `checked`, its dataset as the baseline's
 /// validation read and checked it, when given); errors rethrown naming `what`.
 ValidatedPipeline validate_with(const PipelineConfig& base,
@@ -89,11 +84,20 @@ void check_store(const BatchConfig& b) {
 
 }  // namespace
 
+void apply_settings(PipelineConfig& config, const std::vector<BatchSetting>& settings) {
+  for (const auto& s : settings)
+    apply_setting(config, s.step, s.param, s.value, s.loc, s.loc.prefix());
+}
+
+std::string pipeline_name(const BatchConfig& b, std::size_t i) {
+  return b.pipelines[i].lexically_relative(b.path.parent_path()).string();
+}
+
 void validate_batch(const BatchConfig& b, const PluginRegistry& plugins) {
   check_store(b);
   for (std::size_t i = 0; i < b.pipelines.size(); ++i) {
     const Location& at = b.pipeline_locs[i];
-    const std::string name = b.pipelines[i].lexically_relative(b.path.parent_path()).string();
+    const std::string name = pipeline_name(b, i);
     const std::string on = b.pipelines.size() > 1 ? " on pipeline '" + name + "'" : "";
     PipelineConfig base;
     try {

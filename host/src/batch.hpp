@@ -1,6 +1,5 @@
 // klaster host: batch files (docs/batch.md): pipelines run under many scenarios of parameter
-// values. This step reads a batch file, expands its scenarios and validates every one; nothing runs
-// yet.
+// values, results into one SQLite store.
 #pragma once
 
 #include <filesystem>
@@ -48,5 +47,21 @@ BatchConfig read_batch(const std::filesystem::path& path);
 /// \brief Validates every scenario on every pipeline as `klaster validate PIPELINE --set ...`
 /// would, and the collected tables. Throws HostError (exit 2, or the code validate gives).
 void validate_batch(const BatchConfig& batch, const PluginRegistry& plugins);
+
+/// \brief Applies `settings` in order, as --set does.
+void apply_settings(PipelineConfig& config, const std::vector<BatchSetting>& settings);
+
+/// \brief Pipeline `i` as the batch file names it (relative to the batch file's folder).
+std::string pipeline_name(const BatchConfig& batch, std::size_t i);
+
+struct BatchCounts {
+  std::size_t ok = 0, failed = 0, skipped = 0;  // skipped: in the store already (--resume)
+};
+
+/// \brief `klaster batch BATCH`: validates every scenario, then runs them one after another in
+/// this process into the store (docs/batch.md), each dataset table loaded once. A scenario that
+/// fails is recorded as failed and the batch goes on. Throws HostError before any run for a bad
+/// batch, an existing store without `resume`, or a store of another batch file.
+BatchCounts run_batch(const BatchConfig& batch, const PluginRegistry& plugins, bool resume);
 
 }  // namespace klaster

@@ -30,8 +30,9 @@ const char* kUsage =
     "Commands:\n"
     "  run PIPELINE        run a pipeline, write its tables and run.json to the output folder\n"
     "  validate PIPELINE   check a pipeline, its dataset and plugins without running any step\n"
+    "  batch BATCH         run a batch file's scenarios into one SQLite store (docs/batch.md)\n"
     "  batch validate BATCH\n"
-    "                      expand a batch file's scenarios and validate each (docs/batch.md)\n"
+    "                      expand a batch file's scenarios and validate each\n"
     "  plugins             list the plugins found\n"
     "  describe PLUGIN     everything about one plugin: parameters, tables read and written\n"
     "  new-plugin NAME     a new plugin's folder to start from (source, test, README, CMake)\n"
@@ -173,37 +174,60 @@ std::string batch_summary(const std::string& file, const BatchConfig& batch) {
          " valid (" + counted(n * m, "run") + ")\n";
 }
 
+/// "BATCH: N runs: K ok, F failed, S already in the store; store PATH".
+std::string batch_run_summary(const std::string& file, const BatchConfig& b, const BatchCounts& c) {
+  return file + ": " + counted(c.ok + c.failed, "run") + ": " + std::to_string(c.ok) + " ok, " +
+         std::to_string(c.failed) + " failed" +
+         (c.skipped ? ", " + std::to_string(c.skipped) + " already in the store" : "") +
+         "; store " + b.store + "\n";
+}
+
+const char* kBatchUsage =
+    "Usage: klaster batch BATCH [--resume] [--plugin-dir DIR]... [--quiet]\n"
+    "       klaster batch validate BATCH [--list] [--plugin-dir DIR]...";
+
 /// `klaster batch validate BATCH`: every scenario on every pipeline, as `klaster validate --set`.
+int batch_validate(const std::string& file, const PluginRegistry& plugins, bool list, bool quiet) {
+  const BatchConfig batch = read_batch(file);
+  validate_batch(batch, plugins);
+  if (list)
+    for (const auto& s : batch.scenarios) std::cout << s.label() << "\n";
+  if (!quiet) std::cout << batch_summary(file, batch);
+  return kExitOk;
+}
+
+/// `klaster batch BATCH`: every scenario run in this process into the store; exit 1 if any failed.
+int batch_run(const std::string& file, const PluginRegistry& plugins, bool resume, bool quiet) {
+  const BatchConfig batch = read_batch(file);
+  const BatchCounts counts = run_batch(batch, plugins, resume);
+  if (!quiet) std::cout << batch_run_summary(file, batch, counts);
+  return counts.failed ? kExitStepFailed : kExitOk;
+}
+
 int cmd_batch(const std::vector<std::string>& args) {
   std::string action, batch_file, log_level;
   std::vector<std::string> plugin_dirs;
-  bool quiet = false, list = false;
+  bool quiet = false, list = false, resume = false;
   po::options_description opts("klaster batch options");
   opts.add_options()("help,h", "show this help");
-  opts.add_options()("list", po::bool_switch(&list),
-                     "print each scenario: its id and settings, one a line");
+  opts.add_options()("resume", po::bool_switch(&resume),
+                     "continue an existing store: run only the scenarios it lacks")(
+      "list", po::bool_switch(&list), "validate: print each scenario, its id and settings");
   add_plugin_options(opts, plugin_dirs);
   add_log_options(opts, log_level, quiet);
   po::options_description hidden;
   hidden.add_options()("action", po::value<std::string>(&action)->required())(
-      "batch", po::value<std::string>(&batch_file)->required());
+      "batch", po::value<std::string>(&batch_file));
   po::positional_options_description pos;
   pos.add("action", 1).add("batch", 1);
   po::variables_map vm;
-  const std::string usage = "Usage: klaster batch validate BATCH [--list] [--plugin-dir DIR]...";
-  if (!parse(args, opts, hidden, pos, vm, usage)) return kExitOk;
-  if (action != "validate")
-    throw HostError(kExitPipeline, "batch " + action +
-                                       ": only `klaster batch validate BATCH` is built so far "
-                                       "(docs/batch.md)\n" +
-                                       usage);
+  if (!parse(args, opts, hidden, pos, vm, kBatchUsage)) return kExitOk;
+  if (action == "validate" ? batch_file.empty() : !batch_file.empty())
+    throw HostError(kExitPipeline, std::string("batch: expected one batch file\n") + kBatchUsage);
   setup_logging(log_level, quiet);
-  const BatchConfig batch = read_batch(batch_file);
-  validate_batch(batch, load_plugins(plugin_dirs));
-  if (list)
-    for (const auto& s : batch.scenarios) std::cout << s.label() << "\n";
-  if (!quiet) std::cout << batch_summary(batch_file, batch);
-  return kExitOk;
+  const PluginRegistry plugins = load_plugins(plugin_dirs);
+  if (action == "validate") return batch_validate(batch_file, plugins, list, quiet);
+  return batch_run(action, plugins, resume, quiet);
 }
 
 int cmd_plugins(const std::vector<std::string>& args) {

@@ -561,7 +561,8 @@ void run_step(const ValidatedPipeline& vp, std::size_t k, RunResult& result,
 }  // namespace
 
 RunResult run_pipeline(const ValidatedPipeline& vp,
-                       const std::function<void(const std::string&, const sdk::Table&)>& on_table) {
+                       const std::function<void(const std::string&, const sdk::Table&)>& on_table,
+                       DatasetCache* cache) {
   RunResult result;
   for (const auto& s : vp.steps) {
     StepRecord rec;
@@ -577,12 +578,16 @@ RunResult run_pipeline(const ValidatedPipeline& vp,
     if (auto it = result.tables.find(name); it != result.tables.end()) return it->second;
     auto o = vp.tables.find(name);
     if (o == vp.tables.end() || !o->second.manifest) return nullptr;
+    if (cache)
+      if (auto c = cache->find({o->second.manifest->file, name}); c != cache->end())
+        return result.tables[name] = c->second;
     spdlog::debug("loading dataset table '{}' from {}", name, o->second.manifest->file.string());
     const auto start = std::chrono::steady_clock::now();
     sdk::TablePtr t = load_dataset_table(*o->second.manifest);
     spdlog::info("loaded table '{}': {} rows in {:.3f} s", name, t->rows(),
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     result.tables[name] = t;
+    if (cache) (*cache)[{o->second.manifest->file, name}] = t;
     return t;
   };
 

@@ -73,8 +73,12 @@ struct RunResult {
 /// \brief Runs the steps in order. Each written table is handed to `on_table` as soon as the step
 /// finishes (the CLI writes it into the staging folder). Throws HostError: exit 1 for a step that
 /// failed, 3 for a dataset or values a plugin cannot take (the output stage is then discarded).
+/// `cache`, when given, holds the dataset tables loaded so far, by file and table name (a batch
+/// loads each once and hands the same table to every scenario).
+using DatasetCache = std::map<std::pair<std::filesystem::path, std::string>, sdk::TablePtr>;
 RunResult run_pipeline(const ValidatedPipeline& pipeline,
-                       const std::function<void(const std::string&, const sdk::Table&)>& on_table);
+                       const std::function<void(const std::string&, const sdk::Table&)>& on_table,
+                       DatasetCache* cache = nullptr);
 
 /// \brief Loads one dataset table as its manifest says. Throws HostError (exit 3).
 sdk::TablePtr load_dataset_table(const TableManifest& manifest);

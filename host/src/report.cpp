@@ -13,8 +13,6 @@
 
 namespace klaster {
 
-namespace {
-
 nlohmann::json to_json(const sdk::Value& v) {
   struct Visitor {
     nlohmann::json operator()(std::monostate) const { return nullptr; }
@@ -28,6 +26,8 @@ nlohmann::json to_json(const sdk::Value& v) {
   };
   return std::visit(Visitor{}, v);
 }
+
+namespace {
 
 std::string cell_text(const sdk::Column& c, std::size_t r) {
   if (!c.is_valid(r)) return "";

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ std::string describe_plugin(const LoadedPlugin& plugin);
 
 /// \brief `klaster plugins`: one line per plugin.
 std::string list_plugins(const PluginRegistry& registry);
+
+/// \brief A parameter value as JSON (run.json, the batch store).
+nlohmann::json to_json(const sdk::Value& v);
 
 /// \brief Current UTC time as ISO 8601.
 std::string utc_now();

@@ -1,0 +1,269 @@
+// The SQLite store of `klaster batch`: one transaction per finished scenario (docs/batch.md).
+#include "batch_store.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <klaster/sdk/version.hpp>
+
+#include "errors.hpp"
+#include "report.hpp"
+
+namespace klaster {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string quoted(const std::string& name) {
+  std::string q = "\"";
+  for (char c : name) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+/// An output column's name in the store: `scenario` (the id column) becomes `scenario_`.
+std::string column_name(const sdk::Column& c) {
+  return c.name == "scenario" ? "scenario_" : c.name;
+}
+
+const char* sql_type(sdk::ColumnType t) {
+  switch (t) {
+    case sdk::ColumnType::kInt:
+      return "INTEGER";
+    case sdk::ColumnType::kFloat:
+      return "REAL";
+    default:
+      return "TEXT";
+  }
+}
+
+/// A prepared statement, finalized at destruction; errors throw naming the store.
+class Statement {
+ public:
+  Statement(sqlite3* db, const std::string& sql, const std::string& store)
+      : db_(db), store_(store) {
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st_, nullptr) != SQLITE_OK) fail();
+  }
+  ~Statement() { sqlite3_finalize(st_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  void text(int i, const std::string& s) {
+    sqlite3_bind_text(st_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+  }
+  void real(int i, double v) { sqlite3_bind_double(st_, i, v); }
+  void integer(int i, std::int64_t v) { sqlite3_bind_int64(st_, i, v); }
+  void null(int i) { sqlite3_bind_null(st_, i); }
+  /// Steps once: true while a row is there.
+  bool step() {
+    const int rc = sqlite3_step(st_);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) fail();
+    return rc == SQLITE_ROW;
+  }
+  void run_again() {
+    step();
+    sqlite3_reset(st_);
+  }
+  std::string column_text(int i) const {
+    const auto* t = sqlite3_column_text(st_, i);
+    return t ? reinterpret_cast<const char*>(t) : "";
+  }
+
+ private:
+  [[noreturn]] void fail() const {
+    throw HostError(kExitStepFailed, "store '" + store_ + "': " + sqlite3_errmsg(db_));
+  }
+  sqlite3* db_;
+  sqlite3_stmt* st_ = nullptr;
+  std::string store_;
+};
+
+void bind_value(Statement& st, int i, const sdk::Value& v) {
+  if (const auto* x = std::get_if<std::int64_t>(&v)) return st.integer(i, *x);
+  if (const auto* x = std::get_if<double>(&v)) return st.real(i, *x);
+  if (const auto* x = std::get_if<bool>(&v)) return st.integer(i, *x ? 1 : 0);
+  if (const auto* x = std::get_if<std::string>(&v)) return st.text(i, *x);
+  if (std::holds_alternative<std::monostate>(v)) return st.null(i);
+  st.text(i, to_json(v).dump());  // a list: its JSON text
+}
+
+void bind_cell(Statement& st, int i, const sdk::Column& c, std::size_t row) {
+  if (!c.is_valid(row)) return st.null(i);
+  if (c.type == sdk::ColumnType::kString) return st.text(i, std::string(c.str(row)));
+  if (c.type == sdk::ColumnType::kInt) return st.integer(i, c.ints[row]);
+  st.real(i, c.floats[row]);
+}
+
+std::vector<std::string> setting_keys(const BatchConfig& b) {
+  std::vector<std::string> keys;
+  for (const auto& s : b.scenarios)
+    for (const auto& set : s.settings)
+      if (std::find(keys.begin(), keys.end(), set.key) == keys.end()) keys.push_back(set.key);
+  return keys;
+}
+
+}  // namespace
+
+BatchStore::BatchStore(const BatchConfig& batch, const std::string& sha, bool resume)
+    : path_(batch.store), sha_(sha), param_columns_(setting_keys(batch)) {
+  const bool exists = fs::exists(path_);
+  if (exists && !resume)
+    throw HostError(kExitPipeline, "store '" + path_ +
+                                       "' exists: pass --resume to run the scenarios it lacks, "
+                                       "or name another `store` in the batch file");
+  if (!exists && fs::path(path_).has_parent_path())
+    fs::create_directories(fs::path(path_).parent_path());
+  if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK)
+    throw HostError(kExitPipeline, "store '" + path_ + "': " + sqlite3_errmsg(db_));
+  sqlite3_busy_timeout(db_, 5000);
+  exec("PRAGMA journal_mode=WAL");
+  exec("PRAGMA synchronous=NORMAL");
+  if (exists)
+    check_batch(sha);
+  else
+    create(batch, sha);
+}
+
+BatchStore::~BatchStore() { sqlite3_close(db_); }
+
+void BatchStore::exec(const std::string& sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    const std::string msg = err ? err : sqlite3_errmsg(db_);
+    sqlite3_free(err);
+    throw HostError(kExitStepFailed, "store '" + path_ + "': " + msg);
+  }
+}
+
+void BatchStore::create(const BatchConfig& batch, const std::string& sha) {
+  std::string params;
+  for (const auto& k : param_columns_) params += quoted(k) + ", ";
+  exec("BEGIN");
+  exec("CREATE TABLE batch (key TEXT PRIMARY KEY, value TEXT)");
+  exec("CREATE TABLE scenarios (id TEXT NOT NULL, pipeline TEXT NOT NULL, parameters TEXT, " +
+       params +
+       "status TEXT NOT NULL, error TEXT, seconds REAL, klaster_version TEXT, batch_sha256 TEXT, "
+       "finished_at TEXT, PRIMARY KEY (id, pipeline))");
+  Statement st(db_, "INSERT INTO batch VALUES (?, ?)", path_);
+  for (const auto& [k, v] :
+       std::vector<std::pair<std::string, std::string>>{{"batch_sha256", sha},
+                                                        {"batch_file", batch.path.string()},
+                                                        {"klaster_version", KLASTER_VERSION},
+                                                        {"created_at", utc_now()}}) {
+    st.text(1, k);
+    st.text(2, v);
+    st.run_again();
+  }
+  exec("COMMIT");
+}
+
+void BatchStore::check_batch(const std::string& sha) {
+  std::string stored;
+  try {
+    Statement st(db_, "SELECT value FROM batch WHERE key = 'batch_sha256'", path_);
+    if (st.step()) stored = st.column_text(0);
+  } catch (const HostError&) {
+  }
+  if (stored.empty())
+    throw HostError(kExitPipeline, "store '" + path_ + "' is not a klaster batch store");
+  if (stored != sha)
+    throw HostError(kExitPipeline, "--resume: store '" + path_ +
+                                       "' was written by another batch file (batch_sha256 " +
+                                       stored.substr(0, 12) + "..., this file's " +
+                                       sha.substr(0, 12) + "...): name another `store`");
+  Statement st(db_, "SELECT id, pipeline FROM scenarios", path_);
+  while (st.step()) done_.emplace(st.column_text(0), st.column_text(1));
+}
+
+bool BatchStore::done(const std::string& id, const std::string& pipeline) const {
+  return done_.count({id, pipeline}) > 0;
+}
+
+void BatchStore::ensure_table(const std::string& name, const sdk::Table& t) {
+  auto [it, fresh] = columns_.try_emplace(name);
+  if (fresh) {
+    Statement st(db_, "SELECT name FROM pragma_table_info(?)", path_);
+    st.text(1, name);
+    while (st.step()) it->second.insert(st.column_text(0));
+  }
+  if (it->second.empty()) {
+    std::string cols = "scenario TEXT NOT NULL";
+    for (const auto& c : t.columns())
+      cols += ", " + quoted(column_name(c)) + " " + sql_type(c.type);
+    exec("CREATE TABLE " + quoted(name) + " (" + cols + ")");
+    exec("CREATE INDEX " + quoted(name + "__scenario") + " ON " + quoted(name) + " (scenario)");
+    it->second.insert("scenario");
+    for (const auto& c : t.columns()) it->second.insert(column_name(c));
+  }
+  for (const auto& c : t.columns())  // a scenario may write a column the first one did not
+    if (it->second.insert(column_name(c)).second)
+      exec("ALTER TABLE " + quoted(name) + " ADD COLUMN " + quoted(column_name(c)) + " " +
+           sql_type(c.type));
+}
+
+void BatchStore::insert_rows(const std::string& name, const std::string& scenario,
+                             const sdk::Table& t) {
+  std::string cols = "scenario", marks = "?";
+  for (const auto& c : t.columns()) {
+    cols += ", " + quoted(column_name(c));
+    marks += ", ?";
+  }
+  Statement st(db_, "INSERT INTO " + quoted(name) + " (" + cols + ") VALUES (" + marks + ")",
+               path_);
+  const auto columns = t.columns();
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    st.text(1, scenario);
+    for (std::size_t i = 0; i < columns.size(); ++i)
+      bind_cell(st, static_cast<int>(i) + 2, columns[i], r);
+    st.run_again();
+  }
+}
+
+void BatchStore::insert_scenario(const ScenarioRecord& r) {
+  nlohmann::json params = nlohmann::json::object();
+  for (const auto& s : r.scenario->settings) params[s.key] = to_json(s.value);
+  std::string cols =
+                  "id, pipeline, parameters, status, error, seconds, klaster_version, "
+                  "batch_sha256, finished_at",
+              marks = "?, ?, ?, ?, ?, ?, ?, ?, ?";
+  for (const auto& k : param_columns_) {
+    cols += ", " + quoted(k);
+    marks += ", ?";
+  }
+  Statement st(db_, "INSERT INTO scenarios (" + cols + ") VALUES (" + marks + ")", path_);
+  st.text(1, r.scenario->id);
+  st.text(2, r.pipeline);
+  st.text(3, params.dump());
+  st.text(4, r.status);
+  r.error.empty() ? st.null(5) : st.text(5, r.error);
+  st.real(6, r.seconds);
+  st.text(7, KLASTER_VERSION);
+  st.text(8, sha_);
+  st.text(9, utc_now());
+  for (std::size_t i = 0; i < param_columns_.size(); ++i) {
+    sdk::Value v;
+    for (const auto& s : r.scenario->settings)
+      if (s.key == param_columns_[i]) v = s.value;
+    bind_value(st, static_cast<int>(i) + 10, v);
+  }
+  st.run_again();
+}
+
+void BatchStore::record(const ScenarioRecord& r) {
+  exec("BEGIN IMMEDIATE");
+  try {
+    for (const auto& [name, table] : r.tables) {
+      ensure_table(name, table);
+      insert_rows(name, r.scenario->id, table);
+    }
+    insert_scenario(r);
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    columns_.clear();  // a rolled-back CREATE or ALTER: read the columns again
+    throw;
+  }
+  done_.emplace(r.scenario->id, r.pipeline);
+}
+
+}  // namespace klaster
