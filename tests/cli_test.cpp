@@ -485,3 +485,14 @@ TEST(Cli, DescribeNamesLikeColumnsByTheirName) {
   EXPECT_TRUE(contains(r.out, "        industry1: ")) << r.out;
   EXPECT_FALSE(contains(r.out, "        <industry>: the first industry")) << r.out;
 }
+
+// A missing positional argument is named as the usage names it (boost's text said "the option
+// '--pipeline' is required but missing", an option the user cannot type), exit 2.
+TEST(CliErrors, MissingArgumentIsNamedAsInTheUsage) {
+  for (const auto& [command, name] : std::vector<std::pair<std::string, std::string>>{
+           {"run", "PIPELINE"}, {"describe", "PLUGIN"}, {"batch", "BATCH"}}) {
+    const CliResult r = run_klaster(command);
+    EXPECT_EQ(r.code, 2) << command;
+    EXPECT_EQ(r.err.substr(0, r.err.find('\n')), "error: missing " + name) << r.err;
+  }
+}

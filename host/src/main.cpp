@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdlib>
@@ -77,6 +78,11 @@ bool parse(const std::vector<std::string>& args, const po::options_description& 
       return false;
     }
     po::notify(vm);
+  } catch (const po::required_option& e) {  // a positional argument: name it as the usage does
+    std::string name = e.get_option_name();
+    name.erase(0, name.find_first_not_of('-'));
+    std::transform(name.begin(), name.end(), name.begin(), ::toupper);
+    throw HostError(kExitPipeline, "missing " + name + "\n" + usage);
   } catch (const po::error& e) {
     throw HostError(kExitPipeline, std::string(e.what()) + "\n" + usage);
   }
@@ -216,10 +222,11 @@ int cmd_batch(const std::vector<std::string>& args) {
   add_plugin_options(opts, plugin_dirs);
   add_log_options(opts, log_level, quiet);
   po::options_description hidden;
-  hidden.add_options()("action", po::value<std::string>(&action)->required())(
-      "batch", po::value<std::string>(&batch_file));
+  // The first word is the batch file, or "validate" followed by it.
+  hidden.add_options()("batch", po::value<std::string>(&action)->required())(
+      "batch_file", po::value<std::string>(&batch_file));
   po::positional_options_description pos;
-  pos.add("action", 1).add("batch", 1);
+  pos.add("batch", 1).add("batch_file", 1);
   po::variables_map vm;
   if (!parse(args, opts, hidden, pos, vm, kBatchUsage)) return kExitOk;
   if (action == "validate" ? batch_file.empty() : !batch_file.empty())
