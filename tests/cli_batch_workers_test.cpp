@@ -147,3 +147,38 @@ TEST(CliBatchWorkers, BadJobsOrTimeoutIsRefused) {
   EXPECT_TRUE(contains(r.err, "--timeout needs worker processes")) << r.err;
   EXPECT_FALSE(fs::exists(b.store()));
 }
+
+// --- collect = [{ table = ..., where = { ... } }]: only the rows asked for are stored ---
+
+// The toy output has 12 rows per scenario (years 2024-2025 x regions A-C x industries X-Y, see
+// cli_support.hpp); region B, industry Y keeps the two years' rows, and those equal the rows of
+// a batch that collects everything.
+TEST(CliBatchCollect, WhereKeepsOnlyTheRowsAskedFor) {
+  const std::string grid = "[grid]\n\"inc.factor\" = [1.1, 1.2]\n";
+  WorkerBatch all("collect_all", grid);
+  WorkerBatch some("collect_some", grid);
+  write_text(some.p.path("b.toml"),
+             "pipelines = [\"p.toml\"]\nstore = \"out/b.sqlite\"\n"
+             "collect = [{ table = \"f\", where = { region = \"B\", industry = \"Y\" } }]\n" +
+                 grid);
+  ASSERT_EQ(all.run("--quiet").code, 0);
+  auto r = some.run("--quiet");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(one(some.store(), "SELECT count(*) FROM p__f"), "4");
+  const std::string rows = "SELECT scenario, year, region, industry, value FROM p__f ";
+  EXPECT_EQ(query(some.store(), rows + "ORDER BY 1, 2"),
+            query(all.store(), rows + "WHERE region = 'B' AND industry = 'Y' ORDER BY 1, 2"));
+}
+
+TEST(CliBatchCollect, WhereOnAnUnknownColumnIsRefused) {
+  WorkerBatch b("collect_bad", "[grid]\n\"inc.factor\" = [1.1]\n");
+  write_text(b.p.path("b.toml"),
+             "pipelines = [\"p.toml\"]\nstore = \"out/b.sqlite\"\n"
+             "collect = [{ table = \"f\", where = { regin = \"B\" } }]\n[grid]\n"
+             "\"inc.factor\" = [1.1]\n");
+  auto r = run_klaster("batch validate b.toml" + kPlugins, b.p.dir());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err,
+            "error: b.toml:3: collect: where: column 'regin' is not in table 'f' (did you mean "
+            "'region'?)\n");
+}

@@ -38,6 +38,7 @@ struct BatchConfig {
   std::vector<Scenario> scenarios;   // the [[scenario]] list in file order, then the grid's cells
   std::vector<std::string> collect;  // empty: every table the steps write
   std::vector<Location> collect_locs;
+  std::vector<std::vector<WhereClause>> collect_where;  // per collected table: rows kept (all: {})
   std::string store;  // relative to the working directory, as a pipeline's `output`
   Location store_loc;
 };

@@ -105,6 +105,28 @@ std::vector<std::string> read_strings(const toml::value& root, const std::string
   return out;
 }
 
+/// `collect = ["hhi", { table = "lq_compare", where = { industry = "C" } }]`: a table's name, or
+/// a table with the rows to keep.
+void read_collect(const toml::value& v, BatchConfig& b, const std::string& file) {
+  const char* shape =
+      "'collect' must be a list of table names or { table = \"...\", where = { ... } }";
+  if (!v.is_array()) fail(kExitPipeline, location_of(v, file), shape);
+  for (const auto& e : v.as_array()) {
+    if (!e.is_string() && !e.is_table())
+      fail(kExitPipeline, location_of(e, file), std::string(shape) + ", got " + type_name(e));
+    b.collect_locs.push_back(line_of(e, file));
+    if (e.is_string()) {
+      b.collect.push_back(e.as_string().str);
+      b.collect_where.emplace_back();
+      continue;
+    }
+    check_keys(e, {"table", "where"}, file, " in 'collect'", kExitPipeline);
+    b.collect.push_back(get_string(e, "table", file, " in 'collect'", kExitPipeline, true));
+    b.collect_where.push_back(e.contains("where") ? read_where(e.at("where"), file, " in 'collect'")
+                                                  : std::vector<WhereClause>{});
+  }
+}
+
 void read_pipelines(const toml::value& root, BatchConfig& b, const std::string& file) {
   if (!root.contains("pipelines"))
     fail(kExitPipeline, whole(file), "missing key 'pipelines' (a list of files)");
@@ -216,7 +238,7 @@ BatchConfig read_batch(const fs::path& path) {
   read_pipelines(root, b, file);
   if (root.contains("baseline")) b.baseline = read_settings(root.at("baseline"), file, "baseline");
   read_scenarios(root, b, file);
-  if (root.contains("collect")) b.collect = read_strings(root, "collect", file, b.collect_locs);
+  if (root.contains("collect")) read_collect(root.at("collect"), b, file);
   b.store = get_string(root, "store", file, "", kExitPipeline, false);
   if (root.contains("store")) b.store_loc = line_of(root.at("store"), file);
   if (b.store.empty()) b.store = "out/" + path.stem().string() + ".sqlite";

@@ -2,6 +2,7 @@
 // (docs/batch.md).
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include "batch.hpp"
@@ -23,9 +24,13 @@ struct PipelineRun {
   ValidatedPipeline checked;
 };
 
-bool collected(const BatchConfig& b, const std::string& table) {
-  return b.collect.empty() ||
-         std::find(b.collect.begin(), b.collect.end(), table) != b.collect.end();
+/// The rows of `table` the batch collects: all, some (`collect`'s `where`) or none (nullopt).
+std::optional<sdk::Table> collected(const BatchConfig& b, const std::string& name,
+                                    const sdk::Table& table) {
+  if (b.collect.empty()) return table;
+  const auto it = std::find(b.collect.begin(), b.collect.end(), name);
+  if (it == b.collect.end()) return std::nullopt;
+  return apply_where(table, b.collect_where[static_cast<std::size_t>(it - b.collect.begin())]);
 }
 
 /// Runs one scenario; a failure of any kind is recorded, not thrown.
@@ -38,7 +43,7 @@ RunOutcome run_scenario(const BatchConfig& b, const PipelineRun& p, const RunTas
     apply_settings(config, b.scenarios[t.scenario].settings);
     const ValidatedPipeline vp = validate_pipeline(std::move(config), plugins, p.checked.dataset);
     auto keep = [&](const std::string& name, const sdk::Table& t) {
-      if (collected(b, name)) r.tables.emplace_back(p.table_prefix + name, t);
+      if (auto rows = collected(b, name, t)) r.tables.emplace_back(p.table_prefix + name, *rows);
     };
     run_pipeline(vp, keep, &cache);
   } catch (const std::exception& e) {

@@ -237,9 +237,10 @@ void require_where_table(const toml::value& v, const std::string& file, const st
              " must be a table such as { industry = \"C\", year = [2024, 2025] }");
 }
 
-/// The clauses of a `where` table, each key a column, in file order.
-std::vector<WhereClause> read_where(const toml::value& v, const std::string& file,
-                                    const std::string& where, const std::string& path = "where") {
+}  // namespace
+
+std::vector<WhereClause> detail::read_where(const toml::value& v, const std::string& file,
+                                            const std::string& where, const std::string& path) {
   require_where_table(v, file, path, where);
   std::vector<WhereClause> out;
   for (const auto& [column, value] : v.as_table())
@@ -248,6 +249,8 @@ std::vector<WhereClause> read_where(const toml::value& v, const std::string& fil
             [](const auto& a, const auto& b) { return before(a.loc, b.loc); });
   return out;
 }
+
+namespace {
 
 /// A step's `where`: a key holding a table names a table parameter and holds the clauses on its
 /// table; any other key is a column of the plugin's primary input. Filters in file order.

@@ -57,25 +57,6 @@ bool value_matches_type(const sdk::Value& v, sdk::ColumnType t) {
   return false;
 }
 
-/// Checks where clauses against a schema; returns an error message or "".
-void check_where(const std::vector<WhereClause>& where, const sdk::Schema& schema,
-                 const std::string& table,
-                 const std::function<void(const WhereClause&, const std::string&)>& fail) {
-  for (const auto& c : where) {
-    auto type = schema.type_of(c.column);
-    if (!type) {
-      std::string msg = "where: column '" + c.column + "' is not in table '" + table + "'";
-      if (auto near = sdk::nearest(c.column, schema.names()); !near.empty())
-        msg += " (did you mean '" + near + "'?)";
-      fail(c, msg);
-    }
-    for (const auto& v : c.values)
-      if (!value_matches_type(v, *type))
-        fail(c, "where: column '" + c.column + "' of table '" + table + "' holds " +
-                    sdk::to_string(*type) + " values; " + sdk::to_text(v) + " cannot match");
-  }
-}
-
 }  // namespace
 
 sdk::TablePtr load_dataset_table(const TableManifest& m) {
@@ -91,6 +72,24 @@ sdk::TablePtr load_dataset_table(const TableManifest& m) {
     if (text.find("table '" + m.name + "'") == std::string::npos)
       text += " (dataset table '" + m.name + "')";
     throw HostError(kExitDataset, text);
+  }
+}
+
+void check_where(const std::vector<WhereClause>& where, const sdk::Schema& schema,
+                 const std::string& table,
+                 const std::function<void(const WhereClause&, const std::string&)>& fail) {
+  for (const auto& c : where) {
+    auto type = schema.type_of(c.column);
+    if (!type) {
+      std::string msg = "where: column '" + c.column + "' is not in table '" + table + "'";
+      if (auto near = sdk::nearest(c.column, schema.names()); !near.empty())
+        msg += " (did you mean '" + near + "'?)";
+      fail(c, msg);
+    }
+    for (const auto& v : c.values)
+      if (!value_matches_type(v, *type))
+        fail(c, "where: column '" + c.column + "' of table '" + table + "' holds " +
+                    sdk::to_string(*type) + " values; " + sdk::to_text(v) + " cannot match");
   }
 }
 
