@@ -170,14 +170,19 @@ TEST(CliBatch, DottedKeysEqualQuotedKeys) {
 // More than 9999 cells: ids get a fifth digit, all of the same width.
 TEST(CliBatch, LargeGridIdsKeepOneWidth) {
   std::string factors, years;
-  for (int i = 1; i <= 100; ++i) factors += (i > 1 ? ", 1." : "1.") + std::to_string(i);
-  for (int i = 1; i <= 100; ++i) years += (i > 1 ? ", " : "") + std::string("[2024]");
+  // 1.001 ... 1.100: a hundred different numbers (a repeated value is refused)
+  for (int i = 1; i <= 100; ++i) {
+    const std::string digits = std::to_string(1000 + i).substr(1);
+    factors += (i > 1 ? ", 1." : "1.") + digits;
+  }
+  // [2001] ... [2100]: validation does not look for the years in the data
+  for (int i = 1; i <= 100; ++i) years += (i > 1 ? ", [" : "[") + std::to_string(2000 + i) + "]";
   BatchProject b("batch_large",
                  "[grid]\n\"inc.factor\" = [" + factors + "]\n\"inc.years\" = [" + years + "]\n");
   auto r = b.validate("--list");
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_TRUE(r.out.starts_with("scenario 'g00001' (inc.factor=1.1, inc.years=[2024])\n"));
-  EXPECT_TRUE(contains(r.out, "scenario 'g10000' (inc.factor=1.1, inc.years=[2024])\n"));
+  EXPECT_TRUE(r.out.starts_with("scenario 'g00001' (inc.factor=1.001, inc.years=[2001])\n"));
+  EXPECT_TRUE(contains(r.out, "scenario 'g10000' (inc.factor=1.1, inc.years=[2100])\n"));
   EXPECT_TRUE(contains(r.out, "ok: b.toml: 10000 scenarios over 1 pipeline valid (10000 runs)"));
 }
 
@@ -367,4 +372,86 @@ TEST(CliBatchRun, DatasetTableIsLoadedOnce) {
        ++at)
     ++loads;
   EXPECT_EQ(loads, 1u) << r.err;
+}
+
+// --- a grid key listing one value twice ---
+
+TEST(CliBatch, RepeatedGridValueIsRefused) {
+  // 1.1 and 1.10 are one number; the lines of both are named
+  BatchProject b("batch_repeat", "[grid]\n\"inc.factor\" = [1.1,\n  1.2,\n  1.10]\n");
+  expect_error(b.validate(),
+               "b.toml:6: grid 'inc.factor' lists 1.1 twice (also at b.toml:4): the scenarios "
+               "would be identical");
+  BatchProject lists("batch_repeat_list",
+                     "[grid]\n\"inc.regions\" = [[\"A\"], [\"B\"], [\"A\"]]\n");
+  expect_error(lists.validate(),
+               "b.toml:4: grid 'inc.regions' lists [\"A\"] twice (also at b.toml:4): the "
+               "scenarios would be identical");
+}
+
+// --- {STEP.PARAM} in summaries and in a step's where ---
+
+namespace {
+
+/// The toy project with lq and inc, and a summary of inc whose title and rows follow inc's values.
+const char* kIncentiveSummary = R"(
+[[summary]]
+title = "Incentive x{inc.factor} in {inc.regions}, {{literal}}"
+table = "inc"
+where = { region = "{inc.regions}", year = 2025, industry = "Y" }
+columns = ["region", "value"]
+sort = "region"
+descending = false
+)";
+
+}  // namespace
+
+TEST(CliPlaceholders, SummaryTitleAndWhereFollowSet) {
+  Project p("placeholder_title", std::string(kLqStep) + "\n" + kIncentiveStep + kIncentiveSummary);
+  auto r = p.run("--set inc.factor=1.05 --set 'inc.regions=[\"A\",\"C\"]'");
+  ASSERT_EQ(r.code, 0) << r.err;
+  // title: 1.05 as written (shortest exact text), the list joined by ", ", {{ }} literal braces;
+  // rows: 2025, Y in A and C, scaled by 1.05 (kOutputCsv: 60 x 1.05 = 63, 75 x 1.05 = 78.75),
+  // printed with 4 decimals as every summary float
+  EXPECT_TRUE(contains(r.out,
+                       "\nIncentive x1.05 in A, C, {literal}\n"
+                       "  region   value\n"
+                       "  ------ -------\n"
+                       "  A      63.0000\n"
+                       "  C      78.7500\n"))
+      << r.out;
+  // the pipeline's own values without --set: factor 1.15, regions ["A"]
+  EXPECT_TRUE(contains(p.run().out, "\nIncentive x1.15 in A, {literal}\n"));
+}
+
+TEST(CliPlaceholders, UnknownStepOrParameterIsAValidationError) {
+  std::string summary = kIncentiveSummary;
+  summary.replace(summary.find("{inc.factor}"), 12, "{inc.facter}");
+  Project p("placeholder_unknown", std::string(kLqStep) + "\n" + kIncentiveStep + summary);
+  auto r = p.validate();
+  EXPECT_EQ(r.code, 2);
+  // the title is on line 16 of p.toml (4 header lines, lq 4, a blank, inc 4, a blank, [[summary]])
+  EXPECT_EQ(first_line(r.err),
+            "error: p.toml:16: summary 'Incentive x{inc.facter} in {inc.regions}, {{literal}}': "
+            "placeholder {inc.facter}: step 'inc' (plugin 'sector_incentive') has no parameter "
+            "'facter' (did you mean 'factor'?)");
+  summary = kIncentiveSummary;
+  summary.replace(summary.find("{inc.regions}\", year"), 13, "{incc.regions}");
+  p.write_pipeline(std::string(kLqStep) + "\n" + kIncentiveStep + summary);
+  EXPECT_EQ(first_line(p.validate().err),
+            "error: p.toml:18: summary 'Incentive x1.15 in A, {literal}': placeholder "
+            "{incc.regions}: no step 'incc' (did you mean 'inc'?); steps: lq, inc");
+}
+
+// A step's where may name the values of earlier steps (and its own): lq2 keeps inc's regions.
+TEST(CliPlaceholders, StepWhereTakesAnEarlierStepsValue) {
+  Project p("placeholder_where", std::string(kLqStep) + "\n" + kIncentiveStep +
+                                     "\n[[step]]\nid = \"lq2\"\nplugin = \"location_quotient\"\n"
+                                     "params = { input = \"inc\" }\n"
+                                     "where = { region = \"{inc.regions}\" }\n");
+  auto r = p.run("--set 'inc.regions=[\"B\",\"C\"]' --quiet");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string lq2 = read_text(p.path("out/lq2.csv"));
+  EXPECT_TRUE(contains(lq2, ",B,") && contains(lq2, ",C,")) << lq2;
+  EXPECT_FALSE(contains(lq2, ",A,")) << lq2;
 }
