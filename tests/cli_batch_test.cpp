@@ -455,3 +455,114 @@ TEST(CliPlaceholders, StepWhereTakesAnEarlierStepsValue) {
   EXPECT_TRUE(contains(lq2, ",B,") && contains(lq2, ",C,")) << lq2;
   EXPECT_FALSE(contains(lq2, ",A,")) << lq2;
 }
+
+// --- klaster batch export ---
+
+namespace {
+
+/// The lines of a CSV text.
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+CliResult export_store(const BatchRun& b, const std::string& args = "") {
+  return run_klaster("batch export out/b.sqlite " + args, b.p.dir());
+}
+
+}  // namespace
+
+TEST(CliBatchExport, GridOfTwoByThreeGivesOneCombinedCsv) {
+  BatchRun b("export_grid", kCollectInc + kGrid2x3);
+  ASSERT_EQ(b.run("--quiet").code, 0);
+  auto r = export_store(b);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "out/b.sqlite: rows of ok scenarios written to out/b_export/: p__inc.csv (72 rows)\n");
+  const auto lines = lines_of(read_text(b.p.path("out/b_export/p__inc.csv")));
+  // the scenario's columns (one pipeline: no pipeline column), then inc's: those of output.csv
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines[0], "scenario,inc.factor,inc.regions,year,region,industry,value");
+  // 6 ok scenarios x the 12 rows of kOutputCsv, which sector_incentive copies (scaled or not)
+  EXPECT_EQ(lines.size(), 1u + 6 * 12);
+  // g0005 = (1.2, ["B"]): 2024,B,Y is 80 in kOutputCsv, x 1.2 = 96; the list is its JSON text
+  const std::string row = "g0005,1.2,\"[\"\"B\"\"]\",2024,B,Y,96";
+  EXPECT_NE(std::find(lines.begin(), lines.end(), row), lines.end())
+      << read_text(b.p.path("out/b_export/p__inc.csv"));
+  // the same number as the store holds (read with the SQLite C API)
+  EXPECT_EQ(std::stod(one(b.store(),
+                          "SELECT value FROM p__inc WHERE scenario = 'g0005' AND "
+                          "year = 2024 AND region = 'B' AND industry = 'Y'")),
+            96.0);
+  // nothing but the new folder was written beside the store
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(b.p.path("out")))
+    files.push_back(e.path().filename().string());
+  std::sort(files.begin(), files.end());
+  EXPECT_EQ(files, (std::vector<std::string>{"b.sqlite", "b_export"}));
+}
+
+TEST(CliBatchExport, OnlyOkScenariosOneTableToAFileOrStdout) {
+  BatchRun b("export_ok", kCollectInc +
+                              "[[scenario]]\nid = \"bad\"\nset = { \"inc.regions\" = [\"Z\"] }\n"
+                              "[[scenario]]\nid = \"good\"\n");
+  ASSERT_EQ(b.run("--quiet").code, 1);
+  auto r = export_store(b, "--table p__inc -o good.csv");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "out/b.sqlite: p__inc (12 rows of ok scenarios) written to good.csv\n");
+  const std::string csv = read_text(b.p.path("good.csv"));
+  // inc.regions: set by 'bad' only, so empty for 'good'; only 'good' has rows (the failed 'bad'
+  // has none); 2024,A,X is 30 in kOutputCsv, industry X is not scaled (inc scales Y)
+  EXPECT_TRUE(
+      csv.starts_with("scenario,inc.regions,year,region,industry,value\ngood,,2024,A,X,30\n"))
+      << csv;
+  EXPECT_EQ(lines_of(csv).size(), 13u);
+  auto out = export_store(b, "--table p__inc -o -");
+  EXPECT_EQ(out.code, 0) << out.err;
+  EXPECT_EQ(out.out, csv);
+}
+
+TEST(CliBatchExport, ExistingTargetIsRefusedAndKept) {
+  BatchRun b("export_exists", kCollectInc + kGrid2x3);
+  ASSERT_EQ(b.run("--quiet").code, 0);
+  write_text(b.p.path("out/b_export/notes.txt"), "mine");
+  auto r = export_store(b);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err,
+            "error: out/b_export: exists; klaster batch export writes only a new folder (or fills "
+            "an empty one) and never replaces one: remove it or name another with -o\n");
+  EXPECT_EQ(read_text(b.p.path("out/b_export/notes.txt")), "mine");
+  write_text(b.p.path("mine.csv"), "x\n1\n");
+  r = export_store(b, "--table p__inc -o mine.csv");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err,
+            "error: mine.csv: exists; klaster batch export writes only a new file and never "
+            "replaces one: remove it or name another with -o\n");
+  EXPECT_EQ(read_text(b.p.path("mine.csv")), "x\n1\n");
+  // no stage or temporary file is left beside either target
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(b.p.path("out"))) ++entries;
+  EXPECT_EQ(entries, 2u);  // b.sqlite, b_export
+  EXPECT_FALSE(fs::exists(b.p.path(".mine.csv.tmp-")));
+}
+
+TEST(CliBatchExport, BadStoreOrTableIsOneLine) {
+  BatchRun b("export_bad", kCollectInc + kGrid2x3);
+  ASSERT_EQ(b.run("--quiet").code, 0);
+  expect_error(export_store(b, "--table inc"),
+               "out/b.sqlite: --table 'inc' is not an output table of the store (did you mean "
+               "'p__inc'?); its output tables: p__inc");
+  expect_error(run_klaster("batch export p.toml", b.p.dir()),
+               "p.toml: not a SQLite database, so not a klaster batch store");
+  sqlite3* db = nullptr;
+  sqlite3_open(b.p.path("other.sqlite").c_str(), &db);
+  sqlite3_exec(db, "CREATE TABLE t (x)", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  expect_error(run_klaster("batch export other.sqlite", b.p.dir()),
+               "other.sqlite: not a klaster batch store (it has no table 'batch')");
+  expect_error(run_klaster("batch export none.sqlite", b.p.dir()),
+               "none.sqlite: no such file (expected the SQLite store of a `klaster batch` run)");
+  EXPECT_FALSE(fs::exists(b.p.path("out/b_export")));
+}
