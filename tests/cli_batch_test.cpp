@@ -566,3 +566,62 @@ TEST(CliBatchExport, BadStoreOrTableIsOneLine) {
                "none.sqlite: no such file (expected the SQLite store of a `klaster batch` run)");
   EXPECT_FALSE(fs::exists(b.p.path("out/b_export")));
 }
+
+// --- what each scenario ran with: plugin versions and input checksums ---
+
+namespace {
+
+/// The SHA-256 of a file by coreutils' sha256sum: a recomputation independent of klaster's.
+std::string sha256sum(const fs::path& file) {
+  FILE* pipe = popen(("sha256sum '" + file.string() + "'").c_str(), "r");
+  std::array<char, 65> hex{};
+  const std::size_t n = pipe ? fread(hex.data(), 1, 64, pipe) : 0;
+  if (pipe) pclose(pipe);
+  return std::string(hex.data(), n);
+}
+
+/// A plugin's version as `klaster plugins` lists it (NAME KIND VERSION SUMMARY).
+std::string plugin_version(const std::string& name) {
+  std::istringstream in(run_klaster("plugins").out);
+  for (std::string n, kind, version, rest; in >> n >> kind >> version && std::getline(in, rest);)
+    if (n == name) return version;
+  return "?";
+}
+
+}  // namespace
+
+TEST(CliBatchRun, StoreRecordsPluginsAndInputChecksums) {
+  BatchRun b("run_inputs", kCollectInc + kGrid2x3);
+  ASSERT_EQ(b.run("--quiet").code, 0);
+  EXPECT_EQ(one(b.store(), "SELECT DISTINCT plugins FROM scenarios"),
+            "{\"lq\":\"location_quotient " + plugin_version("location_quotient") +
+                "\",\"inc\":\"sector_incentive " + plugin_version("sector_incentive") + "\"}");
+  // keyed by the path relative to the pipeline's folder
+  for (const std::string file : {"p.toml", "data/dataset.toml", "data/output.csv"})
+    EXPECT_EQ(one(b.store(), "SELECT value FROM batch WHERE key = 'sha256:p.toml:" + file + "'"),
+              sha256sum(b.p.path(file)))
+        << file;
+  const auto libraries =
+      query(b.store(), "SELECT substr(key, 15), value FROM batch WHERE key LIKE 'plugin_sha256:%'");
+  ASSERT_EQ(libraries.size(), 2u);  // location_quotient.so, sector_incentive.so
+  for (const auto& row : libraries) {
+    const auto bar = row.find('|');
+    EXPECT_EQ(row.substr(bar + 1), sha256sum(row.substr(0, bar))) << row;
+  }
+}
+
+TEST(CliBatchRun, ResumeOverChangedDataIsRefused) {
+  BatchRun b("run_changed", kCollectInc + kGrid2x3);
+  ASSERT_EQ(b.run("--quiet").code, 0);
+  query(b.store(), "DELETE FROM scenarios WHERE id = 'g0006'");
+  write_text(b.p.path("data/output.csv"), read_text(b.p.path("data/output.csv")) + "2026,A,X,1\n");
+  auto r = b.run("--resume");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(
+      r.err.starts_with("error: --resume: store 'out/b.sqlite' was written with other "
+                        "inputs: data/output.csv of pipeline p.toml has changed (SHA-256 "
+                        "then "))
+      << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_EQ(one(b.store(), "SELECT count(*) FROM scenarios"), "5");
+}

@@ -59,7 +59,7 @@ PipelineRun prepare(const BatchConfig& b, std::size_t i, const PluginRegistry& p
 
 BatchCounts run_batch(const BatchConfig& b, const PluginRegistry& plugins, bool resume) {
   validate_batch(b, plugins);
-  BatchStore store(b, sha256_file(b.path), resume);
+  BatchStore store(b, sha256_file(b.path), resume, &plugins);
   DatasetCache cache;
   BatchCounts counts;
   for (std::size_t i = 0; i < b.pipelines.size(); ++i) {
