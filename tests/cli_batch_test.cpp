@@ -144,6 +144,11 @@ TEST(CliBatch, ExampleBatchIsValid) {
   auto r = run_klaster("batch validate configs/kz_batch.toml");
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, "ok: configs/kz_batch.toml: 13 scenarios over 1 pipeline valid (13 runs)\n");
+  // the measures of kz_auto_cluster_formation: a 3 x 3 grid and 8 named scenarios
+  r = run_klaster("batch validate configs/kz_measures_batch.toml");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "ok: configs/kz_measures_batch.toml: 17 scenarios over 1 pipeline valid (17 runs)\n");
 }
 
 // `--set STEP.where.COLUMN` replaces the pipeline's clause on that column (one function with
@@ -624,4 +629,37 @@ TEST(CliBatchRun, ResumeOverChangedDataIsRefused) {
       << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   EXPECT_EQ(one(b.store(), "SELECT count(*) FROM scenarios"), "5");
+}
+
+// The measures of the Kazakhstan study at other sizes (configs/kz_measures_batch.toml).
+TEST(CliBatchRun, MeasuresBatchRunsIntoItsStore) {
+  TempDir tmp("run_measures");
+  auto r = run_klaster(
+      "batch '" + std::string(KLASTER_SOURCE_DIR) + "/configs/kz_measures_batch.toml' --quiet",
+      tmp.path());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const fs::path store = tmp / "out/kz_measures_batch.sqlite";
+  EXPECT_EQ(one(store, "SELECT count(*), sum(status = 'ok') FROM scenarios"), "17|17");
+  // The study's fee of 1,200,000 KZT on an import price of 12,000,000 is +10 % on the import
+  // price (docs/kazakhstan.md, A8): the same switch as a 10 % ad valorem duty.
+  const std::string totals =
+      "SELECT direct, total FROM kz_auto_cluster_formation__recycling_fee_impact_totals "
+      "WHERE quantity = 'output' AND scenario = ";
+  EXPECT_EQ(one(store, totals + "'duty_10'"), one(store, totals + "'study'"));
+  // docs/kazakhstan.md: output multiplier of 29 with 30 % local content 1.3818 (from 1.3295)
+  const std::string m = one(store,
+                            "SELECT baseline, scenario_ FROM "
+                            "kz_auto_cluster_formation__local_content_effect "
+                            "WHERE sector = '29' AND scenario = 'study'");
+  ASSERT_NE(m.find('|'), std::string::npos) << m;
+  EXPECT_NEAR(std::stod(m.substr(0, m.find('|'))), 1.3295, 5e-5);
+  EXPECT_NEAR(std::stod(m.substr(m.find('|') + 1)), 1.3818, 5e-5);
+  // more hubs never serve worse: the p-median objective falls with p (hubs 3, 4, 5)
+  const auto objective = query(store,
+                               "SELECT p, value FROM kz_auto_cluster_formation__hubs_3_objective "
+                               "WHERE scenario IN ('study', 'hubs_4', 'hubs_5') ORDER BY p");
+  ASSERT_EQ(objective.size(), 3u);
+  auto value = [](const std::string& row) { return std::stod(row.substr(row.find('|') + 1)); };
+  EXPECT_GT(value(objective[0]), value(objective[1]));
+  EXPECT_GT(value(objective[1]), value(objective[2]));
 }
