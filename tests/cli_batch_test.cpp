@@ -663,3 +663,23 @@ TEST(CliBatchRun, MeasuresBatchRunsIntoItsStore) {
   EXPECT_GT(value(objective[0]), value(objective[1]));
   EXPECT_GT(value(objective[1]), value(objective[2]));
 }
+
+// Two pipelines: the same scenario ids run on each; a table's rows join only its own pipeline's
+// scenarios, and the pipeline is a column.
+TEST(CliBatchExport, TwoPipelinesGetAPipelineColumn) {
+  BatchRun b("export_two", kCollectInc + kGrid2x3);
+  fs::copy_file(b.p.path("p.toml"), b.p.path("q.toml"));
+  write_text(
+      b.p.path("b.toml"),
+      "pipelines = [\"p.toml\", \"q.toml\"]\nstore = \"out/b.sqlite\"\n" + kCollectInc + kGrid2x3);
+  ASSERT_EQ(b.run("--quiet").code, 0);
+  auto r = export_store(b, "--table q__inc -o -");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto lines = lines_of(r.out);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines[0], "scenario,pipeline,inc.factor,inc.regions,year,region,industry,value");
+  // 6 scenarios x 12 rows of q.toml's inc, none doubled by p.toml's scenarios of the same ids
+  EXPECT_EQ(lines.size(), 1u + 6 * 12);
+  // g0001 = (1.1, ["A"]): 2024,A,Y is 70 in kOutputCsv, x 1.1 = 77 (python3: 70 * 1.1 == 77.0)
+  EXPECT_EQ(lines[2], "g0001,q.toml,1.1,\"[\"\"A\"\"]\",2024,A,Y,77");
+}
