@@ -3,10 +3,10 @@
 // --set` would; every bad input is a one-line error naming the batch file's line; a batch runs its
 // scenarios into one SQLite store, read back here with the SQLite C API.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <vector>
 
+#include "batch_support.hpp"
 #include "cli_support.hpp"
 
 using namespace klaster::test;
@@ -205,36 +205,6 @@ TEST(CliBatch, CollectedTableIsCheckedInEveryScenario) {
 // --- klaster batch BATCH: the store ---
 
 namespace {
-
-/// The rows of `sql` on the store `path`, each cell as text ("NULL" for null), cells joined by '|'.
-std::vector<std::string> query(const fs::path& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  std::vector<std::string> rows;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
-    ADD_FAILURE() << "cannot open " << path;
-    sqlite3_close(db);
-    return rows;
-  }
-  sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
-    ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db);
-  while (st && sqlite3_step(st) == SQLITE_ROW) {
-    std::string row;
-    for (int i = 0; i < sqlite3_column_count(st); ++i) {
-      const auto* t = sqlite3_column_text(st, i);
-      row += (i ? "|" : "") + std::string(t ? reinterpret_cast<const char*>(t) : "NULL");
-    }
-    rows.push_back(row);
-  }
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return rows;
-}
-
-std::string one(const fs::path& path, const std::string& sql) {
-  const auto rows = query(path, sql);
-  return rows.size() == 1 ? rows[0] : "(" + std::to_string(rows.size()) + " rows)";
-}
 
 /// The `value` of the row 2024,B,Y in a CSV the pipeline wrote (columns
 /// year,region,industry,value).

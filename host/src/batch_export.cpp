@@ -150,6 +150,8 @@ struct Query {
   std::vector<std::string> names;
 };
 
+/// Rows by scenario id, then pipeline, each scenario's in the order its run wrote them: the same
+/// file whatever order the workers finished in.
 Query export_query(sqlite3* db, const Layout& l, const std::string& table,
                    const std::string& store) {
   Query q{"s.id", {"scenario"}};
@@ -171,7 +173,7 @@ Query export_query(sqlite3* db, const Layout& l, const std::string& table,
   for (const auto& p : l.tables.at(table)) in += (in.empty() ? "" : ", ") + literal(p);
   q.sql = "SELECT " + q.sql + " FROM " + quoted(table) +
           " AS t JOIN scenarios AS s ON s.id = t.scenario AND s.pipeline IN (" + in +
-          ") WHERE s.status = 'ok' ORDER BY t.rowid";
+          ") WHERE s.status = 'ok' ORDER BY s.id, s.pipeline, t.rowid";
   return q;
 }
 

@@ -2,8 +2,11 @@
 #include "batch_store.hpp"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <klaster/sdk/version.hpp>
 
 #include "errors.hpp"
@@ -38,6 +41,8 @@ const char* sql_type(sdk::ColumnType t) {
   }
 }
 
+}  // namespace
+
 /// A prepared statement, finalized at destruction; errors throw naming the store.
 class Statement {
  public:
@@ -50,6 +55,10 @@ class Statement {
   Statement& operator=(const Statement&) = delete;
   void text(int i, const std::string& s) {
     sqlite3_bind_text(st_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+  }
+  /// Binds text that stays alive until the statement has run (no copy).
+  void text_view(int i, std::string_view s) {
+    sqlite3_bind_text(st_, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
   }
   void real(int i, double v) { sqlite3_bind_double(st_, i, v); }
   void integer(int i, std::int64_t v) { sqlite3_bind_int64(st_, i, v); }
@@ -78,6 +87,8 @@ class Statement {
   std::string store_;
 };
 
+namespace {
+
 void bind_value(Statement& st, int i, const sdk::Value& v) {
   if (const auto* x = std::get_if<std::int64_t>(&v)) return st.integer(i, *x);
   if (const auto* x = std::get_if<double>(&v)) return st.real(i, *x);
@@ -89,7 +100,7 @@ void bind_value(Statement& st, int i, const sdk::Value& v) {
 
 void bind_cell(Statement& st, int i, const sdk::Column& c, std::size_t row) {
   if (!c.is_valid(row)) return st.null(i);
-  if (c.type == sdk::ColumnType::kString) return st.text(i, std::string(c.str(row)));
+  if (c.type == sdk::ColumnType::kString) return st.text_view(i, c.str(row));
   if (c.type == sdk::ColumnType::kInt) return st.integer(i, c.ints[row]);
   st.real(i, c.floats[row]);
 }
@@ -172,21 +183,47 @@ BatchStore::BatchStore(const BatchConfig& batch, const std::string& sha, bool re
     throw HostError(kExitPipeline, "store '" + path_ +
                                        "' exists: pass --resume to run the scenarios it lacks, "
                                        "or name another `store` in the batch file");
-  if (!exists && fs::path(path_).has_parent_path())
-    fs::create_directories(fs::path(path_).parent_path());
-  if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-      SQLITE_OK)
-    throw HostError(kExitPipeline, "store '" + path_ + "': " + sqlite3_errmsg(db_));
+  if (!exists) {
+    create_whole(batch, sha);
+  } else {
+    open(path_);
+    check_batch(sha);
+  }
+}
+
+/// Opens the connection with the store's settings. One thread uses it: no SQLite mutexes.
+void BatchStore::open(const std::string& file) {
+  if (sqlite3_open_v2(file.c_str(), &db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      nullptr) != SQLITE_OK)
+    throw HostError(kExitPipeline, "store '" + file + "': " + sqlite3_errmsg(db_));
   sqlite3_busy_timeout(db_, 5000);
   exec("PRAGMA journal_mode=WAL");
   exec("PRAGMA synchronous=NORMAL");
-  if (exists)
-    check_batch(sha);
-  else
-    create(batch, sha);
 }
 
-BatchStore::~BatchStore() { sqlite3_close(db_); }
+/// Creates the store under "<store>.creating" (klaster's own scratch name, replaced when found)
+/// and links it to its name once its tables are there: a batch killed meanwhile leaves no store
+/// that --resume would refuse, and a store that appeared meanwhile is never replaced.
+void BatchStore::create_whole(const BatchConfig& batch, const std::string& sha) {
+  if (fs::path(path_).has_parent_path()) fs::create_directories(fs::path(path_).parent_path());
+  const std::string fresh = path_ + ".creating";
+  for (const char* end : {"", "-wal", "-shm"}) fs::remove(fresh + end);
+  open(fresh);
+  create(batch, sha);
+  sqlite3_close(db_);
+  db_ = nullptr;
+  if (::link(fresh.c_str(), path_.c_str()) != 0)
+    throw HostError(kExitPipeline,
+                    "store '" + path_ + "': cannot create it: " + std::strerror(errno));
+  fs::remove(fresh);
+  open(path_);
+}
+
+BatchStore::~BatchStore() {
+  inserts_.clear();  // statements first: a connection with statements open does not close
+  sqlite3_close(db_);
+}
 
 void BatchStore::exec(const std::string& sql) {
   char* err = nullptr;
@@ -268,18 +305,25 @@ void BatchStore::ensure_table(const std::string& name, const sdk::Table& t) {
            sql_type(c.type));
 }
 
-void BatchStore::insert_rows(const std::string& name, const std::string& scenario,
-                             const sdk::Table& t) {
+/// The INSERT of `t`'s columns into table `name`, prepared once per table and column list.
+Statement& BatchStore::insert_statement(const std::string& name, const sdk::Table& t) {
   std::string cols = "scenario", marks = "?";
   for (const auto& c : t.columns()) {
     cols += ", " + quoted(column_name(c));
     marks += ", ?";
   }
-  Statement st(db_, "INSERT INTO " + quoted(name) + " (" + cols + ") VALUES (" + marks + ")",
-               path_);
+  const std::string sql = "INSERT INTO " + quoted(name) + " (" + cols + ") VALUES (" + marks + ")";
+  auto& st = inserts_[sql];
+  if (!st) st = std::make_unique<Statement>(db_, sql, path_);
+  return *st;
+}
+
+void BatchStore::insert_rows(const std::string& name, const std::string& scenario,
+                             const sdk::Table& t) {
+  Statement& st = insert_statement(name, t);
   const auto columns = t.columns();
   for (std::size_t r = 0; r < t.rows(); ++r) {
-    st.text(1, scenario);
+    st.text_view(1, scenario);
     for (std::size_t i = 0; i < columns.size(); ++i)
       bind_cell(st, static_cast<int>(i) + 2, columns[i], r);
     st.run_again();
@@ -332,6 +376,7 @@ void BatchStore::record(const ScenarioRecord& r) {
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     columns_.clear();  // a rolled-back CREATE or ALTER: read the columns again
+    inserts_.clear();
     throw;
   }
   done_.emplace(r.scenario->id, r.pipeline);

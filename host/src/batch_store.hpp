@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <utility>
@@ -13,6 +14,8 @@
 struct sqlite3;
 
 namespace klaster {
+
+class Statement;
 
 /// \brief What one finished scenario run leaves in the store.
 struct ScenarioRecord {
@@ -43,10 +46,13 @@ class BatchStore {
   void record(const ScenarioRecord& r);
 
  private:
+  void open(const std::string& file);
+  void create_whole(const BatchConfig& batch, const std::string& sha);
   void exec(const std::string& sql);
   void create(const BatchConfig& batch, const std::string& sha);
   void check_batch(const std::string& sha);
   void ensure_table(const std::string& name, const sdk::Table& t);
+  Statement& insert_statement(const std::string& name, const sdk::Table& t);
   void insert_rows(const std::string& name, const std::string& scenario, const sdk::Table& t);
   void insert_scenario(const ScenarioRecord& r);
 
@@ -58,7 +64,8 @@ class BatchStore {
   std::set<std::pair<std::string, std::string>> done_;
   std::map<std::string, std::string> plugins_;  // pipeline -> {"step": "plugin version"} as JSON
   std::map<std::string, std::string> inputs_;   // `batch` rows: "sha256:<pipeline>:<file>", ...
-  std::map<std::string, std::set<std::string>> columns_;  // of the output tables known so far
+  std::map<std::string, std::set<std::string>> columns_;       // of the output tables known so far
+  std::map<std::string, std::unique_ptr<Statement>> inserts_;  // by SQL text
 };
 
 }  // namespace klaster

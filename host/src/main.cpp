@@ -12,6 +12,7 @@
 
 #include "batch.hpp"
 #include "batch_export.hpp"
+#include "batch_progress.hpp"
 #include "config.hpp"
 #include "errors.hpp"
 #include "new_plugin.hpp"
@@ -191,7 +192,8 @@ std::string batch_run_summary(const std::string& file, const BatchConfig& b, con
 }
 
 const char* kBatchUsage =
-    "Usage: klaster batch BATCH [--resume] [--plugin-dir DIR]... [--quiet]\n"
+    "Usage: klaster batch BATCH [--jobs N] [--timeout SECONDS] [--resume] [--plugin-dir DIR]...\n"
+    "                     [--quiet]\n"
     "       klaster batch validate BATCH [--list] [--plugin-dir DIR]...\n"
     "       klaster batch export STORE [--table T]... [--format csv] [-o PATH]";
 
@@ -205,11 +207,20 @@ int batch_validate(const std::string& file, const PluginRegistry& plugins, bool 
   return kExitOk;
 }
 
-/// `klaster batch BATCH`: every scenario run in this process into the store; exit 1 if any failed.
-int batch_run(const std::string& file, const PluginRegistry& plugins, bool resume, bool quiet) {
+/// `klaster batch BATCH`: every scenario run on worker processes into the store; exit 1 if any
+/// failed. Progress on stderr unless --quiet.
+int batch_run(const std::string& file, const PluginRegistry& plugins, BatchRunOptions options,
+              bool quiet) {
   const BatchConfig batch = read_batch(file);
-  const BatchCounts counts = run_batch(batch, plugins, resume);
-  if (!quiet) std::cout << batch_run_summary(file, batch, counts);
+  BatchProgress progress(::isatty(STDERR_FILENO) != 0);
+  std::size_t runs = 0;
+  if (!quiet)
+    options.progress = [&](const BatchCounts& c, std::size_t n) { progress.update(c, runs = n); };
+  const BatchCounts counts = run_batch(batch, plugins, options);
+  if (!quiet) {
+    progress.finish(counts, runs);
+    std::cout << batch_run_summary(file, batch, counts);
+  }
   return counts.failed ? kExitStepFailed : kExitOk;
 }
 
@@ -246,11 +257,16 @@ int cmd_batch(const std::vector<std::string>& args) {
   if (!args.empty() && args[0] == "export") return cmd_batch_export({args.begin() + 1, args.end()});
   std::string action, batch_file, log_level;
   std::vector<std::string> plugin_dirs;
-  bool quiet = false, list = false, resume = false;
+  bool quiet = false, list = false;
+  BatchRunOptions run;
   po::options_description opts("klaster batch options");
   opts.add_options()("help,h", "show this help");
-  opts.add_options()("resume", po::bool_switch(&resume),
+  opts.add_options()("resume", po::bool_switch(&run.resume),
                      "continue an existing store: run only the scenarios it lacks")(
+      "jobs,j", po::value<int>(&run.jobs)->default_value(-1, "one per core"),
+      "worker processes; 0 runs the scenarios in this process, not isolated")(
+      "timeout", po::value<double>(&run.timeout)->default_value(0, "none"),
+      "seconds one scenario may run before its worker is stopped and it is recorded as failed")(
       "list", po::bool_switch(&list), "validate: print each scenario, its id and settings");
   add_plugin_options(opts, plugin_dirs);
   add_log_options(opts, log_level, quiet);
@@ -267,7 +283,11 @@ int cmd_batch(const std::vector<std::string>& args) {
   setup_logging(log_level, quiet);
   const PluginRegistry plugins = load_plugins(plugin_dirs);
   if (action == "validate") return batch_validate(batch_file, plugins, list, quiet);
-  return batch_run(action, plugins, resume, quiet);
+  if (run.jobs < -1 || run.timeout < 0 || (run.timeout > 0 && run.jobs == 0))
+    throw HostError(kExitPipeline,
+                    "batch: --jobs must be 0 or more and --timeout 0 or more; --timeout needs "
+                    "worker processes (--jobs 1 or more)");
+  return batch_run(action, plugins, run, quiet);
 }
 
 int cmd_plugins(const std::vector<std::string>& args) {

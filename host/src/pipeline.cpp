@@ -614,6 +614,30 @@ void run_step(const ValidatedPipeline& vp, std::size_t k, RunResult& result,
 
 }  // namespace
 
+namespace {
+
+/// Dataset table `name`, from `cache` when it holds it, else loaded (and kept there).
+sdk::TablePtr dataset_table(const std::string& name, const TableManifest& manifest,
+                            DatasetCache* cache) {
+  if (cache)
+    if (auto c = cache->find({manifest.file, name}); c != cache->end()) return c->second;
+  spdlog::debug("loading dataset table '{}' from {}", name, manifest.file.string());
+  const auto start = std::chrono::steady_clock::now();
+  sdk::TablePtr t = load_dataset_table(manifest);
+  spdlog::info("loaded table '{}': {} rows in {:.3f} s", name, t->rows(),
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  if (cache) (*cache)[{manifest.file, name}] = t;
+  return t;
+}
+
+}  // namespace
+
+void preload_dataset(const ValidatedPipeline& vp, DatasetCache& cache) {
+  for (const auto& [name, last] : vp.last_use)
+    if (auto o = vp.tables.find(name); o != vp.tables.end() && o->second.manifest)
+      dataset_table(name, *o->second.manifest, &cache);
+}
+
 RunResult run_pipeline(const ValidatedPipeline& vp,
                        const std::function<void(const std::string&, const sdk::Table&)>& on_table,
                        DatasetCache* cache) {
@@ -632,17 +656,7 @@ RunResult run_pipeline(const ValidatedPipeline& vp,
     if (auto it = result.tables.find(name); it != result.tables.end()) return it->second;
     auto o = vp.tables.find(name);
     if (o == vp.tables.end() || !o->second.manifest) return nullptr;
-    if (cache)
-      if (auto c = cache->find({o->second.manifest->file, name}); c != cache->end())
-        return result.tables[name] = c->second;
-    spdlog::debug("loading dataset table '{}' from {}", name, o->second.manifest->file.string());
-    const auto start = std::chrono::steady_clock::now();
-    sdk::TablePtr t = load_dataset_table(*o->second.manifest);
-    spdlog::info("loaded table '{}': {} rows in {:.3f} s", name, t->rows(),
-                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    result.tables[name] = t;
-    if (cache) (*cache)[{o->second.manifest->file, name}] = t;
-    return t;
+    return result.tables[name] = dataset_table(name, *o->second.manifest, cache);
   };
 
   for (std::size_t k = 0; k < vp.steps.size(); ++k) run_step(vp, k, result, get_table, on_table);

@@ -80,6 +80,10 @@ RunResult run_pipeline(const ValidatedPipeline& pipeline,
                        const std::function<void(const std::string&, const sdk::Table&)>& on_table,
                        DatasetCache* cache = nullptr);
 
+/// \brief Loads into `cache` every dataset table a step or summary of `vp` reads (a batch does so
+/// before starting its worker processes, which then share the tables).
+void preload_dataset(const ValidatedPipeline& vp, DatasetCache& cache);
+
 /// \brief Loads one dataset table as its manifest says. Throws HostError (exit 3).
 sdk::TablePtr load_dataset_table(const TableManifest& manifest);
 
