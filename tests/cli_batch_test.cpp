@@ -653,3 +653,19 @@ TEST(CliBatchExport, TwoPipelinesGetAPipelineColumn) {
   // g0001 = (1.1, ["A"]): 2024,A,Y is 70 in kOutputCsv, x 1.1 = 77 (python3: 70 * 1.1 == 77.0)
   EXPECT_EQ(lines[2], "g0001,q.toml,1.1,\"[\"\"A\"\"]\",2024,A,Y,77");
 }
+
+// A stage a killed export (or run) left beside the folder is removed under the folder's lock, as
+// `klaster run --out` does; the lock file is gone afterwards.
+TEST(CliBatchExport, StaleStageIsRemoved) {
+  BatchRun b("export_stale", kCollectInc + kGrid2x3);
+  ASSERT_EQ(b.run("--quiet").code, 0);
+  write_text(b.p.path("out/.b_export.staging-999999999/p__inc.csv"), "half\n");
+  auto r = export_store(b, "--quiet");
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(b.p.path("out")))
+    files.push_back(e.path().filename().string());
+  std::sort(files.begin(), files.end());
+  EXPECT_EQ(files, (std::vector<std::string>{"b.sqlite", "b_export"}));
+  EXPECT_TRUE(read_text(b.p.path("out/b_export/p__inc.csv")).starts_with("scenario,"));
+}

@@ -20,6 +20,7 @@
 #include "errors.hpp"
 #include "klaster/sdk/csv.hpp"
 #include "klaster/sdk/plugin.hpp"
+#include "output_folder.hpp"
 
 namespace klaster {
 
@@ -309,14 +310,19 @@ bool is_empty_folder(const fs::path& p) {
 }
 
 /// A new (or empty) folder: the files are written into a stage beside it, which is renamed into
-/// place; rename(2) fails rather than replace a folder that is not empty.
+/// place; rename(2) fails rather than replace a folder that is not empty. The folder's lock is held
+/// as `klaster run --out` holds it (output_folder.hpp), so what a killed export or run left beside
+/// it can be removed.
 std::vector<std::size_t> write_new_folder(
     const fs::path& target, const std::vector<std::pair<std::string, Writer>>& files) {
-  std::error_code ec;
-  if (fs::symlink_status(target, ec).type() != fs::file_type::not_found && !is_empty_folder(target))
-    exists_error(target, "folder (or fills an empty one)");
   create_parent(target);
-  const fs::path stage = beside(target, ".staging-");
+  const fs::path real = resolved_path(target);  // a link to a folder is followed, as by run --out
+  const OutputLock lock(lock_path(real), target);
+  remove_stale_stages(real);
+  std::error_code ec;
+  if (fs::symlink_status(real, ec).type() != fs::file_type::not_found && !is_empty_folder(real))
+    exists_error(target, "folder (or fills an empty one)");
+  const fs::path stage = stage_path(real, ::getpid());
   if (!fs::create_directory(stage, ec) || ec)
     refuse(target.string() + ": cannot create " + stage.string() + ": " + ec.message());
   std::vector<std::size_t> rows;
@@ -326,7 +332,7 @@ std::vector<std::size_t> write_new_folder(
     fs::remove_all(stage, ec);
     throw;
   }
-  const int rc = ::rename(stage.c_str(), target.c_str()), err = errno;
+  const int rc = ::rename(stage.c_str(), real.c_str()), err = errno;
   if (rc == 0) return rows;
   fs::remove_all(stage, ec);
   if (err == ENOTEMPTY || err == EEXIST || err == ENOTDIR) exists_error(target, "folder");
