@@ -669,3 +669,17 @@ TEST(CliBatchExport, StaleStageIsRemoved) {
   EXPECT_EQ(files, (std::vector<std::string>{"b.sqlite", "b_export"}));
   EXPECT_TRUE(read_text(b.p.path("out/b_export/p__inc.csv")).starts_with("scenario,"));
 }
+
+// Rows are sorted by scenario id: the export of a batch run by two workers (which may finish in
+// any order) equals that of the same batch run in this process.
+TEST(CliBatchExport, SameFileWhateverOrderWorkersFinish) {
+  BatchRun b("export_order", kCollectInc + kGrid2x3);
+  ASSERT_EQ(b.run("--quiet --jobs 0").code, 0);
+  const auto in_process = export_store(b, "--table p__inc -o -");
+  fs::remove(b.store());
+  ASSERT_EQ(b.run("--quiet --jobs 2").code, 0);
+  const auto workers = export_store(b, "--table p__inc -o -");
+  EXPECT_EQ(in_process.code, 0) << in_process.err;
+  EXPECT_EQ(lines_of(in_process.out).size(), 1u + 6 * 12);
+  EXPECT_EQ(workers.out, in_process.out);
+}
