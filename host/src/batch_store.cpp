@@ -200,6 +200,7 @@ void BatchStore::open(const std::string& file) {
   sqlite3_busy_timeout(db_, 5000);
   exec("PRAGMA journal_mode=WAL");
   exec("PRAGMA synchronous=NORMAL");
+  exec("PRAGMA wal_autocheckpoint=16384");
 }
 
 /// Creates the store under "<store>.creating" (klaster's own scratch name, replaced when found)
