@@ -1,6 +1,7 @@
 // Reads batch files (docs/batch.md) and expands their grids into scenarios.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <regex>
 #include <toml.hpp>
 
@@ -165,6 +166,30 @@ struct Axis {
   std::vector<const toml::value*> values;
 };
 
+/// Whether two grid values are the same setting: equal values, an int and a float of the same
+/// number included (both give the plugin the same parameter).
+bool same_value(const sdk::Value& a, const sdk::Value& b) {
+  auto number = [](const sdk::Value& v) -> std::optional<double> {
+    if (const auto* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
+    if (const auto* d = std::get_if<double>(&v)) return *d;
+    return std::nullopt;
+  };
+  if (auto x = number(a), y = number(b); x && y) return *x == *y;
+  return a == b;
+}
+
+/// A value listed twice on one axis would make two identical scenarios under different ids.
+void check_repeats(const Axis& a, const std::string& file) {
+  std::vector<sdk::Value> seen;
+  for (const toml::value* v : a.values) seen.push_back(to_value(*v, file, "grid '" + a.key + "'"));
+  for (std::size_t i = 0; i < seen.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (same_value(seen[i], seen[j]))
+        fail(kExitPipeline, line_of(*a.values[i], file),
+             "grid '" + a.key + "' lists " + sdk::to_text(seen[i]) + " twice (also at " +
+                 line_of(*a.values[j], file).prefix() + "): the scenarios would be identical");
+}
+
 std::vector<Axis> read_axes(const toml::value& grid, const std::string& file) {
   std::vector<Axis> axes;
   for (const auto& r : settings_of(grid, file, "[grid]")) {
@@ -173,6 +198,7 @@ std::vector<Axis> read_axes(const toml::value& grid, const std::string& file) {
            "grid '" + r.key + "' must be a non-empty list of values, as in [1.05, 1.15]");
     Axis a{r.key, {}};
     for (const auto& e : r.value->as_array()) a.values.push_back(&e);
+    check_repeats(a, file);
     axes.push_back(std::move(a));
   }
   return axes;

@@ -91,7 +91,7 @@ WorkerOptions worker_options(const BatchRunOptions& o) {
 BatchCounts run_batch(const BatchConfig& b, const PluginRegistry& plugins,
                       const BatchRunOptions& o) {
   validate_batch(b, plugins);
-  BatchStore store(b, sha256_file(b.path), o.resume);
+  BatchStore store(b, sha256_file(b.path), o.resume, &plugins);
   DatasetCache cache;
   std::vector<PipelineRun> runs;
   for (std::size_t i = 0; i < b.pipelines.size(); ++i) {

@@ -10,6 +10,7 @@
 #include <klaster/sdk/version.hpp>
 
 #include "errors.hpp"
+#include "pipeline.hpp"
 #include "report.hpp"
 
 namespace klaster {
@@ -112,10 +113,71 @@ std::vector<std::string> setting_keys(const BatchConfig& b) {
   return keys;
 }
 
+/// What the scenarios of a batch run with, per pipeline (with the baseline applied): the plugin
+/// version of each step, and the SHA-256 of the pipeline file, the dataset manifest, each dataset
+/// file (keyed by their path relative to the pipeline's folder, so a resume from another working
+/// directory finds them) and each plugin library.
+struct RunInputs {
+  std::map<std::string, std::string> plugins, rows;
+};
+
+RunInputs run_inputs(const BatchConfig& b, const PluginRegistry& registry) {
+  RunInputs out;
+  for (std::size_t i = 0; i < b.pipelines.size(); ++i) {
+    PipelineConfig config = read_pipeline(b.pipelines[i]);
+    apply_settings(config, b.baseline);
+    const ValidatedPipeline vp = validate_pipeline(std::move(config), registry);
+    const std::string name = pipeline_name(b, i);
+    nlohmann::ordered_json steps = nlohmann::ordered_json::object();
+    std::set<std::string> libraries;
+    for (const auto& s : vp.steps) {
+      steps[s.config->id] = s.plugin->info.name + " " + s.plugin->info.version;
+      libraries.insert(fs::absolute(s.plugin->file).lexically_normal().string());
+    }
+    out.plugins[name] = steps.dump();
+    const fs::path folder = fs::absolute(b.pipelines[i]).lexically_normal().parent_path();
+    for (const auto& [file, sha] : checksum_inputs(vp)) {
+      const std::string abs = fs::absolute(file).lexically_normal().string();
+      if (libraries.count(abs))
+        out.rows["plugin_sha256:" + abs] = sha;
+      else
+        out.rows["sha256:" + name + ":" + fs::path(abs).lexically_relative(folder).string()] = sha;
+    }
+  }
+  return out;
+}
+
+/// Refuses to resume over other inputs: results over other data, or another pipeline file, must not
+/// mix with those in the store. `stored` selects the store's "sha256:<pipeline>:<file>" rows.
+void check_inputs(Statement& stored, const std::map<std::string, std::string>& now,
+                  const std::string& store) {
+  while (stored.step()) {
+    const std::string key = stored.column_text(0), then = stored.column_text(1);
+    const auto it = now.find(key);
+    if (it != now.end() && it->second == then) continue;
+    const std::string what = key.substr(7);  // "<pipeline>:<file>"
+    const auto colon = what.find(':');
+    const std::string change = it == now.end()
+                                   ? "is no longer one of its inputs"
+                                   : "has changed (SHA-256 then " + then.substr(0, 12) +
+                                         "..., now " + it->second.substr(0, 12) + "...)";
+    throw HostError(
+        kExitPipeline,
+        "--resume: store '" + store + "' was written with other inputs: " + what.substr(colon + 1) +
+            " of pipeline " + what.substr(0, colon) + " " + change + "; name another `store`");
+  }
+}
+
 }  // namespace
 
-BatchStore::BatchStore(const BatchConfig& batch, const std::string& sha, bool resume)
+BatchStore::BatchStore(const BatchConfig& batch, const std::string& sha, bool resume,
+                       const PluginRegistry* plugins)
     : path_(batch.store), sha_(sha), param_columns_(setting_keys(batch)) {
+  if (plugins) {
+    RunInputs inputs = run_inputs(batch, *plugins);
+    plugins_ = std::move(inputs.plugins);
+    inputs_ = std::move(inputs.rows);
+  }
   const bool exists = fs::exists(path_);
   if (exists && !resume)
     throw HostError(kExitPipeline, "store '" + path_ +
@@ -180,14 +242,15 @@ void BatchStore::create(const BatchConfig& batch, const std::string& sha) {
   exec("CREATE TABLE batch (key TEXT PRIMARY KEY, value TEXT)");
   exec("CREATE TABLE scenarios (id TEXT NOT NULL, pipeline TEXT NOT NULL, parameters TEXT, " +
        params +
-       "status TEXT NOT NULL, error TEXT, seconds REAL, klaster_version TEXT, batch_sha256 TEXT, "
-       "finished_at TEXT, PRIMARY KEY (id, pipeline))");
+       "status TEXT NOT NULL, error TEXT, seconds REAL, klaster_version TEXT, plugins TEXT, "
+       "batch_sha256 TEXT, finished_at TEXT, PRIMARY KEY (id, pipeline))");
   Statement st(db_, "INSERT INTO batch VALUES (?, ?)", path_);
-  for (const auto& [k, v] :
-       std::vector<std::pair<std::string, std::string>>{{"batch_sha256", sha},
-                                                        {"batch_file", batch.path.string()},
-                                                        {"klaster_version", KLASTER_VERSION},
-                                                        {"created_at", utc_now()}}) {
+  std::map<std::string, std::string> rows = inputs_;
+  rows.insert({{"batch_sha256", sha},
+               {"batch_file", batch.path.string()},
+               {"klaster_version", KLASTER_VERSION},
+               {"created_at", utc_now()}});
+  for (const auto& [k, v] : rows) {
     st.text(1, k);
     st.text(2, v);
     st.run_again();
@@ -209,6 +272,10 @@ void BatchStore::check_batch(const std::string& sha) {
                                        "' was written by another batch file (batch_sha256 " +
                                        stored.substr(0, 12) + "..., this file's " +
                                        sha.substr(0, 12) + "...): name another `store`");
+  Statement inputs(db_, "SELECT key, value FROM batch WHERE key LIKE 'sha256:%'", path_);
+  if (!inputs_.empty()) check_inputs(inputs, inputs_, path_);
+  Statement has(db_, "SELECT 1 FROM pragma_table_info('scenarios') WHERE name = 'plugins'", path_);
+  if (!has.step()) exec("ALTER TABLE scenarios ADD COLUMN plugins TEXT");  // a store of 0.1.0
   Statement st(db_, "SELECT id, pipeline FROM scenarios", path_);
   while (st.step()) done_.emplace(st.column_text(0), st.column_text(1));
 }
@@ -269,8 +336,8 @@ void BatchStore::insert_scenario(const ScenarioRecord& r) {
   for (const auto& s : r.scenario->settings) params[s.key] = to_json(s.value);
   std::string cols =
                   "id, pipeline, parameters, status, error, seconds, klaster_version, "
-                  "batch_sha256, finished_at",
-              marks = "?, ?, ?, ?, ?, ?, ?, ?, ?";
+                  "batch_sha256, finished_at, plugins",
+              marks = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
   for (const auto& k : param_columns_) {
     cols += ", " + quoted(k);
     marks += ", ?";
@@ -285,11 +352,15 @@ void BatchStore::insert_scenario(const ScenarioRecord& r) {
   st.text(7, KLASTER_VERSION);
   st.text(8, sha_);
   st.text(9, utc_now());
+  if (const auto p = plugins_.find(r.pipeline); p != plugins_.end())
+    st.text(10, p->second);
+  else
+    st.null(10);
   for (std::size_t i = 0; i < param_columns_.size(); ++i) {
     sdk::Value v;
     for (const auto& s : r.scenario->settings)
       if (s.key == param_columns_[i]) v = s.value;
-    bind_value(st, static_cast<int>(i) + 10, v);
+    bind_value(st, static_cast<int>(i) + 11, v);
   }
   st.run_again();
 }

@@ -31,7 +31,11 @@ struct ScenarioRecord {
 /// HostError (exit 2) for an existing store without `resume`, or one of another batch file.
 class BatchStore {
  public:
-  BatchStore(const BatchConfig& batch, const std::string& batch_sha256, bool resume);
+  /// `plugins`, when given, is what the scenarios run with: their versions go to each scenario's
+  /// row, and the SHA-256 of every input file and plugin library to the `batch` table (a resumed
+  /// store is refused when an input file changed).
+  BatchStore(const BatchConfig& batch, const std::string& batch_sha256, bool resume,
+             const PluginRegistry* plugins = nullptr);
   ~BatchStore();
   BatchStore(const BatchStore&) = delete;
   BatchStore& operator=(const BatchStore&) = delete;
@@ -58,6 +62,8 @@ class BatchStore {
   std::vector<std::string>
       param_columns_;  // every setting key of the scenarios, in first-use order
   std::set<std::pair<std::string, std::string>> done_;
+  std::map<std::string, std::string> plugins_;  // pipeline -> {"step": "plugin version"} as JSON
+  std::map<std::string, std::string> inputs_;   // `batch` rows: "sha256:<pipeline>:<file>", ...
   std::map<std::string, std::set<std::string>> columns_;       // of the output tables known so far
   std::map<std::string, std::unique_ptr<Statement>> inserts_;  // by SQL text
 };

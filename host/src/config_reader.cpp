@@ -333,6 +333,8 @@ SummaryConfig read_summary(const toml::value& v, const std::string& file) {
              file, w, kExitPipeline);
   s.title = get_string(v, "title", file, w, kExitPipeline, false);
   s.note = get_string(v, "note", file, w, kExitPipeline, false);
+  if (v.contains("title")) s.title_loc = location_of(v.at("title"), file);
+  if (v.contains("note")) s.note_loc = location_of(v.at("note"), file);
   if (v.contains("names")) s.names = read_summary_names(v.at("names"), file, w);
   s.table = get_string(v, "table", file, w, kExitPipeline, true);
   s.sort = get_string(v, "sort", file, w, kExitPipeline, false);

@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "batch.hpp"
+#include "batch_export.hpp"
 #include "batch_progress.hpp"
 #include "config.hpp"
 #include "errors.hpp"
@@ -35,6 +36,7 @@ const char* kUsage =
     "  batch BATCH         run a batch file's scenarios into one SQLite store (docs/batch.md)\n"
     "  batch validate BATCH\n"
     "                      expand a batch file's scenarios and validate each\n"
+    "  batch export STORE  a batch store's tables as CSV, the scenario's columns first\n"
     "  plugins             list the plugins found\n"
     "  describe PLUGIN     everything about one plugin: parameters, tables read and written\n"
     "  new-plugin NAME     a new plugin's folder to start from (source, test, README, CMake)\n"
@@ -192,7 +194,8 @@ std::string batch_run_summary(const std::string& file, const BatchConfig& b, con
 const char* kBatchUsage =
     "Usage: klaster batch BATCH [--jobs N] [--timeout SECONDS] [--resume] [--plugin-dir DIR]...\n"
     "                     [--quiet]\n"
-    "       klaster batch validate BATCH [--list] [--plugin-dir DIR]...";
+    "       klaster batch validate BATCH [--list] [--plugin-dir DIR]...\n"
+    "       klaster batch export STORE [--table T]... [--format csv] [-o PATH]";
 
 /// `klaster batch validate BATCH`: every scenario on every pipeline, as `klaster validate --set`.
 int batch_validate(const std::string& file, const PluginRegistry& plugins, bool list, bool quiet) {
@@ -221,7 +224,37 @@ int batch_run(const std::string& file, const PluginRegistry& plugins, BatchRunOp
   return counts.failed ? kExitStepFailed : kExitOk;
 }
 
+const char* kExportUsage =
+    "Usage: klaster batch export STORE [--table T]... [--format csv] [-o PATH]";
+
+/// `klaster batch export STORE`: output tables as CSV with the scenario's columns first.
+int cmd_batch_export(const std::vector<std::string>& args) {
+  ExportOptions o;
+  std::string log_level;
+  bool quiet = false;
+  po::options_description opts("klaster batch export options");
+  opts.add_options()("help,h", "show this help")(
+      "table", po::value<std::vector<std::string>>(&o.tables)->composing(),
+      "an output table of the store, e.g. kz_auto_cluster__hhi (repeatable; default: all)")(
+      "format", po::value<std::string>(&o.format)->default_value("csv"), "csv (the only one)")(
+      "out,o", po::value<std::string>(&o.out),
+      "a new folder (default: <store stem>_export/ beside the store); with one --table a new "
+      "CSV file, or - for stdout");
+  add_log_options(opts, log_level, quiet);
+  po::options_description hidden;
+  hidden.add_options()("store", po::value<std::string>(&o.store)->required());
+  po::positional_options_description pos;
+  pos.add("store", 1);
+  po::variables_map vm;
+  if (!parse(args, opts, hidden, pos, vm, kExportUsage)) return kExitOk;
+  setup_logging(log_level, quiet);
+  const std::string said = export_store(o);
+  if (!quiet) std::cout << said;
+  return kExitOk;
+}
+
 int cmd_batch(const std::vector<std::string>& args) {
+  if (!args.empty() && args[0] == "export") return cmd_batch_export({args.begin() + 1, args.end()});
   std::string action, batch_file, log_level;
   std::vector<std::string> plugin_dirs;
   bool quiet = false, list = false;

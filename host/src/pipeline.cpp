@@ -7,6 +7,7 @@
 #include "errors.hpp"
 #include "geojson.hpp"
 #include "klaster/sdk/step.hpp"
+#include "placeholders.hpp"
 
 namespace klaster {
 
@@ -271,12 +272,35 @@ void check_filtered_table_not_shared(const ValidatedStep& vs, const TableFilter&
               "'; a step reads one copy of a table, so it cannot filter it for one of them only");
 }
 
+/// The steps whose parameters `{STEP.PARAM}` may name: those validated so far, and `current`.
+std::vector<const ValidatedStep*> steps_in_scope(const ValidatedPipeline& vp,
+                                                 const ValidatedStep* current = nullptr) {
+  std::vector<const ValidatedStep*> steps;
+  for (const auto& s : vp.steps) steps.push_back(&s);
+  if (current) steps.push_back(current);
+  return steps;
+}
+
+/// The filter with `{STEP.PARAM}` in its values replaced (this step's and earlier steps' values).
+TableFilter resolve_placeholders(const ValidatedPipeline& vp, const ValidatedStep& vs,
+                                 const TableFilter& f) {
+  TableFilter out = f;
+  const auto steps = steps_in_scope(vp, &vs);
+  for (auto& c : out.clauses) try {
+      c = substitute(c, steps);
+    } catch (const PlaceholderError& e) {
+      step_fail(kExitPipeline, *vs.config, &c.loc, std::string("where: ") + e.what());
+    }
+  return out;
+}
+
 /// Resolves a step's `where` to the table parameters it filters and checks every clause against the
 /// schema of its table. Clauses on the same table (plain ones and `where.<primary>`) are merged.
 std::vector<StepFilter> resolve_filters(const ValidatedPipeline& vp, const ValidatedStep& vs) {
   const StepConfig& step = *vs.config;
   std::vector<StepFilter> out;
-  for (const TableFilter& f : step.where) {
+  for (const TableFilter& written : step.where) {
+    const TableFilter f = resolve_placeholders(vp, vs, written);
     const std::string& param = filtered_param(vs, f).name;
     if (!vs.params.has(param))
       step_fail(kExitPipeline, step, &f.loc,
@@ -386,10 +410,40 @@ void validate_summary(ValidatedPipeline& vp, const SummaryConfig& s) {
   vp.last_use[s.table] = SIZE_MAX;
 }
 
+/// Replaces `{STEP.PARAM}` in the summary's title, note and `where` values by the values the steps
+/// use, so the summary printed after the run states them.
+void resolve_placeholders(const ValidatedPipeline& vp, SummaryConfig& s) {
+  const auto steps = steps_in_scope(vp);
+  auto fail = [&](const Location& loc, const PlaceholderError& e) {
+    const std::string& name = s.title.empty() ? s.table : s.title;  // substituted once it could be
+    std::string text = (loc.line ? loc : s.loc).prefix() + ": summary '" + name + "': " + e.what();
+    if (auto ctx = loc.context(); !ctx.empty()) text += "\n" + ctx;
+    throw HostError(kExitPipeline, text);
+  };
+  try {
+    s.title = substitute(s.title, steps);
+  } catch (const PlaceholderError& e) {
+    fail(s.title_loc, e);
+  }
+  try {
+    s.note = substitute(s.note, steps);
+  } catch (const PlaceholderError& e) {
+    fail(s.note_loc, e);
+  }
+  for (auto& c : s.where) try {
+      c = substitute(c, steps);
+    } catch (const PlaceholderError& e) {
+      fail(c.loc, e);
+    }
+}
+
 /// Validates the steps and summaries of `vp`, whose dataset tables are in scope.
 void validate_steps(ValidatedPipeline& vp, const PluginRegistry& plugins) {
   for (const auto& step : vp.config.steps) vp.steps.push_back(validate_step(vp, step, plugins));
-  for (const auto& s : vp.config.summaries) validate_summary(vp, s);
+  for (auto& s : vp.config.summaries) {
+    resolve_placeholders(vp, s);
+    validate_summary(vp, s);
+  }
 }
 
 }  // namespace
