@@ -4,9 +4,11 @@
 #include <optional>
 #include <regex>
 #include <toml.hpp>
+#include <unordered_map>
 
 #include "batch.hpp"
 #include "errors.hpp"
+#include "report.hpp"
 #include "toml_support.hpp"
 
 namespace klaster {
@@ -23,10 +25,19 @@ std::string Scenario::label() const {
 
 namespace {
 
-/// Where `v` is written, without the caret context: batch errors are one line.
+/// Where `v` is written, without the caret context: batch errors are one line. Read from the
+/// value's region rather than location_of: toml11 copies the whole line for that, and a grid of
+/// 10,000 values on one line would copy it 10,000 times.
 Location line_of(const toml::value& v, const std::string& file) {
-  Location loc = location_of(v, file);
-  loc.line_text.clear();
+  Location loc;
+  loc.file = file;
+  if (const auto* r = toml::detail::get_region(v)) {
+    const std::string line = r->line_num();
+    loc.line =
+        std::all_of(line.begin(), line.end(), ::isdigit) && !line.empty() ? std::stoul(line) : 0;
+    loc.column = r->before() + 1;
+    loc.width = r->size();
+  }
   return loc;
 }
 
@@ -166,28 +177,26 @@ struct Axis {
   std::vector<const toml::value*> values;
 };
 
-/// Whether two grid values are the same setting: equal values, an int and a float of the same
-/// number included (both give the plugin the same parameter).
-bool same_value(const sdk::Value& a, const sdk::Value& b) {
-  auto number = [](const sdk::Value& v) -> std::optional<double> {
-    if (const auto* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
-    if (const auto* d = std::get_if<double>(&v)) return *d;
-    return std::nullopt;
-  };
-  if (auto x = number(a), y = number(b); x && y) return *x == *y;
-  return a == b;
+/// A text equal for values a plugin cannot tell apart: 1.1 and 1.10, and 2 and 2.0 (an integer
+/// is taken as a number).
+std::string canonical(const sdk::Value& v) {
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return "n" + sdk::format_number(*i);
+  if (const auto* d = std::get_if<double>(&v)) return "n" + sdk::format_number(*d);
+  return "v" + to_json(v).dump();
 }
 
 /// A value listed twice on one axis would make two identical scenarios under different ids.
 void check_repeats(const Axis& a, const std::string& file) {
-  std::vector<sdk::Value> seen;
-  for (const toml::value* v : a.values) seen.push_back(to_value(*v, file, "grid '" + a.key + "'"));
-  for (std::size_t i = 0; i < seen.size(); ++i)
-    for (std::size_t j = 0; j < i; ++j)
-      if (same_value(seen[i], seen[j]))
-        fail(kExitPipeline, line_of(*a.values[i], file),
-             "grid '" + a.key + "' lists " + sdk::to_text(seen[i]) + " twice (also at " +
-                 line_of(*a.values[j], file).prefix() + "): the scenarios would be identical");
+  std::unordered_map<std::string, std::size_t> first;
+  for (std::size_t i = 0; i < a.values.size(); ++i) {
+    const sdk::Value v = to_value(*a.values[i], file, "grid '" + a.key + "'");
+    const auto [it, fresh] = first.emplace(canonical(v), i);
+    if (!fresh)
+      fail(kExitPipeline, line_of(*a.values[i], file),
+           "grid '" + a.key + "' lists " + sdk::to_text(v) + " twice (also at " +
+               line_of(*a.values[it->second], file).prefix() +
+               "): the scenarios would be identical");
+  }
 }
 
 std::vector<Axis> read_axes(const toml::value& grid, const std::string& file) {
@@ -205,24 +214,29 @@ std::vector<Axis> read_axes(const toml::value& grid, const std::string& file) {
 }
 
 /// The cells of the grid, the first key varying slowest; ids g0001, g0002, ... in that order.
+/// Each value's setting is read once and copied into the cells that use it.
 std::vector<Scenario> expand_grid(const toml::value& grid, const std::string& file) {
   const std::vector<Axis> axes = read_axes(grid, file);
+  std::vector<std::vector<BatchSetting>> settings;
   std::size_t n = axes.empty() ? 0 : 1;
-  for (const auto& a : axes) n *= a.values.size();
+  for (const auto& a : axes) {
+    n *= a.values.size();
+    settings.emplace_back();
+    for (const toml::value* v : a.values)
+      settings.back().push_back(make_setting(a.key, *v, file, "grid"));
+  }
   const std::size_t width = std::max<std::size_t>(4, std::to_string(n).size());
+  const Location at = line_of(grid, file);
   std::vector<Scenario> out;
+  out.reserve(n);
   for (std::size_t cell = 0; cell < n; ++cell) {
     Scenario s;
     const std::string num = std::to_string(cell + 1);
     s.id = "g" + std::string(width - num.size(), '0') + num;
-    s.loc = line_of(grid, file);
-    std::size_t rest = cell;
-    for (std::size_t i = axes.size(); i-- > 0;) {
-      const auto& a = axes[i];
-      s.settings.push_back(make_setting(a.key, *a.values[rest % a.values.size()], file, "grid"));
-      rest /= a.values.size();
-    }
-    std::reverse(s.settings.begin(), s.settings.end());
+    s.loc = at;
+    s.settings.resize(axes.size());
+    for (std::size_t i = axes.size(), rest = cell; i-- > 0; rest /= settings[i].size())
+      s.settings[i] = settings[i][rest % settings[i].size()];
     out.push_back(std::move(s));
   }
   return out;
