@@ -182,3 +182,52 @@ TEST(CliBatchCollect, WhereOnAnUnknownColumnIsRefused) {
             "error: b.toml:3: collect: where: column 'regin' is not in table 'f' (did you mean "
             "'region'?)\n");
 }
+
+// --- the store on a disk that refuses it ---
+
+// A store whose folder cannot be made (a file is in the way): one line, exit 2, before any run.
+TEST(CliBatchStore, FolderThatCannotBeMadeIsRefused) {
+  WorkerBatch b("store_folder", factor_grid(2));
+  write_text(b.p.path("taken"), "a user's file\n");
+  write_text(b.p.path("b.toml"),
+             "pipelines = [\"p.toml\"]\nstore = \"taken/b.sqlite\"\n" + factor_grid(2));
+  auto r = b.run("--quiet");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_TRUE(contains(r.err, "error: store 'taken/b.sqlite': cannot create its folder 'taken'"))
+      << r.err;
+  EXPECT_EQ(read_text(b.p.path("taken")), "a user's file\n");
+}
+
+// A disk that fills up mid-batch (a 400 KiB tmpfs; needs root and mount, else skipped): the
+// batch stops with one line naming the scenario, the store holds whole scenarios only, and once
+// the disk has room (the tmpfs grown) --resume completes it.
+TEST(CliBatchStore, FullDiskStopsCleanlyAndResumes) {
+  WorkerBatch b("store_full", "");
+  const fs::path tiny = b.p.path("tiny");
+  fs::create_directories(tiny);
+  const std::string mount = "mount -t tmpfs -o size=400k tmpfs '" + tiny.string() + "'";
+  if (std::system((mount + " 2>/dev/null").c_str()) != 0)
+    GTEST_SKIP() << "cannot mount a small tmpfs here (not root, or no CAP_SYS_ADMIN)";
+  struct Unmount {
+    fs::path dir;
+    ~Unmount() { std::system(("umount '" + dir.string() + "'").c_str()); }
+  } unmount{tiny};
+  write_text(b.p.path("b.toml"),
+             "pipelines = [\"p.toml\"]\nstore = \"tiny/b.sqlite\"\n"
+             "collect = [\"f\"]\n" +
+                 factor_grid(400));
+  auto r = b.run("--quiet --jobs 2");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(contains(r.err, "database or disk is full (writing scenario 'g")) << r.err;
+  EXPECT_TRUE(contains(r.err, "continue with --resume)\n")) << r.err;
+  const fs::path store = tiny / "b.sqlite";
+  const int held = std::stoi(one(store, "SELECT count(*) FROM scenarios"));
+  EXPECT_LT(held, 400);
+  EXPECT_EQ(one(store, "SELECT count(*) FROM p__f"), std::to_string(12 * held));
+  ASSERT_EQ(std::system(("mount -o remount,size=64m '" + tiny.string() + "'").c_str()), 0);
+  r = b.run("--quiet --jobs 2 --resume");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(one(store, "SELECT count(*), count(DISTINCT id) FROM scenarios"), "400|400");
+  EXPECT_EQ(one(store, "SELECT count(*) FROM p__f"), "4800");
+}

@@ -207,7 +207,13 @@ void BatchStore::open(const std::string& file) {
 /// and links it to its name once its tables are there: a batch killed meanwhile leaves no store
 /// that --resume would refuse, and a store that appeared meanwhile is never replaced.
 void BatchStore::create_whole(const BatchConfig& batch, const std::string& sha) {
-  if (fs::path(path_).has_parent_path()) fs::create_directories(fs::path(path_).parent_path());
+  if (const fs::path dir = fs::path(path_).parent_path(); !dir.empty()) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec)
+      throw HostError(kExitPipeline, "store '" + path_ + "': cannot create its folder '" +
+                                         dir.string() + "': " + ec.message());
+  }
   const std::string fresh = path_ + ".creating";
   for (const char* end : {"", "-wal", "-shm"}) fs::remove(fresh + end);
   open(fresh);
@@ -378,9 +384,20 @@ void BatchStore::record(const ScenarioRecord& r) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     columns_.clear();  // a rolled-back CREATE or ALTER: read the columns again
     inserts_.clear();
-    throw;
+    rethrow_naming(r);
   }
   done_.emplace(r.scenario->id, r.pipeline);
+}
+
+/// The current exception; a store error also says what is in the store and how to go on.
+void BatchStore::rethrow_naming(const ScenarioRecord& r) {
+  try {
+    throw;
+  } catch (const HostError& e) {
+    throw HostError(e.code(), std::string(e.what()) + " (writing scenario '" + r.scenario->id +
+                                  "'; the store holds every scenario finished before it: make "
+                                  "room and continue with --resume)");
+  }
 }
 
 }  // namespace klaster

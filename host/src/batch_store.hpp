@@ -49,6 +49,7 @@ class BatchStore {
   void open(const std::string& file);
   void create_whole(const BatchConfig& batch, const std::string& sha);
   void exec(const std::string& sql);
+  [[noreturn]] static void rethrow_naming(const ScenarioRecord& r);
   void create(const BatchConfig& batch, const std::string& sha);
   void check_batch(const std::string& sha);
   void ensure_table(const std::string& name, const sdk::Table& t);
