@@ -51,13 +51,18 @@ echo "| --- | --- | --- | --- | --- | --- | --- |"
 loop=$(loop_seconds)
 loop_rate=$(rate 50 "$loop")
 echo "| (baseline: \`klaster run --set\` per scenario, 50 runs) | 1 | 50 | $loop | $loop_rate | | 1x |"
-for collect in '"hhi"' '"lq_compare", "hhi"'; do
-  rows=$([ "$collect" = '"hhi"' ] && echo 77 || echo 1617)
+where='{ table = "lq_compare", where = { industry = "C", year = 2025 } }'
+for collect in '"hhi"' "\"hhi\", $where" '"lq_compare", "hhi"'; do
+  case "$collect" in
+    '"hhi"') rows=77 ;;
+    *where*) rows=97 ;;
+    *) rows=1617 ;;
+  esac
   for jobs in 1 2; do
     batch_file "b$jobs" "$collect"
     read -r secs kib < <(timed "$klaster" batch "$work/b$jobs.toml" --jobs "$jobs" --quiet)
     r=$(rate "$n" "$secs")
-    echo "| ${collect//\"/\`} ($rows) | $jobs | $n | $secs | $r | $((kib / 1024)) MiB | $(awk -v a="$r" -v b="$loop_rate" 'BEGIN { printf "%.0fx", a / b }') |"
+    echo "| \`collect = [${collect//|/\\|}]\` ($rows) | $jobs | $n | $secs | $r | $((kib / 1024)) MiB | $(awk -v a="$r" -v b="$loop_rate" 'BEGIN { printf "%.0fx", a / b }') |"
     rm -f "$work/b$jobs.sqlite"
   done
 done
