@@ -95,6 +95,21 @@ TEST(CliBatchWorkers, CrashingPluginLosesOnlyItsScenario) {
             (std::vector<std::string>{"after|12", "before|12"}));
 }
 
+// A plugin that allocates without bound fails its scenario once the worker reaches
+// --max-memory (an allocation fails: std::bad_alloc in the step), and the batch goes on.
+TEST(CliBatchWorkers, UnboundedAllocationFailsAtMaxMemory) {
+  WorkerBatch b("workers_alloc", scenario("before", "none") + scenario("hog", "alloc") +
+                                     scenario("after", "none"));
+  auto r = b.run("--jobs 1 --max-memory 1024");
+  EXPECT_EQ(r.code, 1) << r.err;
+  const fs::path s = b.store();
+  EXPECT_EQ(query(s, "SELECT id, status FROM scenarios ORDER BY id"),
+            (std::vector<std::string>{"after|ok", "before|ok", "hog|failed"}));
+  const std::string error = one(s, "SELECT error FROM scenarios WHERE id = 'hog'");
+  EXPECT_TRUE(contains(error, "step 'f' (plugin faulty_fixture")) << error;
+  EXPECT_TRUE(contains(error, "bad_alloc")) << error;
+}
+
 namespace {
 
 /// Starts `klaster batch` of `b` on two workers, waits until its store holds `k` scenarios (or,
@@ -144,7 +159,7 @@ TEST(CliBatchWorkers, BadJobsOrTimeoutIsRefused) {
   WorkerBatch b("workers_bad", factor_grid(2));
   auto r = b.run("--jobs 0 --timeout 5");
   EXPECT_EQ(r.code, 2);
-  EXPECT_TRUE(contains(r.err, "--timeout needs worker processes")) << r.err;
+  EXPECT_TRUE(contains(r.err, "--timeout and --max-memory need worker processes")) << r.err;
   EXPECT_FALSE(fs::exists(b.store()));
 }
 

@@ -61,9 +61,10 @@ struct BatchCounts {
 };
 
 struct BatchRunOptions {
-  bool resume = false;  // run only the scenarios the existing store lacks
-  int jobs = -1;        // worker processes; -1: one per core; 0: in this process, not isolated
-  double timeout = 0;   // seconds one scenario may run on a worker; 0: no limit
+  bool resume = false;    // run only the scenarios the existing store lacks
+  int jobs = -1;          // worker processes; -1: one per core; 0: in this process, not isolated
+  double timeout = 0;     // seconds one scenario may run on a worker; 0: no limit
+  double max_memory = 0;  // MiB of address space a worker may use; 0: no limit
   /// Called with the counts so far and the number of runs to do, as runs finish and while waiting.
   std::function<void(const BatchCounts&, std::size_t runs)> progress;
 };

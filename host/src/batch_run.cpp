@@ -82,6 +82,7 @@ WorkerOptions worker_options(const BatchRunOptions& o) {
   WorkerOptions w;
   w.jobs = o.jobs < 0 ? cores : static_cast<unsigned>(o.jobs);
   w.timeout = o.timeout;
+  w.max_memory_mib = o.max_memory;
   w.threads = std::max(1u, cores / w.jobs);  // no more threads than cores in all
   return w;
 }

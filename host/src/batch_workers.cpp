@@ -5,6 +5,7 @@
 #include <dlfcn.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #ifdef __linux__
@@ -57,9 +58,14 @@ struct Worker {
 };
 
 /// In the child: run tasks until the task pipe closes. Never returns.
-[[noreturn]] void serve(int in, int out, unsigned threads,
+[[noreturn]] void serve(int in, int out, const WorkerOptions& o,
                         const std::function<RunOutcome(const RunTask&)>& run) {
-  limit_threads(threads);
+  limit_threads(o.threads);
+  if (o.max_memory_mib > 0) {  // an allocation past it fails (std::bad_alloc) in the plugin
+    const auto bytes = static_cast<rlim_t>(o.max_memory_mib * 1024 * 1024);
+    const rlimit limit{bytes, bytes};
+    ::setrlimit(RLIMIT_AS, &limit);
+  }
   RunTask t;
   while (read_all(in, reinterpret_cast<char*>(&t), sizeof t)) {
     const std::string bytes = encode_outcome(run(t));
@@ -131,7 +137,7 @@ void Pool::spawn(Worker& w) {
       if (other.pid > 0) ::close(other.to), ::close(other.from);
     ::close(to[1]);
     ::close(from[0]);
-    serve(to[0], from[1], o_.threads, run_);
+    serve(to[0], from[1], o_, run_);
   }
   ::close(to[0]);
   ::close(from[1]);

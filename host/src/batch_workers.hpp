@@ -16,6 +16,7 @@ struct WorkerOptions {
   double timeout = 0;         // seconds a scenario may run; 0: no limit
   unsigned threads = 1;       // threads each worker's plugins and BLAS may use
   double tick_seconds = 0.2;  // how often `tick` is called while waiting
+  double max_memory_mib = 0;  // address space a worker may use (RLIMIT_AS); 0: no limit
 };
 
 /// \brief Runs `tasks` on worker processes. `run` is called in a worker (it must not throw);

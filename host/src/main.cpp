@@ -192,8 +192,8 @@ std::string batch_run_summary(const std::string& file, const BatchConfig& b, con
 }
 
 const char* kBatchUsage =
-    "Usage: klaster batch BATCH [--jobs N] [--timeout SECONDS] [--resume] [--plugin-dir DIR]...\n"
-    "                     [--quiet]\n"
+    "Usage: klaster batch BATCH [--jobs N] [--timeout SECONDS] [--max-memory MIB] [--resume]\n"
+    "                     [--plugin-dir DIR]... [--quiet]\n"
     "       klaster batch validate BATCH [--list] [--plugin-dir DIR]...\n"
     "       klaster batch export STORE [--table T]... [--format csv] [-o PATH]";
 
@@ -267,6 +267,8 @@ int cmd_batch(const std::vector<std::string>& args) {
       "worker processes; 0 runs the scenarios in this process, not isolated")(
       "timeout", po::value<double>(&run.timeout)->default_value(0, "none"),
       "seconds one scenario may run before its worker is stopped and it is recorded as failed")(
+      "max-memory", po::value<double>(&run.max_memory)->default_value(0, "none"),
+      "MiB of address space each worker may use; a scenario needing more fails")(
       "list", po::bool_switch(&list), "validate: print each scenario, its id and settings");
   add_plugin_options(opts, plugin_dirs);
   add_log_options(opts, log_level, quiet);
@@ -283,10 +285,11 @@ int cmd_batch(const std::vector<std::string>& args) {
   setup_logging(log_level, quiet);
   const PluginRegistry plugins = load_plugins(plugin_dirs);
   if (action == "validate") return batch_validate(batch_file, plugins, list, quiet);
-  if (run.jobs < -1 || run.timeout < 0 || (run.timeout > 0 && run.jobs == 0))
+  if (run.jobs < -1 || run.timeout < 0 || run.max_memory < 0 ||
+      ((run.timeout > 0 || run.max_memory > 0) && run.jobs == 0))
     throw HostError(kExitPipeline,
-                    "batch: --jobs must be 0 or more and --timeout 0 or more; --timeout needs "
-                    "worker processes (--jobs 1 or more)");
+                    "batch: --jobs, --timeout and --max-memory must be 0 or more; --timeout and "
+                    "--max-memory need worker processes (--jobs 1 or more)");
   return batch_run(action, plugins, run, quiet);
 }
 
