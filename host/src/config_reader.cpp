@@ -2,6 +2,7 @@
 // that include toml11 (their shared helpers: toml_support.hpp).
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <limits>
 #include <regex>
 #include <set>
@@ -62,11 +63,65 @@ void fail(int code, const Location& loc, const std::string& message) {
   throw HostError(code, text);
 }
 
+namespace {
+
+/// Index just past the string starting at `i` (a '...' or "..." string, or a '\'\'\''- or
+/// '"""'-quoted multi-line one), counting the newlines it holds into `line`.
+std::size_t skip_string(const std::string& t, std::size_t i, std::size_t& line) {
+  const char q = t[i];
+  const bool multi = t.compare(i, 3, std::string(3, q)) == 0;
+  std::size_t j = i + (multi ? 3 : 1);
+  for (; j < t.size(); ++j) {
+    if (t[j] == '\n') {
+      ++line;
+      if (!multi) return j;  // an unclosed one-line string: toml11 reports it
+    }
+    if (q == '"' && t[j] == '\\') {
+      ++j;
+      continue;
+    }
+    if (t[j] == q && (!multi || t.compare(j, 3, std::string(3, q)) == 0))
+      return j + (multi ? 3 : 1);
+  }
+  return j;
+}
+
+/// toml11 parses nested arrays and inline tables recursively: 10,000 levels overflow the stack.
+/// No klaster file needs more than a few, so deeper nesting is refused before parsing.
+void check_nesting(const std::string& t, const fs::path& path, int code, const std::string& what) {
+  constexpr std::size_t kMaxDepth = 64;
+  std::size_t line = 1, depth = 0;
+  for (std::size_t i = 0; i < t.size();) {
+    const char c = t[i];
+    if (c == '"' || c == '\'') {
+      i = skip_string(t, i, line);
+      continue;
+    }
+    if (c == '#') {
+      i = t.find('\n', i);
+      if (i == std::string::npos) break;
+      continue;
+    }
+    if (c == '\n') ++line;
+    if ((c == '[' || c == '{') && ++depth > kMaxDepth)
+      throw HostError(code, path.string() + ":" + std::to_string(line) + ": the " + what +
+                                " nests lists or tables more than " + std::to_string(kMaxDepth) +
+                                " levels deep; klaster reads no deeper");
+    if ((c == ']' || c == '}') && depth > 0) --depth;
+    ++i;
+  }
+}
+
+}  // namespace
+
 toml::value parse_file(const fs::path& path, int code, const std::string& what) {
   if (!fs::exists(path)) throw HostError(code, path.string() + ": " + what + " not found");
   if (fs::is_directory(path)) throw HostError(code, path.string() + ": is a folder, not a " + what);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw HostError(code, path.string() + ": cannot open the " + what);
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw HostError(code, path.string() + ": cannot open the " + what);
+  const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  check_nesting(text, path, code, what);
+  std::istringstream in(text);
   try {
     return toml::parse(in, path.string());
   } catch (const toml::syntax_error& e) {
