@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "batch_wire.hpp"
@@ -17,6 +18,16 @@ struct WorkerOptions {
   unsigned threads = 1;       // threads each worker's plugins and BLAS may use
   double tick_seconds = 0.2;  // how often `tick` is called while waiting
 };
+
+/// \brief Where a pool takes its next task from (it may block until one is known); std::nullopt:
+/// none left, and the worker that asked is stopped.
+using TaskSource = std::function<std::optional<RunTask>()>;
+
+/// \brief Runs the tasks `next` hands out, on worker processes, until it has none left; as below.
+void run_on_workers(const TaskSource& next, const WorkerOptions& options,
+                    const std::function<RunOutcome(const RunTask&)>& run,
+                    const std::function<void(RunOutcome&&)>& done,
+                    const std::function<void()>& tick);
 
 /// \brief Runs `tasks` on worker processes. `run` is called in a worker (it must not throw);
 /// `done` in this process for each outcome, in the order they finish, and `tick` at least every
