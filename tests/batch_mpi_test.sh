@@ -6,15 +6,24 @@
 #  2. a plugin that segfaults loses only its scenario, recorded as failed with its cause;
 #  3. rank 0 killed with SIGKILL mid-batch, then `--resume` under MPI: every scenario stored once,
 #     each with all its rows;
-#  4. a rank that reads a different batch file is refused, naming the rank, before any store.
-# Exits 77 (skipped) only when klaster was built without MPI.
+#  4. a rank that reads a different batch file is refused, naming the rank, before any store;
+# and first, with or without MPI: a klaster with no klaster-mpi beside it refuses --mpi (exit 2).
+# Exits 77 (skipped) after that when klaster was built without MPI.
 # Usage: batch_mpi_test.sh SOURCE_DIR KLASTER_BIN FIXTURE_DIR WITH_MPI(0|1)
 set -euo pipefail
 src=$1 klaster=$2 fixtures=$3
-[ "$4" = 1 ] || { echo "klaster built without MPI: skipped"; exit 77; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/klaster_mpi_test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+echo "0. --mpi without klaster-mpi"
+mkdir alone && cp "$klaster" alone/klaster && ln -s "$(dirname "$klaster")/../lib" lib
+code=0
+alone/klaster batch nothing.toml --mpi 2> alone.err || code=$?
+[ "$code" = 2 ] && grep -qx "error: batch: --mpi: this klaster was built without MPI .*" alone.err ||
+  fail "--mpi without klaster-mpi: exit $code, $(cat alone.err)"
+[ "$4" = 1 ] || { echo "klaster built without MPI: skipped"; exit 77; }
 
 # Two ranks on this machine, whatever its cores and network: shared memory only, no CMA (often
 # refused in containers), no binding to cores.
@@ -24,7 +33,6 @@ mpirun=(mpirun -np 2 --oversubscribe)
 [ "$(id -u)" = 0 ] && mpirun+=(--allow-run-as-root)
 plugins=(--plugin-dir "$fixtures/faulty")
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
 q() { sqlite3 -batch "$1" "$2"; }
 
 # The pipeline: +15 % incentive, its location quotients, and the fixture copying the incentive's

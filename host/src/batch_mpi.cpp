@@ -7,7 +7,23 @@
 
 #ifndef KLASTER_WITH_MPI
 
+#include <unistd.h>
+
 namespace klaster {
+
+void exec_mpi_build(const std::vector<std::string>& batch_args) {
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return;
+  const std::string mpi = (self.parent_path() / "klaster-mpi").string();
+  if (::access(mpi.c_str(), X_OK) != 0) return;
+  std::vector<std::string> args{mpi, "batch"};
+  args.insert(args.end(), batch_args.begin(), batch_args.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  ::execv(mpi.c_str(), argv.data());  // returns only if it failed: then "built without MPI"
+}
 
 MpiBatchResult run_batch_mpi(const std::filesystem::path&, const PluginRegistry&,
                              const BatchRunOptions&) {
@@ -35,6 +51,8 @@ MpiBatchResult run_batch_mpi(const std::filesystem::path&, const PluginRegistry&
 #include "output_writer.hpp"
 
 namespace klaster {
+
+void exec_mpi_build(const std::vector<std::string>&) {}  // this is klaster-mpi
 
 namespace {
 

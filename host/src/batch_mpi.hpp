@@ -3,6 +3,8 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "batch.hpp"
 
@@ -21,6 +23,12 @@ struct MpiBatchResult {
 /// does. On rank 0 throws HostError before any run for a bad batch, a store `run_batch` would
 /// refuse, or a rank whose files differ or fail (naming the rank and its host); the other ranks
 /// then return quietly. Throws HostError (exit 2) when klaster was built without MPI.
+/// \brief In klaster, which is not linked with MPI (libmpi would slow every command's start):
+/// replaces this process with `klaster-mpi batch ARGS...`, the same program linked with Open MPI,
+/// installed beside it. Returns when there is none (klaster was built without MPI), and at once in
+/// klaster-mpi itself.
+void exec_mpi_build(const std::vector<std::string>& batch_args);
+
 MpiBatchResult run_batch_mpi(const std::filesystem::path& file, const PluginRegistry& plugins,
                              const BatchRunOptions& options);
 

@@ -60,6 +60,9 @@ struct Worker {
 [[noreturn]] void serve(int in, int out, unsigned threads,
                         const std::function<RunOutcome(const RunTask&)>& run) {
   limit_threads(threads);
+  // The parent reports a crash from the wait status; a handler it installed (Open MPI's prints a
+  // backtrace of every rank's crash) would only add noise to it.
+  for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT}) ::signal(sig, SIG_DFL);
   RunTask t;
   while (read_all(in, reinterpret_cast<char*>(&t), sizeof t)) {
     const std::string bytes = encode_outcome(run(t));

@@ -261,6 +261,7 @@ int cmd_batch(const std::vector<std::string>& args) {
   if (!parse(args, opts, hidden, pos, vm, kBatchUsage)) return kExitOk;
   if (action == "validate" ? batch_file.empty() : !batch_file.empty())
     throw HostError(kExitPipeline, std::string("batch: expected one batch file\n") + kBatchUsage);
+  if (mpi && action != "validate") exec_mpi_build(args);
   setup_logging(log_level, quiet);
   const PluginRegistry plugins = load_plugins(plugin_dirs);
   if (action == "validate") return batch_validate(batch_file, plugins, list, quiet);
