@@ -86,10 +86,15 @@ std::string receive(const MPI_Status& st) {
   int n = 0;
   check(MPI_Get_count(&st, MPI_BYTE, &n), "MPI_Get_count");
   std::string bytes(static_cast<std::size_t>(n), '\0');
-  check(MPI_Recv(bytes.data(), n, MPI_BYTE, st.MPI_SOURCE, st.MPI_TAG, MPI_COMM_WORLD,
-                 MPI_STATUS_IGNORE),
-        "MPI_Recv");
-  return bytes;
+  MPI_Request req;
+  check(MPI_Irecv(bytes.data(), n, MPI_BYTE, st.MPI_SOURCE, st.MPI_TAG, MPI_COMM_WORLD, &req),
+        "MPI_Irecv");
+  // A large message comes in pieces as its sender gets to them: wait without spinning.
+  for (int done = 0;;) {
+    check(MPI_Test(&req, &done, MPI_STATUS_IGNORE), "MPI_Test");
+    if (done) return bytes;
+    nap();
+  }
 }
 
 /// A short message (it goes out eagerly: the send does not wait for the receiver).
