@@ -199,7 +199,10 @@ std::exception_ptr attempt(F&& f) {
 
 }  // namespace
 
-// The two roles follow; see the protocol in docs/batch.md ("MPI").
+// The protocol. Every other rank sends kHello (ready with its batch file's SHA-256, or its error)
+// and waits for kStart ("go" or "stop"); then it sends kRequest (how many runs it wants) and
+// receives kTasks (that many RunTasks or fewer; none: nothing left), and sends a kOutcome
+// (encode_outcome's bytes) for each run as it finishes.
 namespace {
 
 /// Rank 0 during the runs: hands out tasks on request, records every outcome.
