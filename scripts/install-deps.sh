@@ -10,6 +10,8 @@ packages=(
   liblapacke-dev libopenblas-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libigraph-dev libglpk-dev
+  libopenmpi-dev openmpi-bin  # `klaster batch --mpi` (built only when MPI is found)
+  sqlite3                     # tests/batch_mpi_test.sh reads the batch stores with the sqlite3 CLI
 )
 # Optional extras for the benchmarks' baselines: scripts/install-deps.sh --bench
 if [[ "${1:-}" == "--bench" || "${KLASTER_BENCH_DEPS:-0}" == 1 ]]; then

@@ -1,28 +1,18 @@
 // Runs a batch's scenarios on worker processes (or in this process) into its store
 // (docs/batch.md).
+#include "batch_run.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <optional>
 #include <thread>
 
-#include "batch.hpp"
-#include "batch_store.hpp"
-#include "batch_workers.hpp"
 #include "errors.hpp"
 #include "output_writer.hpp"
-#include "pipeline.hpp"
 
 namespace klaster {
 
 namespace {
-
-/// One pipeline of the batch: its baseline config, validated once (the dataset read once).
-struct PipelineRun {
-  std::string name;          // as the batch file names it: the scenarios table's `pipeline`
-  std::string table_prefix;  // "<pipeline file stem>__"
-  PipelineConfig base;       // the pipeline with the baseline applied
-  ValidatedPipeline checked;
-};
 
 /// The rows of `table` the batch collects: all, some (`collect`'s `where`) or none (nullopt).
 std::optional<sdk::Table> collected(const BatchConfig& b, const std::string& name,
@@ -33,7 +23,8 @@ std::optional<sdk::Table> collected(const BatchConfig& b, const std::string& nam
   return apply_where(table, b.collect_where[static_cast<std::size_t>(it - b.collect.begin())]);
 }
 
-/// Runs one scenario; a failure of any kind is recorded, not thrown.
+}  // namespace
+
 RunOutcome run_scenario(const BatchConfig& b, const PipelineRun& p, const RunTask& t,
                         const PluginRegistry& plugins, DatasetCache& cache) {
   RunOutcome r{t, true, "", 0, {}};
@@ -55,7 +46,7 @@ RunOutcome run_scenario(const BatchConfig& b, const PipelineRun& p, const RunTas
   return r;
 }
 
-PipelineRun prepare(const BatchConfig& b, std::size_t i, const PluginRegistry& plugins) {
+PipelineRun prepare_pipeline(const BatchConfig& b, std::size_t i, const PluginRegistry& plugins) {
   PipelineConfig base = read_pipeline(b.pipelines[i]);
   apply_settings(base, b.baseline);
   ValidatedPipeline checked = validate_pipeline(base, plugins);
@@ -63,9 +54,8 @@ PipelineRun prepare(const BatchConfig& b, std::size_t i, const PluginRegistry& p
           std::move(checked)};
 }
 
-/// The runs the store lacks, pipeline by pipeline in the listed order of scenarios.
-std::vector<RunTask> pending(const BatchConfig& b, const std::vector<PipelineRun>& runs,
-                             const BatchStore& store, BatchCounts& counts) {
+std::vector<RunTask> pending_runs(const BatchConfig& b, const std::vector<PipelineRun>& runs,
+                                  const BatchStore& store, BatchCounts& counts) {
   std::vector<RunTask> tasks;
   for (std::uint32_t p = 0; p < runs.size(); ++p)
     for (std::uint32_t s = 0; s < b.scenarios.size(); ++s) {
@@ -77,17 +67,22 @@ std::vector<RunTask> pending(const BatchConfig& b, const std::vector<PipelineRun
   return tasks;
 }
 
-WorkerOptions worker_options(const BatchRunOptions& o) {
+WorkerOptions worker_options(const BatchRunOptions& o, unsigned processes) {
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   WorkerOptions w;
   w.jobs = o.jobs < 0 ? cores : static_cast<unsigned>(o.jobs);
   w.timeout = o.timeout;
   w.max_memory_mib = o.max_memory;
-  w.threads = std::max(1u, cores / w.jobs);  // no more threads than cores in all
+  w.threads = std::max(1u, cores / (w.jobs * processes));  // no more threads than cores in all
   return w;
 }
 
-}  // namespace
+void record_outcome(BatchStore& store, const BatchConfig& b, const std::vector<PipelineRun>& runs,
+                    RunOutcome&& r, BatchCounts& counts) {
+  store.record({&b.scenarios[r.task.scenario], runs[r.task.pipeline].name, r.ok ? "ok" : "failed",
+                r.error, r.seconds, std::move(r.tables)});
+  ++(r.ok ? counts.ok : counts.failed);
+}
 
 BatchCounts run_batch(const BatchConfig& b, const PluginRegistry& plugins,
                       const BatchRunOptions& o) {
@@ -96,19 +91,17 @@ BatchCounts run_batch(const BatchConfig& b, const PluginRegistry& plugins,
   DatasetCache cache;
   std::vector<PipelineRun> runs;
   for (std::size_t i = 0; i < b.pipelines.size(); ++i) {
-    runs.push_back(prepare(b, i, plugins));
+    runs.push_back(prepare_pipeline(b, i, plugins));
     preload_dataset(runs.back().checked, cache);  // before forking: the workers share it
   }
   BatchCounts counts;
-  const std::vector<RunTask> tasks = pending(b, runs, store, counts);
+  const std::vector<RunTask> tasks = pending_runs(b, runs, store, counts);
   auto report = [&] {
     if (o.progress) o.progress(counts, tasks.size());
   };
   auto run = [&](const RunTask& t) { return run_scenario(b, runs[t.pipeline], t, plugins, cache); };
   auto done = [&](RunOutcome&& r) {
-    store.record({&b.scenarios[r.task.scenario], runs[r.task.pipeline].name, r.ok ? "ok" : "failed",
-                  r.error, r.seconds, std::move(r.tables)});
-    ++(r.ok ? counts.ok : counts.failed);
+    record_outcome(store, b, runs, std::move(r), counts);
     report();
   };
   if (o.jobs == 0)

@@ -66,6 +66,9 @@ struct Worker {
     const rlimit limit{bytes, bytes};
     ::setrlimit(RLIMIT_AS, &limit);
   }
+  // The parent reports a crash from the wait status; a handler it installed (Open MPI's prints a
+  // backtrace of every rank's crash) would only add noise to it.
+  for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT}) ::signal(sig, SIG_DFL);
   RunTask t;
   while (read_all(in, reinterpret_cast<char*>(&t), sizeof t)) {
     const std::string bytes = encode_outcome(run(t));
@@ -91,10 +94,10 @@ std::string death_cause(int status) {
 
 class Pool {
  public:
-  Pool(const std::vector<RunTask>& tasks, const WorkerOptions& o,
+  Pool(const TaskSource& next, const WorkerOptions& o,
        const std::function<RunOutcome(const RunTask&)>& run,
        const std::function<void(RunOutcome&&)>& done)
-      : tasks_(tasks), o_(o), run_(run), done_(done) {}
+      : next_(next), o_(o), run_(run), done_(done) {}
   ~Pool() {
     for (auto& w : workers_) stop(w, SIGKILL);
   }
@@ -105,17 +108,17 @@ class Pool {
  private:
   void spawn(Worker& w);
   void give(Worker& w);
+  void assign(Worker& w, const RunTask& t);
   void receive(Worker& w);
   void fail(Worker& w, const std::string& cause);
   void stop(Worker& w, int sig);
   void check_timeouts();
 
-  const std::vector<RunTask>& tasks_;
+  const TaskSource& next_;
   WorkerOptions o_;
   const std::function<RunOutcome(const RunTask&)>& run_;
   const std::function<void(RunOutcome&&)>& done_;
   std::vector<Worker> workers_;
-  std::size_t next_ = 0;
 };
 
 void Pool::spawn(Worker& w) {
@@ -146,8 +149,12 @@ void Pool::spawn(Worker& w) {
 
 /// Hands `w` the next task, or closes its task pipe (it exits) when none is left.
 void Pool::give(Worker& w) {
-  if (next_ == tasks_.size()) return stop(w, 0);
-  const RunTask t = tasks_[next_++];
+  const std::optional<RunTask> t = next_();
+  if (!t) return stop(w, 0);
+  assign(w, *t);
+}
+
+void Pool::assign(Worker& w, const RunTask& t) {
   w.task = t;
   w.started = Clock::now();
   if (!write_all(w.to, reinterpret_cast<const char*>(&t), sizeof t)) receive(w);
@@ -155,11 +162,12 @@ void Pool::give(Worker& w) {
 
 void Pool::start() {
   ::signal(SIGPIPE, SIG_IGN);  // a worker that died reads as a failed write, not our death
-  const std::size_t n = std::min<std::size_t>(std::max(1u, o_.jobs), tasks_.size());
-  workers_.resize(n);
+  workers_.resize(std::max(1u, o_.jobs));
   for (auto& w : workers_) {
+    const std::optional<RunTask> t = next_();  // no task, no fork
+    if (!t) break;
     spawn(w);
-    give(w);
+    assign(w, *t);
   }
 }
 
@@ -202,9 +210,9 @@ void Pool::fail(Worker& w, const std::string& cause) {
   w = Worker{};
   RunOutcome o{t, false, cause.empty() ? death_cause(status) : cause, seconds, {}};
   done_(std::move(o));
-  if (next_ < tasks_.size()) {
+  if (const std::optional<RunTask> next = next_()) {
     spawn(w);
-    give(w);
+    assign(w, *next);
   }
 }
 
@@ -258,14 +266,25 @@ void limit_threads(unsigned n) {
     f(static_cast<int>(std::max(1u, n)));
 }
 
+void run_on_workers(const TaskSource& next, const WorkerOptions& options,
+                    const std::function<RunOutcome(const RunTask&)>& run,
+                    const std::function<void(RunOutcome&&)>& done,
+                    const std::function<void()>& tick) {
+  Pool pool(next, options, run, done);
+  pool.start();
+  while (pool.busy()) pool.wait(tick);
+}
+
 void run_on_workers(const std::vector<RunTask>& tasks, const WorkerOptions& options,
                     const std::function<RunOutcome(const RunTask&)>& run,
                     const std::function<void(RunOutcome&&)>& done,
                     const std::function<void()>& tick) {
-  if (tasks.empty()) return;
-  Pool pool(tasks, options, run, done);
-  pool.start();
-  while (pool.busy()) pool.wait(tick);
+  std::size_t i = 0;
+  const TaskSource next = [&]() -> std::optional<RunTask> {
+    if (i == tasks.size()) return std::nullopt;
+    return tasks[i++];
+  };
+  run_on_workers(next, options, run, done, tick);
 }
 
 }  // namespace klaster

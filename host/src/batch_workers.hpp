@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "batch_wire.hpp"
@@ -18,6 +19,16 @@ struct WorkerOptions {
   double tick_seconds = 0.2;  // how often `tick` is called while waiting
   double max_memory_mib = 0;  // address space a worker may use (RLIMIT_AS); 0: no limit
 };
+
+/// \brief Where a pool takes its next task from (it may block until one is known); std::nullopt:
+/// none left, and the worker that asked is stopped.
+using TaskSource = std::function<std::optional<RunTask>()>;
+
+/// \brief Runs the tasks `next` hands out, on worker processes, until it has none left; as below.
+void run_on_workers(const TaskSource& next, const WorkerOptions& options,
+                    const std::function<RunOutcome(const RunTask&)>& run,
+                    const std::function<void(RunOutcome&&)>& done,
+                    const std::function<void()>& tick);
 
 /// \brief Runs `tasks` on worker processes. `run` is called in a worker (it must not throw);
 /// `done` in this process for each outcome, in the order they finish, and `tick` at least every

@@ -12,6 +12,7 @@
 
 #include "batch.hpp"
 #include "batch_export.hpp"
+#include "batch_mpi.hpp"
 #include "batch_progress.hpp"
 #include "config.hpp"
 #include "errors.hpp"
@@ -194,6 +195,7 @@ std::string batch_run_summary(const std::string& file, const BatchConfig& b, con
 const char* kBatchUsage =
     "Usage: klaster batch BATCH [--jobs N] [--timeout SECONDS] [--max-memory MIB] [--resume]\n"
     "                     [--plugin-dir DIR]... [--quiet]\n"
+    "       mpirun -np N klaster batch BATCH --mpi [--jobs N] [--timeout SECONDS] [--resume] ...\n"
     "       klaster batch validate BATCH [--list] [--plugin-dir DIR]...\n"
     "       klaster batch export STORE [--table T]... [--format csv] [-o PATH]";
 
@@ -210,13 +212,22 @@ int batch_validate(const std::string& file, const PluginRegistry& plugins, bool 
 /// `klaster batch BATCH`: every scenario run on worker processes into the store; exit 1 if any
 /// failed. Progress on stderr unless --quiet.
 int batch_run(const std::string& file, const PluginRegistry& plugins, BatchRunOptions options,
-              bool quiet) {
-  const BatchConfig batch = read_batch(file);
+              bool quiet, bool mpi) {
   BatchProgress progress(::isatty(STDERR_FILENO) != 0);
   std::size_t runs = 0;
   if (!quiet)
     options.progress = [&](const BatchCounts& c, std::size_t n) { progress.update(c, runs = n); };
-  const BatchCounts counts = run_batch(batch, plugins, options);
+  BatchConfig batch;
+  BatchCounts counts;
+  if (mpi) {  // every rank comes back here; rank 0 alone reports and sets the exit code
+    MpiBatchResult r = run_batch_mpi(file, plugins, options);
+    if (!r.root) return kExitOk;
+    batch = std::move(r.batch);
+    counts = r.counts;
+  } else {
+    batch = read_batch(file);
+    counts = run_batch(batch, plugins, options);
+  }
   if (!quiet) {
     progress.finish(counts, runs);
     std::cout << batch_run_summary(file, batch, counts);
@@ -257,7 +268,7 @@ int cmd_batch(const std::vector<std::string>& args) {
   if (!args.empty() && args[0] == "export") return cmd_batch_export({args.begin() + 1, args.end()});
   std::string action, batch_file, log_level;
   std::vector<std::string> plugin_dirs;
-  bool quiet = false, list = false;
+  bool quiet = false, list = false, mpi = false;
   BatchRunOptions run;
   po::options_description opts("klaster batch options");
   opts.add_options()("help,h", "show this help");
@@ -269,7 +280,10 @@ int cmd_batch(const std::vector<std::string>& args) {
       "seconds one scenario may run before its worker is stopped and it is recorded as failed")(
       "max-memory", po::value<double>(&run.max_memory)->default_value(0, "none"),
       "MiB of address space each worker may use; a scenario needing more fails")(
-      "list", po::bool_switch(&list), "validate: print each scenario, its id and settings");
+      "list", po::bool_switch(&list), "validate: print each scenario, its id and settings")(
+      "mpi", po::bool_switch(&mpi),
+      "under mpirun: rank 0 owns the store and hands out scenarios, every rank runs them on its "
+      "own --jobs workers (default 1)");
   add_plugin_options(opts, plugin_dirs);
   add_log_options(opts, log_level, quiet);
   po::options_description hidden;
@@ -282,6 +296,7 @@ int cmd_batch(const std::vector<std::string>& args) {
   if (!parse(args, opts, hidden, pos, vm, kBatchUsage)) return kExitOk;
   if (action == "validate" ? batch_file.empty() : !batch_file.empty())
     throw HostError(kExitPipeline, std::string("batch: expected one batch file\n") + kBatchUsage);
+  if (mpi && action != "validate") exec_mpi_build(args);
   setup_logging(log_level, quiet);
   const PluginRegistry plugins = load_plugins(plugin_dirs);
   if (action == "validate") return batch_validate(batch_file, plugins, list, quiet);
@@ -290,7 +305,10 @@ int cmd_batch(const std::vector<std::string>& args) {
     throw HostError(kExitPipeline,
                     "batch: --jobs, --timeout and --max-memory must be 0 or more; --timeout and "
                     "--max-memory need worker processes (--jobs 1 or more)");
-  return batch_run(action, plugins, run, quiet);
+  if (mpi && run.jobs == 0)
+    throw HostError(kExitPipeline, "batch: --mpi needs worker processes (--jobs 1 or more)");
+  if (mpi && run.jobs < 0) run.jobs = 1;  // one worker per rank: mpirun places the ranks
+  return batch_run(action, plugins, run, quiet, mpi);
 }
 
 int cmd_plugins(const std::vector<std::string>& args) {
