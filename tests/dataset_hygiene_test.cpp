@@ -230,7 +230,9 @@ TEST(DatasetHygiene, MatrixSkipColumnsAreCheckedByValidate) {
     write_text(d.path() / "data/io.csv", csv);
     auto r = d.validate();
     EXPECT_EQ(r.code, c.message.empty() ? 0 : 3) << c.options << r.err;
-    if (!c.message.empty()) EXPECT_EQ(first_line(r.err), c.message) << c.options;
+    if (!c.message.empty()) {
+      EXPECT_EQ(first_line(r.err), c.message) << c.options;
+    }
   }
 }
 
