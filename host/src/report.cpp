@@ -120,7 +120,10 @@ std::string run_record_json(const ValidatedPipeline& vp, const RunResult& result
     for (const auto& [k, v] : s.params.all()) params[k] = to_json(v);
     nlohmann::ordered_json written = nlohmann::ordered_json::array();
     for (const auto& [name, rows] : s.tables_written)
-      written.push_back({{"table", name}, {"rows", rows}, {"file", name + ".csv"}});
+      written.push_back({{"table", name},
+                         {"rows", rows},
+                         {"file", name + ".csv"},
+                         {"units", vp.tables.at(name).units}});
     steps.push_back({{"id", s.id},
                      {"plugin", s.plugin},
                      {"plugin_version", s.plugin_version},
