@@ -191,6 +191,22 @@ TEST(CliExport, BadInputIsOneLineAndWritesNothing) {
     EXPECT_FALSE(contains(e.path().filename().string(), ".tmp-")) << e.path();
 }
 
+// A table longer than a sheet (1048576 rows with the header) is refused by its row count in
+// run.json, before any file is read or written. The folder is written by hand: a run of that size
+// would take a while.
+TEST(CliExport, TableLongerThanASheetIsRefused) {
+  TempDir dir("export_long");
+  write_text(dir / "run/run.json", R"({"written_by": "klaster", "steps": [{"id": "big",
+    "tables_written": [{"table": "big", "rows": 1048576, "file": "big.csv"}]}]})");
+  write_text(dir / "run/big.csv", "x\n1\n");
+  const CliResult r = run_klaster("export run", dir.path());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err,
+            "error: table 'big' has 1048576 rows; an Excel sheet holds at most 1048575 "
+            "below its header: use its CSV file (big.csv)\n");
+  EXPECT_FALSE(fs::exists(dir / "run.xlsx"));
+}
+
 TEST(CliExport, SheetNamesAreUniqueAndShort) {
   const std::string long_a(40, 'a');
   const auto names =
