@@ -91,6 +91,26 @@ sort = "lq"
       << r.out;
 }
 
+// A label table listing a code twice: the run still succeeds and prints its summary, without
+// names, with a warning naming both lines; export stops with the error.
+TEST(CliExport, DuplicateCodeInALabelTable) {
+  Project p("export_dup_label", std::string(kLqStep) + "[[summary]]\ntable = \"lq\"\n");
+  add_labels(p);
+  write_text(p.path("data/regions.csv"), "code,name_en,name_ru\nA,Alpha,a\nA,Again,b\n");
+  const CliResult r = p.run();
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.err,
+                       "warning: names of codes left out of the summaries: [labels.regions]: "
+                       "code 'A' is listed twice in column 'code' (data/regions.csv:2 and "
+                       "data/regions.csv:3) of table 'regions'"))
+      << r.err;
+  EXPECT_FALSE(contains(r.out, "region name")) << r.out;
+  const CliResult e = run_klaster("export out", p.path(""));
+  EXPECT_EQ(e.code, 3);
+  EXPECT_TRUE(contains(e.err, "code 'A' is listed twice")) << e.err;
+  EXPECT_FALSE(fs::exists(p.path("out.xlsx")));
+}
+
 // The units rule (README "Outputs"): lq declares "dimensionless"; sector_incentive's value is the
 // input's value column (of("value")), so it keeps the dataset's "million KZT"; specialization's
 // total declares "<value>", the unit of the value column; keys and years have none.
@@ -205,6 +225,22 @@ TEST(CliExport, TableLongerThanASheetIsRefused) {
             "error: table 'big' has 1048576 rows; an Excel sheet holds at most 1048575 "
             "below its header: use its CSV file (big.csv)\n");
   EXPECT_FALSE(fs::exists(dir / "run.xlsx"));
+}
+
+// A text cell over Excel's 32767 characters is an error naming table, column and row (it would
+// otherwise be left empty); the half-written workbook is removed.
+TEST(CliExport, TextLongerThanACellIsRefused) {
+  TempDir dir("export_long_text");
+  write_text(dir / "run/run.json", R"({"written_by": "klaster", "steps": [{"id": "geo",
+    "tables_written": [{"table": "geo", "rows": 1, "file": "geo.csv"}]}]})");
+  write_text(dir / "run/geo.csv", "geometry\n" + std::string(40000, 'a') + "\n");
+  const CliResult r = run_klaster("export run", dir.path());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err,
+            "error: table 'geo', column 'geometry', row 1: a text of 40000 bytes does not "
+            "fit an Excel cell (32767 characters): use its CSV file (geo.csv)\n");
+  for (const auto& e : fs::directory_iterator(dir.path()))
+    EXPECT_EQ(e.path().filename(), "run") << "nothing else is left: " << e.path();
 }
 
 TEST(CliExport, SheetNamesAreUniqueAndShort) {

@@ -185,38 +185,58 @@ std::string name_header(const std::string& column, const std::string& lang) {
   return lang == "ru" ? column + ": название" : column + " name";
 }
 
+/// How the columns of one table go to its sheet.
+struct SheetLayout {
+  std::vector<const sdk::Column*> cols;
+  std::vector<bool> numeric, named;  // per column: written as numbers; followed by its names
+  std::vector<std::string> header;   // per sheet column
+};
+
+SheetLayout sheet_layout(const TableEntry& t, const sdk::Table& table, const Labels& labels) {
+  SheetLayout l;
+  for (const auto& c : table.columns()) {
+    l.cols.push_back(&c);
+    l.named.push_back(labels.covers(c.name));
+    l.numeric.push_back(!l.named.back() && numeric_column(c));
+    const auto unit = t.units.find(c.name);
+    l.header.push_back(unit == t.units.end() ? c.name : c.name + " (" + unit->second + ")");
+    if (l.named.back()) l.header.push_back(name_header(c.name, labels.lang()));
+  }
+  return l;
+}
+
+/// Writes one text cell; a text longer than Excel takes (32767 characters) is an error naming
+/// the cell, not a silently empty cell.
+void write_text(lxw_worksheet* ws, lxw_row_t y, lxw_col_t x, const std::string& text,
+                const TableEntry& t, const std::string& column) {
+  if (text.empty()) return;
+  if (worksheet_write_string(ws, y, x, text.c_str(), nullptr) == LXW_NO_ERROR) return;
+  throw HostError(kExitPipeline,
+                  "table '" + t.name + "', column '" + column + "', row " + std::to_string(y) +
+                      ": a text of " + std::to_string(text.size()) + " bytes does not fit an " +
+                      "Excel cell (32767 characters): use its CSV file (" + t.file + ")");
+}
+
 /// One table as a sheet: header (names, units, name columns), then the rows, numbers as numbers.
 void write_table_sheet(Workbook& wb, const TableEntry& t, const sdk::Table& table,
                        const Labels& labels) {
   lxw_worksheet* ws = wb.sheet(t.sheet);
-  std::vector<const sdk::Column*> cols;
-  std::vector<bool> numeric, named;
-  std::vector<std::string> header;
-  for (const auto& c : table.columns()) {
-    cols.push_back(&c);
-    named.push_back(labels.covers(c.name));
-    numeric.push_back(!named.back() && numeric_column(c));
-    const auto unit = t.units.find(c.name);
-    header.push_back(unit == t.units.end() ? c.name : c.name + " (" + unit->second + ")");
-    if (named.back()) header.push_back(name_header(c.name, labels.lang()));
-  }
-  write_row(wb, ws, 0, header, true);
+  const SheetLayout l = sheet_layout(t, table, labels);
+  write_row(wb, ws, 0, l.header, true);
   worksheet_freeze_panes(ws, 1, 0);
-  worksheet_set_column(ws, 0, static_cast<lxw_col_t>(header.size()), 16, nullptr);
+  worksheet_set_column(ws, 0, static_cast<lxw_col_t>(l.header.size()), 16, nullptr);
   double v = 0;
   for (std::size_t r = 0; r < table.rows(); ++r) {
+    const lxw_row_t y = static_cast<lxw_row_t>(r + 1);
     lxw_col_t x = 0;
-    for (std::size_t c = 0; c < cols.size(); ++c, ++x) {
-      const lxw_row_t y = static_cast<lxw_row_t>(r + 1);
-      const std::string cell(cols[c]->is_valid(r) ? cols[c]->str(r) : std::string_view{});
-      if (numeric[c] && is_number(cell, v))
+    for (std::size_t c = 0; c < l.cols.size(); ++c, ++x) {
+      const std::string& name = l.cols[c]->name;
+      const std::string cell(l.cols[c]->is_valid(r) ? l.cols[c]->str(r) : std::string_view{});
+      if (l.numeric[c] && is_number(cell, v))
         worksheet_write_number(ws, y, x, v, nullptr);
-      else if (!cell.empty())
-        worksheet_write_string(ws, y, x, cell.c_str(), nullptr);
-      if (named[c] && !cell.empty())
-        worksheet_write_string(ws, y, ++x, labels.name(cols[c]->name, cell).c_str(), nullptr);
-      else if (named[c])
-        ++x;
+      else
+        write_text(ws, y, x, cell, t, name);
+      if (l.named[c]) write_text(ws, y, ++x, cell.empty() ? "" : labels.name(name, cell), t, name);
     }
   }
 }
