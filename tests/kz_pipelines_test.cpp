@@ -423,7 +423,10 @@ PipelineRun* KzClusterFormation::run_ = nullptr;
 TEST_F(KzClusterFormation, RunsAndAnswersWithRegionNames) {
   ASSERT_EQ(run_->result.code, 0) << run_->result.err;
   for (const char* part : {"Kostanay Region", "Motor vehicles, trailers and semi-trailers",
-                           "Best two hubs", "Recycling fee", "Incentive +15 %"})
+                           "Best two hubs", "Best 3 hubs", "Recycling fee",
+                           // the incentive step's values (factor 1.15, KST, product 29)
+                           "Incentive: output of 29 x1.15 in KST (A9)",
+                           "4. Local content, share 0.3 of imported 29 bought by 29 (A7)"})
     EXPECT_TRUE(contains(run_->result.out, part)) << part << "\n" << run_->result.out;
 }
 

@@ -58,7 +58,15 @@ void check_collect(const BatchConfig& b, const ValidatedPipeline& vp, const std:
   std::vector<std::string> names;
   const std::string list = written_tables(vp, names);
   for (std::size_t i = 0; i < b.collect.size(); ++i) {
-    if (std::find(names.begin(), names.end(), b.collect[i]) != names.end()) continue;
+    if (std::find(names.begin(), names.end(), b.collect[i]) != names.end()) {
+      check_where(b.collect_where[i], vp.tables.at(b.collect[i]).schema, b.collect[i],
+                  [&](const WhereClause& c, const std::string& msg) {
+                    throw HostError(kExitPipeline, c.loc.prefix() + ": " +
+                                                       (what.empty() ? "" : what + ": ") +
+                                                       "collect: " + msg);
+                  });
+      continue;
+    }
     std::string msg =
         "collect: no step of pipeline '" + pipeline + "' writes a table '" + b.collect[i] + "'";
     if (auto near = sdk::nearest(b.collect[i], names); !near.empty())

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,7 @@ struct BatchConfig {
   std::vector<Scenario> scenarios;   // the [[scenario]] list in file order, then the grid's cells
   std::vector<std::string> collect;  // empty: every table the steps write
   std::vector<Location> collect_locs;
+  std::vector<std::vector<WhereClause>> collect_where;  // per collected table: rows kept (all: {})
   std::string store;  // relative to the working directory, as a pipeline's `output`
   Location store_loc;
 };
@@ -58,10 +60,21 @@ struct BatchCounts {
   std::size_t ok = 0, failed = 0, skipped = 0;  // skipped: in the store already (--resume)
 };
 
-/// \brief `klaster batch BATCH`: validates every scenario, then runs them one after another in
-/// this process into the store (docs/batch.md), each dataset table loaded once. A scenario that
-/// fails is recorded as failed and the batch goes on. Throws HostError before any run for a bad
-/// batch, an existing store without `resume`, or a store of another batch file.
-BatchCounts run_batch(const BatchConfig& batch, const PluginRegistry& plugins, bool resume);
+struct BatchRunOptions {
+  bool resume = false;    // run only the scenarios the existing store lacks
+  int jobs = -1;          // worker processes; -1: one per core; 0: in this process, not isolated
+  double timeout = 0;     // seconds one scenario may run on a worker; 0: no limit
+  double max_memory = 0;  // MiB of address space a worker may use; 0: no limit
+  /// Called with the counts so far and the number of runs to do, as runs finish and while waiting.
+  std::function<void(const BatchCounts&, std::size_t runs)> progress;
+};
+
+/// \brief `klaster batch BATCH`: validates every scenario, then runs them on worker processes
+/// (or in this process with jobs = 0) into the store (docs/batch.md), the dataset read once. A
+/// scenario that fails, crashes its worker or times out is recorded as failed and the batch goes
+/// on. Throws HostError before any run for a bad batch, an existing store without `resume`, or a
+/// store of another batch file; and when the store cannot be written (nothing half-written).
+BatchCounts run_batch(const BatchConfig& batch, const PluginRegistry& plugins,
+                      const BatchRunOptions& options);
 
 }  // namespace klaster

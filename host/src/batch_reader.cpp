@@ -1,11 +1,14 @@
 // Reads batch files (docs/batch.md) and expands their grids into scenarios.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <regex>
 #include <toml.hpp>
+#include <unordered_map>
 
 #include "batch.hpp"
 #include "errors.hpp"
+#include "report.hpp"
 #include "toml_support.hpp"
 
 namespace klaster {
@@ -22,10 +25,19 @@ std::string Scenario::label() const {
 
 namespace {
 
-/// Where `v` is written, without the caret context: batch errors are one line.
+/// Where `v` is written, without the caret context: batch errors are one line. Read from the
+/// value's region rather than location_of: toml11 copies the whole line for that, and a grid of
+/// 10,000 values on one line would copy it 10,000 times.
 Location line_of(const toml::value& v, const std::string& file) {
-  Location loc = location_of(v, file);
-  loc.line_text.clear();
+  Location loc;
+  loc.file = file;
+  if (const auto* r = toml::detail::get_region(v)) {
+    const std::string line = r->line_num();
+    loc.line =
+        std::all_of(line.begin(), line.end(), ::isdigit) && !line.empty() ? std::stoul(line) : 0;
+    loc.column = r->before() + 1;
+    loc.width = r->size();
+  }
   return loc;
 }
 
@@ -105,6 +117,28 @@ std::vector<std::string> read_strings(const toml::value& root, const std::string
   return out;
 }
 
+/// `collect = ["hhi", { table = "lq_compare", where = { industry = "C" } }]`: a table's name, or
+/// a table with the rows to keep.
+void read_collect(const toml::value& v, BatchConfig& b, const std::string& file) {
+  const char* shape =
+      "'collect' must be a list of table names or { table = \"...\", where = { ... } }";
+  if (!v.is_array()) fail(kExitPipeline, location_of(v, file), shape);
+  for (const auto& e : v.as_array()) {
+    if (!e.is_string() && !e.is_table())
+      fail(kExitPipeline, location_of(e, file), std::string(shape) + ", got " + type_name(e));
+    b.collect_locs.push_back(line_of(e, file));
+    if (e.is_string()) {
+      b.collect.push_back(e.as_string().str);
+      b.collect_where.emplace_back();
+      continue;
+    }
+    check_keys(e, {"table", "where"}, file, " in 'collect'", kExitPipeline);
+    b.collect.push_back(get_string(e, "table", file, " in 'collect'", kExitPipeline, true));
+    b.collect_where.push_back(e.contains("where") ? read_where(e.at("where"), file, " in 'collect'")
+                                                  : std::vector<WhereClause>{});
+  }
+}
+
 void read_pipelines(const toml::value& root, BatchConfig& b, const std::string& file) {
   if (!root.contains("pipelines"))
     fail(kExitPipeline, whole(file), "missing key 'pipelines' (a list of files)");
@@ -143,6 +177,28 @@ struct Axis {
   std::vector<const toml::value*> values;
 };
 
+/// A text equal for values a plugin cannot tell apart: 1.1 and 1.10, and 2 and 2.0 (an integer
+/// is taken as a number).
+std::string canonical(const sdk::Value& v) {
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return "n" + sdk::format_number(*i);
+  if (const auto* d = std::get_if<double>(&v)) return "n" + sdk::format_number(*d);
+  return "v" + to_json(v).dump();
+}
+
+/// A value listed twice on one axis would make two identical scenarios under different ids.
+void check_repeats(const Axis& a, const std::string& file) {
+  std::unordered_map<std::string, std::size_t> first;
+  for (std::size_t i = 0; i < a.values.size(); ++i) {
+    const sdk::Value v = to_value(*a.values[i], file, "grid '" + a.key + "'");
+    const auto [it, fresh] = first.emplace(canonical(v), i);
+    if (!fresh)
+      fail(kExitPipeline, line_of(*a.values[i], file),
+           "grid '" + a.key + "' lists " + sdk::to_text(v) + " twice (also at " +
+               line_of(*a.values[it->second], file).prefix() +
+               "): the scenarios would be identical");
+  }
+}
+
 std::vector<Axis> read_axes(const toml::value& grid, const std::string& file) {
   std::vector<Axis> axes;
   for (const auto& r : settings_of(grid, file, "[grid]")) {
@@ -151,30 +207,36 @@ std::vector<Axis> read_axes(const toml::value& grid, const std::string& file) {
            "grid '" + r.key + "' must be a non-empty list of values, as in [1.05, 1.15]");
     Axis a{r.key, {}};
     for (const auto& e : r.value->as_array()) a.values.push_back(&e);
+    check_repeats(a, file);
     axes.push_back(std::move(a));
   }
   return axes;
 }
 
 /// The cells of the grid, the first key varying slowest; ids g0001, g0002, ... in that order.
+/// Each value's setting is read once and copied into the cells that use it.
 std::vector<Scenario> expand_grid(const toml::value& grid, const std::string& file) {
   const std::vector<Axis> axes = read_axes(grid, file);
+  std::vector<std::vector<BatchSetting>> settings;
   std::size_t n = axes.empty() ? 0 : 1;
-  for (const auto& a : axes) n *= a.values.size();
+  for (const auto& a : axes) {
+    n *= a.values.size();
+    settings.emplace_back();
+    for (const toml::value* v : a.values)
+      settings.back().push_back(make_setting(a.key, *v, file, "grid"));
+  }
   const std::size_t width = std::max<std::size_t>(4, std::to_string(n).size());
+  const Location at = line_of(grid, file);
   std::vector<Scenario> out;
+  out.reserve(n);
   for (std::size_t cell = 0; cell < n; ++cell) {
     Scenario s;
     const std::string num = std::to_string(cell + 1);
     s.id = "g" + std::string(width - num.size(), '0') + num;
-    s.loc = line_of(grid, file);
-    std::size_t rest = cell;
-    for (std::size_t i = axes.size(); i-- > 0;) {
-      const auto& a = axes[i];
-      s.settings.push_back(make_setting(a.key, *a.values[rest % a.values.size()], file, "grid"));
-      rest /= a.values.size();
-    }
-    std::reverse(s.settings.begin(), s.settings.end());
+    s.loc = at;
+    s.settings.resize(axes.size());
+    for (std::size_t i = axes.size(), rest = cell; i-- > 0; rest /= settings[i].size())
+      s.settings[i] = settings[i][rest % settings[i].size()];
     out.push_back(std::move(s));
   }
   return out;
@@ -216,7 +278,7 @@ BatchConfig read_batch(const fs::path& path) {
   read_pipelines(root, b, file);
   if (root.contains("baseline")) b.baseline = read_settings(root.at("baseline"), file, "baseline");
   read_scenarios(root, b, file);
-  if (root.contains("collect")) b.collect = read_strings(root, "collect", file, b.collect_locs);
+  if (root.contains("collect")) read_collect(root.at("collect"), b, file);
   b.store = get_string(root, "store", file, "", kExitPipeline, false);
   if (root.contains("store")) b.store_loc = line_of(root.at("store"), file);
   if (b.store.empty()) b.store = "out/" + path.stem().string() + ".sqlite";

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <utility>
@@ -13,6 +14,8 @@
 struct sqlite3;
 
 namespace klaster {
+
+class Statement;
 
 /// \brief What one finished scenario run leaves in the store.
 struct ScenarioRecord {
@@ -28,7 +31,11 @@ struct ScenarioRecord {
 /// HostError (exit 2) for an existing store without `resume`, or one of another batch file.
 class BatchStore {
  public:
-  BatchStore(const BatchConfig& batch, const std::string& batch_sha256, bool resume);
+  /// `plugins`, when given, is what the scenarios run with: their versions go to each scenario's
+  /// row, and the SHA-256 of every input file and plugin library to the `batch` table (a resumed
+  /// store is refused when an input file changed).
+  BatchStore(const BatchConfig& batch, const std::string& batch_sha256, bool resume,
+             const PluginRegistry* plugins = nullptr);
   ~BatchStore();
   BatchStore(const BatchStore&) = delete;
   BatchStore& operator=(const BatchStore&) = delete;
@@ -39,10 +46,14 @@ class BatchStore {
   void record(const ScenarioRecord& r);
 
  private:
+  void open(const std::string& file);
+  void create_whole(const BatchConfig& batch, const std::string& sha);
   void exec(const std::string& sql);
+  [[noreturn]] static void rethrow_naming(const ScenarioRecord& r);
   void create(const BatchConfig& batch, const std::string& sha);
   void check_batch(const std::string& sha);
   void ensure_table(const std::string& name, const sdk::Table& t);
+  Statement& insert_statement(const std::string& name, const sdk::Table& t);
   void insert_rows(const std::string& name, const std::string& scenario, const sdk::Table& t);
   void insert_scenario(const ScenarioRecord& r);
 
@@ -52,7 +63,10 @@ class BatchStore {
   std::vector<std::string>
       param_columns_;  // every setting key of the scenarios, in first-use order
   std::set<std::pair<std::string, std::string>> done_;
-  std::map<std::string, std::set<std::string>> columns_;  // of the output tables known so far
+  std::map<std::string, std::string> plugins_;  // pipeline -> {"step": "plugin version"} as JSON
+  std::map<std::string, std::string> inputs_;   // `batch` rows: "sha256:<pipeline>:<file>", ...
+  std::map<std::string, std::set<std::string>> columns_;       // of the output tables known so far
+  std::map<std::string, std::unique_ptr<Statement>> inserts_;  // by SQL text
 };
 
 }  // namespace klaster

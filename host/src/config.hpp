@@ -71,6 +71,7 @@ struct SummaryConfig {
   std::vector<SummaryName> names;
   std::string note;  // printed under the table: caveats, units, sources
   Location loc;
+  Location title_loc, note_loc;  // for messages about their {STEP.PARAM} placeholders
 };
 
 struct PipelineConfig {

@@ -237,9 +237,10 @@ void require_where_table(const toml::value& v, const std::string& file, const st
              " must be a table such as { industry = \"C\", year = [2024, 2025] }");
 }
 
-/// The clauses of a `where` table, each key a column, in file order.
-std::vector<WhereClause> read_where(const toml::value& v, const std::string& file,
-                                    const std::string& where, const std::string& path = "where") {
+}  // namespace
+
+std::vector<WhereClause> detail::read_where(const toml::value& v, const std::string& file,
+                                            const std::string& where, const std::string& path) {
   require_where_table(v, file, path, where);
   std::vector<WhereClause> out;
   for (const auto& [column, value] : v.as_table())
@@ -248,6 +249,8 @@ std::vector<WhereClause> read_where(const toml::value& v, const std::string& fil
             [](const auto& a, const auto& b) { return before(a.loc, b.loc); });
   return out;
 }
+
+namespace {
 
 /// A step's `where`: a key holding a table names a table parameter and holds the clauses on its
 /// table; any other key is a column of the plugin's primary input. Filters in file order.
@@ -330,6 +333,8 @@ SummaryConfig read_summary(const toml::value& v, const std::string& file) {
              file, w, kExitPipeline);
   s.title = get_string(v, "title", file, w, kExitPipeline, false);
   s.note = get_string(v, "note", file, w, kExitPipeline, false);
+  if (v.contains("title")) s.title_loc = location_of(v.at("title"), file);
+  if (v.contains("note")) s.note_loc = location_of(v.at("note"), file);
   if (v.contains("names")) s.names = read_summary_names(v.at("names"), file, w);
   s.table = get_string(v, "table", file, w, kExitPipeline, true);
   s.sort = get_string(v, "sort", file, w, kExitPipeline, false);

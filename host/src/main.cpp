@@ -12,6 +12,8 @@
 #include <iostream>
 
 #include "batch.hpp"
+#include "batch_export.hpp"
+#include "batch_progress.hpp"
 #include "config.hpp"
 #include "errors.hpp"
 #include "export.hpp"
@@ -36,6 +38,7 @@ const char* kUsage =
     "  batch BATCH         run a batch file's scenarios into one SQLite store (docs/batch.md)\n"
     "  batch validate BATCH\n"
     "                      expand a batch file's scenarios and validate each\n"
+    "  batch export STORE  a batch store's tables as CSV, the scenario's columns first\n"
     "  plugins             list the plugins found\n"
     "  describe PLUGIN     everything about one plugin: parameters, tables read and written\n"
     "  new-plugin NAME     a new plugin's folder to start from (source, test, README, CMake)\n"
@@ -192,8 +195,10 @@ std::string batch_run_summary(const std::string& file, const BatchConfig& b, con
 }
 
 const char* kBatchUsage =
-    "Usage: klaster batch BATCH [--resume] [--plugin-dir DIR]... [--quiet]\n"
-    "       klaster batch validate BATCH [--list] [--plugin-dir DIR]...";
+    "Usage: klaster batch BATCH [--jobs N] [--timeout SECONDS] [--max-memory MIB] [--resume]\n"
+    "                     [--plugin-dir DIR]... [--quiet]\n"
+    "       klaster batch validate BATCH [--list] [--plugin-dir DIR]...\n"
+    "       klaster batch export STORE [--table T]... [--format csv] [-o PATH]";
 
 /// `klaster batch validate BATCH`: every scenario on every pipeline, as `klaster validate --set`.
 int batch_validate(const std::string& file, const PluginRegistry& plugins, bool list, bool quiet) {
@@ -205,22 +210,68 @@ int batch_validate(const std::string& file, const PluginRegistry& plugins, bool 
   return kExitOk;
 }
 
-/// `klaster batch BATCH`: every scenario run in this process into the store; exit 1 if any failed.
-int batch_run(const std::string& file, const PluginRegistry& plugins, bool resume, bool quiet) {
+/// `klaster batch BATCH`: every scenario run on worker processes into the store; exit 1 if any
+/// failed. Progress on stderr unless --quiet.
+int batch_run(const std::string& file, const PluginRegistry& plugins, BatchRunOptions options,
+              bool quiet) {
   const BatchConfig batch = read_batch(file);
-  const BatchCounts counts = run_batch(batch, plugins, resume);
-  if (!quiet) std::cout << batch_run_summary(file, batch, counts);
+  BatchProgress progress(::isatty(STDERR_FILENO) != 0);
+  std::size_t runs = 0;
+  if (!quiet)
+    options.progress = [&](const BatchCounts& c, std::size_t n) { progress.update(c, runs = n); };
+  const BatchCounts counts = run_batch(batch, plugins, options);
+  if (!quiet) {
+    progress.finish(counts, runs);
+    std::cout << batch_run_summary(file, batch, counts);
+  }
   return counts.failed ? kExitStepFailed : kExitOk;
 }
 
+const char* kExportUsage =
+    "Usage: klaster batch export STORE [--table T]... [--format csv] [-o PATH]";
+
+/// `klaster batch export STORE`: output tables as CSV with the scenario's columns first.
+int cmd_batch_export(const std::vector<std::string>& args) {
+  ExportOptions o;
+  std::string log_level;
+  bool quiet = false;
+  po::options_description opts("klaster batch export options");
+  opts.add_options()("help,h", "show this help")(
+      "table", po::value<std::vector<std::string>>(&o.tables)->composing(),
+      "an output table of the store, e.g. kz_auto_cluster__hhi (repeatable; default: all)")(
+      "format", po::value<std::string>(&o.format)->default_value("csv"), "csv (the only one)")(
+      "out,o", po::value<std::string>(&o.out),
+      "a new folder (default: <store stem>_export/ beside the store); with one --table a new "
+      "CSV file, or - for stdout");
+  add_log_options(opts, log_level, quiet);
+  po::options_description hidden;
+  hidden.add_options()("store", po::value<std::string>(&o.store)->required());
+  po::positional_options_description pos;
+  pos.add("store", 1);
+  po::variables_map vm;
+  if (!parse(args, opts, hidden, pos, vm, kExportUsage)) return kExitOk;
+  setup_logging(log_level, quiet);
+  const std::string said = export_store(o);
+  if (!quiet) std::cout << said;
+  return kExitOk;
+}
+
 int cmd_batch(const std::vector<std::string>& args) {
+  if (!args.empty() && args[0] == "export") return cmd_batch_export({args.begin() + 1, args.end()});
   std::string action, batch_file, log_level;
   std::vector<std::string> plugin_dirs;
-  bool quiet = false, list = false, resume = false;
+  bool quiet = false, list = false;
+  BatchRunOptions run;
   po::options_description opts("klaster batch options");
   opts.add_options()("help,h", "show this help");
-  opts.add_options()("resume", po::bool_switch(&resume),
+  opts.add_options()("resume", po::bool_switch(&run.resume),
                      "continue an existing store: run only the scenarios it lacks")(
+      "jobs,j", po::value<int>(&run.jobs)->default_value(-1, "one per core"),
+      "worker processes; 0 runs the scenarios in this process, not isolated")(
+      "timeout", po::value<double>(&run.timeout)->default_value(0, "none"),
+      "seconds one scenario may run before its worker is stopped and it is recorded as failed")(
+      "max-memory", po::value<double>(&run.max_memory)->default_value(0, "none"),
+      "MiB of address space each worker may use; a scenario needing more fails")(
       "list", po::bool_switch(&list), "validate: print each scenario, its id and settings");
   add_plugin_options(opts, plugin_dirs);
   add_log_options(opts, log_level, quiet);
@@ -237,7 +288,12 @@ int cmd_batch(const std::vector<std::string>& args) {
   setup_logging(log_level, quiet);
   const PluginRegistry plugins = load_plugins(plugin_dirs);
   if (action == "validate") return batch_validate(batch_file, plugins, list, quiet);
-  return batch_run(action, plugins, resume, quiet);
+  if (run.jobs < -1 || run.timeout < 0 || run.max_memory < 0 ||
+      ((run.timeout > 0 || run.max_memory > 0) && run.jobs == 0))
+    throw HostError(kExitPipeline,
+                    "batch: --jobs, --timeout and --max-memory must be 0 or more; --timeout and "
+                    "--max-memory need worker processes (--jobs 1 or more)");
+  return batch_run(action, plugins, run, quiet);
 }
 
 int cmd_plugins(const std::vector<std::string>& args) {

@@ -7,6 +7,7 @@
 #include "errors.hpp"
 #include "geojson.hpp"
 #include "klaster/sdk/step.hpp"
+#include "placeholders.hpp"
 
 namespace klaster {
 
@@ -57,25 +58,6 @@ bool value_matches_type(const sdk::Value& v, sdk::ColumnType t) {
   return false;
 }
 
-/// Checks where clauses against a schema; returns an error message or "".
-void check_where(const std::vector<WhereClause>& where, const sdk::Schema& schema,
-                 const std::string& table,
-                 const std::function<void(const WhereClause&, const std::string&)>& fail) {
-  for (const auto& c : where) {
-    auto type = schema.type_of(c.column);
-    if (!type) {
-      std::string msg = "where: column '" + c.column + "' is not in table '" + table + "'";
-      if (auto near = sdk::nearest(c.column, schema.names()); !near.empty())
-        msg += " (did you mean '" + near + "'?)";
-      fail(c, msg);
-    }
-    for (const auto& v : c.values)
-      if (!value_matches_type(v, *type))
-        fail(c, "where: column '" + c.column + "' of table '" + table + "' holds " +
-                    sdk::to_string(*type) + " values; " + sdk::to_text(v) + " cannot match");
-  }
-}
-
 }  // namespace
 
 sdk::TablePtr load_dataset_table(const TableManifest& m) {
@@ -91,6 +73,24 @@ sdk::TablePtr load_dataset_table(const TableManifest& m) {
     if (text.find("table '" + m.name + "'") == std::string::npos)
       text += " (dataset table '" + m.name + "')";
     throw HostError(kExitDataset, text);
+  }
+}
+
+void check_where(const std::vector<WhereClause>& where, const sdk::Schema& schema,
+                 const std::string& table,
+                 const std::function<void(const WhereClause&, const std::string&)>& fail) {
+  for (const auto& c : where) {
+    auto type = schema.type_of(c.column);
+    if (!type) {
+      std::string msg = "where: column '" + c.column + "' is not in table '" + table + "'";
+      if (auto near = sdk::nearest(c.column, schema.names()); !near.empty())
+        msg += " (did you mean '" + near + "'?)";
+      fail(c, msg);
+    }
+    for (const auto& v : c.values)
+      if (!value_matches_type(v, *type))
+        fail(c, "where: column '" + c.column + "' of table '" + table + "' holds " +
+                    sdk::to_string(*type) + " values; " + sdk::to_text(v) + " cannot match");
   }
 }
 
@@ -273,12 +273,35 @@ void check_filtered_table_not_shared(const ValidatedStep& vs, const TableFilter&
               "'; a step reads one copy of a table, so it cannot filter it for one of them only");
 }
 
+/// The steps whose parameters `{STEP.PARAM}` may name: those validated so far, and `current`.
+std::vector<const ValidatedStep*> steps_in_scope(const ValidatedPipeline& vp,
+                                                 const ValidatedStep* current = nullptr) {
+  std::vector<const ValidatedStep*> steps;
+  for (const auto& s : vp.steps) steps.push_back(&s);
+  if (current) steps.push_back(current);
+  return steps;
+}
+
+/// The filter with `{STEP.PARAM}` in its values replaced (this step's and earlier steps' values).
+TableFilter resolve_placeholders(const ValidatedPipeline& vp, const ValidatedStep& vs,
+                                 const TableFilter& f) {
+  TableFilter out = f;
+  const auto steps = steps_in_scope(vp, &vs);
+  for (auto& c : out.clauses) try {
+      c = substitute(c, steps);
+    } catch (const PlaceholderError& e) {
+      step_fail(kExitPipeline, *vs.config, &c.loc, std::string("where: ") + e.what());
+    }
+  return out;
+}
+
 /// Resolves a step's `where` to the table parameters it filters and checks every clause against the
 /// schema of its table. Clauses on the same table (plain ones and `where.<primary>`) are merged.
 std::vector<StepFilter> resolve_filters(const ValidatedPipeline& vp, const ValidatedStep& vs) {
   const StepConfig& step = *vs.config;
   std::vector<StepFilter> out;
-  for (const TableFilter& f : step.where) {
+  for (const TableFilter& written : step.where) {
+    const TableFilter f = resolve_placeholders(vp, vs, written);
     const std::string& param = filtered_param(vs, f).name;
     if (!vs.params.has(param))
       step_fail(kExitPipeline, step, &f.loc,
@@ -393,10 +416,40 @@ void validate_summary(ValidatedPipeline& vp, const SummaryConfig& s) {
   vp.last_use[s.table] = SIZE_MAX;
 }
 
+/// Replaces `{STEP.PARAM}` in the summary's title, note and `where` values by the values the steps
+/// use, so the summary printed after the run states them.
+void resolve_placeholders(const ValidatedPipeline& vp, SummaryConfig& s) {
+  const auto steps = steps_in_scope(vp);
+  auto fail = [&](const Location& loc, const PlaceholderError& e) {
+    const std::string& name = s.title.empty() ? s.table : s.title;  // substituted once it could be
+    std::string text = (loc.line ? loc : s.loc).prefix() + ": summary '" + name + "': " + e.what();
+    if (auto ctx = loc.context(); !ctx.empty()) text += "\n" + ctx;
+    throw HostError(kExitPipeline, text);
+  };
+  try {
+    s.title = substitute(s.title, steps);
+  } catch (const PlaceholderError& e) {
+    fail(s.title_loc, e);
+  }
+  try {
+    s.note = substitute(s.note, steps);
+  } catch (const PlaceholderError& e) {
+    fail(s.note_loc, e);
+  }
+  for (auto& c : s.where) try {
+      c = substitute(c, steps);
+    } catch (const PlaceholderError& e) {
+      fail(c.loc, e);
+    }
+}
+
 /// Validates the steps and summaries of `vp`, whose dataset tables are in scope.
 void validate_steps(ValidatedPipeline& vp, const PluginRegistry& plugins) {
   for (const auto& step : vp.config.steps) vp.steps.push_back(validate_step(vp, step, plugins));
-  for (const auto& s : vp.config.summaries) validate_summary(vp, s);
+  for (auto& s : vp.config.summaries) {
+    resolve_placeholders(vp, s);
+    validate_summary(vp, s);
+  }
 }
 
 }  // namespace
@@ -566,6 +619,30 @@ void run_step(const ValidatedPipeline& vp, std::size_t k, RunResult& result,
 
 }  // namespace
 
+namespace {
+
+/// Dataset table `name`, from `cache` when it holds it, else loaded (and kept there).
+sdk::TablePtr dataset_table(const std::string& name, const TableManifest& manifest,
+                            DatasetCache* cache) {
+  if (cache)
+    if (auto c = cache->find({manifest.file, name}); c != cache->end()) return c->second;
+  spdlog::debug("loading dataset table '{}' from {}", name, manifest.file.string());
+  const auto start = std::chrono::steady_clock::now();
+  sdk::TablePtr t = load_dataset_table(manifest);
+  spdlog::info("loaded table '{}': {} rows in {:.3f} s", name, t->rows(),
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  if (cache) (*cache)[{manifest.file, name}] = t;
+  return t;
+}
+
+}  // namespace
+
+void preload_dataset(const ValidatedPipeline& vp, DatasetCache& cache) {
+  for (const auto& [name, last] : vp.last_use)
+    if (auto o = vp.tables.find(name); o != vp.tables.end() && o->second.manifest)
+      dataset_table(name, *o->second.manifest, &cache);
+}
+
 RunResult run_pipeline(const ValidatedPipeline& vp,
                        const std::function<void(const std::string&, const sdk::Table&)>& on_table,
                        DatasetCache* cache) {
@@ -584,17 +661,7 @@ RunResult run_pipeline(const ValidatedPipeline& vp,
     if (auto it = result.tables.find(name); it != result.tables.end()) return it->second;
     auto o = vp.tables.find(name);
     if (o == vp.tables.end() || !o->second.manifest) return nullptr;
-    if (cache)
-      if (auto c = cache->find({o->second.manifest->file, name}); c != cache->end())
-        return result.tables[name] = c->second;
-    spdlog::debug("loading dataset table '{}' from {}", name, o->second.manifest->file.string());
-    const auto start = std::chrono::steady_clock::now();
-    sdk::TablePtr t = load_dataset_table(*o->second.manifest);
-    spdlog::info("loaded table '{}': {} rows in {:.3f} s", name, t->rows(),
-                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    result.tables[name] = t;
-    if (cache) (*cache)[{o->second.manifest->file, name}] = t;
-    return t;
+    return result.tables[name] = dataset_table(name, *o->second.manifest, cache);
   };
 
   for (std::size_t k = 0; k < vp.steps.size(); ++k) run_step(vp, k, result, get_table, on_table);

@@ -82,8 +82,19 @@ RunResult run_pipeline(const ValidatedPipeline& pipeline,
                        const std::function<void(const std::string&, const sdk::Table&)>& on_table,
                        DatasetCache* cache = nullptr);
 
+/// \brief Loads into `cache` every dataset table a step or summary of `vp` reads (a batch does so
+/// before starting its worker processes, which then share the tables).
+void preload_dataset(const ValidatedPipeline& vp, DatasetCache& cache);
+
 /// \brief Loads one dataset table as its manifest says. Throws HostError (exit 3).
 sdk::TablePtr load_dataset_table(const TableManifest& manifest);
+
+/// \brief Checks `where` clauses against the schema of table `table`: an unknown column (with a
+/// did-you-mean) or a value of the wrong type is reported through `fail(clause, message)`, which
+/// must throw.
+void check_where(const std::vector<WhereClause>& where, const sdk::Schema& schema,
+                 const std::string& table,
+                 const std::function<void(const WhereClause&, const std::string&)>& fail);
 
 /// \brief The rows of `table` selected by `where` (all clauses must hold).
 sdk::Table apply_where(const sdk::Table& table, const std::vector<WhereClause>& where);

@@ -2,10 +2,14 @@
 #include "plugin_loader.hpp"
 
 #include <dlfcn.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
+#include <cstdio>
 #include <cstdlib>
 #include <sstream>
 
@@ -15,6 +19,34 @@
 namespace klaster {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+/// Refuses a plugin folder or library that someone else could have written code into, as ssh
+/// refuses such key files: writable by anyone or by a group other than this user's or root's, or
+/// owned by a user who is neither this one nor root.
+void check_trusted(const fs::path& p, const char* what) {
+  struct stat st {};
+  if (::stat(p.c_str(), &st) != 0) return;  // a missing path is reported by the caller
+  const auto mode = st.st_mode & 07777;
+  std::string why;
+  // Group write is harmless when the group is this user's own (Debian's user private groups,
+  // umask 002) or root's.
+  const bool group_open = (st.st_mode & S_IWGRP) && st.st_gid != ::getegid() && st.st_gid != 0;
+  if ((st.st_mode & S_IWOTH) || group_open) {
+    char octal[8];
+    std::snprintf(octal, sizeof octal, "%04o", static_cast<unsigned>(mode));
+    why = std::string("is writable by ") + (st.st_mode & S_IWOTH ? "anyone" : "its group") +
+          " (mode " + octal + "): klaster loads no code others can change; chmod go-w it";
+  } else if (st.st_uid != 0 && st.st_uid != ::geteuid()) {
+    why = "is owned by user " + std::to_string(st.st_uid) +
+          ", neither you nor root: klaster loads no code others can change; load it from a "
+          "folder of your own";
+  }
+  if (!why.empty()) throw HostError(kExitPluginLoad, p.string() + ": " + what + " " + why);
+}
+
+}  // namespace
 
 std::optional<fs::path> builtin_plugin_dir() {
   std::error_code ec;
@@ -34,8 +66,13 @@ std::vector<fs::path> plugin_search_path(const std::vector<std::string>& extra) 
   if (const char* env = std::getenv("KLASTER_PLUGIN_PATH")) {
     std::stringstream ss(env);
     std::string item;
-    while (std::getline(ss, item, ':'))
-      if (!item.empty()) dirs.emplace_back(item);
+    while (std::getline(ss, item, ':')) {
+      if (item.empty()) continue;
+      if (fs::path(item).is_relative())
+        spdlog::warn("KLASTER_PLUGIN_PATH entry '{}' is relative: loading plugins from {}", item,
+                     fs::absolute(item).lexically_normal().string());
+      dirs.emplace_back(item);
+    }
   }
   if (auto builtin = builtin_plugin_dir()) dirs.push_back(*builtin);
   return dirs;
@@ -48,6 +85,7 @@ void PluginRegistry::load_dirs(const std::vector<fs::path>& dirs) {
       throw HostError(kExitPluginLoad, dir.string() + ": plugin folder not found");
     const fs::path canon = fs::weakly_canonical(dir);
     if (std::find(seen_dirs.begin(), seen_dirs.end(), canon) != seen_dirs.end()) continue;
+    check_trusted(dir, "plugin folder");
     seen_dirs.push_back(canon);
     std::vector<fs::path> files;
     for (const auto& e : fs::directory_iterator(dir))
@@ -59,6 +97,7 @@ void PluginRegistry::load_dirs(const std::vector<fs::path>& dirs) {
 
 const LoadedPlugin& PluginRegistry::load_file(const fs::path& file) {
   namespace dll = boost::dll;
+  check_trusted(file, "plugin library");
   auto lib = std::make_shared<dll::shared_library>();
   boost::dll::fs::error_code ec;
   // RTLD_NOW: a missing symbol fails here, with a message, not at its first call.

@@ -355,8 +355,9 @@ std::string list_plugins(const PluginRegistry& registry) {
   std::string out =
       fmt::format("{:<{}}  {:<9}  {:<7}  {}\n", "NAME", w, "KIND", "VERSION", "SUMMARY");
   for (const auto& [n, p] : registry.plugins())
-    out += fmt::format("{:<{}}  {:<9}  {:<7}  {}\n", n, w, sdk::to_string(p.info.kind),
-                       p.info.version, p.info.summary);
+    out += fmt::format("{:<{}}  {:<9}  {:<7}  {}\n{:<{}}  {}  sha256 {}\n", n, w,
+                       sdk::to_string(p.info.kind), p.info.version, p.info.summary, "", w,
+                       p.file.string(), sha256_file(p.file));
   return out;
 }
 

@@ -25,6 +25,10 @@ void check_keys(const toml::value& table, const std::vector<std::string>& allowe
 /// \brief The string at `key`; "" when absent and not required.
 std::string get_string(const toml::value& table, const std::string& key, const std::string& file,
                        const std::string& where, int code, bool required);
+/// \brief The clauses of a `where` table (`{ column = value | [values], ... }`), in file order;
+/// `path` is how the file spells the key ("where") and `where` whose it is (" in step 'lq'").
+std::vector<WhereClause> read_where(const toml::value& v, const std::string& file,
+                                    const std::string& where, const std::string& path = "where");
 /// \brief A TOML parameter value as an sdk::Value (finite numbers, homogeneous lists).
 sdk::Value to_value(const toml::value& v, const std::string& file, const std::string& what);
 /// \brief The `[labels.NAME]` sections of a parsed dataset.toml, checked against `dataset`'s tables

@@ -1,8 +1,11 @@
 // compare: baseline against scenario, row by row on key columns: change = s - b,
 // relative_change = (s - b) / b.
+#include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -78,12 +81,83 @@ TableSpec table_written() {
           ColumnSpec::floats("relative_change", "(s - b) / b; missing where b or s is, or b = 0"));
 }
 
-/// \brief Each row's key of one table, joined for hashing and as text for messages.
-struct KeyedRows {
-  std::vector<std::string> joined;                  // cells joined by '\x1f'
-  std::vector<std::string> text;                    // "region 'KST', year 2025"
-  std::unordered_map<std::string, std::size_t> at;  // joined key -> row
+/// \brief The key of each row of both tables as a dense number (below the number of distinct
+/// keys, `count`): equal key cells give equal numbers across the two tables (their string columns
+/// may use different dictionaries).
+struct KeyIds {
+  std::vector<std::uint64_t> base, scen;
+  std::uint64_t count = 1;
 };
+
+/// \brief Dense ids of one key column's values, shared by both tables.
+class ValueIds {
+ public:
+  std::vector<std::uint64_t> of(const Column& c) {
+    std::vector<std::uint64_t> ids(c.size());
+    if (c.type != ColumnType::kString) {
+      for (std::size_t r = 0; r < ids.size(); ++r)
+        ids[r] = ints_.try_emplace(c.ints[r], count()).first->second;
+      return ids;
+    }
+    std::vector<std::int64_t> code_ids(c.dict->size(), -1);  // each string hashed once
+    for (std::size_t r = 0; r < ids.size(); ++r) {
+      auto& id = code_ids[static_cast<std::size_t>(c.codes[r])];
+      if (id < 0)
+        id = static_cast<std::int64_t>(strings_.try_emplace(c.str(r), count()).first->second);
+      ids[r] = static_cast<std::uint64_t>(id);
+    }
+    return ids;
+  }
+  std::uint64_t count() const { return ints_.size() + strings_.size(); }
+
+ private:
+  std::unordered_map<std::int64_t, std::uint64_t> ints_;
+  std::unordered_map<std::string_view, std::uint64_t> strings_;  // views into the dictionaries
+};
+
+/// \brief Numbers the pairs (key so far, value id) densely, in a table when the pairs are few
+/// enough and in a hash map otherwise, so keys stay dense whatever the number of key columns.
+class KeyPairs {
+ public:
+  KeyPairs(std::uint64_t keys, std::uint64_t values, std::size_t rows)
+      : values_(values), dense_(keys * values <= std::max<std::uint64_t>(1u << 20, 4 * rows)) {
+    if (dense_) table_.assign(keys * values, kNone);
+  }
+  void extend(std::vector<std::uint64_t>& ids, const std::vector<std::uint64_t>& values) {
+    for (std::size_t r = 0; r < ids.size(); ++r) ids[r] = id(ids[r] * values_ + values[r]);
+  }
+  std::uint64_t count() const { return count_; }
+
+ private:
+  static constexpr std::uint64_t kNone = ~std::uint64_t{0};
+  std::uint64_t id(std::uint64_t pair) {
+    if (!dense_) {
+      const auto [it, fresh] = hashed_.try_emplace(pair, count_);
+      if (fresh) ++count_;
+      return it->second;
+    }
+    std::uint64_t& slot = table_[pair];
+    if (slot == kNone) slot = count_++;
+    return slot;
+  }
+  std::uint64_t values_;
+  bool dense_;
+  std::vector<std::uint64_t> table_;
+  std::unordered_map<std::uint64_t, std::uint64_t> hashed_;
+  std::uint64_t count_ = 0;
+};
+
+/// \brief "region 'KST', year 2025": how messages name a row by its keys.
+std::string key_text(const Table& t, std::size_t row, const std::vector<std::string>& keys) {
+  std::string text;
+  for (const auto& name : keys) {
+    const Column& c = t.column(name);
+    if (!text.empty()) text += ", ";
+    text += c.type == ColumnType::kString ? name + " '" + c.to_text(row) + "'"
+                                          : name + " " + c.to_text(row);
+  }
+  return text;
+}
 
 class Compare final : public Plugin {
  public:
@@ -138,11 +212,13 @@ class Compare final : public Plugin {
     const Table& base = ctx.table_of_param("baseline");
     const Table& scen = ctx.table_of_param("scenario");
     const std::vector<std::string> keys = key_names(params, base.schema(), scen.schema());
-    const KeyedRows base_keys = keyed_rows(base, params.str("baseline"), keys);
-    const KeyedRows scen_keys = keyed_rows(scen, params.str("scenario"), keys);
-    const std::vector<RowPair> pairs =
-        join_rows(base_keys.joined, scen_keys.joined, base_keys.at, scen_keys.at);
-    report_unmatched(ctx, pairs, base_keys, scen_keys);
+    check_keys_present(base, params.str("baseline"), keys);
+    check_keys_present(scen, params.str("scenario"), keys);
+    const KeyIds ids = key_ids(base, scen, keys);
+    const auto base_at = rows_by_key(base, params.str("baseline"), keys, ids.base, ids.count);
+    const auto scen_at = rows_by_key(scen, params.str("scenario"), keys, ids.scen, ids.count);
+    const std::vector<RowPair> pairs = join_rows(ids.base, ids.scen, base_at, scen_at);
+    report_unmatched(ctx, pairs, base, scen, keys);
     write_output(ctx, keys, base, scen, pairs);
   }
 
@@ -194,38 +270,55 @@ class Compare final : public Plugin {
     ctx.declare_output(ctx.output_name(), std::move(out));
   }
 
-  /// The keys of every row of `t`; a missing key or a key on two rows is an error.
-  static KeyedRows keyed_rows(const Table& t, const std::string& table_name,
-                              const std::vector<std::string>& keys) {
-    KeyedRows k;
-    k.joined.reserve(t.rows());
-    k.text.reserve(t.rows());
-    k.at.reserve(t.rows());
-    for (std::size_t r = 0; r < t.rows(); ++r) {
-      std::string joined, text;
-      for (const auto& name : keys) {
-        const Column& c = t.column(name);
+  /// A missing key cell is an error naming the row.
+  static void check_keys_present(const Table& t, const std::string& table_name,
+                                 const std::vector<std::string>& keys) {
+    for (const auto& name : keys) {
+      const Column& c = t.column(name);
+      for (std::size_t r = 0; r < t.rows(); ++r)
         if (!c.is_valid(r))
           throw DataError(t.row_name(r) + " of table '" + table_name +
                           "' has a missing key in column '" + name + "'");
-        const std::string cell = c.to_text(r);
-        joined += cell;
-        joined += '\x1f';
-        if (!text.empty()) text += ", ";
-        text += c.type == ColumnType::kString ? name + " '" + cell + "'" : name + " " + cell;
-      }
-      if (const auto [first, fresh] = k.at.emplace(joined, r); !fresh)
-        throw DataError("table '" + table_name + "' has several rows for " + text +
-                        t.lines_note(first->second, r) + "; the keys must identify one row");
-      k.joined.push_back(std::move(joined));
-      k.text.push_back(std::move(text));
     }
-    return k;
+  }
+
+  static KeyIds key_ids(const Table& base, const Table& scen,
+                        const std::vector<std::string>& keys) {
+    KeyIds ids{std::vector<std::uint64_t>(base.rows(), 0),
+               std::vector<std::uint64_t>(scen.rows(), 0)};
+    for (const auto& name : keys) {
+      ValueIds values;
+      const std::vector<std::uint64_t> vb = values.of(base.column(name));
+      const std::vector<std::uint64_t> vs = values.of(scen.column(name));
+      KeyPairs pairs(ids.count, values.count(), base.rows() + scen.rows());
+      pairs.extend(ids.base, vb);
+      pairs.extend(ids.scen, vs);
+      ids.count = pairs.count();
+    }
+    return ids;
+  }
+
+  /// Each key's row (kNoRow where the table lacks the key); a key on two rows is an error
+  /// naming both.
+  static std::vector<std::size_t> rows_by_key(const Table& t, const std::string& table_name,
+                                              const std::vector<std::string>& keys,
+                                              const std::vector<std::uint64_t>& ids,
+                                              std::uint64_t count) {
+    std::vector<std::size_t> at(count, kNoRow);
+    for (std::size_t r = 0; r < ids.size(); ++r) {
+      std::size_t& first = at[ids[r]];
+      if (first != kNoRow)
+        throw DataError("table '" + table_name + "' has several rows for " + key_text(t, r, keys) +
+                        t.lines_note(first, r) + "; the keys must identify one row");
+      first = r;
+    }
+    return at;
   }
 
   /// Keys in only one table: an error naming the first three unless unmatched = "keep".
   static void report_unmatched(const RunContext& ctx, const std::vector<RowPair>& pairs,
-                               const KeyedRows& base, const KeyedRows& scen) {
+                               const Table& base, const Table& scen,
+                               const std::vector<std::string>& keys) {
     const std::string& base_name = ctx.params().str("baseline");
     const std::string& scen_name = ctx.params().str("scenario");
     std::vector<std::string> named;
@@ -234,9 +327,9 @@ class Compare final : public Plugin {
       if (p.baseline != kNoRow && p.scenario != kNoRow) continue;
       if (++count > 3) continue;
       named.push_back(p.scenario == kNoRow
-                          ? base.text[p.baseline] + " is in baseline '" + base_name +
+                          ? key_text(base, p.baseline, keys) + " is in baseline '" + base_name +
                                 "' but not in scenario '" + scen_name + "'"
-                          : scen.text[p.scenario] + " is in scenario '" + scen_name +
+                          : key_text(scen, p.scenario, keys) + " is in scenario '" + scen_name +
                                 "' but not in baseline '" + base_name + "'");
     }
     if (count == 0) return;
@@ -255,11 +348,16 @@ class Compare final : public Plugin {
   static Column key_column(const std::string& name, const Column& bc, const Column& sc,
                            const std::vector<RowPair>& pairs) {
     if (bc.type == ColumnType::kString) {
-      std::vector<std::string> v;
-      v.reserve(pairs.size());
+      // The baseline's dictionary, copied only when scenario-only rows add strings to it.
+      bool scenario_only = false;
+      for (const RowPair& p : pairs) scenario_only |= p.baseline == kNoRow;
+      auto dict = scenario_only ? std::make_shared<Dictionary>(*bc.dict) : bc.dict;
+      std::vector<std::int32_t> codes;
+      codes.reserve(pairs.size());
       for (const RowPair& p : pairs)
-        v.emplace_back(p.baseline != kNoRow ? bc.str(p.baseline) : sc.str(p.scenario));
-      return Column::make_strings(name, v);
+        codes.push_back(p.baseline != kNoRow ? bc.codes[p.baseline]
+                                             : dict->intern(sc.str(p.scenario)));
+      return Column::make_strings(name, std::move(dict), std::move(codes));
     }
     std::vector<std::int64_t> v;
     v.reserve(pairs.size());
@@ -309,18 +407,16 @@ class Compare final : public Plugin {
 
 }  // namespace
 
-std::vector<RowPair> join_rows(const std::vector<std::string>& baseline_keys,
-                               const std::vector<std::string>& scenario_keys,
-                               const std::unordered_map<std::string, std::size_t>& baseline_at,
-                               const std::unordered_map<std::string, std::size_t>& scenario_at) {
+std::vector<RowPair> join_rows(const std::vector<std::uint64_t>& baseline_keys,
+                               const std::vector<std::uint64_t>& scenario_keys,
+                               const std::vector<std::size_t>& baseline_at,
+                               const std::vector<std::size_t>& scenario_at) {
   std::vector<RowPair> pairs;
   pairs.reserve(baseline_keys.size());
-  for (std::size_t r = 0; r < baseline_keys.size(); ++r) {
-    auto it = scenario_at.find(baseline_keys[r]);
-    pairs.push_back({r, it == scenario_at.end() ? kNoRow : it->second});
-  }
+  for (std::size_t r = 0; r < baseline_keys.size(); ++r)
+    pairs.push_back({r, scenario_at[baseline_keys[r]]});
   for (std::size_t r = 0; r < scenario_keys.size(); ++r)
-    if (!baseline_at.count(scenario_keys[r])) pairs.push_back({kNoRow, r});
+    if (baseline_at[scenario_keys[r]] == kNoRow) pairs.push_back({kNoRow, r});
   return pairs;
 }
 

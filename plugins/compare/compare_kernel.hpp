@@ -2,9 +2,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace klaster::plugins::compare {
@@ -17,13 +17,14 @@ struct RowPair {
   std::size_t scenario = kNoRow;
 };
 
-/// \brief Joins two tables on their keys (one string per row, unique within its table, `*_at`
-/// mapping each key to its row): every baseline row in order with its scenario row, then the
-/// scenario rows whose key the baseline lacks, in order.
-std::vector<RowPair> join_rows(const std::vector<std::string>& baseline_keys,
-                               const std::vector<std::string>& scenario_keys,
-                               const std::unordered_map<std::string, std::size_t>& baseline_at,
-                               const std::unordered_map<std::string, std::size_t>& scenario_at);
+/// \brief Joins two tables on their keys (dense numbers: equal for equal key cells in both
+/// tables, unique within each table; `*_at[key]` is the row holding `key`, or kNoRow): every
+/// baseline row in order with its scenario row, then the scenario rows whose key the baseline
+/// lacks, in order.
+std::vector<RowPair> join_rows(const std::vector<std::uint64_t>& baseline_keys,
+                               const std::vector<std::uint64_t>& scenario_keys,
+                               const std::vector<std::size_t>& baseline_at,
+                               const std::vector<std::size_t>& scenario_at);
 
 /// \brief change = s - b and relative_change = (s - b) / b; nullopt where a side is missing, and
 /// the relative change also where b = 0 (a relative change from zero is undefined).

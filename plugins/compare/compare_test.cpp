@@ -2,7 +2,6 @@
 
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "compare_kernel.hpp"
@@ -174,12 +173,11 @@ TEST(CompareKernel, ChangeAndRelativeChangeByDefinition) {
   EXPECT_FALSE(cmp::compare(2.0, std::nullopt).relative_change.has_value());
 }
 
-// Baseline keys A, B and scenario keys C, A: A is matched (scenario row 1), B is baseline-only,
-// C scenario-only and comes last.
+// Baseline keys A, B and scenario keys C, A (as numbers A = 0, B = 1, C = 2): A is matched
+// (scenario row 1), B is baseline-only, C scenario-only and comes last.
 TEST(CompareKernel, JoinKeepsBaselineOrderThenScenarioOnlyRows) {
-  const std::vector<std::string> b{"A", "B"}, s{"C", "A"};
-  const std::unordered_map<std::string, std::size_t> b_at{{"A", 0}, {"B", 1}},
-      s_at{{"C", 0}, {"A", 1}};
+  const std::vector<std::uint64_t> b{0, 1}, s{2, 0};
+  const std::vector<std::size_t> b_at{0, 1, cmp::kNoRow}, s_at{1, cmp::kNoRow, 0};
   const std::vector<cmp::RowPair> pairs = cmp::join_rows(b, s, b_at, s_at);
   ASSERT_EQ(pairs.size(), 3u);
   EXPECT_EQ(pairs[0].baseline, 0u);
@@ -188,4 +186,36 @@ TEST(CompareKernel, JoinKeepsBaselineOrderThenScenarioOnlyRows) {
   EXPECT_EQ(pairs[1].scenario, cmp::kNoRow);
   EXPECT_EQ(pairs[2].baseline, cmp::kNoRow);
   EXPECT_EQ(pairs[2].scenario, 0u);
+}
+
+// Keys whose combinations are sparse (three int columns with 1,500 values each, one row per
+// value: 1,500^2 pairs after two columns, more than a table of pairs holds) are numbered in a
+// hash map instead: the join must be the same. Scenario rows in reverse order, s = b + i / 1000,
+// so change = i / 1000 by construction; the scenario-only row (4000, 4000, 4000) is kept last.
+TEST(Compare, SparseKeyCombinationsJoinCorrectly) {
+  const std::int64_t n = 1500;
+  std::vector<std::int64_t> k, kr;
+  std::vector<double> b, s;
+  for (std::int64_t i = 0; i < n; ++i) {
+    k.push_back(i);
+    b.push_back(1.0);
+    kr.push_back(n - 1 - i);
+    s.push_back(1.0 + static_cast<double>(n - 1 - i) / 1000);
+  }
+  kr.push_back(4000);
+  s.push_back(2.0);
+  auto table = [](const std::vector<std::int64_t>& keys, const std::vector<double>& v) {
+    return Table({Column::make_ints("a", keys), Column::make_ints("b", keys),
+                  Column::make_ints("c", keys), Column::make_floats("lq", v)});
+  };
+  const Table out = run_step(params({{"unmatched", std::string("keep")}}),
+                             {{"b", table(k, b)}, {"s", table(kr, s)}})
+                        .at("step");
+  ASSERT_EQ(out.rows(), static_cast<std::size_t>(n + 1));
+  for (std::int64_t i : {0, 1, 777, 1499})
+    EXPECT_NEAR(out.column("change").floats[static_cast<std::size_t>(i)],
+                static_cast<double>(i) / 1000, 1e-12)
+        << i;
+  EXPECT_EQ(out.column("a").ints[static_cast<std::size_t>(n)], 4000);
+  EXPECT_FALSE(out.column("baseline").is_valid(static_cast<std::size_t>(n)));
 }

@@ -1,14 +1,20 @@
 #include "klaster/sdk/parallel.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <exception>
 #include <thread>
 #include <vector>
 
 namespace klaster::sdk {
 
+// KLASTER_THREADS caps the parts (a batch's worker processes each take their share of the cores).
 std::size_t parallel_parts() {
-  return std::max<std::size_t>(1, std::thread::hardware_concurrency());
+  // Read once: glibc reads /sys/devices/system/cpu/online on every call.
+  static const std::size_t cores = std::max<std::size_t>(1, std::thread::hardware_concurrency());
+  const char* limit = std::getenv("KLASTER_THREADS");
+  const long n = limit ? std::strtol(limit, nullptr, 10) : 0;
+  return n > 0 ? std::min(cores, static_cast<std::size_t>(n)) : cores;
 }
 
 void parallel_for(std::size_t n, const std::function<void(std::size_t, std::size_t)>& fn,

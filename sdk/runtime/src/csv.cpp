@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "klaster/sdk/memory.hpp"
+#include "klaster/sdk/parallel.hpp"
 #include "klaster/sdk/plugin.hpp"
 
 namespace klaster::sdk {
@@ -757,7 +758,7 @@ class BodyReader {
   }
 
   std::vector<std::uint64_t> part_starts(std::uint64_t data_begin, std::uint64_t size) const {
-    const unsigned cores = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+    const auto cores = static_cast<unsigned>(std::min<std::size_t>(8, parallel_parts()));
     std::vector<std::uint64_t> starts{data_begin};
     if (cores == 1 || size - data_begin < kParallelMinBytes) return starts;
     for (unsigned k = 1; k < cores; ++k) {
@@ -1246,7 +1247,7 @@ void write_csv(const Table& table, std::ostream& out) {
   const std::vector<ColumnFormat> formats = column_formats(table);
   const std::size_t rows = table.rows();
   const std::size_t blocks = (rows + kWriteBlockRows - 1) / kWriteBlockRows;
-  const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t cores = parallel_parts();
   std::deque<std::future<std::string>> pending;
   std::size_t next = 0;
   auto launch = [&] {

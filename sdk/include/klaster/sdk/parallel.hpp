@@ -8,7 +8,8 @@
 
 namespace klaster::sdk {
 
-/// \brief The number of parts parallel_for uses (the hardware threads, at least 1).
+/// \brief The number of parts parallel_for uses: the hardware threads (at least 1), at most the
+/// environment variable KLASTER_THREADS when it is a positive number.
 std::size_t parallel_parts();
 
 /// \brief Calls fn(begin, end) on contiguous parts of [0, n), one part per hardware thread, in
