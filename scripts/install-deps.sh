@@ -12,6 +12,7 @@ packages=(
   libigraph-dev libglpk-dev
   libopenmpi-dev openmpi-bin  # `klaster batch --mpi` (built only when MPI is found)
   sqlite3                     # tests/batch_mpi_test.sh reads the batch stores with the sqlite3 CLI
+  libxlsxwriter-dev           # `klaster export --format xlsx`
 )
 # Optional extras for the benchmarks' baselines: scripts/install-deps.sh --bench
 if [[ "${1:-}" == "--bench" || "${KLASTER_BENCH_DEPS:-0}" == 1 ]]; then

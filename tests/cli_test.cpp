@@ -15,7 +15,7 @@ TEST(Cli, VersionAndHelp) {
   EXPECT_EQ(v.code, 0);
   EXPECT_EQ(v.out, "klaster " KLASTER_VERSION " (SDK ABI " +
                        std::to_string(KLASTER_SDK_ABI_VERSION) + ")\n");
-  for (const char* cmd : {"run", "validate", "plugins", "describe", "new-plugin"}) {
+  for (const char* cmd : {"run", "validate", "plugins", "describe", "new-plugin", "export"}) {
     auto h = run_klaster(std::string(cmd) + " --help");
     EXPECT_EQ(h.code, 0) << cmd;
     EXPECT_TRUE(contains(h.out, std::string("Usage: klaster ") + cmd)) << h.out;

@@ -103,10 +103,22 @@ struct TableManifest {
   sdk::Schema schema() const;
 };
 
+/// \brief One `[labels.NAME]` section of dataset.toml: the names of the codes in `key` of `table`,
+/// one column per language, for output columns named in `columns` (read by labels.cpp).
+struct LabelManifest {
+  std::string name;
+  std::string table, key;
+  std::map<std::string, std::string> languages;  // "en" -> "name_en"; "en" always present
+  std::vector<std::string> columns;              // output column names holding these codes
+  std::string description;
+  Location loc;
+};
+
 struct DatasetManifest {
   std::filesystem::path path;  // dataset.toml
   std::string name, source, description;
   std::vector<TableManifest> tables;
+  std::vector<LabelManifest> labels;  // sorted by name
 };
 
 /// \brief Reads and checks a pipeline file. Throws HostError (exit 2) with file:line.

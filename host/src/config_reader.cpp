@@ -1,5 +1,5 @@
-// Reads pipeline files and dataset manifests. With batch_reader.cpp, the only files of the host
-// that include toml11 (their shared helpers: toml_support.hpp).
+// Reads pipeline files and dataset manifests. With batch_reader.cpp and labels.cpp, the only files
+// of the host that include toml11 (their shared helpers: toml_support.hpp).
 #include <cmath>
 #include <fstream>
 #include <iterator>
@@ -629,7 +629,7 @@ DatasetManifest read_dataset_manifest(const fs::path& dir) {
   const toml::value root = parse_file(path, kExitDataset, "dataset manifest (dataset.toml)");
   DatasetManifest d;
   d.path = path;
-  check_keys(root, {"name", "source", "description", "tables"}, file, " at top level",
+  check_keys(root, {"name", "source", "description", "tables", "labels"}, file, " at top level",
              kExitDataset);
   d.name = get_string(root, "name", file, "", kExitDataset, true);
   d.source = get_string(root, "source", file, "", kExitDataset, false);
@@ -640,6 +640,7 @@ DatasetManifest read_dataset_manifest(const fs::path& dir) {
     d.tables.push_back(read_table_manifest(name, t, dir, file));
   std::sort(d.tables.begin(), d.tables.end(),
             [](const auto& a, const auto& b) { return a.name < b.name; });
+  d.labels = read_label_manifests(root, d);
   return d;
 }
 

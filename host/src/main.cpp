@@ -1,4 +1,5 @@
-// klaster: the command-line host. Subcommands: run, validate, batch, plugins, describe, new-plugin.
+// klaster: the command-line host. Subcommands: run, validate, batch, plugins, describe, new-plugin,
+// export.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include "batch_progress.hpp"
 #include "config.hpp"
 #include "errors.hpp"
+#include "export.hpp"
 #include "new_plugin.hpp"
 #include "output_writer.hpp"
 #include "pipeline.hpp"
@@ -41,6 +43,7 @@ const char* kUsage =
     "  plugins             list the plugins found\n"
     "  describe PLUGIN     everything about one plugin: parameters, tables read and written\n"
     "  new-plugin NAME     a new plugin's folder to start from (source, test, README, CMake)\n"
+    "  export RUN_DIR      a run folder's tables and manifest as one Excel workbook\n"
     "\n"
     "Options:\n"
     "  -h [ --help ]       this help; `klaster <command> --help` for a command's options\n"
@@ -379,6 +382,31 @@ int cmd_new_plugin(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
+int cmd_export(const std::vector<std::string>& args) {
+  ExportRequest request;
+  std::string run_dir, out;
+  po::options_description opts("klaster export options");
+  opts.add_options()("help,h", "show this help");
+  opts.add_options()("format", po::value<std::string>(&request.format)->default_value("xlsx"),
+                     "xlsx (the only format so far)");
+  opts.add_options()("output,o", po::value<std::string>(&out),
+                     "the file to write (default: RUN_DIR.xlsx beside the run folder)");
+  opts.add_options()("lang", po::value<std::string>(&request.lang)->default_value("en"),
+                     "names of codes in en or ru");
+  po::options_description hidden;
+  hidden.add_options()("run_dir", po::value<std::string>(&run_dir)->required());
+  po::positional_options_description pos;
+  pos.add("run_dir", 1);
+  po::variables_map vm;
+  if (!parse(args, opts, hidden, pos, vm,
+             "Usage: klaster export RUN_DIR [--format xlsx] [-o FILE] [--lang en|ru]"))
+    return kExitOk;
+  request.run_dir = run_dir;
+  request.out = out;
+  std::cout << export_run(request).string() << "\n";
+  return kExitOk;
+}
+
 int main_impl(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
@@ -401,9 +429,10 @@ int main_impl(int argc, char** argv) {
   if (command == "plugins") return cmd_plugins(rest);
   if (command == "describe") return cmd_describe(rest);
   if (command == "new-plugin") return cmd_new_plugin(rest);
+  if (command == "export") return cmd_export(rest);
   std::string msg = "unknown command '" + command + "'";
-  if (auto near =
-          sdk::nearest(command, {"run", "validate", "batch", "plugins", "describe", "new-plugin"});
+  if (auto near = sdk::nearest(
+          command, {"run", "validate", "batch", "plugins", "describe", "new-plugin", "export"});
       !near.empty())
     msg += " (did you mean '" + near + "'?)";
   throw HostError(kExitPipeline, msg + "\n" + kUsage);

@@ -139,7 +139,8 @@ namespace {
 // ---- Validation, in named parts ----
 
 void put_dataset_tables_in_scope(ValidatedPipeline& vp) {
-  for (const auto& t : vp.dataset.tables) vp.tables[t.name] = TableOrigin{t.schema(), "", &t};
+  for (const auto& t : vp.dataset.tables)
+    vp.tables[t.name] = TableOrigin{t.schema(), "", &t, dataset_units(t)};
 }
 
 /// Reads the dataset manifest, checks its files' headers and puts its tables in scope.
@@ -344,6 +345,11 @@ void bind_step(const ValidatedPipeline& vp, ValidatedStep& vs) {
 /// Puts the step's declared outputs in scope; they must be new, usable names.
 void add_step_outputs(ValidatedPipeline& vp, const ValidatedStep& vs) {
   const StepConfig& step = *vs.config;
+  auto units = step_units(vs.plugin->info, vs.params, vs.output, vs.outputs, schema_lookup(vp),
+                          [&](const std::string& t) -> const ColumnUnits* {
+                            auto it = vp.tables.find(t);
+                            return it == vp.tables.end() ? nullptr : &it->second.units;
+                          });
   for (const auto& [name, schema] : vs.outputs) {
     if (!sdk::is_table_name(name))
       step_fail(kExitPipeline, step, nullptr,
@@ -356,7 +362,7 @@ void add_step_outputs(ValidatedPipeline& vp, const ValidatedStep& vs) {
                 "table '" + name + "' already exists (from " + owner +
                     "); tables are immutable: give this step another id or set params.output");
     }
-    vp.tables[name] = TableOrigin{schema, step.id, nullptr};
+    vp.tables[name] = TableOrigin{schema, step.id, nullptr, std::move(units[name])};
   }
 }
 

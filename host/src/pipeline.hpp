@@ -10,6 +10,7 @@
 
 #include "config.hpp"
 #include "plugin_loader.hpp"
+#include "units.hpp"
 
 namespace klaster {
 
@@ -18,6 +19,7 @@ struct TableOrigin {
   sdk::Schema schema;
   std::string written_by;                   // step id, or "" for a dataset table
   const TableManifest* manifest = nullptr;  // dataset tables only
+  ColumnUnits units;                        // the units known of its columns (units.hpp)
 };
 
 /// \brief The `where` clauses of a step on one table it reads, checked against that table.

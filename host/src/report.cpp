@@ -1,6 +1,7 @@
 #include "report.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <ctime>
@@ -8,7 +9,9 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "errors.hpp"
 #include "klaster/sdk/step.hpp"
+#include "labels.hpp"
 #include "output_writer.hpp"
 
 namespace klaster {
@@ -120,7 +123,10 @@ std::string run_record_json(const ValidatedPipeline& vp, const RunResult& result
     for (const auto& [k, v] : s.params.all()) params[k] = to_json(v);
     nlohmann::ordered_json written = nlohmann::ordered_json::array();
     for (const auto& [name, rows] : s.tables_written)
-      written.push_back({{"table", name}, {"rows", rows}, {"file", name + ".csv"}});
+      written.push_back({{"table", name},
+                         {"rows", rows},
+                         {"file", name + ".csv"},
+                         {"units", vp.tables.at(name).units}});
     steps.push_back({{"id", s.id},
                      {"plugin", s.plugin},
                      {"plugin_version", s.plugin_version},
@@ -171,9 +177,17 @@ std::map<std::string, std::string> name_lookup(const SummaryName& n, const RunRe
   return out;
 }
 
+/// The names the dataset's labels give to a code column (for a summary without `names`).
+SummaryColumn label_column(const std::string& column, const SummaryColumn& codes,
+                           const Labels& labels) {
+  SummaryColumn named{column + " name", false, {}};
+  for (const auto& code : codes.cells) named.cells.push_back(labels.name(column, code));
+  return named;
+}
+
 std::vector<SummaryColumn> summary_columns(const SummaryConfig& s, const sdk::Table& rows,
                                            const std::vector<std::size_t>& order,
-                                           const RunResult& result) {
+                                           const RunResult& result, const Labels& labels) {
   std::vector<std::string> names = s.columns;
   if (names.empty())
     for (const auto& c : rows.columns()) names.push_back(c.name);
@@ -183,6 +197,7 @@ std::vector<SummaryColumn> summary_columns(const SummaryConfig& s, const sdk::Ta
     SummaryColumn col{c.name, c.type != sdk::ColumnType::kString, {}};
     for (std::size_t r : order) col.cells.push_back(cell_text(c, r));
     out.push_back(col);
+    if (s.names.empty() && labels.covers(n)) out.push_back(label_column(n, col, labels));
     for (const auto& sn : s.names) {
       if (sn.column != n) continue;
       const auto lookup = name_lookup(sn, result);
@@ -222,15 +237,28 @@ std::string render_columns(const std::vector<SummaryColumn>& cols, std::size_t r
   return out;
 }
 
+/// The dataset's names of codes in English; none (with a warning) when a label table cannot be
+/// read, so that a finished run still prints its summaries.
+Labels summary_labels(const ValidatedPipeline& vp) {
+  if (vp.dataset.labels.empty() || vp.config.summaries.empty()) return Labels("en");
+  try {
+    return load_labels(vp.dataset, "en");
+  } catch (const HostError& e) {
+    spdlog::warn("names of codes left out of the summaries: {}", e.what());
+    return Labels("en");
+  }
+}
+
 }  // namespace
 
 std::string format_summaries(const ValidatedPipeline& vp, const RunResult& result) {
   std::string out;
+  const Labels labels = summary_labels(vp);
   for (const auto& s : vp.config.summaries) {
     const sdk::Table rows = apply_where(*result.tables.at(s.table), s.where);
     const std::vector<std::size_t> order = summary_order(s, rows);
     out += "\n" + (s.title.empty() ? s.table : s.title) + "\n";
-    out += render_columns(summary_columns(s, rows, order, result), order.size());
+    out += render_columns(summary_columns(s, rows, order, result, labels), order.size());
     if (order.empty()) out += "  (no rows)\n";
     if (!s.note.empty()) out += wrap("Note: " + s.note, 2, 100);
   }

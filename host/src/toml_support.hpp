@@ -1,5 +1,5 @@
 // klaster host: toml11 helpers shared by the readers of pipeline, dataset and batch files
-// (config_reader.cpp, batch_reader.cpp). Include only from those.
+// (config_reader.cpp, batch_reader.cpp, labels.cpp). Include only from those.
 #pragma once
 
 #include <filesystem>
@@ -31,5 +31,9 @@ std::vector<WhereClause> read_where(const toml::value& v, const std::string& fil
                                     const std::string& where, const std::string& path = "where");
 /// \brief A TOML parameter value as an sdk::Value (finite numbers, homogeneous lists).
 sdk::Value to_value(const toml::value& v, const std::string& file, const std::string& what);
+/// \brief The `[labels.NAME]` sections of a parsed dataset.toml, checked against `dataset`'s tables
+/// (labels.cpp). Throws HostError (exit 3) at the offending line.
+std::vector<LabelManifest> read_label_manifests(const toml::value& root,
+                                                const DatasetManifest& dataset);
 
 }  // namespace klaster::detail

@@ -78,14 +78,18 @@ TableSpec industry_table() {
       .column(ColumnSpec::floats("gini",
                                  "Gini of the LQs s_j / b_j in [0, 1), or half the "
                                  "Lorenz-area Gini in [0, 0.5) (gini_convention = krugman); "
-                                 "x n/(n-1) with normalize"))
+                                 "x n/(n-1) with normalize")
+                  .in("index (0-1)"))
       .column(ColumnSpec::floats("hoover",
                                  "Hoover localisation coefficient 1/2 sum |s_j - b_j|, "
-                                 "in [0, 1)"))
+                                 "in [0, 1)")
+                  .in("index (0-1)"))
       .column(ColumnSpec::floats("cv",
                                  "coefficient of variation sd(s) / mean(s) of the regional "
-                                 "shares, in [0, sqrt(n)]"))
-      .column(ColumnSpec::floats("total", "the industry's total activity e_i over the regions"))
+                                 "shares, in [0, sqrt(n)]")
+                  .in("ratio"))
+      .column(ColumnSpec::floats("total", "the industry's total activity e_i over the regions")
+                  .in("<value>"))
       .column(ColumnSpec::ints("regions",
                                "n, the regions with a row in the year, less those whose value of "
                                "the industry is missing (missing = \"drop\")"));

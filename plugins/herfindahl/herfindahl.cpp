@@ -61,15 +61,16 @@ class Herfindahl final : public Plugin {
                         cube_missing_param(),
                     });
     p.reads = {cube_read("non-negative activity by region and industry")};
-    p.writes = {TableSpec::write("<output>", "one row per group (industry or region) and year")
-                    .column(ColumnSpec::of("year"))
-                    .column(ColumnSpec::of("industry").when("over", "region"))
-                    .column(ColumnSpec::of("region").when("over", "industry"))
-                    .column(ColumnSpec::floats("hhi", "H, between 1/n and 1"))
-                    .column(ColumnSpec::floats("hhi_normalized",
-                                               "(H - 1/n) / (1 - 1/n); missing for n = 1"))
-                    .column(ColumnSpec::floats("equivalent_number", "1/H"))
-                    .column(ColumnSpec::ints("n", "units in the group"))};
+    p.writes = {
+        TableSpec::write("<output>", "one row per group (industry or region) and year")
+            .column(ColumnSpec::of("year"))
+            .column(ColumnSpec::of("industry").when("over", "region"))
+            .column(ColumnSpec::of("region").when("over", "industry"))
+            .column(ColumnSpec::floats("hhi", "H, between 1/n and 1").in("index (0-1)"))
+            .column(ColumnSpec::floats("hhi_normalized", "(H - 1/n) / (1 - 1/n); missing for n = 1")
+                        .in("index (0-1)"))
+            .column(ColumnSpec::floats("equivalent_number", "1/H").in("number of units"))
+            .column(ColumnSpec::ints("n", "units in the group"))};
     return p;
   }
 

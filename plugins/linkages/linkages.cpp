@@ -125,10 +125,12 @@ class Linkages final : public Plugin {
         .column(ColumnSpec::strings("sector", "the sector's row label in the input table"))
         .column(ColumnSpec::floats("backward",
                                    "power of dispersion: n colsum_j(L) / sum(L); "
-                                   "average 1, above 1 = pulls more than average"))
+                                   "average 1, above 1 = pulls more than average")
+                    .in("index (mean 1)"))
         .column(ColumnSpec::floats("forward",
                                    "n rowsum_i(G) / sum(G), or of L with forward = "
-                                   "\"leontief\"; average 1"))
+                                   "\"leontief\"; average 1")
+                    .in("index (mean 1)"))
         .column(ColumnSpec::floats("cv_backward",
                                    "sd / mean of column j of L (sd with n - 1); "
                                    "low = the pull spreads evenly"))
@@ -138,8 +140,9 @@ class Linkages final : public Plugin {
         .column(ColumnSpec::floats("direct_forward", "sum_j b_ij: row sum of B = x^-1 Z"))
         .column(ColumnSpec::floats("extraction_loss",
                                    "1'x - 1'x(-k): total output lost when the sector is "
-                                   "extracted, in the table's units"))
-        .column(ColumnSpec::floats("extraction_share", "extraction_loss / 1'x"))
+                                   "extracted, in the table's units")
+                    .in("<input>"))
+        .column(ColumnSpec::floats("extraction_share", "extraction_loss / 1'x").in("share"))
         .column(ColumnSpec::floats("backward_extraction_loss",
                                    "1'x - 1'x(-cj): total output lost when the sector's "
                                    "column of A (or B, extraction_backward) is zeroed"))
@@ -158,7 +161,8 @@ class Linkages final : public Plugin {
         .column(ColumnSpec::strings("sector", "the sector whose output falls"))
         .column(ColumnSpec::floats("loss",
                                    "x_i - x_i(-k): its lost output, in the table's "
-                                   "units (all of x_k for the extracted sector)"))
+                                   "units (all of x_k for the extracted sector)")
+                    .in("<input>"))
         .when("write_extraction", "true");
   }
   static TableSpec influence_table() {

@@ -107,19 +107,21 @@ class LocationQuotient final : public Plugin {
     p.params = parameters();
     p.reads = {cube_read("non-negative activity by region and industry"),
                reference_read("reference")};
-    p.writes = {TableSpec::write("<output>", "one row per input row, in the input's row order")
-                    .column(ColumnSpec::of("year"))
-                    .column(ColumnSpec::of("region"))
-                    .column(ColumnSpec::of("industry"))
-                    .column(ColumnSpec::floats(
+    p.writes = {
+        TableSpec::write("<output>", "one row per input row, in the input's row order")
+            .column(ColumnSpec::of("year"))
+            .column(ColumnSpec::of("region"))
+            .column(ColumnSpec::of("industry"))
+            .column(ColumnSpec::floats(
                         "lq",
                         "LQ (>= 0, 1 = the reference share), ln LQ (method = log), the "
                         "standardised LQ, a z-score across regions (method = standardized) or "
-                        "the additive LQ in [-1, 1] (method = additive)"))
-                    .column(ColumnSpec::ints("present",
-                                             "1 where LQ >= presence_threshold (before any "
-                                             "transformation), else 0")
-                                .when_given("presence_threshold"))};
+                        "the additive LQ in [-1, 1] (method = additive)")
+                        .in("dimensionless"))
+            .column(ColumnSpec::ints("present",
+                                     "1 where LQ >= presence_threshold (before any "
+                                     "transformation), else 0")
+                        .when_given("presence_threshold"))};
     return p;
   }
 

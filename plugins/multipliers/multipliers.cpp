@@ -71,13 +71,18 @@ class Multipliers final : public Plugin {
     t.column(ColumnSpec::strings("sector", "the sector's row label in the input table"));
     for (const SatelliteQuantity& q : satellite_quantity_list()) {
       const std::string name = q.name;
-      t.column(ColumnSpec::floats(
-          name + "_initial", std::string("k_j: ") + q.unit + " per unit of output of sector j"));
-      t.column(ColumnSpec::floats(name + "_indirect", "Type I effect - initial"));
+      // Units: the quantity per unit of the IO table's money (a ratio of money for output,
+      // income and gva; employment in its own unit per unit of money).
+      const std::string per_demand = name + " per unit of final demand";
+      t.column(ColumnSpec::floats(name + "_initial",
+                                  std::string("k_j: ") + q.unit + " per unit of output of sector j")
+                   .in(name + " per unit of output"));
+      t.column(ColumnSpec::floats(name + "_indirect", "Type I effect - initial").in(per_demand));
       t.column(ColumnSpec::floats(name + "_induced", "Type II - Type I effect: household spending")
-                   .when("type", "II"));
-      t.column(
-          ColumnSpec::floats(name + "_effect", "per unit of final demand for j, Type I or II"));
+                   .when("type", "II")
+                   .in(per_demand));
+      t.column(ColumnSpec::floats(name + "_effect", "per unit of final demand for j, Type I or II")
+                   .in(per_demand));
       t.column(ColumnSpec::floats(name + "_multiplier", name + "_effect (convention = effect) or " +
                                                             name + "_effect / " + name +
                                                             "_initial (ratio)"));

@@ -72,18 +72,21 @@ TableSpec region_table() {
       .column(ColumnSpec::of("region"))
       .column(ColumnSpec::floats("krugman",
                                  "Krugman dissimilarity sum |s_i - t_i|, in [0, 2] ([0, 1] with "
-                                 "convention = half); 0 = the reference mix"))
-      .column(ColumnSpec::floats("hoover", "Hoover coefficient 1/2 sum |s_i - t_i|, in [0, 1)"))
+                                 "convention = half); 0 = the reference mix")
+                  .in("index"))
+      .column(ColumnSpec::floats("hoover", "Hoover coefficient 1/2 sum |s_i - t_i|, in [0, 1)")
+                  .in("index (0-1)"))
       .column(ColumnSpec::floats(
           "theil",
           "relative Theil sum s_i ln(s_i / t_i) >= 0 (missing where some t_i = 0 "
           "< s_i), or Theil T (theil_form = absolute) or Theil L (mld; missing where an industry "
           "has no activity) of the region's own mix"))
       .column(ColumnSpec::floats(
-          "gini",
-          "Gini of the LQs s_i / t_i in [0, 1) (missing where some t_i = 0 < s_i), "
-          "or half the Lorenz-area Gini in [0, 0.5) (gini_convention = krugman)"))
-      .column(ColumnSpec::floats("total", "the region's total activity e_r"));
+                  "gini",
+                  "Gini of the LQs s_i / t_i in [0, 1) (missing where some t_i = 0 < s_i), "
+                  "or half the Lorenz-area Gini in [0, 0.5) (gini_convention = krugman)")
+                  .in("index (0-1)"))
+      .column(ColumnSpec::floats("total", "the region's total activity e_r").in("<value>"));
 }
 
 class Specialization final : public Plugin {

@@ -42,6 +42,12 @@ struct ColumnSpec {
   Type type = Type::kSame;
   std::vector<Condition> conditions;  // the column exists only when every one holds
   std::string doc;
+  /// The unit of a written column ("ratio", "million KZT"), recorded in run.json and shown in
+  /// exports; "" for none. "<param>": the unit of the column column parameter `param` names (a
+  /// total of the input's values), or of the table table parameter `param` names when its columns
+  /// have one unit. A column of()/like() a column of an input table without a unit of its own
+  /// keeps that column's unit.
+  std::string unit;
 
   static ColumnSpec floats(std::string name, std::string doc = {});
   static ColumnSpec ints(std::string name, std::string doc = {});
@@ -65,6 +71,11 @@ struct ColumnSpec {
   /// \brief The column exists only when parameter `param` is given (see Condition).
   ColumnSpec& when_given(std::string param) {
     conditions.push_back({std::move(param), {}});
+    return *this;
+  }
+  /// \brief The unit of a written column (see `unit`).
+  ColumnSpec& in(std::string unit_text) {
+    unit = std::move(unit_text);
     return *this;
   }
 };
