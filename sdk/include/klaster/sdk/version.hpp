@@ -9,8 +9,8 @@
 /// PluginInfo, ParamSpec, TableSpec, ColumnSpec, Condition, OutputTable, Params, the
 /// contexts (their virtual functions), Table, Column, Schema, Dictionary, and
 /// helper types passed between SDK and plugin (CubeOptions, IoOptions, Cube, which the SDK returns
-/// by value): docs/writing-plugins.md. 4: Cube records dropped cells (Cube::dropped).
-#define KLASTER_SDK_ABI_VERSION 4u
+/// by value): docs/writing-plugins.md. 4: Cube records dropped cells (Cube::dropped); 5: PluginInfo::views.
+#define KLASTER_SDK_ABI_VERSION 5u
 
 #define KLASTER_SDK_STR2(x) #x
 #define KLASTER_SDK_STR(x) KLASTER_SDK_STR2(x)
