@@ -25,9 +25,14 @@ for lang in en ru; do
   file="$work/run/report.html"
   [[ $lang == ru ]] && file="$work/report_ru.html"
   browse "$file" --dump-dom >"$work/dom_$lang.html" 2>"$work/console_$lang.log"
-  browse "$file" --window-size=1280,6000 --screenshot="$work/report_$lang.png" \
+  # The top of the page, and the charts alone (report.html#charts hides the tables).
+  browse "$file" --window-size=1280,4000 --screenshot="$work/report_$lang.png" \
     >/dev/null 2>"$work/screenshot_$lang.log"
-  [[ -s "$work/report_$lang.png" ]] || { echo "no screenshot for $lang"; exit 1; }
+  browse "$file#charts" --window-size=1280,16000 --screenshot="$work/charts_$lang.png" \
+    >/dev/null 2>>"$work/screenshot_$lang.log"
+  for png in "$work/report_$lang.png" "$work/charts_$lang.png"; do
+    [[ -s "$png" ]] || { echo "no screenshot $png"; exit 1; }
+  done
   /usr/bin/python3 "$src/tests/report_dom_check.py" "$lang" "$file" "$work/dom_$lang.html" \
     "$work/console_$lang.log"
 done
