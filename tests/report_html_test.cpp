@@ -77,7 +77,8 @@ TEST(ReportHtml, TableShowsRoundedNumbersWithFullPrecisionAndCutsLargeTables) {
   EXPECT_NE(html.find("data-v=\"0.30000000000000004\" title=\"0.30000000000000004\">0.300</td>"),
             std::string::npos)
       << html;
-  EXPECT_NE(html.find(">1,234</td>"), std::string::npos);  // 1234.5 rounds half to even: 1234
+  // 1234.5: llround rounds halfway cases away from zero (C11 7.12.9.7): 1235.
+  EXPECT_NE(html.find(">1,235</td>"), std::string::npos);
   EXPECT_NE(html.find("<td>A&lt;B</td>"), std::string::npos);
   EXPECT_EQ(html.find("ALA"), std::string::npos);  // the third row is cut
   EXPECT_NE(html.find("The first 2 of 3 rows; the whole table is lq.csv."), std::string::npos);
@@ -97,15 +98,18 @@ TEST(ReportHtml, SmallTableHasNoNoteAndMissingCellsAreEmpty) {
 TEST(ReportData, ColumnsReadAsTextGetTheirTypesBack) {
   const sdk::Table text(std::vector<sdk::Column>{
       sdk::Column::make_strings("code", std::vector<std::string>{"01", "29"}),
+      sdk::Column::make_strings("sector", std::vector<std::string>{"05.1", "2"}),
       sdk::Column::make_strings("year", std::vector<std::string>{"2024", "-3"}),
-      sdk::Column::make_strings("v", std::vector<std::string>{"1.5", "2"}),
+      sdk::Column::make_strings("v", std::vector<std::string>{"1.5", "0.25"}),
       sdk::Column::make_strings("mixed", std::vector<std::string>{"KST", "2"})});
   const sdk::Table t = typed_from_text(text);
-  EXPECT_EQ(t.column("code").type, sdk::ColumnType::kString);  // "01" is a code, not 1
+  EXPECT_EQ(t.column("code").type, sdk::ColumnType::kString);    // "01" is a code, not 1
+  EXPECT_EQ(t.column("sector").type, sdk::ColumnType::kString);  // "05.1" too (a leading zero)
   EXPECT_EQ(t.column("year").type, sdk::ColumnType::kInt);
   EXPECT_EQ(t.column("year").ints[1], -3);
   EXPECT_EQ(t.column("v").type, sdk::ColumnType::kFloat);
   EXPECT_EQ(t.column("v").floats[0], 1.5);
+  EXPECT_EQ(t.column("v").floats[1], 0.25);
   EXPECT_EQ(t.column("mixed").type, sdk::ColumnType::kString);
 }
 
@@ -176,6 +180,24 @@ TEST(ReportFile, OverwritesOnlyAReportKlasterWrote) {
   write_report(ours, std::string(kReportMarker) + "\nsecond\n");  // its own: replaced
   EXPECT_FALSE(is_klaster_report(mine));
   EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 2);  // no temp
+  fs::remove_all(dir);
+}
+
+TEST(ReportData, AFolderWithoutKlastersRunJsonIsRefused) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("klaster_not_a_run_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "run.json") << "{\"steps\": []}\n";  // not marked as klaster's
+  try {
+    read_run_folder(dir);
+    FAIL() << "accepted a run.json klaster did not write";
+  } catch (const HostError& e) {
+    EXPECT_EQ(e.code(), kExitPipeline);
+    EXPECT_EQ(std::string(e.what()),
+              dir.string() +
+                  ": not a klaster run folder (no run.json written by klaster; `klaster run "
+                  "PIPELINE --out DIR` writes one)");
+  }
   fs::remove_all(dir);
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <fstream>
 
@@ -46,7 +47,11 @@ bool canonical_int(std::string_view s, std::int64_t& v) {
   return r.ec == std::errc() && r.ptr == s.data() + s.size();
 }
 
+/// A number as klaster writes one; "01" or "007" is a code, not a number.
 bool number(std::string_view s, double& v) {
+  const std::string_view digits = !s.empty() && s[0] == '-' ? s.substr(1) : s;
+  if (digits.size() > 1 && digits[0] == '0' && std::isdigit(static_cast<unsigned char>(digits[1])))
+    return false;
   const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
   return r.ec == std::errc() && r.ptr == s.data() + s.size();
 }

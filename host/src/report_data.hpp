@@ -23,8 +23,8 @@ struct RunFolder {
   std::filesystem::path dir;
   nlohmann::json record;  // run.json
   /// The tables of tables_written with at most kReportMaxReadRows rows, read from their CSV
-  /// files: a column is int when every cell is a canonical integer (no leading zeros, so codes
-  /// such as "01" stay text), float when every cell is a number, else string.
+  /// files: a column is int when every cell is a canonical integer, float when every cell is a
+  /// number, else string; a cell with a leading zero ("01") is not a number (codes stay text).
   std::map<std::string, sdk::TablePtr> tables;
 };
 

@@ -280,6 +280,9 @@ std::string report_page(const RunFolder& run, const PluginRegistry& plugins, Rep
   std::string out = head_html(p) + intro_html(p) + contents_html(p) + manifest_section(p) +
                     inputs_section(p) + summaries_section(p);
   for (const auto& step : run.record["steps"]) out += step_section(p, step);
+  // The boundaries once for every map (they are most of a map's size).
+  out += "<script type=\"application/json\" id=\"klaster-regions\">" + script_json(map.features) +
+         "</script>\n";
   return out + "<script>" + libs.vega + "</script>\n<script>" + libs.vega_lite +
          "</script>\n<script>" + kReportScript + "</script>\n</body></html>\n";
 }

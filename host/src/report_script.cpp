@@ -64,9 +64,11 @@ const char* const kReportScript = R"js(
     div.appendChild(p);
     console.error('chart ' + div.id + ': ' + message);
   }
+  var regions = JSON.parse(document.getElementById('klaster-regions').textContent);
   document.querySelectorAll('div.chart[data-spec]').forEach(function (div) {
     try {
       var spec = JSON.parse(document.getElementById(div.getAttribute('data-spec')).textContent);
+      spec.datasets = { klaster_regions: regions };  // the boundaries, held once in the page
       var compiled = vegaLite.compile(spec).spec;
       var view = new vega.View(vega.parse(compiled), {
         renderer: 'svg', container: div.querySelector('.vis'), hover: true

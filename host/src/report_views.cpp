@@ -237,8 +237,8 @@ json centres_without_polygon(const RegionMap& map) {
   return out;
 }
 
-json base_layer(const RegionMap& map) {
-  return {{"data", {{"values", map.features}}},
+json base_layer() {
+  return {{"data", {{"name", kRegionsDataset}}},
           {"mark", {{"type", "geoshape"}, {"fill", "#eeeeee"}, {"stroke", "#999999"}}},
           {"encoding", {{"tooltip", {{{"field", "name"}}}}}}};
 }
@@ -255,7 +255,7 @@ json choropleth(const Columns& cols, const sdk::Table& t, const json& rows,
   json tf = pick_filters(cols);
   json polygons_tf = tf, points_tf = tf;
   polygons_tf.push_back({{"lookup", cols.label},
-                         {"from", {{"data", {{"values", ctx.map.features}}}, {"key", "region"}}},
+                         {"from", {{"data", {{"name", kRegionsDataset}}}, {"key", "region"}}},
                          {"as", "_geo"}});
   polygons_tf.push_back({{"filter", "isValid(datum._geo)"}});
   points_tf.push_back({{"lookup", cols.label},
@@ -283,7 +283,7 @@ json choropleth(const Columns& cols, const sdk::Table& t, const json& rows,
                      {"height", 380},
                      {"projection", {{"type", "mercator"}}},
                      {"data", {{"values", rows}}},
-                     {"layer", {base_layer(ctx.map), polygons, points}}},
+                     {"layer", {base_layer(), polygons, points}}},
                     t, cols);
 }
 
@@ -312,7 +312,7 @@ json points_on_map(const Columns& cols, const sdk::Table& t, const json& rows,
                      {"height", 380},
                      {"projection", {{"type", "mercator"}}},
                      {"data", {{"values", rows}}},
-                     {"layer", {base_layer(ctx.map), circles, text}}},
+                     {"layer", {base_layer(), circles, text}}},
                     t, cols);
 }
 

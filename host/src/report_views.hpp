@@ -15,6 +15,10 @@
 
 namespace klaster {
 
+/// \brief The name under which map views find the region boundaries (RegionMap::features): the
+/// page holds them once and hands them to every map as this Vega-Lite dataset.
+inline constexpr const char* kRegionsDataset = "klaster_regions";
+
 /// \brief Rows of a table a chart draws at most; a note says when a chart shows fewer.
 inline constexpr std::size_t kChartMaxRows = 20'000;
 
