@@ -147,7 +147,8 @@ json bars(const sdk::ViewSpec& v, const sdk::Table& t, const Columns& cols, cons
                     t, cols);
 }
 
-json compare(const sdk::ViewSpec& v, const sdk::Table& t, const Columns& cols, const json& rows) {
+json compare(const sdk::ViewSpec& v, const sdk::Table& t, const Columns& cols, const json& rows,
+             ReportLang lang) {
   const std::string &b = cols.values[0], &s = cols.values[1];
   json tf = pick_filters(cols);
   tf.push_back({{"filter", "isValid(datum['" + b + "']) && isValid(datum['" + s + "'])"}});
@@ -167,12 +168,13 @@ json compare(const sdk::ViewSpec& v, const sdk::Table& t, const Columns& cols, c
                        {"color", {{"field", "_series"}, {"type", "nominal"}, {"title", ""}}},
                        {"tooltip",
                         {{{"field", "_name"}},
-                         {{"field", "_series"}},
-                         {{"field", "_v"}, {"format", ",.6~g"}}}}}}},
+                         {{"field", "_series"}, {"title", tr(lang, "series")}},
+                         {{"field", "_v"}, {"title", tr(lang, "value")}, {"format", ",.6~g"}}}}}}},
                     t, cols);
 }
 
-json stacked(const sdk::ViewSpec& v, const sdk::Table& t, const Columns& cols, const json& rows) {
+json stacked(const sdk::ViewSpec& v, const sdk::Table& t, const Columns& cols, const json& rows,
+             ReportLang lang) {
   std::string total;
   for (const auto& c : cols.values) total += (total.empty() ? "" : " + ") + ("datum['" + c + "']");
   json tf = pick_filters(cols);
@@ -186,10 +188,12 @@ json stacked(const sdk::ViewSpec& v, const sdk::Table& t, const Columns& cols, c
        {"width", 560},
        {"encoding",
         {{"y", name_axis(cols)},
-         {"x", {{"field", "_v"}, {"type", "quantitative"}, {"stack", "zero"}}},
-         {"color", {{"field", "_part"}, {"type", "nominal"}, {"sort", cols.values}}},
+         {"x", {{"field", "_v"}, {"type", "quantitative"}, {"stack", "zero"}, {"title", ""}}},
+         {"color", {{"field", "_part"}, {"type", "nominal"}, {"sort", cols.values}, {"title", ""}}},
          {"tooltip",
-          {{{"field", "_name"}}, {{"field", "_part"}}, {{"field", "_v"}, {"format", ",.6~g"}}}}}}},
+          {{{"field", "_name"}, {"title", cols.label}},
+           {{"field", "_part"}, {"title", tr(lang, "series")}},
+           {{"field", "_v"}, {"title", tr(lang, "value")}, {"format", ",.6~g"}}}}}}},
       t, cols);
 }
 
@@ -322,9 +326,9 @@ json spec_of(const sdk::ViewSpec& v, const sdk::Table& t, const Columns& cols, c
     case sdk::ViewKind::kBars:
       return bars(v, t, cols, rows);
     case sdk::ViewKind::kCompare:
-      return compare(v, t, cols, rows);
+      return compare(v, t, cols, rows, ctx.lang);
     case sdk::ViewKind::kStacked:
-      return stacked(v, t, cols, rows);
+      return stacked(v, t, cols, rows, ctx.lang);
     case sdk::ViewKind::kScatter:
       return scatter(v, t, cols, rows);
     case sdk::ViewKind::kMap:
