@@ -9,7 +9,8 @@
 /// PluginInfo, ParamSpec, TableSpec, ColumnSpec, Condition, OutputTable, Params, the
 /// contexts (their virtual functions), Table, Column, Schema, Dictionary, and
 /// helper types passed between SDK and plugin (CubeOptions, IoOptions, Cube, which the SDK returns
-/// by value): docs/writing-plugins.md. 4: Cube records dropped cells (Cube::dropped); 5: PluginInfo::views.
+/// by value): docs/writing-plugins.md. 4: Cube records dropped cells (Cube::dropped); 5:
+/// PluginInfo::views.
 #define KLASTER_SDK_ABI_VERSION 5u
 
 #define KLASTER_SDK_STR2(x) #x
