@@ -1,5 +1,6 @@
 # klaster: the two commands of the README's quick start, and a few more.
 #   make demo   install what is missing, build klaster and its plugins (Release), run configs/kz_auto_cluster_formation.toml
+#               and write its HTML report (out/kz_auto_cluster_formation/report.html)
 #   make test   install what is missing, build, run the whole test suite with CTest
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
@@ -22,9 +23,11 @@ build: configure
 # `plugin = "..."` lines), not the other plugins, the tests and the benchmarks.
 DEMO_PIPELINE := configs/kz_auto_cluster_formation.toml
 DEMO_PLUGINS = $(shell sed -n 's/^plugin *= *"\([a-z_0-9]*\)".*/\1/p' $(DEMO_PIPELINE) | sort -u)
+DEMO_OUT := out/$(basename $(notdir $(DEMO_PIPELINE)))
 demo: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS) --target klaster $(DEMO_PLUGINS)
 	$(KLASTER) run $(DEMO_PIPELINE)
+	$(KLASTER) report $(DEMO_OUT)
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs klaster's build and test dependencies from Debian's packages (Debian 12).
+# Installs klaster's build and test dependencies from Debian's packages (Debian 12); chromium
+# runs the report's browser test (tests/report_browser_test.sh).
 # Does nothing when everything is present. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -13,7 +14,14 @@ packages=(
   libopenmpi-dev openmpi-bin  # `klaster batch --mpi` (built only when MPI is found)
   sqlite3                     # tests/batch_mpi_test.sh reads the batch stores with the sqlite3 CLI
   libxlsxwriter-dev           # `klaster export --format xlsx`
+  chromium                    # tests/report_browser_test.sh opens the HTML report headless
 )
+# npm fetches the chart libraries of `klaster report` at build time (scripts/fetch-vega.sh). A
+# node from elsewhere (NodeSource) brings its own npm, which Debian's npm package would conflict
+# with: Debian's are installed only when no npm is on the PATH.
+if ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 # Optional extras for the benchmarks' baselines: scripts/install-deps.sh --bench
 if [[ "${1:-}" == "--bench" || "${KLASTER_BENCH_DEPS:-0}" == 1 ]]; then
   packages+=(python3-numpy python3-pandas hyperfine time bc r-base-core r-cran-data.table)

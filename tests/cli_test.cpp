@@ -53,7 +53,7 @@ TEST(Cli, PluginPathEnvironmentIsSearched) {
 TEST(Cli, DescribeDocumentsLocationQuotientFully) {
   auto r = run_klaster("describe location_quotient");
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_TRUE(contains(r.out, "location_quotient 1.2.0 (indicator)"));
+  EXPECT_TRUE(contains(r.out, "location_quotient 1.3.0 (indicator)"));
   EXPECT_TRUE(contains(r.out, "LQ_ij = (e_ij / e_j) / (e_i / e)"));
   EXPECT_TRUE(contains(r.out, "method"));
   EXPECT_TRUE(contains(r.out, "one of \"standard\" | \"log\" | \"standardized\""));
@@ -100,7 +100,7 @@ TEST(Cli, RunWritesTablesRunJsonAndExactFloats) {
   ASSERT_EQ(j["steps"].size(), 1u);
   EXPECT_EQ(j["steps"][0]["id"], "lq");
   EXPECT_EQ(j["steps"][0]["plugin"], "location_quotient");
-  EXPECT_EQ(j["steps"][0]["plugin_version"], "1.2.0");
+  EXPECT_EQ(j["steps"][0]["plugin_version"], "1.3.0");
   // The library that computed the table, with its checksum as coreutils' sha256sum prints it.
   const std::string library = j["steps"][0]["plugin_library"];
   EXPECT_EQ(fs::path(library).filename(), "location_quotient.so");
@@ -338,7 +338,7 @@ TEST(CliErrors, NegativeOrMissingValueNamesRegionAndIndustry) {
   auto r = p.run();
   EXPECT_EQ(r.code, 3);
   EXPECT_TRUE(contains(first_line(r.err),
-                       "step 'lq' (plugin location_quotient 1.2.0): data/output.csv:3: negative "
+                       "step 'lq' (plugin location_quotient 1.3.0): data/output.csv:3: negative "
                        "value -70 in column 'value' at region 'A', industry 'Y', year 2024"))
       << r.err;
   EXPECT_TRUE(contains(first_line(r.err), "input table 'output' (data/output.csv)")) << r.err;

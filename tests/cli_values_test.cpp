@@ -90,7 +90,7 @@ TEST(CliValues, HeaderOnlyTableIsADataError) {
   auto r = p.run("--quiet");
   EXPECT_EQ(r.code, 3);
   EXPECT_TRUE(contains(first_line(r.err),
-                       "step 'lq' (plugin location_quotient 1.2.0): data/output.csv: table "
+                       "step 'lq' (plugin location_quotient 1.3.0): data/output.csv: table "
                        "'output' (parameter 'input') has no rows (only a header)"))
       << r.err;
   EXPECT_FALSE(fs::exists(p.path("out")));
@@ -143,7 +143,7 @@ params = { input = "inc", value = "value" }
   auto r = p.run("--quiet");
   EXPECT_EQ(r.code, 3);
   EXPECT_TRUE(contains(first_line(r.err),
-                       "step 'lq' (plugin location_quotient 1.2.0): negative value -20 in "
+                       "step 'lq' (plugin location_quotient 1.3.0): negative value -20 in "
                        "column 'value' at region 'B', industry 'X', year 2024;"))
       << r.err;
   EXPECT_FALSE(contains(first_line(r.err), "output.csv:")) << r.err;

@@ -23,6 +23,7 @@
 #include "pipeline.hpp"
 #include "plugin_loader.hpp"
 #include "report.hpp"
+#include "report_page.hpp"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -43,6 +44,7 @@ const char* kUsage =
     "  plugins             list the plugins found\n"
     "  describe PLUGIN     everything about one plugin: parameters, tables read and written\n"
     "  new-plugin NAME     a new plugin's folder to start from (source, test, README, CMake)\n"
+    "  report RUN_DIR      one self-contained HTML file of a run: charts, map, tables\n"
     "  export RUN_DIR      a run folder's tables and manifest as one Excel workbook\n"
     "\n"
     "Options:\n"
@@ -362,6 +364,38 @@ int cmd_describe(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
+const char* kReportUsage =
+    "Usage: klaster report RUN_DIR [-o FILE] [--lang en|ru] [--plugin-dir DIR]...";
+
+int cmd_report(const std::vector<std::string>& args) {
+  std::string run_dir, out, lang, log_level;
+  std::vector<std::string> plugin_dirs;
+  bool quiet = false;
+  po::options_description opts("klaster report options");
+  opts.add_options()("help,h", "show this help")(
+      "out,o", po::value<std::string>(&out),
+      "the HTML file (default RUN_DIR/report.html); only a report klaster wrote is overwritten")(
+      "lang", po::value<std::string>(&lang)->default_value("en"), "en or ru");
+  add_plugin_options(opts, plugin_dirs);
+  add_log_options(opts, log_level, quiet);
+  po::options_description hidden;
+  hidden.add_options()("run_dir", po::value<std::string>(&run_dir)->required());
+  po::positional_options_description pos;
+  pos.add("run_dir", 1);
+  po::variables_map vm;
+  if (!parse(args, opts, hidden, pos, vm, kReportUsage)) return kExitOk;
+  setup_logging(log_level, quiet);
+  const ReportLang report_lang = parse_report_lang(lang);
+  const RunFolder run = read_run_folder(run_dir);
+  const fs::path file = out.empty() ? fs::path(run_dir) / "report.html" : fs::path(out);
+  const ChartLibraries libs = load_chart_libraries();
+  const std::string html = report_page(run, load_plugins(plugin_dirs), report_lang, libs);
+  write_report(file, html);
+  if (!quiet)
+    std::cout << "report: " << file.string() << " (" << (html.size() + 1023) / 1024 << " KiB)\n";
+  return kExitOk;
+}
+
 int cmd_new_plugin(const std::vector<std::string>& args) {
   NewPluginRequest request;
   po::options_description opts("klaster new-plugin options");
@@ -430,9 +464,10 @@ int main_impl(int argc, char** argv) {
   if (command == "describe") return cmd_describe(rest);
   if (command == "new-plugin") return cmd_new_plugin(rest);
   if (command == "export") return cmd_export(rest);
+  if (command == "report") return cmd_report(rest);
   std::string msg = "unknown command '" + command + "'";
-  if (auto near = sdk::nearest(
-          command, {"run", "validate", "batch", "plugins", "describe", "new-plugin", "export"});
+  if (auto near = sdk::nearest(command, {"run", "validate", "batch", "plugins", "describe",
+                                         "new-plugin", "export", "report"});
       !near.empty())
     msg += " (did you mean '" + near + "'?)";
   throw HostError(kExitPipeline, msg + "\n" + kUsage);

@@ -220,9 +220,20 @@ std::optional<std::string> first_foreign_entry(const fs::path& dir) {
   for (const auto& e : entries) {
     const std::string name = e.path().filename().string();
     const bool regular = e.symlink_status(ec).type() == fs::file_type::regular;
-    if (!regular || !written || !written->count(name)) return is_real_folder(e) ? name + "/" : name;
+    const bool report = regular && written && is_klaster_report(e.path());
+    if (!report && (!regular || !written || !written->count(name)))
+      return is_real_folder(e) ? name + "/" : name;
   }
   return std::nullopt;
+}
+
+bool is_klaster_report(const fs::path& file) {
+  std::error_code ec;
+  if (fs::symlink_status(file, ec).type() != fs::file_type::regular) return false;
+  std::ifstream in(file, std::ios::binary);
+  std::string first;
+  std::getline(in, first);
+  return first == kReportMarker;
 }
 
 void check_replaceable(const fs::path& shown, const fs::path& real, const ProtectedPaths& paths) {

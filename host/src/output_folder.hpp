@@ -30,6 +30,14 @@ void check_output_target(const std::filesystem::path& shown, const std::filesyst
 /// the files its `steps[].tables_written[].file` list. Folders are shown with a trailing '/'.
 std::optional<std::string> first_foreign_entry(const std::filesystem::path& dir);
 
+/// \brief The first line of every report `klaster report` writes.
+inline constexpr const char* kReportMarker = "<!DOCTYPE html><!-- written by klaster report -->";
+
+/// \brief Whether `file` is a report klaster wrote: a regular file whose first line is
+/// kReportMarker. Such a file in an output folder is klaster's (a later run replaces the folder),
+/// and `klaster report -o` may overwrite it.
+bool is_klaster_report(const std::filesystem::path& file);
+
 /// \brief Throws HostError (exit 2) when `real` holds a file klaster did not write.
 void check_replaceable(const std::filesystem::path& shown, const std::filesystem::path& real,
                        const ProtectedPaths& paths);

@@ -251,6 +251,16 @@ Labels summary_labels(const ValidatedPipeline& vp) {
 
 }  // namespace
 
+sdk::Table summary_rows(const SummaryConfig& s, const sdk::Table& table) {
+  const sdk::Table rows = apply_where(table, s.where);
+  const std::vector<std::size_t> order = summary_order(s, rows);
+  std::vector<sdk::Column> columns;
+  if (s.columns.empty())
+    for (const auto& c : rows.columns()) columns.push_back(sdk::Column::take(c, order));
+  for (const auto& n : s.columns) columns.push_back(sdk::Column::take(rows.column(n), order));
+  return sdk::Table(std::move(columns));
+}
+
 std::string format_summaries(const ValidatedPipeline& vp, const RunResult& result) {
   std::string out;
   const Labels labels = summary_labels(vp);

@@ -25,6 +25,10 @@ std::string run_record_json(const ValidatedPipeline& pipeline, const RunResult& 
 /// \brief The pipeline's [[summary]] tables as aligned text.
 std::string format_summaries(const ValidatedPipeline& pipeline, const RunResult& result);
 
+/// \brief The rows summary `s` shows of `table` (its where, sort and limit applied) with its
+/// columns (all when it names none), as a table; without the names its `names` adds.
+sdk::Table summary_rows(const SummaryConfig& s, const sdk::Table& table);
+
 /// \brief `klaster describe`: everything about one plugin, from its metadata.
 std::string describe_plugin(const LoadedPlugin& plugin);
 

@@ -490,7 +490,7 @@ class Accessibility final : public Plugin {
   PluginInfo info() const override {
     PluginInfo p;
     p.name = "accessibility";
-    p.version = "1.1.0";
+    p.version = "1.2.0";
     p.kind = PluginKind::kIndicator;
     p.summary =
         "Computes Hansen accessibility, Harris market potential, Huff market-area "
@@ -512,6 +512,17 @@ class Accessibility final : public Plugin {
                    .column(ColumnSpec::of("origin_id"))
                    .column(ColumnSpec::of("mass"))};
     p.writes = written();
+    p.views = {
+        ViewSpec::of(ViewKind::kMap, "<output>", "Accessibility by region")
+            .labels("origin")
+            .values("accessibility"),
+        ViewSpec::of(ViewKind::kMap, "<output>", "Market potential by region")
+            .labels("origin")
+            .values("market_potential"),
+        ViewSpec::of(ViewKind::kMap, "<output>_destinations", "Market share by destination (Huff)")
+            .labels("destination")
+            .values("market_share"),
+    };
     return p;
   }
 

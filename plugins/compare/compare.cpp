@@ -164,7 +164,7 @@ class Compare final : public Plugin {
   PluginInfo info() const override {
     PluginInfo p;
     p.name = "compare";
-    p.version = "1.0.0";
+    p.version = "1.1.0";
     p.kind = PluginKind::kIndicator;
     p.summary =
         "Compares a value column of a scenario table with a baseline table, row by row on key "
@@ -187,6 +187,15 @@ class Compare final : public Plugin {
     p.params = compare_params();
     p.reads = tables_read();
     p.writes = {table_written()};
+    // "*": one value of every other key column at a time (the keys vary with the tables compared).
+    p.views = {
+        ViewSpec::of(ViewKind::kCompare, "<output>", "Baseline and scenario: the largest changes")
+            .values("baseline", "scenario")
+            .picks({"*"}),
+        ViewSpec::of(ViewKind::kMap, "<output>", "Relative change by region")
+            .values("relative_change")
+            .picks({"*"}),
+    };
     return p;
   }
 

@@ -364,7 +364,7 @@ class HubLocationPlugin final : public Plugin {
   PluginInfo info() const override {
     PluginInfo p;
     p.name = "hub_location";
-    p.version = "1.0.0";
+    p.version = "1.1.0";
     p.kind = PluginKind::kIndicator;
     p.summary =
         "Chooses p hub locations among candidates: p-median or p-center, exact or heuristic";
@@ -379,6 +379,14 @@ class HubLocationPlugin final : public Plugin {
                    .column(ColumnSpec::of("node"))
                    .column(ColumnSpec::of("weight"))};
     p.writes = written_tables();
+    p.views = {
+        ViewSpec::of(ViewKind::kMap, "<output>_assignment", "Hub serving each region")
+            .labels("node")
+            .values("hub"),
+        ViewSpec::of(ViewKind::kPoints, "<output>", "Open hubs, by demand served")
+            .labels("hub")
+            .values("demand_served"),
+    };
     return p;
   }
 

@@ -19,7 +19,7 @@ class IoImpact final : public Plugin {
   PluginInfo info() const override {
     PluginInfo p;
     p.name = "io_impact";
-    p.version = "1.0.0";
+    p.version = "1.1.0";
     p.kind = PluginKind::kIndicator;
     p.summary = "Computes the output, employment, income and GVA effects of a final-demand change";
     p.description =
@@ -44,6 +44,10 @@ class IoImpact final : public Plugin {
                    .column(ColumnSpec::of("delta_column", "Δf in the table's units")),
                satellite_employment_read()};
     p.writes = writes();
+    p.views = {
+        ViewSpec::of(ViewKind::kStacked, "<output>", "Output effects: direct, indirect, induced")
+            .labels("sector")
+            .stacked({"output_direct", "output_indirect", "output_induced"})};
     return p;
   }
 

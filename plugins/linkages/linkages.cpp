@@ -20,7 +20,7 @@ class Linkages final : public Plugin {
   PluginInfo info() const override {
     PluginInfo p;
     p.name = "linkages";
-    p.version = "1.1.0";
+    p.version = "1.2.0";
     p.kind = PluginKind::kIndicator;
     p.summary =
         "Computes backward and forward linkages, key sectors, hypothetical extraction and fields "
@@ -29,6 +29,11 @@ class Linkages final : public Plugin {
     p.params = params();
     p.reads = {matrix_read("input", "symmetric input-output table (layout = \"matrix\")")};
     p.writes = writes();
+    p.views = {ViewSpec::of(ViewKind::kScatter, "<output>",
+                            "Backward vs forward linkages; key sectors above 1 on both")
+                   .labels("sector")
+                   .values("backward", "forward")
+                   .at(1.0)};
     return p;
   }
 

@@ -74,7 +74,7 @@ class LocationQuotient final : public Plugin {
   PluginInfo info() const override {
     PluginInfo p;
     p.name = "location_quotient";
-    p.version = "1.2.0";
+    p.version = "1.3.0";
     p.kind = PluginKind::kIndicator;
     p.summary = "Computes location quotients of every industry in every region (and year)";
     p.description =
@@ -122,6 +122,16 @@ class LocationQuotient final : public Plugin {
                                      "1 where LQ >= presence_threshold (before any "
                                      "transformation), else 0")
                         .when_given("presence_threshold"))};
+    p.views = {
+        ViewSpec::of(ViewKind::kBars, "<output>", "Regions by LQ")
+            .labels("region")
+            .values("lq")
+            .picks({"industry", "year"}),
+        ViewSpec::of(ViewKind::kMap, "<output>", "LQ by region")
+            .labels("region")
+            .values("lq")
+            .picks({"industry", "year"}),
+    };
     return p;
   }
 

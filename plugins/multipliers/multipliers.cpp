@@ -28,7 +28,7 @@ class Multipliers final : public Plugin {
   PluginInfo info() const override {
     PluginInfo p;
     p.name = "multipliers";
-    p.version = "1.1.0";
+    p.version = "1.2.0";
     p.kind = PluginKind::kIndicator;
     p.summary = "Computes Type I and Type II output, income, employment and GVA multipliers";
     p.description =
@@ -62,6 +62,10 @@ class Multipliers final : public Plugin {
     p.reads = {matrix_read("input", "symmetric input-output table (layout = \"matrix\")"),
                satellite_employment_read()};
     p.writes = {writes()};
+    p.views = {ViewSpec::of(ViewKind::kStacked, "<output>",
+                            "Output multipliers: initial, indirect, induced")
+                   .labels("sector")
+                   .stacked({"output_initial", "output_indirect", "output_induced"})};
     return p;
   }
 

@@ -619,7 +619,7 @@ class RegionalClusters final : public Plugin {
   PluginInfo info() const override {
     PluginInfo p;
     p.name = "regional_clusters";
-    p.version = "1.0.0";
+    p.version = "1.1.0";
     p.kind = PluginKind::kIndicator;
     p.summary =
         "Applies cluster templates to regional data and finds spatial clusters that "
@@ -628,6 +628,16 @@ class RegionalClusters final : public Plugin {
     p.params = all_params();
     p.reads = reads();
     p.writes = writes();
+    p.views = {
+        ViewSpec::of(ViewKind::kMap, "<output>", "Cluster LQ by region")
+            .labels("region")
+            .values("lq")
+            .picks({"cluster", "year"}),
+        ViewSpec::of(ViewKind::kBars, "<output>", "Regions by cluster LQ")
+            .labels("region")
+            .values("lq")
+            .picks({"cluster", "year"}),
+    };
     return p;
   }
 

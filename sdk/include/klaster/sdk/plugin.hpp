@@ -34,6 +34,7 @@
 #include "klaster/sdk/table.hpp"
 #include "klaster/sdk/table_spec.hpp"
 #include "klaster/sdk/version.hpp"
+#include "klaster/sdk/view.hpp"
 
 namespace klaster::sdk {
 
@@ -189,6 +190,7 @@ struct PluginInfo {
   std::vector<ParamSpec> params;
   std::vector<TableSpec> reads;   // per table parameter: the columns the plugin needs
   std::vector<TableSpec> writes;  // every table the plugin writes, with its columns
+  std::vector<ViewSpec> views;    // charts of those tables for `klaster report` (view.hpp)
 
   const ParamSpec* find_param(std::string_view name) const;
   /// \brief The parameter marked primary(), or nullptr when the plugin has no primary input.

@@ -1,0 +1,106 @@
+#include "report_strings.hpp"
+
+#include <map>
+#include <utility>
+
+#include "errors.hpp"
+
+namespace klaster {
+
+namespace {
+
+/// A string in both languages: the constructor takes both, so an entry without its Russian twin
+/// does not compile.
+struct Entry {
+  Entry(std::string en_text, std::string ru_text)
+      : en(std::move(en_text)), ru(std::move(ru_text)) {}
+  std::string en, ru;
+};
+
+const std::map<std::string, Entry>& strings() {
+  static const std::map<std::string, Entry> table = {
+      {"report", {"klaster report", "Отчёт klaster"}},
+      {"contents", {"Contents", "Содержание"}},
+      {"manifest", {"Manifest", "Сведения о расчёте"}},
+      {"pipeline", {"Pipeline", "Конвейер"}},
+      {"pipeline_file", {"Pipeline file", "Файл конвейера"}},
+      {"dataset", {"Dataset", "Набор данных"}},
+      {"source", {"Source", "Источник"}},
+      {"klaster_version", {"klaster version", "Версия klaster"}},
+      {"sdk_abi", {"SDK ABI", "ABI SDK"}},
+      {"started", {"Started (UTC)", "Начало (UTC)"}},
+      {"wall", {"Wall time, s", "Время, с"}},
+      {"overrides", {"Overrides (--set)", "Переопределения (--set)"}},
+      {"none", {"none", "нет"}},
+      {"inputs", {"Input files and checksums", "Входные файлы и контрольные суммы"}},
+      {"table", {"Table", "Таблица"}},
+      {"file", {"File", "Файл"}},
+      {"sha256", {"SHA-256", "SHA-256"}},
+      {"step", {"Step", "Шаг"}},
+      {"parameters", {"Parameters", "Параметры"}},
+      {"parameter", {"Parameter", "Параметр"}},
+      {"value", {"Value", "Значение"}},
+      {"rows", {"rows", "строк"}},
+      {"summaries", {"Summaries", "Итоги"}},
+      {"note", {"Note", "Примечание"}},
+      {"no_rows", {"(no rows)", "(нет строк)"}},
+      {"full_precision", {"Full precision", "Полная точность"}},
+      {"sort_hint",
+       {"Click a column header to sort; hover a number for its full precision.",
+        "Щёлкните заголовок столбца, чтобы отсортировать; наведите на число, чтобы увидеть его "
+        "полностью."}},
+      {"first_rows",
+       {"The first {} of {} rows; the whole table is {}.",
+        "Первые {} из {} строк; вся таблица — в файле {}."}},
+      {"not_inlined",
+       {"{} rows: too large to read into the report; the table is {}.",
+        "{} строк: слишком много для отчёта; таблица — в файле {}."}},
+      {"chart_rows",
+       {"The chart is drawn from the first {} of {} rows.",
+        "График построен по первым {} из {} строк."}},
+      {"no_description",
+       {"Plugin '{}' was not found (klaster plugins lists those found): no description and no "
+        "charts.",
+        "Модуль «{}» не найден (их список — klaster plugins): нет описания и графиков."}},
+      {"map_no_polygons",
+       {"Map omitted: the dataset has no table 'region_polygons' (region boundaries).",
+        "Карта не показана: в наборе данных нет таблицы region_polygons (границы регионов)."}},
+      {"map_no_dataset",
+       {"Map omitted: the dataset manifest {} cannot be read.",
+        "Карта не показана: не удаётся прочитать описание набора данных {}."}},
+      {"map_not_regions",
+       {"Map omitted: column '{}' of table '{}' does not hold region codes.",
+        "Карта не показана: столбец «{}» таблицы «{}» не содержит кодов регионов."}},
+      {"map_points_note",
+       {"Regions without a polygon of their own ({}) are drawn as circles at their centres.",
+        "Регионы без собственного контура ({}) показаны кружками в их центрах."}},
+      {"summaries_unavailable", {"Summaries omitted: {}.", "Итоги не показаны: {}."}},
+      {"pipeline_changed",
+       {"the pipeline file {} changed since the run (its SHA-256 differs from run.json)",
+        "файл конвейера {} изменился после расчёта (SHA-256 не совпадает с run.json)"}},
+      {"pipeline_missing",
+       {"the pipeline file {} cannot be read", "не удаётся прочитать файл конвейера {}"}},
+      {"generated", {"Written by klaster {} on {}.", "Создан klaster {} {}."}},
+      {"chart_failed", {"The chart could not be drawn: ", "График не удалось построить: "}},
+      {"region", {"Region", "Регион"}},
+      {"series", {"Series", "Ряд"}},
+  };
+  return table;
+}
+
+}  // namespace
+
+ReportLang parse_report_lang(const std::string& text) {
+  if (text == "en") return ReportLang::kEn;
+  if (text == "ru") return ReportLang::kRu;
+  throw HostError(kExitPipeline, "--lang " + text + ": use en or ru");
+}
+
+const char* lang_code(ReportLang lang) { return lang == ReportLang::kRu ? "ru" : "en"; }
+
+const std::string& tr(ReportLang lang, const std::string& key) {
+  const Entry& e = strings().at(key);
+  return lang == ReportLang::kRu ? e.ru : e.en;
+}
+
+}  // namespace klaster

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# klaster report on the command line: bad input gives one-line errors with exit 2 and touches
+# nothing; a report in a run folder does not stop a later run there.
+#   report_cli_test.sh KLASTER SOURCE_DIR WORK_DIR
+set -euo pipefail
+klaster=$1 src=$2 work=$3
+rm -rf "$work" && mkdir -p "$work" && cd "$work"
+fail() { echo "FAIL: $*"; exit 1; }
+expect() {  # expect CODE MESSAGE COMMAND...: exit code CODE and stderr exactly MESSAGE
+  local code=$1 message=$2; shift 2
+  set +e; "$@" >out.txt 2>err.txt; local got=$?; set -e
+  [[ $got == "$code" ]] || fail "$* exited $got, not $code: $(cat err.txt)"
+  [[ "$(head -1 err.txt)" == "$message" ]] || fail "$*: stderr '$(head -1 err.txt)', not '$message'"
+}
+mkdir notarun && echo "my notes" >notarun/notes.txt
+expect 2 "error: notarun: not a klaster run folder (no run.json written by klaster; \`klaster run PIPELINE --out DIR\` writes one)" \
+  "$klaster" report notarun
+[[ ! -e notarun/report.html ]] || fail "wrote into a folder that is not a run folder"
+expect 2 "error: missing RUN_DIR" "$klaster" report
+"$klaster" run "$src/configs/kz_auto_cluster_formation.toml" --out run --quiet
+expect 2 "error: --lang de: use en or ru" "$klaster" report run --lang de
+echo "<p>my thesis</p>" >thesis.html
+expect 2 "error: thesis.html: refusing to overwrite a file klaster did not write (only a report klaster wrote is replaced); choose another -o" \
+  "$klaster" report run -o thesis.html
+[[ "$(cat thesis.html)" == "<p>my thesis</p>" ]] || fail "thesis.html changed"
+"$klaster" report run --quiet
+"$klaster" report run -o run/report_ru.html --lang ru --quiet
+# Both reports are klaster's: a later run replaces the folder instead of refusing it.
+"$klaster" run "$src/configs/kz_auto_cluster_formation.toml" --out run --quiet
+[[ ! -e run/report.html ]] || fail "the replaced run folder still holds the old report"
+# A file of the user's beside them still stops the run (nothing deleted).
+"$klaster" report run --quiet && cp thesis.html run/
+expect 2 "error: run: refusing to replace this folder: it holds thesis.html, which klaster did not write (only an empty folder or a previous klaster output is replaced); choose a new folder (e.g. out/kz_auto_cluster_formation)" \
+  "$klaster" run "$src/configs/kz_auto_cluster_formation.toml" --out run --quiet
+echo "report cli: ok"

@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Checks a klaster report's DOM as headless Chromium left it after running its scripts.
+
+report_dom_check.py LANG REPORT_FILE DOM_FILE CONSOLE_LOG
+Fails (exit 1, one line per problem) when: the console log holds any message (a script error, a
+refused resource, a failed chart, a Vega warning); a chart div has no data-marks or has data-error; a map has no
+more marks than its grey base layer; the number of charts drawn differs from the specs in the
+file; a src or href attribute names an http(s) URL; the CSP meta is missing; the language's
+strings or Russian names are missing.
+"""
+import html.parser
+import re
+import sys
+
+lang, report, dom_file, console_log = sys.argv[1:5]
+dom = open(dom_file, encoding="utf-8").read()
+source = open(report, encoding="utf-8").read()
+console = open(console_log, encoding="utf-8", errors="replace").read()
+problems = []
+
+
+class Charts(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.charts, self.urls, self.csp = [], [], False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "div" and "chart" in (a.get("class") or "").split():
+            self.charts.append(a)
+        for name in ("src", "href"):
+            if re.match(r"\s*(https?:)?//", a.get(name) or ""):
+                self.urls.append(f"<{tag} {name}={a[name]}>")
+        if tag == "meta" and (a.get("http-equiv") or "").lower() == "content-security-policy":
+            self.csp = "default-src 'none'" in (a.get("content") or "")
+
+
+parser = Charts()
+parser.feed(dom)
+specs = len(re.findall(r'<script type="application/json" id="spec-', source))
+if specs == 0:
+    problems.append("the report holds no chart")
+if len(parser.charts) != specs:
+    problems.append(f"{len(parser.charts)} chart divs in the DOM, {specs} specs in the file")
+BASE_FEATURES = 17  # features of data/kz/geo/kz_admin1_klaster.geojson, the map's grey layer
+maps = 0
+for c in parser.charts:
+    marks = int(c.get("data-marks") or 0)
+    if c.get("data-error") is not None:
+        problems.append(f"{c.get('id')}: error: {c['data-error']}")
+    elif marks == 0:
+        problems.append(f"{c.get('id')} ({c.get('data-kind')}): not drawn (no data-marks)")
+    if c.get("data-kind") in ("map", "points"):
+        maps += 1
+        if marks <= BASE_FEATURES:
+            problems.append(f"{c.get('id')} ({c.get('data-kind')}): only {marks} marks, no data on the map")
+if maps == 0:
+    problems.append("no map drawn")
+problems += [f"network resource: {u}" for u in parser.urls]
+if not parser.csp:
+    problems.append("no Content-Security-Policy meta with default-src 'none'")
+# Chromium logs every console message (log, warn, error, a CSP violation, an uncaught exception) as
+# INFO:CONSOLE; the report writes none when all goes well, so any is a problem.
+for line in console.splitlines():
+    if ":CONSOLE" in line:
+        problems.append(f"console: {line.strip()}")
+expected = {"en": ["Contents", "Kostanay Region"], "ru": ["Содержание", "Костанайская"]}[lang]
+for text in expected:
+    if text not in dom:
+        problems.append(f"'{text}' not in the {lang} report")
+if f'<html lang="{lang}"' not in dom:
+    problems.append(f"<html lang=\"{lang}\"> missing")
+for p in problems:
+    print(f"{report}: {p}")
+print(f"{report}: {len(parser.charts)} charts ({maps} maps), {len(problems)} problems")
+sys.exit(1 if problems else 0)

@@ -1,0 +1,205 @@
+// klaster report: the HTML pieces (escaping, rounding, tables, JSON in <script>), reading a run
+// folder's tables back with their types, views, and the rule for overwriting a report.
+#include "report_html.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "errors.hpp"
+#include "output_folder.hpp"
+#include "report_data.hpp"
+#include "report_page.hpp"
+#include "report_views.hpp"
+
+namespace klaster {
+namespace {
+
+namespace fs = std::filesystem;
+const std::string kNarrowNbsp = "\u202F";
+
+TEST(ReportHtml, EscapesTheFiveSpecialCharacters) {
+  // The entities of HTML 5, section 13.5 (named character references): &amp; &lt; &gt; &quot;
+  // and the numeric &#39; for the apostrophe.
+  EXPECT_EQ(html_escape("<a href=\"x\">Tom & 'Jerry'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;");
+  EXPECT_EQ(html_escape("Костанай"), "Костанай");  // UTF-8 passes unchanged
+}
+
+TEST(ReportHtml, RoundsToThreeSignificantDigitsBelowAThousand) {
+  // By hand: 3 significant digits; 1.23456 -> 1.23, 12.3456 -> 12.3, 123.456 -> 123,
+  // 0.0123456 -> 0.0123, -0.5 -> -0.500.
+  EXPECT_EQ(round_for_reading(1.23456, ReportLang::kEn), "1.23");
+  EXPECT_EQ(round_for_reading(12.3456, ReportLang::kEn), "12.3");
+  EXPECT_EQ(round_for_reading(123.456, ReportLang::kEn), "123");
+  EXPECT_EQ(round_for_reading(0.0123456, ReportLang::kEn), "0.0123");
+  EXPECT_EQ(round_for_reading(-0.5, ReportLang::kEn), "-0.500");
+  EXPECT_EQ(round_for_reading(0.0, ReportLang::kEn), "0");
+}
+
+TEST(ReportHtml, GroupsThousandsAndWritesScientificForTinyValues) {
+  // 1234567.8 rounds to 1234568; grouped by threes from the right: 1,234,568.
+  EXPECT_EQ(round_for_reading(1234567.8, ReportLang::kEn), "1,234,568");
+  EXPECT_EQ(round_for_reading(-48563323.22, ReportLang::kEn), "-48,563,323");
+  EXPECT_EQ(round_for_reading(1000.0, ReportLang::kEn), "1,000");
+  // Below 1e-4: mantissa with 2 decimals, as printf's %.2e writes it.
+  EXPECT_EQ(round_for_reading(6.372459449011103e-09, ReportLang::kEn), "6.37e-09");
+}
+
+TEST(ReportHtml, RussianUsesADecimalCommaAndNarrowSpaces) {
+  // Russian typography (GOST 8.417 and common usage): decimal comma, thousands separated by a
+  // (narrow no-break) space.
+  EXPECT_EQ(round_for_reading(1.23456, ReportLang::kRu), "1,23");
+  EXPECT_EQ(round_for_reading(1234567.8, ReportLang::kRu),
+            "1" + kNarrowNbsp + "234" + kNarrowNbsp + "568");
+  EXPECT_EQ(round_for_reading(1.5e-5, ReportLang::kRu), "1,50e-05");
+}
+
+TEST(ReportHtml, ScriptJsonCannotCloseTheScriptElement) {
+  const nlohmann::json j = {{"name", "</script><!-- x"}, {"n", 1.5}};
+  const std::string text = script_json(j);
+  EXPECT_EQ(text.find("</"), std::string::npos);
+  EXPECT_EQ(text.find("<!--"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(text), j);  // still the same JSON
+}
+
+sdk::Table three_rows() {
+  return sdk::Table(std::vector<sdk::Column>{
+      sdk::Column::make_strings("region", std::vector<std::string>{"KST", "A<B", "ALA"}),
+      sdk::Column::make_ints("year", {2024, 2024, 2025}),
+      sdk::Column::make_floats("lq", {0.1 + 0.2, 1234.5, 0.0}, {1, 1, 0})});
+}
+
+TEST(ReportHtml, TableShowsRoundedNumbersWithFullPrecisionAndCutsLargeTables) {
+  const std::string html = table_html(three_rows(), 2, "lq.csv", ReportLang::kEn);
+  // 0.1 + 0.2 is 0.30000000000000004 in binary64 (its shortest round-trip text); shown as 0.300.
+  EXPECT_NE(html.find("data-v=\"0.30000000000000004\" title=\"0.30000000000000004\">0.300</td>"),
+            std::string::npos)
+      << html;
+  // 1234.5: llround rounds halfway cases away from zero (C11 7.12.9.7): 1235.
+  EXPECT_NE(html.find(">1,235</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td>A&lt;B</td>"), std::string::npos);
+  EXPECT_EQ(html.find("ALA"), std::string::npos);  // the third row is cut
+  EXPECT_NE(html.find("The first 2 of 3 rows; the whole table is lq.csv."), std::string::npos);
+  std::size_t rows = 0;
+  for (auto at = html.find("<tr>"); at != std::string::npos; at = html.find("<tr>", at + 1)) ++rows;
+  EXPECT_EQ(rows, 3u);  // the header and two rows
+}
+
+TEST(ReportHtml, SmallTableHasNoNoteAndMissingCellsAreEmpty) {
+  const std::string html = table_html(three_rows(), 200, "lq.csv", ReportLang::kRu);
+  EXPECT_EQ(html.find("class=\"note\""), std::string::npos);
+  EXPECT_NE(html.find("<td>ALA</td><td class=\"num\" data-v=\"2025\">2025</td><td></td>"),
+            std::string::npos)
+      << html;
+}
+
+TEST(ReportData, ColumnsReadAsTextGetTheirTypesBack) {
+  const sdk::Table text(std::vector<sdk::Column>{
+      sdk::Column::make_strings("code", std::vector<std::string>{"01", "29"}),
+      sdk::Column::make_strings("sector", std::vector<std::string>{"05.1", "2"}),
+      sdk::Column::make_strings("year", std::vector<std::string>{"2024", "-3"}),
+      sdk::Column::make_strings("v", std::vector<std::string>{"1.5", "0.25"}),
+      sdk::Column::make_strings("mixed", std::vector<std::string>{"KST", "2"})});
+  const sdk::Table t = typed_from_text(text);
+  EXPECT_EQ(t.column("code").type, sdk::ColumnType::kString);    // "01" is a code, not 1
+  EXPECT_EQ(t.column("sector").type, sdk::ColumnType::kString);  // "05.1" too (a leading zero)
+  EXPECT_EQ(t.column("year").type, sdk::ColumnType::kInt);
+  EXPECT_EQ(t.column("year").ints[1], -3);
+  EXPECT_EQ(t.column("v").type, sdk::ColumnType::kFloat);
+  EXPECT_EQ(t.column("v").floats[0], 1.5);
+  EXPECT_EQ(t.column("v").floats[1], 0.25);
+  EXPECT_EQ(t.column("mixed").type, sdk::ColumnType::kString);
+}
+
+TEST(ReportStrings, LanguagesAreEnglishAndRussianOnly) {
+  EXPECT_EQ(tr(ReportLang::kEn, "contents"), "Contents");
+  EXPECT_EQ(tr(ReportLang::kRu, "contents"), "Содержание");
+  try {
+    parse_report_lang("de");
+    FAIL() << "de accepted";
+  } catch (const HostError& e) {
+    EXPECT_EQ(e.code(), kExitPipeline);
+    EXPECT_STREQ(e.what(), "--lang de: use en or ru");
+  }
+}
+
+struct Fixture {
+  nlohmann::json params = {{"value", "lq"}};
+  RegionMap map;
+  Labels labels;
+  ViewContext ctx() const { return ViewContext{params, map, labels, ReportLang::kEn}; }
+};
+
+TEST(ReportViews, AViewOfAColumnTheTableLacksIsNotDrawn) {
+  Fixture f;
+  f.map.codes = {"KST", "ALA"};
+  const sdk::Table t = three_rows();
+  const auto bars = sdk::ViewSpec::of(sdk::ViewKind::kBars, "<output>", "t").labels("region");
+  EXPECT_FALSE(view_chart(sdk::ViewSpec(bars).values("share"), "lq", t, f.ctx()));
+  const auto drawn = view_chart(sdk::ViewSpec(bars).values("<value>"), "lq", t, f.ctx());
+  ASSERT_TRUE(drawn);
+  EXPECT_EQ(drawn->spec["mark"], "bar");
+  EXPECT_EQ(drawn->spec["data"]["values"].size(), 3u);
+  EXPECT_EQ(drawn->spec["data"]["values"][0]["_name"], "KST");  // no labels: the code
+}
+
+TEST(ReportViews, AMapOfAColumnWithoutRegionCodesIsANote) {
+  Fixture f;
+  f.map.codes = {"AKM"};
+  const auto map =
+      sdk::ViewSpec::of(sdk::ViewKind::kMap, "<output>", "t").labels("region").values("lq");
+  const auto chart = view_chart(map, "lq", three_rows(), f.ctx());
+  ASSERT_TRUE(chart);
+  EXPECT_TRUE(chart->spec.is_null());
+  EXPECT_EQ(chart->note, "Map omitted: column 'region' of table 'lq' does not hold region codes.");
+  f.map.missing = "no boundaries";
+  EXPECT_EQ(view_chart(map, "lq", three_rows(), f.ctx())->note, "no boundaries");
+}
+
+TEST(ReportFile, OverwritesOnlyAReportKlasterWrote) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("klaster_report_test_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path mine = dir / "thesis.html";
+  std::ofstream(mine) << "<html>my work</html>\n";
+  try {
+    write_report(mine, std::string(kReportMarker) + "\nnew\n");
+    FAIL() << "overwrote a file klaster did not write";
+  } catch (const HostError& e) {
+    EXPECT_EQ(e.code(), kExitPipeline);
+    EXPECT_NE(std::string(e.what()).find("refusing to overwrite"), std::string::npos);
+  }
+  std::ifstream in(mine);
+  std::string kept((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(kept, "<html>my work</html>\n");
+  const fs::path ours = dir / "report.html";
+  write_report(ours, std::string(kReportMarker) + "\nfirst\n");
+  EXPECT_TRUE(is_klaster_report(ours));
+  write_report(ours, std::string(kReportMarker) + "\nsecond\n");  // its own: replaced
+  EXPECT_FALSE(is_klaster_report(mine));
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 2);  // no temp
+  fs::remove_all(dir);
+}
+
+TEST(ReportData, AFolderWithoutKlastersRunJsonIsRefused) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("klaster_not_a_run_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "run.json") << "{\"steps\": []}\n";  // not marked as klaster's
+  try {
+    read_run_folder(dir);
+    FAIL() << "accepted a run.json klaster did not write";
+  } catch (const HostError& e) {
+    EXPECT_EQ(e.code(), kExitPipeline);
+    EXPECT_EQ(std::string(e.what()),
+              dir.string() +
+                  ": not a klaster run folder (no run.json written by klaster; `klaster run "
+                  "PIPELINE --out DIR` writes one)");
+  }
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace klaster
