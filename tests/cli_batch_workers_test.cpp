@@ -98,8 +98,8 @@ TEST(CliBatchWorkers, CrashingPluginLosesOnlyItsScenario) {
 // A plugin that allocates without bound fails its scenario once the worker reaches
 // --max-memory (an allocation fails: std::bad_alloc in the step), and the batch goes on.
 TEST(CliBatchWorkers, UnboundedAllocationFailsAtMaxMemory) {
-  WorkerBatch b("workers_alloc", scenario("before", "none") + scenario("hog", "alloc") +
-                                     scenario("after", "none"));
+  WorkerBatch b("workers_alloc",
+                scenario("before", "none") + scenario("hog", "alloc") + scenario("after", "none"));
   auto r = b.run("--jobs 1 --max-memory 1024");
   EXPECT_EQ(r.code, 1) << r.err;
   const fs::path s = b.store();
