@@ -10,6 +10,7 @@ packages=(
   liblapacke-dev libopenblas-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libigraph-dev libglpk-dev
+  clang libclang-rt-14-dev
 )
 # Optional extras for the benchmarks' baselines: scripts/install-deps.sh --bench
 if [[ "${1:-}" == "--bench" || "${KLASTER_BENCH_DEPS:-0}" == 1 ]]; then
