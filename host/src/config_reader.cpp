@@ -62,11 +62,68 @@ void fail(int code, const Location& loc, const std::string& message) {
   throw HostError(code, text);
 }
 
+namespace {
+
+/// toml11 parses arrays and inline tables recursively, so a value nested some thousands deep
+/// overflows the stack (fuzz_pipeline, fuzz_set; docs/fuzzing.md). No pipeline, manifest, batch
+/// file or --set value nests more than a few levels: deeper is refused before parsing.
+constexpr int kMaxTomlNesting = 64;
+
+/// The index of the last character of the TOML string opening at text[i] ('"', '\'', or three
+/// of them); `line` counts the newlines inside it.
+std::size_t string_end(std::string_view text, std::size_t i, std::size_t& line) {
+  const char q = text[i];
+  const bool multi = text.substr(i, 3) == std::string(3, q);
+  const std::string_view close = text.substr(i, multi ? 3 : 1);
+  for (std::size_t j = i + close.size(); j < text.size(); ++j) {
+    if (text[j] == '\n') {
+      if (!multi) return j - 1;  // an unclosed one-line string: toml11 names it
+      ++line;
+    } else if (text[j] == '\\' && q == '"' && j + 1 < text.size() && text[j + 1] != '\n') {
+      ++j;  // an escaped character, maybe a quote
+    } else if (text.substr(j, close.size()) == close) {
+      return j + close.size() - 1;
+    }
+  }
+  return text.size() - 1;
+}
+
+/// The line where `text` opens an array or inline table nested deeper than kMaxTomlNesting
+/// (brackets in comments and strings not counted); 0 when there is none.
+std::size_t too_deep_line(std::string_view text) {
+  int depth = 0;
+  std::size_t line = 1;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n')
+      ++line;
+    else if (c == '#')
+      i = std::min(text.find('\n', i), text.size()) - 1;
+    else if (c == '"' || c == '\'')
+      i = string_end(text, i, line);
+    else if ((c == '[' || c == '{') && ++depth > kMaxTomlNesting)
+      return line;
+    else if ((c == ']' || c == '}') && depth > 0)
+      --depth;
+  }
+  return 0;
+}
+
+std::string too_deep_message() {
+  return "arrays or inline tables nested more than " + std::to_string(kMaxTomlNesting) + " deep";
+}
+
+}  // namespace
+
 toml::value parse_file(const fs::path& path, int code, const std::string& what) {
   if (!fs::exists(path)) throw HostError(code, path.string() + ": " + what + " not found");
   if (fs::is_directory(path)) throw HostError(code, path.string() + ": is a folder, not a " + what);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw HostError(code, path.string() + ": cannot open the " + what);
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw HostError(code, path.string() + ": cannot open the " + what);
+  std::stringstream in;
+  in << file.rdbuf();
+  if (const std::size_t line = too_deep_line(in.view()))
+    throw HostError(code, path.string() + ":" + std::to_string(line) + ": " + too_deep_message());
   try {
     return toml::parse(in, path.string());
   } catch (const toml::syntax_error& e) {
@@ -665,6 +722,7 @@ void apply_override(PipelineConfig& pipeline, const std::string& assignment) {
   const std::string who = "--set " + assignment;
   const std::string text = assignment.substr(eq + 1);
   sdk::Value value = text;
+  if (too_deep_line(text)) throw HostError(kExitPipeline, who + ": " + too_deep_message());
   try {
     std::istringstream in("v = " + text);
     const toml::value parsed = toml::parse(in, "--set");
