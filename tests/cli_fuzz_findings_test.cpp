@@ -1,7 +1,9 @@
 // Regression tests for what the fuzzers of fuzz/ found (docs/fuzzing.md, "Runs and findings"):
-// TOML values nested thousands deep overflowed the stack inside toml11 (a crash, no message) in a
-// pipeline, a dataset manifest, a batch file and a --set value. Each is now one line naming the
-// file and line (or the --set), with the reader's exit code (README "Exit codes").
+// TOML values nested thousands deep overflowed the stack inside toml11 (a crash, no message), and
+// a multi-line literal string holding a byte that is not UTF-8 made toml11 read past the end of its
+// buffer (ASan: heap-buffer-overflow; in a release build undefined), in a pipeline, a dataset
+// manifest, a batch file and a --set value. Each is now one line naming the file and line (or the
+// --set), with the reader's exit code (README "Exit codes").
 #include <gtest/gtest.h>
 
 #include <string>
@@ -80,4 +82,28 @@ TEST(CliFuzzFindings, BatchFileNested10000DeepIsOneLine) {
   auto r = run_klaster("batch validate b.toml", p.dir());
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_EQ(r.err, "error: b.toml:3: " + kTooDeep + "\n");
+}
+
+// fuzz_set's input, reduced: a multi-line literal string ('''...''') holding the byte 0xE5, which
+// starts a 3-byte UTF-8 sequence that the closing quotes cut short.
+TEST(CliFuzzFindings, TomlThatIsNotUtf8IsOneLineBeforeToml11SeesIt) {
+  Project p("fuzz_utf8", std::string(kLqStep) + "description = '''a\xE5'''\n");
+  auto r = p.validate();
+  EXPECT_EQ(r.code, 2) << r.err;
+  // 4 header lines, kLqStep's 4 lines: the description is line 9
+  EXPECT_EQ(r.err, "error: p.toml:9: not valid UTF-8 (byte 0xE5); save the file as UTF-8\n");
+
+  p.write_pipeline(kLqStep);
+  const std::string assignment = "lq.value='''a\xE5'''";
+  r = p.validate("--set \"" + assignment + "\"");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_EQ(r.err, "error: --set " + assignment + ": not valid UTF-8 (byte 0xE5)\n");
+
+  // the manifest: exit 3, its line 6
+  write_text(p.path("data/dataset.toml"), std::string(kDatasetToml) + "x = '''\xE5'''\n");
+  r = p.validate();
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_EQ(r.err,
+            "error: data/dataset.toml:6: not valid UTF-8 (byte 0xE5); save the file as UTF-8\n"
+            "  (dataset named at p.toml:2)\n");
 }

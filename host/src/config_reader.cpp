@@ -1,6 +1,8 @@
 // Reads pipeline files and dataset manifests. With batch_reader.cpp, the only files of the host
 // that include toml11 (their shared helpers: toml_support.hpp).
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <limits>
 #include <regex>
@@ -113,6 +115,20 @@ std::string too_deep_message() {
   return "arrays or inline tables nested more than " + std::to_string(kMaxTomlNesting) + " deep";
 }
 
+/// ": not valid UTF-8 (byte 0xE5)" for `text` whose byte `at` is the first bad one, after the
+/// line it is on ("" for a one-line text). TOML is UTF-8, and toml11 reads past the end of its
+/// buffer on some invalid sequences in multi-line strings (fuzz_set; docs/fuzzing.md), so a text
+/// that is not UTF-8 never reaches it.
+std::string not_utf8(std::string_view text, std::size_t at, bool with_line) {
+  char byte[8];
+  std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[at]));
+  const auto line =
+      1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n');
+  return with_line ? ":" + std::to_string(line) + ": not valid UTF-8 (byte " + byte +
+                         "); save the file as UTF-8"
+                   : std::string(": not valid UTF-8 (byte ") + byte + ")";
+}
+
 }  // namespace
 
 toml::value parse_file(const fs::path& path, int code, const std::string& what) {
@@ -122,6 +138,8 @@ toml::value parse_file(const fs::path& path, int code, const std::string& what) 
   if (!file) throw HostError(code, path.string() + ": cannot open the " + what);
   std::stringstream in;
   in << file.rdbuf();
+  if (const std::size_t at = sdk::invalid_utf8_at(in.view()); at != std::string_view::npos)
+    throw HostError(code, path.string() + not_utf8(in.view(), at, true));
   if (const std::size_t line = too_deep_line(in.view()))
     throw HostError(code, path.string() + ":" + std::to_string(line) + ": " + too_deep_message());
   try {
@@ -722,6 +740,8 @@ void apply_override(PipelineConfig& pipeline, const std::string& assignment) {
   const std::string who = "--set " + assignment;
   const std::string text = assignment.substr(eq + 1);
   sdk::Value value = text;
+  if (const std::size_t at = sdk::invalid_utf8_at(text); at != std::string_view::npos)
+    throw HostError(kExitPipeline, who + not_utf8(text, at, false));
   if (too_deep_line(text)) throw HostError(kExitPipeline, who + ": " + too_deep_message());
   try {
     std::istringstream in("v = " + text);
