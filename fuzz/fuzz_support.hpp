@@ -16,7 +16,9 @@
 
 namespace klaster::fuzz {
 
-/// \brief This process's scratch folder (mkdtemp under TMPDIR or /tmp).
+/// \brief This process's scratch folder (mkdtemp under TMPDIR or /tmp). libFuzzer usually ends
+/// with _exit, which skips the atexit removal: scripts/fuzz-check.sh points TMPDIR at a folder it
+/// removes.
 inline const std::filesystem::path& scratch() {
   static const std::filesystem::path dir = [] {
     const std::filesystem::path base = std::filesystem::temp_directory_path();

@@ -17,6 +17,9 @@ cmake --build "$build" --target fuzzers -j "${JOBS:-$(nproc)}"
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
+# libFuzzer ends with _exit, so a target's own scratch folder (klaster-fuzz-XXXXXX in TMPDIR) stays;
+# here it goes with this script's.
+export TMPDIR=$scratch
 mkdir -p "$artifacts"
 for t in "${targets[@]}"; do
   # The limits: an input taking over 10 s or 2 GB is a finding, as a crash is.
