@@ -6,7 +6,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 KLASTER := $(BUILD_DIR)/bin/klaster
 
-.PHONY: all deps configure build demo test format format-check package bench clean
+.PHONY: all deps configure build demo test fuzz-check format format-check package bench clean
 
 all: build
 
@@ -31,6 +31,11 @@ demo: configure
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+# The libFuzzer targets (docs/fuzzing.md), built with clang in build-fuzz: each runs over its seed
+# corpus (fuzz/corpus/<target>), then fuzzes for FUZZ_SECONDS (default 20). Run by .ci/run.
+fuzz-check: deps
+	scripts/fuzz-check.sh
 
 # The C++ sources formatted by .clang-format (Debian's clang-format): `format` rewrites them,
 # `format-check` (run by .ci/run) fails listing each file that differs.

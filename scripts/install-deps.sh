@@ -15,6 +15,7 @@ packages=(
   sqlite3                     # tests/batch_mpi_test.sh reads the batch stores with the sqlite3 CLI
   libxlsxwriter-dev           # `klaster export --format xlsx`
   chromium                    # tests/report_browser_test.sh opens the HTML report headless
+  clang libclang-rt-14-dev    # make fuzz-check: libFuzzer targets (docs/fuzzing.md)
 )
 # npm fetches the chart libraries of `klaster report` at build time (scripts/fetch-vega.sh). A
 # node from elsewhere (NodeSource) brings its own npm, which Debian's npm package would conflict

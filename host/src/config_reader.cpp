@@ -1,6 +1,8 @@
 // Reads pipeline files and dataset manifests. With batch_reader.cpp and labels.cpp, the only files
 // of the host that include toml11 (their shared helpers: toml_support.hpp).
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <limits>
@@ -65,51 +67,67 @@ void fail(int code, const Location& loc, const std::string& message) {
 
 namespace {
 
-/// Index just past the string starting at `i` (a '...' or "..." string, or a '\'\'\''- or
-/// '"""'-quoted multi-line one), counting the newlines it holds into `line`.
-std::size_t skip_string(const std::string& t, std::size_t i, std::size_t& line) {
-  const char q = t[i];
-  const bool multi = t.compare(i, 3, std::string(3, q)) == 0;
-  std::size_t j = i + (multi ? 3 : 1);
-  for (; j < t.size(); ++j) {
-    if (t[j] == '\n') {
+/// toml11 parses arrays and inline tables recursively, so a value nested some thousands deep
+/// overflows the stack (fuzz_pipeline, fuzz_set; docs/fuzzing.md). No pipeline, manifest, batch
+/// file or --set value nests more than a few levels: deeper is refused before parsing.
+constexpr int kMaxTomlNesting = 64;
+
+/// The index of the last character of the TOML string opening at text[i] ('"', '\'', or three
+/// of them); `line` counts the newlines inside it.
+std::size_t string_end(std::string_view text, std::size_t i, std::size_t& line) {
+  const char q = text[i];
+  const bool multi = text.substr(i, 3) == std::string(3, q);
+  const std::string_view close = text.substr(i, multi ? 3 : 1);
+  for (std::size_t j = i + close.size(); j < text.size(); ++j) {
+    if (text[j] == '\n') {
+      if (!multi) return j - 1;  // an unclosed one-line string: toml11 names it
       ++line;
-      if (!multi) return j;  // an unclosed one-line string: toml11 reports it
+    } else if (text[j] == '\\' && q == '"' && j + 1 < text.size() && text[j + 1] != '\n') {
+      ++j;  // an escaped character, maybe a quote
+    } else if (text.substr(j, close.size()) == close) {
+      return j + close.size() - 1;
     }
-    if (q == '"' && t[j] == '\\') {
-      ++j;
-      continue;
-    }
-    if (t[j] == q && (!multi || t.compare(j, 3, std::string(3, q)) == 0))
-      return j + (multi ? 3 : 1);
   }
-  return j;
+  return text.size() - 1;
 }
 
-/// toml11 parses nested arrays and inline tables recursively: 10,000 levels overflow the stack.
-/// No klaster file needs more than a few, so deeper nesting is refused before parsing.
-void check_nesting(const std::string& t, const fs::path& path, int code, const std::string& what) {
-  constexpr std::size_t kMaxDepth = 64;
-  std::size_t line = 1, depth = 0;
-  for (std::size_t i = 0; i < t.size();) {
-    const char c = t[i];
-    if (c == '"' || c == '\'') {
-      i = skip_string(t, i, line);
-      continue;
-    }
-    if (c == '#') {
-      i = t.find('\n', i);
-      if (i == std::string::npos) break;
-      continue;
-    }
-    if (c == '\n') ++line;
-    if ((c == '[' || c == '{') && ++depth > kMaxDepth)
-      throw HostError(code, path.string() + ":" + std::to_string(line) + ": the " + what +
-                                " nests lists or tables more than " + std::to_string(kMaxDepth) +
-                                " levels deep; klaster reads no deeper");
-    if ((c == ']' || c == '}') && depth > 0) --depth;
-    ++i;
+/// The line where `text` opens an array or inline table nested deeper than kMaxTomlNesting
+/// (brackets in comments and strings not counted); 0 when there is none.
+std::size_t too_deep_line(std::string_view text) {
+  int depth = 0;
+  std::size_t line = 1;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n')
+      ++line;
+    else if (c == '#')
+      i = std::min(text.find('\n', i), text.size()) - 1;
+    else if (c == '"' || c == '\'')
+      i = string_end(text, i, line);
+    else if ((c == '[' || c == '{') && ++depth > kMaxTomlNesting)
+      return line;
+    else if ((c == ']' || c == '}') && depth > 0)
+      --depth;
   }
+  return 0;
+}
+
+std::string too_deep_message() {
+  return "arrays or inline tables nested more than " + std::to_string(kMaxTomlNesting) + " deep";
+}
+
+/// ": not valid UTF-8 (byte 0xE5)" for `text` whose byte `at` is the first bad one, after the
+/// line it is on ("" for a one-line text). TOML is UTF-8, and toml11 reads past the end of its
+/// buffer on some invalid sequences in multi-line strings (fuzz_set; docs/fuzzing.md), so a text
+/// that is not UTF-8 never reaches it.
+std::string not_utf8(std::string_view text, std::size_t at, bool with_line) {
+  char byte[8];
+  std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[at]));
+  const auto line =
+      1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n');
+  return with_line ? ":" + std::to_string(line) + ": not valid UTF-8 (byte " + byte +
+                         "); save the file as UTF-8"
+                   : std::string(": not valid UTF-8 (byte ") + byte + ")";
 }
 
 }  // namespace
@@ -119,9 +137,12 @@ toml::value parse_file(const fs::path& path, int code, const std::string& what) 
   if (fs::is_directory(path)) throw HostError(code, path.string() + ": is a folder, not a " + what);
   std::ifstream file(path, std::ios::binary);
   if (!file) throw HostError(code, path.string() + ": cannot open the " + what);
-  const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  check_nesting(text, path, code, what);
-  std::istringstream in(text);
+  std::stringstream in;
+  in << file.rdbuf();
+  if (const std::size_t at = sdk::invalid_utf8_at(in.view()); at != std::string_view::npos)
+    throw HostError(code, path.string() + not_utf8(in.view(), at, true));
+  if (const std::size_t line = too_deep_line(in.view()))
+    throw HostError(code, path.string() + ":" + std::to_string(line) + ": " + too_deep_message());
   try {
     return toml::parse(in, path.string());
   } catch (const toml::syntax_error& e) {
@@ -721,6 +742,9 @@ void apply_override(PipelineConfig& pipeline, const std::string& assignment) {
   const std::string who = "--set " + assignment;
   const std::string text = assignment.substr(eq + 1);
   sdk::Value value = text;
+  if (const std::size_t at = sdk::invalid_utf8_at(text); at != std::string_view::npos)
+    throw HostError(kExitPipeline, who + not_utf8(text, at, false));
+  if (too_deep_line(text)) throw HostError(kExitPipeline, who + ": " + too_deep_message());
   try {
     std::istringstream in("v = " + text);
     const toml::value parsed = toml::parse(in, "--set");

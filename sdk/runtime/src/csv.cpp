@@ -292,8 +292,8 @@ std::string_view trim(std::string_view s) {
 // ---------------------------------------------------------------------------------------------
 // Text checks and hints: run once per distinct string or only when a message is written.
 
-/// Offset of the first byte of `s` that does not belong to valid UTF-8 (no overlong forms,
-/// surrogates or code points above U+10FFFF), or npos when `s` is valid.
+}  // namespace
+
 std::size_t invalid_utf8_at(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const std::size_t n = s.size();
@@ -320,6 +320,8 @@ std::size_t invalid_utf8_at(std::string_view s) {
   }
   return std::string_view::npos;
 }
+
+namespace {
 
 /// True when `s` reads as Windows-1251 Cyrillic: most of its non-ASCII bytes are in 0xC0-0xFF,
 /// where that code page puts the letters А-я (UTF-8 Cyrillic is half continuation bytes

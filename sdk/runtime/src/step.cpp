@@ -285,9 +285,10 @@ void check_references(const PluginInfo& info, const Params& params, const Schema
 void check_written(const std::string& plugin,
                    const std::vector<std::pair<std::string, Schema>>& declared,
                    const Written& written) {
+  // Structured bindings are not captured by lambdas in clang 14 (the fuzz build): find by key.
   for (const auto& [name, table] : written) {
     auto it = std::find_if(declared.begin(), declared.end(),
-                           [&](const auto& d) { return d.first == name; });
+                           [&key = name](const auto& d) { return d.first == key; });
     if (it == declared.end())
       throw Error("plugin '" + plugin + "' wrote table '" + name + "' that it did not declare");
     if (!(table->schema() == it->second))
@@ -296,7 +297,7 @@ void check_written(const std::string& plugin,
   }
   for (const auto& [name, schema] : declared) {
     auto it = std::find_if(written.begin(), written.end(),
-                           [&](const auto& w) { return w.first == name; });
+                           [&key = name](const auto& w) { return w.first == key; });
     if (it == written.end())
       throw Error("plugin '" + plugin + "' declared table '" + name + "' but did not write it");
   }

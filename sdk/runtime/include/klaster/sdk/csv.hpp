@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "klaster/sdk/table.hpp"
@@ -72,6 +73,11 @@ void check_matrix_header(const std::filesystem::path& path, const std::string& l
 /// so a column is assumed to use every value of its dictionary, as read_csv's columns do; lines
 /// come from the table's origin() and are left out when it has none.
 std::vector<std::string> case_conflicts(const Table& table);
+
+/// \brief Offset of the first byte of `s` that does not belong to valid UTF-8 (no overlong forms,
+/// surrogates or code points above U+10FFFF), or npos when `s` is valid. The TOML readers check
+/// their files with it too.
+std::size_t invalid_utf8_at(std::string_view s);
 
 /// \brief Writes `table` as CSV with a header row. Floats in the shortest form that reads back to
 /// the same double; missing values as empty cells (an empty string too: it reads back as missing);
