@@ -1158,7 +1158,6 @@ std::vector<ColumnFormat> column_formats(const Table& table) {
   return out;
 }
 
-/// Appends rows [begin, end) of the table as CSV lines to `buf`.
 /// CSV has no text for NaN or an infinity that read_csv accepts back: writing one is an error (the
 /// host refuses such tables before they get here; this guards other users of write_csv).
 void check_writable(const Column& c, std::size_t row) {
@@ -1168,67 +1167,81 @@ void check_writable(const Column& c, std::size_t row) {
                 ", which CSV cannot hold: write an undefined value as missing");
 }
 
+/// Appends row `r` to `buf` cell by cell: for tables with a string column too large to escape up
+/// front.
+void append_row(const std::vector<ColumnFormat>& formats, std::size_t r, std::string& buf) {
+  for (std::size_t k = 0; k < formats.size(); ++k) {
+    if (k) buf.push_back(',');
+    const Column& c = *formats[k].column;
+    if (!c.is_valid(r)) continue;
+    char num[64];
+    switch (c.type) {
+      case ColumnType::kString:
+        put_string(buf, c.str(r));
+        break;
+      case ColumnType::kInt:
+        buf.append(num, std::to_chars(num, num + sizeof num, c.ints[r]).ptr);
+        break;
+      case ColumnType::kFloat:
+        check_writable(c, r);
+        buf.append(num, std::to_chars(num, num + sizeof num, c.floats[r]).ptr);
+        break;
+    }
+  }
+  buf.push_back('\n');
+}
+
+/// Writes row `r` at `p`, which has room for the widest row; returns the end of the row.
+char* put_row(const std::vector<ColumnFormat>& formats, std::size_t r, char* p, char* limit) {
+  for (std::size_t k = 0; k < formats.size(); ++k) {
+    if (k) *p++ = ',';
+    const ColumnFormat& f = formats[k];
+    const Column& c = *f.column;
+    if (!c.is_valid(r)) continue;
+    switch (c.type) {
+      case ColumnType::kString: {
+        const std::string& e = f.escaped[static_cast<std::size_t>(c.codes[r])];
+        std::memcpy(p, e.data(), e.size());
+        p += e.size();
+        break;
+      }
+      case ColumnType::kInt:
+        p = std::to_chars(p, limit, c.ints[r]).ptr;
+        break;
+      case ColumnType::kFloat:  // shortest round trip
+        check_writable(c, r);
+        p = std::to_chars(p, limit, c.floats[r]).ptr;
+        break;
+    }
+  }
+  *p++ = '\n';
+  return p;
+}
+
+/// Appends rows [begin, end) of the table as CSV lines to `buf`.
 void format_rows(const std::vector<ColumnFormat>& formats, std::size_t begin, std::size_t end,
                  std::string& buf) {
-  // When every cell has a bounded width, a row is written through a pointer into room made up
-  // front.
+  // When every cell has a bounded width, rows are written through a pointer. The buffer's size
+  // runs ahead of the cursor to its whole capacity (the string doubles it when it must grow):
+  // resizing per row would zero-fill the widest row's room each time, a tenth of the run's time
+  // on a 3M-row table.
   std::size_t room = formats.size() + 1;
   bool fixed = true;
   for (const auto& f : formats) {
     if (f.column->type == ColumnType::kString && f.escaped.empty()) fixed = false;
     room += f.max_width;
   }
-  for (std::size_t r = begin; r < end; ++r) {
-    if (!fixed) {
-      for (std::size_t k = 0; k < formats.size(); ++k) {
-        if (k) buf.push_back(',');
-        const Column& c = *formats[k].column;
-        if (!c.is_valid(r)) continue;
-        char num[64];
-        switch (c.type) {
-          case ColumnType::kString:
-            put_string(buf, c.str(r));
-            break;
-          case ColumnType::kInt:
-            buf.append(num, std::to_chars(num, num + sizeof num, c.ints[r]).ptr);
-            break;
-          case ColumnType::kFloat:
-            check_writable(c, r);
-            buf.append(num, std::to_chars(num, num + sizeof num, c.floats[r]).ptr);
-            break;
-        }
-      }
-      buf.push_back('\n');
-      continue;
-    }
-    const std::size_t used = buf.size();
-    buf.resize(used + room);
-    char* p = buf.data() + used;
-    char* const limit = buf.data() + buf.size();
-    for (std::size_t k = 0; k < formats.size(); ++k) {
-      if (k) *p++ = ',';
-      const ColumnFormat& f = formats[k];
-      const Column& c = *f.column;
-      if (!c.is_valid(r)) continue;
-      switch (c.type) {
-        case ColumnType::kString: {
-          const std::string& e = f.escaped[static_cast<std::size_t>(c.codes[r])];
-          std::memcpy(p, e.data(), e.size());
-          p += e.size();
-          break;
-        }
-        case ColumnType::kInt:
-          p = std::to_chars(p, limit, c.ints[r]).ptr;
-          break;
-        case ColumnType::kFloat:  // shortest round trip
-          check_writable(c, r);
-          p = std::to_chars(p, limit, c.floats[r]).ptr;
-          break;
-      }
-    }
-    *p++ = '\n';
-    buf.resize(static_cast<std::size_t>(p - buf.data()));
+  if (!fixed) {
+    for (std::size_t r = begin; r < end; ++r) append_row(formats, r, buf);
+    return;
   }
+  std::size_t used = buf.size();
+  for (std::size_t r = begin; r < end; ++r) {
+    if (buf.size() < used + room) buf.resize(std::max(buf.capacity(), used + room));
+    char* const base = buf.data();
+    used = static_cast<std::size_t>(put_row(formats, r, base + used, base + buf.size()) - base);
+  }
+  buf.resize(used);
 }
 
 constexpr std::size_t kWriteBlockRows = 1 << 18;
@@ -1245,31 +1258,36 @@ void write_csv(const Table& table, std::ostream& out) {
   header.push_back('\n');
   out.write(header.data(), static_cast<std::streamsize>(header.size()));
 
-  // Blocks of rows are formatted on every core and written in order.
+  // Blocks of rows are formatted on every core and written in order. A written block's buffer is
+  // reused for a later block: its pages are mapped already, where a fresh buffer would fault in
+  // each page again.
   const std::vector<ColumnFormat> formats = column_formats(table);
   const std::size_t rows = table.rows();
   const std::size_t blocks = (rows + kWriteBlockRows - 1) / kWriteBlockRows;
   const std::size_t cores = parallel_parts();
+  const auto policy = blocks > 1 ? std::launch::async : std::launch::deferred;
   std::deque<std::future<std::string>> pending;
+  std::vector<std::string> spare;
   std::size_t next = 0;
   auto launch = [&] {
     const std::size_t b = next++;
-    pending.push_back(
-        std::async(blocks > 1 ? std::launch::async : std::launch::deferred, [&formats, b, rows] {
-          std::string buf;
-          const std::size_t begin = b * kWriteBlockRows,
-                            end = std::min(rows, begin + kWriteBlockRows);
-          buf.reserve((end - begin) * 48);
-          format_rows(formats, begin, end, buf);
-          return buf;
-        }));
+    std::string buf;
+    if (!spare.empty()) buf = std::move(spare.back()), spare.pop_back();
+    pending.push_back(std::async(policy, [&formats, b, rows, buf = std::move(buf)]() mutable {
+      const std::size_t begin = b * kWriteBlockRows, end = std::min(rows, begin + kWriteBlockRows);
+      buf.clear();
+      buf.reserve((end - begin) * 48);
+      format_rows(formats, begin, end, buf);
+      return std::move(buf);
+    }));
   };
   while (next < blocks && pending.size() < cores + 1) launch();
   while (!pending.empty()) {
-    const std::string buf = pending.front().get();
+    std::string buf = pending.front().get();
     pending.pop_front();
-    if (next < blocks) launch();
     out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+    spare.push_back(std::move(buf));
+    if (next < blocks) launch();
   }
 }
 
