@@ -50,13 +50,14 @@ format-check: deps
 package: build
 	cpack --config $(BUILD_DIR)/CPackConfig.cmake -B $(BUILD_DIR)/packages
 
-# Benchmarks (bench/README.md): the data path against R data.table and pandas, then the
-# input-output solves against numpy. Installs the baselines' packages first.
+# Benchmarks (bench/README.md): the data path at every size and shape of issue 14 against R
+# data.table and pandas, and the Leontief work against numpy, all in this run; the tables go into
+# bench/README.md (the last two runs). Installs the baselines' packages first. Takes ~10 minutes.
 bench: build
 	@scripts/install-deps.sh --bench
-	bench/run_regional.sh $(BUILD_DIR)
-	GLIBC_TUNABLES=glibc.malloc.hugetlb=1 $(BUILD_DIR)/bin/io_bench
-	/usr/bin/python3 bench/io_numpy.py
+	bench/data_sizes.sh $(BUILD_DIR)
+	/usr/bin/python3 bench/io_compare.py $(BUILD_DIR) | tee $(BUILD_DIR)/bench-out/io_compare.md
+	/usr/bin/python3 bench/record_runs.py $(BUILD_DIR)/bench-out/data_sizes.md $(BUILD_DIR)/bench-out/io_compare.md
 
 clean:
 	rm -rf $(BUILD_DIR) out

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Data-path benchmark at every size and shape of issue 14 (bench/README.md): klaster against R
+# data.table (all cores) and pandas on the same generated CSV, one after the other in this run.
+#   bench/data_sizes.sh [BUILD_DIR] [SHAPE...]     shapes: 300k 3M 3M-shuffled 30M (default: all)
+# Prints one markdown row per shape: wall time and peak memory of each program, klaster's floor
+# (its own reading of the CSV plus writing the LQ table, from its log), the ratios, and whether
+# the results agree with data.table's to 1e-12 relative (bench/check_results.py). The rows are
+# also written to $BUILD_DIR/bench-out/data_sizes.md. Needs scripts/install-deps.sh --bench.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+shift || true
+shapes=("$@")
+[[ ${#shapes[@]} -gt 0 ]] || shapes=(300k 3M 3M-shuffled 30M)
+out="$build/bench-out"
+mkdir -p "$out"
+
+shape_args() {  # regions industries years order
+  case $1 in
+    300k) echo "100 300 10 sorted" ;;
+    3M) echo "300 1000 10 sorted" ;;
+    3M-shuffled) echo "300 1000 10 shuffled" ;;
+    30M) echo "3000 1000 10 sorted" ;;
+    *) echo "unknown shape '$1' (300k, 3M, 3M-shuffled, 30M)" >&2; exit 2 ;;
+  esac
+}
+
+make_data() {  # shape -> $build/bench-data/<shape>/{regional.csv,dataset.toml}, made once
+  local dir="$build/bench-data/$1" args
+  args=$(shape_args "$1")
+  mkdir -p "$dir"
+  if [[ ! -s "$dir/regional.csv" ]]; then
+    read -r regions industries years order <<< "$args"
+    "$build/bin/gen_regional_csv" "$dir/regional.csv.part" "$regions" "$industries" "$years" 42 "$order"
+    mv "$dir/regional.csv.part" "$dir/regional.csv"
+  fi
+  printf 'name = "synthetic regional benchmark %s (bench/gen_regional_csv.cpp, seed 42)"\n%s\n%s\n%s\n' \
+    "$1" '[tables.activity]' 'file = "regional.csv"' \
+    'columns = { year = "int", region = "string", industry = "string", value = "float" }' \
+    > "$dir/dataset.toml"
+  sed "s#^dataset = .*#dataset = \"$(realpath "$dir")\"#" bench/regional.toml > "$dir/pipeline.toml"
+}
+
+timed() {  # log-file command... -> prints "seconds GiB"
+  local log=$1
+  shift
+  sync
+  /usr/bin/time -f "%e %M" -o "$log.time" "$@" > "$log" 2>&1 || { cat "$log" >&2; return 1; }
+  awk '{ printf "%.2f %.2f\n", $1, $2 / 1048576 }' "$log.time"
+}
+
+floor_of() {  # klaster's debug log -> seconds reading the input plus writing the lq table
+  awk '/loaded table .activity./ { r = $(NF - 1) } /step .lq.*outputs saved in/ { w = $(NF - 1) }
+       END { printf "%.2f\n", r + w }' "$1"
+}
+
+run_shape() {
+  local s=$1 dir="$build/bench-data/$1" res="$out/$1"
+  make_data "$s"
+  rm -rf "$res"
+  mkdir -p "$res"
+  cat "$dir/regional.csv" > /dev/null  # page cache warm for everyone
+  read -r kt km <<< "$(timed "$res/klaster.log" "$build/bin/klaster" run "$dir/pipeline.toml" \
+    --out "$res/klaster" --log-level debug)"
+  read -r dt dm <<< "$(timed "$res/dt.log" Rscript bench/regional_datatable.R "$dir/regional.csv" \
+    "$res/datatable")"
+  read -r pt pm <<< "$(timed "$res/pandas.log" /usr/bin/python3 bench/regional_pandas.py \
+    "$dir/regional.csv" "$res/pandas")"
+  local agree=no
+  /usr/bin/python3 bench/check_results.py "$res/klaster" "$res/datatable" > "$res/check.log" && agree=yes
+  local floor rows
+  floor=$(floor_of "$res/klaster.log")
+  rows=$(($(wc -l < "$dir/regional.csv") - 1))
+  printf '| %s | %s | %s s, %s GiB | %s s | %s s, %s GiB | %s s, %s GiB | %.2f | %.2f | %s |\n' \
+    "$s" "$rows" "$kt" "$km" "$floor" "$dt" "$dm" "$pt" "$pm" "$(echo "$kt / $dt" | bc -l)" \
+    "$(echo "$floor / $dt" | bc -l)" "$agree"
+}
+
+{
+  echo "| shape | rows | klaster | klaster floor (read + write lq) | data.table | pandas | klaster / data.table | floor / data.table | agree to 1e-12 |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  for s in "${shapes[@]}"; do run_shape "$s"; done
+} | tee "$out/data_sizes.md"
