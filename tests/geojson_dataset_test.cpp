@@ -87,6 +87,14 @@ TEST(GeoJson, NotJsonOrNotAFeatureCollection) {
                 "\"FeatureCollection\")");
 }
 
+// Found by fuzz_geojson (issue 13): a number beyond a double's range is valid JSON syntax, and
+// nlohmann-json threw out_of_range.406 for it, which reached the user as an unlocated message.
+TEST(GeoJson, NumberBeyondADoubleIsOneLocatedLine) {
+  EXPECT_EQ(read_error("bad_number_overflow.geojson"),
+            path_of("bad_number_overflow.geojson") +
+                ": JSON that cannot be read: number overflow parsing '1e400'");
+}
+
 TEST(GeoJson, RingsMustCloseAndHaveFourPositions) {
   EXPECT_EQ(read_error("bad_ring_open.geojson"),
             path_of("bad_ring_open.geojson") +

@@ -44,16 +44,23 @@ std::string feature_name(const std::string& path, std::size_t index, const json&
   return out;
 }
 
+/// nlohmann-json's message without its "[json.exception.<kind>.<id>] " prefix.
+std::string json_message(const json::exception& e) {
+  std::string msg = e.what();
+  if (auto close = msg.find("] "); msg.rfind("[json.", 0) == 0 && close != std::string::npos)
+    msg = msg.substr(close + 2);
+  return msg;
+}
+
 json parse_json(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw sdk::DataError(path.string() + ": cannot open the GeoJSON file");
   try {
     return json::parse(in);
-  } catch (const json::parse_error& e) {
-    std::string msg = e.what();  // "[json.exception.parse_error.101] parse error at line 1, ..."
-    if (auto close = msg.find("] "); msg.rfind("[json.", 0) == 0 && close != std::string::npos)
-      msg = msg.substr(close + 2);
-    throw sdk::DataError(path.string() + ": not valid JSON: " + msg);
+  } catch (const json::parse_error& e) {  // "parse error at line 1, column 2: ..."
+    throw sdk::DataError(path.string() + ": not valid JSON: " + json_message(e));
+  } catch (const json::exception& e) {  // e.g. "number overflow parsing '1e400'" (fuzz finding)
+    throw sdk::DataError(path.string() + ": JSON that cannot be read: " + json_message(e));
   }
 }
 
