@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <boost/program_options.hpp>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <future>
 #include <iostream>
@@ -24,6 +25,7 @@
 #include "plugin_loader.hpp"
 #include "report.hpp"
 #include "report_page.hpp"
+#include "run_guard.hpp"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -113,23 +115,54 @@ ProtectedPaths protected_paths(const ValidatedPipeline& vp) {
   return p;
 }
 
-int cmd_run(const std::vector<std::string>& args, bool validate_only) {
+/// What an interrupt prints, after removing the run's stage (OutputStage::abandon_active).
+std::string interrupted(const std::string& signal, const fs::path& out) {
+  const std::string step = running_step();
+  std::string line = "error: interrupted by " + signal + (step.empty() ? "" : " in " + step);
+  switch (OutputStage::abandon_active()) {
+    case OutputStage::Abandoned::kRemoved:
+      return line + "; nothing was written: the output folder " + out.string() + " is as it was";
+    case OutputStage::Abandoned::kCommitted:
+      return line + "; the output folder " + out.string() + " was written in full before";
+    default:
+      return line;
+  }
+}
+
+/// From here on, a Ctrl-C or a crash in a plugin ends the run with one line saying what became
+/// of the output folder `out` (docs/faults.md).
+void guard_run(const fs::path& out) {
+  watch_interrupts([out](const std::string& signal) { return interrupted(signal, out); });
+  report_crashes(
+      "the output folder " + out.string() +
+      " is as it was; the next klaster run into it removes what this one left beside it");
+}
+
+/// The options of `klaster run` and `klaster validate`.
+struct RunArgs {
   std::string pipeline_file, out_dir, log_level;
   std::vector<std::string> plugin_dirs, overrides;
   bool quiet = false;
+  double max_memory = 0;  // MiB of address space; 0: no limit
+};
+
+/// Parses `run`'s (or `validate`'s) options into `a`. Returns false after printing help.
+bool parse_run_args(const std::vector<std::string>& args, bool validate_only, RunArgs& a) {
   po::options_description opts(validate_only ? "klaster validate options" : "klaster run options");
   opts.add_options()("help,h", "show this help");
-  add_plugin_options(opts, plugin_dirs);
+  add_plugin_options(opts, a.plugin_dirs);
   opts.add_options()(
-      "set", po::value<std::vector<std::string>>(&overrides)->composing(),
+      "set", po::value<std::vector<std::string>>(&a.overrides)->composing(),
       "STEP.PARAM=VALUE: override one step parameter (VALUE read as TOML, else a string)");
   if (!validate_only)
-    opts.add_options()("out,o", po::value<std::string>(&out_dir),
+    opts.add_options()("out,o", po::value<std::string>(&a.out_dir),
                        "output folder (default: the pipeline's `output`); must be new, empty, "
-                       "or a previous klaster output");
-  add_log_options(opts, log_level, quiet);
+                       "or a previous klaster output")(
+        "max-memory", po::value<double>(&a.max_memory)->default_value(0, "none"),
+        "MiB of address space the run may use; an allocation past it fails the step (exit 1)");
+  add_log_options(opts, a.log_level, a.quiet);
   po::options_description hidden;
-  hidden.add_options()("pipeline", po::value<std::string>(&pipeline_file)->required());
+  hidden.add_options()("pipeline", po::value<std::string>(&a.pipeline_file)->required());
   po::positional_options_description pos;
   pos.add("pipeline", 1);
   po::variables_map vm;
@@ -137,25 +170,17 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
       validate_only
           ? "Usage: klaster validate PIPELINE [--plugin-dir DIR]... [--set STEP.PARAM=VALUE]..."
           : "Usage: klaster run PIPELINE [--out DIR] [--plugin-dir DIR]... [--set "
-            "STEP.PARAM=VALUE]... [--log-level LEVEL] [--quiet]";
-  if (!parse(args, opts, hidden, pos, vm, usage)) return kExitOk;
-  setup_logging(log_level, quiet);
+            "STEP.PARAM=VALUE]... [--max-memory MIB] [--log-level LEVEL] [--quiet]";
+  return parse(args, opts, hidden, pos, vm, usage);
+}
 
-  PipelineConfig config = read_pipeline(pipeline_file);
-  for (const auto& o : overrides) apply_override(config, o);
-  PluginRegistry plugins = load_plugins(plugin_dirs);
-  ValidatedPipeline vp = validate_pipeline(std::move(config), plugins);
-  if (validate_only) {
-    if (!quiet)
-      std::cout << "ok: " << pipeline_file << ": " << vp.steps.size()
-                << " steps valid over dataset '" << vp.dataset.name << "'\n";
-    return kExitOk;
-  }
-
+/// Runs the validated pipeline into its output folder and prints its summaries.
+int execute_run(const RunArgs& a, const ValidatedPipeline& vp) {
   const std::string started_at = utc_now();
   const auto start = std::chrono::steady_clock::now();
-  const fs::path out = out_dir.empty() ? fs::path(vp.config.output) : fs::path(out_dir);
+  const fs::path out = a.out_dir.empty() ? fs::path(vp.config.output) : fs::path(a.out_dir);
   OutputStage stage(out, protected_paths(vp));  // refuses an output folder before any step runs
+  guard_run(out);
   // Checksums for run.json are computed while the steps run (they read every dataset file).
   auto checksums = std::async(std::launch::async, [&vp] { return checksum_inputs(vp); });
   RunResult result = run_pipeline(vp, [&](const std::string& name, const sdk::Table& table) {
@@ -164,17 +189,35 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   stage.write_text("run.json",
-                   run_record_json(vp, result, checksums.get(), overrides, wall, started_at));
+                   run_record_json(vp, result, checksums.get(), a.overrides, wall, started_at));
   stage.commit();
+  report_crashes("the output folder " + out.string() + " was written in full before");
+  if (a.quiet) return kExitOk;
+  std::size_t tables = 0;
+  for (const auto& s : result.steps) tables += s.tables_written.size();
+  std::cout << vp.config.name << ": " << result.steps.size() << " steps, " << tables
+            << " tables written to " << out.string() << "/ in " << fmt::format("{:.2f}", wall)
+            << " s\n";
+  std::cout << format_summaries(vp, result);
+  return kExitOk;
+}
 
-  if (!quiet) {
-    std::size_t tables = 0;
-    for (const auto& s : result.steps) tables += s.tables_written.size();
-    std::cout << vp.config.name << ": " << result.steps.size() << " steps, " << tables
-              << " tables written to " << out.string() << "/ in " << fmt::format("{:.2f}", wall)
-              << " s\n";
-    std::cout << format_summaries(vp, result);
-  }
+int cmd_run(const std::vector<std::string>& args, bool validate_only) {
+  RunArgs a;
+  if (!parse_run_args(args, validate_only, a)) return kExitOk;
+  setup_logging(a.log_level, a.quiet);
+  if (a.max_memory < 0 || !std::isfinite(a.max_memory))
+    throw HostError(kExitPipeline, "--max-memory must be 0 (no limit) or more MiB");
+  if (a.max_memory > 0) limit_memory(a.max_memory);
+
+  PipelineConfig config = read_pipeline(a.pipeline_file);
+  for (const auto& o : a.overrides) apply_override(config, o);
+  PluginRegistry plugins = load_plugins(a.plugin_dirs);
+  ValidatedPipeline vp = validate_pipeline(std::move(config), plugins);
+  if (!validate_only) return execute_run(a, vp);
+  if (!a.quiet)
+    std::cout << "ok: " << a.pipeline_file << ": " << vp.steps.size()
+              << " steps valid over dataset '" << vp.dataset.name << "'\n";
   return kExitOk;
 }
 
@@ -504,6 +547,9 @@ int main(int argc, char** argv) {
   } catch (const klaster::HostError& e) {
     std::cerr << "error: " << e.what() << "\n";
     return e.code();
+  } catch (const std::bad_alloc&) {
+    std::cerr << "error: " << klaster::out_of_memory_text() << "\n";
+    return klaster::kExitStepFailed;
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return klaster::kExitStepFailed;

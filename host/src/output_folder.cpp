@@ -1,6 +1,7 @@
 #include "output_folder.hpp"
 
 #include <fcntl.h>
+#include <spdlog/spdlog.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -273,13 +274,21 @@ void remove_stale_stages(const fs::path& real) {
   for (const auto& e : sorted_entries(real.parent_path(), real.parent_path())) {
     const std::string entry = e.path().filename().string();
     if (!is_real_folder(e)) continue;
+    // Said at warn level: the user should know that an earlier run did not finish.
     if (is_prefix_and_pid(entry, "." + name + ".staging-")) {
       fs::remove_all(e.path(), ec);
+      spdlog::warn("removed {}, the unfinished output of a klaster run that was killed or crashed",
+                   e.path().string());
     } else if (is_prefix_and_pid(entry, "." + name + ".old-")) {
-      if (fs::exists(real, ec))
+      if (fs::exists(real, ec)) {
         fs::remove_all(e.path(), ec);
-      else
+        spdlog::warn("removed {}, an output a killed klaster run had already replaced",
+                     e.path().string());
+      } else {
         fs::rename(e.path(), real, ec);
+        spdlog::warn("restored {} from {}, where a klaster run killed while replacing it left it",
+                     real.string(), e.path().string());
+      }
     }
   }
 }

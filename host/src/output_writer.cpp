@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <mutex>
 
 #include "errors.hpp"
 #include "klaster/sdk/csv.hpp"
@@ -15,6 +16,14 @@
 namespace klaster {
 
 namespace fs = std::filesystem;
+
+namespace {
+// The stage of this process and the lock of its folder, shared with abandon_active(), which an
+// interrupt calls from another thread: it must not remove a stage while a file is written into it
+// or while commit() swaps it into place.
+std::mutex g_stage_mutex;
+OutputStage* g_active_stage = nullptr;
+}  // namespace
 
 OutputStage::OutputStage(fs::path out_dir, ProtectedPaths protected_paths)
     : out_(std::move(out_dir)), real_(resolved_path(out_)), protected_(std::move(protected_paths)) {
@@ -28,13 +37,29 @@ OutputStage::OutputStage(fs::path out_dir, ProtectedPaths protected_paths)
   check_replaceable(out_, real_, protected_);
   remove_stale_stages(real_);
   create_stage();
+  const std::lock_guard<std::mutex> guard(g_stage_mutex);
+  g_active_stage = this;
 }
 
 OutputStage::~OutputStage() {
-  if (!committed_) {
-    std::error_code ec;
-    fs::remove_all(stage_, ec);
-  }
+  const std::lock_guard<std::mutex> guard(g_stage_mutex);
+  g_active_stage = nullptr;
+  if (!committed_) remove_stage();
+}
+
+void OutputStage::remove_stage() const {
+  std::error_code ec;
+  fs::remove_all(stage_, ec);
+}
+
+OutputStage::Abandoned OutputStage::abandon_active() {
+  g_stage_mutex.lock();  // never unlocked: the process ends without another write
+  if (!g_active_stage) return Abandoned::kNoStage;
+  const OutputStage& s = *g_active_stage;
+  ::unlink(lock_path(s.real_).c_str());  // as ~OutputLock does, while the lock is still held
+  if (s.committed_) return Abandoned::kCommitted;
+  s.remove_stage();
+  return Abandoned::kRemoved;
 }
 
 void OutputStage::create_parent() const {
@@ -66,6 +91,7 @@ void OutputStage::create_stage() {
 }
 
 void OutputStage::write_table(const std::string& name, const sdk::Table& table) {
+  const std::lock_guard<std::mutex> guard(g_stage_mutex);
   const fs::path p = stage_ / (name + ".csv");
   std::ofstream out(p, std::ios::binary);
   sdk::write_csv(table, out);
@@ -75,6 +101,7 @@ void OutputStage::write_table(const std::string& name, const sdk::Table& table) 
 }
 
 void OutputStage::write_text(const std::string& file_name, const std::string& text) {
+  const std::lock_guard<std::mutex> guard(g_stage_mutex);
   const fs::path p = stage_ / file_name;
   std::ofstream out(p, std::ios::binary);
   out << text;
@@ -84,6 +111,7 @@ void OutputStage::write_text(const std::string& file_name, const std::string& te
 }
 
 void OutputStage::commit() {
+  const std::lock_guard<std::mutex> guard(g_stage_mutex);
   check_replaceable(out_, real_, protected_);  // the folder may have changed while the steps ran
   move_into_place(stage_, real_);
   committed_ = true;

@@ -33,10 +33,19 @@ class OutputStage {
   void commit();
   const std::filesystem::path& out_dir() const { return out_; }
 
+  /// \brief What abandon_active() found: no stage, a stage it removed (the output folder as it
+  /// was), or a stage already committed (the new output in place).
+  enum class Abandoned { kNoStage, kRemoved, kCommitted };
+  /// \brief For an interrupt: waits for a table write or commit() in progress, then removes the
+  /// live stage and its lock file, and blocks every later write, commit() and destruction, as the
+  /// process is about to end. Safe from any thread.
+  static Abandoned abandon_active();
+
  private:
   void create_parent() const;
   void create_stage();
   void dispose_previous_output() const;
+  void remove_stage() const;
 
   std::filesystem::path out_;   // as the user gave it, for messages
   std::filesystem::path real_;  // absolute, symbolic links resolved

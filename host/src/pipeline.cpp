@@ -8,6 +8,7 @@
 #include "geojson.hpp"
 #include "klaster/sdk/step.hpp"
 #include "placeholders.hpp"
+#include "run_guard.hpp"
 
 namespace klaster {
 
@@ -563,6 +564,19 @@ void free_unused_tables(RunResult& result, const ValidatedPipeline& vp, std::siz
   }
 }
 
+/// Fails (`fail(code, message)`) as the plugin's status says: a DataError is exit 3 naming the
+/// input, a ParamError exit 2, anything else exit 1; a failed allocation says so plainly.
+template <typename Fail>
+void check_status(const ValidatedPipeline& vp, const ValidatedStep& s, const sdk::Status& status,
+                  const Fail& fail) {
+  if (status.code == sdk::StatusCode::kDataError)
+    fail(kExitDataset, data_error_message(vp, s, status.message));
+  if (status.code == sdk::StatusCode::kParamError) fail(kExitPipeline, status.message);
+  if (status.code != sdk::StatusCode::kOk)
+    fail(kExitStepFailed,
+         status.message == "std::bad_alloc" ? out_of_memory_text() : status.message);
+}
+
 /// Runs step `k`: loads and filters its inputs, runs the plugin, checks and hands on what it wrote.
 void run_step(const ValidatedPipeline& vp, std::size_t k, RunResult& result,
               const TableGetter& get_table,
@@ -591,12 +605,11 @@ void run_step(const ValidatedPipeline& vp, std::size_t k, RunResult& result,
       step_log(step.id), s.outputs);
   spdlog::info("running {}", who);
   const auto start = std::chrono::steady_clock::now();
+  set_running_step(who);  // for the message of a crash or an interrupt in the plugin
   const sdk::Status status = s.plugin->entry->run(&ctx);
+  set_running_step("");
   rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (status.code == sdk::StatusCode::kDataError)
-    fail(kExitDataset, data_error_message(vp, s, status.message));
-  if (status.code == sdk::StatusCode::kParamError) fail(kExitPipeline, status.message);
-  if (status.code != sdk::StatusCode::kOk) fail(kExitStepFailed, status.message);
+  check_status(vp, s, status, fail);
   try {
     sdk::check_written(s.plugin->info.name, s.outputs, ctx.written());
     for (const auto& [name, table] : ctx.written()) sdk::check_finite(name, *table);

@@ -72,6 +72,25 @@ std::string Cube::where(std::size_t y, std::size_t r, std::size_t i) const {
   return s;
 }
 
+namespace {
+
+/// Every total a plugin takes over a year's cells (by region, by industry, overall) is at most the
+/// sum of their absolute values: when that is finite, no total overflows. Values adding up past the
+/// largest double (about 1.8e308) are a DataError naming the column, not an inf or NaN result.
+void check_sums_finite(const Cube& cube, const std::string& column) {
+  const std::size_t per_year = cube.n_regions() * cube.n_industries();
+  for (std::size_t y = 0; y < cube.n_years(); ++y) {
+    double sum = 0;
+    for (std::size_t c = y * per_year; c < (y + 1) * per_year; ++c) sum += std::fabs(cube.value(c));
+    if (!std::isfinite(sum))
+      throw DataError("column '" + column + "': the values of " + cube.where_year(y) +
+                      " add up past the largest number a double holds (about 1.8e308), so their "
+                      "totals overflow; rescale the column (e.g. to thousands)");
+  }
+}
+
+}  // namespace
+
 Cube Cube::from_table(const Table& table, const CubeOptions& options) {
   Cube cube;
   cube.options_ = options;
@@ -123,6 +142,7 @@ Cube Cube::from_table(const Table& table, const CubeOptions& options) {
     const std::size_t bad = cube.place_rows(0, n);
     throw DataError(cube.row_problem(table, bad));
   }
+  check_sums_finite(cube, options.value);
   return cube;
 }
 

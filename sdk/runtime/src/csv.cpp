@@ -338,6 +338,12 @@ bool looks_like_cp1251(std::string_view s) {
 
 /// `s` for a message: as is when valid UTF-8, else with every non-ASCII byte written as \xHH.
 std::string printable(std::string_view s) {
+  // A message stays one readable line even for a megabyte cell: its start and its length.
+  if (constexpr std::size_t kShown = 60; s.size() > 4 * kShown) {
+    std::size_t cut = kShown;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // whole chars
+    return printable(s.substr(0, cut)) + "... (" + std::to_string(s.size()) + " bytes)";
+  }
   if (invalid_utf8_at(s) == std::string_view::npos) return std::string(s);
   std::string out;
   for (unsigned char c : s) {

@@ -348,8 +348,10 @@ void check_finite(const std::string& table_name, const Table& table) {
     if (row == SIZE_MAX) continue;
     const std::string keys = table.keys_text(row);
     throw Error("wrote a non-finite value (" +
-                std::string(std::isnan(c.floats[row]) ? "nan" : "inf") + ") in table '" +
-                table_name + "', column '" + c.name + "'" +
+                std::string(std::isnan(c.floats[row]) ? "nan"
+                            : c.floats[row] > 0       ? "inf"
+                                                      : "-inf") +
+                ") in table '" + table_name + "', column '" + c.name + "'" +
                 (keys.empty() ? ", row " + std::to_string(row + 1) : " at " + keys) +
                 "; a plugin writes an undefined result as a missing value");
   }
