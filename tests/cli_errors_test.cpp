@@ -1,0 +1,293 @@
+// The error catalogue's own tests (docs/errors.md, issue 13): one test per catalogue entry that no
+// older test triggers, each through the CLI, checking the exit code (README "Exit codes") and the
+// message. Every expected text is the entry's pattern in docs/errors.md filled in by hand; line
+// numbers are counted by hand in the files the test writes (the pipeline header is 4 lines, so a
+// pipeline's first [[step]] is line 5).
+#include <gtest/gtest.h>
+
+#include "cli_support.hpp"
+
+using namespace klaster::test;
+
+namespace {
+
+/// The dataset's manifest with `table` as its only [tables.output] body.
+void write_manifest(const Project& p, const std::string& table) {
+  write_text(p.path("data/dataset.toml"),
+             "name = \"toy\"\nsource = \"s\"\n[tables.output]\nfile = \"output.csv\"\n" + table);
+}
+
+const char* kColumns =
+    "columns = { year = \"int\", region = \"string\", industry = \"string\", value = \"float\" }\n";
+
+/// kLqStep with `extra` appended to its params table.
+std::string lq_with(const std::string& extra) {
+  return "[[step]]\nid = \"lq\"\nplugin = \"location_quotient\"\nparams = { input = \"output\", "
+         "value = \"value\"" +
+         extra + " }\n";
+}
+
+}  // namespace
+
+// CLI-01
+TEST(CliErrorCatalogue, UnknownCommandSuggests) {
+  auto r = run_klaster("vaildate p.toml");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(first_line(r.err), "error: unknown command 'vaildate' (did you mean 'validate'?)");
+}
+
+// CLI-03: the option parser's own words (Boost.Program_options), then the command's usage.
+TEST(CliErrorCatalogue, UnknownOptionIsAUsageError) {
+  Project p("cat_option", kLqStep);
+  auto r = p.validate("--frobnicate");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(first_line(r.err), "error: unrecognised option '--frobnicate'");
+  EXPECT_TRUE(contains(r.err, "\nUsage: klaster validate PIPELINE")) << r.err;
+}
+
+// CLI-04
+TEST(CliErrorCatalogue, BadLogLevel) {
+  Project p("cat_loglevel", kLqStep);
+  auto r = p.validate("--log-level loud");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "error: --log-level loud: use trace, debug, info, warn, error or off\n");
+}
+
+// CLI-05
+TEST(CliErrorCatalogue, DescribeUnknownPlugin) {
+  auto r = run_klaster("describe location_quotinet");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(first_line(r.err),
+                       "error: unknown plugin 'location_quotinet' (did you mean "
+                       "'location_quotient'?); searched "))
+      << r.err;
+  EXPECT_TRUE(contains(first_line(r.err), "; `klaster plugins` lists them")) << r.err;
+}
+
+// CLI-06
+TEST(CliErrorCatalogue, SetWithoutEquals) {
+  Project p("cat_set", kLqStep);
+  auto r = p.validate("--set lq.value");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "error: --set lq.value: expected STEP.PARAM=VALUE\n");
+}
+
+// CLI-07
+TEST(CliErrorCatalogue, SetUnknownStep) {
+  Project p("cat_setstep", kLqStep);
+  auto r = p.validate("--set lg.value=x");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "error: --set lg.value=x: the pipeline has no step 'lg' (did you mean 'lq'?)\n");
+}
+
+// CLI-09: the language is checked before the run folder is read.
+TEST(CliErrorCatalogue, ReportBadLang) {
+  auto r = run_klaster("report no_such_run --lang de");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "error: --lang de: use en or ru\n");
+}
+
+// PIPE-01
+TEST(CliErrorCatalogue, PipelineIsAFolder) {
+  Project p("cat_folder", kLqStep);
+  auto r = run_klaster("validate data", p.dir());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "error: data: is a folder, not a pipeline file\n");
+}
+
+// PIPE-06: `name` is line 1 of the pipeline.
+TEST(CliErrorCatalogue, NameThatIsNotAString) {
+  Project p("cat_name", kLqStep);
+  write_text(p.path("p.toml"), "name = 5\ndataset = \"data\"\n" + std::string(kLqStep));
+  auto r = p.validate();
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(first_line(r.err), "error: p.toml:1: 'name' must be a string, got an integer");
+}
+
+// PIPE-07: the message points at the file's first line.
+TEST(CliErrorCatalogue, PipelineWithoutSteps) {
+  Project p("cat_nosteps", "");
+  auto r = p.validate();
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(first_line(r.err), "error: p.toml:1: the pipeline has no [[step]]");
+}
+
+// PIPE-08: `id` is line 6 (the [[step]] header is line 5).
+TEST(CliErrorCatalogue, StepIdWithCapitals) {
+  Project p("cat_id", "[[step]]\nid = \"LQ\"\nplugin = \"location_quotient\"\n");
+  auto r = p.validate();
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(first_line(r.err), "error: p.toml:6: step id 'LQ' must match [a-z0-9_]+");
+  EXPECT_TRUE(contains(r.err, "\n  6 | id = \"LQ\"")) << r.err;
+}
+
+// PIPE-09: nan is refused where it is written, params on line 8.
+TEST(CliErrorCatalogue, NanParameter) {
+  Project p("cat_nan",
+            "[[step]]\nid = \"inc\"\nplugin = \"sector_incentive\"\nparams = { input = "
+            "\"output\", regions = [\"A\"], industries = [\"Y\"], factor = nan }\n");
+  auto r = p.validate();
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(first_line(r.err),
+            "error: p.toml:8: step 'inc': parameter 'factor' must be a finite number within "
+            "+-1.8e308 (nan, inf and larger literals are refused)");
+}
+
+// STEP-03: the parameter has no line, so the step's header (line 5) is named; the text after the
+// type is the doc of the SDK's standard input parameter (sdk/src/cube.cpp).
+TEST(CliErrorCatalogue, RequiredParameterMissing) {
+  Project p("cat_required",
+            "[[step]]\nid = \"lq\"\nplugin = \"location_quotient\"\nparams = { value = \"v\" }\n");
+  auto r = p.validate();
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(first_line(r.err),
+            "error: p.toml:5: step 'lq': plugin 'location_quotient' needs parameter 'input' "
+            "(table): long table with region, industry, [year], value");
+}
+
+// STEP-06: params are line 8.
+TEST(CliErrorCatalogue, OutputNameWithASlash) {
+  Project p("cat_slash", lq_with(", output = \"a/b\""));
+  auto r = p.validate();
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(first_line(r.err),
+            "error: p.toml:8: step 'lq': parameter 'output' must be a table name made of letters, "
+            "digits, '_', '.', '-'");
+}
+
+// STEP-10: the step would write the dataset's own table 'output'; params are line 8.
+TEST(CliErrorCatalogue, TableWrittenTwice) {
+  Project p("cat_twice", lq_with(", output = \"output\""));
+  auto r = p.validate();
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(first_line(r.err),
+            "error: p.toml:8: step 'lq': table 'output' already exists (from the dataset); tables "
+            "are immutable: give this step another id or set params.output");
+}
+
+// WHERE-03: where on line 9.
+TEST(CliErrorCatalogue, WhereEmptyList) {
+  Project p("cat_where", std::string(kLqStep) + "where = { year = [] }\n");
+  auto r = p.validate();
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(first_line(r.err),
+            "error: p.toml:9: 'where.year' in step 'lq' is an empty list: it would select no rows");
+}
+
+// SUM-01: kLqStep is lines 5-8, a blank line 9, [[summary]] line 10, its limit line 12.
+TEST(CliErrorCatalogue, SummaryLimitNegative) {
+  Project p("cat_limit", std::string(kLqStep) + "\n[[summary]]\ntable = \"lq\"\nlimit = -1\n");
+  auto r = p.validate();
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(first_line(r.err),
+            "error: p.toml:12: 'limit' in [[summary]] must be a non-negative integer");
+}
+
+// DATA-01: the message names the [tables.output] header, line 3 of dataset.toml.
+TEST(CliErrorCatalogue, TableFileMissing) {
+  Project p("cat_nofile", kLqStep);
+  fs::remove(p.path("data/output.csv"));
+  auto r = p.validate();
+  EXPECT_EQ(r.code, 3);
+  EXPECT_EQ(first_line(r.err),
+            "error: data/dataset.toml:3: file of table 'output' not found: data/output.csv");
+}
+
+// DATA-02
+TEST(CliErrorCatalogue, ManifestWithoutColumns) {
+  Project p("cat_nocolumns", kLqStep);
+  write_manifest(p, "");
+  auto r = p.validate();
+  EXPECT_EQ(r.code, 3);
+  EXPECT_TRUE(contains(first_line(r.err),
+                       "[tables.output] needs columns = { name = \"string\" | \"int\" | "
+                       "\"float\", ... }"))
+      << r.err;
+}
+
+// DATA-03: columns on line 5.
+TEST(CliErrorCatalogue, ManifestUnknownColumnType) {
+  Project p("cat_type", kLqStep);
+  write_manifest(p,
+                 "columns = { year = \"int\", region = \"string\", industry = \"string\", "
+                 "value = \"double\" }\n");
+  auto r = p.validate();
+  EXPECT_EQ(r.code, 3);
+  EXPECT_TRUE(contains(first_line(r.err),
+                       "error: data/dataset.toml:5: unknown type \"double\" of "
+                       "column 'value'"))
+      << r.err;
+  EXPECT_TRUE(contains(first_line(r.err), ": use \"string\", \"int\" or \"float\"")) << r.err;
+}
+
+// DATA-05: layout on line 5.
+TEST(CliErrorCatalogue, ManifestUnknownLayout) {
+  Project p("cat_layout", kLqStep);
+  write_manifest(p, "layout = \"wide\"\n" + std::string(kColumns));
+  auto r = p.validate();
+  EXPECT_EQ(r.code, 3);
+  EXPECT_TRUE(contains(first_line(r.err), "error: data/dataset.toml:5: layout 'wide'")) << r.err;
+  EXPECT_TRUE(contains(first_line(r.err), " must be \"long\" or \"matrix\"")) << r.err;
+}
+
+// CSV-01: a folder where the CSV file should be: fopen succeeds, fread fails with EISDIR, whose
+// strerror text on glibc is "Is a directory".
+TEST(CliErrorCatalogue, CsvUnreadable) {
+  Project p("cat_unreadable", kLqStep);
+  fs::remove(p.path("data/output.csv"));
+  fs::create_directory(p.path("data/output.csv"));
+  auto r = p.validate();
+  EXPECT_EQ(r.code, 3);
+  EXPECT_EQ(first_line(r.err), "error: data/output.csv: read error: Is a directory");
+}
+
+// CSV-02
+TEST(CliErrorCatalogue, CsvEmptyFile) {
+  Project p("cat_empty", kLqStep, "");
+  auto r = p.validate();
+  EXPECT_EQ(r.code, 3);
+  EXPECT_TRUE(contains(first_line(r.err),
+                       "error: data/output.csv:1: the file is empty (a header row is needed)"))
+      << r.err;
+}
+
+// CSV-03: the quote opens on line 3 and never closes.
+TEST(CliErrorCatalogue, CsvUnterminatedQuote) {
+  Project p("cat_quote", kLqStep, "year,region,industry,value\n2024,A,X,30\n2024,A,\"Y,70\n");
+  auto r = p.run();
+  EXPECT_EQ(r.code, 3);
+  EXPECT_TRUE(contains(first_line(r.err), "error: data/output.csv:3: unterminated quoted field"))
+      << r.err;
+}
+
+// OUT-01: a file where the output folder should be is kept.
+TEST(CliErrorCatalogue, OutputIsAFile) {
+  Project p("cat_outfile", kLqStep);
+  write_text(p.path("notes.txt"), "mine\n");
+  auto r = p.run("--out notes.txt");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(first_line(r.err), "error: notes.txt: output path exists and is not a folder");
+  EXPECT_EQ(read_text(p.path("notes.txt")), "mine\n");
+}
+
+// BAT-01
+TEST(CliErrorCatalogue, BatchNegativeTimeout) {
+  Project p("cat_timeout", kLqStep);
+  write_text(p.path("b.toml"), "pipelines = [\"p.toml\"]\nstore = \"b.sqlite\"\n");
+  auto r = run_klaster("batch b.toml --timeout -1", p.dir());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err,
+            "error: batch: --jobs, --timeout and --max-memory must be 0 or more; --timeout and "
+            "--max-memory need worker processes (--jobs 1 or more)\n");
+  EXPECT_FALSE(fs::exists(p.path("b.sqlite")));
+}
+
+// BAT-03
+TEST(CliErrorCatalogue, BatchWithoutScenarios) {
+  Project p("cat_noscen", kLqStep);
+  write_text(p.path("b.toml"), "pipelines = [\"p.toml\"]\nstore = \"b.sqlite\"\n");
+  auto r = run_klaster("batch validate b.toml", p.dir());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err,
+            "error: b.toml: the batch has no scenarios: add a [grid] or [[scenario]] entries\n");
+}
