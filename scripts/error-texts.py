@@ -110,6 +110,12 @@ def call_end(tokens, k):
     return len(tokens)
 
 
+def assigns(tokens, k):
+    """True when token k is assigned (`=`) or appended to (`+=`), not compared (`==`)."""
+    nxt, after = tokens[k + 1][1], tokens[k + 2][1]
+    return (nxt == "=" and after != "=") or (nxt == "+" and after == "=")
+
+
 def is_param_name(tokens, j):
     """True for the first argument of ParamError("param", message): a name, not message text."""
     return tokens[j - 1][1] == "(" and tokens[j - 2][1] == "ParamError" and tokens[j + 1][1] == ","
@@ -127,7 +133,7 @@ def sites_of(path, root):
             end = statement_end(tokens, k + 1)
         elif t in SINK_CALLS and nxt == "(":
             end = call_end(tokens, k + 1)
-        elif (t in MESSAGE_VARS and nxt in ("=", "+") and tokens[k + 2][1] != "="
+        elif (t in MESSAGE_VARS and assigns(tokens, k)
               and tokens[k - 1][1] != "json"):  # a chart's JSON named `text` is no message
             end = statement_end(tokens, k + 1)
         else:

@@ -291,3 +291,80 @@ TEST(CliErrorCatalogue, BatchWithoutScenarios) {
   EXPECT_EQ(r.err,
             "error: b.toml: the batch has no scenarios: add a [grid] or [[scenario]] entries\n");
 }
+
+namespace {
+
+/// A project whose dataset adds an input-output table `io` (layout = "matrix", rows A, B and the
+/// total-output row P1) and a demand change `demand` (sector A by 1), run by io_impact with the
+/// household, employment and GVA rows switched off; `extra` is appended to the step's params.
+class IoProject {
+ public:
+  IoProject(const std::string& name, const std::string& io_csv, const std::string& extra = "")
+      : p_(name, kLqStep) {
+    write_text(p_.path("data/dataset.toml"),
+               std::string(kDatasetToml) +
+                   "[tables.io]\nfile = \"io.csv\"\nlayout = \"matrix\"\n[tables.demand]\nfile = "
+                   "\"demand.csv\"\ncolumns = { sector = \"string\", delta = \"float\" }\n");
+    write_text(p_.path("data/io.csv"), io_csv);
+    write_text(p_.path("data/demand.csv"), "sector,delta\nA,1\n");
+    p_.write_pipeline(
+        "[[step]]\nid = \"imp\"\nplugin = \"io_impact\"\nparams = { input = \"io\", "
+        "demand_change = \"demand\", compensation_row = \"\", employment_row = \"\", gva_row = "
+        "\"\"" +
+        extra + " }\n");
+  }
+  CliResult run() const { return p_.run("--quiet"); }
+
+ private:
+  Project p_;
+};
+
+/// The step's prefix (the [[step]] header is line 5), then the plugin's message.
+void expect_step_error(const CliResult& r, int code, const std::string& message) {
+  EXPECT_EQ(r.code, code) << r.err;
+  const std::string line = first_line(r.err);
+  EXPECT_EQ(line.rfind("error: p.toml:5: step 'imp' (plugin io_impact ", 0), 0) << r.err;
+  EXPECT_TRUE(contains(line, "): " + message)) << r.err;
+}
+
+}  // namespace
+
+// IO-01: no row code is also a column code (rows A, B, P1; columns X, Y).
+TEST(CliErrorCatalogue, IoTableWithoutASquareBlock) {
+  IoProject p("cat_io_square", "code,X,Y\nA,1,1\nB,1,1\nP1,10,10\n");
+  expect_step_error(p.run(), 3,
+                    "table 'io': no row label of the input-output table matches a column label, "
+                    "so there is no square intermediate block (rows: A, B, P1; columns: X, Y). If "
+                    "the codes differ, set row_prefix (e.g. \"CPA_\") or mapping (\"row=column\" "
+                    "pairs); or name the sectors; input table 'io' (data/io.csv)");
+}
+
+// IO-02: sector Z is not among the table's sectors A and B.
+TEST(CliErrorCatalogue, IoUnknownSector) {
+  IoProject p("cat_io_sector", "code,A,B\nA,1,1\nB,1,1\nP1,10,10\n", ", sectors = [\"A\", \"Z\"]");
+  const auto r = p.run();
+  expect_step_error(r, 2,
+                    "sectors not in the table (as a label that is both a row and a column): Z");
+  EXPECT_TRUE(contains(first_line(r.err), "; sectors available: A, B")) << r.err;
+}
+
+// IO-03: the flow from A to B (row A, column B) is -5.
+TEST(CliErrorCatalogue, IoNegativeFlow) {
+  IoProject p("cat_io_negative", "code,A,B\nA,10,-5\nB,5,10\nP1,100,100\n");
+  expect_step_error(p.run(), 3,
+                    "table 'io': negative intermediate flows: (A, B) = -5. Intermediate use "
+                    "cannot be negative; fix the table, or set allow_negative_flows = true if the "
+                    "negatives are intended; input table 'io' (data/io.csv)");
+}
+
+// IO-05: every flow is 6 and every output 10, so each column of A = Z / x sums to 6/10 + 6/10 =
+// 1.2 >= 1 and (I - A) has no non-negative inverse (Hawkins-Simon; Miller & Blair 2009, 2.9).
+TEST(CliErrorCatalogue, IoTableNotProductive) {
+  IoProject p("cat_io_productive", "code,A,B\nA,6,6\nB,6,6\nP1,10,10\n");
+  expect_step_error(p.run(), 3,
+                    "Leontief system is not productive (Hawkins-Simon condition fails: the "
+                    "spectral radius of A is at least 1, so some output cannot be produced); "
+                    "sectors whose inputs per unit of output sum to 1 or more (column sums of A): "
+                    "A (1.2), B (1.2). Check the units of total output against the flows, and "
+                    "that total rows or columns are excluded; input table 'io' (data/io.csv)");
+}
