@@ -80,6 +80,25 @@ TEST(CliErrorCatalogue, SetUnknownStep) {
   EXPECT_EQ(r.err, "error: --set lg.value=x: the pipeline has no step 'lg' (did you mean 'lq'?)\n");
 }
 
+// CLI-08 and PIPE-09 for --set: one line naming the --set, without the "v = VALUE" line klaster
+// parses the value from (it used to print "--set:1: ..." and that line).
+TEST(CliErrorCatalogue, SetWhereValueOrKey) {
+  Project p("cat_setwhere", kLqStep);
+  auto r = p.validate("--set lq.where.a.b.c=1");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err,
+            "error: --set lq.where.a.b.c=1: expected lq.where.COLUMN or "
+            "lq.where.TABLE_PARAMETER.COLUMN\n");
+  r = p.validate("--set lq.where.year=true");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err,
+            "error: --set lq.where.year=true: a where value must be a string, a number or a "
+            "non-empty list of them\n");
+  r = p.validate("--set 'lq.value={a=1}'");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "error: --set lq.value={a=1} cannot be a table\n");
+}
+
 // CLI-09: the language is checked before the run folder is read.
 TEST(CliErrorCatalogue, ReportBadLang) {
   auto r = run_klaster("report no_such_run --lang de");
