@@ -333,6 +333,7 @@ class IoProject {
         extra + " }\n");
   }
   CliResult run() const { return p_.run("--quiet"); }
+  void write_demand(const std::string& csv) const { write_text(p_.path("data/demand.csv"), csv); }
 
  private:
   Project p_;
@@ -386,4 +387,14 @@ TEST(CliErrorCatalogue, IoTableNotProductive) {
                     "sectors whose inputs per unit of output sum to 1 or more (column sums of A): "
                     "A (1.2), B (1.2). Check the units of total output against the flows, and "
                     "that total rows or columns are excluded; input table 'io' (data/io.csv)");
+}
+
+// IO-04: the employment satellite read from the table `demand` (sector, delta), which has a value
+// for sector A only, then A twice.
+TEST(CliErrorCatalogue, IoSatelliteTable) {
+  IoProject p("cat_io_satellite", "code,A,B\nA,1,1\nB,1,1\nP1,10,10\n",
+              ", employment_table = \"demand\", employment_value = \"delta\"");
+  expect_step_error(p.run(), 3, "employment table 'demand' has no value for sectors: B");
+  p.write_demand("sector,delta\nA,1\nA,2\n");
+  expect_step_error(p.run(), 3, "employment table 'demand': sector 'A' appears twice");
 }
