@@ -5,6 +5,10 @@
 // pipeline's first [[step]] is line 5).
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <string>
+#include <vector>
+
 #include "cli_support.hpp"
 
 using namespace klaster::test;
@@ -172,6 +176,17 @@ TEST(CliErrorCatalogue, OutputNameWithASlash) {
   EXPECT_EQ(first_line(r.err),
             "error: p.toml:8: step 'lq': parameter 'output' must be a table name made of letters, "
             "digits, '_', '.', '-'");
+}
+
+// STEP-09: region = "industry" makes the output's region column (named by that parameter) a second
+// 'industry'; the error names the step's header, line 5.
+TEST(CliErrorCatalogue, TwoOutputColumnsOfOneName) {
+  Project p("cat_twocols", lq_with(", region = \"industry\""));
+  auto r = p.validate();
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(first_line(r.err),
+            "error: p.toml:5: step 'lq': plugin 'location_quotient': table 'lq' would have two "
+            "columns named 'industry'; rename one with the step's column parameters");
 }
 
 // STEP-10: the step would write the dataset's own table 'output'; params are line 8.
@@ -397,4 +412,38 @@ TEST(CliErrorCatalogue, IoSatelliteTable) {
   expect_step_error(p.run(), 3, "employment table 'demand' has no value for sectors: B");
   p.write_demand("sector,delta\nA,1\nA,2\n");
   expect_step_error(p.run(), 3, "employment table 'demand': sector 'A' appears twice");
+}
+
+// OUT-04: the output folder on a 16 KiB tmpfs (as CliBatchStore.FullDiskStopsCleanlyAndResumes
+// does; root only). The toy output fits; 50 regions x 40 industries (2000 rows, each lq.csv line
+// over 20 bytes, so over 40 KB) do not: the run fails writing lq.csv with ENOSPC, whose strerror
+// text on glibc is "No space left on device", and the previous output is kept.
+TEST(CliErrorCatalogue, FullDiskWhileWriting) {
+  Project p("cat_fulldisk", kLqStep);
+  const fs::path tiny = p.path("tiny");
+  fs::create_directories(tiny);
+  if (std::system(("mount -t tmpfs -o size=16k tmpfs '" + tiny.string() + "' 2>/dev/null").c_str()))
+    GTEST_SKIP() << "cannot mount a small tmpfs here (not root, or no CAP_SYS_ADMIN)";
+  struct Unmount {
+    fs::path dir;
+    ~Unmount() { std::system(("umount '" + dir.string() + "'").c_str()); }
+  } unmount{tiny};
+  ASSERT_EQ(p.run("--quiet --out tiny/out").code, 0);
+  const std::string before = read_text(tiny / "out/run.json");
+  std::string csv = "year,region,industry,value\n";
+  for (int r = 0; r < 50; ++r)
+    for (int i = 0; i < 40; ++i)
+      csv += "2024,R" + std::to_string(r) + ",I" + std::to_string(i) + "," +
+             std::to_string(r + i + 1) + "\n";
+  write_text(p.path("data/output.csv"), csv);
+  auto r = p.run("--quiet --out tiny/out");
+  EXPECT_EQ(r.code, 1);
+  const std::string line = first_line(r.err);
+  EXPECT_EQ(line.rfind("error: " + (tiny / ".out.staging-").string(), 0), 0) << r.err;
+  const std::string tail = "/lq.csv: write failed: No space left on device";
+  EXPECT_EQ(line.substr(line.size() - std::min(line.size(), tail.size())), tail) << r.err;
+  EXPECT_EQ(read_text(tiny / "out/run.json"), before);
+  std::vector<std::string> left;
+  for (const auto& e : fs::directory_iterator(tiny)) left.push_back(e.path().filename().string());
+  EXPECT_EQ(left, std::vector<std::string>{"out"});
 }
