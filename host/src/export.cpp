@@ -87,6 +87,11 @@ fs::path output_path(const ExportRequest& r) {
                                        "again); choose a file outside it");
   if (fs::is_directory(out))
     throw HostError(kExitPipeline, out.string() + ": is a folder; give -o a file name");
+  // Checked here because libxlsxwriter would only fail at the end, printing its own line and
+  // blaming permissions.
+  if (const fs::path dir = out.parent_path(); !dir.empty() && !fs::is_directory(dir))
+    throw HostError(kExitPipeline, out.string() + ": its folder " + dir.string() +
+                                       " does not exist; create it or choose another -o");
   if (fs::exists(out) && !is_klaster_workbook(out))
     throw HostError(kExitPipeline, out.string() + ": refusing to replace this file: klaster " +
                                        "export did not write it; choose another -o FILE");
