@@ -304,6 +304,19 @@ TEST(CliErrorCatalogue, OutputIsAFile) {
   EXPECT_EQ(read_text(p.path("notes.txt")), "mine\n");
 }
 
+// XLS-01: the target's folder is checked before the workbook is written (libxlsxwriter would fail
+// only when closing it, printing its own line and blaming permissions).
+TEST(CliErrorCatalogue, ExportIntoAMissingFolder) {
+  Project p("cat_export", kLqStep);
+  ASSERT_EQ(p.run("--quiet").code, 0);
+  auto r = run_klaster("export out -o nodir/x.xlsx", p.dir());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err,
+            "error: nodir/x.xlsx: its folder nodir does not exist; create it or choose another "
+            "-o\n");
+  EXPECT_FALSE(fs::exists(p.path("nodir")));
+}
+
 // BAT-01
 TEST(CliErrorCatalogue, BatchNegativeTimeout) {
   Project p("cat_timeout", kLqStep);
