@@ -3,7 +3,8 @@
 
 Finds every place in the host and SDK sources that builds an error message -- `throw` expressions,
 calls of the error constructors and of the helpers that throw (fail, step_fail), and the `msg`,
-`text`, ... variables messages are assembled in -- and takes the string literals of each. A site is
+`text`, ... variables messages are assembled in, and what the helpers returning message parts
+(MESSAGE_HELPERS) return -- and takes the string literals of each. A site is
 covered when one catalogue entry's message patterns (its `code spans`) contain every significant
 literal of it. Also checks that each test an entry names exists in tests/.
 
@@ -22,6 +23,11 @@ SOURCES = ["host/src", "sdk"]
 SINK_CALLS = {"fail", "step_fail", "HostError", "DataError", "ParamError", "Error",
               "PlaceholderError", "runtime_error"}
 MESSAGE_VARS = {"msg", "message", "text", "what", "why", "reason"}
+# Functions that return a part of an error message (a reason, a hint, a suffix): their `return`
+# statements are message sites too.
+MESSAGE_HELPERS = {"too_deep_message", "not_utf8", "forbidden_reason", "new_folder_hint",
+                   "death_cause", "row_problem", "first_copy", "separator_hint",
+                   "decimal_comma_fields_hint", "decimal_hint", "option_place"}
 ESCAPES = {"n": "\n", "t": "\t", '"': '"', "'": "'", "\\": "\\"}
 
 
@@ -121,15 +127,37 @@ def is_param_name(tokens, j):
     return tokens[j - 1][1] == "(" and tokens[j - 2][1] == "ParamError" and tokens[j + 1][1] == ","
 
 
+def helper_returns(tokens):
+    """Indices of the `return` tokens inside the definitions of MESSAGE_HELPERS."""
+    out = []
+    for k, (kind, t, _) in enumerate(tokens):
+        if kind != "id" or t not in MESSAGE_HELPERS or tokens[k + 1][1] != "(":
+            continue
+        j = call_end(tokens, k + 1)
+        if tokens[j][1] == "const":
+            j += 1
+        if tokens[j][1] != "{":
+            continue  # a call or a declaration, not the definition
+        depth = 0
+        for i in range(j, len(tokens)):
+            depth += {"{": 1, "}": -1}.get(tokens[i][1], 0) if tokens[i][0] == "punct" else 0
+            if tokens[i][1] == "return" and tokens[i][0] == "id":
+                out.append(i)
+            if depth == 0:
+                break
+    return set(out)
+
+
 def sites_of(path, root):
     """(file:line, [literals]) for each message-building site of one source file."""
     src = path.read_text(encoding="utf-8")
     tokens, taken, sites = lex(src), set(), []
+    returns = helper_returns(tokens)
     for k, (kind, t, off) in enumerate(tokens):
         if kind != "id" or k in taken:
             continue
         nxt = tokens[k + 1][1] if k + 1 < len(tokens) else ""
-        if t == "throw":
+        if t == "throw" or k in returns:
             end = statement_end(tokens, k + 1)
         elif t in SINK_CALLS and nxt == "(":
             end = call_end(tokens, k + 1)

@@ -26,6 +26,12 @@ printf '%s\n' 'void f() {' '  throw HostError(kExitPipeline, "a brand new "' \
   '                                "message");' '}' >>"$tmp/r/host/src/main.cpp"
 expect_failure "host/src/main.cpp:$(($(wc -l <"$src/host/src/main.cpp") + 2)): no entry in docs/errors.md shows ['a brand new message']"
 
+# A new reason returned by a helper that builds message parts (the copy need not compile).
+copy
+printf '%s\n' 'std::string death_cause(int status) {' '  return "the worker process met a brand new fate";' '}' \
+  >>"$tmp/r/host/src/batch_workers.cpp"
+expect_failure "shows ['the worker process met a brand new fate']"
+
 # An existing message whose entry is gone (CLI-04's heading and pattern line removed).
 copy
 sed -i '/^### CLI-04/,+1d' "$tmp/r/docs/errors.md"
