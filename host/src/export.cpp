@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -159,11 +161,14 @@ class Workbook {
   lxw_format* bold() const { return bold_; }
   /// Closes the workbook and renames it to `out` (atomic: `out` is the old file or the new one).
   void finish(const fs::path& out) {
+    errno = 0;
     const lxw_error rc = workbook_close(wb_);
+    const int err = errno;  // the system's reason (a full disk), which lxw_strerror does not give
     wb_ = nullptr;
     if (rc != LXW_NO_ERROR)
-      throw HostError(kExitPipeline,
-                      out.string() + ": cannot write the workbook: " + lxw_strerror(rc));
+      throw HostError(kExitPipeline, out.string() + ": cannot write the workbook: " +
+                                         (err ? std::string(std::strerror(err)) + " (" : "") +
+                                         lxw_strerror(rc) + (err ? ")" : ""));
     std::error_code ec;
     fs::rename(tmp_, out, ec);
     if (ec) throw HostError(kExitPipeline, out.string() + ": cannot write: " + ec.message());
