@@ -460,3 +460,31 @@ TEST(CliErrorCatalogue, FullDiskWhileWriting) {
   for (const auto& e : fs::directory_iterator(tiny)) left.push_back(e.path().filename().string());
   EXPECT_EQ(left, std::vector<std::string>{"out"});
 }
+
+// XLS-03: the workbook of a 2000-row run does not fit a 16 KiB tmpfs (root only, as above). The
+// last line names the system's reason (ENOSPC: "No space left on device" on glibc), then
+// libxlsxwriter's; the lines before it are libxlsxwriter's own. No temporary file is left.
+TEST(CliErrorCatalogue, ExportOnAFullDisk) {
+  std::string csv = "year,region,industry,value\n";
+  for (int r = 0; r < 50; ++r)
+    for (int i = 0; i < 40; ++i)
+      csv += "2024,R" + std::to_string(r) + ",I" + std::to_string(i) + "," +
+             std::to_string(r + i + 1) + "\n";
+  Project p("cat_xlsx_full", kLqStep, csv);
+  ASSERT_EQ(p.run("--quiet").code, 0);
+  const fs::path tiny = p.path("tiny");
+  fs::create_directories(tiny);
+  if (std::system(("mount -t tmpfs -o size=16k tmpfs '" + tiny.string() + "' 2>/dev/null").c_str()))
+    GTEST_SKIP() << "cannot mount a small tmpfs here (not root, or no CAP_SYS_ADMIN)";
+  struct Unmount {
+    fs::path dir;
+    ~Unmount() { std::system(("umount '" + dir.string() + "'").c_str()); }
+  } unmount{tiny};
+  auto r = run_klaster("export out -o tiny/x.xlsx", p.dir());
+  EXPECT_EQ(r.code, 2);
+  const std::string last = r.err.substr(r.err.rfind("error: "));
+  EXPECT_EQ(
+      last.rfind("error: tiny/x.xlsx: cannot write the workbook: No space left on device (", 0), 0)
+      << r.err;
+  EXPECT_TRUE(fs::is_empty(tiny));
+}
