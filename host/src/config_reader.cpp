@@ -765,6 +765,19 @@ void apply_setting(PipelineConfig& pipeline, const std::string& step, const std:
   set_where(s, table_param, column, where_values(value, who), loc);
 }
 
+namespace {
+
+/// to_value locates its errors in the line "v = VALUE" that apply_override parses, which the user
+/// never wrote ("--set:1: ... \n  1 | v = ..."): the message alone already names the --set.
+std::string without_parsed_line(std::string message) {
+  message.erase(std::min(message.find('\n'), message.size()));
+  const std::string parsed_at = "--set:1: ";
+  if (message.rfind(parsed_at, 0) == 0) message.erase(0, parsed_at.size());
+  return message;
+}
+
+}  // namespace
+
 void apply_override(PipelineConfig& pipeline, const std::string& assignment) {
   const auto eq = assignment.find('=');
   const auto dot = assignment.find('.');
@@ -780,8 +793,8 @@ void apply_override(PipelineConfig& pipeline, const std::string& assignment) {
     std::istringstream in("v = " + text);
     const toml::value parsed = toml::parse(in, "--set");
     value = to_value(parsed.at("v"), "--set", who);
-  } catch (const HostError&) {
-    throw;
+  } catch (const HostError& e) {
+    throw HostError(e.code(), without_parsed_line(e.what()));
   } catch (const std::exception&) {
     value = text;  // not a TOML value: taken as a string
   }

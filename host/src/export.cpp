@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -87,6 +89,11 @@ fs::path output_path(const ExportRequest& r) {
                                        "again); choose a file outside it");
   if (fs::is_directory(out))
     throw HostError(kExitPipeline, out.string() + ": is a folder; give -o a file name");
+  // Checked here because libxlsxwriter would only fail at the end, printing its own line and
+  // blaming permissions.
+  if (const fs::path dir = out.parent_path(); !dir.empty() && !fs::is_directory(dir))
+    throw HostError(kExitPipeline, out.string() + ": its folder " + dir.string() +
+                                       " does not exist; create it or choose another -o");
   if (fs::exists(out) && !is_klaster_workbook(out))
     throw HostError(kExitPipeline, out.string() + ": refusing to replace this file: klaster " +
                                        "export did not write it; choose another -o FILE");
@@ -154,11 +161,14 @@ class Workbook {
   lxw_format* bold() const { return bold_; }
   /// Closes the workbook and renames it to `out` (atomic: `out` is the old file or the new one).
   void finish(const fs::path& out) {
+    errno = 0;
     const lxw_error rc = workbook_close(wb_);
+    const int err = errno;  // the system's reason (a full disk), which lxw_strerror does not give
     wb_ = nullptr;
     if (rc != LXW_NO_ERROR)
-      throw HostError(kExitPipeline,
-                      out.string() + ": cannot write the workbook: " + lxw_strerror(rc));
+      throw HostError(kExitPipeline, out.string() + ": cannot write the workbook: " +
+                                         (err ? std::string(std::strerror(err)) + " (" : "") +
+                                         lxw_strerror(rc) + (err ? ")" : ""));
     std::error_code ec;
     fs::rename(tmp_, out, ec);
     if (ec) throw HostError(kExitPipeline, out.string() + ": cannot write: " + ec.message());

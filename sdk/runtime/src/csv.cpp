@@ -256,7 +256,9 @@ class CsvStream {
     const std::size_t n = std::fread(buf_.data() + end_, 1, buf_.size() - end_, file_.get());
     end_ += n;
     if (n == 0 || end_ < buf_.size()) {
-      if (std::ferror(file_.get())) throw DataError(path_.string() + ": read error");
+      // errno says why (e.g. "Is a directory" for a folder named as a table's file).
+      if (std::ferror(file_.get()))
+        throw DataError(path_.string() + ": read error: " + std::strerror(errno));
       if (std::feof(file_.get())) eof_ = true;
     }
   }
