@@ -58,4 +58,13 @@ TOML
 grep -qx '2025,KST,C,0.3' "$work/out/share.csv" || { echo "share.csv lacks 2025,KST,C,0.3:"; cat "$work/out/share.csv"; exit 1; }
 "$klaster" describe my_share --plugin-dir "$work/build_my_share/plugins" | grep -q 'share of its industry' ||
   { echo "klaster describe my_share failed"; exit 1; }
+
+step "the Russian report shows the scaffold's Russian texts, none marked untranslated"
+"$klaster" report "$work/out" --lang ru -o "$work/report_ru.html" --plugin-dir "$work/build_my_share/plugins" --quiet
+# The summary as host/templates/indicator/plugin.cpp.in translates it.
+grep -q 'Вычисляет долю каждого региона в итоге его отрасли по годам' "$work/report_ru.html" ||
+  { echo "report_ru.html lacks my_share's Russian summary"; exit 1; }
+if grep -q 'class="untranslated"' "$work/report_ru.html"; then
+  echo "report_ru.html marks a text of my_share untranslated"; exit 1
+fi
 step "ok"

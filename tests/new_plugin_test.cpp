@@ -21,6 +21,8 @@ TEST(NewPlugin, WritesAMeasureFolder) {
   const std::string source = read_text(folder / "tariff_rebate.cpp");
   EXPECT_TRUE(contains(source, "class TariffRebatePlugin final")) << source;
   EXPECT_TRUE(contains(source, "PluginKind::kMeasure"));
+  // Its texts in Russian, for `klaster report --lang ru` (docs/writing-plugins.md).
+  EXPECT_TRUE(contains(source, "p.translations[\"ru\"] = russian(p);")) << source;
   EXPECT_FALSE(contains(source, "{{name}}") || contains(source, "{{Class}}")) << source;
   EXPECT_TRUE(contains(
       read_text(folder / "CMakeLists.txt"),

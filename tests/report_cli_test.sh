@@ -25,6 +25,13 @@ expect 2 "error: thesis.html: refusing to overwrite a file klaster did not write
 [[ "$(cat thesis.html)" == "<p>my thesis</p>" ]] || fail "thesis.html changed"
 "$klaster" report run --quiet
 "$klaster" report run -o run/report_ru.html --lang ru --quiet
+# Every plugin of the demo gives its summary, description and chart titles in Russian: none is
+# marked untranslated; the multipliers step's chart title as plugins/multipliers gives it.
+if grep -q 'class="untranslated"' run/report_ru.html; then
+  fail "report_ru.html marks plugin texts untranslated: $(grep -o '<span lang="en">[^<]*' run/report_ru.html | head -3)"
+fi
+grep -q '<div class="chart-title">Мультипликаторы выпуска: начальный, косвенный, индуцированный эффекты</div>' \
+  run/report_ru.html || fail "report_ru.html lacks the Russian title of the multipliers chart"
 # Both reports are klaster's: a later run replaces the folder instead of refusing it.
 "$klaster" run "$src/configs/kz_auto_cluster_formation.toml" --out run --quiet
 [[ ! -e run/report.html ]] || fail "the replaced run folder still holds the old report"
@@ -32,4 +39,15 @@ expect 2 "error: thesis.html: refusing to overwrite a file klaster did not write
 "$klaster" report run --quiet && cp thesis.html run/
 expect 2 "error: run: refusing to replace this folder: it holds thesis.html, which klaster did not write (only an empty folder or a previous klaster output is replaced); choose a new folder (e.g. out/kz_auto_cluster_formation)" \
   "$klaster" run "$src/configs/kz_auto_cluster_formation.toml" --out run --quiet
+# klaster describe --lang: the plugin's Russian texts (as plugins/location_quotient gives them), a
+# bad language exit 2.
+expect 2 "error: --lang de: use en or ru" "$klaster" describe location_quotient --lang de
+"$klaster" describe location_quotient --lang ru >describe_ru.txt
+grep -q "^  Вычисляет коэффициенты локализации каждой отрасли в каждом регионе (и году)$" describe_ru.txt ||
+  fail "describe --lang ru: no Russian summary: $(head -3 describe_ru.txt)"
+grep -q "специализирован" describe_ru.txt || fail "describe --lang ru: no Russian description"
+if grep -q "\[EN\]" describe_ru.txt; then fail "describe --lang ru marks a text untranslated"; fi
+"$klaster" describe location_quotient >describe_en.txt
+grep -q "^  Computes location quotients of every industry in every region (and year)$" describe_en.txt ||
+  fail "describe: no English summary"
 echo "report cli: ok"

@@ -6,7 +6,8 @@ Fails (exit 1, one line per problem) when: the console log holds any message (a 
 refused resource, a failed chart, a Vega warning); a chart div has no data-marks or has data-error; a map has no
 more marks than its grey base layer; the number of charts drawn differs from the specs in the
 file; a src or href attribute names an http(s) URL; the CSP meta is missing; the language's
-strings or Russian names are missing.
+strings or Russian names are missing; in Russian, a chart title is not in Russian or a plugin's
+text is marked untranslated (every plugin of the demo gives its texts in Russian).
 """
 import html.parser
 import re
@@ -23,16 +24,31 @@ class Charts(html.parser.HTMLParser):
     def __init__(self):
         super().__init__()
         self.charts, self.urls, self.csp = [], [], False
+        self.titles, self.in_title, self.untranslated = [], False, 0
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag == "div" and "chart" in (a.get("class") or "").split():
+        classes = (a.get("class") or "").split()
+        if tag == "div" and "chart" in classes:
             self.charts.append(a)
+        if tag == "div" and "chart-title" in classes:
+            self.titles.append("")
+            self.in_title = True
+        if "untranslated" in classes:
+            self.untranslated += 1
         for name in ("src", "href"):
             if re.match(r"\s*(https?:)?//", a.get(name) or ""):
                 self.urls.append(f"<{tag} {name}={a[name]}>")
         if tag == "meta" and (a.get("http-equiv") or "").lower() == "content-security-policy":
             self.csp = "default-src 'none'" in (a.get("content") or "")
+
+    def handle_endtag(self, tag):
+        if tag == "div":
+            self.in_title = False
+
+    def handle_data(self, data):
+        if self.in_title:
+            self.titles[-1] += data
 
 
 parser = Charts()
@@ -68,9 +84,24 @@ expected = {"en": ["Contents", "Kostanay Region"], "ru": ["Содержание"
 for text in expected:
     if text not in dom:
         problems.append(f"'{text}' not in the {lang} report")
+cyrillic = re.compile("[А-Яа-яЁё]")
+if len(parser.titles) < len(parser.charts):
+    problems.append(f"{len(parser.titles)} chart titles for {len(parser.charts)} charts")
+for title in parser.titles:
+    if (lang == "ru") != bool(cyrillic.search(title)):
+        problems.append(f"chart title '{title}' is not in the {lang} report's language")
+if lang == "ru" and parser.untranslated:
+    problems.append(f"{parser.untranslated} plugin texts marked untranslated")
+# Titles as plugins/accessibility/accessibility.cpp and plugins/multipliers/multipliers.cpp give
+# them in Russian (both are steps of the demo).
+if lang == "ru":
+    for title in ("Доступность по регионам", "Мультипликаторы выпуска: начальный, косвенный"):
+        if not any(t.startswith(title) for t in parser.titles):
+            problems.append(f"chart title '{title}...' not drawn in the ru report")
 if f'<html lang="{lang}"' not in dom:
     problems.append(f"<html lang=\"{lang}\"> missing")
 for p in problems:
     print(f"{report}: {p}")
-print(f"{report}: {len(parser.charts)} charts ({maps} maps), {len(problems)} problems")
+print(f"{report}: {len(parser.charts)} charts ({maps} maps), {len(parser.titles)} titles, "
+      f"{len(problems)} problems")
 sys.exit(1 if problems else 0)

@@ -377,10 +377,12 @@ int cmd_plugins(const std::vector<std::string>& args) {
 
 int cmd_describe(const std::vector<std::string>& args) {
   std::vector<std::string> plugin_dirs;
-  std::string name, log_level;
+  std::string name, log_level, lang;
   bool quiet = false;
   po::options_description opts("klaster describe options");
-  opts.add_options()("help,h", "show this help");
+  opts.add_options()("help,h", "show this help")(
+      "lang", po::value<std::string>(&lang)->default_value("en"),
+      "en or ru: the plugin's own texts in that language, where it translates them");
   add_plugin_options(opts, plugin_dirs);
   add_log_options(opts, log_level, quiet);
   po::options_description hidden;
@@ -388,9 +390,11 @@ int cmd_describe(const std::vector<std::string>& args) {
   po::positional_options_description pos;
   pos.add("plugin", 1);
   po::variables_map vm;
-  if (!parse(args, opts, hidden, pos, vm, "Usage: klaster describe PLUGIN [--plugin-dir DIR]..."))
+  if (!parse(args, opts, hidden, pos, vm,
+             "Usage: klaster describe PLUGIN [--lang en|ru] [--plugin-dir DIR]..."))
     return kExitOk;
   setup_logging(log_level, quiet);
+  const ReportLang describe_lang = parse_report_lang(lang);
   PluginRegistry registry = load_plugins(plugin_dirs);
   const LoadedPlugin* p = registry.find(name);
   if (!p) {
@@ -403,7 +407,7 @@ int cmd_describe(const std::vector<std::string>& args) {
     throw HostError(kExitPipeline,
                     msg + "; searched " + searched + "; `klaster plugins` lists them");
   }
-  std::cout << describe_plugin(*p);
+  std::cout << describe_plugin(*p, lang_code(describe_lang));
   return kExitOk;
 }
 

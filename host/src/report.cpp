@@ -52,6 +52,13 @@ std::size_t utf8_width(const std::string& s) {
 
 /// `text` as lines of at most `width` characters (words longer than that stand alone), each
 /// indented.
+/// The characters of UTF-8 `text` (its bytes less the continuation bytes), so that Russian
+/// text wraps at the same width as English.
+std::size_t display_width(const std::string& text) {
+  return static_cast<std::size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
 std::string wrap(const std::string& text, std::size_t indent, std::size_t width) {
   std::string out, line;
   std::size_t start = 0;
@@ -59,7 +66,7 @@ std::string wrap(const std::string& text, std::size_t indent, std::size_t width)
     std::size_t end = text.find(' ', start);
     if (end == std::string::npos) end = text.size();
     const std::string word = text.substr(start, end - start);
-    if (!line.empty() && indent + line.size() + 1 + word.size() > width) {
+    if (!line.empty() && indent + display_width(line) + 1 + display_width(word) > width) {
       out += std::string(indent, ' ') + line + "\n";
       line.clear();
     }
@@ -318,25 +325,38 @@ std::string host_params_text(const sdk::PluginInfo& info) {
   return out;
 }
 
+/// `english` (a text of `info`) in `lang`: the plugin's translation, else the English; with
+/// `mark`, an untranslated text in another language than English ends with " [EN]".
+std::string text_in(const sdk::PluginInfo& info, const std::string& lang,
+                    const std::string& english, bool mark = false) {
+  if (lang == "en") return english;
+  if (const std::string* text = info.translation(lang, english)) return *text;
+  return english + (mark && !english.empty() ? " [EN]" : "");
+}
+
 /// A table of PluginInfo::reads or ::writes: its name, columns and doc, then each documented
 /// column.
-std::string table_entry(const sdk::TableSpec& t, const sdk::PluginInfo& info) {
-  std::string out = wrap(t.name + ": " + sdk::columns_text(t, info), 2, 100) + wrap(t.doc, 6, 100);
+std::string table_entry(const sdk::TableSpec& t, const sdk::PluginInfo& info,
+                        const std::string& lang) {
+  std::string out = wrap(t.name + ": " + sdk::columns_text(t, info), 2, 100) +
+                    wrap(text_in(info, lang, t.doc), 6, 100);
   for (const auto& c : t.columns)
     if (!c.doc.empty())
-      out += wrap((!c.name.empty() ? c.name : "<" + c.param + ">") + ": " + c.doc, 8, 100);
+      out +=
+          wrap((!c.name.empty() ? c.name : "<" + c.param + ">") + ": " + text_in(info, lang, c.doc),
+               8, 100);
   return out;
 }
 
 }  // namespace
 
-std::string describe_plugin(const LoadedPlugin& p) {
+std::string describe_plugin(const LoadedPlugin& p, const std::string& lang) {
   const sdk::PluginInfo& i = p.info;
-  std::string out =
-      fmt::format("{} {} ({})\n  {}\n\n", i.name, i.version, sdk::to_string(i.kind), i.summary);
+  std::string out = fmt::format("{} {} ({})\n  {}\n\n", i.name, i.version, sdk::to_string(i.kind),
+                                text_in(i, lang, i.summary, true));
   out += "Description:\n";
   std::string para;
-  for (char c : i.description + "\n") {
+  for (char c : text_in(i, lang, i.description, true) + "\n") {
     if (c == '\n') {
       out += wrap(para, 2, 100);
       para.clear();
@@ -348,13 +368,13 @@ std::string describe_plugin(const LoadedPlugin& p) {
   for (const auto& s : i.params) {
     std::string type = sdk::to_string(s.type);
     if (!s.table_param.empty()) type += " of " + s.table_param;
-    out += param_entry(s.name, type, param_rule(s), s.doc);
+    out += param_entry(s.name, type, param_rule(s), text_in(i, lang, s.doc));
   }
   out += host_params_text(i);
   out += "\nReads:\n";
-  for (const auto& t : i.reads) out += table_entry(t, i);
+  for (const auto& t : i.reads) out += table_entry(t, i, lang);
   out += "\nWrites:\n";
-  for (const auto& t : i.writes) out += table_entry(t, i);
+  for (const auto& t : i.writes) out += table_entry(t, i, lang);
   out += "\nLibrary: " + p.file.string() + "\n";
   return out;
 }

@@ -29,8 +29,10 @@ std::string format_summaries(const ValidatedPipeline& pipeline, const RunResult&
 /// columns (all when it names none), as a table; without the names its `names` adds.
 sdk::Table summary_rows(const SummaryConfig& s, const sdk::Table& table);
 
-/// \brief `klaster describe`: everything about one plugin, from its metadata.
-std::string describe_plugin(const LoadedPlugin& plugin);
+/// \brief `klaster describe`: everything about one plugin, from its metadata. With `lang` other
+/// than "en", the summary, description and docs the plugin translates (PluginInfo::translations)
+/// are in that language; an untranslated summary or description ends with " [EN]".
+std::string describe_plugin(const LoadedPlugin& plugin, const std::string& lang = "en");
 
 /// \brief `klaster plugins`: one line per plugin.
 std::string list_plugins(const PluginRegistry& registry);

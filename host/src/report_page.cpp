@@ -144,8 +144,9 @@ std::string params_html(const Page& p, const json& params) {
   return out + "</table>\n";
 }
 
-std::string chart_html(Page& p, const Chart& c, sdk::ViewKind kind) {
-  std::string out = "<div class=\"chart-title\">" + html_escape(c.title) + "</div>\n";
+/// A chart; `title_html` is its title in the report's language (plugin_text_html).
+std::string chart_html(Page& p, const Chart& c, sdk::ViewKind kind, const std::string& title_html) {
+  std::string out = "<div class=\"chart-title\">" + title_html + "</div>\n";
   if (c.spec.is_null()) return out + note_html(c.note);
   const int n = ++p.charts;
   out += fmt::format(
@@ -181,7 +182,7 @@ std::string views_html(Page& p, const json& step, const LoadedPlugin& plugin) {
     if (!chart) continue;
     const bool map = v.kind == sdk::ViewKind::kMap || v.kind == sdk::ViewKind::kPoints;
     if (map && !chart->spec.is_null() && chart->note.empty()) chart->note = map_points_note(p);
-    out += chart_html(p, *chart, v.kind);
+    out += chart_html(p, *chart, v.kind, plugin_text_html(plugin.info, p.lang, v.title));
   }
   return out;
 }
@@ -210,8 +211,9 @@ std::string step_section(Page& p, const json& step) {
                     html_escape(text_of(step.value("plugin_version", json()))) + "</h2>\n";
   const LoadedPlugin* lp = p.plugins.find(plugin);
   if (lp)
-    out += "<p>" + html_escape(lp->info.summary) + "</p><div class=\"desc\">" +
-           html_escape(lp->info.description) + "</div>\n";
+    out += "<p>" + plugin_text_html(lp->info, p.lang, lp->info.summary) +
+           "</p><div class=\"desc\">" + plugin_text_html(lp->info, p.lang, lp->info.description) +
+           "</div>\n";
   else
     out += note_html(fmt::format(fmt::runtime(tr(p.lang, "no_description")), plugin));
   out +=

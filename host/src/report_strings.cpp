@@ -4,6 +4,8 @@
 #include <utility>
 
 #include "errors.hpp"
+#include "klaster/sdk/plugin.hpp"
+#include "report_html.hpp"
 
 namespace klaster {
 
@@ -84,6 +86,9 @@ const std::map<std::string, Entry>& strings() {
       {"chart_failed", {"The chart could not be drawn: ", "График не удалось построить: "}},
       {"region", {"Region", "Регион"}},
       {"series", {"Series", "Ряд"}},
+      {"untranslated",
+       {"not translated", "нет перевода: модуль не дал текста на русском, показан английский"}},
+      {"untranslated_mark", {"EN", "англ."}},
   };
   return table;
 }
@@ -101,6 +106,16 @@ const char* lang_code(ReportLang lang) { return lang == ReportLang::kRu ? "ru" :
 const std::string& tr(ReportLang lang, const std::string& key) {
   const Entry& e = strings().at(key);
   return lang == ReportLang::kRu ? e.ru : e.en;
+}
+
+std::string plugin_text_html(const sdk::PluginInfo& info, ReportLang lang,
+                             const std::string& english) {
+  if (lang == ReportLang::kEn || english.empty()) return html_escape(english);
+  if (const std::string* text = info.translation(lang_code(lang), english))
+    return html_escape(*text);
+  return "<span lang=\"en\">" + html_escape(english) +
+         "</span> <span class=\"untranslated\" title=\"" + html_escape(tr(lang, "untranslated")) +
+         "\">" + html_escape(tr(lang, "untranslated_mark")) + "</span>";
 }
 
 }  // namespace klaster

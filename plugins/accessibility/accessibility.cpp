@@ -9,6 +9,7 @@
 // f(d) = d^lambda (power) or exp(lambda d) (exponential), lambda <= 0.
 #include <cmath>
 #include <cstddef>
+#include <map>
 #include <numbers>
 #include <optional>
 #include <string>
@@ -485,6 +486,50 @@ void bind_reilly(const Params& p) {
                      "self_distance = \"none\"");
 }
 
+/// The texts of info() in Russian (PluginInfo::translations), keyed by their English as
+/// written there; `klaster report --lang ru` shows them.
+std::map<std::string, std::string> russian(const PluginInfo& p) {
+  return {
+      {p.summary,
+       "Вычисляет доступность по Хансену, рыночный потенциал по Харрису, вероятности "
+       "рыночных зон по Хаффу или точки раздела по Рейли по расстояниям"},
+      {p.description,
+       "hansen (Hansen 1959): A_i = sum_j S_j^gamma f(d_ij).\n"
+       "harris (Harris 1954): рыночный потенциал MP_i = sum_j M_j d_ij^lambda (lambda = "
+       "-b, по умолчанию -1: M_j / d_ij).\n"
+       "huff (Huff 1963, 1964): P_ij = S_j^gamma f(d_ij) / sum_k S_k^gamma f(d_ik) по "
+       "множеству выбора i; поток flow_ij = C_i P_ij; для каждого пункта назначения "
+       "ожидаемый поток E_j = sum_i C_i P_ij и доля рынка E_j / sum_i C_i.\n"
+       "reilly (Reilly 1931; Converse 1949): для каждой пары пунктов назначения a, b (a "
+       "раньше b в `destinations`) на расстоянии d_ab друг от друга — точка раздела, где"
+       " S_a^gamma x^lambda = S_b^gamma (d_ab - x)^lambda: x = d_ab / (1 + (S_b / "
+       "S_a)^(gamma / -lambda)) от a и d_ab - x от b; при значениях по умолчанию gamma ="
+       " 1, lambda = -2 это формула Конверса d_ab / (1 + sqrt(S_b / S_a)). d_ab берётся "
+       "из строки a -> b таблицы `distances`, иначе из строки b -> a. Только степенное "
+       "затухание, lambda < 0, без пунктов отправления. В REAT converse(P_a, P_b, D_ab) "
+       "= (B_a, B_b) = (breaking_point_from_a, breaking_point_from_b); доли reilly() в "
+       "REAT — это huff с одним пунктом отправления и двумя пунктами назначения.\n"
+       "Затухание: f(d) = d^lambda (степенное) или exp(lambda d) (экспоненциальное), "
+       "lambda <= 0 (знак входит в lambda: -2 — обратный квадрат). lambda по умолчанию "
+       "для степенного: -2 (hansen, huff), -1 (harris); для экспоненциального её нужно "
+       "задать.\n"
+       "Пара j = i (один и тот же id среди пунктов отправления и назначения): "
+       "self_distance = \"none\" (по умолчанию) исключает её из сумм и множеств выбора; "
+       "\"area\": d_ii = self_factor sqrt(area_i / pi) (по умолчанию 1/3 радиуса круга "
+       "площади зоны, Keeble, Owens & Thompson 1982; о выборе — Frost & Spence 1995); "
+       "\"given\": строка i -> i таблицы расстояний.\n"
+       "Каждой другой паре «отправление — назначение» нужна строка в `distances` "
+       "(недостающие называются). Отрицательные расстояние, притягательность или масса, "
+       "нулевое расстояние при степенном затухании и пункт отправления, в множестве "
+       "выбора которого нет положительной притягательности, — ошибки.\n"
+       "Пункты отправления: id таблицы `origins` (для huff — с их массой), иначе все "
+       "пункты отправления `distances`. Id записываются как текст."},
+      {"Accessibility by region", "Доступность по регионам"},
+      {"Market potential by region", "Рыночный потенциал по регионам"},
+      {"Market share by destination (Huff)", "Доля рынка по пунктам назначения (Хафф)"},
+  };
+}
+
 class Accessibility final : public Plugin {
  public:
   PluginInfo info() const override {
@@ -523,6 +568,7 @@ class Accessibility final : public Plugin {
             .labels("destination")
             .values("market_share"),
     };
+    p.translations["ru"] = russian(p);
     return p;
   }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -204,6 +205,46 @@ struct Row {
   Rating rating;
 };
 
+/// The texts of info() in Russian (PluginInfo::translations), keyed by their English as
+/// written there; `klaster report --lang ru` shows them.
+std::map<std::string, std::string> russian(const PluginInfo& p) {
+  return {
+      {p.summary,
+       "Отмечает сильные региональные кластеры по уровням US Cluster Mapping и звёздам "
+       "Европейской кластерной обсерватории"},
+      {p.description,
+       "Вход: занятость по регионам и категориям кластеров (столбец `industry`), при "
+       "желании — число предприятий. Для каждой категории (и года) все регионы, у "
+       "которых есть строка в этом году, ранжируются (1 = наибольшее значение, равные "
+       "делят лучший ранг) по LQ = (e_rc/E_r)/(E_c/E), по занятости e_rc, по числу "
+       "предприятий и по доле фокуса e_rc/E_r (E_r — итог региона по всем категориям "
+       "таблицы, поэтому таблица должна охватывать всю занятость). «Верхние p» из n "
+       "регионов — это ранг <= ceil(p n).\n"
+       "Уровни US Cluster Mapping: qualifying = e_rc > 0, e_rc >= min_employment и (при "
+       "числе предприятий) предприятий >= min_establishments; significant = qualifying и"
+       " LQ >= significant_lq (1); strong = qualifying и в верхних strong_top (0,25) по "
+       "каждой мере из strong_by ([\"lq\"]); strong10 — то же с strong10_top (0,10). Это "
+       "method = \"rank\" (по умолчанию). method = \"cluster_mapping\" применяет вместо "
+       "этого правила сборки данных US Cluster Mapping Project (clustermapping/cmp, "
+       "data/processing/cluster_calcs_reducer.js): для каждой категории и года — "
+       "квантили Q_p (тип 7 в R = d3.quantile) LQ, занятости и числа предприятий по "
+       "регионам с занятостью > 0; при size = e_rc > Q25(e) и предприятий > Q25(est): "
+       "qualifying = size и LQ > Q25(LQ); significant = size и LQ > Q50(LQ); strong = "
+       "size и LQ >= Q75(LQ) и LQ >= 1; strong10 = size и LQ >= Q90(LQ) и LQ >= 1. Этому"
+       " методу нужен столбец числа предприятий, а min_employment, min_establishments, "
+       "significant_lq, strong_top, strong10_top и strong_by он игнорирует.\n"
+       "Звёзды Европейской кластерной обсерватории (каждая 0/1, stars — их сумма, 0–3) "
+       "для пар «регион — категория» с e_rc >= eco_min_employment: size_star — верхние "
+       "eco_size_top (0,10) регионов по занятости в категории; specialisation_star — LQ "
+       ">= eco_lq (2); focus_star — верхние eco_focus_top (0,10) регионов по доле "
+       "категории в занятости региона.\n"
+       "Источники: Porter (2003) Regional Studies 37(6-7); Delgado, Porter & Stern "
+       "(2016) J. Econ. Geography 16(1); методология clustermapping.us; Ketels & Solvell"
+       " (2006) Innovation Clusters in the 10 New Member States, Europe INNOVA; звёздный"
+       " рейтинг Европейской кластерной обсерватории."},
+  };
+}
+
 class ClusterStrength final : public Plugin {
  public:
   PluginInfo info() const override {
@@ -249,6 +290,7 @@ class ClusterStrength final : public Plugin {
     p.reads = {cube_read("employment (and establishments) by region and cluster category")
                    .column(ColumnSpec::of("establishments"))};
     p.writes = {rating_table()};
+    p.translations["ru"] = russian(p);
     return p;
   }
 

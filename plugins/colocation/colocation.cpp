@@ -149,6 +149,39 @@ struct IndexRows {
   std::vector<std::uint8_t> valid, size_valid;
 };
 
+/// The texts of info() in Russian (PluginInfo::translations), keyed by their English as
+/// written there; `klaster report --lang ru` shows them.
+std::map<std::string, std::string> russian(const PluginInfo& p) {
+  return {
+      {p.summary,
+       "Вычисляет коллокацию пар отраслей по Говарду — Ньюману — Тарпу и кластерный "
+       "индекс Литценбергера — Штернберга по размещению предприятий"},
+      {p.description,
+       "Пары (<output>): отрасли i и j с N_i и N_j предприятиями, n_ir из которых "
+       "находятся в регионе r. Howard, Newman & Tarp (2016): CL_ij = sum_r n_ir n_jr / "
+       "(N_i N_j) — доля из N_i N_j перекрёстных пар предприятий, находящихся в одном "
+       "месте (howard.cl в REAT). При их нулевой гипотезе отраслевые метки N_i + N_j "
+       "предприятий случайно переставляются при фиксированных местах; математическое "
+       "ожидание вычисляется точно, E[CL] = sum_r m_r (m_r - 1) / (K (K - 1)), где m_r ="
+       " n_ir + n_jr и K = N_i + N_j, и XCL = CL - E[CL] (howard.xcl в REAT усредняет CL"
+       " по no.samples = 50 случайным перестановкам, что сходится к этому). Предприятия "
+       "считаются штуками, без взвешивания по занятости (как в статье). Записываются все"
+       " пары отраслей или пары из `industries`.\n"
+       "Кластерный индекс (<output>_cluster_index, при заданной `regions`): Litzenberger"
+       " & Sternberg (2006), для отрасли i в регионе j с занятостью e_ij, числом фирм "
+       "b_ij (предприятий), площадью a_j и населением p_j: IDI = (e_ij/a_j)/(e_i/a), IS "
+       "= (e_ij/p_j)/(e_i/p), SBR = (e_ij/b_ij)/(e_i/b_i), CI = IDI * IS / SBR "
+       "(litzenberger / litzenberger2 в REAT). e_i и b_i — итоги отрасли по `plants`; a "
+       "и p — итоги по таблице `regions` (REAT суммирует регионы, имеющиеся в его "
+       "данных: чтобы совпасть, задайте таблицу `regions` с этими регионами). CI "
+       "вычисляется как e_ij b_ij a p / (a_j p_j e_i b_i), 0 при e_ij = 0 (в REAT — "
+       "NaN).\n"
+       "Источники: Howard, E., Newman, C. & Tarp, F. (2016), J. Econ. Geogr. 16(5), "
+       "1055-1078; Litzenberger, T. & Sternberg, R. (2006), Geographische Zeitschrift "
+       "94(2), 209-224; Farhauer & Kroell (2014), Standorttheorien (разобранный пример)."},
+  };
+}
+
 class ColocationPlugin final : public Plugin {
  public:
   PluginInfo info() const override {
@@ -185,6 +218,7 @@ class ColocationPlugin final : public Plugin {
     p.params.insert(p.params.end(), other.begin(), other.end());
     p.reads = tables_read();
     p.writes = tables_written();
+    p.translations["ru"] = russian(p);
     return p;
   }
 

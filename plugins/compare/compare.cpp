@@ -2,6 +2,7 @@
 // relative_change = (s - b) / b.
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -159,6 +160,35 @@ std::string key_text(const Table& t, std::size_t row, const std::vector<std::str
   return text;
 }
 
+/// The texts of info() in Russian (PluginInfo::translations), keyed by their English as
+/// written there; `klaster report --lang ru` shows them.
+std::map<std::string, std::string> russian(const PluginInfo& p) {
+  return {
+      {p.summary,
+       "Сравнивает столбец значений таблицы сценария с базовой таблицей построчно по "
+       "ключевым столбцам"},
+      {p.description,
+       "Соединяет `baseline` и `scenario` по ключевым столбцам и записывает для каждого "
+       "ключа baseline = b, scenario = s, change = s - b и relative_change = (s - b) / "
+       "b.\n"
+       "keys: ключевые столбцы; по умолчанию все строковые и целочисленные столбцы, "
+       "общие для обеих таблиц, кроме столбца значений (поэтому целочисленный столбец "
+       "результата, например `n` или `present`, считается ключом, если `keys` не задан)."
+       " Типы ключей в таблицах должны совпадать; каждый ключ встречается в таблице не "
+       "более одного раза.\n"
+       "relative_change пропущено там, где b = 0 (не определено), а все результаты "
+       "пропущены там, где пропущено b или s.\n"
+       "unmatched = \"error\" (по умолчанию): ключ, который есть только в одной таблице, —"
+       " ошибка с его названием; \"keep\": такие строки записываются с пропущенной другой "
+       "стороной (а значит, и с пропущенными change и relative_change).\n"
+       "Строки идут в порядке базовой таблицы, затем строки только из сценария — в "
+       "порядке сценария."},
+      {"Baseline and scenario: the largest changes",
+       "Базовый вариант и сценарий: наибольшие изменения"},
+      {"Relative change by region", "Относительное изменение по регионам"},
+  };
+}
+
 class Compare final : public Plugin {
  public:
   PluginInfo info() const override {
@@ -196,6 +226,7 @@ class Compare final : public Plugin {
             .values("relative_change")
             .picks({"*"}),
     };
+    p.translations["ru"] = russian(p);
     return p;
   }
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -328,6 +329,77 @@ std::string description() {
          "(EconGeo).";
 }
 
+/// The texts of info() in Russian (PluginInfo::translations), keyed by their English as
+/// written there; `klaster report --lang ru` shows them.
+std::map<std::string, std::string> russian(const PluginInfo& p) {
+  return {
+      {p.summary,
+       "Вычисляет RCA, диверсификацию, распространённость, ECI, PCI, близость и "
+       "плотность родственности"},
+      {p.description,
+       "RCA_ri = (x_ri / x_r.) / (x_.i / x..) (выявленное сравнительное преимущество, "
+       "Balassa). presence = \"rca\" (по умолчанию): M_ri = 1 там, где RCA_ri >= threshold"
+       " и x_ri > 0 (threshold по умолчанию 1, rca_mcp_threshold в py-ecomplexity); "
+       "\"rpop\": там, где RPOP_ri = (x_ri / pop_r) / (x_.i / pop_.) >= threshold "
+       "(presence_test = \"rpop\" в py-ecomplexity; pop_. суммирует регионы данных; "
+       "таблица `population`, одна численность населения на регион для всех лет); "
+       "\"given\": M = значение, которое должно быть 0 или 1 (\"manual\" в py-ecomplexity, "
+       "бинарный вход EconGeo; rca пропущен). Диверсификация k_r = sum_i M_ri, "
+       "распространённость (ubiquity) k_i = sum_r M_ri.\n"
+       "method = \"eigenvector\" (по умолчанию): ECI_raw — собственный вектор второго по "
+       "величине собственного значения M~ = D^-1 M U^-1 M' (D, U — диагональные матрицы "
+       "диверсификации и распространённости), вычисляемый в симметричной форме D^-1/2 M "
+       "U^-1 M' D^-1/2 с помощью Eigen; PCI_raw = U^-1 M' ECI_raw / lambda, так что "
+       "ECI_raw — среднее PCI_raw отраслей региона (Hausmann et al. 2014, Technical Box "
+       "2.1); оба меняют знак, если ECI отрицательно коррелирует с диверсификацией (py-"
+       "ecomplexity). \"reflections\": метод отражений (Hidalgo & Hausmann 2009), k_r,0 = "
+       "k_r, k_i,0 = k_i, k_r,N = (1 / k_r,0) sum_i M_ri k_i,N-1, k_i,N = (1 / k_i,0) "
+       "sum_r M_ri k_r,N-1; ECI_raw = k_r,N и PCI_raw = k_i,N-1 при чётном N = "
+       "iterations (по умолчанию 20; нечётные шаги по регионам — средние "
+       "распространённости противоположного знака, поэтому N должно быть чётным), без "
+       "смены знака. С ростом N он сходится к результату по собственному вектору со "
+       "скоростью (lambda_3 / lambda_2)^(N/2).\n"
+       "scale = \"zscore\" (по умолчанию): eci = (ECI_raw - mean) / sd; pci_scale = \"own\" "
+       "(по умолчанию) стандартизует PCI его собственными средним и sd, \"eci\" — средним "
+       "и sd ECI (py-ecomplexity / ecomplexity для Stata); sd генеральной совокупности "
+       "(ddof = 0, numpy). \"econgeo\": с собственным вектором kci() из EconGeo = ECI_raw "
+       "/ sum(ECI_raw) со знаком, при котором корреляция с morc(steps = 20) "
+       "неотрицательна, и tci() = PCI_raw / sum(PCI_raw), меняющий знак, если его "
+       "корреляция Спирмена с распространённостью положительна; с отражениями — "
+       "morc()/mort() из EconGeo: (v - min) / (max - min) * 100. \"stata\" (только с "
+       "собственным вектором): ecomplexity для Stata (ecomplexity.ado): kp = PCI_raw / "
+       "||PCI_raw||, kc = D^-1 M kp, eci = (kc - m) / sd и pci = (kp - m) / sd со "
+       "средним и sd ECI по строкам «регион x отрасль» с n - 1; COI и COG — по исходному"
+       " kp, затем COI стандартизуется так же, а COG делится на sd ECI. При "
+       "density_diagonal = false воспроизводит результат Stata (её матрица близости "
+       "имеет нулевую диагональ), за исключением того, что Stata отмечает присутствие "
+       "при RCA > threshold, а klaster — при >=. Регионы с диверсификацией 0 и отрасли с"
+       " распространённостью 0 исключаются (eci/pci пропущены, предупреждение), как в "
+       "py-ecomplexity.\n"
+       "proximity_method = \"min_conditional\" (по умолчанию): phi_ij = C_ij / max(k_i, "
+       "k_j), C_ij = sum_r M_ri M_rj (Hidalgo et al. 2007), phi_ii = 1; \"cosine\", "
+       "\"association\", \"jaccard\": relatedness() из EconGeo для C с обнулённой диагональю"
+       " (van Eck & Waltman 2009), s_i = sum_{j != i} C_ij, T = sum s_i: C_ij / sqrt(s_i"
+       " s_j), C_ij T / (s_i s_j), C_ij / (s_i + s_j - C_ij); phi_ii = 0. Плотность d_ri"
+       " = sum_j M_rj phi_ij / sum_j phi_ij, в [0, 1]; density_diagonal = true (по "
+       "умолчанию) включает j = i, как py-ecomplexity. knn = k > 0: только отрасли j != "
+       "i с phi_ij не меньше k-го наибольшего (при равенстве с k-м значением сохраняются"
+       " все, правило ecomplexity для Stata в точной арифметике), плотность knn из py-"
+       "ecomplexity / Stata; knn = 0 (по умолчанию): все.\n"
+       "COI_r = sum_i (1 - M_ri) d_ri pci_i; COG_ri = (1 - M_ri) sum_j (phi_ij / n_j) (1"
+       " - M_rj) pci_j, n_j = sum_k phi_jk (k != j без density_diagonal) (Hausmann et "
+       "al. 2014; py-ecomplexity / ecomplexity для Stata), с pci и плотностью в том "
+       "виде, как они записаны (pci_scale = \"eci\" воспроизводит py-ecomplexity); отрасли"
+       " с пропущенным pci в суммы не входят.\n"
+       "Нулевые итоги региона или отрасли — ошибка (кроме presence = \"given\"). При "
+       "наличии столбца года всё вычисляется по годам.\n"
+       "Источники: Balassa (1965); Hidalgo & Hausmann (2009) PNAS 106(26); Hausmann, "
+       "Hidalgo et al. (2014) The Atlas of Economic Complexity; Hidalgo et al. (2007) "
+       "Science 317(5837); van Eck & Waltman (2009) JASIST 60(8); Balland & Rigby (2017)"
+       " Economic Geography 93(1) (EconGeo)."},
+  };
+}
+
 class Complexity final : public Plugin {
  public:
   PluginInfo info() const override {
@@ -344,6 +416,7 @@ class Complexity final : public Plugin {
                    .column(ColumnSpec::of("population_region"))
                    .column(ColumnSpec::of("population_value"))};
     p.writes = tables_written();
+    p.translations["ru"] = russian(p);
     return p;
   }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -111,6 +112,49 @@ struct RegionTotals {
   std::vector<double> total;
 };
 
+/// The texts of info() in Russian (PluginInfo::translations), keyed by their English as
+/// written there; `klaster report --lang ru` shows them.
+std::map<std::string, std::string> russian(const PluginInfo& p) {
+  return {
+      {p.summary,
+       "Измеряет, насколько каждая отрасль сконцентрирована по регионам относительно "
+       "базового распределения"},
+      {p.description,
+       "Для отрасли i (по годам, если в таблице есть столбец года) с региональными "
+       "долями s_j = e_ij / e_i и базовыми долями b_j (base = \"total\": общая "
+       "деятельность регионов в таблице, по умолчанию; \"equal\": вес каждого региона 1/n;"
+       " \"table\": столбец `base_value` таблицы `base_table` по региону (и году), "
+       "например население; \"others_mean\": b_j = невзвешенное среднее региональных долей"
+       " остальных отраслей с ненулевой деятельностью, для каждой отрасли, как "
+       "krugman.conc2 в REAT, значение которого равно 2 x hoover):\n"
+       "  gini   gini_convention = \"reat\" (по умолчанию): коэффициент Джини "
+       "коэффициентов локализации q_j = s_j / b_j по n регионам, sum_j sum_k |q_j - q_k|"
+       " / (2 n^2 mean(q)) (gini.conc в REAT; при base = \"equal\" — gini() в REAT); "
+       "\"krugman\": половина площадного коэффициента Джини кривой Лоренца s относительно "
+       "b с регионами, упорядоченными по q (Krugman 1991; locational.Gini в EconGeo, "
+       "диапазон [0, 0.5)). normalize = true умножает на n/(n-1) (coefnorm в REAT).\n"
+       "  hoover = 1/2 sum_j |s_j - b_j| (Hoover 1936; [0, 1); EconGeo приводит его x100"
+       " с округлением, здесь без округления).\n"
+       "  cv     = sd(s) / mean(s) по n регионам, sd с n - 1 (cv_sd = \"sample\", по "
+       "умолчанию, как sd() в R) или с n (\"population\").\n"
+       "Учитывается каждый регион, у которого есть строка в этом году (отрасль, "
+       "отсутствующая в таком регионе, считается там нулём); регион или отрасль без "
+       "строк в году в этом году не существует и в нём не учитывается (для такой отрасли"
+       " нет строки результата; `regions` — число регионов года за вычетом регионов с "
+       "пропущенным значением этой отрасли). `industries` ограничивает результат "
+       "некоторыми отраслями, а base = \"total\" по-прежнему суммирует все отрасли "
+       "(фильтруйте им, а не `where`, чтобы база осталась полной).\n"
+       "missing = \"drop\" (по умолчанию \"error\"): строка с пропущенным значением "
+       "отбрасывается, и её ячейка — ПРОПУСК, а не 0: этот регион исключается из "
+       "индексов этой отрасли (n, доли и базовые доли перенормируются по остальным "
+       "регионам) с предупреждением; в его итоге, а значит и в базе при base = \"total\", "
+       "пропущенного значения нет. Если ничего не отброшено, результаты не меняются.\n"
+       "Источники: Krugman (1991) Geography and Trade, гл. 2; Hoover (1936) REStat "
+       "18(4); Wieland, руководство REAT (gini, gini.conc); Balland, EconGeo "
+       "(locational.Gini)."},
+  };
+}
+
 class Concentration final : public Plugin {
  public:
   PluginInfo info() const override {
@@ -163,6 +207,7 @@ class Concentration final : public Plugin {
                    .column(ColumnSpec::of("base_value"))
                    .when("base", "table")};
     p.writes = {industry_table()};
+    p.translations["ru"] = russian(p);
     return p;
   }
 

@@ -1,6 +1,7 @@
 // demand_shock: a subsidy, public procurement or export programme as a final-demand change
 // Δf for named sectors, absolute (Δf_j = amount_j) or relative (Δf_j = amount_j * f_j).
 // The change in output it causes, Δx = L Δf, is io_impact's job: Miller & Blair (2009), sec. 2.4.
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -13,6 +14,32 @@ namespace klaster::plugins::demand_shock {
 namespace {
 
 using namespace klaster::sdk;
+
+/// The texts of info() in Russian (PluginInfo::translations), keyed by their English as
+/// written there; `klaster report --lang ru` shows them.
+std::map<std::string, std::string> russian(const PluginInfo& p) {
+  return {
+      {p.summary,
+       "Переводит программу субсидий, госзакупок или экспорта в изменение конечного "
+       "спроса на указанные отрасли"},
+      {p.description,
+       "Записывает изменение конечного спроса Δf от программы, направленной на отрасли "
+       "из `targets`: mode = \"absolute\" (по умолчанию): Δf_j = amount_j в единицах "
+       "таблицы «затраты — выпуск» (например, 70 000 автомобилей, умноженные на принятую"
+       " стоимость единицы); mode = \"relative\": Δf_j = amount_j * f_j — доля конечного "
+       "спроса отрасли (0.1 = +10 %), где f — конечный спрос таблицы (столбцы "
+       "`final_demand` или x - Z 1) либо, при relative_to, один столбец конечного "
+       "спроса, например экспорт P6. `amounts` содержит по одному значению на цель или "
+       "одно значение для всех целей. Отрицательные суммы — сокращения; относительная "
+       "сумма меньше -1 (отрицательный конечный спрос) — ошибка.\n"
+       "Записывает <output> с одной строкой на отрасль таблицы: sector, delta (Δf, 0 для"
+       " отраслей вне программы; его читает io_impact), final_demand (f) и "
+       "final_demand_new (f + Δf).\n"
+       "Отрасли из targets, которых нет в таблице, — ошибка с их названием.\n"
+       "Источник: Miller & Blair (2009), Input-Output Analysis, 2nd ed., разд. 2.4 "
+       "(анализ последствий изменения конечного спроса)."},
+  };
+}
 
 class DemandShock final : public Plugin {
  public:
@@ -48,6 +75,7 @@ class DemandShock final : public Plugin {
                                        "sectors (the column io_impact reads)"))
             .column(ColumnSpec::floats("final_demand", "f, the table's final demand"))
             .column(ColumnSpec::floats("final_demand_new", "f + Δf"))};
+    p.translations["ru"] = russian(p);
     return p;
   }
 

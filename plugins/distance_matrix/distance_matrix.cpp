@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <functional>
 #include <limits>
+#include <map>
 #include <queue>
 #include <string>
 #include <unordered_map>
@@ -389,6 +390,35 @@ Result network_result(const RunContext& ctx) {
   return r;
 }
 
+/// The texts of info() in Russian (PluginInfo::translations), keyed by their English as
+/// written there; `klaster report --lang ru` shows them.
+std::map<std::string, std::string> russian(const PluginInfo& p) {
+  return {
+      {p.summary,
+       "Вычисляет расстояния и время в пути между пунктами отправления и назначения — по"
+       " прямой между точками или по сети связей"},
+      {p.description,
+       "mode = \"points\": для каждой упорядоченной пары различных точек (или только пар "
+       "из таблицы `pairs`) distance_km = circuity * d_ij, где d_ij — расстояние по дуге"
+       " большого круга по формуле гаверсинусов 2 R asin(sqrt(sin^2(dphi/2) + cos phi_i "
+       "cos phi_j sin^2(dlambda/2))) (Sinnott 1984), R = radius_km; hours = distance_km "
+       "/ speed_kmh. circuity по умолчанию 1,0 (дуга большого круга); Ballou, Rahardja &"
+       " Sakai (2002) измерили коэффициенты извилистости дорог около 1,2–1,4 в разных "
+       "странах.\n"
+       "mode = \"network\": кратчайшие пути (Dijkstra 1959, двоичная куча) по связям "
+       "таблицы `links` (ненаправленным, если не задано directed = true) от каждого "
+       "пункта отправления до каждого пункта назначения (origins/destinations, по "
+       "умолчанию все узлы); минимизируется weight = \"length\" (по умолчанию) или \"time\","
+       " другая величина суммируется вдоль выбранного пути (из равных по длине путей "
+       "берётся тот, у которого другая величина меньше). Связь без столбца времени "
+       "получает length / speed_kmh. Изменение одной связи меняет все пути через неё.\n"
+       "Строки i -> i (расстояние 0) — только при include_self = true. Пропущенная или "
+       "отрицательная длина или время — ошибка с номером строки связи; пары без пути — "
+       "ошибка с первыми пятью из них и их числом, если не задано unreachable = \"drop\".\n"
+       "Id на выходе записываются как текст."},
+  };
+}
+
 class DistanceMatrix final : public Plugin {
  public:
   PluginInfo info() const override {
@@ -419,6 +449,7 @@ class DistanceMatrix final : public Plugin {
                    .column(ColumnSpec::of("length"))
                    .column(ColumnSpec::of("time"))};
     p.writes = {written()};
+    p.translations["ru"] = russian(p);
     return p;
   }
 

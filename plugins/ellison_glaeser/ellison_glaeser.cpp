@@ -158,6 +158,41 @@ struct IndustryRows {
   }
 };
 
+/// The texts of info() in Russian (PluginInfo::translations), keyed by their English as
+/// written there; `klaster report --lang ru` shows them.
+std::map<std::string, std::string> russian(const PluginInfo& p) {
+  return {
+      {p.summary,
+       "Вычисляет индекс агломерации Эллисона — Глейзера для каждой отрасли по данным о "
+       "предприятиях"},
+      {p.description,
+       "Для отрасли i с предприятиями k (z_k — их доли в занятости отрасли) и регионами "
+       "r (x_r — доля региона r в совокупной занятости, s_ir — его доля в отрасли i):\n"
+       "  G_i = sum_r (s_ir - x_r)^2,  H_i = sum_k z_k^2,\n"
+       "  gamma_i = [G_i - (1 - sum x_r^2) H_i] / [(1 - sum x_r^2)(1 - H_i)]   (Ellison "
+       "& Glaeser 1997).\n"
+       "method = \"ellison_glaeser\" (по умолчанию) — как выше; \"maurel_sedillot\" заменяет"
+       " G_i / (1 - sum x^2) на (sum s_ir^2 - sum x_r^2) / (1 - sum x^2) (Maurel & "
+       "Sedillot 1999). G всегда записывается как исходный G Эллисона — Глейзера.\n"
+       "variance: дисперсия gamma при нулевой гипотезе случайного размещения предприятий"
+       " (gamma = 0), по формуле Эллисона — Глейзера для Var(G) (или её аналогу Морель —"
+       " Седийо); z = gamma / sqrt(variance).\n"
+       "x_r берётся из таблицы `totals` (совокупная занятость по регионам, столбец "
+       "`total_value`); если `totals` не задана, x_r — доля региона r среди всех "
+       "предприятий таблицы (ellison.a в REAT без базы). Предприятия в регионе, которого"
+       " нет в `totals`, — ошибка.\n"
+       "group = [отрасли] добавляет <output>_coagglomeration с индексом коагломерации "
+       "Эллисона — Глейзера (1997) gamma_c = [G/(1 - sum x^2) - H - sum_j w_j^2 gamma_j "
+       "(1 - H_j)] / (1 - sum_j w_j^2), где G и H — по объединённым предприятиям группы,"
+       " а w_j — доли отраслей в занятости группы (ellison.c в REAT возвращает значения "
+       "вне диапазона формулы; здесь — по статье).\n"
+       "Отрасль с единственным предприятием (H = 1) получает пропущенные gamma, "
+       "дисперсию и z с предупреждением.\n"
+       "Источники: Ellison & Glaeser (1997), JPE 105(5); Maurel & Sedillot (1999), RSUE "
+       "29(5)."},
+  };
+}
+
 class EllisonGlaeser final : public Plugin {
  public:
   PluginInfo info() const override {
@@ -195,6 +230,7 @@ class EllisonGlaeser final : public Plugin {
     p.params.insert(p.params.end(), other.begin(), other.end());
     p.reads = tables_read();
     p.writes = tables_written();
+    p.translations["ru"] = russian(p);
     return p;
   }
 

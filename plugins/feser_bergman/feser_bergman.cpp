@@ -2,6 +2,7 @@
 // Regional Studies 34(1), 1-19): L_ij = max of the linkage measures of industries i and j,
 // principal components of L, varimax rotation, members by their loadings.
 #include <Eigen/SVD>
+#include <map>
 #ifdef EIGEN_USE_LAPACKE
 #include <lapacke.h>
 #endif
@@ -217,6 +218,32 @@ Linkages linkages_of(const RunContext& ctx) {
   return lk;
 }
 
+/// The texts of info() in Russian (PluginInfo::translations), keyed by their English as
+/// written there; `klaster report --lang ru` shows them.
+std::map<std::string, std::string> russian(const PluginInfo& p) {
+  return {
+      {p.summary,
+       "Строит шаблоны отраслевых кластеров по таблице «затраты — выпуск» (Feser & "
+       "Bergman)"},
+      {p.description,
+       "Feser & Bergman (2000): x_ij = z_ij / sum_k z_kj (доля промежуточных закупок j, "
+       "купленная у i), y_ij = z_ij / sum_k z_ik (доля промежуточных продаж i, проданная"
+       " j); L_ij = max[r(x_.i, x_.j), r(y_i., y_j.), r(x_.i, y_j.), r(y_i., x_.j)] "
+       "(корреляции Пирсона по всем n отраслям, собственные потоки включены), L_ii = 1. "
+       "Главные компоненты L: сохраняются собственные значения >= 1 (критерий Кайзера) "
+       "или `factors` компонент; нагрузки = собственный вектор x sqrt(собственное "
+       "значение); вращение варимакс с нормализацией Кайзера, как stats::varimax(eps = "
+       "1e-5) в R; факторы упорядочены по объяснённой после вращения дисперсии, знак "
+       "каждого выбран так, чтобы его наибольшая нагрузка была положительной. Отрасль — "
+       "основной член шаблона, на который она нагружена сильнее всего, если эта нагрузка"
+       " >= primary (0,60), и второстепенный член каждого шаблона, где её нагрузка >= "
+       "secondary (0,35), если она не основной член.\n"
+       "Источник: Feser, E. J. and Bergman, E. M. (2000), National industry cluster "
+       "templates: a framework for applied regional cluster analysis, Regional Studies "
+       "34(1), 1-19."},
+  };
+}
+
 class FeserBergman final : public Plugin {
  public:
   PluginInfo info() const override {
@@ -242,6 +269,7 @@ class FeserBergman final : public Plugin {
     p.params = params();
     p.reads = {matrix_read("input", "symmetric input-output table (layout = \"matrix\")")};
     p.writes = writes();
+    p.translations["ru"] = russian(p);
     return p;
   }
 

@@ -3,6 +3,7 @@
 // H* = (H - 1/n) / (1 - 1/n); the equivalent number of equal-sized units is 1/H (Adelman 1969).
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,34 @@ namespace klaster::plugins::herfindahl {
 namespace {
 
 using namespace klaster::sdk;
+
+/// The texts of info() in Russian (PluginInfo::translations), keyed by their English as
+/// written there; `klaster report --lang ru` shows them.
+std::map<std::string, std::string> russian(const PluginInfo& p) {
+  return {
+      {p.summary,
+       "Вычисляет индекс концентрации Херфиндаля — Хиршмана для отраслей по регионам или"
+       " для регионов по отраслям"},
+      {p.description,
+       "H = sum_k s_k^2, где s_k = x_k / sum x — доля единицы k в итоге её группы.\n"
+       "over = \"region\" (по умолчанию): для каждой отрасли (и года) доли — доли регионов"
+       " в этой отрасли: географическая концентрация. over = \"industry\": для каждого "
+       "региона (и года) доли — доли отраслей в этом регионе: специализация.\n"
+       "Записывает hhi = H (от 1/n до 1), hhi_normalized = (H - 1/n) / (1 - 1/n) (от 0 "
+       "до 1), equivalent_number = 1/H (число равных единиц, дающих тот же H) и n — "
+       "число единиц в группе.\n"
+       "n считает каждую единицу, у которой есть строка в группе, включая нулевые "
+       "значения (как herf() в REAT, который берёт длину своего вектора); count_zeros = "
+       "false считает только единицы с положительным значением. При n = 1 нормированный "
+       "индекс равен 0/0: hhi_normalized записывается как пропуск, и в журнал пишется "
+       "предупреждение.\n"
+       "Отрицательные значения — ошибка; группа с нулевым итогом — ошибка с её "
+       "названием; строки с пропущенным значением — ошибка, если не задано missing = "
+       "\"drop\".\n"
+       "Источники: Herfindahl (1950); Hirschman (1964); Adelman (1969) о 1/H; herf() в "
+       "REAT."},
+  };
+}
 
 class Herfindahl final : public Plugin {
  public:
@@ -71,6 +100,7 @@ class Herfindahl final : public Plugin {
                         .in("index (0-1)"))
             .column(ColumnSpec::floats("equivalent_number", "1/H").in("number of units"))
             .column(ColumnSpec::ints("n", "units in the group"))};
+    p.translations["ru"] = russian(p);
     return p;
   }
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <limits>
+#include <map>
 #include <numeric>
 #include <optional>
 #include <string>
@@ -275,6 +276,44 @@ Input from_pairs(const Table& t, const Params& params) {
   return in;
 }
 
+/// The texts of info() in Russian (PluginInfo::translations), keyed by their English as
+/// written there; `klaster report --lang ru` shows them.
+std::map<std::string, std::string> russian(const PluginInfo& p) {
+  return {
+      {p.summary, "Строит агломеративную иерархическую кластеризацию объектов, как hclust в R"},
+      {p.description,
+       "Агломеративная иерархическая кластеризация (JEL C38) с определениями "
+       "stats::hclust из R: начиная с одиночных объектов, объединяются два кластера с "
+       "наименьшим различием, и различие нового кластера со всеми остальными "
+       "пересчитывается по формуле Ланса — Уильямса для метода `method` (single, "
+       "complete, average = UPGMA, mcquitty = WPGMA, ward.D, ward.D2 = метод Уорда по "
+       "квадратам различий с высотами sqrt, centroid, median; centroid и median "
+       "рассчитаны на квадраты евклидовых расстояний и могут давать невозрастающие "
+       "высоты). Равенства разрешаются так же, как в R (воспроизводятся список ближайших"
+       " соседей и порядок просмотра R), поэтому слияния, высоты и порядок совпадают с "
+       "R.\n"
+       "Вход: либо признаки (длинный формат: item, feature, value; distance = "
+       "\"euclidean\", как dist() в R, или \"correlation\" = 1 - r Пирсона), либо пары "
+       "(длинный формат: item_a, item_b, value; kind = \"distance\" или \"similarity\", "
+       "которое переводится в d = 1 - s). Объекты нумеруются в порядке первого появления"
+       " в таблице (item_a раньше item_b в строке); это порядок наблюдений R.\n"
+       "Записывает слияния (знаки как в merge у R: -i = объект i, s = кластер шага s), "
+       "порядок листьев, а при заданных k или height — разрез (cutree в R: кластеры "
+       "нумеруются по первому появлению их объектов) и его ширины силуэта (Rousseeuw "
+       "1987, как cluster::silhouette: a(i) — среднее различие внутри кластера i, b(i) —"
+       " наименьшее среднее различие с другим кластером, s = (b - a) / max(a, b), 0 в "
+       "кластере из одного объекта; пропущено при k = 1 или k = n, где silhouette() в R "
+       "даёт NA).\n"
+       "Ошибки: пропущенное значение объекта/признака или пары, дубликат, отрицательное "
+       "или нечисловое расстояние, дважды заданные несогласованные пары, постоянный "
+       "объект при correlation, разрез по высоте немонотонного дерева.\n"
+       "Источники: Lance and Williams (1967) Computer J. 9(4); Murtagh (1985) "
+       "Multidimensional Clustering Algorithms; Murtagh and Legendre (2014) J. "
+       "Classification 31; Rousseeuw (1987) J. Comput. Appl. Math. 20; R stats::hclust, "
+       "stats::cutree, cluster::silhouette."},
+  };
+}
+
 class HierarchicalClusters final : public Plugin {
  public:
   PluginInfo info() const override {
@@ -298,6 +337,7 @@ class HierarchicalClusters final : public Plugin {
                    .column(ColumnSpec::of("item_b"))
                    .column(ColumnSpec::of("pair_value"))};
     p.writes = written();
+    p.translations["ru"] = russian(p);
     return p;
   }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -230,6 +231,35 @@ void check_distinct(const Params& params, const std::string& param) {
     if (!seen.insert(s).second) throw ParamError(param, "'" + s + "' is named twice");
 }
 
+/// The texts of info() in Russian (PluginInfo::translations), keyed by their English as
+/// written there; `klaster report --lang ru` shows them.
+std::map<std::string, std::string> russian(const PluginInfo& p) {
+  return {
+      {p.summary,
+       "Ввозная пошлина или сбор на единицу импорта: переключение импортной части "
+       "конечного спроса на отечественное производство по CES-замещению Армингтона"},
+      {p.description,
+       "CES-спрос Армингтона (Armington 1969) на отечественный (D) и импортный (M) "
+       "варианты продукта: M/D = (alpha / (1 - alpha))^sigma (P_D / P_M)^sigma. Мера "
+       "повышает P_M в g = 1 + pass_through * ((1 + duty_after) / (1 + duty_before) + "
+       "fee / import_price - 1) раз при неизменной P_D, так что для каждого продукта из "
+       "`products` и столбца конечного спроса из `columns` (по одному покупателю) M'/D' "
+       "= (M/D) g^-sigma. Сумма D + M (в основных ценах) остаётся постоянной "
+       "(demand_elasticity = 0, по умолчанию) или меняется в (P'/P)^-demand_elasticity "
+       "раз с CES-индексом цен P'/P = (w_D + w_M g^(1 - sigma))^(1 / (1 - sigma)). "
+       "Ячейка с D = 0 или M = 0 не меняется.\n"
+       "Записывает <output> (sector, delta = D' - D, суммированное по столбцам: "
+       "изменение отечественного конечного спроса, которое читает io_impact; "
+       "import_change = M' - M; суммы до и после) и <output>_cells (одна строка на "
+       "продукт и столбец).\n"
+       "Отрицательные ячейки (уменьшение запасов в P52: исключите этот столбец), "
+       "продукты или столбцы, которых нет в одной из таблиц, и сбор без import_price — "
+       "ошибки с их названием.\n"
+       "Источник: Armington, P. S. (1969), A Theory of Demand for Products Distinguished"
+       " by Place of Production, IMF Staff Papers 16(1), 159-178."},
+  };
+}
+
 class ImportDuty final : public Plugin {
  public:
   PluginInfo info() const override {
@@ -247,6 +277,7 @@ class ImportDuty final : public Plugin {
     p.reads = {matrix_read("input", "use of domestic products, e.g. io_domestic"),
                matrix_read("imports", "use of imported products, e.g. io_imports")};
     p.writes = writes();
+    p.translations["ru"] = russian(p);
     return p;
   }
 

@@ -2,6 +2,7 @@
 // demand for named products i to domestic production: d'_ik = d_ik + s m_ik, m'_ik = (1 - s) m_ik
 // for the final-demand columns k; the increase of domestic final demand Δf_i = s sum_k m_ik is the
 // shock whose output effect is Δx = L Δf (Miller & Blair 2009, sec. 2.4).
+#include <map>
 #include <string>
 #include <vector>
 
@@ -127,6 +128,36 @@ void write_delta(RunContext& ctx, const IoSystem& io, const Eigen::VectorXd& del
   ctx.write(std::move(out));
 }
 
+/// The texts of info() in Russian (PluginInfo::translations), keyed by their English as
+/// written there; `klaster report --lang ru` shows them.
+std::map<std::string, std::string> russian(const PluginInfo& p) {
+  return {
+      {p.summary,
+       "Переключает долю импортной части конечного спроса на указанные продукты на "
+       "отечественное производство"},
+      {p.description,
+       "Тариф или соглашение о промышленной сборке: для каждого продукта i из `products`"
+       " и столбца конечного спроса k из `columns` (по умолчанию столбцы `final_demand`)"
+       " d'_ik = d_ik + share * m_ik в отечественной таблице и m'_ik = (1 - share) * "
+       "m_ik в таблице импорта; общее конечное использование каждого продукта каждой "
+       "категорией не меняется. Блок промежуточного потребления не затрагивается (для "
+       "затрат см. local_content).\n"
+       "Записывает <output> (новая отечественная таблица), <output>_imports (новая "
+       "таблица импорта), обе в длинном формате (row, column, value) со всеми строками и"
+       " столбцами исходных таблиц, и <output>_delta (sector, delta): Δf_i = share * "
+       "sum_k m_ik — прирост отечественного конечного спроса, который io_impact "
+       "переводит в эффекты для выпуска, занятости и доходов. Итоговые строки и столбцы "
+       "(CPA_TOTAL, P3, TFINU, TU) пересчитываются, если названы в total_rows / "
+       "total_columns.\n"
+       "share вне [0, 1], продукты или столбцы, которых нет в таблицах, и отрицательный "
+       "импорт в переключаемой ячейке (например, уменьшение запасов в P52: исключите "
+       "такие столбцы) — ошибки с их названием.\n"
+       "Источники: Miller & Blair (2009), Input-Output Analysis, 2nd ed., разд. 2.4 и "
+       "гл. 2 (отечественный и импортный конечный спрос); Eurostat Manual of Supply, Use"
+       " and Input-Output Tables (2008), гл. 11."},
+  };
+}
+
 class ImportSubstitution final : public Plugin {
  public:
   PluginInfo info() const override {
@@ -143,6 +174,7 @@ class ImportSubstitution final : public Plugin {
     p.reads = {matrix_read("input", "domestic-use IO table (e.g. Croatia 1800)"),
                matrix_read("imports", "import-use IO table (e.g. Croatia 1900)")};
     p.writes = writes();
+    p.translations["ru"] = russian(p);
     return p;
   }
 

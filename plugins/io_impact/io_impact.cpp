@@ -2,6 +2,7 @@
 // split into direct, indirect and (Type II) induced parts per sector, with totals.
 // Miller & Blair (2009), Input-Output Analysis, 2nd ed., sec. 2.3 and 6.2-6.4.
 #include <cmath>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,32 @@ namespace klaster::plugins::io_impact {
 namespace {
 
 using namespace klaster::sdk;
+
+/// The texts of info() in Russian (PluginInfo::translations), keyed by their English as
+/// written there; `klaster report --lang ru` shows them.
+std::map<std::string, std::string> russian(const PluginInfo& p) {
+  return {
+      {p.summary,
+       "Вычисляет эффекты изменения конечного спроса для выпуска, занятости, доходов и "
+       "ВДС"},
+      {p.description,
+       "Для изменения конечного спроса df (таблица `demand_change`: sector, delta; "
+       "повторяющиеся отрасли суммируются) изменение выпуска dx = L df, где L = (I - "
+       "A)^-1 — обратная матрица Леонтьева (Miller & Blair 2009, 2.3). По отрасли i: "
+       "output_direct = df_i (прямой эффект), output_indirect = (L df - df)_i "
+       "(косвенный), а при type = \"II\" output_induced = (L* df - L df)_i "
+       "(индуцированный) с эндогенными домохозяйствами, как в `multipliers` (A* = [A c; "
+       "h' 0]); output_total — сумма частей. Части для занятости, доходов и ВДС — это "
+       "части выпуска, умноженные на коэффициент отрасли на единицу выпуска (EMP/x, "
+       "D1/x, B1G/x), так что каждый эффект относится к отрасли, где он возникает.\n"
+       "<output>_totals содержит по одной строке на величину с суммами по отраслям.\n"
+       "Единицы — те же, что в таблице: df в денежных единицах таблицы; занятость в "
+       "единицах строки или таблицы занятости, умноженных на employment_scale.\n"
+       "Источник: Miller & Blair (2009), Input-Output Analysis, 2nd ed., гл. 2 и 6."},
+      {"Output effects: direct, indirect, induced",
+       "Эффекты для выпуска: прямой, косвенный, индуцированный"},
+  };
+}
 
 class IoImpact final : public Plugin {
  public:
@@ -48,6 +75,7 @@ class IoImpact final : public Plugin {
         ViewSpec::of(ViewKind::kStacked, "<output>", "Output effects: direct, indirect, induced")
             .labels("sector")
             .stacked({"output_direct", "output_indirect", "output_induced"})};
+    p.translations["ru"] = russian(p);
     return p;
   }
 

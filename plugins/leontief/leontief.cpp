@@ -2,6 +2,7 @@
 // (column sums of L) split into direct and indirect parts; Ghosh B = x^-1 Z and G = (I - B)^-1.
 // Miller & Blair (2009), Input-Output Analysis, 2nd ed., eqs. 2.4, 2.11, 6.2 and 12.1-12.4;
 // Eurostat Manual of Supply, Use and Input-Output Tables (2008), ch. 15.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,37 @@ namespace klaster::plugins::leontief {
 namespace {
 
 using namespace klaster::sdk;
+
+/// The texts of info() in Russian (PluginInfo::translations), keyed by their English as
+/// written there; `klaster report --lang ru` shows them.
+std::map<std::string, std::string> russian(const PluginInfo& p) {
+  return {
+      {p.summary,
+       "Вычисляет обратную матрицу Леонтьева и мультипликаторы выпуска по таблице "
+       "«затраты — выпуск»"},
+      {p.description,
+       "A = Z x^-1 (a_ij: затраты продукции i на единицу выпуска j), L = (I - A)^-1. "
+       "Мультипликатор выпуска отрасли j — сумма столбца L, m_j = sum_i l_ij: выпуск "
+       "всех отраслей, необходимый для единицы конечного спроса на продукцию j. Он "
+       "раскладывается как m_j = 1 + direct_j + indirect_j, где direct_j = sum_i a_ij "
+       "(закупки первого круга), а indirect_j — остальное; начальная единица не входит "
+       "ни в одну часть (руководство Евростата 2008, 15.2; инструменты, относящие её к "
+       "прямому эффекту, прибавляют 1).\n"
+       "Мультипликаторы получаются одним решением (I - A)^T m = 1, без обращения "
+       "матрицы; сама L строится только при write_inverse = true, которое записывает "
+       "<output>_inverse (row, column, value). write_coefficients = true записывает A "
+       "как <output>_coefficients. ghosh = true добавляет ghosh_multiplier — суммы строк"
+       " обратной матрицы Гоша G = (I - B)^-1, где B = x^-1 Z (выпуск, порождаемый "
+       "единицей первичных ресурсов в i), а вместе с write_inverse ещё и "
+       "<output>_ghosh_inverse.\n"
+       "Система должна быть продуктивной (условие Хокинса — Саймона): иначе шаг "
+       "завершается ошибкой с названием отраслей, у которых затраты на единицу выпуска в"
+       " сумме 1 или больше. Отрасли с нулевым выпуском и без затрат получают нулевой "
+       "столбец в A.\n"
+       "Источники: Miller & Blair (2009), Input-Output Analysis, 2nd ed., гл. 2, 6 и 12;"
+       " Eurostat Manual of Supply, Use and Input-Output Tables (2008), гл. 15."},
+  };
+}
 
 class Leontief final : public Plugin {
  public:
@@ -49,6 +81,7 @@ class Leontief final : public Plugin {
     p.params = params();
     p.reads = {matrix_read("input", "symmetric input-output table (layout = \"matrix\")")};
     p.writes = writes();
+    p.translations["ru"] = russian(p);
     return p;
   }
 

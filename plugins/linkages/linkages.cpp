@@ -3,6 +3,7 @@
 // Rasmussen (1956); Hirschman (1958); Miller & Blair (2009), Input-Output Analysis, 2nd ed.,
 // sec. 12.2 (eqs. 12.17-12.22) and 12.2.6 (hypothetical extraction, eq. 12.26).
 #include <cmath>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,61 @@ namespace klaster::plugins::linkages {
 namespace {
 
 using namespace klaster::sdk;
+
+/// The texts of info() in Russian (PluginInfo::translations), keyed by their English as
+/// written there; `klaster report --lang ru` shows them.
+std::map<std::string, std::string> russian(const PluginInfo& p) {
+  return {
+      {p.summary,
+       "Вычисляет обратные и прямые межотраслевые связи, ключевые отрасли, "
+       "гипотетическое исключение и поля влияния"},
+      {p.description,
+       "Индексы Расмуссена — Хиршмана (Miller & Blair 2009, 12.2): backward_j = (sum_i "
+       "l_ij / n) / (sum_ij l_ij / n^2) — сила рассеяния по столбцам L = (I - A)^-1; "
+       "forward_i — то же по строкам G = (I - B)^-1 (forward = \"ghosh\", по умолчанию, "
+       "как рекомендуют Miller & Blair) или по строкам L (forward = \"leontief\", "
+       "чувствительность рассеяния Расмуссена). Оба в среднем по отраслям равны 1. "
+       "cv_backward / cv_forward: коэффициент вариации столбца / строки (выборочное "
+       "стандартное отклонение с n - 1, делённое на среднее); малое значение означает, "
+       "что воздействие распределяется равномерно.\n"
+       "key_sector = 1 там, где backward > 1 и forward > 1; linkage_class равен \"key\" "
+       "(ключевая), \"backward\" (только backward > 1), \"forward\" (только forward > 1) или"
+       " \"weak\" (слабая).\n"
+       "direct_backward = суммы столбцов A; direct_forward = суммы строк B = x^-1 Z.\n"
+       "Гипотетическое исключение (полное: удаляются строка и столбец; Miller & Blair "
+       "12.2.6): extraction_loss_k = 1'x - 1'x(-k), где x = L f, а x(-k) — выпуск "
+       "экономики без отрасли k при оставшемся конечном спросе; extraction_share = loss "
+       "/ 1'x. write_extraction = true записывает потерю в каждой отрасли i для каждой "
+       "исключённой k в <output>_extraction (extracted, sector, loss). Вычисляется из L "
+       "по формуле обращения блочной матрицы, всего за O(n^3).\n"
+       "Частичное исключение (Dietzenbacher, van der Linden & Steenge 1993; Miller & "
+       "Lahr 2001; Miller & Blair 2009, 12.2.6): backward_extraction_loss_j = 1'x - "
+       "1'x(-cj) при обнулении столбца j (с диагональю) матрицы A при фиксированном f "
+       "(extraction_backward = \"leontief\", по умолчанию) или матрицы B при фиксированном"
+       " v (\"ghosh\"); forward_extraction_loss_i = 1'x - 1'x(-ri) при обнулении строки i "
+       "матрицы B при фиксированном v = x - Z'1 (extraction_forward = \"ghosh\", по "
+       "умолчанию) или матрицы A при фиксированном f (\"leontief\"); доли делятся на 1'x. "
+       "Замкнутые формулы (Шерман — Моррисон): x_j (colsum_j(L) - 1) / l_jj, (x_i - f_i)"
+       " colsum_i(L) / l_ii, x_i (rowsum_i(G) - 1) / g_ii, (x_j - v_j) rowsum_j(G) / "
+       "g_jj.\n"
+       "Поле влияния (Sonis & Hewings 1989, 1992): F(i,j) = L_.i L_j. (столбец i, "
+       "умноженный на строку j матрицы L) — изменение L первого порядка при изменении "
+       "a_ij: (I - A - e E_ij)^-1 = L + e / (1 - e l_ji) F(i,j). field_of_influence = "
+       "true записывает <output>_influence (from = i, to = j, influence), где influence "
+       "= sum_kl f_kl(i,j)^2 (influence_measure = \"sum_squares\", по умолчанию, Sonis & "
+       "Hewings 1989) или sum_kl |f_kl(i,j)| (\"sum_abs\"; = colsum_i(L) rowsum_j(L) при L"
+       " >= 0).\n"
+       "Источники: Rasmussen (1956), Studies in Inter-Sectoral Relations; Hirschman "
+       "(1958); Miller & Blair (2009), Input-Output Analysis, 2nd ed., разд. 12.2; "
+       "Dietzenbacher, van der Linden & Steenge (1993), Economic Systems Research 5(2); "
+       "Miller & Lahr (2001), in Lahr & Dietzenbacher (eds.), Input-Output Analysis: "
+       "Frontiers and Extensions; Sonis & Hewings (1989), in Miller, Polenske & Rose "
+       "(eds.), Frontiers of Input-Output Analysis; Sonis & Hewings (1992), Economic "
+       "Systems Research 4(2), 143-158."},
+      {"Backward vs forward linkages; key sectors above 1 on both",
+       "Обратные и прямые связи; ключевые отрасли — выше 1 по обоим индексам"},
+  };
+}
 
 class Linkages final : public Plugin {
  public:
@@ -34,6 +90,7 @@ class Linkages final : public Plugin {
                    .labels("sector")
                    .values("backward", "forward")
                    .at(1.0)};
+    p.translations["ru"] = russian(p);
     return p;
   }
 

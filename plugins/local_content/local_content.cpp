@@ -3,6 +3,7 @@
 // Each buyer's total use of each input (z + m) and its output x_j stay as they were, so the new
 // domestic coefficients are a'_ij = z'_ij / x_j (domestic and import coefficients: Miller & Blair
 // 2009, ch. 2; Eurostat Manual of Supply, Use and Input-Output Tables 2008, ch. 11).
+#include <map>
 #include <string>
 #include <vector>
 
@@ -106,6 +107,38 @@ void log_moved(const RunContext& ctx, const Eigen::MatrixXd& moved, std::size_t 
                                to_text(Value(ctx.params().real("share"))) + ")");
 }
 
+/// The texts of info() in Russian (PluginInfo::translations), keyed by their English as
+/// written there; `klaster report --lang ru` shows them.
+std::map<std::string, std::string> russian(const PluginInfo& p) {
+  return {
+      {p.summary,
+       "Переводит долю импорта указанных ресурсов, закупаемых указанными отраслями, в "
+       "отечественные закупки"},
+      {p.description,
+       "Требование о местном содержании: для каждого ресурса i из `inputs` и покупателя "
+       "j из `buyers` (если не задан — каждая отрасль) z'_ij = z_ij + share * m_ij в "
+       "отечественной таблице и m'_ij = (1 - share) * m_ij в таблице импорта. Общее "
+       "потребление ресурса покупателем (z + m), его прочие затраты и его валовой выпуск"
+       " x_j не меняются, поэтому столбец покупателя остаётся сбалансированным, а "
+       "последующие шаги (leontief, multipliers, linkages, io_impact), читающие "
+       "<output>, видят новые отечественные коэффициенты a'_ij = z'_ij / x_j и "
+       "вытекающие из них мультипликаторы. Выпуск отраслей-поставщиков здесь не "
+       "пересчитывается: дополнительный отечественный выпуск вычисляют эти шаги; задайте"
+       " им столбцы конечного спроса явно (final_demand = [...]), а не f = x - Z 1, "
+       "которое поглотило бы перенесённые потоки.\n"
+       "Итоговые строки и столбцы (столбец TOTAL промежуточного потребления, строка "
+       "CPA_TOTAL, TU) пересчитываются, если названы в total_rows / total_columns; "
+       "остальные копируются как есть.\n"
+       "Записывает <output> (новая отечественная таблица) и <output>_imports (новая "
+       "таблица импорта), обе в длинном формате (row, column, value) со всеми строками и"
+       " столбцами исходных таблиц. share вне [0, 1] и отрасли, которых нет в таблице, —"
+       " ошибки с их названием.\n"
+       "Источники: Miller & Blair (2009), Input-Output Analysis, 2nd ed., гл. 2 "
+       "(отечественные и импортные затраты); Eurostat Manual of Supply, Use and Input-"
+       "Output Tables (2008), гл. 11."},
+  };
+}
+
 class LocalContent final : public Plugin {
  public:
   PluginInfo info() const override {
@@ -128,6 +161,7 @@ class LocalContent final : public Plugin {
                 matrix_write("<output>_imports",
                              "new import table: m' = (1 - share) * m at the "
                              "inputs and buyers, aggregates updated")};
+    p.translations["ru"] = russian(p);
     return p;
   }
 

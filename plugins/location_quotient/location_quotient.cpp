@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -69,6 +70,45 @@ std::vector<ParamSpec> parameters() {
   return p;
 }
 
+/// The texts of info() in Russian (PluginInfo::translations), keyed by their English as
+/// written there; `klaster report --lang ru` shows them.
+std::map<std::string, std::string> russian(const PluginInfo& p) {
+  return {
+      {p.summary, "Вычисляет коэффициенты локализации каждой отрасли в каждом регионе (и году)"},
+      {p.description,
+       "LQ_ij = (e_ij / e_j) / (e_i / e): доля отрасли i в деятельности региона j "
+       "относительно её доли в базовой экономике — по умолчанию в сумме по всем регионам"
+       " таблицы (по годам, если в таблице есть столбец года). LQ > 1 означает, что "
+       "регион j специализирован на отрасли i.\n"
+       "method = \"standard\" записывает LQ; \"log\" — ln(LQ) (ячейки с LQ = 0 — ошибка); "
+       "\"standardized\" — стандартизованный коэффициент локализации О'Донохью — Глива, "
+       "(LQ - mean) / sd со средним и выборочным стандартным отклонением LQ этой отрасли"
+       " по регионам (по годам).\n"
+       "method = \"additive\" записывает аддитивный коэффициент локализации Хуна — "
+       "Остерхавена (Hoen & Oosterhaven 2006), разность долей в [-1, 1] (0 = базовая "
+       "доля): additive_form = \"industry_share\" (по умолчанию) e_ij / e_j - e_i / e — "
+       "доля отрасли в регионе минус её доля в базовой экономике; \"region_share\" e_ij / "
+       "e_i - e_j / e — доля региона в отрасли минус его доля во всей деятельности (locq"
+       " в REAT с LQ.method = \"a\").\n"
+       "reference = <таблица> (необязательно): внешняя базовая экономика, одна строка на"
+       " отрасль (и год, если есть столбец `reference_year`; без него одна строка служит"
+       " для всех лет) с её итогом E_i (`reference_value`). Тогда e_i = E_i, а e = сумма"
+       " E_i по отраслям, у которых в этом году есть строка во входных данных (прочие "
+       "строки базы игнорируются, поэтому обе доли охватывают одни и те же отрасли); так"
+       " базой может быть страна, большая, чем регионы таблицы (или в других единицах: "
+       "используются только её доли); собственные доли регионов e_ij / e_j не меняются. "
+       "Отрасль входных данных без строки в базе — ошибка. По умолчанию таблицы нет, "
+       "база — сумма регионов таблицы.\n"
+       "presence_threshold = t добавляет столбец `present` = 1 там, где LQ >= t, иначе 0"
+       " (по мультипликативному LQ при любом методе).\n"
+       "Источники: Isard (1960); Miller & Blair (2009), разд. 8.5.1; O'Donoghue & Gleave"
+       " (2004), Regional Studies 38(4); Hoen & Oosterhaven (2006), Annals of Regional "
+       "Science 40(3); Wieland, руководство REAT (locq)."},
+      {"Regions by LQ", "Регионы по коэффициенту локализации"},
+      {"LQ by region", "Коэффициент локализации по регионам"},
+  };
+}
+
 class LocationQuotient final : public Plugin {
  public:
   PluginInfo info() const override {
@@ -132,6 +172,7 @@ class LocationQuotient final : public Plugin {
             .values("lq")
             .picks({"industry", "year"}),
     };
+    p.translations["ru"] = russian(p);
     return p;
   }
 

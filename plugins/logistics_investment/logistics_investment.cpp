@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -370,6 +371,35 @@ std::string summary(const Network& before, const Network& after,
          std::to_string(after.appended.size()) + " new)";
 }
 
+/// The texts of info() in Russian (PluginInfo::translations), keyed by their English as
+/// written there; `klaster report --lang ru` shows them.
+std::map<std::string, std::string> russian(const PluginInfo& p) {
+  return {
+      {p.summary,
+       "Транспортные инвестиции: более быстрые или короткие связи и новые связи в "
+       "таблице связей"},
+      {p.description,
+       "Транспортные инвестиции, применённые к таблице связей (одна строка на "
+       "направленную связь: пункт отправления, пункт назначения, длина в км и/или время "
+       "в пути в часах; то, что пишет distance_matrix).\n"
+       "Выбор (объединение всех заданных): `links` (пары \"A-B\"), `from`/`to` (парные "
+       "списки), `corridor` (последовательность узлов: каждая соседняя пара), `regions` "
+       "(все связи, касающиеся этих регионов). Связь A-B выбирает оба хранимых "
+       "направления, A->B и B->A; названная связь, которой нет ни в одном направлении, —"
+       " ошибка (для коридора: добавьте недостающую связь через new_links).\n"
+       "Изменение выбранных связей: hours' = hours * time_factor / speed_factor, length'"
+       " = length * length_factor (по умолчанию 1: без изменений). `new_links` добавляет"
+       " строки (с теми же столбцами); новая связь, уже имеющаяся в таблице, — ошибка, "
+       "если не задано on_existing = \"replace\" (взять новые значения) или \"min\" "
+       "(оставить меньшее из старого и нового, по каждому столбцу). Связи из new_links "
+       "берутся как заданы: коэффициенты к ним не применяются, даже если они выбраны. "
+       "Невыбранные связи не меняются.\n"
+       "Записывает <output>: все столбцы входной таблицы (у новых строк — значения из "
+       "одноимённых столбцов new_links, иначе пропуск). В журнал пишется, сколько связей"
+       " изменилось и среднее сэкономленное время."},
+  };
+}
+
 class LogisticsInvestment final : public Plugin {
  public:
   PluginInfo info() const override {
@@ -395,6 +425,7 @@ class LogisticsInvestment final : public Plugin {
                     .column(ColumnSpec::of("input",
                                            "every column of input; selected links' length/hours "
                                            "changed, new links appended"))};
+    p.translations["ru"] = russian(p);
     return p;
   }
 

@@ -229,6 +229,42 @@ class WeightsReader {
   std::size_t skipped_ = 0;
 };
 
+/// The texts of info() in Russian (PluginInfo::translations), keyed by their English as
+/// written there; `klaster report --lang ru` shows them.
+std::map<std::string, std::string> russian(const PluginInfo& p) {
+  return {
+      {p.summary,
+       "Вычисляет глобальный (и локальный) индекс Морана для показателя по регионам с "
+       "таблицей весов"},
+      {p.description,
+       "I = (n / S0) sum_ij w_ij z_i z_j / sum_i z_i^2, z = y - mean(y), S0 = sum_ij "
+       "w_ij.\n"
+       "expected = -1/(n-1). variance_normal = (n^2 S1 - n S2 + 3 S0^2) / ((n^2-1) S0^2)"
+       " - E^2; variance_random = [n((n^2-3n+3) S1 - n S2 + 3 S0^2) - k((n^2-n) S1 - 2n "
+       "S2 + 6 S0^2)] / ((n-1)(n-2)(n-3) S0^2) - E^2, где S1 = 1/2 sum_ij (w_ij + "
+       "w_ji)^2, S2 = sum_i (w_i. + w_.i)^2, а эксцесс k = n sum z^4 / (sum z^2)^2 "
+       "(Cliff & Ord 1981; esda.Moran в PySAL).\n"
+       "p_permutation: `permutations` случайных перестановок значений (std::mt19937_64 с"
+       " начальным значением `seed`, алгоритм Фишера — Йетса), p = (m + 1) / "
+       "(permutations + 1), m — число перестановочных I, не менее экстремальных; "
+       "`alternative` = \"folded\" (по умолчанию, p_sim в PySAL: меньший хвост), \"greater\""
+       " (по умолчанию в moran.mc из spdep) или \"less\".\n"
+       "Веса используются как заданы (transform = \"none\", по умолчанию, как spdep с "
+       "заданным listw); transform = \"row\" сначала нормирует их по строкам "
+       "(преобразование \"r\" по умолчанию в esda.Moran из PySAL). Регионы без соседей — "
+       "ошибка, если не задано allow_islands = true (тогда они остаются в n с нулевым "
+       "лагом, как в PySAL, и в журнал пишется предупреждение).\n"
+       "local = true добавляет <output>_local: Ii = c z_i sum_j w_ij z_j / sum z^2, где "
+       "c = n (local_scale = \"n\", по умолчанию, Anselin 1995 с m2 = sum z^2 / n) или c ="
+       " n - 1 (\"n_minus_1\", esda.Moran_Local в PySAL); p_permutation — условными "
+       "перестановками (z_i фиксировано, соседи выбираются из остальных n-1 значений); "
+       "квадранты HH, LH, LL, HL как в PySAL (z_i > 0 — High, лаг > 0 — High; ноль "
+       "считается Low).\n"
+       "Источники: Cliff & Ord (1981) Spatial Processes; Anselin (1995) Geographical "
+       "Analysis 27(2)."},
+  };
+}
+
 class MoransI final : public Plugin {
  public:
   PluginInfo info() const override {
@@ -263,6 +299,7 @@ class MoransI final : public Plugin {
     p.params.insert(p.params.end(), test.begin(), test.end());
     p.reads = tables_read();
     p.writes = tables_written();
+    p.translations["ru"] = russian(p);
     return p;
   }
 

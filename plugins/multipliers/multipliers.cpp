@@ -2,6 +2,7 @@
 // Miller & Blair (2009), Input-Output Analysis, 2nd ed., sec. 6.2-6.4 (Type I/II, households
 // closed: eq. 6.20-6.26); Eurostat Manual of Supply, Use and Input-Output Tables (2008), sec. 15.2.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,41 @@ void check_non_negative(const Satellites& s, const IoSystem& io) {
       if (k(j) < 0 && name != "gva")
         throw DataError("sector '" + io.sectors()[static_cast<std::size_t>(j)] +
                         "' has a negative " + name + " coefficient (" + std::to_string(k(j)) + ")");
+}
+
+/// The texts of info() in Russian (PluginInfo::translations), keyed by their English as
+/// written there; `klaster report --lang ru` shows them.
+std::map<std::string, std::string> russian(const PluginInfo& p) {
+  return {
+      {p.summary,
+       "Вычисляет мультипликаторы типа I и типа II для выпуска, доходов, занятости и ВДС"},
+      {p.description,
+       "Коэффициенты на единицу выпуска: доходы h_j = D1_j / x_j (строка "
+       "compensation_row), занятость w_j = EMP_j / x_j (employment_row или "
+       "employment_table), ВДС v_j = B1G_j / x_j (gva_row); у выпуска коэффициент 1. "
+       "Эффект единицы конечного спроса на продукцию j для величины с коэффициентами k "
+       "равен (k' L)_j: тип I с L = (I - A)^-1; тип II с эндогенными домохозяйствами: A*"
+       " = [A c; h' 0], c_i = household_column_i / доходы домохозяйств (по умолчанию "
+       "сумма compensation_row по отраслям), L* = (I - A*)^-1, ограниченная отраслями "
+       "(строка домохозяйств не входит в выпуск; её элемент — эффект для доходов).\n"
+       "Столбцы для каждой величины q из output, income, employment, gva: q_initial "
+       "(k_j, начальный), q_indirect (эффект типа I минус начальный, косвенный), "
+       "q_induced (только тип II: эффект типа II минус эффект типа I, индуцированный), "
+       "q_effect (итог для данного типа), q_multiplier.\n"
+       "convention = \"effect\" (по умолчанию; руководство Евростата 2008, 15.2): "
+       "q_multiplier = q_effect, величина, создаваемая единицей конечного спроса "
+       "(мультипликаторы ВДС и занятости в том виде, как они там публикуются). "
+       "convention = \"ratio\" (Miller & Blair 2009, 6.3): q_multiplier = q_effect / "
+       "q_initial, например мультипликатор доходов типа I; пропущен (с предупреждением) "
+       "для отрасли с q_initial = 0. Мультипликаторы выпуска при обоих соглашениях "
+       "одинаковы.\n"
+       "Все эффекты получаются решением транспонированных систем с одним LU-разложением "
+       "на тип; обратная матрица не строится.\n"
+       "Источники: Miller & Blair (2009), Input-Output Analysis, 2nd ed., гл. 6; "
+       "Eurostat (2008), Manual of Supply, Use and Input-Output Tables, гл. 15."},
+      {"Output multipliers: initial, indirect, induced",
+       "Мультипликаторы выпуска: начальный, косвенный, индуцированный эффекты"},
+  };
 }
 
 class Multipliers final : public Plugin {
@@ -66,6 +102,7 @@ class Multipliers final : public Plugin {
                             "Output multipliers: initial, indirect, induced")
                    .labels("sector")
                    .stacked({"output_initial", "output_indirect", "output_induced"})};
+    p.translations["ru"] = russian(p);
     return p;
   }
 

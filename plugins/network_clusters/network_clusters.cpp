@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <map>
 #include <numeric>
 #include <sstream>
 #include <string>
@@ -67,6 +68,47 @@ auto guarded(Fn fn) {
   }
 }
 
+/// The texts of info() in Russian (PluginInfo::translations), keyed by their English as
+/// written there; `klaster report --lang ru` shows them.
+std::map<std::string, std::string> russian(const PluginInfo& p) {
+  return {
+      {p.summary,
+       "Находит сообщества в сети межотраслевых потоков (Leiden или Louvain из igraph, "
+       "модулярность)"},
+      {p.description,
+       "Строит ненаправленный взвешенный граф на отраслях таблицы «затраты — выпуск» и "
+       "находит его сообщества, максимизируя модулярность (Newman 2006) с параметром "
+       "разрешения gamma:\n"
+       "  Q = (1/2m) sum_ij (A_ij - gamma k_i k_j / 2m) delta(c_i, c_j),  k_i = sum_j "
+       "A_ij, 2m = sum_i k_i.\n"
+       "Веса рёбер (weights): \"flows\" (по умолчанию) w_ij = z_ij + z_ji; \"shares\" w_ij ="
+       " max(x_ij, x_ji, y_ij, y_ji), где x_ij = z_ij / sum_k z_kj (доля промежуточных "
+       "закупок j, купленная у i) и y_ij = z_ij / sum_k z_ik (доля промежуточных продаж "
+       "i, проданная j), как у Feser & Bergman (2000); \"coefficients\" w_ij = a_ij + "
+       "a_ji, где a_ij = z_ij / x_j. Диагональ (собственное потребление) не учитывается,"
+       " если не задано self_loops = true (тогда A_ii = w_ii). Рёбра с w_ij = 0 или w_ij"
+       " < min_weight (по умолчанию 0) отбрасываются; отрицательный вес (отрицательные "
+       "потоки) — ошибка.\n"
+       "method = \"leiden\" (по умолчанию): igraph_community_leiden с целевой функцией "
+       "модулярности (веса узлов k_i, разрешение gamma / 2m) и случайностью beta, по "
+       "одному проходу от предыдущего разбиения, как cluster_leiden в igraph для R: "
+       "iterations проходов или при -1 (по умолчанию) — пока проход не перестанет "
+       "повышать качество; \"louvain\": igraph_community_multilevel с разрешением gamma. "
+       "Оба метода случайны: стандартный генератор igraph инициализируется значением "
+       "seed перед поиском, поэтому результат воспроизводим при данном seed и может "
+       "отличаться при другом; restarts = r выполняет r поисков с seed .. seed + r - 1 и"
+       " оставляет разбиение с наибольшей модулярностью (по умолчанию 1).\n"
+       "modularity — это igraph_modularity итогового разбиения с теми же весами и gamma."
+       " Сообщества нумеруются 1, 2, ... по убыванию суммарной силы (при равенстве "
+       "раньше идёт сообщество, чья первая отрасль раньше в таблице). Отрасль без рёбер "
+       "— отдельное сообщество (сила 0, номер последний), предупреждение называет её; "
+       "граф совсем без рёбер — ошибка.\n"
+       "Источники: Newman (2006), PNAS 103(23); Blondel et al. (2008), J. Stat. Mech. "
+       "P10008; Traag, Waltman & van Eck (2019), Sci. Rep. 9:5233; Feser & Bergman "
+       "(2000), Regional Studies 34(1)."},
+  };
+}
+
 class NetworkClusters final : public Plugin {
  public:
   PluginInfo info() const override {
@@ -80,6 +122,7 @@ class NetworkClusters final : public Plugin {
     p.params = params();
     p.reads = {matrix_read("input", "symmetric input-output table (layout = \"matrix\")")};
     p.writes = writes();
+    p.translations["ru"] = russian(p);
     return p;
   }
 

@@ -458,6 +458,48 @@ void log_totals(const RunContext& ctx, const Activity& act, Quotient method, dou
                                (flegg ? ", lambda = " + std::to_string(lambda) : ""));
 }
 
+/// The texts of info() in Russian (PluginInfo::translations), keyed by their English as
+/// written there; `klaster report --lang ru` shows them.
+std::map<std::string, std::string> russian(const PluginInfo& p) {
+  return {
+      {p.summary,
+       "Регионализирует национальную таблицу «затраты — выпуск» коэффициентами "
+       "локализации SLQ, CILQ, FLQ или AFLQ"},
+      {p.description,
+       "Региональные коэффициенты r_ij = a_ij * min(1, q_ij), где a = Z x^-1 "
+       "национальной таблицы, а для деятельности региона E_r,i относительно национальной"
+       " E_n,i (итоги TRE, TNE):\n"
+       "  slq:  q_ij = SLQ_i = (E_r,i / TRE) / (E_n,i / TNE)\n"
+       "  cilq: q_ij = CILQ_ij = SLQ_i / SLQ_j (i != j), SLQ_i на диагонали\n"
+       "  flq:  q_ij = CILQ_ij * lambda, lambda = [log2(1 + TRE/TNE)]^delta (Flegg & "
+       "Webber 1997)\n"
+       "  aflq: q_ij = FLQ_ij * log2(1 + SLQ_j) там, где SLQ_j > 1, иначе FLQ_ij (Flegg "
+       "& Webber 2000)\n"
+       "Деятельность читается из длинной таблицы (region, industry, [year], value; "
+       "например, валовой выпуск по секциям ОКЭД); национальная деятельность — сумма по "
+       "всем регионам этой таблицы или таблица `national` (те же названия столбцов, без "
+       "региона), если она задана. Каждая отрасль таблицы «затраты — выпуск» берёт "
+       "деятельность своей отрасли: явная запись industry_map \"sector=industry\", иначе "
+       "строка таблицы industry_map_table (столбцы sector и industry), иначе тот же код "
+       "(industry_of_sector = \"same\") или буква его секции NACE (\"nace_section\": CPA_C29"
+       " -> C).\n"
+       "Региональный выпуск отрасли j равен x_r,j = x_n,j * E_r,i(j) / E_n,i(j) (в "
+       "единицах таблицы «затраты — выпуск»). Записывает <output>: региональную таблицу "
+       "«затраты — выпуск» (row, column, value), которую leontief, multipliers и "
+       "io_impact читают так же, как национальную: Z_r = R diag(x_r) в строках и "
+       "столбцах отраслей (с названиями отраслей, т. е. метками строк национальной "
+       "таблицы, поэтому дальше сопоставление не нужно), строку валового выпуска с тем "
+       "же именем, что `total_output` (P1, если он \"\"), содержащую x_r, и каждую строку "
+       "из carry_rows (D1, B1G, EMP, ...), пересчитанную как row_n,j / x_n,j * x_r,j "
+       "(национальные коэффициенты на единицу выпуска). Региональный конечный спрос "
+       "задан неявно: f_r = x_r - Z_r 1 (дальше не задавайте final_demand). Также "
+       "записывает <output>_coefficients (R как row, column, value) и <output>_sectors "
+       "(sector, industry, regional_share, regional_output, slq).\n"
+       "Источники: Miller & Blair (2009), разд. 8.5; Flegg, Webber & Elliott (1995); "
+       "Flegg & Webber (1997, 2000)."},
+  };
+}
+
 class RegionalizeIo final : public Plugin {
  public:
   PluginInfo info() const override {
@@ -473,6 +515,7 @@ class RegionalizeIo final : public Plugin {
       p.params.insert(p.params.end(), group.begin(), group.end());
     p.reads = reads();
     p.writes = writes();
+    p.translations["ru"] = russian(p);
     return p;
   }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -160,6 +161,33 @@ Column scaled_column(const Column& value, const std::vector<std::uint8_t>& rows,
   return c;
 }
 
+/// The texts of info() in Russian (PluginInfo::translations), keyed by their English as
+/// written there; `klaster report --lang ru` shows them.
+std::map<std::string, std::string> russian(const PluginInfo& p) {
+  return {
+      {p.summary,
+       "Умножает значение выбранных отраслей в выбранных регионах и годах на коэффициент"
+       " (адресная мера поддержки)"},
+      {p.description,
+       "Прямой эффект адресной государственной поддержки (субсидия, налоговая льгота, "
+       "специальная экономическая зона): x' = factor * x для каждой строки, регион "
+       "которой входит в `regions`, отрасль — в `industries`, а год — в `years`; "
+       "остальные строки копируются без изменений. Отсутствующий или пустой список "
+       "выбирает все значения этого ключа. У результата те же столбцы и строки, что у "
+       "входной таблицы, в том же порядке (копируются все столбцы, а не только ключи).\n"
+       "factor = 1.15 — это +15 %. Моделируется только эффект первого круга: без "
+       "мультипликатора, замещения и вытеснения (их добавляют модули «затраты — "
+       "выпуск»).\n"
+       "Название в `regions`, `industries` или `years`, которого нет в таблице, — ошибка"
+       " с этим названием. Пропущенные значения остаются пропущенными и не считаются "
+       "изменёнными. Целочисленный столбец значений после умножения округляется до "
+       "ближайшего целого. Число изменённых строк пишется в журнал.\n"
+       "Примечание: фильтр `where` шага сокращает таблицу, которую записывает мера; "
+       "чтобы сохранить всю таблицу, выбирайте ячейки через `regions`, `industries` и "
+       "`years`."},
+  };
+}
+
 class SectorIncentive final : public Plugin {
  public:
   PluginInfo info() const override {
@@ -181,6 +209,7 @@ class SectorIncentive final : public Plugin {
                     .column(ColumnSpec::of("input",
                                            "every column, row and order of input; <value> = "
                                            "factor * value in the selected rows, ints rounded"))};
+    p.translations["ru"] = russian(p);
     return p;
   }
 

@@ -3,6 +3,7 @@
 // Dunn (1960); Esteban-Marquillas (1972); Gerfin (1964) index form; Barff & Knight (1988) dynamic.
 #include <cmath>
 #include <cstdint>
+#include <map>
 #include <numeric>
 #include <optional>
 #include <string>
@@ -134,6 +135,46 @@ struct Decomposition {
   std::vector<std::uint8_t> seen;
 };
 
+/// The texts of info() in Russian (PluginInfo::translations), keyed by their English as
+/// written there; `klaster report --lang ru` shows them.
+std::map<std::string, std::string> russian(const PluginInfo& p) {
+  return {
+      {p.summary,
+       "Раскладывает прирост каждого региона между двумя годами на национальную, "
+       "структурную и региональную составляющие (shift-share)"},
+      {p.description,
+       "Для региона r, отрасли i, значений e_i в from_year и e_i' в to_year, темпов "
+       "прироста базовой экономики g_i = N_i'/N_i - 1 по отраслям и G = N'/N - 1 в целом"
+       " (Dunn 1960):\n"
+       "  growth = sum e_i' - e_i = national_share + industrial_mix + regional_share\n"
+       "  national_share = sum e_i G;  industrial_mix = sum e_i (g_i - G);\n"
+       "  regional_share = sum e_i' - e_i (1 + g_i);  net_shift = industrial_mix + "
+       "regional_share.\n"
+       "method = \"dunn\" (по умолчанию) записывает эти составляющие (национальную, "
+       "структурную, региональную и чистый сдвиг). \"esteban_marquillas\" добавляет при "
+       "гомотетической занятости e*_i = E_r N_i / N (итог региона, распределённый как в "
+       "стране) конкурентный эффект competitive_effect = sum e*_i (r_i - g_i) и эффект "
+       "размещения allocation_effect = sum (e_i - e*_i)(r_i - g_i), r_i = e_i'/e_i - 1; "
+       "в сумме они дают regional_share (Esteban-Marquillas 1972). \"gerfin\" добавляет "
+       "индексную форму: mix_index = sum e_i (1 + g_i) / (E_r (1 + G)), regional_index ="
+       " E_r' / sum e_i (1 + g_i), total_index = (E_r'/E_r) / (1 + G) = mix_index x "
+       "regional_index (Gerfin 1964). \"dynamic\" суммирует составляющие Данна по всем "
+       "парам соседних лет таблицы между from_year и to_year, пересчитывая темпы базы "
+       "каждый год (Barff & Knight 1988).\n"
+       "Базовая экономика — сумма всех регионов таблицы (по умолчанию) или, при "
+       "reference_region = \"X\", строки региона X (например, итоги по стране), который "
+       "тогда не выводится как регион. Отсутствующие строки считаются нулём (отрасль с "
+       "N_i = 0 получает g_i = G). Для \"esteban_marquillas\" отрасль или регион, у "
+       "которых нет ни одной строки в from_year или to_year, в этом году не существуют: "
+       "они исключаются из разложения, включая итоги базы, с предупреждением. Таблица "
+       "`<output>_detail` даёт те же составляющие по регионам и отраслям (detail = "
+       "false, чтобы её не писать).\n"
+       "Источники: Dunn (1960) Papers RSA 6; Esteban-Marquillas (1972) Regional and "
+       "Urban Economics 2(3); Gerfin (1964) Gesamtwirtschaftliches Wachstum und "
+       "regionale Entwicklung, Kyklos 17; Barff & Knight (1988) Growth and Change 19(2)."},
+  };
+}
+
 class ShiftShare final : public Plugin {
  public:
   PluginInfo info() const override {
@@ -178,6 +219,7 @@ class ShiftShare final : public Plugin {
     p.params = parameters();
     p.reads = {cube_read("non-negative activity by region, industry and year")};
     p.writes = written_tables();
+    p.translations["ru"] = russian(p);
     return p;
   }
 

@@ -154,6 +154,45 @@ TableSpec weights_written() {
                   .when_given("members"));
 }
 
+/// The texts of info() in Russian (PluginInfo::translations), keyed by their English as
+/// written there; `klaster report --lang ru` shows them.
+std::map<std::string, std::string> russian(const PluginInfo& p) {
+  return {
+      {p.summary,
+       "Строит пространственные веса между регионами по расстояниям между их центрами по"
+       " дуге большого круга или по смежности их контуров"},
+      {p.description,
+       "Расстояния: расстояние по дуге большого круга по формуле гаверсинусов d_ij = 2 R"
+       " asin(sqrt(sin^2(dphi/2) + cos phi_i cos phi_j sin^2(dlambda/2))), R = radius_km"
+       " (по умолчанию 6371,0088 км, средний радиус Земли по IUGG), широта/долгота в "
+       "десятичных градусах.\n"
+       "method = \"knn\": w_ij = 1 для k ближайших других регионов (равенства разрешаются "
+       "по порядку регионов); \"distance_band\": w_ij = 1 там, где d_ij <= threshold (км);"
+       " \"inverse_distance\": w_ij = d_ij^-power для каждого другого региона или только в"
+       " пределах `threshold`, если он задан (DistanceBand(binary=False) в PySAL с alpha"
+       " = -power).\n"
+       "row_standardize = true делит веса каждого региона на их сумму (transform 'r' в "
+       "PySAL, style 'W' в spdep); по умолчанию false (бинарные/исходные веса, 'O' по "
+       "умолчанию в PySAL).\n"
+       "Результат: одна строка на пару (from, to) с положительным весом, сортировка по "
+       "from, затем по расстоянию. Регион без соседей никогда не отбрасывается: о нём "
+       "пишется предупреждение, и это ошибка, если не задано allow_islands = true; тогда"
+       " он получает одну строку с пропущенными `to` и `distance_km` и весом 0 (morans_i"
+       " читает это как «нет соседей»).\n"
+       "method = \"rook\" / \"queen\": w_ij = 1, когда контуры i и j (таблица `polygons`) "
+       "имеют общий участок границы длиннее `tolerance` (rook, «ладья») или хотя бы одну"
+       " общую точку (queen, «ферзь») с точностью `tolerance` градусов (по умолчанию "
+       "1e-6); distance_km тогда — расстояние по дуге большого круга между центрами "
+       "регионов из `input`. При заданном `members` (регион -> id контура) регионы с "
+       "общим контуром тоже соседи (via = \"same_polygon\"), а регион без собственного "
+       "контура наследует соседей своего контура (завышенная оценка). Перекрывающиеся "
+       "контуры (пересекающиеся рёбра или один внутри другого) — DataError с названием "
+       "обоих и точкой.\n"
+       "Источники: Sinnott (1984) Sky & Telescope 68(2) 159; Anselin (1988) Spatial "
+       "Econometrics, гл. 3."},
+  };
+}
+
 class SpatialWeights final : public Plugin {
  public:
   PluginInfo info() const override {
@@ -195,6 +234,7 @@ class SpatialWeights final : public Plugin {
     p.params.insert(p.params.end(), polygon.begin(), polygon.end());
     p.reads = tables_read();
     p.writes = {weights_written()};
+    p.translations["ru"] = russian(p);
     return p;
   }
 

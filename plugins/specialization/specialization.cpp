@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <numeric>
 #include <optional>
 #include <string>
@@ -89,6 +90,53 @@ TableSpec region_table() {
       .column(ColumnSpec::floats("total", "the region's total activity e_r").in("<value>"));
 }
 
+/// The texts of info() in Russian (PluginInfo::translations), keyed by their English as
+/// written there; `klaster report --lang ru` shows them.
+std::map<std::string, std::string> russian(const PluginInfo& p) {
+  return {
+      {p.summary,
+       "Измеряет, насколько специализирована отраслевая структура каждого региона "
+       "относительно базовой экономики"},
+      {p.description,
+       "Для региона r (по годам, если в таблице есть столбец года) с отраслевыми долями "
+       "s_i = e_ri / e_r и базовыми долями t_i = E_i / E:\n"
+       "  krugman = sum_i |s_i - t_i|            (Krugman 1991; диапазон [0, 2])\n"
+       "  hoover  = 1/2 sum_i |s_i - t_i|        (коэффициент специализации Гувера 1936;"
+       " [0, 1))\n"
+       "  theil   = sum_i s_i ln(s_i / t_i)      (относительный индекс Тейла / "
+       "расхождение Кульбака — Лейблера, theil_form = \"relative\", по умолчанию) или "
+       "(1/n) sum_i (e_ri/m) ln(e_ri/m), m — среднее по n отраслям (индекс Тейла T "
+       "собственной структуры региона; theil_form = \"absolute\"), или (1/n) sum_i "
+       "ln(m/e_ri) (индекс Тейла L, среднее логарифмическое отклонение, theil() в REAT; "
+       "theil_form = \"mld\"; пропуск, если какое-либо e_ri = 0)\n"
+       "  gini    = gini_convention \"reat\" (по умолчанию): невзвешенный коэффициент "
+       "Джини отраслевых коэффициентов локализации q_i = s_i / t_i, sum_i sum_k |q_i - "
+       "q_k| / (2 n^2 mean(q)), как gini.spec/gini.conc в REAT; \"krugman\": половина "
+       "площадного коэффициента Джини кривой Лоренца s относительно t с отраслями, "
+       "упорядоченными по q (диапазон [0, 0.5), как в locational.Gini из EconGeo). "
+       "normalize = true умножает на n/(n-1) (coefnorm в REAT).\n"
+       "reference = \"total\" (по умолчанию): t_i = E_i / E по сумме всех регионов "
+       "таблицы; \"rest\": по всем регионам, кроме r, (E_i - e_ri) / (E - e_r); "
+       "\"others_mean\": невзвешенное среднее долей остальных регионов, t_i = 1/(m-1) "
+       "sum_{l != r} e_li / e_l по m регионам года (krugman.spec2 в REAT, Farhauer & "
+       "Kroell 2013). reference_table = <таблица> (вместе с total или rest) берёт E_i из"
+       " внешней экономики (итоги по стране по отраслям, и по годам, если есть "
+       "`reference_year`; без него её строки служат для всех лет) вместо суммы регионов "
+       "таблицы, E = сумма E_i по отраслям, активным в этом году (прочие строки "
+       "игнорируются); активная отрасль без строки там — ошибка. convention = \"full\" (по"
+       " умолчанию) даёт krugman в [0, 2], \"half\" — в [0, 1] (тогда он равен hoover). "
+       "Отрасль или регион без строк в году в этом году не существует и в нём не "
+       "учитывается (для такого региона нет строки результата); если их строки в сумме "
+       "дают ноль, это ошибка. Там, где t_i = 0, но s_i > 0 (возможно при reference = "
+       "\"rest\"), q_i бесконечен: относительный theil и gini \"reat\" записываются как "
+       "пропуски с предупреждением.\n"
+       "Источники: Krugman (1991) Geography and Trade, MIT Press; Hoover (1936) REStat "
+       "18(4); Theil (1967) Economics and Information Theory; Wieland, руководство REAT "
+       "(gini.spec, krugman.spec, krugman.spec2); Farhauer & Kroell (2013) "
+       "Standorttheorien, Springer."},
+  };
+}
+
 class Specialization final : public Plugin {
  public:
   PluginInfo info() const override {
@@ -142,6 +190,7 @@ class Specialization final : public Plugin {
     p.reads = {cube_read("non-negative activity by region and industry"),
                reference_read("reference_table")};
     p.writes = {region_table()};
+    p.translations["ru"] = russian(p);
     return p;
   }
 

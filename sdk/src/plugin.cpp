@@ -94,6 +94,14 @@ const ParamSpec* PluginInfo::find_param(std::string_view n) const {
   return nullptr;
 }
 
+const std::string* PluginInfo::translation(std::string_view lang,
+                                           const std::string& english) const {
+  const auto texts = translations.find(std::string(lang));
+  if (english.empty() || texts == translations.end()) return nullptr;
+  const auto it = texts->second.find(english);
+  return it == texts->second.end() ? nullptr : &it->second;
+}
+
 const ParamSpec* PluginInfo::primary_input() const {
   for (const auto& p : params)
     if (p.primary_input) return &p;

@@ -191,8 +191,18 @@ struct PluginInfo {
   std::vector<TableSpec> reads;   // per table parameter: the columns the plugin needs
   std::vector<TableSpec> writes;  // every table the plugin writes, with its columns
   std::vector<ViewSpec> views;    // charts of those tables for `klaster report` (view.hpp)
+  /// The texts above in other languages, for `klaster report --lang` and `klaster describe
+  /// --lang`: language code ("ru") -> the English text exactly as written above (summary,
+  /// description, a view's title, a parameter's or a column's doc) -> that text in the language.
+  /// Keyed by the English text, as gettext does: when an author changes the English and not its
+  /// translation, the reader gets the current English, marked, never a stale translation.
+  ///   p.translations["ru"] = {{p.summary, "Вычисляет ..."}, {"Regions by LQ", "Регионы ..."}};
+  std::map<std::string, std::map<std::string, std::string>> translations;
 
   const ParamSpec* find_param(std::string_view name) const;
+  /// \brief `english` in language `lang`: its translation, or nullptr when the plugin gives none
+  /// (the caller shows the English, marked). An empty `english` needs none and gets nullptr.
+  const std::string* translation(std::string_view lang, const std::string& english) const;
   /// \brief The parameter marked primary(), or nullptr when the plugin has no primary input.
   const ParamSpec* primary_input() const;
 };
