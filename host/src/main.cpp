@@ -403,6 +403,10 @@ int cmd_report(const std::vector<std::string>& args) {
   setup_logging(log_level, quiet);
   const ReportLang report_lang = parse_report_lang(lang);
   if (is_sqlite_file(run_dir)) return report_store(run_dir, out, report_lang, quiet);
+  if (std::error_code ec; fs::is_regular_file(run_dir, ec))
+    throw HostError(kExitPipeline, run_dir +
+                                       ": neither a run folder nor a batch store (the SQLite "
+                                       "file `klaster batch` writes)");
   const RunFolder run = read_run_folder(run_dir);
   const fs::path file = out.empty() ? fs::path(run_dir) / "report.html" : fs::path(out);
   const ChartLibraries libs = load_chart_libraries();

@@ -70,7 +70,7 @@ bool varies(const sdk::Column& c, std::size_t rows) {
 }
 
 /// Keys: text columns that vary, then integer ones, until they tell the rows apart; values: the
-/// other numeric columns.
+/// other float columns and the integer ones that vary.
 void split_columns(const sdk::Table& first, StoreTable& t) {
   for (auto type : {sdk::ColumnType::kString, sdk::ColumnType::kInt})
     for (const auto& c : first.columns()) {
@@ -78,8 +78,9 @@ void split_columns(const sdk::Table& first, StoreTable& t) {
       if (unique_by(first, t.keys)) break;
       t.keys.push_back(c.name);
     }
-  for (const auto& c : first.columns())
+  for (const auto& c : first.columns())  // an integer the same in every row is no value (year)
     if (c.name != "scenario" && c.type != sdk::ColumnType::kString &&
+        (c.type == sdk::ColumnType::kFloat || varies(c, first.rows())) &&
         std::find(t.keys.begin(), t.keys.end(), c.name) == t.keys.end())
       t.values.push_back(c.name);
   t.combinations = first.rows();

@@ -20,7 +20,8 @@ struct StoreTable {
   std::string name;      // `<pipeline stem>__<table>`
   std::size_t rows = 0;  // in the store, of every scenario
   /// Columns that tell a scenario's rows apart (region, year, ...): the fewest text, then integer
-  /// columns that are unique in the first ok scenario; every other numeric column is a value.
+  /// columns that are unique in the first ok scenario; the other float columns, and integer ones
+  /// that vary there, are values.
   std::vector<std::string> keys, values;
   std::size_t combinations = 0;  // distinct key values in the first ok scenario
   /// Per key combination (the first kReportTableRows): count, min, mean, max of each value across
