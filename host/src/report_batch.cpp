@@ -45,6 +45,18 @@ std::string joined(const std::vector<std::string>& items) {
   return out;
 }
 
+/// Each grid key with its values ("incentive.factor: 1.05, 1.15, 1.3"), the first few of many.
+std::string grid_html(const Page& p) {
+  if (p.store.grid.empty()) return p.t("none");
+  std::string out;
+  for (const auto& g : p.store.grid) {
+    const auto& [count, values] = p.store.grid_values.at(g);
+    out += (out.empty() ? "" : "<br>") + code(g) + ": " + html_escape(joined(values)) +
+           (count > values.size() ? html_escape(p.f("more_values", count)) : "");
+  }
+  return out;
+}
+
 std::string manifest_section(const Page& p) {
   const BatchStoreReport& s = p.store;
   std::string out = "<h2 id=\"manifest\">" + p.t("manifest") + "</h2><table class=\"kv\">";
@@ -52,7 +64,7 @@ std::string manifest_section(const Page& p) {
                 code(batch_value(p, "batch_file")) + " " + code(batch_value(p, "batch_sha256")));
   out += kv_row(p.t("store"), code(s.path));
   out += kv_row(p.t("pipelines"), html_escape(joined(s.pipelines)));
-  out += kv_row(p.t("grid"), html_escape(s.grid.empty() ? tr(p.lang, "none") : joined(s.grid)));
+  out += kv_row(p.t("grid"), grid_html(p));
   out += kv_row(p.t("runs"), html_escape(p.f("runs_counts", s.ok + s.failed, s.ok, s.failed)));
   out += kv_row(p.t("klaster_version"), html_escape(batch_value(p, "klaster_version")));
   out += kv_row(p.t("created"), html_escape(batch_value(p, "created_at")));

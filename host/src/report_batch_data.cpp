@@ -51,6 +51,19 @@ std::vector<std::string> grid_keys(sqlite3* db, const Layout& l, const std::stri
   return out;
 }
 
+void read_grid_values(sqlite3* db, BatchStoreReport& r) {
+  for (const auto& g : r.grid) {
+    const std::string from = " FROM scenarios WHERE " + quoted(g) + " IS NOT NULL";
+    r.grid_values[g] = {
+        std::stoull(
+            first_column(db, "SELECT count(DISTINCT " + quoted(g) + ")" + from, r.path).at(0)),
+        first_column(db,
+                     "SELECT DISTINCT " + quoted(g) + from +
+                         fmt::format(" ORDER BY 1 LIMIT {}", kGridValuesShown),
+                     r.path)};
+  }
+}
+
 /// Whether the rows of `t` differ in `keys` (every row a distinct combination).
 bool unique_by(const sdk::Table& t, const std::vector<std::string>& keys) {
   std::set<std::vector<std::string>> seen;
@@ -215,6 +228,7 @@ BatchStoreReport read_batch_store(const std::string& store) {
   r.pipelines = l.pipelines;
   r.params = l.params;
   r.grid = grid_keys(db.get(), l, store);
+  read_grid_values(db.get(), r);
   read_counts(db.get(), r);
   expected_runs(r);
   r.dataset_manifest = dataset_manifest(r);

@@ -15,6 +15,9 @@ namespace klaster {
 /// \brief Scenarios listed in the report at most (failed ones first); the store holds them all.
 inline constexpr std::size_t kBatchScenarioRows = 200;
 
+/// \brief Values of a grid key the manifest lists at most.
+inline constexpr std::size_t kGridValuesShown = 10;
+
 /// \brief One collected table of the store.
 struct StoreTable {
   std::string name;      // `<pipeline stem>__<table>`
@@ -40,6 +43,8 @@ struct BatchStoreReport {
   std::map<std::string, std::string> batch;          // the `batch` table
   std::vector<std::string> pipelines, params, grid;  // grid: keys set by every grid scenario
   std::map<std::string, std::string> plugins;        // pipeline -> {"step": "plugin version"}
+  /// Per grid key: its number of values and the first kGridValuesShown in order, as text.
+  std::map<std::string, std::pair<std::size_t, std::vector<std::string>>> grid_values;
   std::size_t ok = 0, failed = 0;
   std::size_t expected = 0;     // runs the batch file makes (0: the batch file cannot be read)
   std::string batch_file_note;  // why `expected` is unknown ("" when known)

@@ -91,6 +91,7 @@ const std::map<std::string, Entry>& strings() {
       {"created", {"Created (UTC)", "Создано (UTC)"}},
       {"pipelines", {"Pipelines", "Конвейеры"}},
       {"grid", {"Grid", "Сетка"}},
+      {"more_values", {", ... ({} values)", ", ... (всего значений: {})"}},
       {"plugins", {"Plugins", "Модули"}},
       {"runs", {"Runs", "Расчёты"}},
       {"runs_counts", {"{} stored: {} ok, {} failed", "сохранено {}: успешно {}, с ошибкой {}"}},
