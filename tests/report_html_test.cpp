@@ -205,8 +205,8 @@ TEST(ReportData, AFolderWithoutKlastersRunJsonIsRefused) {
 }
 
 /// A store as `klaster batch` lays it out (docs/batch.md, "The store"), written by hand: a grid key
-/// x.factor (g0001 = 1, g0002 = 2), a failed named scenario, and table p__t with two regions in
-/// one year per scenario.
+/// x.factor (g0001 = 1, g0002 = 2), a failed named scenario setting it to 9, and table p__t with
+/// two regions in one year per scenario.
 std::string hand_store() {
   const std::string file =
       (fs::temp_directory_path() / ("klaster_store_" + std::to_string(::getpid()) + ".sqlite"))
@@ -221,7 +221,7 @@ std::string hand_store() {
       "status TEXT, error TEXT, seconds REAL, plugins TEXT);"
       "INSERT INTO scenarios VALUES ('g0001', 'p.toml', '{}', 1.0, 'ok', NULL, 0.5, NULL),"
       "('g0002', 'p.toml', '{}', 2.0, 'ok', NULL, 0.5, NULL),"
-      "('bad', 'p.toml', '{}', NULL, 'failed', 'it broke', 0.1, NULL);"
+      "('bad', 'p.toml', '{}', 9.0, 'failed', 'it broke', 0.1, NULL);"
       "CREATE TABLE p__t (scenario TEXT, region TEXT, year INTEGER, v REAL);"
       "INSERT INTO p__t VALUES ('g0001', 'A', 2025, 1.0), ('g0001', 'B', 2025, 3.0),"
       "('g0002', 'A', 2025, 2.0), ('g0002', 'B', 2025, 5.0);";
@@ -236,6 +236,9 @@ TEST(ReportBatch, ReadsAStoreIntoScenariosKeysValuesAndSummaries) {
   EXPECT_EQ(r.ok, 2u);
   EXPECT_EQ(r.failed, 1u);
   EXPECT_EQ(r.grid, std::vector<std::string>{"x.factor"});  // set by both g scenarios
+  // The grid's values only: the named scenario's 9 is not one of them.
+  EXPECT_EQ(r.grid_values.at("x.factor"),
+            std::make_pair(std::size_t{2}, std::vector<std::string>{"1.0", "2.0"}));
   EXPECT_EQ(r.batch_file_note, "batch_file_missing");       // gone.toml does not exist
   EXPECT_EQ(r.scenarios.column("scenario").str(0), "bad");  // failed ones first
   EXPECT_EQ(r.scenarios.column("error").str(0), "it broke");

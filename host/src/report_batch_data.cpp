@@ -38,10 +38,12 @@ std::string pipelines_sql(const Layout& l, const std::string& table) {
 
 /// Grid scenarios are numbered g0001, g0002, ... (docs/batch.md, "Scenario ids"); the grid's keys
 /// are those every one of them sets.
+const char* const kGridScenarios =
+    " FROM scenarios WHERE id GLOB 'g[0-9][0-9][0-9][0-9]*' AND ltrim(substr(id, 2), "
+    "'0123456789') = ''";
+
 std::vector<std::string> grid_keys(sqlite3* db, const Layout& l, const std::string& store) {
-  const std::string grid =
-      " FROM scenarios WHERE id GLOB 'g[0-9][0-9][0-9][0-9]*' AND ltrim(substr(id, 2), "
-      "'0123456789') = ''";
+  const std::string grid = kGridScenarios;
   if (first_column(db, "SELECT count(*)" + grid, store).at(0) == "0") return {};
   std::vector<std::string> out;
   for (const auto& p : l.params)
@@ -51,9 +53,10 @@ std::vector<std::string> grid_keys(sqlite3* db, const Layout& l, const std::stri
   return out;
 }
 
+/// The values of each grid key in the grid's scenarios (a named scenario may set it otherwise).
 void read_grid_values(sqlite3* db, BatchStoreReport& r) {
   for (const auto& g : r.grid) {
-    const std::string from = " FROM scenarios WHERE " + quoted(g) + " IS NOT NULL";
+    const std::string from = kGridScenarios + (" AND " + quoted(g) + " IS NOT NULL");
     r.grid_values[g] = {
         std::stoull(
             first_column(db, "SELECT count(DISTINCT " + quoted(g) + ")" + from, r.path).at(0)),
