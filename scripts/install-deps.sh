@@ -13,6 +13,7 @@ packages=(
   libigraph-dev libglpk-dev
   libopenmpi-dev openmpi-bin  # `klaster batch --mpi` (built only when MPI is found)
   sqlite3                     # tests/batch_mpi_test.sh reads the batch stores with the sqlite3 CLI
+  python3                     # tests/report_batch_check.py recomputes a batch report's numbers
   libxlsxwriter-dev           # `klaster export --format xlsx`
   chromium                    # tests/report_browser_test.sh opens the HTML report headless
   clang libclang-rt-14-dev    # make fuzz-check: libFuzzer targets (docs/fuzzing.md)

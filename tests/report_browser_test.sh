@@ -3,7 +3,9 @@
 # Russian, opens each in headless Chromium (no network: every host name resolves to nothing) and
 # checks the DOM after the scripts ran (tests/report_dom_check.py): no console error, every chart
 # and the map drawn with marks, no http(s) resource, the Content-Security-Policy in place, the
-# language's strings and names. Screenshots and DOM dumps stay in WORK_DIR as test artefacts.
+# language's strings and names. The same for the report of a batch store (configs/
+# kz_measures_batch.toml: a 3 x 3 grid as heatmaps, named scenarios as bars). Screenshots and DOM
+# dumps stay in WORK_DIR as test artefacts.
 #   report_browser_test.sh KLASTER SOURCE_DIR WORK_DIR
 # Exit 77 (skipped) without chromium or python3.
 set -euo pipefail
@@ -14,6 +16,9 @@ rm -rf "$work" && mkdir -p "$work"
 "$klaster" run "$src/configs/kz_auto_cluster_formation.toml" --out "$work/run" --quiet
 "$klaster" report "$work/run"
 "$klaster" report "$work/run" --lang ru -o "$work/report_ru.html"
+(cd "$work" && "$klaster" batch "$src/configs/kz_measures_batch.toml" --quiet)
+"$klaster" report "$work/out/kz_measures_batch.sqlite" -o "$work/batch_en.html"
+"$klaster" report "$work/out/kz_measures_batch.sqlite" --lang ru -o "$work/batch_ru.html"
 
 browse() {  # browse FILE ARGS...: headless Chromium on FILE, its console on stderr
   local file=$1; shift
@@ -35,5 +40,13 @@ for lang in en ru; do
   done
   /usr/bin/python3 "$src/tests/report_dom_check.py" "$lang" "$file" "$work/dom_$lang.html" \
     "$work/console_$lang.log"
+done
+for lang in en ru; do  # the batch store's report
+  browse "$work/batch_$lang.html" --dump-dom >"$work/dom_batch_$lang.html" 2>"$work/console_batch_$lang.log"
+  browse "$work/batch_$lang.html" --window-size=1280,8000 --screenshot="$work/batch_$lang.png" \
+    >/dev/null 2>"$work/screenshot_batch_$lang.log"
+  [[ -s "$work/batch_$lang.png" ]] || { echo "no screenshot $work/batch_$lang.png"; exit 1; }
+  /usr/bin/python3 "$src/tests/report_dom_check.py" "$lang" "$work/batch_$lang.html" \
+    "$work/dom_batch_$lang.html" "$work/console_batch_$lang.log" batch
 done
 echo "reports: $work/run/report.html ($(stat -c %s "$work/run/report.html") bytes), $work/report_ru.html; screenshots in $work"

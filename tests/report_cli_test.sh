@@ -50,4 +50,45 @@ if grep -q "\[EN\]" describe_ru.txt; then fail "describe --lang ru marks a text 
 "$klaster" describe location_quotient >describe_en.txt
 grep -q "^  Computes location quotients of every industry in every region (and year)$" describe_en.txt ||
   fail "describe: no English summary"
+# The report of a batch store (docs/report.md, "Batch stores"): its numbers are checked against the
+# store by report_batch_check.py, which recomputes them with Python's sqlite3 (never klaster's).
+cat >tiny.toml <<TOML
+pipelines = ["$src/configs/kz_auto_cluster.toml"]
+collect = [{ table = "lq_compare", where = { industry = "C", year = 2025 } }]
+store = "tiny.sqlite"
+[baseline]
+"incentive.years" = [2025]
+[grid]
+"incentive.factor" = [1.05, 1.20]
+"incentive.regions" = [["KST"], ["ALA"]]
+[[scenario]]
+id = "unknown_region"
+set = { "incentive.regions" = ["XXX"] }
+TOML
+set +e; "$klaster" batch "$PWD/tiny.toml" --quiet; rc=$?; set -e
+[[ $rc == 1 ]] || fail "klaster batch exited $rc, not 1 (scenario unknown_region fails)"
+"$klaster" report tiny.sqlite --quiet
+/usr/bin/python3 "$src/tests/report_batch_check.py" tiny.html tiny.sqlite \
+  kz_auto_cluster__lq_compare region scenario_ incentive.factor
+grep -q "Kostanay Region" tiny.html || fail "no region names in the batch report"
+"$klaster" report tiny.sqlite --lang ru -o tiny_ru.html --quiet
+grep -q "Костанайская" tiny_ru.html && grep -q "Сценарии" tiny_ru.html || fail "the Russian batch report lacks Russian text"
+expect 2 "error: tiny.sqlite: refusing to overwrite a file klaster did not write (only a report klaster wrote is replaced); choose another -o" \
+  "$klaster" report tiny.sqlite -o tiny.sqlite
+# An unfinished store (one run missing), an empty one, one whose batch file changed: notes, exit 0.
+cp tiny.sqlite part.sqlite && sqlite3 part.sqlite "DELETE FROM scenarios WHERE id = 'g0004'"
+expect 0 "note: part.sqlite: Unfinished: 4 of the 5 runs of the batch file are stored; continue with klaster batch $PWD/tiny.toml --resume." \
+  "$klaster" report part.sqlite --quiet
+grep -q "Unfinished: 4 of the 5 runs" part.html || fail "part.html does not say it is unfinished"
+cp tiny.sqlite empty.sqlite && sqlite3 empty.sqlite "DELETE FROM scenarios; DELETE FROM kz_auto_cluster__lq_compare"
+expect 0 "note: empty.sqlite: The store holds no scenario yet." "$klaster" report empty.sqlite --quiet
+echo "# edited" >>tiny.toml
+expect 0 "note: tiny.sqlite: The batch file $PWD/tiny.toml changed since the batch ran: whether every run is stored is unknown." \
+  "$klaster" report tiny.sqlite --quiet
+# Files that are no store: exit 2, one line, nothing written.
+sqlite3 other.sqlite "CREATE TABLE t (a)"
+expect 2 "error: other.sqlite: not a klaster batch store (it has no table 'batch')" "$klaster" report other.sqlite
+expect 2 "error: notarun/notes.txt: neither a run folder nor a batch store (the SQLite file \`klaster batch\` writes)" \
+  "$klaster" report notarun/notes.txt
+[[ ! -e other.html && ! -e notarun/notes.html ]] || fail "a report was written for a file that is no store"
 echo "report cli: ok"

@@ -3,12 +3,15 @@
 #include "report_html.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "errors.hpp"
 #include "output_folder.hpp"
+#include "report_batch_data.hpp"
 #include "report_data.hpp"
 #include "report_page.hpp"
 #include "report_views.hpp"
@@ -199,6 +202,84 @@ TEST(ReportData, AFolderWithoutKlastersRunJsonIsRefused) {
                   "PIPELINE --out DIR` writes one)");
   }
   fs::remove_all(dir);
+}
+
+/// A store as `klaster batch` lays it out (docs/batch.md, "The store"), written by hand: a grid key
+/// x.factor (g0001 = 1, g0002 = 2), a failed named scenario setting it to 9, and table p__t with
+/// two regions in one year per scenario.
+std::string hand_store() {
+  const std::string file =
+      (fs::temp_directory_path() / ("klaster_store_" + std::to_string(::getpid()) + ".sqlite"))
+          .string();
+  fs::remove(file);
+  sqlite3* db = nullptr;
+  sqlite3_open(file.c_str(), &db);
+  const char* sql =
+      "CREATE TABLE batch (key TEXT PRIMARY KEY, value TEXT);"
+      "INSERT INTO batch VALUES ('batch_sha256', 'abc'), ('batch_file', 'gone.toml');"
+      "CREATE TABLE scenarios (id TEXT, pipeline TEXT, parameters TEXT, \"x.factor\" REAL, "
+      "status TEXT, error TEXT, seconds REAL, plugins TEXT);"
+      "INSERT INTO scenarios VALUES ('g0001', 'p.toml', '{}', 1.0, 'ok', NULL, 0.5, NULL),"
+      "('g0002', 'p.toml', '{}', 2.0, 'ok', NULL, 0.5, NULL),"
+      "('bad', 'p.toml', '{}', 9.0, 'failed', 'it broke', 0.1, NULL);"
+      "CREATE TABLE p__t (scenario TEXT, region TEXT, year INTEGER, v REAL);"
+      "INSERT INTO p__t VALUES ('g0001', 'A', 2025, 1.0), ('g0001', 'B', 2025, 3.0),"
+      "('g0002', 'A', 2025, 2.0), ('g0002', 'B', 2025, 5.0);";
+  EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  return file;
+}
+
+TEST(ReportBatch, ReadsAStoreIntoScenariosKeysValuesAndSummaries) {
+  const std::string file = hand_store();
+  const BatchStoreReport r = read_batch_store(file);
+  EXPECT_EQ(r.ok, 2u);
+  EXPECT_EQ(r.failed, 1u);
+  EXPECT_EQ(r.grid, std::vector<std::string>{"x.factor"});  // set by both g scenarios
+  // The grid's values only: the named scenario's 9 is not one of them.
+  EXPECT_EQ(r.grid_values.at("x.factor"),
+            std::make_pair(std::size_t{2}, std::vector<std::string>{"1.0", "2.0"}));
+  EXPECT_EQ(r.batch_file_note, "batch_file_missing");       // gone.toml does not exist
+  EXPECT_EQ(r.scenarios.column("scenario").str(0), "bad");  // failed ones first
+  EXPECT_EQ(r.scenarios.column("error").str(0), "it broke");
+  ASSERT_EQ(r.tables.size(), 1u);
+  const StoreTable& t = r.tables[0];
+  EXPECT_EQ(t.rows, 4u);
+  // region tells a scenario's rows apart; year is the same in both rows, so neither key nor value.
+  EXPECT_EQ(t.keys, std::vector<std::string>{"region"});
+  EXPECT_EQ(t.values, std::vector<std::string>{"v"});
+  // By hand over the ok scenarios: A: 1 and 2 -> count 2, min 1, mean 1.5, max 2; B: 3 and 5 ->
+  // 2, 3, 4, 5.
+  ASSERT_EQ(t.summary.rows(), 2u);
+  EXPECT_EQ(t.summary.column("region").str(0), "A");
+  EXPECT_EQ(t.summary.column("scenarios").ints[0], 2);
+  EXPECT_EQ(t.summary.column("v min").floats[0], 1.0);
+  EXPECT_EQ(t.summary.column("v mean").floats[0], 1.5);
+  EXPECT_EQ(t.summary.column("v max").floats[0], 2.0);
+  EXPECT_EQ(t.summary.column("v mean").floats[1], 4.0);
+  EXPECT_EQ(t.summary.column("v max").floats[1], 5.0);
+  // The chart draws every row of the ok scenarios: 2 scenarios x 2 regions, with the grid value.
+  EXPECT_EQ(t.chart.rows(), 4u);
+  EXPECT_EQ(t.chart.column("x.factor").floats[3], 2.0);
+  fs::remove(file);
+}
+
+TEST(ReportBatch, ASqliteFileKlasterBatchDidNotWriteIsRefused) {
+  const std::string file = hand_store();
+  sqlite3* db = nullptr;
+  sqlite3_open(file.c_str(), &db);
+  sqlite3_exec(db, "DROP TABLE batch", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  EXPECT_TRUE(is_sqlite_file(file));
+  try {
+    read_batch_store(file);
+    FAIL() << "accepted a store without its table 'batch'";
+  } catch (const HostError& e) {
+    EXPECT_EQ(e.code(), kExitPipeline);
+    EXPECT_EQ(std::string(e.what()),
+              file + ": not a klaster batch store (it has no table 'batch')");
+  }
+  fs::remove(file);
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include <memory>
 #include <sstream>
 
+#include "batch_store_read.hpp"
 #include "errors.hpp"
 #include "klaster/sdk/csv.hpp"
 #include "klaster/sdk/plugin.hpp"
@@ -28,97 +29,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using Db = std::unique_ptr<sqlite3, decltype(&sqlite3_close)>;
-using Stmt = std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)>;
-
 [[noreturn]] void refuse(const std::string& what) { throw HostError(kExitPipeline, what); }
-
-std::string quoted(const std::string& name) {
-  std::string q = "\"";
-  for (char c : name) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
-
-Stmt prepare(sqlite3* db, const std::string& sql, const std::string& store) {
-  sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
-    sqlite3_finalize(st);
-    refuse(store + ": not a klaster batch store (" + sqlite3_errmsg(db) + ")");
-  }
-  return Stmt(st, sqlite3_finalize);
-}
-
-/// The first column of every row of `sql`, as text.
-std::vector<std::string> first_column(sqlite3* db, const std::string& sql,
-                                      const std::string& store) {
-  Stmt st = prepare(db, sql, store);
-  std::vector<std::string> out;
-  int rc;
-  while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
-    const auto* t = sqlite3_column_text(st.get(), 0);
-    out.emplace_back(t ? reinterpret_cast<const char*>(t) : "");
-  }
-  if (rc != SQLITE_DONE) refuse(store + ": " + sqlite3_errmsg(db));
-  return out;
-}
-
-/// Opens the store read-only; refuses a missing file, a file that is not SQLite and a SQLite file
-/// that no `klaster batch` wrote (no batch_sha256 in a `batch` table).
-Db open_store(const std::string& store) {
-  std::error_code ec;
-  if (!fs::is_regular_file(store, ec))
-    refuse(store + ": " + (fs::exists(store, ec) ? "not a file" : "no such file") +
-           " (expected the SQLite store of a `klaster batch` run)");
-  // Opened for writing where allowed, only so that closing the last connection removes the -wal
-  // and -shm files (a read-only connection leaves them beside the store); query_only forbids
-  // every write.
-  sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(store.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
-  if (rc != SQLITE_OK) {
-    sqlite3_close(raw);
-    rc = sqlite3_open_v2(store.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
-  }
-  Db db(raw, sqlite3_close);
-  if (rc != SQLITE_OK) refuse(store + ": cannot open: " + sqlite3_errmsg(raw));
-  sqlite3_busy_timeout(raw, 5000);
-  sqlite3_exec(raw, "PRAGMA query_only = 1", nullptr, nullptr, nullptr);
-  sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(raw, "SELECT value FROM batch WHERE key = 'batch_sha256'", -1, &st,
-                         nullptr) != SQLITE_OK) {
-    const bool sqlite = sqlite3_errcode(raw) != SQLITE_NOTADB;
-    sqlite3_finalize(st);
-    refuse(store + (sqlite ? ": not a klaster batch store (it has no table 'batch')"
-                           : ": not a SQLite database, so not a klaster batch store"));
-  }
-  const bool marked = sqlite3_step(st) == SQLITE_ROW;
-  sqlite3_finalize(st);
-  if (!marked)
-    refuse(store + ": not a klaster batch store (its table 'batch' has no batch_sha256)");
-  return db;
-}
-
-/// What the export needs to know of a store.
-struct Layout {
-  std::vector<std::string> pipelines;  // as the scenarios table names them
-  std::vector<std::string> params;     // the setting columns of `scenarios` ("STEP.PARAM")
-  std::map<std::string, std::vector<std::string>> tables;  // output table -> its pipelines
-};
-
-/// Output tables are named `<pipeline file stem>__<table>` (docs/batch.md#the-store).
-Layout read_layout(sqlite3* db, const std::string& store) {
-  Layout l;
-  l.pipelines = first_column(db, "SELECT DISTINCT pipeline FROM scenarios ORDER BY 1", store);
-  for (const auto& c : first_column(db, "SELECT name FROM pragma_table_info('scenarios')", store))
-    if (c.find('.') != std::string::npos) l.params.push_back(c);  // setting keys hold a dot
-  const auto names =
-      first_column(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", store);
-  for (const auto& p : l.pipelines) {
-    const std::string prefix = fs::path(p).stem().string() + "__";
-    for (const auto& n : names)
-      if (n.rfind(prefix, 0) == 0) l.tables[n].push_back(p);
-  }
-  return l;
-}
 
 /// The tables asked for (all by default), each checked to be an output table of the store.
 std::vector<std::string> chosen_tables(const Layout& l, const ExportOptions& o) {
@@ -137,12 +48,6 @@ std::vector<std::string> chosen_tables(const Layout& l, const ExportOptions& o) 
     refuse(msg + "; its output tables: " + (list.empty() ? "none" : list));
   }
   return o.tables;
-}
-
-std::string literal(const std::string& text) {
-  std::string q = "'";
-  for (char c : text) q += c == '\'' ? std::string("''") : std::string(1, c);
-  return q + "'";
 }
 
 /// The query of one exported table and its column names: the scenario's columns, then the table's.
@@ -177,48 +82,6 @@ Query export_query(sqlite3* db, const Layout& l, const std::string& table,
           ") WHERE s.status = 'ok' ORDER BY s.id, s.pipeline, t.rowid";
   return q;
 }
-
-/// One column of a block of rows, typed by its values as SQLite holds them: integers only -> int,
-/// numbers -> float, else text (a number in it written as the CSV writer writes numbers).
-class BlockColumn {
- public:
-  void add(sqlite3_stmt* st, int i) {
-    const int kind = sqlite3_column_type(st, i);
-    kinds_.push_back(kind);
-    ints_.push_back(kind == SQLITE_INTEGER ? sqlite3_column_int64(st, i) : 0);
-    floats_.push_back(kind == SQLITE_FLOAT ? sqlite3_column_double(st, i) : 0);
-    const auto* t = kind == SQLITE_TEXT ? sqlite3_column_text(st, i) : nullptr;
-    texts_.emplace_back(t ? reinterpret_cast<const char*>(t) : "");
-    has_text_ |= kind == SQLITE_TEXT || kind == SQLITE_BLOB;
-    has_float_ |= kind == SQLITE_FLOAT;
-  }
-  sdk::Column build(const std::string& name) const {
-    std::vector<std::uint8_t> valid;
-    for (int k : kinds_) valid.push_back(k != SQLITE_NULL);
-    if (!has_text_ && !has_float_) return sdk::Column::make_ints(name, ints_, valid);
-    if (!has_text_) {
-      std::vector<double> v(floats_);
-      for (std::size_t r = 0; r < v.size(); ++r)
-        if (kinds_[r] == SQLITE_INTEGER) v[r] = static_cast<double>(ints_[r]);
-      return sdk::Column::make_floats(name, std::move(v), valid);
-    }
-    std::vector<std::string> v(texts_);  // a missing value stays "", an empty CSV cell
-    for (std::size_t r = 0; r < v.size(); ++r)
-      if (kinds_[r] == SQLITE_INTEGER)
-        v[r] = std::to_string(ints_[r]);
-      else if (kinds_[r] == SQLITE_FLOAT)
-        v[r] = sdk::format_number(floats_[r]);
-    return sdk::Column::make_strings(name, v);
-  }
-  void clear() { *this = BlockColumn(); }
-
- private:
-  std::vector<int> kinds_;
-  std::vector<std::int64_t> ints_;
-  std::vector<double> floats_;
-  std::vector<std::string> texts_;
-  bool has_text_ = false, has_float_ = false;
-};
 
 std::string csv_text(const std::vector<std::string>& names, const std::vector<BlockColumn>& cols) {
   std::vector<sdk::Column> built;

@@ -24,6 +24,7 @@
 #include "pipeline.hpp"
 #include "plugin_loader.hpp"
 #include "report.hpp"
+#include "report_batch.hpp"
 #include "report_page.hpp"
 #include "run_guard.hpp"
 
@@ -47,6 +48,7 @@ const char* kUsage =
     "  describe PLUGIN     everything about one plugin: parameters, tables read and written\n"
     "  new-plugin NAME     a new plugin's folder to start from (source, test, README, CMake)\n"
     "  report RUN_DIR      one self-contained HTML file of a run: charts, map, tables\n"
+    "  report STORE        the same of a batch store: scenarios, charts across them\n"
     "  export RUN_DIR      a run folder's tables and manifest as one Excel workbook\n"
     "\n"
     "Options:\n"
@@ -412,7 +414,20 @@ int cmd_describe(const std::vector<std::string>& args) {
 }
 
 const char* kReportUsage =
-    "Usage: klaster report RUN_DIR [-o FILE] [--lang en|ru] [--plugin-dir DIR]...";
+    "Usage: klaster report RUN_DIR|STORE [-o FILE] [--lang en|ru] [--plugin-dir DIR]...";
+
+/// The report of a batch store (a SQLite file): default file STORE's name with .html; a store
+/// that is empty, unfinished or whose batch file is gone gets a note here and in the report.
+int report_store(const std::string& store, std::string out, ReportLang lang, bool quiet) {
+  const BatchStoreReport s = read_batch_store(store);
+  if (out.empty()) out = fs::path(store).replace_extension(".html").string();
+  const std::string html = batch_report_page(s, lang, load_chart_libraries());
+  write_report(out, html);
+  if (const std::string status = batch_store_status(s, ReportLang::kEn); !status.empty())
+    std::cerr << "note: " << store << ": " << status << "\n";
+  if (!quiet) std::cout << "report: " << out << " (" << (html.size() + 1023) / 1024 << " KiB)\n";
+  return kExitOk;
+}
 
 int cmd_report(const std::vector<std::string>& args) {
   std::string run_dir, out, lang, log_level;
@@ -421,8 +436,9 @@ int cmd_report(const std::vector<std::string>& args) {
   po::options_description opts("klaster report options");
   opts.add_options()("help,h", "show this help")(
       "out,o", po::value<std::string>(&out),
-      "the HTML file (default RUN_DIR/report.html); only a report klaster wrote is overwritten")(
-      "lang", po::value<std::string>(&lang)->default_value("en"), "en or ru");
+      "the HTML file (default RUN_DIR/report.html, or STORE's name with .html); only a report "
+      "klaster wrote is overwritten")("lang", po::value<std::string>(&lang)->default_value("en"),
+                                      "en or ru");
   add_plugin_options(opts, plugin_dirs);
   add_log_options(opts, log_level, quiet);
   po::options_description hidden;
@@ -433,6 +449,11 @@ int cmd_report(const std::vector<std::string>& args) {
   if (!parse(args, opts, hidden, pos, vm, kReportUsage)) return kExitOk;
   setup_logging(log_level, quiet);
   const ReportLang report_lang = parse_report_lang(lang);
+  if (is_sqlite_file(run_dir)) return report_store(run_dir, out, report_lang, quiet);
+  if (std::error_code ec; fs::is_regular_file(run_dir, ec))
+    throw HostError(kExitPipeline, run_dir +
+                                       ": neither a run folder nor a batch store (the SQLite "
+                                       "file `klaster batch` writes)");
   const RunFolder run = read_run_folder(run_dir);
   const fs::path file = out.empty() ? fs::path(run_dir) / "report.html" : fs::path(out);
   const ChartLibraries libs = load_chart_libraries();

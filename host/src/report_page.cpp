@@ -21,6 +21,54 @@ namespace klaster {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
+std::string kv_row(const std::string& key, const std::string& value_html) {
+  return "<tr><th>" + key + "</th><td>" + value_html + "</td></tr>";
+}
+
+std::string note_html(const std::string& text) {
+  return text.empty() ? "" : "<p class=\"note\">" + html_escape(text) + "</p>\n";
+}
+
+std::string chart_block(int n, const Chart& c, const std::string& kind, ReportLang lang,
+                        const std::string& title_html) {
+  std::string out = "<div class=\"chart-title\">" +
+                    (title_html.empty() ? html_escape(c.title) : title_html) + "</div>\n";
+  if (c.spec.is_null()) return out + note_html(c.note);
+  out += fmt::format(
+      "<div class=\"chart\" id=\"chart-{0}\" data-spec=\"spec-{0}\" data-kind=\"{1}\" "
+      "data-failed=\"{2}\"><div class=\"vis\"></div></div>\n",
+      n, kind, html_escape(tr(lang, "chart_failed")));
+  out += "<script type=\"application/json\" id=\"spec-" + std::to_string(n) + "\">" +
+         script_json(c.spec) + "</script>\n";
+  return out + note_html(c.note);
+}
+
+std::string page_head(const std::string& title, ReportLang lang) {
+  // No network: everything is inline; Vega compiles its expressions, hence 'unsafe-eval'.
+  return std::string(kReportMarker) + "\n<html lang=\"" + lang_code(lang) +
+         "\"><head><meta charset=\"utf-8\">"
+         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src "
+         "'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:\">"
+         "<meta name=\"generator\" content=\"klaster " KLASTER_VERSION "\"><title>" +
+         html_escape(title) + " — " + html_escape(tr(lang, "report")) + "</title><style>" +
+         kReportStyle + "</style></head>\n<body>\n<h1>" + html_escape(title) + "</h1>\n";
+}
+
+std::string page_intro(ReportLang lang) {
+  return "<p class=\"note\">" +
+         html_escape(fmt::format(fmt::runtime(tr(lang, "generated")), KLASTER_VERSION, utc_now())) +
+         " " + html_escape(tr(lang, "sort_hint")) +
+         "</p><label><input type=\"checkbox\" id=\"full-precision\"> " +
+         html_escape(tr(lang, "full_precision")) + "</label>\n";
+}
+
+std::string page_tail(const nlohmann::json& regions, const ChartLibraries& libs) {
+  // The boundaries once for every map (they are most of a map's size).
+  return "<script type=\"application/json\" id=\"klaster-regions\">" + script_json(regions) +
+         "</script>\n<script>" + libs.vega + "</script>\n<script>" + libs.vega_lite +
+         "</script>\n<script>" + kReportScript + "</script>\n</body></html>\n";
+}
+
 namespace {
 
 std::string read_file(const fs::path& p) {
@@ -40,10 +88,6 @@ struct Page {
   int charts = 0;
   std::string t(const std::string& key) const { return html_escape(tr(lang, key)); }
 };
-
-std::string kv_row(const std::string& key, const std::string& value_html) {
-  return "<tr><th>" + key + "</th><td>" + value_html + "</td></tr>";
-}
 
 std::string text_of(const json& j) {
   if (j.is_string()) return j.get<std::string>();
@@ -89,10 +133,6 @@ std::string inputs_section(const Page& p) {
 }  // namespace
 
 namespace {
-
-std::string note_html(const std::string& text) {
-  return text.empty() ? "" : "<p class=\"note\">" + html_escape(text) + "</p>\n";
-}
 
 /// Why the pipeline's summaries cannot be shown, or "" when `config` holds them.
 std::string read_summaries(const Page& p, PipelineConfig& config) {
@@ -146,16 +186,7 @@ std::string params_html(const Page& p, const json& params) {
 
 /// A chart; `title_html` is its title in the report's language (plugin_text_html).
 std::string chart_html(Page& p, const Chart& c, sdk::ViewKind kind, const std::string& title_html) {
-  std::string out = "<div class=\"chart-title\">" + title_html + "</div>\n";
-  if (c.spec.is_null()) return out + note_html(c.note);
-  const int n = ++p.charts;
-  out += fmt::format(
-      "<div class=\"chart\" id=\"chart-{0}\" data-spec=\"spec-{0}\" data-kind=\"{1}\" "
-      "data-failed=\"{2}\"><div class=\"vis\"></div></div>\n",
-      n, sdk::to_string(kind), p.t("chart_failed"));
-  out += "<script type=\"application/json\" id=\"spec-" + std::to_string(n) + "\">" +
-         script_json(c.spec) + "</script>\n";
-  return out + note_html(c.note);
+  return chart_block(++p.charts, c, sdk::to_string(kind), p.lang, title_html);
 }
 
 /// The regions drawn as circles on maps, for the note under each map.
@@ -234,24 +265,8 @@ std::string contents_html(const Page& p) {
 }
 
 std::string head_html(const Page& p) {
-  const std::string title =
-      text_of(p.run.record.value("pipeline", json::object()).value("name", json()));
-  // No network: everything is inline; Vega compiles its expressions, hence 'unsafe-eval'.
-  return std::string(kReportMarker) + "\n<html lang=\"" + lang_code(p.lang) +
-         "\"><head><meta charset=\"utf-8\">"
-         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src "
-         "'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:\">"
-         "<meta name=\"generator\" content=\"klaster " KLASTER_VERSION "\"><title>" +
-         html_escape(title) + " — " + p.t("report") + "</title><style>" + kReportStyle +
-         "</style></head>\n<body>\n<h1>" + html_escape(title) + "</h1>\n";
-}
-
-std::string intro_html(const Page& p) {
-  return "<p class=\"note\">" +
-         html_escape(
-             fmt::format(fmt::runtime(tr(p.lang, "generated")), KLASTER_VERSION, utc_now())) +
-         " " + p.t("sort_hint") + "</p><label><input type=\"checkbox\" id=\"full-precision\"> " +
-         p.t("full_precision") + "</label>\n";
+  return page_head(text_of(p.run.record.value("pipeline", json::object()).value("name", json())),
+                   p.lang);
 }
 
 }  // namespace
@@ -279,14 +294,10 @@ std::string report_page(const RunFolder& run, const PluginRegistry& plugins, Rep
   }
   const RegionMap map = load_region_map(manifest, labels, lang);
   Page p{run, plugins, labels, map, lang};
-  std::string out = head_html(p) + intro_html(p) + contents_html(p) + manifest_section(p) +
+  std::string out = head_html(p) + page_intro(p.lang) + contents_html(p) + manifest_section(p) +
                     inputs_section(p) + summaries_section(p);
   for (const auto& step : run.record["steps"]) out += step_section(p, step);
-  // The boundaries once for every map (they are most of a map's size).
-  out += "<script type=\"application/json\" id=\"klaster-regions\">" + script_json(map.features) +
-         "</script>\n";
-  return out + "<script>" + libs.vega + "</script>\n<script>" + libs.vega_lite +
-         "</script>\n<script>" + kReportScript + "</script>\n</body></html>\n";
+  return out + page_tail(map.features, libs);
 }
 
 }  // namespace klaster
