@@ -3,7 +3,8 @@
 # Russian, opens each in headless Chromium (no network: every host name resolves to nothing) and
 # checks the DOM after the scripts ran (tests/report_dom_check.py): no console error, every chart
 # and the map drawn with marks, no http(s) resource, the Content-Security-Policy in place, the
-# language's strings and names. Screenshots and DOM dumps stay in WORK_DIR as test artefacts.
+# language's strings and names, the marks of the dendrogram and the templates matrix (counted from
+# the run's CSV files). Screenshots and DOM dumps stay in WORK_DIR as test artefacts.
 #   report_browser_test.sh KLASTER SOURCE_DIR WORK_DIR
 # Exit 77 (skipped) without chromium or python3.
 set -euo pipefail
@@ -34,6 +35,6 @@ for lang in en ru; do
     [[ -s "$png" ]] || { echo "no screenshot $png"; exit 1; }
   done
   /usr/bin/python3 "$src/tests/report_dom_check.py" "$lang" "$file" "$work/dom_$lang.html" \
-    "$work/console_$lang.log"
+    "$work/console_$lang.log" "$work/run"
 done
 echo "reports: $work/run/report.html ($(stat -c %s "$work/run/report.html") bytes), $work/report_ru.html; screenshots in $work"

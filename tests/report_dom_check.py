@@ -1,18 +1,23 @@
 #!/usr/bin/env python3
 """Checks a klaster report's DOM as headless Chromium left it after running its scripts.
 
-report_dom_check.py LANG REPORT_FILE DOM_FILE CONSOLE_LOG
+report_dom_check.py LANG REPORT_FILE DOM_FILE CONSOLE_LOG [RUN_DIR]
 Fails (exit 1, one line per problem) when: the console log holds any message (a script error, a
 refused resource, a failed chart, a Vega warning); a chart div has no data-marks or has data-error; a map has no
 more marks than its grey base layer; the number of charts drawn differs from the specs in the
 file; a src or href attribute names an http(s) URL; the CSP meta is missing; the language's
-strings or Russian names are missing.
+strings or Russian names are missing. With RUN_DIR (the demo's run folder): the dendrogram of step
+`tree` and the templates matrix of step `templates` do not draw the marks their tables call for,
+counted here from the CSV files (3 lines per merge and a name per item; a cell per loading).
 """
+import csv
+import os
 import html.parser
 import re
 import sys
 
 lang, report, dom_file, console_log = sys.argv[1:5]
+run_dir = sys.argv[5] if len(sys.argv) > 5 else None
 dom = open(dom_file, encoding="utf-8").read()
 source = open(report, encoding="utf-8").read()
 console = open(console_log, encoding="utf-8", errors="replace").read()
@@ -56,6 +61,20 @@ for c in parser.charts:
             problems.append(f"{c.get('id')} ({c.get('data-kind')}): only {marks} marks, no data on the map")
 if maps == 0:
     problems.append("no map drawn")
+
+
+def csv_rows(table):
+    with open(os.path.join(run_dir, table + ".csv"), encoding="utf-8") as f:
+        return sum(1 for _ in csv.reader(f)) - 1  # less the header
+
+
+if run_dir:
+    merges = csv_rows("tree")  # n - 1 merges of n items
+    expected_marks = {"dendrogram": 3 * merges + merges + 1, "matrix": csv_rows("templates_loadings")}
+    for kind, want in expected_marks.items():
+        drawn = [int(c.get("data-marks") or 0) for c in parser.charts if c.get("data-kind") == kind]
+        if drawn != [want]:
+            problems.append(f"{kind}: marks {drawn}, expected [{want}] from the run's CSV")
 problems += [f"network resource: {u}" for u in parser.urls]
 if not parser.csp:
     problems.append("no Content-Security-Policy meta with default-src 'none'")

@@ -12,6 +12,7 @@ table.data th[aria-sort=ascending]::after { content: " \25B2"; } table.data th[a
 .num { text-align: right !important; font-variant-numeric: tabular-nums; }
 .scroll { max-height: 420px; overflow: auto; display: inline-block; max-width: 100%; }
 .name { color: #666; font-size: 12px; }
+.unit { color: #666; font-size: 11px; font-weight: normal; }
 .note { color: #555; font-style: italic; }
 .desc { white-space: pre-wrap; background: #fafafa; border-left: 3px solid #ccc; padding: .4em .8em; }
 .chart { margin: 1em 0; } .chart-title { font-weight: 600; }

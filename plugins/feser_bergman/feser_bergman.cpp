@@ -242,6 +242,11 @@ class FeserBergman final : public Plugin {
     p.params = params();
     p.reads = {matrix_read("input", "symmetric input-output table (layout = \"matrix\")")};
     p.writes = writes();
+    p.views = {ViewSpec::of(ViewKind::kMatrix, "<output>_loadings",
+                            "Templates: rotated loadings of each industry on each factor")
+                   .labels("industry")
+                   .values("loading")
+                   .across("factor")};
     return p;
   }
 

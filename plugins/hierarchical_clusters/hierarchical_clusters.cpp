@@ -298,6 +298,9 @@ class HierarchicalClusters final : public Plugin {
                    .column(ColumnSpec::of("item_b"))
                    .column(ColumnSpec::of("pair_value"))};
     p.writes = written();
+    p.views = {ViewSpec::of(ViewKind::kDendrogram, "<output>", "The tree: merges by height")
+                   .values("height")
+                   .merges("a", "b", "a_id", "b_id")};
     return p;
   }
 
