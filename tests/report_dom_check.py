@@ -8,7 +8,8 @@ more marks than its grey base layer; the number of charts drawn differs from the
 file; a src or href attribute names an http(s) URL; the CSP meta is missing; the language's
 strings or Russian names are missing. With RUN_DIR (the demo's run folder): the dendrogram of step
 `tree` and the templates matrix of step `templates` do not draw the marks their tables call for,
-counted here from the CSV files (3 lines per merge and a name per item; a cell per loading).
+counted here from the CSV files (3 lines per merge and a name per item; a cell per loading), and
+a unit that run.json gives a column of a table shown is not in the report's headings.
 """
 import csv
 import os
@@ -75,6 +76,17 @@ if run_dir:
         drawn = [int(c.get("data-marks") or 0) for c in parser.charts if c.get("data-kind") == kind]
         if drawn != [want]:
             problems.append(f"{kind}: marks {drawn}, expected [{want}] from the run's CSV")
+    # Units: every unit run.json gives a column of a table the report shows stands in a heading.
+    import html as html_lib
+    import json
+    record = json.load(open(os.path.join(run_dir, "run.json"), encoding="utf-8"))
+    for step in record["steps"]:
+        for table in step["tables_written"]:
+            if table["rows"] > 1_000_000:
+                continue  # not read into the report
+            for column, unit in table.get("units", {}).items():
+                if f'<span class="unit">{html_lib.escape(unit)}</span>' not in source:
+                    problems.append(f"{table['table']}.{column}: unit '{unit}' not in the report")
 problems += [f"network resource: {u}" for u in parser.urls]
 if not parser.csp:
     problems.append("no Content-Security-Policy meta with default-src 'none'")
