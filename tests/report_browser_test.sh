@@ -3,9 +3,10 @@
 # Russian, opens each in headless Chromium (no network: every host name resolves to nothing) and
 # checks the DOM after the scripts ran (tests/report_dom_check.py): no console error, every chart
 # and the map drawn with marks, no http(s) resource, the Content-Security-Policy in place, the
-# language's strings and names. The same for the report of a batch store (configs/
-# kz_measures_batch.toml: a 3 x 3 grid as heatmaps, named scenarios as bars). Screenshots and DOM
-# dumps stay in WORK_DIR as test artefacts.
+# language's strings and names, the marks of the dendrogram and the templates matrix (counted from
+# the run's CSV files). The same for the report of a batch store (configs/kz_measures_batch.toml: a
+# 3 x 3 grid as heatmaps, named scenarios as bars). Screenshots and DOM dumps stay in WORK_DIR as
+# test artefacts.
 #   report_browser_test.sh KLASTER SOURCE_DIR WORK_DIR
 # Exit 77 (skipped) without chromium or python3.
 set -euo pipefail
@@ -39,7 +40,7 @@ for lang in en ru; do
     [[ -s "$png" ]] || { echo "no screenshot $png"; exit 1; }
   done
   /usr/bin/python3 "$src/tests/report_dom_check.py" "$lang" "$file" "$work/dom_$lang.html" \
-    "$work/console_$lang.log"
+    "$work/console_$lang.log" "$work/run"
 done
 for lang in en ru; do  # the batch store's report
   browse "$work/batch_$lang.html" --dump-dom >"$work/dom_batch_$lang.html" 2>"$work/console_batch_$lang.log"

@@ -1,21 +1,28 @@
 #!/usr/bin/env python3
 """Checks a klaster report's DOM as headless Chromium left it after running its scripts.
 
-report_dom_check.py LANG REPORT_FILE DOM_FILE CONSOLE_LOG [batch]
+report_dom_check.py LANG REPORT_FILE DOM_FILE CONSOLE_LOG [RUN_DIR | batch]
 (batch: the report of a batch store, which draws no map and has a scenarios section)
 Fails (exit 1, one line per problem) when: the console log holds any message (a script error, a
 refused resource, a failed chart, a Vega warning); a chart div has no data-marks or has data-error; a map has no
 more marks than its grey base layer; the number of charts drawn differs from the specs in the
 file; a src or href attribute names an http(s) URL; the CSP meta is missing; the language's
 strings or Russian names are missing; in Russian, a chart title is not in Russian or a plugin's
-text is marked untranslated (every plugin of the demo gives its texts in Russian).
+text is marked untranslated (every plugin of the demo gives its texts in Russian). With RUN_DIR
+(the demo's run folder): the dendrogram of step `tree` and the templates matrix of step
+`templates` do not draw the marks their tables call for, counted here from the CSV files (3 lines
+per merge and a name per item; a cell per loading), and a unit that run.json gives a column of a
+table shown is not in the report's headings.
 """
+import csv
+import os
 import html.parser
 import re
 import sys
 
 lang, report, dom_file, console_log = sys.argv[1:5]
 batch = sys.argv[5:6] == ["batch"]
+run_dir = sys.argv[5] if len(sys.argv) > 5 and not batch else None
 dom = open(dom_file, encoding="utf-8").read()
 source = open(report, encoding="utf-8").read()
 console = open(console_log, encoding="utf-8", errors="replace").read()
@@ -74,6 +81,31 @@ for c in parser.charts:
             problems.append(f"{c.get('id')} ({c.get('data-kind')}): only {marks} marks, no data on the map")
 if maps == 0 and not batch:
     problems.append("no map drawn")
+
+
+def csv_rows(table):
+    with open(os.path.join(run_dir, table + ".csv"), encoding="utf-8") as f:
+        return sum(1 for _ in csv.reader(f)) - 1  # less the header
+
+
+if run_dir:
+    merges = csv_rows("tree")  # n - 1 merges of n items
+    expected_marks = {"dendrogram": 3 * merges + merges + 1, "matrix": csv_rows("templates_loadings")}
+    for kind, want in expected_marks.items():
+        drawn = [int(c.get("data-marks") or 0) for c in parser.charts if c.get("data-kind") == kind]
+        if drawn != [want]:
+            problems.append(f"{kind}: marks {drawn}, expected [{want}] from the run's CSV")
+    # Units: every unit run.json gives a column of a table the report shows stands in a heading.
+    import html as html_lib
+    import json
+    record = json.load(open(os.path.join(run_dir, "run.json"), encoding="utf-8"))
+    for step in record["steps"]:
+        for table in step["tables_written"]:
+            if table["rows"] > 1_000_000:
+                continue  # not read into the report
+            for column, unit in table.get("units", {}).items():
+                if f'<span class="unit">{html_lib.escape(unit)}</span>' not in source:
+                    problems.append(f"{table['table']}.{column}: unit '{unit}' not in the report")
 problems += [f"network resource: {u}" for u in parser.urls]
 if not parser.csp:
     problems.append("no Content-Security-Policy meta with default-src 'none'")

@@ -14,6 +14,8 @@
 #include "report_batch_data.hpp"
 #include "report_data.hpp"
 #include "report_page.hpp"
+#include "report_stats.hpp"
+#include "report_tree.hpp"
 #include "report_views.hpp"
 
 namespace klaster {
@@ -132,7 +134,8 @@ struct Fixture {
   nlohmann::json params = {{"value", "lq"}};
   RegionMap map;
   Labels labels;
-  ViewContext ctx() const { return ViewContext{params, map, labels, ReportLang::kEn}; }
+  ColumnUnits units;
+  ViewContext ctx() const { return ViewContext{params, map, labels, ReportLang::kEn, units}; }
 };
 
 TEST(ReportViews, AViewOfAColumnTheTableLacksIsNotDrawn) {
@@ -159,6 +162,137 @@ TEST(ReportViews, AMapOfAColumnWithoutRegionCodesIsANote) {
   EXPECT_EQ(chart->note, "Map omitted: column 'region' of table 'lq' does not hold region codes.");
   f.map.missing = "no boundaries";
   EXPECT_EQ(view_chart(map, "lq", three_rows(), f.ctx())->note, "no boundaries");
+}
+
+TEST(ReportUnits, HeadingsAxesAndTooltipsCarryTheUnitsOfRunJson) {
+  const ColumnUnits units = {{"lq", "dimensionless"}};
+  const std::string html = table_html(three_rows(), 5, "lq.csv", ReportLang::kEn, nullptr, &units);
+  EXPECT_NE(html.find("<th class=\"num\">lq<br><span class=\"unit\">dimensionless</span></th>"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<th class=\"num\">year</th>"), std::string::npos);  // no unit, no span
+  Fixture f;
+  f.units = units;
+  f.map.codes = {"KST"};
+  const auto bars = sdk::ViewSpec::of(sdk::ViewKind::kBars, "<output>", "t").labels("region");
+  const auto chart = view_chart(sdk::ViewSpec(bars).values("lq"), "lq", three_rows(), f.ctx());
+  ASSERT_TRUE(chart);
+  EXPECT_EQ(chart->spec["encoding"]["x"]["title"], "lq (dimensionless)");
+  EXPECT_EQ(chart->spec["encoding"]["tooltip"][1]["title"], "lq (dimensionless)");
+  auto m = sdk::ViewSpec::of(sdk::ViewKind::kMap, "<output>", "t").labels("region").values("lq");
+  const auto drawn = view_chart(m, "lq", three_rows(), f.ctx());
+  ASSERT_TRUE(drawn && !drawn->spec.is_null());
+  const auto& polygons = drawn->spec["layer"][1]["encoding"];
+  EXPECT_EQ(polygons["color"]["title"], "lq (dimensionless)");  // the legend
+  EXPECT_EQ(polygons["tooltip"][1]["title"], "lq (dimensionless)");
+  EXPECT_EQ(with_unit("year", units), "year");
+}
+
+/// A merge table as hierarchical_clusters writes one (R's hclust merge and height).
+sdk::Table merges(std::vector<std::int64_t> a, std::vector<std::int64_t> b, std::vector<double> h) {
+  std::vector<std::string> na, nb;
+  const std::vector<std::string> items = {"A", "B", "C", "D"};
+  for (std::size_t r = 0; r < a.size(); ++r) {
+    na.push_back(a[r] < 0 ? items[-a[r] - 1] : "cluster " + std::to_string(a[r]));
+    nb.push_back(b[r] < 0 ? items[-b[r] - 1] : "cluster " + std::to_string(b[r]));
+  }
+  return sdk::Table(std::vector<sdk::Column>{
+      sdk::Column::make_strings("a", na), sdk::Column::make_strings("b", nb),
+      sdk::Column::make_ints("a_id", a), sdk::Column::make_ints("b_id", b),
+      sdk::Column::make_floats("height", h)});
+}
+
+const MergeColumns kMerges{"a", "b", "a_id", "b_id", "height"};
+
+TEST(ReportTree, LeavesInRsOrderAndClustersAtTheMidpointOfTheirParts) {
+  // A with C at 0.2, B with D at 0.5, the two at 0.9. R: hclust's order is c(1, 3, 2, 4) (each
+  // merge's first part left of its second), so A C B D at positions 0..3; plot.hclust draws a
+  // cluster at the midpoint of its parts: {A, C} at 0.5, {B, D} at 2.5.
+  const TreeLayout tree = tree_layout(merges({-1, -2, 1}, {-3, -4, 2}, {0.2, 0.5, 0.9}), kMerges);
+  ASSERT_EQ(tree.bad_row, 0u);
+  ASSERT_EQ(tree.leaves.size(), 4u);
+  EXPECT_EQ(tree.leaves[1], (nlohmann::json{{"y", 1}, {"name", "C"}}));
+  EXPECT_EQ(tree.leaves[2]["name"], "B");
+  ASSERT_EQ(tree.segments.size(), 9u);  // three lines per merge
+  // Merge 3: from {A, C} (y 0.5, height 0.2) and {B, D} (y 2.5, height 0.5) up to 0.9, joined by
+  // a line at 0.9 from y 0.5 to 2.5.
+  EXPECT_EQ(tree.segments[6],
+            (nlohmann::json{
+                {"x", 0.2}, {"x2", 0.9}, {"y", 0.5}, {"y2", 0.5}, {"step", 3}, {"height", 0.9}}));
+  EXPECT_EQ(tree.segments[7]["x"], 0.5);
+  EXPECT_EQ(tree.segments[7]["y"], 2.5);
+  EXPECT_EQ(tree.segments[8]["y2"], 2.5);
+  EXPECT_EQ(tree.segments[0]["x"], 0.0);  // a leaf hangs from height 0
+}
+
+TEST(ReportTree, ATableThatIsNotATreeIsANoteNamingItsRow) {
+  // Row 2 joins item 1 (A) a second time; row 1 names merge 1, which is not made yet.
+  EXPECT_EQ(tree_layout(merges({-1, -1}, {-2, -3}, {0.1, 0.2}), kMerges).bad_row, 2u);
+  EXPECT_EQ(tree_layout(merges({1, -1}, {-2, -3}, {0.1, 0.2}), kMerges).bad_row, 1u);
+  Fixture f;
+  const auto view = sdk::ViewSpec::of(sdk::ViewKind::kDendrogram, "<output>", "tree")
+                        .values("height")
+                        .merges("a", "b", "a_id", "b_id");
+  const auto chart = view_chart(view, "tree", merges({-1, -1}, {-2, -3}, {0.1, 0.2}), f.ctx());
+  ASSERT_TRUE(chart);
+  EXPECT_EQ(chart->note,
+            "Dendrogram omitted: row 2 of table 'tree' is not a merge as R's hclust writes one.");
+  const auto good =
+      view_chart(view, "tree", merges({-1, -2, 1}, {-3, -4, 2}, {.2, .5, .9}), f.ctx());
+  ASSERT_TRUE(good && !good->spec.is_null());
+  EXPECT_EQ(good->spec["layer"][0]["mark"]["type"], "rule");
+  EXPECT_EQ(good->spec["layer"][0]["data"]["values"].size(), 9u);
+  EXPECT_EQ(good->spec["layer"][1]["data"]["values"].size(), 4u);
+}
+
+TEST(ReportViews, TheTemplatesMatrixGroupsRowsByTheirStrongestColumn) {
+  // Loadings: A 0.9 on factor 2; B 0.8 on 1; C -0.95 on 2 (|-0.95| is the strongest of C's).
+  // Grouped by factor, strongest first: B (factor 1), then C (0.95) and A (0.9) on factor 2.
+  const sdk::Table t(std::vector<sdk::Column>{
+      sdk::Column::make_strings("industry", std::vector<std::string>{"A", "A", "B", "B", "C", "C"}),
+      sdk::Column::make_ints("factor", {1, 2, 1, 2, 1, 2}),
+      sdk::Column::make_floats("loading", {0.1, 0.9, 0.8, 0.2, 0.3, -0.95})});
+  Fixture f;
+  const auto view = sdk::ViewSpec::of(sdk::ViewKind::kMatrix, "<output>_loadings", "templates")
+                        .labels("industry")
+                        .values("loading")
+                        .across("factor");
+  const auto chart = view_chart(view, "fb_loadings", t, f.ctx());
+  ASSERT_TRUE(chart && !chart->spec.is_null());
+  EXPECT_EQ(chart->spec["mark"], "rect");
+  const auto& rows = chart->spec["data"]["values"];
+  ASSERT_EQ(rows.size(), 6u);
+  EXPECT_EQ(rows[0]["_order"], 2);  // A
+  EXPECT_EQ(rows[2]["_order"], 0);  // B
+  EXPECT_EQ(rows[4]["_order"], 1);  // C
+  EXPECT_EQ(chart->spec["encoding"]["color"]["scale"]["domainMid"], 0);
+}
+
+TEST(ReportStats, ATableCutAtItsRowLimitIsSummarisedColumnByColumn) {
+  // three_rows(): region KST, A<B, ALA (3 distinct); year 2024, 2024, 2025: min 2024, max 2025,
+  // mean 6073 / 3 = 2024.33; lq 0.30000000000000004 and 1234.5 given, one missing.
+  const auto stats = table_stats(three_rows());
+  ASSERT_EQ(stats.size(), 3u);
+  EXPECT_FALSE(stats[0].numeric);
+  EXPECT_EQ(stats[0].distinct, 3u);
+  EXPECT_TRUE(stats[1].numeric);
+  EXPECT_EQ(stats[1].min, 2024.0);
+  EXPECT_EQ(stats[1].max, 2025.0);
+  EXPECT_DOUBLE_EQ(stats[1].sum / stats[1].given, 6073.0 / 3.0);
+  EXPECT_EQ(stats[2].given, 2u);
+  EXPECT_EQ(stats[2].missing, 1u);
+  EXPECT_EQ(stats[2].max, 1234.5);
+  // The mean (0.30000000000000004 + 1234.5) / 2 = 617.4 rounds for reading to 617.
+  const std::string html = stats_html(stats, ReportLang::kEn, {{"lq", "dimensionless"}});
+  EXPECT_NE(html.find("lq <span class=\"unit\">dimensionless</span></td><td class=\"num\">2</td>"
+                      "<td class=\"num\">1</td><td class=\"num\" title=\"0.30000000000000004\">"
+                      "0.300</td><td class=\"num\" title=\"617.4\">617</td>"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<td>region</td><td class=\"num\">3</td><td class=\"num\">0</td><td></td>"
+                      "<td></td><td></td><td class=\"num\">3</td>"),
+            std::string::npos)
+      << html;
 }
 
 TEST(ReportFile, OverwritesOnlyAReportKlasterWrote) {

@@ -47,14 +47,17 @@ bool canonical_int(std::string_view s, std::int64_t& v) {
   return r.ec == std::errc() && r.ptr == s.data() + s.size();
 }
 
-/// A number as klaster writes one; "01" or "007" is a code, not a number.
-bool number(std::string_view s, double& v) {
+}  // namespace
+
+bool report_number(std::string_view s, double& v) {
   const std::string_view digits = !s.empty() && s[0] == '-' ? s.substr(1) : s;
   if (digits.size() > 1 && digits[0] == '0' && std::isdigit(static_cast<unsigned char>(digits[1])))
     return false;
   const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
   return r.ec == std::errc() && r.ptr == s.data() + s.size();
 }
+
+namespace {
 
 /// The column as ints, else floats, else as it is (see RunFolder::tables).
 sdk::Column typed_column(const sdk::Column& c) {
@@ -67,7 +70,7 @@ sdk::Column typed_column(const sdk::Column& c) {
     if (!c.is_valid(r)) continue;
     valid[r] = 1;
     all_int = all_int && canonical_int(c.str(r), ints[r]);
-    all_number = number(c.str(r), floats[r]);
+    all_number = report_number(c.str(r), floats[r]);
   }
   if (all_int) return sdk::Column::make_ints(c.name, std::move(ints), std::move(valid));
   if (all_number) return sdk::Column::make_floats(c.name, std::move(floats), std::move(valid));
@@ -85,10 +88,13 @@ sdk::Table typed_from_text(const sdk::Table& text) {
 
 RunFolder read_run_folder(const fs::path& dir) {
   if (!fs::is_directory(dir)) throw HostError(kExitPipeline, dir.string() + ": no such run folder");
-  RunFolder run{dir, read_run_json(dir), {}};
+  RunFolder run{dir, read_run_json(dir), {}, {}};
   for (const auto& step : run.record["steps"]) {
     for (const auto& t : step.value("tables_written", nlohmann::json::array())) {
       const std::string name = t.value("table", ""), file = t.value("file", "");
+      const nlohmann::json units = t.value("units", nlohmann::json::object());
+      for (const auto& [column, unit] : units.items())
+        if (unit.is_string()) run.units[name][column] = unit.get<std::string>();
       if (name.empty() || file.empty() || t.value("rows", 0ull) > kReportMaxReadRows) continue;
       try {
         run.tables[name] = read_text_table(dir / file);
@@ -98,6 +104,12 @@ RunFolder read_run_folder(const fs::path& dir) {
     }
   }
   return run;
+}
+
+const ColumnUnits& RunFolder::units_of(const std::string& name) const {
+  static const ColumnUnits none;
+  const auto it = units.find(name);
+  return it == units.end() ? none : it->second;
 }
 
 std::string RegionMap::name(const std::string& code) const {

@@ -11,6 +11,7 @@
 #include "klaster/sdk/table.hpp"
 #include "labels.hpp"
 #include "report_strings.hpp"
+#include "units.hpp"  // ColumnUnits
 
 namespace klaster {
 
@@ -26,12 +27,20 @@ struct RunFolder {
   /// files: a column is int when every cell is a canonical integer, float when every cell is a
   /// number, else string; a cell with a leading zero ("01") is not a number (codes stay text).
   std::map<std::string, sdk::TablePtr> tables;
+  /// The units of every table written (run.json's tables_written[].units), read or not.
+  std::map<std::string, ColumnUnits> units;
+  /// \brief The units of table `name` (none for a table run.json does not list).
+  const ColumnUnits& units_of(const std::string& name) const;
 };
 
 /// \brief Reads `dir`/run.json and its tables. Throws HostError (exit 2) when `dir` is not a folder
 /// holding a run.json written by klaster, and (exit 3) naming file:line when a table cannot be
 /// read.
 RunFolder read_run_folder(const std::filesystem::path& dir);
+
+/// \brief Whether `s` is a number as klaster writes one (then `v` is its value); "01" or "007"
+/// is a code, not a number.
+bool report_number(std::string_view s, double& v);
 
 /// \brief The column types of a table read as text (see RunFolder::tables).
 sdk::Table typed_from_text(const sdk::Table& text);

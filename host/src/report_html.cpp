@@ -80,11 +80,15 @@ std::string script_json(const nlohmann::json& j) {
 
 namespace {
 
-std::string header_html(const sdk::Table& t) {
+std::string header_html(const sdk::Table& t, const std::map<std::string, std::string>* units) {
   std::string out = "<thead><tr>";
   for (const auto& c : t.columns()) {
     const bool numeric = c.type != sdk::ColumnType::kString;
+    const auto unit =
+        units ? units->find(c.name) : std::map<std::string, std::string>::const_iterator();
+    const bool has_unit = units && unit != units->end() && !unit->second.empty();
     out += std::string("<th") + (numeric ? " class=\"num\"" : "") + ">" + html_escape(c.name) +
+           (has_unit ? "<br><span class=\"unit\">" + html_escape(unit->second) + "</span>" : "") +
            "</th>";
   }
   return out + "</tr></thead>";
@@ -108,9 +112,11 @@ std::string cell_html(const sdk::Column& c, std::size_t r, ReportLang lang, cons
 }  // namespace
 
 std::string table_html(const sdk::Table& t, std::size_t max_rows, const std::string& file,
-                       ReportLang lang, const Labels* labels) {
+                       ReportLang lang, const Labels* labels,
+                       const std::map<std::string, std::string>* units) {
   const std::size_t shown = std::min(t.rows(), max_rows);
-  std::string out = "<div class=\"scroll\"><table class=\"data\">" + header_html(t) + "<tbody>";
+  std::string out =
+      "<div class=\"scroll\"><table class=\"data\">" + header_html(t, units) + "<tbody>";
   for (std::size_t r = 0; r < shown; ++r) {
     out += "<tr>";
     for (const auto& c : t.columns()) out += cell_html(c, r, lang, labels);

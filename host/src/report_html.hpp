@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -27,9 +28,11 @@ std::string script_json(const nlohmann::json& j);
 /// \brief An HTML <table class="data"> of `t`: a header per column (sortable by the page's script),
 /// at most `max_rows` rows; a float cell shows round_for_reading() with its full precision (the
 /// shortest text that reads back to the same double) in `title` and `data-v`; a missing cell is
-/// empty; a code that `labels` (when given) names shows its name beside it. When the table has
-/// more rows, a note under it says how many are shown, of how many, and names `file`.
+/// empty; a code that `labels` (when given) names shows its name beside it; a column with a unit
+/// in `units` (column -> unit, when given) shows it under its name. When the table has more rows,
+/// a note under it says how many are shown, of how many, and names `file`.
 std::string table_html(const sdk::Table& t, std::size_t max_rows, const std::string& file,
-                       ReportLang lang, const Labels* labels = nullptr);
+                       ReportLang lang, const Labels* labels = nullptr,
+                       const std::map<std::string, std::string>* units = nullptr);
 
 }  // namespace klaster

@@ -14,6 +14,7 @@
 #include "report.hpp"
 #include "report_html.hpp"
 #include "report_script.hpp"
+#include "report_stats.hpp"
 #include "report_views.hpp"
 
 namespace klaster {
@@ -86,6 +87,7 @@ struct Page {
   const RegionMap& map;
   ReportLang lang;
   int charts = 0;
+  std::string maps;  // the maps of every step, shown together after the summaries
   std::string t(const std::string& key) const { return html_escape(tr(lang, key)); }
 };
 
@@ -116,10 +118,12 @@ std::string manifest_section(const Page& p) {
   return out + "</table>\n";
 }
 
+/// The input checksums, collapsed: a long table few readers open.
 std::string inputs_section(const Page& p) {
   const json data = p.run.record.value("dataset", json::object());
-  std::string out = "<h3>" + p.t("inputs") + "</h3><table class=\"kv\"><tr><th>" + p.t("table") +
-                    "</th><th>" + p.t("file") + "</th><th>" + p.t("sha256") + "</th></tr>";
+  std::string out = "<details class=\"inputs\"><summary>" + p.t("inputs") +
+                    "</summary><table class=\"kv\"><tr><th>" + p.t("table") + "</th><th>" +
+                    p.t("file") + "</th><th>" + p.t("sha256") + "</th></tr>";
   out += "<tr><td>dataset.toml</td><td><code>" +
          html_escape(text_of(data.value("manifest", json()))) + "</code></td><td><code>" +
          html_escape(text_of(data.value("manifest_sha256", json()))) + "</code></td></tr>";
@@ -127,7 +131,7 @@ std::string inputs_section(const Page& p) {
     out += "<tr><td>" + html_escape(text_of(f.value("table", json()))) + "</td><td><code>" +
            html_escape(text_of(f.value("file", json()))) + "</code></td><td><code>" +
            html_escape(text_of(f.value("sha256", json()))) + "</code></td></tr>";
-  return out + "</table>\n";
+  return out + "</table></details>\n";
 }
 
 }  // namespace
@@ -157,7 +161,8 @@ std::string summary_html(const Page& p, const SummaryConfig& s) {
   std::string out = "<h3>" + html_escape(s.title.empty() ? s.table : s.title) + "</h3>\n";
   try {
     const sdk::Table rows = summary_rows(s, *it->second);
-    out += table_html(rows, kReportTableRows, s.table + ".csv", p.lang, &p.labels);
+    out += table_html(rows, kReportTableRows, s.table + ".csv", p.lang, &p.labels,
+                      &p.run.units_of(s.table));
     if (rows.rows() == 0) out += note_html(tr(p.lang, "no_rows"));
   } catch (const std::exception& e) {  // a where clause of another type than the CSV's column
     out += note_html(e.what());
@@ -202,20 +207,48 @@ std::string views_html(Page& p, const json& step, const LoadedPlugin& plugin) {
   const std::string output = params.contains("output") && params["output"].is_string()
                                  ? params["output"].get<std::string>()
                                  : text_of(step.value("id", json()));
-  const ViewContext ctx{params, p.map, p.labels, p.lang};
   std::string out;
   for (const auto& v : plugin.info.views) {
     std::string name = v.table;
     if (name.rfind("<output>", 0) == 0) name = output + name.substr(8);
     const auto it = p.run.tables.find(name);
     if (it == p.run.tables.end()) continue;
+    const ViewContext ctx{params, p.map, p.labels, p.lang, p.run.units_of(name)};
     auto chart = view_chart(v, name, *it->second, ctx);
     if (!chart) continue;
     const bool map = v.kind == sdk::ViewKind::kMap || v.kind == sdk::ViewKind::kPoints;
     if (map && !chart->spec.is_null() && chart->note.empty()) chart->note = map_points_note(p);
-    out += chart_html(p, *chart, v.kind, plugin_text_html(plugin.info, p.lang, v.title));
+    const std::string title_html = plugin_text_html(plugin.info, p.lang, v.title);
+    if (!map || chart->spec.is_null()) {
+      out += chart_html(p, *chart, v.kind, title_html);
+      continue;
+    }
+    // The maps lead the report (its main results); the step links to its map.
+    const std::string step_id = html_escape(text_of(step.value("id", json())));
+    const std::string html = chart_html(p, *chart, v.kind, step_id + ": " + title_html);
+    p.maps += "<div id=\"map-" + std::to_string(p.charts) + "\">" + html +
+              "<p class=\"note\"><a href=\"#step-" + step_id + "\">" + p.t("step") + " " + step_id +
+              "</a></p></div>\n";
+    out += "<p class=\"note\"><a href=\"#map-" + std::to_string(p.charts) + "\">" +
+           p.t("map_above") + ": " + title_html + "</a></p>\n";
   }
   return out;
+}
+
+/// A table of the run: its first rows, and when it has more, every row summarised by column. A
+/// table too large to read keeps its note: streaming the 1 GB CSV of the 30M-row benchmark for
+/// its statistics took a minute on the shared machine (docs/report.md, "Sizes").
+std::string table_section(const Page& p, const std::string& name, const std::string& file,
+                          std::size_t rows) {
+  const ColumnUnits& units = p.run.units_of(name);
+  const auto it = p.run.tables.find(name);
+  std::string out =
+      it == p.run.tables.end()
+          ? note_html(fmt::format(fmt::runtime(tr(p.lang, "not_inlined")), rows, file))
+          : table_html(*it->second, kReportTableRows, file, p.lang, &p.labels, &units);
+  if (rows <= kReportTableRows || it == p.run.tables.end()) return out;
+  return out + "<p>" + p.t("stats_title") + "</p>\n" +
+         stats_html(table_stats(*it->second), p.lang, units);
 }
 
 std::string tables_html(const Page& p, const json& step) {
@@ -225,11 +258,7 @@ std::string tables_html(const Page& p, const json& step) {
                       file = text_of(t.value("file", json()));
     const auto rows = t.value("rows", 0ull);
     out += "<h3>" + html_escape(name) + " <span class=\"name\">(" + std::to_string(rows) + " " +
-           p.t("rows") + ")</span></h3>\n";
-    const auto it = p.run.tables.find(name);
-    out += it == p.run.tables.end()
-               ? note_html(fmt::format(fmt::runtime(tr(p.lang, "not_inlined")), rows, file))
-               : table_html(*it->second, kReportTableRows, file, p.lang, &p.labels);
+           p.t("rows") + ")</span></h3>\n" + table_section(p, name, file, rows);
   }
   return out;
 }
@@ -254,14 +283,14 @@ std::string step_section(Page& p, const json& step) {
 }
 
 std::string contents_html(const Page& p) {
-  std::string out = "<nav><h2>" + p.t("contents") + "</h2><ul><li><a href=\"#manifest\">" +
-                    p.t("manifest") + "</a></li><li><a href=\"#summaries\">" + p.t("summaries") +
-                    "</a></li>";
+  std::string out = "<nav><h2>" + p.t("contents") + "</h2><ul><li><a href=\"#summaries\">" +
+                    p.t("summaries") + "</a></li>" +
+                    (p.maps.empty() ? "" : "<li><a href=\"#maps\">" + p.t("maps") + "</a></li>");
   for (const auto& s : p.run.record["steps"]) {
     const std::string id = html_escape(text_of(s.value("id", json())));
     out += "<li><a href=\"#step-" + id + "\">" + id + "</a></li>";
   }
-  return out + "</ul></nav>\n";
+  return out + "<li><a href=\"#manifest\">" + p.t("manifest") + "</a></li></ul></nav>\n";
 }
 
 std::string head_html(const Page& p) {
@@ -293,11 +322,15 @@ std::string report_page(const RunFolder& run, const PluginRegistry& plugins, Rep
   } catch (const HostError&) {  // no manifest any more: codes are shown without names
   }
   const RegionMap map = load_region_map(manifest, labels, lang);
-  Page p{run, plugins, labels, map, lang};
-  std::string out = head_html(p) + page_intro(p.lang) + contents_html(p) + manifest_section(p) +
-                    inputs_section(p) + summaries_section(p);
-  for (const auto& step : run.record["steps"]) out += step_section(p, step);
-  return out + page_tail(map.features, libs);
+  Page p{run, plugins, labels, map, lang, 0, ""};
+  // The study's results first (summaries, maps), then the steps, the manifest last.
+  const std::string summaries = summaries_section(p);
+  std::string steps;
+  for (const auto& step : run.record["steps"]) steps += step_section(p, step);
+  const std::string maps =
+      p.maps.empty() ? "" : "<h2 id=\"maps\">" + p.t("maps") + "</h2>\n" + p.maps;
+  return head_html(p) + page_intro(p.lang) + contents_html(p) + summaries + maps + steps +
+         manifest_section(p) + inputs_section(p) + page_tail(map.features, libs);
 }
 
 }  // namespace klaster

@@ -12,6 +12,7 @@ table.data th[aria-sort=ascending]::after { content: " \25B2"; } table.data th[a
 .num { text-align: right !important; font-variant-numeric: tabular-nums; }
 .scroll { max-height: 420px; overflow: auto; display: inline-block; max-width: 100%; }
 .name { color: #666; font-size: 12px; }
+.unit { color: #666; font-size: 11px; font-weight: normal; }
 .note { color: #555; font-style: italic; }
 .untranslated { font-size: 11px; color: #8a4b00; border: 1px solid #d9a066; border-radius: 3px; padding: 0 .3em; }
 .desc { white-space: pre-wrap; background: #fafafa; border-left: 3px solid #ccc; padding: .4em .8em; }

@@ -3,13 +3,25 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
+
+#include "report_tree.hpp"
 
 namespace klaster {
 
 namespace {
 
 using json = nlohmann::json;
+
+std::string unit_of(const std::string& column, const ColumnUnits& units) {
+  const auto it = units.find(column);
+  return it == units.end() ? "" : it->second;
+}
+
+std::string titled(const std::string& text, const std::string& unit) {
+  return unit.empty() ? text : text + " (" + unit + ")";
+}
 
 json cell_json(const sdk::Column& c, std::size_t r) {
   if (!c.is_valid(r)) return nullptr;
@@ -132,24 +144,32 @@ json name_axis(const Columns& cols) {
   return {{"field", "_name"}, {"type", "nominal"}, {"sort", "-x"}, {"title", cols.label}};
 }
 
-json bars(const sdk::ViewSpec& v, const sdk::Table& t, const Columns& cols, const json& rows) {
+/// The tooltip line of a number: its column and unit, 6 significant digits.
+json number_tip(const std::string& field, const std::string& title) {
+  return {{"field", field}, {"title", title}, {"format", ",.6~g"}};
+}
+
+json bars(const sdk::ViewSpec& v, const sdk::Table& t, const Columns& cols, const json& rows,
+          const ViewContext& ctx) {
   const std::string& value = cols.values[0];
-  return with_picks({{"data", {{"values", rows}}},
-                     {"transform", top_rows(cols, value, v.top)},
-                     {"mark", "bar"},
-                     {"width", 560},
-                     {"encoding",
-                      {{"y", name_axis(cols)},
-                       {"x", {{"field", value}, {"type", "quantitative"}}},
-                       {"tooltip",
-                        {{{"field", "_name"}, {"title", cols.label}},
-                         {{"field", value}, {"format", ",.6~g"}}}}}}},
-                    t, cols);
+  const std::string title = with_unit(value, ctx.units);
+  return with_picks(
+      {{"data", {{"values", rows}}},
+       {"transform", top_rows(cols, value, v.top)},
+       {"mark", "bar"},
+       {"width", 560},
+       {"encoding",
+        {{"y", name_axis(cols)},
+         {"x", {{"field", value}, {"type", "quantitative"}, {"title", title}}},
+         {"tooltip", {{{"field", "_name"}, {"title", cols.label}}, number_tip(value, title)}}}}},
+      t, cols);
 }
 
 json compare(const sdk::ViewSpec& v, const sdk::Table& t, const Columns& cols, const json& rows,
-             ReportLang lang) {
+             const ViewContext& ctx) {
   const std::string &b = cols.values[0], &s = cols.values[1];
+  const ReportLang lang = ctx.lang;
+  const std::string value = titled(b + " / " + s, unit_of(b, ctx.units));
   json tf = pick_filters(cols);
   tf.push_back({{"filter", "isValid(datum['" + b + "']) && isValid(datum['" + s + "'])"}});
   tf.push_back({{"calculate", "abs(datum['" + s + "'] - datum['" + b + "'])"}, {"as", "_d"}});
@@ -164,17 +184,19 @@ json compare(const sdk::ViewSpec& v, const sdk::Table& t, const Columns& cols, c
                      {"encoding",
                       {{"y", {{"field", "_name"}, {"type", "nominal"}, {"title", cols.label}}},
                        {"yOffset", {{"field", "_series"}}},
-                       {"x", {{"field", "_v"}, {"type", "quantitative"}, {"title", b + " / " + s}}},
+                       {"x", {{"field", "_v"}, {"type", "quantitative"}, {"title", value}}},
                        {"color", {{"field", "_series"}, {"type", "nominal"}, {"title", ""}}},
                        {"tooltip",
                         {{{"field", "_name"}},
                          {{"field", "_series"}, {"title", tr(lang, "series")}},
-                         {{"field", "_v"}, {"title", tr(lang, "value")}, {"format", ",.6~g"}}}}}}},
+                         number_tip("_v", titled(tr(lang, "value"), unit_of(b, ctx.units)))}}}}},
                     t, cols);
 }
 
 json stacked(const sdk::ViewSpec& v, const sdk::Table& t, const Columns& cols, const json& rows,
-             ReportLang lang) {
+             const ViewContext& ctx) {
+  const ReportLang lang = ctx.lang;
+  const std::string unit = unit_of(cols.values[0], ctx.units);
   std::string total;
   for (const auto& c : cols.values) total += (total.empty() ? "" : " + ") + ("datum['" + c + "']");
   json tf = pick_filters(cols);
@@ -188,22 +210,26 @@ json stacked(const sdk::ViewSpec& v, const sdk::Table& t, const Columns& cols, c
        {"width", 560},
        {"encoding",
         {{"y", name_axis(cols)},
-         {"x", {{"field", "_v"}, {"type", "quantitative"}, {"stack", "zero"}, {"title", ""}}},
+         {"x", {{"field", "_v"}, {"type", "quantitative"}, {"stack", "zero"}, {"title", unit}}},
          {"color", {{"field", "_part"}, {"type", "nominal"}, {"sort", cols.values}, {"title", ""}}},
          {"tooltip",
           {{{"field", "_name"}, {"title", cols.label}},
            {{"field", "_part"}, {"title", tr(lang, "series")}},
-           {{"field", "_v"}, {"title", tr(lang, "value")}, {"format", ",.6~g"}}}}}}},
+           number_tip("_v", titled(tr(lang, "value"), unit))}}}}},
       t, cols);
 }
 
-json scatter(const sdk::ViewSpec& v, const sdk::Table& t, const Columns& cols, const json& rows) {
+json scatter(const sdk::ViewSpec& v, const sdk::Table& t, const Columns& cols, const json& rows,
+             const ViewContext& ctx) {
   const std::string &x = cols.values[0], &y = cols.values[1];
-  const json enc = {{"x", {{"field", x}, {"type", "quantitative"}, {"scale", {{"zero", false}}}}},
-                    {"y", {{"field", y}, {"type", "quantitative"}, {"scale", {{"zero", false}}}}}};
+  const std::string xt = with_unit(x, ctx.units), yt = with_unit(y, ctx.units);
+  const json enc = {
+      {"x", {{"field", x}, {"type", "quantitative"}, {"scale", {{"zero", false}}}, {"title", xt}}},
+      {"y", {{"field", y}, {"type", "quantitative"}, {"scale", {{"zero", false}}}, {"title", yt}}}};
   json points = {{"mark", {{"type", "circle"}, {"size", 60}}}, {"encoding", enc}};
-  points["encoding"]["tooltip"] = {
-      {{"field", "_name"}}, {{"field", x}, {"format", ".4~g"}}, {{"field", y}, {"format", ".4~g"}}};
+  points["encoding"]["tooltip"] = {{{"field", "_name"}},
+                                   {{"field", x}, {"title", xt}, {"format", ".4~g"}},
+                                   {{"field", y}, {"title", yt}, {"format", ".4~g"}}};
   json labels = {{"transform",
                   {{{"filter", fmt::format("datum['{}'] > {} && datum['{}'] > {}", x, v.reference,
                                            y, v.reference)}}}},
@@ -251,11 +277,13 @@ json choropleth(const Columns& cols, const sdk::Table& t, const json& rows,
                 const ViewContext& ctx) {
   const std::string& value = cols.values[0];
   const bool numeric = t.column(value).type != sdk::ColumnType::kString;
+  const std::string title = with_unit(value, ctx.units);
   const json color = {{"field", value},
                       {"type", numeric ? "quantitative" : "nominal"},
-                      {"scale", {{"scheme", numeric ? "viridis" : "tableau10"}}}};
+                      {"scale", {{"scheme", numeric ? "viridis" : "tableau10"}}},
+                      {"title", title}};
   const json tooltip = {{{"field", "_name"}, {"title", tr(ctx.lang, "region")}},
-                        {{"field", value}, {"format", numeric ? ",.6~g" : ""}}};
+                        {{"field", value}, {"title", title}, {"format", numeric ? ",.6~g" : ""}}};
   json tf = pick_filters(cols);
   json polygons_tf = tf, points_tf = tf;
   polygons_tf.push_back({{"lookup", cols.label},
@@ -305,9 +333,12 @@ json points_on_map(const Columns& cols, const sdk::Table& t, const json& rows,
   json circles = {{"transform", tf},
                   {"mark", {{"type", "circle"}, {"color", "#d62728"}, {"opacity", 0.85}}},
                   {"encoding", pos}};
-  circles["encoding"]["size"] = {
-      {"field", value}, {"type", "quantitative"}, {"scale", {{"range", {80, 800}}}}};
-  circles["encoding"]["tooltip"] = {{{"field", "_name"}}, {{"field", value}, {"format", ",.6~g"}}};
+  const std::string title = with_unit(value, ctx.units);
+  circles["encoding"]["size"] = {{"field", value},
+                                 {"type", "quantitative"},
+                                 {"scale", {{"range", {80, 800}}}},
+                                 {"title", title}};
+  circles["encoding"]["tooltip"] = {{{"field", "_name"}}, number_tip(value, title)};
   json text = {{"transform", tf},
                {"mark", {{"type", "text"}, {"dy", -14}, {"fontSize", 11}}},
                {"encoding", pos}};
@@ -320,17 +351,74 @@ json points_on_map(const Columns& cols, const sdk::Table& t, const json& rows,
                     t, cols);
 }
 
+/// Rows of a matrix grouped by the column where each loads most (in |value|), strongest first:
+/// a template's members stand together. `_order` of every row of `rows` is its row's rank.
+void matrix_order(json& rows, const Columns& cols) {
+  const std::string &value = cols.values[0], &across = cols.values[1];
+  std::map<std::string, std::pair<std::string, double>> best;  // label -> (column, |value|)
+  for (const auto& r : rows) {
+    if (!r[value].is_number()) continue;
+    const double a = std::abs(r[value].get<double>());
+    auto [it, added] = best.try_emplace(r["_name"].get<std::string>(), r[across].dump(), a);
+    if (!added && a > it->second.second) it->second = {r[across].dump(), a};
+  }
+  std::vector<std::pair<std::string, std::pair<std::string, double>>> order(best.begin(),
+                                                                            best.end());
+  std::stable_sort(order.begin(), order.end(), [](const auto& x, const auto& y) {
+    const bool numbers = !x.second.first.empty() && x.second.first[0] != '"';
+    if (x.second.first != y.second.first)
+      return numbers ? std::stod(x.second.first) < std::stod(y.second.first)
+                     : x.second.first < y.second.first;
+    return x.second.second > y.second.second;
+  });
+  std::map<std::string, std::size_t> rank;
+  for (std::size_t k = 0; k < order.size(); ++k) rank[order[k].first] = k;
+  for (auto& r : rows) r["_order"] = rank.count(r["_name"]) ? rank[r["_name"]] : order.size();
+}
+
+json matrix(const Columns& cols, const sdk::Table& t, json rows, const ViewContext& ctx) {
+  const std::string &value = cols.values[0], &across = cols.values[1];
+  const std::string title = with_unit(value, ctx.units);
+  matrix_order(rows, cols);
+  return with_picks(
+      {{"data", {{"values", rows}}},
+       {"transform", pick_filters(cols)},
+       {"mark", "rect"},
+       {"width", {{"step", 32}}},
+       {"height", {{"step", 14}}},
+       {"encoding",
+        {{"y",
+          {{"field", "_name"},
+           {"type", "nominal"},
+           {"sort", {{"field", "_order"}, {"op", "min"}}},
+           {"title", cols.label}}},
+         {"x", {{"field", across}, {"type", "ordinal"}, {"title", with_unit(across, ctx.units)}}},
+         {"color",
+          {{"field", value},
+           {"type", "quantitative"},
+           {"scale", {{"scheme", "blueorange"}, {"domainMid", 0}}},
+           {"title", title}}},
+         {"tooltip",
+          {{{"field", "_name"}, {"title", cols.label}},
+           {{"field", across}},
+           number_tip(value, title)}}}}},
+      t, cols);
+}
+
 json spec_of(const sdk::ViewSpec& v, const sdk::Table& t, const Columns& cols, const json& rows,
              const ViewContext& ctx) {
   switch (v.kind) {
     case sdk::ViewKind::kBars:
-      return bars(v, t, cols, rows);
+      return bars(v, t, cols, rows, ctx);
     case sdk::ViewKind::kCompare:
-      return compare(v, t, cols, rows, ctx.lang);
+      return compare(v, t, cols, rows, ctx);
     case sdk::ViewKind::kStacked:
-      return stacked(v, t, cols, rows, ctx.lang);
+      return stacked(v, t, cols, rows, ctx);
     case sdk::ViewKind::kScatter:
-      return scatter(v, t, cols, rows);
+      return scatter(v, t, cols, rows, ctx);
+    case sdk::ViewKind::kMatrix:
+      return matrix(cols, t, rows, ctx);
+    case sdk::ViewKind::kDendrogram:  // drawn by dendrogram_chart()
     case sdk::ViewKind::kMap:
       return choropleth(cols, t, rows, ctx);
     case sdk::ViewKind::kPoints:
@@ -339,7 +427,70 @@ json spec_of(const sdk::ViewSpec& v, const sdk::Table& t, const Columns& cols, c
   return nullptr;
 }
 
+/// The merge table's columns, resolved; nothing when the table lacks one.
+std::optional<MergeColumns> merge_columns(const sdk::ViewSpec& v, const sdk::Table& t,
+                                          const json& params) {
+  if (v.stack.size() != 4) return std::nullopt;
+  MergeColumns c{view_column(v.stack[0], params), view_column(v.stack[1], params),
+                 view_column(v.stack[2], params), view_column(v.stack[3], params),
+                 view_column(v.value, params)};
+  for (const auto* name : {&c.first, &c.second, &c.first_id, &c.second_id, &c.height})
+    if (!t.find(*name)) return std::nullopt;
+  return c;
+}
+
+/// The tree as rules (x: height, y: leaf position, the first leaf on top) and the leaves' names
+/// left of height 0.
+json dendrogram_spec(const TreeLayout& tree, const std::string& height, const ViewContext& ctx) {
+  const std::string title = with_unit(height, ctx.units);
+  const json y = {{"field", "y"},
+                  {"type", "quantitative"},
+                  {"axis", nullptr},
+                  {"scale", {{"reverse", true}, {"nice", false}}}};
+  json rules = {
+      {"data", {{"values", tree.segments}}},
+      {"mark", {{"type", "rule"}, {"color", "#4c78a8"}}},
+      {"encoding",
+       {{"x", {{"field", "x"}, {"type", "quantitative"}, {"title", title}}},
+        {"x2", {{"field", "x2"}}},
+        {"y", y},
+        {"y2", {{"field", "y2"}}},
+        {"tooltip",
+         {{{"field", "step"}, {"title", tr(ctx.lang, "step")}}, number_tip("height", title)}}}}};
+  json names = {
+      {"data", {{"values", tree.leaves}}},
+      {"mark", {{"type", "text"}, {"align", "right"}, {"dx", -4}, {"fontSize", 10}}},
+      {"encoding",
+       {{"x", {{"datum", 0}, {"type", "quantitative"}}}, {"y", y}, {"text", {{"field", "name"}}}}}};
+  const std::size_t leaves = tree.leaves.size();
+  return {{"width", 520},
+          {"height", std::max<std::size_t>(120, 13 * leaves)},
+          {"layer", {rules, names}}};
+}
+
+std::optional<Chart> dendrogram_chart(const sdk::ViewSpec& v, const std::string& table_name,
+                                      const sdk::Table& t, const ViewContext& ctx) {
+  const auto cols = merge_columns(v, t, ctx.params);
+  if (!cols || t.rows() == 0) return std::nullopt;
+  Chart chart{v.title, nullptr, ""};
+  if (t.rows() + 1 > kDendrogramMaxLeaves) {
+    chart.note = fmt::format(fmt::runtime(tr(ctx.lang, "tree_too_large")), t.rows() + 1,
+                             kDendrogramMaxLeaves, table_name);
+    return chart;
+  }
+  const TreeLayout tree = tree_layout(t, *cols);
+  if (tree.bad_row != 0)
+    chart.note = fmt::format(fmt::runtime(tr(ctx.lang, "tree_bad")), tree.bad_row, table_name);
+  else
+    chart.spec = dendrogram_spec(tree, cols->height, ctx);
+  return chart;
+}
+
 }  // namespace
+
+std::string with_unit(const std::string& column, const ColumnUnits& units) {
+  return titled(column, unit_of(column, units));
+}
 
 std::string view_column(const std::string& name, const json& params) {
   if (name.size() < 3 || name.front() != '<' || name.back() != '>') return name;
@@ -350,6 +501,7 @@ std::string view_column(const std::string& name, const json& params) {
 
 std::optional<Chart> view_chart(const sdk::ViewSpec& v, const std::string& table_name,
                                 const sdk::Table& t, const ViewContext& ctx) {
+  if (v.kind == sdk::ViewKind::kDendrogram) return dendrogram_chart(v, table_name, t, ctx);
   const auto cols = resolve(v, t, ctx.params);
   if (!cols) return std::nullopt;
   Chart chart{v.title, nullptr, ""};

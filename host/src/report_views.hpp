@@ -23,13 +23,18 @@ inline constexpr const char* kRegionsDataset = "klaster_regions";
 inline constexpr std::size_t kChartMaxRows = 20'000;
 
 /// \brief What a view needs besides its table: the step's parameters (for "<param>" names), the
-/// map, the names of codes, the language.
+/// map, the names of codes, the language, the units of the table's columns (run.json).
 struct ViewContext {
   const nlohmann::json& params;
   const RegionMap& map;
   const Labels& labels;
   ReportLang lang;
+  const ColumnUnits& units;
 };
+
+/// \brief A column's name with its unit for a heading, axis or legend: "value (thousand
+/// persons)"; the name alone when the column has no unit.
+std::string with_unit(const std::string& column, const ColumnUnits& units);
 
 /// \brief A drawn view: a Vega-Lite spec, or (spec null) a note saying why it is not drawn.
 struct Chart {

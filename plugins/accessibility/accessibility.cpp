@@ -146,8 +146,9 @@ std::vector<TableSpec> written() {
           .column(ColumnSpec::strings("destination", "the destination's id (as text)")
                       .when("method", "huff"))
           .column(ColumnSpec::floats("probability", "P_ij, summing to 1 over j for each i")
-                      .when("method", "huff"))
-          .column(ColumnSpec::floats("flow", "C_i P_ij").when("method", "huff"))
+                      .when("method", "huff")
+                      .in("probability (0-1)"))
+          .column(ColumnSpec::floats("flow", "C_i P_ij").when("method", "huff").in("<mass>"))
           .column(ColumnSpec::strings("a",
                                       "the first destination's id (as text), earlier in "
                                       "`destinations`")
@@ -156,16 +157,20 @@ std::vector<TableSpec> written() {
                       .when("method", "reilly"))
           .column(
               ColumnSpec::floats("distance", "d_ab: the a -> b row of `distances` (else b -> a)")
-                  .when("method", "reilly"))
+                  .when("method", "reilly")
+                  .in("<distance>"))
           .column(ColumnSpec::floats("breaking_point_from_a",
                                      "x = d_ab / (1 + (S_b / S_a)^(gamma / -lambda))")
-                      .when("method", "reilly"))
-          .column(ColumnSpec::floats("breaking_point_from_b", "d_ab - x").when("method", "reilly")),
+                      .when("method", "reilly")
+                      .in("<distance>"))
+          .column(ColumnSpec::floats("breaking_point_from_b", "d_ab - x")
+                      .when("method", "reilly")
+                      .in("<distance>")),
       TableSpec::write("<output>_destinations", "huff: one row per destination")
           .when("method", "huff")
           .column(ColumnSpec::strings("destination", "the destination's id (as text)"))
-          .column(ColumnSpec::floats("expected_flow", "E_j = sum_i C_i P_ij"))
-          .column(ColumnSpec::floats("market_share", "E_j / sum_i C_i")),
+          .column(ColumnSpec::floats("expected_flow", "E_j = sum_i C_i P_ij").in("<mass>"))
+          .column(ColumnSpec::floats("market_share", "E_j / sum_i C_i").in("share (0-1)")),
   };
 }
 

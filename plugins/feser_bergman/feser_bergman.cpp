@@ -241,6 +241,8 @@ std::map<std::string, std::string> russian(const PluginInfo& p) {
        "Источник: Feser, E. J. and Bergman, E. M. (2000), National industry cluster "
        "templates: a framework for applied regional cluster analysis, Regional Studies "
        "34(1), 1-19."},
+      {"Templates: rotated loadings of each industry on each factor",
+       "Шаблоны: повёрнутые нагрузки каждой отрасли на каждый фактор"},
   };
 }
 
@@ -269,6 +271,11 @@ class FeserBergman final : public Plugin {
     p.params = params();
     p.reads = {matrix_read("input", "symmetric input-output table (layout = \"matrix\")")};
     p.writes = writes();
+    p.views = {ViewSpec::of(ViewKind::kMatrix, "<output>_loadings",
+                            "Templates: rotated loadings of each industry on each factor")
+                   .labels("industry")
+                   .values("loading")
+                   .across("factor")};
     p.translations["ru"] = russian(p);
     return p;
   }

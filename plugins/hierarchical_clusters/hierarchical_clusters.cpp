@@ -311,6 +311,7 @@ std::map<std::string, std::string> russian(const PluginInfo& p) {
        "Multidimensional Clustering Algorithms; Murtagh and Legendre (2014) J. "
        "Classification 31; Rousseeuw (1987) J. Comput. Appl. Math. 20; R stats::hclust, "
        "stats::cutree, cluster::silhouette."},
+      {"The tree: merges by height", "Дерево: слияния по высоте"},
   };
 }
 
@@ -337,6 +338,9 @@ class HierarchicalClusters final : public Plugin {
                    .column(ColumnSpec::of("item_b"))
                    .column(ColumnSpec::of("pair_value"))};
     p.writes = written();
+    p.views = {ViewSpec::of(ViewKind::kDendrogram, "<output>", "The tree: merges by height")
+                   .values("height")
+                   .merges("a", "b", "a_id", "b_id")};
     p.translations["ru"] = russian(p);
     return p;
   }

@@ -91,21 +91,22 @@ std::vector<TableSpec> written_tables() {
   return {
       TableSpec::write("<output>", "one row per open hub, by hub")
           .column(ColumnSpec::strings("hub", "the hub (a destination of the distances, as text)"))
-          .column(ColumnSpec::floats("demand_served", "sum of the weights of the nodes it serves"))
+          .column(ColumnSpec::floats("demand_served", "sum of the weights of the nodes it serves")
+                      .in("<weight>"))
           .column(ColumnSpec::ints("nodes_served", "number of nodes it serves"))
           .column(ColumnSpec::ints("is_fixed", "1 for an existing hub given in fixed, else 0")),
       TableSpec::write("<output>_assignment", "one row per demand node, by node")
           .column(ColumnSpec::strings("node", "the demand node, as text"))
           .column(ColumnSpec::strings("hub", "its nearest open hub (lowest candidate on ties)"))
-          .column(ColumnSpec::floats("distance", "d from the node to its hub"))
-          .column(ColumnSpec::floats("demand", "the node's weight w")),
+          .column(ColumnSpec::floats("distance", "d from the node to its hub").in("<distance>"))
+          .column(ColumnSpec::floats("demand", "the node's weight w").in("<weight>")),
       TableSpec::write("<output>_objective", "one row")
           .column(ColumnSpec::strings("objective", "median or center"))
           .column(ColumnSpec::strings("method", "exact or heuristic: what gave the hubs"))
           .column(ColumnSpec::ints("p", "hubs opened"))
           .column(ColumnSpec::floats("value", "sum_i w_i d_i (median) or max_i [w_i] d_i (center)"))
           .column(ColumnSpec::floats("bound", "a lower bound on the optimum (= value if optimal)"))
-          .column(ColumnSpec::floats("gap", "(value - bound) / value; 0 when optimal"))
+          .column(ColumnSpec::floats("gap", "(value - bound) / value; 0 when optimal").in("share"))
           .column(
               ColumnSpec::ints("optimal", "1 when proven optimal (exact, or gap <= 1e-9), else 0")),
   };

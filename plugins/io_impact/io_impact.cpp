@@ -105,12 +105,17 @@ class IoImpact final : public Plugin {
     sectors.column(ColumnSpec::strings("sector", "the sector's row label in the input table"));
     for (const SatelliteQuantity& q : satellite_quantity_list()) {
       const std::string name = q.name;
-      sectors.column(ColumnSpec::floats(
-          name + "_direct", std::string("change of ") + q.unit + " in the sector: k_i Δf_i"));
-      sectors.column(ColumnSpec::floats(name + "_indirect", "k_i (L Δf - Δf)_i"));
+      // Output, income and GVA are flows of the IO table, in its unit; employment is in the
+      // unit of its row or table times employment_scale, which the plugin cannot name.
+      const std::string unit = name == "employment" ? "" : "<input>";
+      sectors.column(ColumnSpec::floats(name + "_direct", std::string("change of ") + q.unit +
+                                                              " in the sector: k_i Δf_i")
+                         .in(unit));
+      sectors.column(ColumnSpec::floats(name + "_indirect", "k_i (L Δf - Δf)_i").in(unit));
       sectors.column(ColumnSpec::floats(name + "_induced", "k_i (Δx* - L Δf)_i, households closed")
-                         .when("type", "II"));
-      sectors.column(ColumnSpec::floats(name + "_total", "the sum of the parts"));
+                         .when("type", "II")
+                         .in(unit));
+      sectors.column(ColumnSpec::floats(name + "_total", "the sum of the parts").in(unit));
     }
     return {sectors,
             TableSpec::write("<output>_totals", "one row per quantity of <output>")

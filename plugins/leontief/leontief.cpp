@@ -108,16 +108,19 @@ class Leontief final : public Plugin {
             .column(ColumnSpec::strings("sector", "the sector's row label in the input table"))
             .column(ColumnSpec::floats("output_multiplier",
                                        "m_j = sum_i l_ij: output of all sectors per unit of final "
-                                       "demand for j (>= 1 for non-negative flows)"))
+                                       "demand for j (>= 1 for non-negative flows)")
+                        .in("output per unit of final demand"))
             .column(ColumnSpec::floats("direct",
                                        "sum_i a_ij: first-round inputs per unit of "
-                                       "output of j"))
-            .column(
-                ColumnSpec::floats("indirect", "m_j - 1 - direct_j: the rounds after the first"))
+                                       "output of j")
+                        .in("input per unit of output"))
+            .column(ColumnSpec::floats("indirect", "m_j - 1 - direct_j: the rounds after the first")
+                        .in("output per unit of final demand"))
             .column(ColumnSpec::floats("ghosh_multiplier",
                                        "sum_j g_ij: output set in motion by one unit of primary "
                                        "input in i")
-                        .when("ghosh", "true")),
+                        .when("ghosh", "true")
+                        .in("output per unit of primary input")),
         matrix_write("<output>_inverse", "the Leontief inverse L = (I - A)^-1")
             .when("write_inverse", "true"),
         matrix_write("<output>_coefficients", "the technical coefficients A = Z x^-1")

@@ -198,8 +198,10 @@ class Linkages final : public Plugin {
                                    "low = the pull spreads evenly"))
         .column(ColumnSpec::floats("cv_forward", "sd / mean of row i of G (or L)"))
         .column(ColumnSpec::floats("key_sector", "1 when backward > 1 and forward > 1, else 0"))
-        .column(ColumnSpec::floats("direct_backward", "sum_i a_ij: column sum of A"))
-        .column(ColumnSpec::floats("direct_forward", "sum_j b_ij: row sum of B = x^-1 Z"))
+        .column(ColumnSpec::floats("direct_backward", "sum_i a_ij: column sum of A")
+                    .in("input per unit of output"))
+        .column(ColumnSpec::floats("direct_forward", "sum_j b_ij: row sum of B = x^-1 Z")
+                    .in("sales per unit of output"))
         .column(ColumnSpec::floats("extraction_loss",
                                    "1'x - 1'x(-k): total output lost when the sector is "
                                    "extracted, in the table's units")
@@ -207,12 +209,16 @@ class Linkages final : public Plugin {
         .column(ColumnSpec::floats("extraction_share", "extraction_loss / 1'x").in("share"))
         .column(ColumnSpec::floats("backward_extraction_loss",
                                    "1'x - 1'x(-cj): total output lost when the sector's "
-                                   "column of A (or B, extraction_backward) is zeroed"))
-        .column(ColumnSpec::floats("backward_extraction_share", "backward_extraction_loss / 1'x"))
+                                   "column of A (or B, extraction_backward) is zeroed")
+                    .in("<input>"))
+        .column(ColumnSpec::floats("backward_extraction_share", "backward_extraction_loss / 1'x")
+                    .in("share"))
         .column(ColumnSpec::floats("forward_extraction_loss",
                                    "1'x - 1'x(-ri): total output lost when the sector's row "
-                                   "of B (or A, extraction_forward) is zeroed"))
-        .column(ColumnSpec::floats("forward_extraction_share", "forward_extraction_loss / 1'x"))
+                                   "of B (or A, extraction_forward) is zeroed")
+                    .in("<input>"))
+        .column(ColumnSpec::floats("forward_extraction_share", "forward_extraction_loss / 1'x")
+                    .in("share"))
         .column(ColumnSpec::strings("linkage_class",
                                     "key, backward (only backward > 1), forward (only "
                                     "forward > 1) or weak"));

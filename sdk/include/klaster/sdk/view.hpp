@@ -19,6 +19,14 @@ enum class ViewKind {
              ///< the absolute difference
   kPoints,   ///< points on the region map at the regions `label` names, sized by `value`
   kStacked,  ///< bars of `label` stacked from the columns `stack` (direct, indirect, induced)
+  /// A dendrogram of a table of merges as R's hclust returns them, one row per merge in merge
+  /// order: `stack` = {first, second, first_id, second_id} (set by merges()): the names of the
+  /// two clusters joined and their ids (-i: the i-th item, s > 0: the cluster of merge s);
+  /// `value` the merge height. Appended after kStacked: the values above keep their numbers.
+  kDendrogram,
+  /// A heat matrix: a row per value of `label`, a column per value of `value2` (set by
+  /// across()), each cell coloured by `value` on a scale diverging at 0 (factor loadings).
+  kMatrix,
 };
 
 /// \brief One chart of a table the plugin writes. Column names may be a parameter in angle
@@ -52,9 +60,17 @@ struct ViewSpec {
   ViewSpec& picks(std::vector<std::string> columns) { return pick = std::move(columns), *this; }
   ViewSpec& rows(std::size_t n) { return top = n, *this; }
   ViewSpec& at(double r) { return reference = r, *this; }
+  /// kDendrogram: the merge table's columns (see ViewKind::kDendrogram).
+  ViewSpec& merges(std::string first, std::string second, std::string first_id,
+                   std::string second_id) {
+    stack = {std::move(first), std::move(second), std::move(first_id), std::move(second_id)};
+    return *this;
+  }
+  /// kMatrix: the column whose values are the matrix's columns.
+  ViewSpec& across(std::string column) { return value2 = std::move(column), *this; }
 };
 
-/// \brief "bars", "map", "scatter", "compare", "points", "stacked".
+/// \brief "bars", "map", "scatter", "compare", "points", "stacked", "dendrogram", "matrix".
 inline const char* to_string(ViewKind k) {
   switch (k) {
     case ViewKind::kBars:
@@ -69,6 +85,10 @@ inline const char* to_string(ViewKind k) {
       return "points";
     case ViewKind::kStacked:
       return "stacked";
+    case ViewKind::kDendrogram:
+      return "dendrogram";
+    case ViewKind::kMatrix:
+      return "matrix";
   }
   return "?";
 }

@@ -1,0 +1,34 @@
+// klaster host: every row of a large table summarised for `klaster report`: per column the count,
+// missing cells, and min / mean / max of numbers or the number of distinct texts.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "klaster/sdk/table.hpp"
+#include "report_strings.hpp"
+#include "units.hpp"
+
+namespace klaster {
+
+/// \brief Distinct texts counted at most per column (memory stays bounded on any table).
+inline constexpr std::size_t kStatsMaxDistinct = 100'000;
+
+/// \brief One column of every row: numbers (ints or floats) or texts.
+struct ColumnStats {
+  std::string name;
+  bool numeric = true;  // every cell given is a number
+  std::size_t given = 0, missing = 0;
+  double min = 0, max = 0, sum = 0;  // numbers: of the given cells
+  std::size_t distinct = 0;          // texts: at most kStatsMaxDistinct
+};
+
+/// \brief The statistics of every row of `t`.
+std::vector<ColumnStats> table_stats(const sdk::Table& t);
+
+/// \brief A small table of `stats`: column (with its unit), cells given, missing, min, mean, max
+/// (numbers rounded for reading) or distinct values.
+std::string stats_html(const std::vector<ColumnStats>& stats, ReportLang lang,
+                       const ColumnUnits& units);
+
+}  // namespace klaster
