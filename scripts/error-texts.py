@@ -50,7 +50,9 @@ def lex(src):
             i = j + 1
         elif c.isalnum() or c == "_":
             j = i
-            while j < n and (src[j].isalnum() or src[j] == "_"):
+            # A number may hold digit separators (100'000), which are not character literals.
+            while j < n and (src[j].isalnum() or src[j] == "_" or
+                             (c.isdigit() and src[j] == "'" and src[j + 1:j + 2].isalnum())):
                 j += 1
             out.append(("id", src[i:j], i))
             i = j
