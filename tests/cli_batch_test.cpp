@@ -250,6 +250,19 @@ TEST(CliBatchRun, GridOfTwoByThreeFillsTheStore) {
   EXPECT_EQ(files, std::vector<std::string>{"b.sqlite"});
 }
 
+// An absolute pipeline path in a batch file given by a relative path: the store named the pipeline
+// "" (lexically_relative of an absolute path to a relative folder), and `batch export` then found
+// no tables. The name is the pipeline's path relative to the batch file's folder.
+TEST(CliBatchRun, AbsolutePipelinePathIsNamedRelativeToTheBatchFile) {
+  BatchRun b("run_abs", "");
+  write_text(b.p.path("b2.toml"), "pipelines = [\"" + b.p.path("p.toml").string() +
+                                      "\"]\nstore = \"out/b2.sqlite\"\n" + kCollectInc +
+                                      "[[scenario]]\nid = \"one\"\n");
+  auto r = run_klaster("batch b2.toml --quiet", b.p.dir());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(one(b.p.path("out/b2.sqlite"), "SELECT pipeline, status FROM scenarios"), "p.toml|ok");
+}
+
 TEST(CliBatchRun, ValuesEqualThoseOfSingleRuns) {
   BatchRun b("run_same", kCollectInc + kGrid2x3);
   ASSERT_EQ(b.run("--quiet").code, 0);

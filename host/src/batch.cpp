@@ -98,7 +98,13 @@ void apply_settings(PipelineConfig& config, const std::vector<BatchSetting>& set
 }
 
 std::string pipeline_name(const BatchConfig& b, std::size_t i) {
-  return b.pipelines[i].lexically_relative(b.path.parent_path()).string();
+  // Both made absolute: an absolute pipeline path is not relative to a relative batch folder, and
+  // lexically_relative then gives "" (the store named the pipeline "").
+  namespace fs = std::filesystem;
+  const fs::path folder = fs::absolute(b.path).parent_path().lexically_normal();
+  const fs::path pipeline = fs::absolute(b.pipelines[i]).lexically_normal();
+  const fs::path name = pipeline.lexically_relative(folder);
+  return (name.empty() ? pipeline : name).string();
 }
 
 void validate_batch(const BatchConfig& b, const PluginRegistry& plugins) {
