@@ -1,5 +1,7 @@
 #include "klaster/sdk/csv.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -45,7 +47,7 @@ class CsvStream {
       : path_(path), file_(open_file(path)), base_(begin), limit_(limit), sep_(separator) {
     if (begin > 0 && fseeko(file_.get(), static_cast<off_t>(begin), SEEK_SET) != 0)
       throw DataError(path_.string() + ": cannot seek: " + std::strerror(errno));
-    buf_.resize(kBlock);
+    buf_.resize(first_block(begin));
     fill();
     if (begin == 0 && end_ - pos_ >= 3 && std::memcmp(buf_.data() + pos_, "\xEF\xBB\xBF", 3) == 0)
       pos_ += 3;
@@ -236,6 +238,19 @@ class CsvStream {
     if (eof_) return false;
     grow();
     return end_ - pos_ >= n;
+  }
+
+  /// The first buffer: what the file holds after `begin` and one byte more (so the first read
+  /// already sees the end of a small file), at most kBlock. A small file thus costs no 4 MiB of
+  /// zeroed memory, which under AddressSanitizer (fresh pages on every allocation) made the CSV
+  /// fuzzer run at 11-21 inputs a second (docs/fuzzing.md). grow() still doubles it for a file that
+  /// grew since.
+  std::size_t first_block(std::uint64_t begin) const {
+    struct stat st {};
+    if (::fstat(::fileno(file_.get()), &st) != 0 || !S_ISREG(st.st_mode)) return kBlock;
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    const std::uint64_t left = size > begin ? size - begin : 0;
+    return static_cast<std::size_t>(std::clamp<std::uint64_t>(left + 1, 4096, kBlock));
   }
 
   /// Moves the unread tail to the front and reads more, doubling the buffer if a record is huge.
@@ -461,9 +476,10 @@ struct Builder {
   std::int32_t last_code = -1;  // the previous string cell's code: keys repeat in runs
   std::size_t rows = 0;
   // A small direct-mapped cache of recent strings' codes in front of the dictionary's hash map:
-  // keys such as industry codes cycle through a few hundred values.
+  // keys such as industry codes cycle through a few hundred values. Made at a string column's first
+  // cell: a wide matrix of numbers (thousands of columns) would otherwise fill 16 KiB per column.
   static constexpr std::size_t kCacheSize = 4096;
-  std::vector<std::int32_t> cache = std::vector<std::int32_t>(kCacheSize, -1);
+  std::vector<std::int32_t> cache;
 
   static std::size_t slot(std::string_view s) {
     std::uint64_t h = s.size() * 0x9E3779B97F4A7C15ull;
@@ -472,6 +488,7 @@ struct Builder {
   }
   /// The code of `s`; a string new to the dictionary is checked first (UTF-8, spaces).
   std::int32_t code_of(std::string_view s, const CsvStream& in, std::size_t field) {
+    if (cache.empty()) cache.assign(kCacheSize, -1);
     std::int32_t& c = cache[slot(s)];
     if (c >= 0 && column.dict->at(c) == s) return c;
     const std::size_t known = column.dict->size();
