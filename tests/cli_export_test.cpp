@@ -129,6 +129,36 @@ TEST(CliExport, RunJsonRecordsUnits) {
   EXPECT_FALSE(units["spec"].contains("region"));
 }
 
+// Units declared with "<value>" by plugins gone through in issue 12 (docs/report.md): the
+// dataset's "million KZT" (add_labels) reaches shift_share's components and compare's values; the
+// unitless measures keep the texts the plugins declare (shift_share.cpp, compare.cpp).
+TEST(CliExport, RunJsonRecordsUnitsOfShiftShareAndCompare) {
+  Project p("export_units_ss", std::string(kSteps) + R"(
+[[step]]
+id = "ss"
+plugin = "shift_share"
+params = { input = "output", from_year = 2024, to_year = 2025, method = "gerfin", detail = false }
+
+[[step]]
+id = "cmp"
+plugin = "compare"
+params = { baseline = "output", scenario = "boost", value = "value" }
+)");
+  add_labels(p);
+  ASSERT_EQ(p.run("--quiet").code, 0);
+  const json run = json::parse(read_text(p.path("out/run.json")));
+  std::map<std::string, json> units;
+  for (const auto& s : run["steps"])
+    for (const auto& t : s["tables_written"]) units[t["table"]] = t["units"];
+  EXPECT_EQ(units["ss"]["value_from"], "million KZT");
+  EXPECT_EQ(units["ss"]["regional_share"], "million KZT");
+  EXPECT_EQ(units["ss"]["total_index"], "index (1 = reference)");
+  EXPECT_FALSE(units["ss"].contains("region"));
+  EXPECT_EQ(units["cmp"]["baseline"], "million KZT");
+  EXPECT_EQ(units["cmp"]["change"], "million KZT");
+  EXPECT_EQ(units["cmp"]["relative_change"], "ratio");
+}
+
 TEST(CliExport, WorkbookReadsBackAsTheCsvFiles) {
   Project p("export_xlsx", kSteps);
   add_labels(p);

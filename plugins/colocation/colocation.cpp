@@ -98,31 +98,37 @@ std::vector<TableSpec> tables_read() {
 }
 
 std::vector<TableSpec> tables_written() {
-  return {TableSpec::write("<output>", "one row per pair of industries")
-              .column(ColumnSpec::like("industry1", "industry", "the first industry i"))
-              .column(ColumnSpec::like("industry2", "industry", "the second industry j"))
-              .column(ColumnSpec::ints("plants1", "N_i, plants of industry i"))
-              .column(ColumnSpec::ints("plants2", "N_j, plants of industry j"))
-              .column(ColumnSpec::ints("colocated_pairs",
-                                       "pairs (plant of i, plant of j) in the same region"))
-              .column(ColumnSpec::floats("CL", "colocated_pairs / (N_i N_j), in [0, 1]"))
-              .column(ColumnSpec::floats("expected_CL",
-                                         "E[CL] with the industry labels of the N_i + N_j plants "
-                                         "permuted at random, locations fixed"))
-              .column(ColumnSpec::floats("XCL", "CL - expected_CL, > 0 = colocated beyond chance")),
-          TableSpec::write("<output>_cluster_index",
-                           "one row per region and industry with a row in `plants`")
-              .when_given("regions")
-              .column(ColumnSpec::of("region"))
-              .column(ColumnSpec::of("industry"))
-              .column(ColumnSpec::floats("employment", "e_ij"))
-              .column(ColumnSpec::ints("plants", "b_ij, firms (plants)"))
-              .column(ColumnSpec::floats("density", "IDI = (e_ij / a_j) / (e_i / a)"))
-              .column(ColumnSpec::floats("stock", "IS = (e_ij / p_j) / (e_i / p)"))
-              .column(ColumnSpec::floats("firm_size",
-                                         "SBR = (e_ij / b_ij) / (e_i / b_i); missing for b_ij = 0"))
-              .column(ColumnSpec::floats("CI",
-                                         "IDI * IS / SBR, Litzenberger-Sternberg cluster index"))};
+  return {
+      TableSpec::write("<output>", "one row per pair of industries")
+          .column(ColumnSpec::like("industry1", "industry", "the first industry i"))
+          .column(ColumnSpec::like("industry2", "industry", "the second industry j"))
+          .column(ColumnSpec::ints("plants1", "N_i, plants of industry i"))
+          .column(ColumnSpec::ints("plants2", "N_j, plants of industry j"))
+          .column(ColumnSpec::ints("colocated_pairs",
+                                   "pairs (plant of i, plant of j) in the same region"))
+          .column(
+              ColumnSpec::floats("CL", "colocated_pairs / (N_i N_j), in [0, 1]").in("share (0-1)"))
+          .column(ColumnSpec::floats("expected_CL",
+                                     "E[CL] with the industry labels of the N_i + N_j plants "
+                                     "permuted at random, locations fixed")
+                      .in("share (0-1)"))
+          .column(ColumnSpec::floats("XCL", "CL - expected_CL, > 0 = colocated beyond chance")
+                      .in("share (0-1)")),
+      TableSpec::write("<output>_cluster_index",
+                       "one row per region and industry with a row in `plants`")
+          .when_given("regions")
+          .column(ColumnSpec::of("region"))
+          .column(ColumnSpec::of("industry"))
+          .column(ColumnSpec::floats("employment", "e_ij").in("<employment>"))
+          .column(ColumnSpec::ints("plants", "b_ij, firms (plants)"))
+          .column(
+              ColumnSpec::floats("density", "IDI = (e_ij / a_j) / (e_i / a)").in("dimensionless"))
+          .column(ColumnSpec::floats("stock", "IS = (e_ij / p_j) / (e_i / p)").in("dimensionless"))
+          .column(ColumnSpec::floats("firm_size",
+                                     "SBR = (e_ij / b_ij) / (e_i / b_i); missing for b_ij = 0")
+                      .in("dimensionless"))
+          .column(ColumnSpec::floats("CI", "IDI * IS / SBR, Litzenberger-Sternberg cluster index")
+                      .in("dimensionless"))};
 }
 
 /// \brief The plant rows kept, with their region and industry levels, counts and employment.

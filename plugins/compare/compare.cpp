@@ -73,13 +73,16 @@ TableSpec table_written() {
       .column(ColumnSpec::of("keys",
                              "the key columns; by default every string and int column "
                              "both tables have, except value"))
-      .column(ColumnSpec::floats("baseline",
-                                 "b; missing where the baseline lacks the key or its value"))
-      .column(ColumnSpec::floats("scenario",
-                                 "s; missing where the scenario lacks the key or its value"))
-      .column(ColumnSpec::floats("change", "s - b; missing where b or s is"))
       .column(
-          ColumnSpec::floats("relative_change", "(s - b) / b; missing where b or s is, or b = 0"));
+          ColumnSpec::floats("baseline", "b; missing where the baseline lacks the key or its value")
+              .in("<value>"))
+      .column(
+          ColumnSpec::floats("scenario", "s; missing where the scenario lacks the key or its value")
+              .in("<value>"))
+      .column(ColumnSpec::floats("change", "s - b; missing where b or s is").in("<value>"))
+      .column(
+          ColumnSpec::floats("relative_change", "(s - b) / b; missing where b or s is, or b = 0")
+              .in("ratio"));
 }
 
 /// \brief The key of each row of both tables as a dense number (below the number of distinct

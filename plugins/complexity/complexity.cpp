@@ -115,30 +115,37 @@ std::vector<TableSpec> tables_written() {
           .column(ColumnSpec::ints("diversity", "k_r: industries with RCA >= threshold"))
           .column(ColumnSpec::floats("eci",
                                      "Economic Complexity Index (scale); missing for "
-                                     "diversity 0"))
+                                     "diversity 0")
+                      .in("index"))
           .column(ColumnSpec::floats("coi",
                                      "Complexity Outlook Index: sum over absent industries "
-                                     "of density x pci")),
+                                     "of density x pci")
+                      .in("index")),
       TableSpec::write("<output>_industries", "one row per industry (and year)")
           .column(ColumnSpec::of("year"))
           .column(ColumnSpec::of("industry"))
           .column(ColumnSpec::ints("ubiquity", "k_i: regions with RCA >= threshold"))
           .column(ColumnSpec::floats("pci",
                                      "Product Complexity Index (scale, pci_scale); "
-                                     "missing for ubiquity 0")),
+                                     "missing for ubiquity 0")
+                      .in("index")),
       TableSpec::write("<output>_cells",
                        "one row per region x industry (and year), absent "
                        "cells as 0")
           .column(ColumnSpec::of("year"))
           .column(ColumnSpec::of("region"))
           .column(ColumnSpec::of("industry"))
-          .column(ColumnSpec::floats("rca", "RCA (Balassa), >= 0; missing for presence = given"))
-          .column(ColumnSpec::floats("rpop", "RPOP, >= 0").when("presence", "rpop"))
+          .column(ColumnSpec::floats("rca", "RCA (Balassa), >= 0; missing for presence = given")
+                      .in("dimensionless"))
+          .column(
+              ColumnSpec::floats("rpop", "RPOP, >= 0").when("presence", "rpop").in("dimensionless"))
           .column(ColumnSpec::ints("present", "M: 1 where rca (rpop) >= threshold, else 0"))
           .column(ColumnSpec::floats("density",
                                      "relatedness density, in [0, 1]; missing where "
-                                     "the industry has no proximity"))
-          .column(ColumnSpec::floats("cog", "Complexity Outlook Gain; 0 where present")),
+                                     "the industry has no proximity")
+                      .in("index (0-1)"))
+          .column(
+              ColumnSpec::floats("cog", "Complexity Outlook Gain; 0 where present").in("index")),
       TableSpec::write("<output>_proximity", "one row per industry pair (and year)")
           .when("proximity", "true")
           .column(ColumnSpec::of("year"))
@@ -146,10 +153,12 @@ std::vector<TableSpec> tables_written() {
                                    "an industry (typed as the industry "
                                    "column)"))
           .column(ColumnSpec::like("to", "industry", "another industry"))
-          .column(ColumnSpec::floats(
-              "proximity",
-              "phi (proximity_method); min_conditional: in [0, 1], 1 on the diagonal (0 for "
-              "an industry present nowhere); others: 0 on the diagonal"))};
+          .column(
+              ColumnSpec::floats(
+                  "proximity",
+                  "phi (proximity_method); min_conditional: in [0, 1], 1 on the diagonal (0 for "
+                  "an industry present nowhere); others: 0 on the diagonal")
+                  .in("index"))};
 }
 
 /// \brief 0/1 and count columns are computed as doubles and written as ints.

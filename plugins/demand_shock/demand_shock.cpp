@@ -72,9 +72,10 @@ class DemandShock final : public Plugin {
             .column(ColumnSpec::strings("sector", "the sector's row label in the input table"))
             .column(ColumnSpec::floats("delta",
                                        "Δf in the table's units, 0 for untargeted "
-                                       "sectors (the column io_impact reads)"))
-            .column(ColumnSpec::floats("final_demand", "f, the table's final demand"))
-            .column(ColumnSpec::floats("final_demand_new", "f + Δf"))};
+                                       "sectors (the column io_impact reads)")
+                        .in("<input>"))
+            .column(ColumnSpec::floats("final_demand", "f, the table's final demand").in("<input>"))
+            .column(ColumnSpec::floats("final_demand_new", "f + Δf").in("<input>"))};
     p.translations["ru"] = russian(p);
     return p;
   }

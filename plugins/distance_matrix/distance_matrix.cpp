@@ -130,10 +130,12 @@ TableSpec written() {
       .column(ColumnSpec::strings("destination", "the destination's id (as text)"))
       .column(ColumnSpec::floats("distance_km",
                                  "points: circuity x great-circle km; network: "
-                                 "length of the chosen path"))
+                                 "length of the chosen path")
+                  .in("km"))
       .column(ColumnSpec::floats("hours",
                                  "points: distance_km / speed_kmh; network: time of "
-                                 "the chosen path"))
+                                 "the chosen path")
+                  .in("h"))
       .column(ColumnSpec::strings("path", "the nodes of the path joined by \" > \"")
                   .when("write_path", "true"));
 }

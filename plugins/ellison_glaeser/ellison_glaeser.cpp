@@ -98,22 +98,31 @@ std::vector<TableSpec> tables_written() {
       TableSpec::write("<output>", "one row per industry")
           .column(ColumnSpec::of("industry"))
           .column(ColumnSpec::ints("plants", "plants of the industry"))
-          .column(ColumnSpec::floats("employment", "the industry's employment"))
-          .column(ColumnSpec::floats("G", "raw concentration sum_r (s_r - x_r)^2, in [0, 2)"))
-          .column(ColumnSpec::floats("H", "plant Herfindahl sum_k z_k^2, in (0, 1]"))
+          .column(ColumnSpec::floats("employment", "the industry's employment").in("<employment>"))
+          .column(ColumnSpec::floats("G", "raw concentration sum_r (s_r - x_r)^2, in [0, 2)")
+                      .in("index"))
+          .column(
+              ColumnSpec::floats("H", "plant Herfindahl sum_k z_k^2, in (0, 1]").in("index (0-1)"))
           .column(ColumnSpec::floats(
-              "gamma", "agglomeration index (E&G or Maurel-Sedillot); missing for H = 1"))
-          .column(ColumnSpec::floats(
-              "variance", "variance of gamma under random plant location; missing for H = 1"))
-          .column(ColumnSpec::floats(
-              "z", "gamma / sqrt(variance); missing for H = 1 or a variance that is not positive")),
+                      "gamma", "agglomeration index (E&G or Maurel-Sedillot); missing for H = 1")
+                      .in("index"))
+          .column(
+              ColumnSpec::floats("variance",
+                                 "variance of gamma under random plant location; missing for H = 1")
+                  .in("dimensionless"))
+          .column(
+              ColumnSpec::floats(
+                  "z",
+                  "gamma / sqrt(variance); missing for H = 1 or a variance that is not positive")
+                  .in("z-score")),
       TableSpec::write("<output>_coagglomeration", "one row for the group")
           .when_given("group")
           .column(ColumnSpec::strings("group", "the group's industries joined by '+'"))
           .column(ColumnSpec::ints("industries", "industries in the group"))
-          .column(ColumnSpec::floats("G", "raw concentration of the pooled plants"))
-          .column(ColumnSpec::floats("H", "plant Herfindahl of the pooled plants"))
-          .column(ColumnSpec::floats("gamma_c", "E&G (1997) coagglomeration index"))};
+          .column(ColumnSpec::floats("G", "raw concentration of the pooled plants").in("index"))
+          .column(
+              ColumnSpec::floats("H", "plant Herfindahl of the pooled plants").in("index (0-1)"))
+          .column(ColumnSpec::floats("gamma_c", "E&G (1997) coagglomeration index").in("index"))};
 }
 
 /// \brief The plant rows kept, validated, with the levels of their region and industry.

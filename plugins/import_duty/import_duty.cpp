@@ -99,21 +99,25 @@ std::vector<TableSpec> writes() {
           .column(ColumnSpec::strings("sector", "the product (row label of the tables)"))
           .column(ColumnSpec::floats("delta",
                                      "D' - D summed over the columns: the change of "
-                                     "domestic final demand (io_impact's delta)"))
-          .column(ColumnSpec::floats("import_change", "M' - M summed over the columns"))
-          .column(ColumnSpec::floats("domestic", "D summed over the columns, before"))
-          .column(ColumnSpec::floats("imports", "M summed over the columns, before"))
-          .column(ColumnSpec::floats("domestic_new", "D' summed over the columns"))
-          .column(ColumnSpec::floats("imports_new", "M' summed over the columns")),
+                                     "domestic final demand (io_impact's delta)")
+                      .in("<input>"))
+          .column(
+              ColumnSpec::floats("import_change", "M' - M summed over the columns").in("<imports>"))
+          .column(ColumnSpec::floats("domestic", "D summed over the columns, before").in("<input>"))
+          .column(
+              ColumnSpec::floats("imports", "M summed over the columns, before").in("<imports>"))
+          .column(ColumnSpec::floats("domestic_new", "D' summed over the columns").in("<input>"))
+          .column(ColumnSpec::floats("imports_new", "M' summed over the columns").in("<imports>")),
       TableSpec::write("<output>_cells", "one row per product and final-demand column")
           .column(ColumnSpec::strings("product", "the product"))
           .column(ColumnSpec::strings("column", "the final-demand column (buyer)"))
-          .column(ColumnSpec::floats("domestic", "D"))
-          .column(ColumnSpec::floats("imports", "M"))
-          .column(ColumnSpec::floats("import_ratio", "M / D; missing where D = 0"))
-          .column(ColumnSpec::floats("import_ratio_new", "M' / D'; missing where D' = 0"))
-          .column(ColumnSpec::floats("delta", "D' - D"))
-          .column(ColumnSpec::floats("import_change", "M' - M")),
+          .column(ColumnSpec::floats("domestic", "D").in("<input>"))
+          .column(ColumnSpec::floats("imports", "M").in("<imports>"))
+          .column(ColumnSpec::floats("import_ratio", "M / D; missing where D = 0").in("ratio"))
+          .column(
+              ColumnSpec::floats("import_ratio_new", "M' / D'; missing where D' = 0").in("ratio"))
+          .column(ColumnSpec::floats("delta", "D' - D").in("<input>"))
+          .column(ColumnSpec::floats("import_change", "M' - M").in("<imports>")),
   };
 }
 

@@ -73,7 +73,8 @@ std::vector<TableSpec> writes() {
               .column(ColumnSpec::floats("delta",
                                          "Δf = share * sum_k m_ik, the increase of "
                                          "domestic final demand in the table's units, "
-                                         ">= 0; 0 for other sectors"))};
+                                         ">= 0; 0 for other sectors")
+                          .in("<input>"))};
 }
 
 std::vector<std::string> final_demand_columns(const Params& params) {

@@ -109,30 +109,39 @@ std::vector<TableSpec> tables_written() {
   return {
       TableSpec::write("<output>", "global Moran's I: one row")
           .column(ColumnSpec::ints("n", "regions with a value"))
-          .column(ColumnSpec::floats("I", "Moran's I"))
-          .column(ColumnSpec::floats("expected", "E[I] = -1/(n-1)"))
-          .column(ColumnSpec::floats("variance_normal", "Var(I) under normality"))
+          .column(ColumnSpec::floats("I", "Moran's I").in("index"))
+          .column(ColumnSpec::floats("expected", "E[I] = -1/(n-1)").in("index"))
+          .column(
+              ColumnSpec::floats("variance_normal", "Var(I) under normality").in("dimensionless"))
           .column(ColumnSpec::floats("variance_random",
-                                     "Var(I) under randomisation; missing where not positive"))
-          .column(ColumnSpec::floats(
-              "z_normal",
-              "(I - E[I]) / sqrt(variance_normal); missing where the variance is not positive"))
-          .column(ColumnSpec::floats(
-              "z_random",
-              "(I - E[I]) / sqrt(variance_random); missing where the variance is not positive"))
+                                     "Var(I) under randomisation; missing where not positive")
+                      .in("dimensionless"))
+          .column(
+              ColumnSpec::floats(
+                  "z_normal",
+                  "(I - E[I]) / sqrt(variance_normal); missing where the variance is not positive")
+                  .in("z-score"))
+          .column(
+              ColumnSpec::floats(
+                  "z_random",
+                  "(I - E[I]) / sqrt(variance_random); missing where the variance is not positive")
+                  .in("z-score"))
           .column(ColumnSpec::floats("p_permutation",
                                      "pseudo p-value (m + 1) / (permutations + 1), in (0, 1]; "
-                                     "missing with permutations = 0"))
+                                     "missing with permutations = 0")
+                      .in("probability (0-1)"))
           .column(ColumnSpec::ints("permutations", "random permutations drawn")),
       TableSpec::write("<output>_local", "local Moran (LISA): one row per region")
           .when("local", "true")
           .column(ColumnSpec::of("region"))
-          .column(ColumnSpec::floats("value", "y_i"))
-          .column(ColumnSpec::floats("Ii", "local Moran c z_i lag_i / sum z^2 (c = n or n - 1)"))
+          .column(ColumnSpec::floats("value", "y_i").in("<value>"))
+          .column(ColumnSpec::floats("Ii", "local Moran c z_i lag_i / sum z^2 (c = n or n - 1)")
+                      .in("index"))
           .column(ColumnSpec::floats("lag", "spatial lag sum_j w_ij z_j of the deviations"))
           .column(ColumnSpec::floats("p_permutation",
                                      "conditional-permutation pseudo p-value; missing with "
-                                     "permutations = 0"))
+                                     "permutations = 0")
+                      .in("probability (0-1)"))
           .column(ColumnSpec::strings("quadrant", "HH, LH, LL or HL (value, lag; zero is Low)"))};
 }
 

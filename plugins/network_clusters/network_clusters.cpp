@@ -357,7 +357,8 @@ std::vector<TableSpec> NetworkClusters::writes() {
           .column(ColumnSpec::floats("resolution", "gamma"))
           .column(ColumnSpec::ints("seed", "the seed of the kept search (seed + r of restart r)"))
           .column(ColumnSpec::ints("restarts", "searches run"))
-          .column(ColumnSpec::floats("modularity", "Q with resolution gamma (igraph_modularity)"))
+          .column(ColumnSpec::floats("modularity", "Q with resolution gamma (igraph_modularity)")
+                      .in("index"))
           .column(ColumnSpec::ints("communities", "number of communities"))
           .column(ColumnSpec::ints("edges", "edges in the graph (self-loops included)"))
           .column(ColumnSpec::floats("total_weight", "m = sum of edge weights")),

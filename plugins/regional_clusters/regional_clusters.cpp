@@ -158,11 +158,14 @@ std::vector<TableSpec> writes() {
           .column(ColumnSpec::of("region"))
           .column(cluster())
           .column(ColumnSpec::of("year"))
-          .column(ColumnSpec::floats("size", "sum over the cluster's industries (x shares)"))
-          .column(ColumnSpec::floats("share", "size / national cluster size; missing if that is 0"))
+          .column(ColumnSpec::floats("size", "sum over the cluster's industries (x shares)")
+                      .in("<value>"))
+          .column(ColumnSpec::floats("share", "size / national cluster size; missing if that is 0")
+                      .in("share (0-1)"))
           .column(ColumnSpec::floats("lq",
                                      "(size / region total) / (national size / national "
-                                     "total); missing if the national size is 0"))
+                                     "total); missing if the national size is 0")
+                      .in("dimensionless"))
           .column(ColumnSpec::strings("strength", "strong, specialised, large, weak or absent"))
           .column(ColumnSpec::ints("approximated",
                                    "1 where a template industry was taken by a "
@@ -174,9 +177,11 @@ std::vector<TableSpec> writes() {
           .column(ColumnSpec::of("year"))
           .column(ColumnSpec::ints("n_regions", "regions in the group"))
           .column(ColumnSpec::strings("regions", "the regions joined by '+', e.g. KST+AKT"))
-          .column(ColumnSpec::floats("size", "the group's cluster size"))
-          .column(ColumnSpec::floats("total", "the group's total over all industries"))
-          .column(ColumnSpec::floats("lq", "(size / total) / (national size / national total)"))
+          .column(ColumnSpec::floats("size", "the group's cluster size").in("<value>"))
+          .column(
+              ColumnSpec::floats("total", "the group's total over all industries").in("<value>"))
+          .column(ColumnSpec::floats("lq", "(size / total) / (national size / national total)")
+                      .in("dimensionless"))
           .when_given("neighbours"),
       TableSpec::write("<output>_spatial_members", "one row per region of each group")
           .column(ColumnSpec::ints("group"))

@@ -175,10 +175,13 @@ std::vector<TableSpec> writes() {
           .column(ColumnSpec::strings("sector", "the sector (row label of the national table)"))
           .column(ColumnSpec::strings("industry", "the activity industry it takes"))
           .column(ColumnSpec::floats("regional_share",
-                                     "E_r / E_n of its industry, in [0, 1]; 0 without activity"))
+                                     "E_r / E_n of its industry, in [0, 1]; 0 without activity")
+                      .in("share (0-1)"))
           .column(ColumnSpec::floats("regional_output",
-                                     "x_r = x_n * regional_share, in the IO table's units"))
-          .column(ColumnSpec::floats("slq", "SLQ of its industry, >= 0; 0 without activity")),
+                                     "x_r = x_n * regional_share, in the IO table's units")
+                      .in("<input>"))
+          .column(ColumnSpec::floats("slq", "SLQ of its industry, >= 0; 0 without activity")
+                      .in("dimensionless")),
   };
 }
 

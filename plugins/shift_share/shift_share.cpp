@@ -54,25 +54,24 @@ std::vector<ParamSpec> parameters() {
   };
 }
 
-/// Appends the additive components, written per region and per region and industry.
+/// Appends the additive components, written per region and per region and industry. They are
+/// values or changes of the input's value column, so they keep its unit.
 TableSpec with_components(TableSpec t) {
-  return t.column(ColumnSpec::floats("value_from", "e, the value in from_year"))
-      .column(ColumnSpec::floats("value_to", "e', the value in to_year"))
-      .column(ColumnSpec::floats("growth",
-                                 "e' - e = national_share + industrial_mix + "
-                                 "regional_share"))
-      .column(ColumnSpec::floats("national_share", "e G: growth at the reference's overall rate"))
-      .column(ColumnSpec::floats("industrial_mix", "e (g_i - G): the effect of the industry mix"))
-      .column(ColumnSpec::floats("regional_share",
-                                 "e' - e (1 + g_i): growth beyond the "
-                                 "reference's rate in the industry"))
-      .column(ColumnSpec::floats("net_shift", "industrial_mix + regional_share"))
-      .column(ColumnSpec::floats("competitive_effect",
-                                 "e* (r_i - g_i), e* = E_r N_i / N the homothetic value")
+  const auto part = [](const char* name, const char* doc) {
+    return ColumnSpec::floats(name, doc).in("<value>");
+  };
+  return t.column(part("value_from", "e, the value in from_year"))
+      .column(part("value_to", "e', the value in to_year"))
+      .column(part("growth", "e' - e = national_share + industrial_mix + regional_share"))
+      .column(part("national_share", "e G: growth at the reference's overall rate"))
+      .column(part("industrial_mix", "e (g_i - G): the effect of the industry mix"))
+      .column(part("regional_share",
+                   "e' - e (1 + g_i): growth beyond the reference's rate in the industry"))
+      .column(part("net_shift", "industrial_mix + regional_share"))
+      .column(part("competitive_effect", "e* (r_i - g_i), e* = E_r N_i / N the homothetic value")
                   .when("method", "esteban_marquillas"))
-      .column(ColumnSpec::floats("allocation_effect",
-                                 "(e - e*)(r_i - g_i); with competitive_effect it sums to "
-                                 "regional_share")
+      .column(part("allocation_effect",
+                   "(e - e*)(r_i - g_i); with competitive_effect it sums to regional_share")
                   .when("method", "esteban_marquillas"));
 }
 
@@ -84,13 +83,16 @@ std::vector<TableSpec> written_tables() {
                            "one row per region (its industries summed), reference_region left out")
               .column(ColumnSpec::of("region")))
           .column(ColumnSpec::floats("mix_index", "sum e_i (1 + g_i) / (E_r (1 + G))")
-                      .when("method", "gerfin"))
+                      .when("method", "gerfin")
+                      .in("index (1 = reference)"))
           .column(ColumnSpec::floats("regional_index", "E_r' / sum e_i (1 + g_i)")
-                      .when("method", "gerfin"))
+                      .when("method", "gerfin")
+                      .in("index (1 = reference)"))
           .column(ColumnSpec::floats("total_index",
                                      "(E_r' / E_r) / (1 + G) = mix_index x "
                                      "regional_index")
-                      .when("method", "gerfin")),
+                      .when("method", "gerfin")
+                      .in("index (1 = reference)")),
       with_components(TableSpec::write("<output>_detail",
                                        "one row per region and industry with a row in a year "
                                        "of the decomposition")

@@ -142,7 +142,8 @@ TableSpec weights_written() {
                                "its neighbour; missing for a region without neighbours"))
       .column(ColumnSpec::floats("distance_km",
                                  "great-circle distance between the two centres, km; "
-                                 "missing for a region without neighbours"))
+                                 "missing for a region without neighbours")
+                  .in("km"))
       .column(ColumnSpec::floats(
           "weight",
           "w_ij: 1 (knn, distance_band, rook, queen) or d_ij^-power (inverse_distance), divided "
