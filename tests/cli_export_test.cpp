@@ -67,6 +67,15 @@ std::vector<std::vector<std::string>> csv_cells(const fs::path& file) {
   return rows;
 }
 
+/// run.json's `units` of every table the run wrote, by table name.
+std::map<std::string, json> units_by_table(const Project& p) {
+  const json run = json::parse(read_text(p.path("out/run.json")));
+  std::map<std::string, json> units;
+  for (const auto& s : run["steps"])
+    for (const auto& t : s["tables_written"]) units[t["table"]] = t["units"];
+  return units;
+}
+
 }  // namespace
 
 // LQ of X in 2024 (toy data: A 30/100, B 20/100, C 25/100; national X 75/300 = 0.25), by hand:
@@ -118,10 +127,7 @@ TEST(CliExport, RunJsonRecordsUnits) {
   Project p("export_units", kSteps);
   add_labels(p);
   ASSERT_EQ(p.run("--quiet").code, 0);
-  const json run = json::parse(read_text(p.path("out/run.json")));
-  std::map<std::string, json> units;
-  for (const auto& s : run["steps"])
-    for (const auto& t : s["tables_written"]) units[t["table"]] = t["units"];
+  std::map<std::string, json> units = units_by_table(p);
   EXPECT_EQ(units["lq"], json({{"lq", "dimensionless"}}));
   EXPECT_EQ(units["boost"], json({{"value", "million KZT"}}));
   EXPECT_EQ(units["spec"]["total"], "million KZT");
@@ -146,10 +152,7 @@ params = { baseline = "output", scenario = "boost", value = "value" }
 )");
   add_labels(p);
   ASSERT_EQ(p.run("--quiet").code, 0);
-  const json run = json::parse(read_text(p.path("out/run.json")));
-  std::map<std::string, json> units;
-  for (const auto& s : run["steps"])
-    for (const auto& t : s["tables_written"]) units[t["table"]] = t["units"];
+  std::map<std::string, json> units = units_by_table(p);
   EXPECT_EQ(units["ss"]["value_from"], "million KZT");
   EXPECT_EQ(units["ss"]["regional_share"], "million KZT");
   EXPECT_EQ(units["ss"]["total_index"], "index (1 = reference)");
