@@ -17,7 +17,7 @@ expect 2 "error: notarun: not a klaster run folder (no run.json written by klast
   "$klaster" report notarun
 [[ ! -e notarun/report.html ]] || fail "wrote into a folder that is not a run folder"
 expect 2 "error: missing RUN_DIR" "$klaster" report
-"$klaster" run "$src/configs/kz_auto_cluster_formation.toml" --out run --quiet
+"$klaster" run "$src/configs/kz_auto_cluster_formation.toml" --out run --quiet --set hubs_3.p=5
 expect 2 "error: --lang de: use en or ru" "$klaster" report run --lang de
 echo "<p>my thesis</p>" >thesis.html
 expect 2 "error: thesis.html: refusing to overwrite a file klaster did not write (only a report klaster wrote is replaced); choose another -o" \
@@ -25,6 +25,19 @@ expect 2 "error: thesis.html: refusing to overwrite a file klaster did not write
 [[ "$(cat thesis.html)" == "<p>my thesis</p>" ]] || fail "thesis.html changed"
 "$klaster" report run --quiet
 "$klaster" report run -o run/report_ru.html --lang ru --quiet
+# The summaries' {STEP.PARAM} placeholders hold the values the run used (--set hubs_3.p=5), as the
+# pipeline's `title` and `title_ru` read with 5 in place of {hubs_3.p}; none is left unreplaced.
+grep -q '<h3>Best 5 hubs</h3>' run/report.html || fail "report.html: no summary 'Best 5 hubs'"
+grep -q '<h3>Лучшие центры: 5</h3>' run/report_ru.html || fail "report_ru.html: no 'Лучшие центры: 5'"
+grep -q '<h3>1. Шаблоны Фезера–Бергмана' run/report_ru.html || fail "report_ru.html: no title_ru"
+if grep -q '{hubs_3.p}\|{incentive\.' run/report.html run/report_ru.html; then
+  fail "a report shows a placeholder unreplaced"
+fi
+# A run.json without the parameter (an older klaster's) gives a note instead of the summaries.
+sed -i 's/"p": 5,/"p_gone": 5,/' run/run.json
+"$klaster" report run -o old.html --quiet
+grep -q 'run.json records no value for the placeholder {hubs_3.p}' old.html ||
+  fail "old.html: no note on the unrecorded placeholder"
 # Every plugin of the demo gives its summary, description and chart titles in Russian: none is
 # marked untranslated; the multipliers step's chart title as plugins/multipliers gives it.
 if grep -q 'class="untranslated"' run/report_ru.html; then

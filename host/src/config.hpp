@@ -69,9 +69,11 @@ struct SummaryConfig {
   bool descending = true;
   std::int64_t limit = 0;  // 0: all rows
   std::vector<SummaryName> names;
-  std::string note;  // printed under the table: caveats, units, sources
+  std::string note;               // printed under the table: caveats, units, sources
+  std::string title_ru, note_ru;  // optional Russian title and note for `--lang ru` reports
   Location loc;
-  Location title_loc, note_loc;  // for messages about their {STEP.PARAM} placeholders
+  Location title_loc, note_loc;        // for messages about their {STEP.PARAM} placeholders
+  Location title_ru_loc, note_ru_loc;  // the same for the Russian texts
 };
 
 struct PipelineConfig {

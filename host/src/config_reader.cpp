@@ -436,12 +436,17 @@ SummaryConfig read_summary(const toml::value& v, const std::string& file) {
   s.loc = location_of(v, file);
   const std::string w = " in [[summary]]";
   check_keys(v,
-             {"title", "table", "where", "columns", "sort", "descending", "limit", "names", "note"},
+             {"title", "table", "where", "columns", "sort", "descending", "limit", "names", "note",
+              "title_ru", "note_ru"},
              file, w, kExitPipeline);
-  s.title = get_string(v, "title", file, w, kExitPipeline, false);
-  s.note = get_string(v, "note", file, w, kExitPipeline, false);
-  if (v.contains("title")) s.title_loc = location_of(v.at("title"), file);
-  if (v.contains("note")) s.note_loc = location_of(v.at("note"), file);
+  auto text = [&](const char* key, std::string& value, Location& loc) {
+    value = get_string(v, key, file, w, kExitPipeline, false);
+    if (v.contains(key)) loc = location_of(v.at(key), file);
+  };
+  text("title", s.title, s.title_loc);
+  text("note", s.note, s.note_loc);
+  text("title_ru", s.title_ru, s.title_ru_loc);
+  text("note_ru", s.note_ru, s.note_ru_loc);
   if (v.contains("names")) s.names = read_summary_names(v.at("names"), file, w);
   s.table = get_string(v, "table", file, w, kExitPipeline, true);
   s.sort = get_string(v, "sort", file, w, kExitPipeline, false);

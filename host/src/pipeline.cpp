@@ -417,8 +417,8 @@ void validate_summary(ValidatedPipeline& vp, const SummaryConfig& s) {
   vp.last_use[s.table] = SIZE_MAX;
 }
 
-/// Replaces `{STEP.PARAM}` in the summary's title, note and `where` values by the values the steps
-/// use, so the summary printed after the run states them.
+/// Replaces `{STEP.PARAM}` in the summary's titles, notes and `where` values by the values the
+/// steps use, so the summary printed after the run states them.
 void resolve_placeholders(const ValidatedPipeline& vp, SummaryConfig& s) {
   const auto steps = steps_in_scope(vp);
   auto fail = [&](const Location& loc, const PlaceholderError& e) {
@@ -427,16 +427,17 @@ void resolve_placeholders(const ValidatedPipeline& vp, SummaryConfig& s) {
     if (auto ctx = loc.context(); !ctx.empty()) text += "\n" + ctx;
     throw HostError(kExitPipeline, text);
   };
-  try {
-    s.title = substitute(s.title, steps);
-  } catch (const PlaceholderError& e) {
-    fail(s.title_loc, e);
-  }
-  try {
-    s.note = substitute(s.note, steps);
-  } catch (const PlaceholderError& e) {
-    fail(s.note_loc, e);
-  }
+  auto text = [&](std::string& value, const Location& loc) {
+    try {
+      value = substitute(value, steps);
+    } catch (const PlaceholderError& e) {
+      fail(loc, e);
+    }
+  };
+  text(s.title, s.title_loc);
+  text(s.note, s.note_loc);
+  text(s.title_ru, s.title_ru_loc);
+  text(s.note_ru, s.note_ru_loc);
   for (auto& c : s.where) try {
       c = substitute(c, steps);
     } catch (const PlaceholderError& e) {

@@ -101,7 +101,7 @@ std::vector<sdk::Value> where_values(const std::string& key, const sdk::Value& v
 
 }  // namespace
 
-std::string substitute(const std::string& text, const std::vector<const ValidatedStep*>& steps) {
+std::string substitute(const std::string& text, const PlaceholderLookup& lookup) {
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
@@ -114,7 +114,7 @@ std::string substitute(const std::string& text, const std::vector<const Validate
       const auto close = text.find('}', i);
       if (close == std::string::npos)
         throw PlaceholderError("'{' without '}' (write {{ for a literal brace)");
-      out += text_of(lookup(text.substr(i + 1, close - i - 1), steps));
+      out += text_of(lookup(text.substr(i + 1, close - i - 1)));
       i = close;
     } else {
       out += c;
@@ -123,7 +123,7 @@ std::string substitute(const std::string& text, const std::vector<const Validate
   return out;
 }
 
-WhereClause substitute(const WhereClause& clause, const std::vector<const ValidatedStep*>& steps) {
+WhereClause substitute(const WhereClause& clause, const PlaceholderLookup& lookup) {
   WhereClause out = clause;
   out.values.clear();
   for (const auto& v : clause.values) {
@@ -131,12 +131,20 @@ WhereClause substitute(const WhereClause& clause, const std::vector<const Valida
     if (s == nullptr) {
       out.values.push_back(v);
     } else if (auto key = whole_placeholder(*s)) {
-      for (auto& e : where_values(*key, lookup(*key, steps))) out.values.push_back(std::move(e));
+      for (auto& e : where_values(*key, lookup(*key))) out.values.push_back(std::move(e));
     } else {
-      out.values.push_back(substitute(*s, steps));
+      out.values.push_back(substitute(*s, lookup));
     }
   }
   return out;
+}
+
+std::string substitute(const std::string& text, const std::vector<const ValidatedStep*>& steps) {
+  return substitute(text, [&](const std::string& key) { return lookup(key, steps); });
+}
+
+WhereClause substitute(const WhereClause& clause, const std::vector<const ValidatedStep*>& steps) {
+  return substitute(clause, [&](const std::string& key) { return lookup(key, steps); });
 }
 
 }  // namespace klaster

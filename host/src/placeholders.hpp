@@ -3,6 +3,7 @@
 // scenario.
 #pragma once
 
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -18,6 +19,19 @@ class PlaceholderError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+/// \brief The value of the parameter a placeholder's key (`STEP.PARAM`) names, or a
+/// PlaceholderError saying why there is none.
+using PlaceholderLookup = std::function<sdk::Value(const std::string& key)>;
+
+/// \brief `text` with each `{STEP.PARAM}` replaced by `lookup`'s value for it (a list as
+/// "KST, ALA", a float in its shortest exact form); `{{` and `}}` are literal braces. Throws
+/// PlaceholderError.
+std::string substitute(const std::string& text, const PlaceholderLookup& lookup);
+
+/// \brief The clause with placeholders replaced by `lookup`'s values in its string values (see the
+/// overload on steps).
+WhereClause substitute(const WhereClause& clause, const PlaceholderLookup& lookup);
 
 /// \brief `text` with each `{STEP.PARAM}` replaced by the resolved value of parameter PARAM of the
 /// step STEP among `steps` (a list as "KST, ALA", a float in its shortest exact form); `{{` and

@@ -30,6 +30,24 @@ nlohmann::json to_json(const sdk::Value& v) {
   return std::visit(Visitor{}, v);
 }
 
+sdk::Value value_of_json(const nlohmann::json& j) {
+  using nlohmann::json;
+  auto list = [&]<typename T>(T) {
+    std::vector<T> out;
+    for (const auto& e : j) out.push_back(e.get<T>());
+    return sdk::Value(std::move(out));
+  };
+  if (j.is_boolean()) return j.get<bool>();
+  if (j.is_number_integer()) return j.get<std::int64_t>();
+  if (j.is_number()) return j.get<double>();
+  if (j.is_string()) return j.get<std::string>();
+  if (!j.is_array() || j.empty()) return std::monostate{};
+  if (j.front().is_number_integer()) return list(std::int64_t{});
+  if (j.front().is_number()) return list(double{});
+  if (j.front().is_string()) return list(std::string{});
+  return std::monostate{};
+}
+
 namespace {
 
 std::string cell_text(const sdk::Column& c, std::size_t r) {
@@ -136,6 +154,7 @@ std::string run_record_json(const ValidatedPipeline& vp, const RunResult& result
                          {"units", vp.tables.at(name).units}});
     steps.push_back({{"id", s.id},
                      {"plugin", s.plugin},
+                     {"output", vp.steps[k].output},
                      {"plugin_version", s.plugin_version},
                      {"plugin_library", library.string()},
                      {"plugin_sha256", sha(library)},

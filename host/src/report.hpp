@@ -40,6 +40,10 @@ std::string list_plugins(const PluginRegistry& registry);
 /// \brief A parameter value as JSON (run.json, the batch store).
 nlohmann::json to_json(const sdk::Value& v);
 
+/// \brief The parameter value `j` holds in run.json (the inverse of to_json; a list of mixed or
+/// other elements, an empty list and null give no value).
+sdk::Value value_of_json(const nlohmann::json& j);
+
 /// \brief Current UTC time as ISO 8601.
 std::string utc_now();
 

@@ -11,6 +11,7 @@
 #include "labels.hpp"
 #include "output_folder.hpp"
 #include "output_writer.hpp"
+#include "placeholders.hpp"
 #include "report.hpp"
 #include "report_html.hpp"
 #include "report_script.hpp"
@@ -138,6 +139,46 @@ std::string inputs_section(const Page& p) {
 
 namespace {
 
+/// A placeholder key run.json holds no value for.
+struct UnrecordedPlaceholder : PlaceholderError {
+  using PlaceholderError::PlaceholderError;
+};
+
+/// The value run.json records for the placeholder key `STEP.PARAM`: the step's parameter, or for
+/// `STEP.output` its output table. Throws PlaceholderError (the key) when it records none.
+sdk::Value recorded_value(const json& record, const std::string& key) {
+  const auto dot = key.find('.');
+  const std::string step = key.substr(0, dot);
+  const std::string param = dot == std::string::npos ? "" : key.substr(dot + 1);
+  for (const auto& s : record.value("steps", json::array())) {
+    if (text_of(s.value("id", json())) != step) continue;
+    const json holder = param == sdk::kOutputParam ? s : s.value("params", json::object());
+    const json value = holder.value(param, json());
+    if (!value.is_null()) return value_of_json(value);
+  }
+  throw UnrecordedPlaceholder(key);
+}
+
+/// Replaces `{STEP.PARAM}` in the summaries' texts and `where` values by the values the run used,
+/// as `klaster run` did when it printed them. Returns why it cannot, or "".
+std::string resolve_recorded(const Page& p, std::vector<SummaryConfig>& summaries) {
+  const PlaceholderLookup lookup = [&](const std::string& key) {
+    return recorded_value(p.run.record, key);
+  };
+  try {
+    for (auto& s : summaries) {
+      for (std::string* t : {&s.title, &s.note, &s.title_ru, &s.note_ru})
+        *t = substitute(*t, lookup);
+      for (auto& c : s.where) c = substitute(c, lookup);
+    }
+  } catch (const UnrecordedPlaceholder& e) {
+    return fmt::format(fmt::runtime(tr(p.lang, "placeholder_unrecorded")), e.what());
+  } catch (const PlaceholderError& e) {  // a lone brace: the pipeline differs from the run's
+    return e.what();
+  }
+  return "";
+}
+
 /// Why the pipeline's summaries cannot be shown, or "" when `config` holds them.
 std::string read_summaries(const Page& p, PipelineConfig& config) {
   const json pipeline = p.run.record.value("pipeline", json::object());
@@ -152,13 +193,16 @@ std::string read_summaries(const Page& p, PipelineConfig& config) {
   } catch (const HostError&) {
     return fmt::format(fmt::runtime(tr(p.lang, "pipeline_missing")), file.string());
   }
-  return "";
+  return resolve_recorded(p, config.summaries);
 }
 
 std::string summary_html(const Page& p, const SummaryConfig& s) {
   const auto it = p.run.tables.find(s.table);
   if (it == p.run.tables.end()) return "";  // a dataset table, or one too large to read
-  std::string out = "<h3>" + html_escape(s.title.empty() ? s.table : s.title) + "</h3>\n";
+  const bool ru = p.lang == ReportLang::kRu;
+  const std::string& title = ru && !s.title_ru.empty() ? s.title_ru : s.title;
+  const std::string& note = ru && !s.note_ru.empty() ? s.note_ru : s.note;
+  std::string out = "<h3>" + html_escape(title.empty() ? s.table : title) + "</h3>\n";
   try {
     const sdk::Table rows = summary_rows(s, *it->second);
     out += table_html(rows, kReportTableRows, s.table + ".csv", p.lang, &p.labels,
@@ -167,7 +211,7 @@ std::string summary_html(const Page& p, const SummaryConfig& s) {
   } catch (const std::exception& e) {  // a where clause of another type than the CSV's column
     out += note_html(e.what());
   }
-  return out + (s.note.empty() ? "" : note_html(tr(p.lang, "note") + ": " + s.note));
+  return out + (note.empty() ? "" : note_html(tr(p.lang, "note") + ": " + note));
 }
 
 std::string summaries_section(const Page& p) {
