@@ -98,6 +98,45 @@ TEST(CliLimits, SumsPastTheLargestDoubleAreADataError) {
   }
 }
 
+// Sums outside the cube: an input whose values add up past the largest double (two values of 1e308
+// make 2e308 > 1.7976931348623157e308) makes the plugin write infinities. The host then names the
+// input column as a dataset error (exit 3) instead of blaming the plugin (exit 1): an external LQ
+// reference (national totals E = inf, so LQ = share / 0) and an input-output table whose sector A
+// buys 1e308 from itself and from B.
+TEST(CliLimits, InputSumsPastTheLargestDoubleOutsideTheCubeAreADataError) {
+  const std::string overflow =
+      "': its values add up past the largest number a double holds (about 1.8e308), so sums over "
+      "them overflow; rescale the column (e.g. to thousands)\n";
+  Project lq("limits_sum_reference",
+             "[[step]]\nid = \"lq\"\nplugin = \"location_quotient\"\nparams = { input = "
+             "\"output\", reference = \"national\" }\n");
+  write_text(lq.path("data/dataset.toml"),
+             std::string(kDatasetToml) +
+                 "[tables.national]\nfile = \"national.csv\"\ncolumns = { year = \"int\", "
+                 "industry = \"string\", value = \"float\" }\n");
+  write_text(lq.path("data/national.csv"),
+             "year,industry,value\n2024,X,1e308\n2024,Y,1e308\n2025,X,1\n2025,Y,1\n");
+  auto r = lq.run("--quiet");
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_EQ(r.err.rfind("error: p.toml:5: step 'lq' (plugin location_quotient ", 0), 0) << r.err;
+  EXPECT_TRUE(contains(r.err, "): table 'national', column 'value" + overflow)) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+
+  Project io("limits_sum_io", kLqStep);
+  write_text(io.path("data/dataset.toml"),
+             std::string(kDatasetToml) +
+                 "[tables.io]\nfile = \"io.csv\"\nlayout = \"matrix\"\n[tables.demand]\nfile = "
+                 "\"demand.csv\"\ncolumns = { sector = \"string\", delta = \"float\" }\n");
+  write_text(io.path("data/io.csv"), "code,A,B\nA,1e308,1e308\nB,1,1\nP1,1.5e308,1.5e308\n");
+  write_text(io.path("data/demand.csv"), "sector,delta\nA,1e308\n");
+  io.write_pipeline(
+      "[[step]]\nid = \"imp\"\nplugin = \"io_impact\"\nparams = { input = \"io\", demand_change = "
+      "\"demand\", compensation_row = \"\", employment_row = \"\", gva_row = \"\" }\n");
+  r = io.run("--quiet");
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_TRUE(contains(r.err, "): table 'io', column 'value" + overflow)) << r.err;
+}
+
 // Values near the limit whose totals stay below it give the right quotients. By hand: totals
 // A = 6e307, B = 1e308, X = Y = 8e307, all = 1.6e308; LQ = (e_rj / e_r) / (e_j / e):
 // A,X = (4/6)/(1/2) = 4/3, A,Y = (2/6)/(1/2) = 2/3, B,X = (4/10)/(1/2) = 0.8, B,Y = 1.2.

@@ -578,6 +578,23 @@ void check_status(const ValidatedPipeline& vp, const ValidatedStep& s, const sdk
          status.message == "std::bad_alloc" ? out_of_memory_text() : status.message);
 }
 
+/// Fails the step when it wrote a NaN or an infinity: as a dataset error (exit 3) naming the input
+/// column whose values add up past the largest double, when there is one, else as the plugin's.
+template <typename Fail>
+void check_results_finite(const std::map<std::string, sdk::TablePtr>& inputs,
+                          const sdk::Written& written, const Fail& fail) {
+  try {
+    for (const auto& [name, table] : written) sdk::check_finite(name, *table);
+  } catch (const sdk::Error& e) {
+    try {
+      sdk::check_input_sums(inputs);
+    } catch (const sdk::DataError& overflow) {
+      fail(kExitDataset, overflow.what());
+    }
+    fail(kExitStepFailed, e.what());
+  }
+}
+
 /// Runs step `k`: loads and filters its inputs, runs the plugin, checks and hands on what it wrote.
 void run_step(const ValidatedPipeline& vp, std::size_t k, RunResult& result,
               const TableGetter& get_table,
@@ -613,10 +630,10 @@ void run_step(const ValidatedPipeline& vp, std::size_t k, RunResult& result,
   check_status(vp, s, status, fail);
   try {
     sdk::check_written(s.plugin->info.name, s.outputs, ctx.written());
-    for (const auto& [name, table] : ctx.written()) sdk::check_finite(name, *table);
   } catch (const sdk::Error& e) {
     fail(kExitStepFailed, e.what());
   }
+  check_results_finite(inputs, ctx.written(), fail);
   const auto write_start = std::chrono::steady_clock::now();
   for (auto& [name, table] : ctx.written()) {
     rec.tables_written.emplace_back(name, table->rows());

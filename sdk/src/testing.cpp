@@ -41,7 +41,14 @@ std::map<std::string, Table> run_step(const PluginEntry& entry,
                   [&](const std::string& n) -> const Table& { return tables.at(n); });
   if (Status s = entry.run(&run); s.code != StatusCode::kOk) rethrow(s);
   check_written(info.name, bind.outputs(), run.written());
-  for (const auto& [name, t] : run.written()) check_finite(name, *t);
+  try {
+    for (const auto& [name, t] : run.written()) check_finite(name, *t);
+  } catch (const Error&) {  // the data's fault when an input's sums overflow, as the host says
+    std::map<std::string, TablePtr> inputs;
+    for (const auto& [name, t] : tables) inputs[name] = std::make_shared<Table>(t);
+    check_input_sums(inputs);
+    throw;
+  }
 
   std::map<std::string, Table> out;
   for (auto& [name, t] : run.written()) out.emplace(name, *t);

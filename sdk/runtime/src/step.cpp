@@ -357,6 +357,21 @@ void check_finite(const std::string& table_name, const Table& table) {
   }
 }
 
+void check_input_sums(const std::map<std::string, TablePtr>& inputs) {
+  for (const auto& [name, table] : inputs)
+    for (const Column& c : table->columns()) {
+      if (c.type != ColumnType::kFloat) continue;
+      double sum = 0;
+      for (std::size_t r = 0; r < c.floats.size(); ++r)
+        if (c.is_valid(r)) sum += std::fabs(c.floats[r]);
+      if (!std::isfinite(sum))
+        throw DataError("table '" + name + "', column '" + c.name +
+                        "': its values add up past the largest number a double holds (about "
+                        "1.8e308), so sums over them overflow; rescale the column (e.g. to "
+                        "thousands)");
+    }
+}
+
 void rethrow(const Status& status) {
   switch (status.code) {
     case StatusCode::kParamError:

@@ -155,6 +155,12 @@ const ParamSpec* first_empty_input(const PluginInfo& info, const Params& params,
 /// first offending row's keys.
 void check_finite(const std::string& table_name, const Table& table);
 
+/// \brief Throws a DataError naming the first float column of `inputs` (a step's input tables by
+/// name) whose absolute values add up past the largest double (about 1.8e308): any sum over it
+/// overflows, so a NaN or infinity the step then writes comes from the data, not the plugin.
+/// Called only after check_finite failed, so a run that writes finite values never pays for it.
+void check_input_sums(const std::map<std::string, TablePtr>& inputs);
+
 /// \brief Turns a non-ok Status back into the matching exception.
 [[noreturn]] void rethrow(const Status& status);
 
