@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -15,10 +16,22 @@ namespace fs = std::filesystem;
 using namespace klaster::sdk;
 
 namespace {
+/// This process's folder for test files, removed at exit: two builds' test runs at once must not
+/// write each other's files.
+const fs::path& test_dir() {
+  static const struct Dir {
+    fs::path path;
+    ~Dir() {
+      std::error_code ec;
+      fs::remove_all(path, ec);
+    }
+  } dir{fs::temp_directory_path() / ("klaster_sdk_csv_test_" + std::to_string(::getpid()))};
+  return dir.path;
+}
+
 fs::path write_file(const std::string& name, const std::string& text) {
-  fs::path dir = fs::temp_directory_path() / "klaster_sdk_csv_test";
-  fs::create_directories(dir);
-  fs::path p = dir / name;
+  fs::create_directories(test_dir());
+  fs::path p = test_dir() / name;
   std::ofstream(p, std::ios::binary) << text;
   return p;
 }

@@ -253,7 +253,7 @@ void BatchStore::create(const BatchConfig& batch, const std::string& sha) {
   Statement st(db_, "INSERT INTO batch VALUES (?, ?)", path_);
   std::map<std::string, std::string> rows = inputs_;
   rows.insert({{"batch_sha256", sha},
-               {"batch_file", batch.path.string()},
+               {"batch_file", fs::absolute(batch.path).lexically_normal().string()},
                {"klaster_version", KLASTER_VERSION},
                {"created_at", utc_now()}});
   for (const auto& [k, v] : rows) {
