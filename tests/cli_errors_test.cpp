@@ -422,9 +422,15 @@ TEST(CliErrorCatalogue, IoTableNotProductive) {
 TEST(CliErrorCatalogue, IoSatelliteTable) {
   IoProject p("cat_io_satellite", "code,A,B\nA,1,1\nB,1,1\nP1,10,10\n",
               ", employment_table = \"demand\", employment_value = \"delta\"");
-  expect_step_error(p.run(), 3, "employment table 'demand' has no value for sectors: B");
+  // The file named at the end is the employment table's, which the message is about, not the
+  // primary input's (io.csv).
+  expect_step_error(p.run(), 3,
+                    "employment table 'demand' has no value for sectors: B; input table 'demand' "
+                    "(data/demand.csv)");
   p.write_demand("sector,delta\nA,1\nA,2\n");
-  expect_step_error(p.run(), 3, "employment table 'demand': sector 'A' appears twice");
+  expect_step_error(p.run(), 3,
+                    "employment table 'demand': sector 'A' appears twice; input table 'demand' "
+                    "(data/demand.csv)");
 }
 
 // OUT-04: the output folder on a 16 KiB tmpfs (as CliBatchStore.FullDiskStopsCleanlyAndResumes

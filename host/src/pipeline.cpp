@@ -519,9 +519,22 @@ std::string empty_input_message(const ValidatedPipeline& vp, const ValidatedStep
 }
 
 /// A plugin's DataError message, followed by where its primary input came from.
+/// The input table a plugin's DataError is about: the first of the step's tables its message
+/// names as 'T' (an employment or reference table, say), else the primary input.
+std::string table_of_message(const ValidatedStep& s, const std::string& message) {
+  std::string first;
+  std::size_t at = std::string::npos;
+  for (const auto& param : table_params(s.plugin->info)) {
+    if (!s.params.has(param)) continue;
+    const auto pos = message.find("'" + s.params.str(param) + "'");
+    if (pos < at) at = pos, first = s.params.str(param);
+  }
+  return first.empty() ? primary_table(s) : first;
+}
+
 std::string data_error_message(const ValidatedPipeline& vp, const ValidatedStep& s,
                                const std::string& message) {
-  const std::string input = primary_table(s);
+  const std::string input = table_of_message(s, message);
   if (input.empty()) return message;
   auto o = vp.tables.find(input);
   std::string origin = o != vp.tables.end() && o->second.manifest
