@@ -338,6 +338,45 @@ TEST(ReportData, AFolderWithoutKlastersRunJsonIsRefused) {
   fs::remove_all(dir);
 }
 
+// A table past kReportMaxReadRows (run.json says 2,000,000 rows; the CSV is cut to three) is not
+// read into the report but summarised with the column types run.json records. By hand: region
+// A, B, A (3 given, 2 distinct); year 2024, 2024, 2025 (min 2024, max 2025, sum 6073); v 1, 3
+// and one missing (2 given, min 1, max 3, sum 4). Without recorded types: no summary.
+TEST(ReportData, ATableTooLargeToReadIsSummarisedWithTheTypesRunJsonRecords) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("klaster_large_table_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "big.csv") << "region,year,v\nA,2024,1\nB,2024,3\nA,2025,\n";
+  const std::string table =
+      R"({"table": "big", "rows": 2000000, "file": "big.csv", "columns": {"region": "string", )"
+      R"("year": "int", "v": "float"}})";
+  std::ofstream(dir / "run.json") << R"({"written_by": "klaster", "steps": [{"id": "s", )"
+                                  << R"("tables_written": [)" << table << "]}]}\n";
+  const RunFolder run = read_run_folder(dir);
+  EXPECT_EQ(run.tables.count("big"), 0u);
+  ASSERT_EQ(run.large_stats.count("big"), 1u);
+  const auto& st = run.large_stats.at("big");
+  ASSERT_EQ(st.size(), 3u);
+  EXPECT_FALSE(st[0].numeric);
+  EXPECT_EQ(st[0].given, 3u);
+  EXPECT_EQ(st[0].distinct, 2u);
+  EXPECT_EQ(st[1].given, 3u);
+  EXPECT_EQ(st[1].min, 2024);
+  EXPECT_EQ(st[1].max, 2025);
+  EXPECT_EQ(st[1].sum, 6073);
+  EXPECT_EQ(st[2].given, 2u);
+  EXPECT_EQ(st[2].missing, 1u);
+  EXPECT_EQ(st[2].min, 1);
+  EXPECT_EQ(st[2].max, 3);
+  EXPECT_EQ(st[2].sum, 4);
+  std::ofstream(dir / "run.json") << R"({"written_by": "klaster", "steps": [{"id": "s", )"
+                                  << R"("tables_written": [{"table": "big", "rows": 2000000, )"
+                                  << R"("file": "big.csv"}]}]})"
+                                  << "\n";
+  EXPECT_EQ(read_run_folder(dir).large_stats.count("big"), 0u);
+  fs::remove_all(dir);
+}
+
 /// A store as `klaster batch` lays it out (docs/batch.md, "The store"), written by hand: a grid key
 /// x.factor (g0001 = 1, g0002 = 2), a failed named scenario setting it to 9, and table p__t with
 /// two regions in one year per scenario.

@@ -117,6 +117,17 @@ std::map<std::string, std::string> checksum_inputs(const ValidatedPipeline& vp) 
   return out;
 }
 
+namespace {
+
+/// A table's columns and their types as run.json records them: {"region": "string", ...}.
+nlohmann::ordered_json column_types(const sdk::Schema& schema) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (const auto& [name, type] : schema.columns) out[name] = sdk::to_string(type);
+  return out;
+}
+
+}  // namespace
+
 std::string run_record_json(const ValidatedPipeline& vp, const RunResult& result,
                             const std::map<std::string, std::string>& checksums,
                             const std::vector<std::string>& overrides, double wall_seconds,
@@ -151,7 +162,8 @@ std::string run_record_json(const ValidatedPipeline& vp, const RunResult& result
       written.push_back({{"table", name},
                          {"rows", rows},
                          {"file", name + ".csv"},
-                         {"units", vp.tables.at(name).units}});
+                         {"units", vp.tables.at(name).units},
+                         {"columns", column_types(vp.tables.at(name).schema)}});
     steps.push_back({{"id", s.id},
                      {"plugin", s.plugin},
                      {"output", vp.steps[k].output},

@@ -10,6 +10,7 @@
 
 #include "klaster/sdk/table.hpp"
 #include "labels.hpp"
+#include "report_stats.hpp"
 #include "report_strings.hpp"
 #include "units.hpp"  // ColumnUnits
 
@@ -27,6 +28,9 @@ struct RunFolder {
   /// files: a column is int when every cell is a canonical integer, float when every cell is a
   /// number, else string; a cell with a leading zero ("01") is not a number (codes stay text).
   std::map<std::string, sdk::TablePtr> tables;
+  /// Every row of each table too large to read, summarised by column: read with the column types
+  /// run.json records (tables_written[].columns; none for an older klaster's run).
+  std::map<std::string, std::vector<ColumnStats>> large_stats;
   /// The units of every table written (run.json's tables_written[].units), read or not.
   std::map<std::string, ColumnUnits> units;
   /// \brief The units of table `name` (none for a table run.json does not list).

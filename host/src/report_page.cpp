@@ -280,19 +280,21 @@ std::string views_html(Page& p, const json& step, const LoadedPlugin& plugin) {
 }
 
 /// A table of the run: its first rows, and when it has more, every row summarised by column. A
-/// table too large to read keeps its note: streaming the 1 GB CSV of the 30M-row benchmark for
-/// its statistics took a minute on the shared machine (docs/report.md, "Sizes").
+/// table too large to read gets a note and, when run.json records its column types, the summary.
 std::string table_section(const Page& p, const std::string& name, const std::string& file,
                           std::size_t rows) {
   const ColumnUnits& units = p.run.units_of(name);
   const auto it = p.run.tables.find(name);
+  const auto large = p.run.large_stats.find(name);
   std::string out =
       it == p.run.tables.end()
           ? note_html(fmt::format(fmt::runtime(tr(p.lang, "not_inlined")), rows, file))
           : table_html(*it->second, kReportTableRows, file, p.lang, &p.labels, &units);
+  const std::string stats_head = "<p>" + p.t("stats_title") + "</p>\n";
+  if (large != p.run.large_stats.end())
+    return out + stats_head + stats_html(large->second, p.lang, units);
   if (rows <= kReportTableRows || it == p.run.tables.end()) return out;
-  return out + "<p>" + p.t("stats_title") + "</p>\n" +
-         stats_html(table_stats(*it->second), p.lang, units);
+  return out + stats_head + stats_html(table_stats(*it->second), p.lang, units);
 }
 
 std::string tables_html(const Page& p, const json& step) {

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <unordered_set>
 
 #include "report_html.hpp"
 
@@ -11,55 +10,47 @@ namespace klaster {
 
 namespace {
 
-/// A column's statistics as its cells come, with the distinct texts seen so far.
-struct Accumulator {
-  ColumnStats stats;
-  std::unordered_set<std::string> seen;
-  std::string last;  // the previous text: runs of one code (sorted tables) cost no lookup
-
-  void add_number(double v) {
-    auto& s = stats;
+/// Counts, min, mean and max of a numeric column.
+ColumnStats number_stats(const sdk::Column& c) {
+  ColumnStats s{c.name};
+  for (std::size_t r = 0; r < c.size(); ++r) {
+    if (!c.is_valid(r)) {
+      ++s.missing;
+      continue;
+    }
+    const double v = c.number(r);
     s.min = s.given == 0 ? v : std::min(s.min, v);
     s.max = s.given == 0 ? v : std::max(s.max, v);
     s.sum += v;
+    ++s.given;
   }
-  void add_text(std::string_view text) {
-    if (text == last || seen.size() >= kStatsMaxDistinct) return;
-    last = text;
-    seen.insert(last);
-  }
-  ColumnStats done() {
-    stats.distinct = seen.size();
-    return stats;
-  }
-};
+  return s;
+}
 
-std::vector<ColumnStats> finish(std::vector<Accumulator>& acc) {
-  std::vector<ColumnStats> out;
-  for (auto& a : acc) out.push_back(a.done());
-  return out;
+/// Counts and distinct texts of a string column, by its dictionary codes (no text compared).
+ColumnStats text_stats(const sdk::Column& c) {
+  ColumnStats s{c.name, false};
+  std::vector<std::uint8_t> seen(c.dict ? c.dict->size() : 0, 0);
+  for (const std::int32_t code : c.codes) {
+    if (code < 0) {
+      ++s.missing;
+      continue;
+    }
+    ++s.given;
+    auto& mark = seen[static_cast<std::size_t>(code)];
+    s.distinct += mark == 0;
+    mark = 1;
+  }
+  return s;
 }
 
 }  // namespace
 
 std::vector<ColumnStats> table_stats(const sdk::Table& t) {
-  std::vector<Accumulator> acc;
-  for (const auto& c : t.columns()) {
-    Accumulator a;
-    a.stats.name = c.name;
-    a.stats.numeric = c.type != sdk::ColumnType::kString;
-    for (std::size_t r = 0; r < t.rows(); ++r) {
-      if (!c.is_valid(r)) {
-        ++a.stats.missing;
-        continue;
-      }
-      if (a.stats.numeric) a.add_number(c.number(r));
-      if (!a.stats.numeric) a.add_text(c.str(r));
-      ++a.stats.given;
-    }
-    acc.push_back(std::move(a));
-  }
-  return finish(acc);
+  std::vector<ColumnStats> out;
+  for (const auto& c : t.columns())
+    out.push_back(c.type == sdk::ColumnType::kString ? text_stats(c) : number_stats(c));
+  return out;
 }
 
 namespace {
@@ -80,9 +71,8 @@ std::string stats_row(const ColumnStats& s, ReportLang lang, const ColumnUnits& 
   if (s.numeric && s.given > 0)
     return out + number_cell(s.min, lang) + number_cell(s.sum / s.given, lang) +
            number_cell(s.max, lang) + "<td></td></tr>";
-  const std::string distinct =
-      (s.distinct >= kStatsMaxDistinct ? "≥ " : "") + std::to_string(s.distinct);
-  return out + "<td></td><td></td><td></td><td class=\"num\">" + distinct + "</td></tr>";
+  return out + "<td></td><td></td><td></td><td class=\"num\">" + std::to_string(s.distinct) +
+         "</td></tr>";
 }
 
 }  // namespace

@@ -11,16 +11,13 @@
 
 namespace klaster {
 
-/// \brief Distinct texts counted at most per column (memory stays bounded on any table).
-inline constexpr std::size_t kStatsMaxDistinct = 100'000;
-
 /// \brief One column of every row: numbers (ints or floats) or texts.
 struct ColumnStats {
   std::string name;
   bool numeric = true;  // every cell given is a number
   std::size_t given = 0, missing = 0;
   double min = 0, max = 0, sum = 0;  // numbers: of the given cells
-  std::size_t distinct = 0;          // texts: at most kStatsMaxDistinct
+  std::size_t distinct = 0;          // texts: how many different ones
 };
 
 /// \brief The statistics of every row of `t`.

@@ -55,7 +55,7 @@ const std::map<std::string, Entry>& strings() {
        {"The first {} of {} rows; the whole table is {}.",
         "Первые {} из {} строк; вся таблица — в файле {}."}},
       {"not_inlined",
-       {"{} rows: too large to read into the report; the table is {}.",
+       {"{} rows: too many to show in the report; the table is {}.",
         "{} строк: слишком много для отчёта; таблица — в файле {}."}},
       {"chart_rows",
        {"The chart is drawn from the first {} of {} rows.",
