@@ -1,6 +1,8 @@
 // Units of output columns: declared by plugins, or carried from the input column a column copies.
 #include "units.hpp"
 
+#include <vector>
+
 namespace klaster {
 
 ColumnUnits dataset_units(const TableManifest& table) {
@@ -44,12 +46,9 @@ std::map<std::string, std::string> copied_columns(const sdk::ColumnSpec& c,
   return out;
 }
 
-/// A declared unit: the text, or for "<param>" the unit of the column that column parameter names
-/// (or of the table that table parameter names, when its columns have one unit); "" if unknown.
-std::string declared_unit(const std::string& unit, const sdk::PluginInfo& info,
-                          const sdk::Params& params, const UnitsLookup& units) {
-  if (unit.size() < 3 || unit.front() != '<' || unit.back() != '>') return unit;
-  const std::string param = unit.substr(1, unit.size() - 2);
+/// The unit of the column (or one-unit table) that parameter `param` names; "" if unknown.
+std::string param_unit(const std::string& param, const sdk::PluginInfo& info,
+                       const sdk::Params& params, const UnitsLookup& units) {
   const sdk::ParamSpec* spec = info.find_param(param);
   if (spec == nullptr) return {};
   const bool table = spec->type == sdk::ParamType::kTable;
@@ -64,6 +63,63 @@ std::string declared_unit(const std::string& unit, const sdk::PluginInfo& info,
   }
   const auto it = in->find(params.str(param));
   return it == in->end() ? std::string() : it->second;
+}
+
+/// "{name}", "{name|fallback}", "{1/name}": a number parameter's value (its reciprocal), or the
+/// fallback when it is not given; "" if neither.
+std::string param_value(const std::string& field, const sdk::Params& params) {
+  const bool reciprocal = field.rfind("1/", 0) == 0;
+  const std::string rest = reciprocal ? field.substr(2) : field;
+  const std::size_t bar = rest.find('|');
+  const std::string name = rest.substr(0, bar);
+  if (!params.has(name)) return bar == std::string::npos ? std::string() : rest.substr(bar + 1);
+  if (!reciprocal) return sdk::to_text(params.get(name));
+  return sdk::to_text(sdk::Value(1.0 / params.real(name)));
+}
+
+/// Drops what reads as noise after substitution: an exponent "^1", a leading factor "1 ", and
+/// dimensionless factors of a product ("dimensionless", "share", "ratio" joined by " · ").
+std::string simplified(std::string unit) {
+  for (std::size_t at = unit.find("^1"); at != std::string::npos; at = unit.find("^1", at + 1)) {
+    const std::size_t end = at + 2;
+    if (end == unit.size() || unit[end] == ' ' || unit[end] == ')') unit.erase(at, 2);
+  }
+  if (unit.rfind("1 ", 0) == 0) unit.erase(0, 2);
+  std::vector<std::string> kept;
+  std::size_t from = 0;
+  for (std::size_t at; (at = unit.find(" · ", from)) != std::string::npos; from = at + 4)
+    kept.push_back(unit.substr(from, at - from));
+  kept.push_back(unit.substr(from));
+  if (kept.size() == 1) return unit;
+  std::string out;
+  for (const std::string& factor : kept)
+    if (factor != "dimensionless" && factor != "share" && factor != "ratio")
+      out += (out.empty() ? "" : " · ") + factor;
+  return out.empty() ? "dimensionless" : out;
+}
+
+/// A declared unit: the text with each "<param>" replaced by the unit of the column that column
+/// parameter names (or of the table that table parameter names, when its columns have one unit)
+/// and each "{param}" by a parameter's value (param_value), then simplified; "" when a part is
+/// unknown.
+std::string declared_unit(const std::string& unit, const sdk::PluginInfo& info,
+                          const sdk::Params& params, const UnitsLookup& units) {
+  std::string out;
+  for (std::size_t at = 0; at < unit.size();) {
+    const char open = unit[at];
+    const std::size_t close = unit.find(open == '<' ? '>' : '}', at);
+    if ((open != '<' && open != '{') || close == std::string::npos) {
+      out += unit[at++];
+      continue;
+    }
+    const std::string field = unit.substr(at + 1, close - at - 1);
+    const std::string text =
+        open == '<' ? param_unit(field, info, params, units) : param_value(field, params);
+    if (text.empty()) return {};
+    out += text;
+    at = close + 1;
+  }
+  return simplified(out);
 }
 
 /// Adds the units one ColumnSpec gives to the columns of a written table.
