@@ -1,6 +1,7 @@
 // Units of output columns: declared by plugins, or carried from the input column a column copies.
 #include "units.hpp"
 
+#include <optional>
 #include <vector>
 
 namespace klaster {
@@ -65,61 +66,80 @@ std::string param_unit(const std::string& param, const sdk::PluginInfo& info,
   return it == in->end() ? std::string() : it->second;
 }
 
-/// "{name}", "{name|fallback}", "{1/name}": a number parameter's value (its reciprocal), or the
-/// fallback when it is not given; "" if neither.
+/// "{name}", "{name|fallback}", "{1/name}": a number parameter's value (its reciprocal) in the
+/// shortest form ("-2", "1000"), or the fallback when it is not given; "" if neither.
 std::string param_value(const std::string& field, const sdk::Params& params) {
   const bool reciprocal = field.rfind("1/", 0) == 0;
   const std::string rest = reciprocal ? field.substr(2) : field;
   const std::size_t bar = rest.find('|');
   const std::string name = rest.substr(0, bar);
   if (!params.has(name)) return bar == std::string::npos ? std::string() : rest.substr(bar + 1);
-  if (!reciprocal) return sdk::to_text(params.get(name));
-  return sdk::to_text(sdk::Value(1.0 / params.real(name)));
+  const double value = params.real(name);
+  return sdk::format_number(reciprocal ? 1.0 / value : value);
 }
 
-/// Drops what reads as noise after substitution: an exponent "^1", a leading factor "1 ", and
-/// dimensionless factors of a product ("dimensionless", "share", "ratio" joined by " · ").
-std::string simplified(std::string unit) {
+/// `text` with each field open...close replaced by fill(field, what follows it); nullopt when a
+/// fill is "" (unknown).
+template <typename Fill>
+std::optional<std::string> filled(const std::string& text, char open, char close, Fill fill) {
+  std::string out;
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t end = text[at] == open ? text.find(close, at) : std::string::npos;
+    if (end == std::string::npos) {
+      out += text[at++];
+      continue;
+    }
+    const std::string value = fill(text.substr(at + 1, end - at - 1), text.substr(end + 1));
+    if (value.empty()) return std::nullopt;
+    out += value;
+    at = end + 1;
+  }
+  return out;
+}
+
+/// Without the exponents "^1" (a number's value of 1) and a leading factor "1 ".
+std::string without_ones(std::string unit) {
   for (std::size_t at = unit.find("^1"); at != std::string::npos; at = unit.find("^1", at + 1)) {
     const std::size_t end = at + 2;
     if (end == unit.size() || unit[end] == ' ' || unit[end] == ')') unit.erase(at, 2);
   }
   if (unit.rfind("1 ", 0) == 0) unit.erase(0, 2);
-  std::vector<std::string> kept;
-  std::size_t from = 0;
-  for (std::size_t at; (at = unit.find(" · ", from)) != std::string::npos; from = at + 4)
-    kept.push_back(unit.substr(from, at - from));
-  kept.push_back(unit.substr(from));
-  if (kept.size() == 1) return unit;
+  return unit;
+}
+
+/// The factors of a product (" · ") without the dimensionless ones ("dimensionless", "share",
+/// "ratio"); "dimensionless" when none is left.
+std::string without_numbers(const std::string& unit) {
+  const std::string dot = " · ";
+  if (unit.find(dot) == std::string::npos) return unit;
   std::string out;
-  for (const std::string& factor : kept)
+  for (std::size_t from = 0, at = 0; at != std::string::npos; from = at + dot.size()) {
+    at = unit.find(dot, from);
+    const std::string factor = unit.substr(from, at == std::string::npos ? at : at - from);
     if (factor != "dimensionless" && factor != "share" && factor != "ratio")
-      out += (out.empty() ? "" : " · ") + factor;
+      out += (out.empty() ? "" : dot) + factor;
+  }
   return out.empty() ? "dimensionless" : out;
 }
 
-/// A declared unit: the text with each "<param>" replaced by the unit of the column that column
-/// parameter names (or of the table that table parameter names, when its columns have one unit)
-/// and each "{param}" by a parameter's value (param_value), then simplified; "" when a part is
+/// A declared unit: "{param}" parts replaced by parameter values (param_value) and "^1" dropped,
+/// then "<param>" parts by the units parameters name (param_unit; in parentheses before an
+/// exponent when they hold a space), then dimensionless factors dropped; "" when a part is
 /// unknown.
 std::string declared_unit(const std::string& unit, const sdk::PluginInfo& info,
                           const sdk::Params& params, const UnitsLookup& units) {
-  std::string out;
-  for (std::size_t at = 0; at < unit.size();) {
-    const char open = unit[at];
-    const std::size_t close = unit.find(open == '<' ? '>' : '}', at);
-    if ((open != '<' && open != '{') || close == std::string::npos) {
-      out += unit[at++];
-      continue;
-    }
-    const std::string field = unit.substr(at + 1, close - at - 1);
-    const std::string text =
-        open == '<' ? param_unit(field, info, params, units) : param_value(field, params);
-    if (text.empty()) return {};
-    out += text;
-    at = close + 1;
-  }
-  return simplified(out);
+  const auto values = filled(unit, '{', '}', [&](const std::string& field, const std::string&) {
+    return param_value(field, params);
+  });
+  if (!values) return {};
+  const auto out = filled(
+      without_ones(*values), '<', '>', [&](const std::string& field, const std::string& after) {
+        const std::string u = param_unit(field, info, params, units);
+        const bool wrap =
+            !u.empty() && after.rfind('^', 0) == 0 && u.find(' ') != std::string::npos;
+        return wrap ? "(" + u + ")" : u;
+      });
+  return out ? without_numbers(*out) : std::string();
 }
 
 /// Adds the units one ColumnSpec gives to the columns of a written table.
