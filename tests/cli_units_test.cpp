@@ -276,7 +276,8 @@ TEST(Units, RegionPluginsInRunJson) {
   // lag = sum_j w_ij z_j: the value's unit times w's; row-standardised, the value's.
   EXPECT_EQ(u["moran_local"]["lag"], std::string(kMoney) + " · km^-2");
   EXPECT_EQ(u["moran_row_local"]["lag"], kMoney);
-  // A_i = sum_j S_j^gamma d_ij^lambda (lambda = -2 by default; -1 for harris); exponential: S^gamma.
+  // A_i = sum_j S_j^gamma d_ij^lambda (lambda = -2 by default; -1 for harris); exponential:
+  // S^gamma.
   EXPECT_EQ(u["hansen"]["accessibility"], std::string(kMoney) + " · km^-2");
   EXPECT_EQ(u["hansen_half"]["accessibility"], "(" + std::string(kMoney) + ")^0.5 · km^-2");
   EXPECT_EQ(u["hansen_exp"]["accessibility"], kMoney);
