@@ -94,6 +94,11 @@ plugin = "distance_matrix"
 params = { points = "regions", id = "code" }
 
 [[step]]
+id = "dist_self"
+plugin = "distance_matrix"
+params = { points = "regions", id = "code", include_self = true }
+
+[[step]]
 id = "w_inverse"
 plugin = "spatial_weights"
 params = { input = "regions", region = "code", method = "inverse_distance", power = 2.0 }
@@ -147,19 +152,19 @@ where = { destinations = { year = 2024 } }
 [[step]]
 id = "hub_median"
 plugin = "hub_location"
-params = { distances = "dist", demand = "employment", weight = "employed", p = 2 }
+params = { distances = "dist_self", demand = "employment", weight = "employed", p = 2 }
 where = { demand = { year = 2024 } }
 
 [[step]]
 id = "hub_center"
 plugin = "hub_location"
-params = { distances = "dist", demand = "employment", weight = "employed", p = 2, objective = "center" }
+params = { distances = "dist_self", demand = "employment", weight = "employed", p = 2, objective = "center" }
 where = { demand = { year = 2024 } }
 
 [[step]]
 id = "hub_wcenter"
 plugin = "hub_location"
-params = { distances = "dist", demand = "employment", weight = "employed", p = 2, objective = "center", weighted_center = true }
+params = { distances = "dist_self", demand = "employment", weight = "employed", p = 2, objective = "center", weighted_center = true }
 where = { demand = { year = 2024 } }
 
 [[step]]
@@ -183,12 +188,12 @@ params = { input = "io_domestic", write_inverse = true, write_coefficients = tru
 [[step]]
 id = "mult"
 plugin = "multipliers"
-params = { input = "io_domestic", type = "I" }
+params = { input = "io_domestic", type = "I", employment_table = "io_employment", employment_key = "code", employment_value = "employed" }
 
 [[step]]
 id = "mult_ratio"
 plugin = "multipliers"
-params = { input = "io_domestic", type = "I", convention = "ratio" }
+params = { input = "io_domestic", type = "I", convention = "ratio", employment_table = "io_employment", employment_key = "code", employment_value = "employed" }
 
 [[step]]
 id = "fee"
