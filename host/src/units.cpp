@@ -147,8 +147,8 @@ void add_column_units(ColumnUnits& out, const sdk::ColumnSpec& c, const sdk::Plu
                       const sdk::Params& params, const sdk::SchemaLookup& schemas,
                       const UnitsLookup& units) {
   const std::string unit = declared_unit(c.unit, info, params, units);
-  if (c.param.empty()) {
-    if (!unit.empty()) out[c.name] = unit;
+  if (c.param.empty()) {  // the first declaration of a column declared once per condition
+    if (!unit.empty()) out.emplace(c.name, unit);
     return;
   }
   const std::string table = source_table(c, info, params);
