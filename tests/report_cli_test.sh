@@ -84,6 +84,20 @@ set +e; "$klaster" batch "$PWD/tiny.toml" --quiet; rc=$?; set -e
 /usr/bin/python3 "$src/tests/report_batch_check.py" tiny.html tiny.sqlite \
   kz_auto_cluster__lq_compare region scenario_ incentive.factor
 grep -q "Kostanay Region" tiny.html || fail "no region names in the batch report"
+# Units (issue 12): the store records those of the collected columns; lq_compare's change is in
+# the unit of compare's value (plugins/compare/README.md), lq, "dimensionless" by
+# plugins/location_quotient/README.md; relative_change is a "ratio" (compare's README). The summary
+# headings and the chart's value drop-down show them.
+[[ $(sqlite3 tiny.sqlite "SELECT unit FROM units WHERE table_name = 'kz_auto_cluster__lq_compare' AND column_name = 'change'") == dimensionless ]] ||
+  fail "the store records no unit of lq_compare's change"
+grep -q 'change mean<br><span class="unit">dimensionless</span>' tiny.html ||
+  fail "the batch report's summary shows no unit under 'change mean'"
+grep -q '"relative_change (ratio)"' tiny.html || fail "the batch report's value drop-down shows no unit"
+# A store written before units were recorded (no table units) still reports, without units.
+cp tiny.sqlite nounits.sqlite && sqlite3 nounits.sqlite "DROP TABLE units"
+"$klaster" report nounits.sqlite --quiet
+if grep -q 'class="unit"' nounits.html; then fail "units shown for a store without units"; fi
+grep -q "change mean" nounits.html || fail "the report of a store without units lacks its summary"
 "$klaster" report tiny.sqlite --lang ru -o tiny_ru.html --quiet
 grep -q "Костанайская" tiny_ru.html && grep -q "Сценарии" tiny_ru.html || fail "the Russian batch report lacks Russian text"
 expect 2 "error: tiny.sqlite: refusing to overwrite a file klaster did not write (only a report klaster wrote is replaced); choose another -o" \

@@ -434,6 +434,26 @@ TEST(ReportBatch, ReadsAStoreIntoScenariosKeysValuesAndSummaries) {
   // The chart draws every row of the ok scenarios: 2 scenarios x 2 regions, with the grid value.
   EXPECT_EQ(t.chart.rows(), 4u);
   EXPECT_EQ(t.chart.column("x.factor").floats[3], 2.0);
+  EXPECT_TRUE(t.units.empty());  // a store without the table `units` (written before it existed)
+  fs::remove(file);
+}
+
+// docs/batch.md, `units`: a column's unit is shown when every scenario gave it the same one; v has
+// one unit (km), year two (a grid over a parameter its unit depends on), so year shows none.
+TEST(ReportBatch, UnitsOfAStoreWhereTheScenariosAgree) {
+  const std::string file = hand_store();
+  sqlite3* db = nullptr;
+  sqlite3_open(file.c_str(), &db);
+  EXPECT_EQ(sqlite3_exec(db,
+                         "CREATE TABLE units (table_name TEXT, column_name TEXT, unit TEXT);"
+                         "INSERT INTO units VALUES ('p__t', 'v', 'km'), ('p__t', 'year', 'a'), "
+                         "('p__t', 'year', 'b'), ('other__t', 'v', 'h');",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  const BatchStoreReport r = read_batch_store(file);
+  ASSERT_EQ(r.tables.size(), 1u);
+  EXPECT_EQ(r.tables[0].units, (std::map<std::string, std::string>{{"v", "km"}}));
   fs::remove(file);
 }
 

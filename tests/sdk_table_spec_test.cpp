@@ -93,6 +93,19 @@ TEST(TableSpec, TwoColumnsOfOneNameAreAParameterError) {
             "parameters");
 }
 
+// table_spec.hpp, ColumnSpec::when: a column declared once per unit, with conditions that hold
+// together here (detail = true and no condition), is one column in the schema.
+TEST(TableSpec, AColumnDeclaredPerConditionIsOneColumn) {
+  PluginInfo info = example_info();
+  info.writes[0]
+      .column(ColumnSpec::floats("share").when("detail", "true").in("share"))
+      .column(ColumnSpec::ints("n"));
+  Scope scope{{{"t", schema({{"industry", ColumnType::kString}, {"value", ColumnType::kInt}})}}};
+  const Params params = resolve_params(info, {{"input", "t"}, {"detail", true}});
+  const Outputs out = derive_outputs(info, params, "s", scope.lookup());
+  EXPECT_EQ(out[0].second.names(), (std::vector<std::string>{"industry", "share", "n"}));
+}
+
 TEST(TableSpec, ReadsAreChecked) {
   const PluginInfo info = example_info();
   Scope scope{{{"t", schema({{"industry", ColumnType::kString}, {"value", ColumnType::kString}})},

@@ -27,20 +27,25 @@ std::optional<sdk::Table> collected(const BatchConfig& b, const std::string& nam
 
 RunOutcome run_scenario(const BatchConfig& b, const PipelineRun& p, const RunTask& t,
                         const PluginRegistry& plugins, DatasetCache& cache) {
-  RunOutcome r{t, true, "", 0, {}};
+  RunOutcome r{t, true, "", 0, {}, {}};
   const auto start = std::chrono::steady_clock::now();
   try {
     PipelineConfig config = p.base;
     apply_settings(config, b.scenarios[t.scenario].settings);
     const ValidatedPipeline vp = validate_pipeline(std::move(config), plugins, p.checked.dataset);
     auto keep = [&](const std::string& name, const sdk::Table& t) {
-      if (auto rows = collected(b, name, t)) r.tables.emplace_back(p.table_prefix + name, *rows);
+      auto rows = collected(b, name, t);
+      if (!rows) return;
+      r.tables.emplace_back(p.table_prefix + name, *std::move(rows));
+      if (const auto it = vp.tables.find(name); it != vp.tables.end() && !it->second.units.empty())
+        r.units[p.table_prefix + name] = it->second.units;
     };
     run_pipeline(vp, keep, &cache);
   } catch (const std::exception& e) {
     r.ok = false;
     r.error = e.what();
     r.tables.clear();
+    r.units.clear();
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
@@ -80,7 +85,7 @@ WorkerOptions worker_options(const BatchRunOptions& o, unsigned processes) {
 void record_outcome(BatchStore& store, const BatchConfig& b, const std::vector<PipelineRun>& runs,
                     RunOutcome&& r, BatchCounts& counts) {
   store.record({&b.scenarios[r.task.scenario], runs[r.task.pipeline].name, r.ok ? "ok" : "failed",
-                r.error, r.seconds, std::move(r.tables)});
+                r.error, r.seconds, std::move(r.tables), std::move(r.units)});
   ++(r.ok ? counts.ok : counts.failed);
 }
 

@@ -232,6 +232,11 @@ BatchStore::~BatchStore() {
   sqlite3_close(db_);
 }
 
+/// The units of the collected tables' columns, as each scenario gave them (docs/batch.md).
+const std::string kCreateUnits =
+    "CREATE TABLE IF NOT EXISTS units (table_name TEXT NOT NULL, column_name TEXT NOT NULL, unit "
+    "TEXT NOT NULL, PRIMARY KEY (table_name, column_name, unit))";
+
 void BatchStore::exec(const std::string& sql) {
   char* err = nullptr;
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
@@ -250,6 +255,7 @@ void BatchStore::create(const BatchConfig& batch, const std::string& sha) {
        params +
        "status TEXT NOT NULL, error TEXT, seconds REAL, klaster_version TEXT, plugins TEXT, "
        "batch_sha256 TEXT, finished_at TEXT, PRIMARY KEY (id, pipeline))");
+  exec(kCreateUnits);
   Statement st(db_, "INSERT INTO batch VALUES (?, ?)", path_);
   std::map<std::string, std::string> rows = inputs_;
   rows.insert({{"batch_sha256", sha},
@@ -282,6 +288,7 @@ void BatchStore::check_batch(const std::string& sha) {
   if (!inputs_.empty()) check_inputs(inputs, inputs_, path_);
   Statement has(db_, "SELECT 1 FROM pragma_table_info('scenarios') WHERE name = 'plugins'", path_);
   if (!has.step()) exec("ALTER TABLE scenarios ADD COLUMN plugins TEXT");  // a store of 0.1.0
+  exec(kCreateUnits);  // a store written before units were recorded
   Statement st(db_, "SELECT id, pipeline FROM scenarios", path_);
   while (st.step()) done_.emplace(st.column_text(0), st.column_text(1));
 }
@@ -371,6 +378,20 @@ void BatchStore::insert_scenario(const ScenarioRecord& r) {
   st.run_again();
 }
 
+/// Each unit a scenario gave a collected column (scenarios may differ: the report shows a column's
+/// unit only when every scenario gave it the same).
+void BatchStore::insert_units(const ScenarioRecord& r) {
+  if (r.units.empty()) return;
+  Statement st(db_, "INSERT OR IGNORE INTO units VALUES (?, ?, ?)", path_);
+  for (const auto& [table, units] : r.units)
+    for (const auto& [column, unit] : units) {
+      st.text(1, table);
+      st.text(2, column);
+      st.text(3, unit);
+      st.run_again();
+    }
+}
+
 void BatchStore::record(const ScenarioRecord& r) {
   exec("BEGIN IMMEDIATE");
   try {
@@ -378,6 +399,7 @@ void BatchStore::record(const ScenarioRecord& r) {
       ensure_table(name, table);
       insert_rows(name, r.scenario->id, table);
     }
+    insert_units(r);
     insert_scenario(r);
     exec("COMMIT");
   } catch (...) {

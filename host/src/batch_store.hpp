@@ -24,7 +24,8 @@ struct ScenarioRecord {
   std::string status;    // "ok" | "failed"
   std::string error;
   double seconds = 0;
-  std::vector<std::pair<std::string, sdk::Table>> tables;  // store table name, rows
+  std::vector<std::pair<std::string, sdk::Table>> tables;           // store table name, rows
+  std::map<std::string, std::map<std::string, std::string>> units;  // table -> column -> unit
 };
 
 /// \brief The store: created new, or reopened with `resume` (same batch file only). Throws
@@ -56,6 +57,7 @@ class BatchStore {
   Statement& insert_statement(const std::string& name, const sdk::Table& t);
   void insert_rows(const std::string& name, const std::string& scenario, const sdk::Table& t);
   void insert_scenario(const ScenarioRecord& r);
+  void insert_units(const ScenarioRecord& r);
 
   sqlite3* db_ = nullptr;
   std::string path_;

@@ -135,6 +135,15 @@ std::string encode_outcome(const RunOutcome& o) {
     w.put<std::uint64_t>(table.columns().size());
     for (const auto& c : table.columns()) put_column(w, c);
   }
+  w.put<std::uint64_t>(o.units.size());
+  for (const auto& [table, units] : o.units) {
+    w.put_string(table);
+    w.put<std::uint64_t>(units.size());
+    for (const auto& [column, unit] : units) {
+      w.put_string(column);
+      w.put_string(unit);
+    }
+  }
   return w.take();
 }
 
@@ -152,6 +161,15 @@ RunOutcome decode_outcome(std::string_view bytes) {
     std::vector<sdk::Column> columns;
     for (std::uint64_t i = 0; i < n; ++i) columns.push_back(get_column(r));
     o.tables.emplace_back(std::move(name), sdk::Table(std::move(columns)));
+  }
+  const auto tables_with_units = r.get<std::uint64_t>();
+  for (std::uint64_t t = 0; t < tables_with_units; ++t) {
+    auto& units = o.units[r.get_string()];
+    const auto n = r.get<std::uint64_t>();
+    for (std::uint64_t i = 0; i < n; ++i) {
+      std::string column = r.get_string();
+      units[column] = r.get_string();
+    }
   }
   if (!r.done()) throw std::runtime_error("scenario outcome has trailing bytes");
   return o;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <klaster/sdk/table.hpp>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,6 +25,8 @@ struct RunOutcome {
   std::string error;
   double seconds = 0;
   std::vector<std::pair<std::string, sdk::Table>> tables;
+  /// Store table name -> column -> unit, for the collected tables' columns of known unit.
+  std::map<std::string, std::map<std::string, std::string>> units;
 };
 
 /// \brief The outcome as bytes: columns as raw arrays, string columns with the strings they use.

@@ -208,7 +208,7 @@ void Pool::fail(Worker& w, const std::string& cause) {
   ::close(w.from);
   ::waitpid(w.pid, &status, 0);
   w = Worker{};
-  RunOutcome o{t, false, cause.empty() ? death_cause(status) : cause, seconds, {}};
+  RunOutcome o{t, false, cause.empty() ? death_cause(status) : cause, seconds, {}, {}};
   done_(std::move(o));
   if (const std::optional<RunTask> next = next_()) {
     spawn(w);

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "errors.hpp"
 #include "klaster/sdk/step.hpp"
@@ -366,16 +367,17 @@ std::string text_in(const sdk::PluginInfo& info, const std::string& lang,
 }
 
 /// A table of PluginInfo::reads or ::writes: its name, columns and doc, then each documented
-/// column.
+/// column (once: a column declared per condition, e.g. per unit, repeats its doc).
 std::string table_entry(const sdk::TableSpec& t, const sdk::PluginInfo& info,
                         const std::string& lang) {
   std::string out = wrap(t.name + ": " + sdk::columns_text(t, info), 2, 100) +
                     wrap(text_in(info, lang, t.doc), 6, 100);
-  for (const auto& c : t.columns)
-    if (!c.doc.empty())
-      out +=
-          wrap((!c.name.empty() ? c.name : "<" + c.param + ">") + ": " + text_in(info, lang, c.doc),
-               8, 100);
+  std::set<std::string> shown;
+  for (const auto& c : t.columns) {
+    const std::string line =
+        (!c.name.empty() ? c.name : "<" + c.param + ">") + ": " + text_in(info, lang, c.doc);
+    if (!c.doc.empty() && shown.insert(line).second) out += wrap(line, 8, 100);
+  }
   return out;
 }
 

@@ -12,6 +12,7 @@
 #include "errors.hpp"
 #include "labels.hpp"
 #include "report_html.hpp"
+#include "report_views.hpp"
 
 namespace klaster {
 
@@ -179,21 +180,40 @@ std::size_t varying_value(const StoreTable& t, std::size_t first_value) {
   return 0;
 }
 
+/// The unit of every value column when they share one, else "".
+std::string common_unit(const StoreTable& t) {
+  const std::string first = t.values.empty() ? "" : unit_of(t.values[0], t.units);
+  for (const auto& v : t.values)
+    if (unit_of(v, t.units) != first) return "";
+  return first;
+}
+
+/// Field `_u`: the unit of the value picked (field `_c`), for the tooltip.
+json unit_field(const StoreTable& t, const Fields& f) {
+  std::string expr = "''";
+  for (std::size_t i = t.values.size(); i-- > 0;)
+    if (const std::string unit = unit_of(t.values[i], t.units); !unit.empty())
+      expr = "datum._c == '" + f.values[i] + "' ? " + json(unit).dump() + " : " + expr;
+  return {{"calculate", expr}, {"as", "_u"}};
+}
+
 /// The parameters (value and key drop-downs) and the transforms that apply them.
 void picks(const Page& p, const StoreTable& t, const Fields& f, json& spec,
            const std::vector<std::string>& extra) {
   const std::size_t first_value = 1 + f.grid.size() + f.keys.size();
   const std::size_t start = varying_value(t, first_value);
-  json params = json::array(), tf = json::array();
+  json params = json::array(), tf = json::array(), labels = json::array();
+  for (const auto& v : t.values) labels.push_back(with_unit(v, t.units));
   params.push_back({{"name", "pick_value"},
                     {"value", f.values[start]},
                     {"bind",
                      {{"input", "select"},
                       {"options", f.values},
-                      {"labels", t.values},
+                      {"labels", labels},
                       {"name", tr(p.lang, "value") + " "}}}});
   tf.push_back({{"fold", f.values}, {"as", {"_c", "_v"}}});
   tf.push_back({{"filter", "datum._c == pick_value && isValid(datum._v)"}});
+  tf.push_back(unit_field(t, f));
   std::vector<std::string> chosen = f.keys;
   chosen.insert(chosen.end(), extra.begin(), extra.end());
   for (const auto& field : chosen) {
@@ -210,14 +230,19 @@ bool numeric(const StoreTable& t, std::size_t grid_index) {
   return t.chart.columns()[1 + grid_index].type != sdk::ColumnType::kString;
 }
 
-json tooltip(const Page& p, const Fields& f) {
+/// Scenario, grid values, the value (titled with its unit when the values share one) and the
+/// unit of the value picked.
+json tooltip(const Page& p, const StoreTable& t, const Fields& f) {
   json tips = json::array({{{"field", "_s"}, {"title", tr(p.lang, "scenarios")}}});
   for (const auto& g : f.grid) {
     std::size_t i = 0;
     while (f.all[i].first != g) ++i;
     tips.push_back({{"field", g}, {"title", f.all[i].second}});
   }
-  tips.push_back({{"field", "_v"}, {"title", tr(p.lang, "value")}, {"format", ",.6~g"}});
+  tips.push_back({{"field", "_v"},
+                  {"title", titled(tr(p.lang, "value"), common_unit(t))},
+                  {"format", ",.6~g"}});
+  if (!t.units.empty()) tips.push_back({{"field", "_u"}, {"title", tr(p.lang, "unit")}});
   return tips;
 }
 
@@ -232,16 +257,18 @@ json grid_spec(const Page& p, const StoreTable& t, const Fields& f, const json& 
   const json x = {{"field", "_g0"}, {"type", x_type}, {"title", p.store.grid[0]}};
   if (f.grid.size() == 1) {
     spec["mark"] = numeric(t, 0) ? json{{"type", "line"}, {"point", true}} : json("bar");
-    spec["encoding"] = {{"x", x},
-                        {"y", {{"field", "_v"}, {"type", "quantitative"}, {"title", ""}}},
-                        {"tooltip", tooltip(p, f)}};
+    spec["encoding"] = {
+        {"x", x},
+        {"y", {{"field", "_v"}, {"type", "quantitative"}, {"title", common_unit(t)}}},
+        {"tooltip", tooltip(p, t, f)}};
     return spec;
   }
   spec["mark"] = "rect";
-  spec["encoding"] = {{"x", {{"field", "_g0"}, {"type", "ordinal"}, {"title", p.store.grid[0]}}},
-                      {"y", {{"field", "_g1"}, {"type", "ordinal"}, {"title", p.store.grid[1]}}},
-                      {"color", {{"field", "_v"}, {"type", "quantitative"}, {"title", ""}}},
-                      {"tooltip", tooltip(p, f)}};
+  spec["encoding"] = {
+      {"x", {{"field", "_g0"}, {"type", "ordinal"}, {"title", p.store.grid[0]}}},
+      {"y", {{"field", "_g1"}, {"type", "ordinal"}, {"title", p.store.grid[1]}}},
+      {"color", {{"field", "_v"}, {"type", "quantitative"}, {"title", common_unit(t)}}},
+      {"tooltip", tooltip(p, t, f)}};
   return spec;
 }
 
@@ -255,8 +282,8 @@ json scenario_spec(const Page& p, const StoreTable& t, const Fields& f, const js
   spec["transform"].push_back({{"filter", fmt::format("datum._rank <= {}", kScenarioBars)}});
   spec["encoding"] = {
       {"y", {{"field", "_s"}, {"type", "nominal"}, {"sort", nullptr}, {"title", ""}}},
-      {"x", {{"field", "_v"}, {"type", "quantitative"}, {"title", ""}}},
-      {"tooltip", tooltip(p, f)}};
+      {"x", {{"field", "_v"}, {"type", "quantitative"}, {"title", common_unit(t)}}},
+      {"tooltip", tooltip(p, t, f)}};
   return spec;
 }
 
@@ -286,6 +313,14 @@ std::string charts_html(Page& p, const StoreTable& t) {
   return out;
 }
 
+/// The summary's columns with a unit: keys as collected, "<value> min", "mean", "max" as the value.
+ColumnUnits summary_units(const StoreTable& t) {
+  ColumnUnits out = t.units;
+  for (const auto& [column, unit] : t.units)
+    for (const char* stat : {" min", " mean", " max"}) out[column + stat] = unit;
+  return out;
+}
+
 std::string table_section(Page& p, const StoreTable& t) {
   std::string out = "<h2 id=\"table-" + html_escape(t.name) + "\">" + html_escape(t.name) +
                     " <span class=\"name\">(" + std::to_string(t.rows) + " " + p.t("rows") +
@@ -293,7 +328,8 @@ std::string table_section(Page& p, const StoreTable& t) {
   if (t.summary.rows() == 0) return out + note_html(tr(p.lang, "no_ok_rows"));
   out += charts_html(p, t);
   out += note_html(tr(p.lang, "table_summary"));
-  out += table_html(t.summary, kReportTableRows, "", p.lang, &p.labels);
+  const ColumnUnits units = summary_units(t);
+  out += table_html(t.summary, kReportTableRows, "", p.lang, &p.labels, &units);
   if (t.summary_groups > t.summary.rows())
     out += note_html(p.f("first_groups", t.summary.rows(), t.summary_groups));
   return out;

@@ -203,6 +203,27 @@ std::string dataset_manifest(const BatchStoreReport& r) {
   return "";
 }
 
+/// Each collected column's unit, when the scenarios agree on one (a store without a `units` table:
+/// none).
+void read_units(sqlite3* db, BatchStoreReport& r) {
+  if (first_column(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'units'",
+                   r.path)
+          .empty())
+    return;
+  Stmt st = prepare(db,
+                    "SELECT table_name, column_name, min(unit) FROM units GROUP BY table_name, "
+                    "column_name HAVING count(*) = 1",
+                    r.path);
+  std::map<std::string, std::map<std::string, std::string>> units;
+  while (sqlite3_step(st.get()) == SQLITE_ROW) {
+    auto text = [&](int i) {
+      return reinterpret_cast<const char*>(sqlite3_column_text(st.get(), i));
+    };
+    units[text(0)][text(1)] = text(2);
+  }
+  for (StoreTable& t : r.tables) t.units = units[t.name];
+}
+
 void read_counts(sqlite3* db, BatchStoreReport& r) {
   r.ok = std::stoull(
       first_column(db, "SELECT count(*) FROM scenarios WHERE status = 'ok'", r.path).at(0));
@@ -238,6 +259,7 @@ BatchStoreReport read_batch_store(const std::string& store) {
   r.scenarios = scenario_rows(db.get(), l, store);
   for (const auto& [name, pipelines] : l.tables)
     r.tables.push_back(read_table(db.get(), l, name, r));
+  read_units(db.get(), r);
   return r;
 }
 

@@ -35,6 +35,9 @@ struct StoreTable {
   /// `chart_combinations` key combinations (as many as fit in kChartMaxRows rows).
   sdk::Table chart;
   std::size_t chart_combinations = 0;
+  /// Column -> unit, for the columns every scenario gave one unit (the store's `units` table;
+  /// none for a store written before units were recorded).
+  std::map<std::string, std::string> units;
 };
 
 /// \brief A batch store as the report shows it.

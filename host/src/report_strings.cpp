@@ -42,6 +42,7 @@ const std::map<std::string, Entry>& strings() {
       {"parameters", {"Parameters", "Параметры"}},
       {"parameter", {"Parameter", "Параметр"}},
       {"value", {"Value", "Значение"}},
+      {"unit", {"Unit", "Единица измерения"}},
       {"rows", {"rows", "строк"}},
       {"summaries", {"Summaries", "Итоги"}},
       {"note", {"Note", "Примечание"}},

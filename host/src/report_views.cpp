@@ -10,10 +10,6 @@
 
 namespace klaster {
 
-namespace {
-
-using json = nlohmann::json;
-
 std::string unit_of(const std::string& column, const ColumnUnits& units) {
   const auto it = units.find(column);
   return it == units.end() ? "" : it->second;
@@ -22,6 +18,10 @@ std::string unit_of(const std::string& column, const ColumnUnits& units) {
 std::string titled(const std::string& text, const std::string& unit) {
   return unit.empty() ? text : text + " (" + unit + ")";
 }
+
+namespace {
+
+using json = nlohmann::json;
 
 json cell_json(const sdk::Column& c, std::size_t r) {
   if (!c.is_valid(r)) return nullptr;

@@ -35,6 +35,10 @@ struct ViewContext {
 /// \brief A column's name with its unit for a heading, axis or legend: "value (thousand
 /// persons)"; the name alone when the column has no unit.
 std::string with_unit(const std::string& column, const ColumnUnits& units);
+/// \brief The unit of `column`, or "" when it has none.
+std::string unit_of(const std::string& column, const ColumnUnits& units);
+/// \brief `text` with `unit` in parentheses after it ("value (km)"); `text` alone for no unit.
+std::string titled(const std::string& text, const std::string& unit);
 
 /// \brief A drawn view: a Vega-Lite spec, or (spec null) a note saying why it is not drawn.
 struct Chart {

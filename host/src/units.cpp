@@ -1,6 +1,9 @@
 // Units of output columns: declared by plugins, or carried from the input column a column copies.
 #include "units.hpp"
 
+#include <optional>
+#include <vector>
+
 namespace klaster {
 
 ColumnUnits dataset_units(const TableManifest& table) {
@@ -44,12 +47,9 @@ std::map<std::string, std::string> copied_columns(const sdk::ColumnSpec& c,
   return out;
 }
 
-/// A declared unit: the text, or for "<param>" the unit of the column that column parameter names
-/// (or of the table that table parameter names, when its columns have one unit); "" if unknown.
-std::string declared_unit(const std::string& unit, const sdk::PluginInfo& info,
-                          const sdk::Params& params, const UnitsLookup& units) {
-  if (unit.size() < 3 || unit.front() != '<' || unit.back() != '>') return unit;
-  const std::string param = unit.substr(1, unit.size() - 2);
+/// The unit of the column (or one-unit table) that parameter `param` names; "" if unknown.
+std::string param_unit(const std::string& param, const sdk::PluginInfo& info,
+                       const sdk::Params& params, const UnitsLookup& units) {
   const sdk::ParamSpec* spec = info.find_param(param);
   if (spec == nullptr) return {};
   const bool table = spec->type == sdk::ParamType::kTable;
@@ -66,13 +66,89 @@ std::string declared_unit(const std::string& unit, const sdk::PluginInfo& info,
   return it == in->end() ? std::string() : it->second;
 }
 
+/// "{name}", "{name|fallback}", "{1/name}": a number parameter's value (its reciprocal) in the
+/// shortest form ("-2", "1000"), or the fallback when it is not given; "" if neither.
+std::string param_value(const std::string& field, const sdk::Params& params) {
+  const bool reciprocal = field.rfind("1/", 0) == 0;
+  const std::string rest = reciprocal ? field.substr(2) : field;
+  const std::size_t bar = rest.find('|');
+  const std::string name = rest.substr(0, bar);
+  if (!params.has(name)) return bar == std::string::npos ? std::string() : rest.substr(bar + 1);
+  const double value = params.real(name);
+  return sdk::format_number(reciprocal ? 1.0 / value : value);
+}
+
+/// `text` with each field open...close replaced by fill(field, what follows it); nullopt when a
+/// fill is "" (unknown).
+template <typename Fill>
+std::optional<std::string> filled(const std::string& text, char open, char close, Fill fill) {
+  std::string out;
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t end = text[at] == open ? text.find(close, at) : std::string::npos;
+    if (end == std::string::npos) {
+      out += text[at++];
+      continue;
+    }
+    const std::string value = fill(text.substr(at + 1, end - at - 1), text.substr(end + 1));
+    if (value.empty()) return std::nullopt;
+    out += value;
+    at = end + 1;
+  }
+  return out;
+}
+
+/// Without the exponents "^1" (a number's value of 1) and a leading factor "1 ".
+std::string without_ones(std::string unit) {
+  for (std::size_t at = unit.find("^1"); at != std::string::npos; at = unit.find("^1", at + 1)) {
+    const std::size_t end = at + 2;
+    if (end == unit.size() || unit[end] == ' ' || unit[end] == ')') unit.erase(at, 2);
+  }
+  if (unit.rfind("1 ", 0) == 0) unit.erase(0, 2);
+  return unit;
+}
+
+/// The factors of a product (" · ") without the dimensionless ones ("dimensionless", "share",
+/// "ratio"); "dimensionless" when none is left.
+std::string without_numbers(const std::string& unit) {
+  const std::string dot = " · ";
+  if (unit.find(dot) == std::string::npos) return unit;
+  std::string out;
+  for (std::size_t from = 0, at = 0; at != std::string::npos; from = at + dot.size()) {
+    at = unit.find(dot, from);
+    const std::string factor = unit.substr(from, at == std::string::npos ? at : at - from);
+    if (factor != "dimensionless" && factor != "share" && factor != "ratio")
+      out += (out.empty() ? "" : dot) + factor;
+  }
+  return out.empty() ? "dimensionless" : out;
+}
+
+/// A declared unit: "{param}" parts replaced by parameter values (param_value) and "^1" dropped,
+/// then "<param>" parts by the units parameters name (param_unit; in parentheses before an
+/// exponent when they hold a space), then dimensionless factors dropped; "" when a part is
+/// unknown.
+std::string declared_unit(const std::string& unit, const sdk::PluginInfo& info,
+                          const sdk::Params& params, const UnitsLookup& units) {
+  const auto values = filled(unit, '{', '}', [&](const std::string& field, const std::string&) {
+    return param_value(field, params);
+  });
+  if (!values) return {};
+  const auto out = filled(
+      without_ones(*values), '<', '>', [&](const std::string& field, const std::string& after) {
+        const std::string u = param_unit(field, info, params, units);
+        const bool wrap =
+            !u.empty() && after.rfind('^', 0) == 0 && u.find(' ') != std::string::npos;
+        return wrap ? "(" + u + ")" : u;
+      });
+  return out ? without_numbers(*out) : std::string();
+}
+
 /// Adds the units one ColumnSpec gives to the columns of a written table.
 void add_column_units(ColumnUnits& out, const sdk::ColumnSpec& c, const sdk::PluginInfo& info,
                       const sdk::Params& params, const sdk::SchemaLookup& schemas,
                       const UnitsLookup& units) {
   const std::string unit = declared_unit(c.unit, info, params, units);
-  if (c.param.empty()) {
-    if (!unit.empty()) out[c.name] = unit;
+  if (c.param.empty()) {  // the first declaration of a column declared once per condition
+    if (!unit.empty()) out.emplace(c.name, unit);
     return;
   }
   const std::string table = source_table(c, info, params);

@@ -139,10 +139,19 @@ std::vector<TableSpec> written() {
           .column(
               ColumnSpec::strings("origin", "the origin's id (as text)").when("method", "harris"))
           .column(ColumnSpec::strings("origin", "the origin's id (as text)").when("method", "huff"))
+          // Units: S^gamma times f's unit, d^lambda for the power decay (a number for the
+          // exponential one, lambda being per unit of distance); lambda's default as in run().
           .column(ColumnSpec::floats("accessibility", "A_i = sum_j S_j^gamma f(d_ij)")
-                      .when("method", "hansen"))
+                      .when("method", "hansen")
+                      .when("decay", "power")
+                      .in("<attraction>^{gamma} · <distance>^{lambda|-2}"))
+          .column(ColumnSpec::floats("accessibility", "A_i = sum_j S_j^gamma f(d_ij)")
+                      .when("method", "hansen")
+                      .when("decay", "exponential")
+                      .in("<attraction>^{gamma}"))
           .column(ColumnSpec::floats("market_potential", "MP_i = sum_j M_j d_ij^lambda")
-                      .when("method", "harris"))
+                      .when("method", "harris")
+                      .in("<attraction> · <distance>^{lambda|-1}"))
           .column(ColumnSpec::strings("destination", "the destination's id (as text)")
                       .when("method", "huff"))
           .column(ColumnSpec::floats("probability", "P_ij, summing to 1 over j for each i")

@@ -99,21 +99,26 @@ std::vector<TableSpec> writes() {
       TableSpec::write("<output>", "one row per template and member industry")
           .column(ColumnSpec::ints("cluster", "the template: rotated factor, 1 = most variance"))
           .column(ColumnSpec::strings("industry", "the sector's row label in the input"))
-          .column(ColumnSpec::floats("loading", "its rotated loading on the factor"))
+          .column(ColumnSpec::floats("loading", "its rotated loading on the factor")
+                      .in("dimensionless"))
           .column(ColumnSpec::strings("role", "primary or secondary")),
       TableSpec::write("<output>_l", "L for every ordered pair of distinct industries")
           .column(ColumnSpec::strings("industry_a", "first industry"))
           .column(ColumnSpec::strings("industry_b", "second industry (L is symmetric)"))
-          .column(ColumnSpec::floats("l", "L_ab: the largest of the chosen measures")),
+          .column(ColumnSpec::floats("l", "L_ab: the largest of the chosen measures")
+                      .in("correlation (-1..1)")),
       TableSpec::write("<output>_loadings", "one row per industry and retained factor")
           .column(ColumnSpec::strings("industry", "the sector's row label in the input"))
           .column(ColumnSpec::ints("factor", "the rotated factor, 1 = most variance"))
-          .column(ColumnSpec::floats("loading", "varimax-rotated loading")),
+          .column(ColumnSpec::floats("loading", "varimax-rotated loading").in("dimensionless")),
       TableSpec::write("<output>_factors", "one row per retained factor")
           .column(ColumnSpec::ints("factor", "the rotated factor, 1 = most variance"))
-          .column(ColumnSpec::floats("eigenvalue", "the factor-th largest eigenvalue of L"))
-          .column(ColumnSpec::floats("variance", "sum of its squared rotated loadings"))
-          .column(ColumnSpec::floats("variance_share", "variance / number of industries")),
+          .column(ColumnSpec::floats("eigenvalue", "the factor-th largest eigenvalue of L")
+                      .in("dimensionless"))
+          .column(ColumnSpec::floats("variance", "sum of its squared rotated loadings")
+                      .in("dimensionless"))
+          .column(ColumnSpec::floats("variance_share", "variance / number of industries")
+                      .in("share (0-1)")),
   };
 }
 

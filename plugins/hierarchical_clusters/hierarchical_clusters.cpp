@@ -105,11 +105,36 @@ std::vector<TableSpec> cut_tables(const std::string& given) {
                                        "dissimilarity); missing for k = 1 or n"))
               .column(ColumnSpec::floats("width",
                                          "(b - a) / max(a, b); 0 in a singleton "
-                                         "cluster; missing for k = 1 or k = n"))};
+                                         "cluster; missing for k = 1 or k = n")
+                          .in("index (-1..1)"))};
 }
 
-std::vector<TableSpec> written() {
-  std::vector<TableSpec> out = {
+/// \brief The merge height, once per unit: the dissimilarity's (Lance-Williams updates keep it;
+/// ward.D2 squares and takes the root): the feature values' unit for euclidean, the pair values'
+/// for given distances, a number for 1 - r and 1 - s.
+TableSpec& height_column(TableSpec& t) {
+  const std::string doc = "the merge height (R's height)";
+  return t
+      .column(ColumnSpec::floats("height", doc)
+                  .when_given("features")
+                  .when("distance", "euclidean")
+                  .in("<value>"))
+      .column(ColumnSpec::floats("height", doc)
+                  .when_given("features")
+                  .when("distance", "correlation")
+                  .in("dimensionless"))
+      .column(ColumnSpec::floats("height", doc)
+                  .when_given("pairs")
+                  .when("kind", "distance")
+                  .in("<pair_value>"))
+      .column(ColumnSpec::floats("height", doc)
+                  .when_given("pairs")
+                  .when("kind", "similarity")
+                  .in("dimensionless"));
+}
+
+TableSpec merges_table() {
+  TableSpec t =
       TableSpec::write("<output>", "one row per merge, in merge order (R's merge and height)")
           .column(ColumnSpec::ints("step", "1..n-1"))
           .column(ColumnSpec::strings("a", "first cluster joined: an item or \"cluster <step>\""))
@@ -117,9 +142,13 @@ std::vector<TableSpec> written() {
           .column(ColumnSpec::ints("a_id",
                                    "R's merge[, 1]: -i = item i (input order), s > 0 = "
                                    "the cluster formed at step s"))
-          .column(ColumnSpec::ints("b_id", "R's merge[, 2]"))
-          .column(ColumnSpec::floats("height", "the merge height (R's height)"))
-          .column(ColumnSpec::ints("size", "items in the cluster formed")),
+          .column(ColumnSpec::ints("b_id", "R's merge[, 2]"));
+  return height_column(t).column(ColumnSpec::ints("size", "items in the cluster formed"));
+}
+
+std::vector<TableSpec> written() {
+  std::vector<TableSpec> out = {
+      merges_table(),
       TableSpec::write("<output>_order", "the items in dendrogram order (R's order)")
           .column(ColumnSpec::ints("position", "1..n, left to right"))
           .column(ColumnSpec::strings("item"))};

@@ -87,6 +87,32 @@ std::vector<ParamSpec> problem_params() {
   };
 }
 
+/// \brief Column `name` of the objective table, once per unit: weight times distance for the
+/// median and the weighted center, a distance for the unweighted center.
+TableSpec& objective_column(TableSpec& t, const std::string& name, const std::string& doc) {
+  return t
+      .column(ColumnSpec::floats(name, doc).when("objective", "median").in("<weight> · <distance>"))
+      .column(ColumnSpec::floats(name, doc)
+                  .when("objective", "center")
+                  .when("weighted_center", "true")
+                  .in("<weight> · <distance>"))
+      .column(ColumnSpec::floats(name, doc)
+                  .when("objective", "center")
+                  .when("weighted_center", "false")
+                  .in("<distance>"));
+}
+
+TableSpec objective_table() {
+  TableSpec t = TableSpec::write("<output>_objective", "one row")
+                    .column(ColumnSpec::strings("objective", "median or center"))
+                    .column(ColumnSpec::strings("method", "exact or heuristic: what gave the hubs"))
+                    .column(ColumnSpec::ints("p", "hubs opened"));
+  objective_column(t, "value", "sum_i w_i d_i (median) or max_i [w_i] d_i (center)");
+  objective_column(t, "bound", "a lower bound on the optimum (= value if optimal)");
+  return t.column(ColumnSpec::floats("gap", "(value - bound) / value; 0 when optimal").in("share"))
+      .column(ColumnSpec::ints("optimal", "1 when proven optimal (exact, or gap <= 1e-9), else 0"));
+}
+
 std::vector<TableSpec> written_tables() {
   return {
       TableSpec::write("<output>", "one row per open hub, by hub")
@@ -100,15 +126,7 @@ std::vector<TableSpec> written_tables() {
           .column(ColumnSpec::strings("hub", "its nearest open hub (lowest candidate on ties)"))
           .column(ColumnSpec::floats("distance", "d from the node to its hub").in("<distance>"))
           .column(ColumnSpec::floats("demand", "the node's weight w").in("<weight>")),
-      TableSpec::write("<output>_objective", "one row")
-          .column(ColumnSpec::strings("objective", "median or center"))
-          .column(ColumnSpec::strings("method", "exact or heuristic: what gave the hubs"))
-          .column(ColumnSpec::ints("p", "hubs opened"))
-          .column(ColumnSpec::floats("value", "sum_i w_i d_i (median) or max_i [w_i] d_i (center)"))
-          .column(ColumnSpec::floats("bound", "a lower bound on the optimum (= value if optimal)"))
-          .column(ColumnSpec::floats("gap", "(value - bound) / value; 0 when optimal").in("share"))
-          .column(
-              ColumnSpec::ints("optimal", "1 when proven optimal (exact, or gap <= 1e-9), else 0")),
+      objective_table(),
   };
 }
 

@@ -64,10 +64,12 @@ std::vector<ParamSpec> own_params() {
 std::vector<TableSpec> writes() {
   return {matrix_write("<output>",
                        "new domestic table: d' = d + share * m at the products and "
-                       "final-demand columns, aggregates updated; otherwise the input"),
+                       "final-demand columns, aggregates updated; otherwise the input",
+                       "<input>"),
           matrix_write("<output>_imports",
                        "new import table: m' = (1 - share) * m there, "
-                       "aggregates updated"),
+                       "aggregates updated",
+                       "<imports>"),
           TableSpec::write("<output>_delta", "one row per sector of the IO table")
               .column(ColumnSpec::strings("sector", "the sector (row label of the input)"))
               .column(ColumnSpec::floats("delta",

@@ -106,8 +106,10 @@ class IoImpact final : public Plugin {
     for (const SatelliteQuantity& q : satellite_quantity_list()) {
       const std::string name = q.name;
       // Output, income and GVA are flows of the IO table, in its unit; employment is in the
-      // unit of its row or table times employment_scale, which the plugin cannot name.
-      const std::string unit = name == "employment" ? "" : "<input>";
+      // unit of employment_table's column over employment_scale (a row of the IO table has
+      // the table's money unit, not employment's: no unit then).
+      const std::string unit =
+          name == "employment" ? "{1/employment_scale} <employment_value>" : "<input>";
       sectors.column(ColumnSpec::floats(name + "_direct", std::string("change of ") + q.unit +
                                                               " in the sector: k_i Δf_i")
                          .in(unit));

@@ -121,11 +121,14 @@ class Leontief final : public Plugin {
                                        "input in i")
                         .when("ghosh", "true")
                         .in("output per unit of primary input")),
-        matrix_write("<output>_inverse", "the Leontief inverse L = (I - A)^-1")
+        matrix_write("<output>_inverse", "the Leontief inverse L = (I - A)^-1",
+                     "output per unit of final demand")
             .when("write_inverse", "true"),
-        matrix_write("<output>_coefficients", "the technical coefficients A = Z x^-1")
+        matrix_write("<output>_coefficients", "the technical coefficients A = Z x^-1",
+                     "input per unit of output")
             .when("write_coefficients", "true"),
-        matrix_write("<output>_ghosh_inverse", "the Ghosh inverse G = (I - B)^-1, B = x^-1 Z")
+        matrix_write("<output>_ghosh_inverse", "the Ghosh inverse G = (I - B)^-1, B = x^-1 Z",
+                     "output per unit of primary input")
             .when("ghosh", "true")
             .when("write_inverse", "true"),
     };

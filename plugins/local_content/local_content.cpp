@@ -157,10 +157,12 @@ class LocalContent final : public Plugin {
                matrix_read("imports", "import-use IO table (e.g. Croatia 1900)")};
     p.writes = {matrix_write("<output>",
                              "new domestic table: z' = z + share * m at the inputs "
-                             "and buyers, aggregates updated; otherwise the input"),
+                             "and buyers, aggregates updated; otherwise the input",
+                             "<input>"),
                 matrix_write("<output>_imports",
                              "new import table: m' = (1 - share) * m at the "
-                             "inputs and buyers, aggregates updated")};
+                             "inputs and buyers, aggregates updated",
+                             "<imports>")};
     p.translations["ru"] = russian(p);
     return p;
   }

@@ -137,7 +137,13 @@ std::vector<TableSpec> tables_written() {
           .column(ColumnSpec::floats("value", "y_i").in("<value>"))
           .column(ColumnSpec::floats("Ii", "local Moran c z_i lag_i / sum z^2 (c = n or n - 1)")
                       .in("index"))
-          .column(ColumnSpec::floats("lag", "spatial lag sum_j w_ij z_j of the deviations"))
+          // The lag sum_j w_ij z_j: y's unit times w's (row-standardised w: a share).
+          .column(ColumnSpec::floats("lag", "spatial lag sum_j w_ij z_j of the deviations")
+                      .when("transform", "none")
+                      .in("<value> · <weight>"))
+          .column(ColumnSpec::floats("lag", "spatial lag sum_j w_ij z_j of the deviations")
+                      .when("transform", "row")
+                      .in("<value>"))
           .column(ColumnSpec::floats("p_permutation",
                                      "conditional-permutation pseudo p-value; missing with "
                                      "permutations = 0")

@@ -124,9 +124,14 @@ class Multipliers final : public Plugin {
                    .in(per_demand));
       t.column(ColumnSpec::floats(name + "_effect", "per unit of final demand for j, Type I or II")
                    .in(per_demand));
-      t.column(ColumnSpec::floats(name + "_multiplier", name + "_effect (convention = effect) or " +
-                                                            name + "_effect / " + name +
-                                                            "_initial (ratio)"));
+      const std::string multiplier_doc = name + "_effect (convention = effect) or " + name +
+                                         "_effect / " + name + "_initial (ratio)";
+      t.column(ColumnSpec::floats(name + "_multiplier", multiplier_doc)
+                   .when("convention", "effect")
+                   .in(per_demand));
+      t.column(ColumnSpec::floats(name + "_multiplier", multiplier_doc)
+                   .when("convention", "ratio")
+                   .in("ratio"));
     }
     return t;
   }

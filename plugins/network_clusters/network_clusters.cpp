@@ -337,32 +337,42 @@ std::vector<ParamSpec> NetworkClusters::search_params() {
   return p;
 }
 
+/// \brief A sum of edge weights, once per unit: flows are in the IO table's unit; shares and
+/// coefficients are ratios of money, so their sums are numbers.
+TableSpec& weight_sum(TableSpec& t, const std::string& name, const std::string& doc) {
+  t.column(ColumnSpec::floats(name, doc).when("weights", "flows").in("<input>"));
+  for (const char* weights : {"shares", "coefficients"})
+    t.column(ColumnSpec::floats(name, doc).when("weights", weights).in("dimensionless"));
+  return t;
+}
+
 std::vector<TableSpec> NetworkClusters::writes() {
-  return {
+  TableSpec industries =
       TableSpec::write("<output>", "one row per industry (sector) of the intermediate block")
           .column(ColumnSpec::strings("industry", "the sector's row label in the input table"))
-          .column(ColumnSpec::ints("community", "1, 2, ... by decreasing total strength"))
-          .column(ColumnSpec::floats("strength", "weighted degree k_i = sum_j A_ij")),
-      TableSpec::write("<output>_summary", "one row per community")
-          .column(ColumnSpec::ints("community", "as in <output>"))
-          .column(ColumnSpec::ints("size", "number of industries"))
-          .column(ColumnSpec::floats("strength", "sum of its industries' k_i"))
-          .column(ColumnSpec::floats("internal_weight",
-                                     "sum of the weights of edges inside it (with flows: the "
-                                     "intermediate flows among its members)"))
-          .column(ColumnSpec::strings("members", "its industries, space-separated, table order")),
+          .column(ColumnSpec::ints("community", "1, 2, ... by decreasing total strength"));
+  weight_sum(industries, "strength", "weighted degree k_i = sum_j A_ij");
+  TableSpec summary = TableSpec::write("<output>_summary", "one row per community")
+                          .column(ColumnSpec::ints("community", "as in <output>"))
+                          .column(ColumnSpec::ints("size", "number of industries"));
+  weight_sum(summary, "strength", "sum of its industries' k_i");
+  weight_sum(summary, "internal_weight",
+             "sum of the weights of edges inside it (with flows: the intermediate flows among "
+             "its members)")
+      .column(ColumnSpec::strings("members", "its industries, space-separated, table order"));
+  TableSpec quality =
       TableSpec::write("<output>_quality", "one row: the partition and its modularity")
           .column(ColumnSpec::strings("method", "leiden or louvain"))
           .column(ColumnSpec::strings("weights", "flows, shares or coefficients"))
-          .column(ColumnSpec::floats("resolution", "gamma"))
+          .column(ColumnSpec::floats("resolution", "gamma").in("dimensionless"))
           .column(ColumnSpec::ints("seed", "the seed of the kept search (seed + r of restart r)"))
           .column(ColumnSpec::ints("restarts", "searches run"))
           .column(ColumnSpec::floats("modularity", "Q with resolution gamma (igraph_modularity)")
                       .in("index"))
           .column(ColumnSpec::ints("communities", "number of communities"))
-          .column(ColumnSpec::ints("edges", "edges in the graph (self-loops included)"))
-          .column(ColumnSpec::floats("total_weight", "m = sum of edge weights")),
-  };
+          .column(ColumnSpec::ints("edges", "edges in the graph (self-loops included)"));
+  weight_sum(quality, "total_weight", "m = sum of edge weights");
+  return {industries, summary, quality};
 }
 
 }  // namespace

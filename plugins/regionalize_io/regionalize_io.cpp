@@ -167,10 +167,12 @@ std::vector<TableSpec> writes() {
   return {
       matrix_write("<output>",
                    "regional IO table in the national table's units: Z_r = R diag(x_r) at the "
-                   "sectors, the total-output row x_r and the carried rows"),
+                   "sectors, the total-output row x_r and the carried rows",
+                   "<input>"),
       matrix_write("<output>_coefficients",
                    "regional technical coefficients r_ij (per unit of the buyer's output, "
-                   "0 <= r_ij <= a_ij)"),
+                   "0 <= r_ij <= a_ij)",
+                   "input per unit of output"),
       TableSpec::write("<output>_sectors", "one row per sector")
           .column(ColumnSpec::strings("sector", "the sector (row label of the national table)"))
           .column(ColumnSpec::strings("industry", "the activity industry it takes"))

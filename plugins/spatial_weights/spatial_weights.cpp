@@ -130,29 +130,44 @@ std::vector<TableSpec> tables_read() {
               .when_given("members")};
 }
 
+/// \brief The weight column, once per unit: a share of the region's total when row-standardised,
+/// else a 0/1 neighbour indicator ("dimensionless"), or km^-power for inverse_distance.
+TableSpec& weight_column(TableSpec& t) {
+  const std::string doc =
+      "w_ij: 1 (knn, distance_band, rook, queen) or d_ij^-power (inverse_distance), divided by the "
+      "region's sum with row_standardize; 0 for a region without neighbours";
+  t.column(ColumnSpec::floats("weight", doc).when("row_standardize", "true").in("share"));
+  for (const char* method : {"knn", "distance_band", "rook", "queen"})
+    t.column(ColumnSpec::floats("weight", doc)
+                 .when("row_standardize", "false")
+                 .when("method", method)
+                 .in("dimensionless"));
+  return t.column(ColumnSpec::floats("weight", doc)
+                      .when("row_standardize", "false")
+                      .when("method", "inverse_distance")
+                      .in("km^-{power}"));
+}
+
 /// \brief The weights table: one row per link.
 TableSpec weights_written() {
-  return TableSpec::write(
-             "<output>",
-             "one row per (from, to) pair with a positive weight, by from, then "
-             "distance; a region without neighbours (allow_islands) has one row with a "
-             "missing to and distance_km and weight 0")
-      .column(ColumnSpec::like("from", "region", "the region (typed as the region column)"))
-      .column(ColumnSpec::like("to", "region",
-                               "its neighbour; missing for a region without neighbours"))
-      .column(ColumnSpec::floats("distance_km",
-                                 "great-circle distance between the two centres, km; "
-                                 "missing for a region without neighbours")
-                  .in("km"))
-      .column(ColumnSpec::floats(
-          "weight",
-          "w_ij: 1 (knn, distance_band, rook, queen) or d_ij^-power (inverse_distance), divided "
-          "by the region's sum with row_standardize; 0 for a region without neighbours"))
-      .column(ColumnSpec::strings("via",
-                                  "rook/queen with members: \"border\" (their polygons touch) or "
-                                  "\"same_polygon\" (they share one polygon); missing for a "
-                                  "region without neighbours")
-                  .when_given("members"));
+  TableSpec t =
+      TableSpec::write("<output>",
+                       "one row per (from, to) pair with a positive weight, by from, then "
+                       "distance; a region without neighbours (allow_islands) has one row with a "
+                       "missing to and distance_km and weight 0")
+          .column(ColumnSpec::like("from", "region", "the region (typed as the region column)"))
+          .column(ColumnSpec::like("to", "region",
+                                   "its neighbour; missing for a region without neighbours"))
+          .column(ColumnSpec::floats("distance_km",
+                                     "great-circle distance between the two centres, km; "
+                                     "missing for a region without neighbours")
+                      .in("km"));
+  return weight_column(t).column(
+      ColumnSpec::strings("via",
+                          "rook/queen with members: \"border\" (their polygons touch) or "
+                          "\"same_polygon\" (they share one polygon); missing for a "
+                          "region without neighbours")
+          .when_given("members"));
 }
 
 /// The texts of info() in Russian (PluginInfo::translations), keyed by their English as

@@ -124,10 +124,14 @@ TableSpec matrix_read(std::string table_param, std::string doc) {
 }
 
 TableSpec matrix_write(std::string pattern, std::string doc) {
+  return matrix_write(std::move(pattern), std::move(doc), {});
+}
+
+TableSpec matrix_write(std::string pattern, std::string doc, std::string unit) {
   return TableSpec::write(std::move(pattern), std::move(doc))
       .column(ColumnSpec::strings("row"))
       .column(ColumnSpec::strings("column"))
-      .column(ColumnSpec::floats("value"));
+      .column(ColumnSpec::floats("value").in(std::move(unit)));
 }
 
 }  // namespace klaster::sdk

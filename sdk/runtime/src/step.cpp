@@ -189,6 +189,9 @@ Schema derive_schema(const TableSpec& t, const PluginInfo& info, const Params& p
     if (!type)
       throw Error("plugin '" + info.name + "' declares written column '" + c.name +
                   "' without a type");
+    // A column declared once per condition (per unit) whose conditions hold together (inputs
+    // that bind() refuses together) stays one column.
+    if (out.type_of(c.name) == type) continue;
     out.add(c.name, *type);
   }
   return out;

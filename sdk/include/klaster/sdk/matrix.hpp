@@ -44,5 +44,8 @@ Schema long_matrix_schema();
 TableSpec matrix_read(std::string table_param, std::string doc);
 /// \brief A matrix table written in matrix_to_long()'s form: row, column, value.
 TableSpec matrix_write(std::string pattern, std::string doc);
+/// \brief The same, its cells (`value`) in `unit` (ColumnSpec::unit: a text, or one with
+/// "<param>" and "{param}" parts), recorded in run.json and shown by report and export.
+TableSpec matrix_write(std::string pattern, std::string doc, std::string unit);
 
 }  // namespace klaster::sdk

@@ -63,7 +63,9 @@ struct ColumnSpec {
   static ColumnSpec like(std::string name, std::string param, std::string doc = {});
 
   /// \brief The column exists only when parameter `param` equals `value` (several when() calls:
-  /// all must hold).
+  /// all must hold). A column whose unit depends on a parameter is declared once per value, each
+  /// with its when() and in(); should two such declarations hold together, the table has the
+  /// column once, with the first one's unit.
   ColumnSpec& when(std::string param, std::string value) {
     conditions.push_back({std::move(param), std::move(value)});
     return *this;
