@@ -1,5 +1,7 @@
 #include "klaster/sdk/io_table.hpp"
 
+#include "lu_kernels.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -421,6 +423,47 @@ Eigen::MatrixXd IoSystem::allocation_coefficients() const {
 // ---------------------------------------------------------------------------------------------
 // LeontiefSolver
 
+namespace detail {
+
+LeontiefLu::Formed LeontiefLu::form(const Eigen::MatrixXd& m) {
+  const Index n = m.rows();
+  m_lu.resize(n, n);
+  Formed formed;
+  Eigen::VectorXd row_norms = Eigen::VectorXd::Zero(n);
+  m_l1_norm = 0;
+  for (Index j = 0; j < n; ++j) {  // each column once, while it is in the cache
+    const auto source = m.col(j);
+    auto column = m_lu.col(j);
+    column = -source;
+    column(j) += 1.0;
+    formed.finite = formed.finite && source.allFinite();
+    formed.nonnegative = formed.nonnegative && (source.array() >= 0).all();
+    row_norms += column.cwiseAbs();
+    m_l1_norm = std::max(m_l1_norm, column.cwiseAbs().sum());
+  }
+  formed.inf_norm = n ? row_norms.maxCoeff() : 0.0;
+  return formed;
+}
+
+void LeontiefLu::factorise() {
+  m_rowsTranspositions.resize(m_lu.rows());
+  int swaps = 0;
+  if (const LuKernel* kernel = lu_kernel())
+    swaps = lu_factorise(*kernel, m_lu.data(), m_lu.rows(), m_rowsTranspositions.indices().data());
+  else
+    Eigen::internal::partial_lu_inplace(m_lu, m_rowsTranspositions, swaps);
+  m_det_p = swaps % 2 ? -1 : 1;
+  m_p = m_rowsTranspositions;
+  m_isInitialized = true;
+}
+
+}  // namespace detail
+
+std::string_view lu_kernel_name() {
+  const detail::LuKernel* kernel = detail::lu_kernel();
+  return kernel ? kernel->name : "generic";
+}
+
 LeontiefSolver::LeontiefSolver(const Eigen::MatrixXd& m, const std::vector<std::string>& sectors,
                                std::string what, bool check_productive) {
   const Index n = m.rows();
@@ -428,11 +471,12 @@ LeontiefSolver::LeontiefSolver(const Eigen::MatrixXd& m, const std::vector<std::
     throw DataError(what + " system: coefficient matrix is " + std::to_string(m.rows()) + " x " +
                     std::to_string(m.cols()) + " for " + std::to_string(sectors.size()) +
                     " sectors; it must be square with one row per sector");
-  Eigen::MatrixXd i_minus_m = -m;
-  i_minus_m.diagonal().array() += 1.0;
-  lu_.compute(i_minus_m);
-  rcond_ = lu_.rcond();
+  const detail::LeontiefLu::Formed formed = lu_.form(m);
+  lu_.factorise();
   const Eigen::VectorXd y = lu_.solve(Eigen::VectorXd::Ones(n));
+  // M >= 0 and y > 0: (I - M)^-1 >= 0, so ||(I - M)^-1||_inf = max y exactly (rcond()).
+  const bool exact = formed.finite && formed.nonnegative && y.allFinite() && (y.array() > 0).all();
+  rcond_ = exact ? 1.0 / (formed.inf_norm * y.maxCoeff()) : lu_.rcond();
   const bool singular = !(rcond_ > 64 * std::numeric_limits<double>::epsilon()) || !y.allFinite();
   const bool productive = !singular && (!check_productive || (y.array() > 0).all());
   if (productive) return;

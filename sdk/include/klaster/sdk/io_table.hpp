@@ -111,6 +111,30 @@ class IoSystem {
   Eigen::VectorXd x_, f_;
 };
 
+namespace detail {
+/// \brief Eigen's PartialPivLU of (I - M), formed and factorised in place by LeontiefSolver: one
+/// pass forms I - M and the norms, then the LU runs on the kernel lu_kernel_name() names.
+class LeontiefLu : public Eigen::PartialPivLU<Eigen::MatrixXd> {
+ public:
+  /// \brief What forming I - M saw: every entry of M finite and non-negative, ||I - M||_inf.
+  struct Formed {
+    bool finite = true, nonnegative = true;
+    double inf_norm = 0;
+  };
+  /// \brief Forms I - m in the factors' storage (m square).
+  Formed form(const Eigen::MatrixXd& m);
+  /// \brief Factorises the formed matrix in place.
+  void factorise();
+};
+}  // namespace detail
+
+/// \brief The LU kernel LeontiefSolver uses on this machine: "avx512" or "avx2" (Eigen compiled
+/// for that instruction set, chosen at run time, on two threads) or "generic" (Eigen's
+/// PartialPivLU, over LAPACKE and OpenBLAS when the SDK is built with them). Auto picks the widest
+/// the CPU runs unless OpenBLAS has AVX2 kernels itself; the environment variable
+/// KLASTER_LU_KERNEL = generic, avx2 or avx512 forces one (one the CPU lacks gives generic).
+std::string_view lu_kernel_name();
+
 /// \brief LU factors of (I - M) for a coefficient matrix M (A for Leontief, B for Ghosh), checked:
 /// the system is invertible and productive (Hawkins-Simon: (I - M) y = 1 has a positive solution,
 /// which for M >= 0 holds iff the spectral radius is below 1). Otherwise a DataError that names the
@@ -138,11 +162,13 @@ class LeontiefSolver {
   Eigen::VectorXd row_sums() const;
   /// \brief The full inverse (I - M)^-1 (n solves). Only when the matrix itself is wanted.
   Eigen::MatrixXd inverse() const;
-  /// \brief Reciprocal condition estimate of (I - M).
+  /// \brief Reciprocal condition number of (I - M). Exact in the infinity norm when M >= 0 and
+  /// the system is productive: (I - M)^-1 >= 0, so its norm is the largest entry of (I - M)^-1 1,
+  /// the Hawkins-Simon solve. Otherwise Eigen's (LAPACK's) estimate in the 1-norm.
   double rcond() const { return rcond_; }
 
  private:
-  Eigen::PartialPivLU<Eigen::MatrixXd> lu_;
+  detail::LeontiefLu lu_;
   double rcond_ = 0;
 };
 
