@@ -1,11 +1,11 @@
 #include "klaster/sdk/io_table.hpp"
 
-#include "lu_kernels.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <sstream>
+
+#include "lu_kernels.hpp"
 
 namespace klaster::sdk {
 
@@ -428,33 +428,53 @@ namespace detail {
 LeontiefLu::Formed LeontiefLu::form(const Eigen::MatrixXd& m) {
   const Index n = m.rows();
   m_lu.resize(n, n);
-  Formed formed;
-  Eigen::VectorXd row_norms = Eigen::VectorXd::Zero(n);
+  std::vector<double> row_norms(static_cast<std::size_t>(n), 0.0);
+  bool negative = false;
+  double total = 0;  // NaN and infinity reach it (and are lost in max)
   m_l1_norm = 0;
-  for (Index j = 0; j < n; ++j) {  // each column once, while it is in the cache
-    const auto source = m.col(j);
-    auto column = m_lu.col(j);
-    column = -source;
-    column(j) += 1.0;
-    formed.finite = formed.finite && source.allFinite();
-    formed.nonnegative = formed.nonnegative && (source.array() >= 0).all();
-    row_norms += column.cwiseAbs();
-    m_l1_norm = std::max(m_l1_norm, column.cwiseAbs().sum());
+  for (Index j = 0; j < n; ++j) {  // plain loops over each column once: the compiler vectorises
+    const double* source = m.col(j).data();
+    double* column = m_lu.col(j).data();
+    double column_norm = 0;
+    for (Index i = 0; i < n; ++i) {
+      column[i] = -source[i];
+      negative |= source[i] < 0;
+      column_norm += std::abs(source[i]);
+      row_norms[static_cast<std::size_t>(i)] += std::abs(source[i]);
+    }
+    column[j] += 1.0;  // the diagonal: |1 - m_jj| instead of |m_jj|
+    const double diagonal = std::abs(column[j]) - std::abs(source[j]);
+    row_norms[static_cast<std::size_t>(j)] += diagonal;
+    m_l1_norm = std::max(m_l1_norm, column_norm + diagonal);
+    total += column_norm;
   }
-  formed.inf_norm = n ? row_norms.maxCoeff() : 0.0;
+  Formed formed;
+  formed.inf_norm = n ? *std::max_element(row_norms.begin(), row_norms.end()) : 0.0;
+  formed.finite = std::isfinite(total);
+  formed.nonnegative = !negative;
   return formed;
 }
 
 void LeontiefLu::factorise() {
   m_rowsTranspositions.resize(m_lu.rows());
   int swaps = 0;
-  if (const LuKernel* kernel = lu_kernel())
-    swaps = lu_factorise(*kernel, m_lu.data(), m_lu.rows(), m_rowsTranspositions.indices().data());
+  kernel_ = lu_kernel();
+  if (kernel_)
+    swaps = lu_factorise(*kernel_, m_lu.data(), m_lu.rows(), m_rowsTranspositions.indices().data());
   else
     Eigen::internal::partial_lu_inplace(m_lu, m_rowsTranspositions, swaps);
   m_det_p = swaps % 2 ? -1 : 1;
   m_p = m_rowsTranspositions;
   m_isInitialized = true;
+}
+
+Eigen::VectorXd LeontiefLu::solve_vector(const Eigen::VectorXd& v, bool transpose) const {
+  if (!kernel_ && transpose) return this->transpose().solve(v);
+  if (!kernel_) return solve(v);
+  Eigen::VectorXd x = v;
+  kernel_->solve(m_lu.data(), m_lu.rows(), m_rowsTranspositions.indices().data(), x.data(),
+                 transpose);
+  return x;
 }
 
 }  // namespace detail

@@ -47,4 +47,23 @@ void lu_update(double* a, std::ptrdiff_t n, std::ptrdiff_t k, std::ptrdiff_t b, 
   block(a, n, k + b, c0, n - k - b, c1 - c0).noalias() -= block(a, n, k + b, k, n - k - b, b) * a12;
 }
 
+void lu_solve(const double* a, std::ptrdiff_t n, const int* piv, double* x, bool transpose) {
+  const Eigen::Map<const Eigen::MatrixXd> lu(a, n, n);
+  Eigen::Map<Eigen::VectorXd> v(x, n);
+  auto swap = [&](std::ptrdiff_t i) {
+    const double t = x[i];
+    x[i] = x[piv[i]];
+    x[piv[i]] = t;
+  };
+  if (!transpose) {  // P A = L U: x = U^-1 L^-1 P x
+    for (std::ptrdiff_t i = 0; i < n; ++i) swap(i);
+    lu.triangularView<Eigen::UnitLower>().solveInPlace(v);
+    lu.triangularView<Eigen::Upper>().solveInPlace(v);
+  } else {  // A' = U' L' P: x = P^-1 L'^-1 U'^-1 x
+    lu.triangularView<Eigen::Upper>().transpose().solveInPlace(v);
+    lu.triangularView<Eigen::UnitLower>().transpose().solveInPlace(v);
+    for (std::ptrdiff_t i = n - 1; i >= 0; --i) swap(i);
+  }
+}
+
 }  // namespace klaster::sdk::detail::KLASTER_LU_ISA

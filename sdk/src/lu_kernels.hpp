@@ -22,18 +22,23 @@ using LuPanelFn = int (*)(double* a, std::ptrdiff_t rows, std::ptrdiff_t cols, s
 using LuUpdateFn = void (*)(double* a, std::ptrdiff_t n, std::ptrdiff_t k, std::ptrdiff_t b,
                             std::ptrdiff_t c0, std::ptrdiff_t c1, const int* piv);
 
+/// Solves with the factors of lu_factorise (a, n, piv): x = A^-1 x, or A^-T x when `transpose`.
+using LuSolveFn = void (*)(const double* a, std::ptrdiff_t n, const int* piv, double* x,
+                           bool transpose);
+
 struct LuKernel {
   std::string_view name;
   LuPanelFn panel;
   LuUpdateFn update;
+  LuSolveFn solve;
 };
 
-#define KLASTER_LU_KERNEL_DECLARE(isa)                                                     \
-  namespace isa {                                                                          \
-  int lu_panel(double* a, std::ptrdiff_t rows, std::ptrdiff_t cols, std::ptrdiff_t lda,    \
-               int* piv);                                                                  \
-  void lu_update(double* a, std::ptrdiff_t n, std::ptrdiff_t k, std::ptrdiff_t b,          \
-                 std::ptrdiff_t c0, std::ptrdiff_t c1, const int* piv);                    \
+#define KLASTER_LU_KERNEL_DECLARE(isa)                                                             \
+  namespace isa {                                                                                  \
+  int lu_panel(double* a, std::ptrdiff_t rows, std::ptrdiff_t cols, std::ptrdiff_t lda, int* piv); \
+  void lu_update(double* a, std::ptrdiff_t n, std::ptrdiff_t k, std::ptrdiff_t b,                  \
+                 std::ptrdiff_t c0, std::ptrdiff_t c1, const int* piv);                            \
+  void lu_solve(const double* a, std::ptrdiff_t n, const int* piv, double* x, bool transpose);     \
   }
 KLASTER_LU_KERNEL_DECLARE(avx2)
 KLASTER_LU_KERNEL_DECLARE(avx512)

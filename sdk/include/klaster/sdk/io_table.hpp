@@ -112,8 +112,11 @@ class IoSystem {
 };
 
 namespace detail {
+struct LuKernel;
+
 /// \brief Eigen's PartialPivLU of (I - M), formed and factorised in place by LeontiefSolver: one
-/// pass forms I - M and the norms, then the LU runs on the kernel lu_kernel_name() names.
+/// pass forms I - M and the norms, then the LU and the solves with one vector run on the kernel
+/// lu_kernel_name() names.
 class LeontiefLu : public Eigen::PartialPivLU<Eigen::MatrixXd> {
  public:
   /// \brief What forming I - M saw: every entry of M finite and non-negative, ||I - M||_inf.
@@ -125,6 +128,11 @@ class LeontiefLu : public Eigen::PartialPivLU<Eigen::MatrixXd> {
   Formed form(const Eigen::MatrixXd& m);
   /// \brief Factorises the formed matrix in place.
   void factorise();
+  /// \brief (I - M)^-1 v, or ((I - M)^-1)' v when `transpose`.
+  Eigen::VectorXd solve_vector(const Eigen::VectorXd& v, bool transpose) const;
+
+ private:
+  const LuKernel* kernel_ = nullptr;  // nullptr: Eigen's generic path
 };
 }  // namespace detail
 
@@ -149,12 +157,12 @@ class LeontiefSolver {
 
   std::size_t size() const { return static_cast<std::size_t>(lu_.rows()); }
   /// \brief (I - M)^-1 v: output for final demand v (Leontief) or, Ghosh, the transpose use.
-  Eigen::VectorXd solve(const Eigen::VectorXd& v) const { return lu_.solve(v); }
+  Eigen::VectorXd solve(const Eigen::VectorXd& v) const { return lu_.solve_vector(v, false); }
   /// \brief (I - M)^-1 V for several right-hand sides (columns of V).
   Eigen::MatrixXd solve_many(const Eigen::MatrixXd& v) const { return lu_.solve(v); }
   /// \brief ((I - M)^-1)^T w, i.e. the row vector w^T L as a column: weighted column sums of L.
   Eigen::VectorXd solve_transpose(const Eigen::VectorXd& w) const {
-    return lu_.transpose().solve(w);
+    return lu_.solve_vector(w, true);
   }
   /// \brief Column sums of (I - M)^-1 (output multipliers), by one transposed solve.
   Eigen::VectorXd output_multipliers() const;
