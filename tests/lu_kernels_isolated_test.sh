@@ -3,7 +3,7 @@
 # must export nothing generic code could be linked to by accident: an inline function of Eigen or
 # of the standard library compiled there with AVX and merged by the linker with the generic copy
 # would crash klaster on a CPU without AVX. Every external symbol of each object must be its own
-# lu_panel/lu_update or in its renamed Eigen namespace (klaster_eigen_<isa>::).
+# lu_panel/lu_update/lu_solve or in its renamed Eigen namespace (klaster_eigen_<isa>::).
 # Usage: lu_kernels_isolated_test.sh OBJECT...
 set -eu
 status=0

@@ -57,7 +57,7 @@ TEST(LeontiefSolverKernels, EqualColumnSumsGiveMultipliersOneOverOneMinusS) {
   const Eigen::MatrixXd a = circulant(600, 0.6);
   for (const char* kernel : kKernels) {
     const KernelChoice choice(kernel);
-    EXPECT_EQ(lu_kernel_name(), expected_kernel(kernel));
+    EXPECT_EQ(lu_kernel_name(600), expected_kernel(kernel));
     const LeontiefSolver solver(a, names(600));
     EXPECT_LT((solver.output_multipliers().array() - 2.5).abs().maxCoeff(), 1e-12) << kernel;
     EXPECT_LT((solver.row_sums().array() - 2.5).abs().maxCoeff(), 1e-12) << kernel;
@@ -105,10 +105,20 @@ TEST(LeontiefSolverKernels, MillerBlairTwoSectorsOnEveryKernel) {
   }
 }
 
+// Unset (auto), a system below 1,000 sectors takes the widest kernel the CPU runs, whatever
+// OpenBLAS's kernels (lu_kernel_name's contract).
+TEST(LeontiefSolverKernels, AutoTakesTheWidestKernelBelowAThousandSectors) {
+  unsetenv("KLASTER_LU_KERNEL");
+  const std::string widest = expected_kernel("avx512") == "avx512" ? "avx512"
+                             : expected_kernel("avx2") == "avx2"   ? "avx2"
+                                                                   : "generic";
+  EXPECT_EQ(lu_kernel_name(999), widest);
+}
+
 TEST(LeontiefSolverKernels, UnknownKernelIsAnError) {
   const KernelChoice choice("sse9");
   try {
-    (void)lu_kernel_name();
+    (void)lu_kernel_name(10);
     FAIL() << "no error";
   } catch (const Error& e) {
     EXPECT_STREQ(e.what(),

@@ -458,7 +458,7 @@ LeontiefLu::Formed LeontiefLu::form(const Eigen::MatrixXd& m) {
 void LeontiefLu::factorise() {
   m_rowsTranspositions.resize(m_lu.rows());
   int swaps = 0;
-  kernel_ = lu_kernel();
+  kernel_ = lu_kernel(m_lu.rows());
   if (kernel_)
     swaps = lu_factorise(*kernel_, m_lu.data(), m_lu.rows(), m_rowsTranspositions.indices().data());
   else
@@ -479,8 +479,8 @@ Eigen::VectorXd LeontiefLu::solve_vector(const Eigen::VectorXd& v, bool transpos
 
 }  // namespace detail
 
-std::string_view lu_kernel_name() {
-  const detail::LuKernel* kernel = detail::lu_kernel();
+std::string_view lu_kernel_name(std::size_t n) {
+  const detail::LuKernel* kernel = detail::lu_kernel(static_cast<Eigen::Index>(n));
   return kernel ? kernel->name : "generic";
 }
 

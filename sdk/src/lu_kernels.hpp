@@ -44,10 +44,11 @@ KLASTER_LU_KERNEL_DECLARE(avx2)
 KLASTER_LU_KERNEL_DECLARE(avx512)
 #undef KLASTER_LU_KERNEL_DECLARE
 
-/// The kernel for this machine, or nullptr for the generic path: KLASTER_LU_KERNEL = auto (or
-/// unset), generic, avx2 or avx512 (an instruction set the CPU lacks falls back to generic).
-/// Auto takes the widest kernel the CPU runs unless the SDK's OpenBLAS uses AVX2 kernels itself.
-const LuKernel* lu_kernel();
+/// The kernel for an n x n system on this machine, or nullptr for the generic path:
+/// KLASTER_LU_KERNEL = auto (or unset), generic, avx2 or avx512 (an instruction set the CPU lacks
+/// falls back to generic). Auto takes the widest kernel the CPU runs, except from n = 1000 on when
+/// the SDK's OpenBLAS has AVX2 kernels itself.
+const LuKernel* lu_kernel(std::ptrdiff_t n);
 
 /// Blocked LU with partial pivoting of the n x n column-major matrix at `a`, in place, with
 /// `kernel`; piv as LAPACK's (0-based). Returns the number of row swaps.

@@ -136,12 +136,13 @@ class LeontiefLu : public Eigen::PartialPivLU<Eigen::MatrixXd> {
 };
 }  // namespace detail
 
-/// \brief The LU kernel LeontiefSolver uses on this machine: "avx512" or "avx2" (Eigen compiled
-/// for that instruction set, chosen at run time, on two threads) or "generic" (Eigen's
-/// PartialPivLU, over LAPACKE and OpenBLAS when the SDK is built with them). Auto picks the widest
-/// the CPU runs unless OpenBLAS has AVX2 kernels itself; the environment variable
-/// KLASTER_LU_KERNEL = generic, avx2 or avx512 forces one (one the CPU lacks gives generic).
-std::string_view lu_kernel_name();
+/// \brief The LU kernel LeontiefSolver uses for n sectors on this machine: "avx512" or "avx2"
+/// (Eigen compiled for that instruction set, chosen at run time, blocked on two threads) or
+/// "generic" (Eigen's PartialPivLU, over LAPACKE and OpenBLAS when the SDK is built with them).
+/// Automatically the widest the CPU runs, except from n = 1000 on when OpenBLAS has AVX2 kernels
+/// itself; the environment variable KLASTER_LU_KERNEL = generic, avx2 or avx512 forces one (one
+/// the CPU lacks gives generic). Error for another value.
+std::string_view lu_kernel_name(std::size_t n);
 
 /// \brief LU factors of (I - M) for a coefficient matrix M (A for Leontief, B for Ghosh), checked:
 /// the system is invertible and productive (Hawkins-Simon: (I - M) y = 1 has a positive solution,
