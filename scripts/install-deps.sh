@@ -26,7 +26,7 @@ if ! command -v npm >/dev/null 2>&1; then
 fi
 # Optional extras for the benchmarks' baselines: scripts/install-deps.sh --bench
 if [[ "${1:-}" == "--bench" || "${KLASTER_BENCH_DEPS:-0}" == 1 ]]; then
-  packages+=(python3-numpy python3-pandas hyperfine time bc r-base-core r-cran-data.table)
+  packages+=(python3-numpy python3-threadpoolctl python3-pandas hyperfine time bc r-base-core r-cran-data.table)
 fi
 # Optional extras for the cross-check scripts beside some plugins and data (R's hclust, varimax,
 # cluster::silhouette, igraph; numpy): scripts/install-deps.sh --crosscheck

@@ -429,30 +429,34 @@ LeontiefLu::Formed LeontiefLu::form(const Eigen::MatrixXd& m) {
   const Index n = m.rows();
   m_lu.resize(n, n);
   std::vector<double> row_norms(static_cast<std::size_t>(n), 0.0);
-  bool negative = false;
-  double total = 0;  // NaN and infinity reach it (and are lost in max)
-  m_l1_norm = 0;
-  for (Index j = 0; j < n; ++j) {  // plain loops over each column once: the compiler vectorises
+  std::vector<double> row_lows(static_cast<std::size_t>(n), 0.0);  // smallest entry of each row
+  double* const rows = row_norms.data();
+  double* const lows = row_lows.data();
+  for (Index j = 0; j < n; ++j) {  // no sum over i: GCC vectorises no such sum without -ffast-math
     const double* source = m.col(j).data();
     double* column = m_lu.col(j).data();
-    double column_norm = 0;
     for (Index i = 0; i < n; ++i) {
       column[i] = -source[i];
-      negative |= source[i] < 0;
-      column_norm += std::abs(source[i]);
-      row_norms[static_cast<std::size_t>(i)] += std::abs(source[i]);
+      lows[i] = source[i] < lows[i] ? source[i] : lows[i];
+      rows[i] += std::abs(source[i]);
     }
     column[j] += 1.0;  // the diagonal: |1 - m_jj| instead of |m_jj|
-    const double diagonal = std::abs(column[j]) - std::abs(source[j]);
-    row_norms[static_cast<std::size_t>(j)] += diagonal;
-    m_l1_norm = std::max(m_l1_norm, column_norm + diagonal);
-    total += column_norm;
+    rows[j] += std::abs(column[j]) - std::abs(source[j]);
   }
   Formed formed;
+  formed.finite =
+      std::all_of(row_norms.begin(), row_norms.end(), [](double r) { return std::isfinite(r); });
+  formed.nonnegative =
+      std::all_of(row_lows.begin(), row_lows.end(), [](double l) { return l >= 0; });
   formed.inf_norm = n ? *std::max_element(row_norms.begin(), row_norms.end()) : 0.0;
-  formed.finite = std::isfinite(total);
-  formed.nonnegative = !negative;
+  m_l1_norm = -1;  // set by l1_norm_of() when rcond() is needed
   return formed;
+}
+
+void LeontiefLu::l1_norm_of(const Eigen::MatrixXd& m) {
+  Eigen::MatrixXd i_minus_m = -m;
+  i_minus_m.diagonal().array() += 1.0;
+  m_l1_norm = i_minus_m.cwiseAbs().colwise().sum().maxCoeff();
 }
 
 void LeontiefLu::factorise() {
@@ -496,7 +500,12 @@ LeontiefSolver::LeontiefSolver(const Eigen::MatrixXd& m, const std::vector<std::
   const Eigen::VectorXd y = lu_.solve(Eigen::VectorXd::Ones(n));
   // M >= 0 and y > 0: (I - M)^-1 >= 0, so ||(I - M)^-1||_inf = max y exactly (rcond()).
   const bool exact = formed.finite && formed.nonnegative && y.allFinite() && (y.array() > 0).all();
-  rcond_ = exact ? 1.0 / (formed.inf_norm * y.maxCoeff()) : lu_.rcond();
+  if (exact) {
+    rcond_ = 1.0 / (formed.inf_norm * y.maxCoeff());
+  } else {
+    lu_.l1_norm_of(m);
+    rcond_ = lu_.rcond();
+  }
   const bool singular = !(rcond_ > 64 * std::numeric_limits<double>::epsilon()) || !y.allFinite();
   const bool productive = !singular && (!check_productive || (y.array() > 0).all());
   if (productive) return;

@@ -128,6 +128,8 @@ class LeontiefLu : public Eigen::PartialPivLU<Eigen::MatrixXd> {
   Formed form(const Eigen::MatrixXd& m);
   /// \brief Factorises the formed matrix in place.
   void factorise();
+  /// \brief Sets ||I - m||_1, which rcond()'s estimate needs (form() leaves it out).
+  void l1_norm_of(const Eigen::MatrixXd& m);
   /// \brief (I - M)^-1 v, or ((I - M)^-1)' v when `transpose`.
   Eigen::VectorXd solve_vector(const Eigen::VectorXd& v, bool transpose) const;
 
