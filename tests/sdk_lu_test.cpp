@@ -99,9 +99,13 @@ TEST(LeontiefSolverKernels, MillerBlairTwoSectorsOnEveryKernel) {
   a << 0.15, 0.25, 0.20, 0.05;
   for (const char* kernel : kKernels) {
     const KernelChoice choice(kernel);
-    const Eigen::VectorXd m = LeontiefSolver(a, {"s1", "s2"}).output_multipliers();
+    const LeontiefSolver solver(a, {"s1", "s2"});
+    const Eigen::VectorXd m = solver.output_multipliers();
     EXPECT_NEAR(m(0), 1.51815, 5e-6) << kernel;
     EXPECT_NEAR(m(1), 1.45215, 5e-6) << kernel;
+    // By hand: det(I - A) = 0.85 * 0.95 - 0.25 * 0.20 = 0.7575, L 1 = (1.20, 1.05) / 0.7575 and
+    // ||I - A||_inf = 0.20 + 0.95 = 1.15, so rcond = 0.7575 / (1.15 * 1.20).
+    EXPECT_NEAR(solver.rcond(), 0.7575 / (1.15 * 1.20), 1e-14) << kernel;
   }
 }
 
