@@ -1,5 +1,5 @@
-// Choosing an LU kernel at run time and the blocked LU that runs it on two threads
-// (lu_kernels.hpp).
+// Choosing an LU kernel at run time and the blocked LU that runs it on the cores parallel_for
+// uses (lu_kernels.hpp).
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -50,8 +50,8 @@ const LuKernel* lu_kernel(std::ptrdiff_t n) {
     throw Error("KLASTER_LU_KERNEL='" + choice +
                 "' is not one of auto, generic, avx2, avx512 (environment variable)");
 #ifdef KLASTER_LU_KERNELS
-  // Measured (bench/README.md): below 1,000 sectors these kernels beat OpenBLAS's own AVX2 and
-  // AVX-512 kernels; above, OpenBLAS wins when it has them.
+  // Measured on one loaded 2-core machine (bench/README.md, "Issue 14"): at 500 sectors these
+  // kernels beat OpenBLAS's own AVX-512 kernels, at 2,000 they did not.
   const bool automatic = choice == "auto" && !(n >= 1000 && blas_has_avx2_kernels());
   if ((choice == "avx512" || automatic) && cpu_has_avx512()) return &kAvx512;
   if ((choice == "avx2" || automatic) && cpu_has_avx2()) return &kAvx2;

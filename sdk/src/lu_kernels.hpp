@@ -3,7 +3,7 @@
 // lu_kernel.cpp is compiled once per instruction set (sdk/CMakeLists.txt: AVX2+FMA, AVX-512),
 // each copy in its own namespace and with Eigen renamed, so no function compiled for one of them
 // can be picked by the linker for generic code. lu.cpp chooses one at run time
-// (__builtin_cpu_supports) and runs a blocked LU with it on two threads; the generic path is
+// (__builtin_cpu_supports) and runs a blocked LU with it in parallel; the generic path is
 // Eigen's PartialPivLU (over LAPACKE and OpenBLAS when the SDK is built with them).
 #pragma once
 
