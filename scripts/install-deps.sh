@@ -17,6 +17,7 @@ packages=(
   libxlsxwriter-dev           # `klaster export --format xlsx`
   chromium                    # tests/report_browser_test.sh opens the HTML report headless
   clang libclang-rt-14-dev    # make fuzz-check: libFuzzer targets (docs/fuzzing.md)
+  qemu-user                   # tests/lu_without_avx_test.sh: the LU kernels on a CPU without AVX
 )
 # npm fetches the chart libraries of `klaster report` at build time (scripts/fetch-vega.sh). A
 # node from elsewhere (NodeSource) brings its own npm, which Debian's npm package would conflict
