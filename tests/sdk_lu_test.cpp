@@ -52,7 +52,7 @@ const char* const kKernels[] = {"generic", "avx2", "avx512"};
 
 // Miller & Blair (2009), sec. 2.3 and 6.2: when every column of A sums to s, 1'(I - A) = (1 - s)1',
 // so every output multiplier (column sum of L) is 1 / (1 - s); rows summing to s likewise give
-// L 1 = 1 / (1 - s). n = 600 runs the blocked, two-thread LU of the AVX kernels.
+// L 1 = 1 / (1 - s). n = 600 runs the blocked LU of the AVX kernels on one thread.
 TEST(LeontiefSolverKernels, EqualColumnSumsGiveMultipliersOneOverOneMinusS) {
   const Eigen::MatrixXd a = circulant(600, 0.6);
   for (const char* kernel : kKernels) {
@@ -71,8 +71,9 @@ TEST(LeontiefSolverKernels, EqualColumnSumsGiveMultipliersOneOverOneMinusS) {
 // The definition of the inverse: (I - M) x = b for b formed from a chosen x, on a dense matrix
 // whose partial pivoting swaps rows in every block (entries of M in [-1, 1], so not productive:
 // check_productive = false). Solving must give x back, and the transposed solve likewise.
+// n = 1100: the AVX kernels' blocked LU with its updates split between threads.
 TEST(LeontiefSolverKernels, PivotedSolveReturnsTheChosenVector) {
-  const Eigen::Index n = 700;
+  const Eigen::Index n = 1100;
   std::mt19937_64 rng(7);
   std::uniform_real_distribution<double> u(-1.0, 1.0);
   Eigen::MatrixXd m(n, n);

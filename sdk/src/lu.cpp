@@ -74,9 +74,12 @@ int lu_factorise(const LuKernel& kernel, double* a, std::ptrdiff_t n, int* piv) 
         for (std::ptrdiff_t c = 0; c < k; ++c) std::swap(a[i + c * n], a[piv[i] + c * n]);
     }
     const std::ptrdiff_t first = k + b, rows = n - k;
-    // A part's columns should cost about a million flops (2 rows b each), a thread's start.
+    // A part's columns should cost about a million flops (2 rows b each), a thread's start. Below
+    // n = 1000 one thread: on a loaded 2-core machine each block's join waited for the scheduler
+    // (n = 500: 3.0-4.5 ms on one thread, 4.1-14.6 ms on two; bench/README.md, "Issue 14").
     const auto min_cols =
-        static_cast<std::size_t>(std::max<std::ptrdiff_t>(8, (1 << 19) / (rows * b)));
+        n < 1000 ? static_cast<std::size_t>(n)
+                 : static_cast<std::size_t>(std::max<std::ptrdiff_t>(8, (1 << 19) / (rows * b)));
     parallel_for(
         static_cast<std::size_t>(n - first),
         [&](std::size_t c0, std::size_t c1) {
