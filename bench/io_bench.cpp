@@ -28,7 +28,8 @@ std::vector<std::string> labels(Eigen::Index n) {
   return s;
 }
 
-/// The plain solve numpy.linalg.solve does: LU of (I - A) and one right-hand side.
+/// The plain solve numpy.linalg.solve does: LU of (I - A) and one right-hand side, with Eigen's
+/// PartialPivLU as the SDK is built (over LAPACKE and OpenBLAS): LeontiefSolver's generic path.
 void BM_Solve(benchmark::State& state) {
   const Eigen::Index n = state.range(0);
   const Eigen::MatrixXd a = synthetic_a(n);
@@ -42,11 +43,12 @@ void BM_Solve(benchmark::State& state) {
 }
 
 /// `leontief`: checked LU (Hawkins-Simon solve included) and output multipliers by a transposed
-/// solve.
+/// solve, on the LU kernel LeontiefSolver chooses (its name is the benchmark's label).
 void BM_LeontiefMultipliers(benchmark::State& state) {
   const Eigen::Index n = state.range(0);
   const Eigen::MatrixXd a = synthetic_a(n);
   const auto names = labels(n);
+  state.SetLabel(std::string(klaster::sdk::lu_kernel_name(static_cast<std::size_t>(n))));
   for (auto _ : state) {
     const klaster::sdk::LeontiefSolver solver(a, names);
     Eigen::VectorXd m = solver.output_multipliers();

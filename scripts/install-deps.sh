@@ -17,6 +17,7 @@ packages=(
   libxlsxwriter-dev           # `klaster export --format xlsx`
   chromium                    # tests/report_browser_test.sh opens the HTML report headless
   clang libclang-rt-14-dev    # make fuzz-check: libFuzzer targets (docs/fuzzing.md)
+  qemu-user                   # tests/lu_without_avx_test.sh: the LU kernels on a CPU without AVX
 )
 # npm fetches the chart libraries of `klaster report` at build time (scripts/fetch-vega.sh). A
 # node from elsewhere (NodeSource) brings its own npm, which Debian's npm package would conflict
@@ -26,7 +27,7 @@ if ! command -v npm >/dev/null 2>&1; then
 fi
 # Optional extras for the benchmarks' baselines: scripts/install-deps.sh --bench
 if [[ "${1:-}" == "--bench" || "${KLASTER_BENCH_DEPS:-0}" == 1 ]]; then
-  packages+=(python3-numpy python3-pandas hyperfine time bc r-base-core r-cran-data.table)
+  packages+=(python3-numpy python3-threadpoolctl python3-pandas hyperfine time bc r-base-core r-cran-data.table)
 fi
 # Optional extras for the cross-check scripts beside some plugins and data (R's hclust, varimax,
 # cluster::silhouette, igraph; numpy): scripts/install-deps.sh --crosscheck

@@ -144,8 +144,9 @@ class Leontief final : public Plugin {
       ghosh.emplace(io.allocation_coefficients(), io.sectors(), "Ghosh");
     write_multipliers(ctx, io, multipliers, ghosh);
     write_matrices(ctx, io, A, leontief, ghosh);
-    ctx.log(LogLevel::kDebug, "leontief: " + std::to_string(io.size()) +
-                                  " sectors, reciprocal condition of (I - A) " +
+    ctx.log(LogLevel::kDebug, "leontief: " + std::to_string(io.size()) + " sectors, LU kernel " +
+                                  std::string(lu_kernel_name(io.size())) +
+                                  ", reciprocal condition of (I - A) " +
                                   std::to_string(leontief.rcond()));
   }
 

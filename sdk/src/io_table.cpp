@@ -5,6 +5,8 @@
 #include <limits>
 #include <sstream>
 
+#include "lu_kernels.hpp"
+
 namespace klaster::sdk {
 
 namespace {
@@ -421,6 +423,71 @@ Eigen::MatrixXd IoSystem::allocation_coefficients() const {
 // ---------------------------------------------------------------------------------------------
 // LeontiefSolver
 
+namespace detail {
+
+LeontiefLu::Formed LeontiefLu::form(const Eigen::MatrixXd& m) {
+  const Index n = m.rows();
+  m_lu.resize(n, n);
+  std::vector<double> row_norms(static_cast<std::size_t>(n), 0.0);
+  std::vector<double> row_lows(static_cast<std::size_t>(n), 0.0);  // smallest entry of each row
+  double* const rows = row_norms.data();
+  double* const lows = row_lows.data();
+  for (Index j = 0; j < n; ++j) {  // no sum over i: GCC vectorises no such sum without -ffast-math
+    const double* source = m.col(j).data();
+    double* column = m_lu.col(j).data();
+    for (Index i = 0; i < n; ++i) {
+      column[i] = -source[i];
+      lows[i] = source[i] < lows[i] ? source[i] : lows[i];
+      rows[i] += std::abs(source[i]);
+    }
+    column[j] += 1.0;  // the diagonal: |1 - m_jj| instead of |m_jj|
+    rows[j] += std::abs(column[j]) - std::abs(source[j]);
+  }
+  Formed formed;
+  formed.finite =
+      std::all_of(row_norms.begin(), row_norms.end(), [](double r) { return std::isfinite(r); });
+  formed.nonnegative =
+      std::all_of(row_lows.begin(), row_lows.end(), [](double l) { return l >= 0; });
+  formed.inf_norm = n ? *std::max_element(row_norms.begin(), row_norms.end()) : 0.0;
+  m_l1_norm = -1;  // set by l1_norm_of() when rcond() is needed
+  return formed;
+}
+
+void LeontiefLu::l1_norm_of(const Eigen::MatrixXd& m) {
+  Eigen::MatrixXd i_minus_m = -m;
+  i_minus_m.diagonal().array() += 1.0;
+  m_l1_norm = i_minus_m.cwiseAbs().colwise().sum().maxCoeff();
+}
+
+void LeontiefLu::factorise() {
+  m_rowsTranspositions.resize(m_lu.rows());
+  int swaps = 0;
+  kernel_ = lu_kernel(m_lu.rows());
+  if (kernel_)
+    swaps = lu_factorise(*kernel_, m_lu.data(), m_lu.rows(), m_rowsTranspositions.indices().data());
+  else
+    Eigen::internal::partial_lu_inplace(m_lu, m_rowsTranspositions, swaps);
+  m_det_p = swaps % 2 ? -1 : 1;
+  m_p = m_rowsTranspositions;
+  m_isInitialized = true;
+}
+
+Eigen::VectorXd LeontiefLu::solve_vector(const Eigen::VectorXd& v, bool transpose) const {
+  if (!kernel_ && transpose) return this->transpose().solve(v);
+  if (!kernel_) return solve(v);
+  Eigen::VectorXd x = v;
+  kernel_->solve(m_lu.data(), m_lu.rows(), m_rowsTranspositions.indices().data(), x.data(),
+                 transpose);
+  return x;
+}
+
+}  // namespace detail
+
+std::string_view lu_kernel_name(std::size_t n) {
+  const detail::LuKernel* kernel = detail::lu_kernel(static_cast<Eigen::Index>(n));
+  return kernel ? kernel->name : "generic";
+}
+
 LeontiefSolver::LeontiefSolver(const Eigen::MatrixXd& m, const std::vector<std::string>& sectors,
                                std::string what, bool check_productive) {
   const Index n = m.rows();
@@ -428,11 +495,17 @@ LeontiefSolver::LeontiefSolver(const Eigen::MatrixXd& m, const std::vector<std::
     throw DataError(what + " system: coefficient matrix is " + std::to_string(m.rows()) + " x " +
                     std::to_string(m.cols()) + " for " + std::to_string(sectors.size()) +
                     " sectors; it must be square with one row per sector");
-  Eigen::MatrixXd i_minus_m = -m;
-  i_minus_m.diagonal().array() += 1.0;
-  lu_.compute(i_minus_m);
-  rcond_ = lu_.rcond();
+  const detail::LeontiefLu::Formed formed = lu_.form(m);
+  lu_.factorise();
   const Eigen::VectorXd y = lu_.solve(Eigen::VectorXd::Ones(n));
+  // M >= 0 and y > 0: (I - M)^-1 >= 0, so ||(I - M)^-1||_inf = max y exactly (rcond()).
+  const bool exact = formed.finite && formed.nonnegative && y.allFinite() && (y.array() > 0).all();
+  if (exact) {
+    rcond_ = 1.0 / (formed.inf_norm * y.maxCoeff());
+  } else {
+    lu_.l1_norm_of(m);
+    rcond_ = lu_.rcond();
+  }
   const bool singular = !(rcond_ > 64 * std::numeric_limits<double>::epsilon()) || !y.allFinite();
   const bool productive = !singular && (!check_productive || (y.array() > 0).all());
   if (productive) return;

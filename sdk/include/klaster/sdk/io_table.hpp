@@ -111,6 +111,41 @@ class IoSystem {
   Eigen::VectorXd x_, f_;
 };
 
+namespace detail {
+struct LuKernel;
+
+/// \brief Eigen's PartialPivLU of (I - M), formed and factorised in place by LeontiefSolver: one
+/// pass forms I - M and the norms, then the LU and the solves with one vector run on the kernel
+/// lu_kernel_name() names.
+class LeontiefLu : public Eigen::PartialPivLU<Eigen::MatrixXd> {
+ public:
+  /// \brief What forming I - M saw: every entry of M finite and non-negative, ||I - M||_inf.
+  struct Formed {
+    bool finite = true, nonnegative = true;
+    double inf_norm = 0;
+  };
+  /// \brief Forms I - m in the factors' storage (m square).
+  Formed form(const Eigen::MatrixXd& m);
+  /// \brief Factorises the formed matrix in place.
+  void factorise();
+  /// \brief Sets ||I - m||_1, which rcond()'s estimate needs (form() leaves it out).
+  void l1_norm_of(const Eigen::MatrixXd& m);
+  /// \brief (I - M)^-1 v, or ((I - M)^-1)' v when `transpose`.
+  Eigen::VectorXd solve_vector(const Eigen::VectorXd& v, bool transpose) const;
+
+ private:
+  const LuKernel* kernel_ = nullptr;  // nullptr: Eigen's generic path
+};
+}  // namespace detail
+
+/// \brief The LU kernel LeontiefSolver uses for n sectors on this machine: "avx512" or "avx2"
+/// (Eigen compiled for that instruction set, chosen at run time, blocked on two threads) or
+/// "generic" (Eigen's PartialPivLU, over LAPACKE and OpenBLAS when the SDK is built with them).
+/// Automatically the widest the CPU runs, except from n = 1000 on when OpenBLAS has AVX2 kernels
+/// itself; the environment variable KLASTER_LU_KERNEL = generic, avx2 or avx512 forces one (one
+/// the CPU lacks gives generic). Error for another value.
+std::string_view lu_kernel_name(std::size_t n);
+
 /// \brief LU factors of (I - M) for a coefficient matrix M (A for Leontief, B for Ghosh), checked:
 /// the system is invertible and productive (Hawkins-Simon: (I - M) y = 1 has a positive solution,
 /// which for M >= 0 holds iff the spectral radius is below 1). Otherwise a DataError that names the
@@ -125,12 +160,12 @@ class LeontiefSolver {
 
   std::size_t size() const { return static_cast<std::size_t>(lu_.rows()); }
   /// \brief (I - M)^-1 v: output for final demand v (Leontief) or, Ghosh, the transpose use.
-  Eigen::VectorXd solve(const Eigen::VectorXd& v) const { return lu_.solve(v); }
+  Eigen::VectorXd solve(const Eigen::VectorXd& v) const { return lu_.solve_vector(v, false); }
   /// \brief (I - M)^-1 V for several right-hand sides (columns of V).
   Eigen::MatrixXd solve_many(const Eigen::MatrixXd& v) const { return lu_.solve(v); }
   /// \brief ((I - M)^-1)^T w, i.e. the row vector w^T L as a column: weighted column sums of L.
   Eigen::VectorXd solve_transpose(const Eigen::VectorXd& w) const {
-    return lu_.transpose().solve(w);
+    return lu_.solve_vector(w, true);
   }
   /// \brief Column sums of (I - M)^-1 (output multipliers), by one transposed solve.
   Eigen::VectorXd output_multipliers() const;
@@ -138,11 +173,13 @@ class LeontiefSolver {
   Eigen::VectorXd row_sums() const;
   /// \brief The full inverse (I - M)^-1 (n solves). Only when the matrix itself is wanted.
   Eigen::MatrixXd inverse() const;
-  /// \brief Reciprocal condition estimate of (I - M).
+  /// \brief Reciprocal condition number of (I - M). Exact in the infinity norm when M >= 0 and
+  /// the system is productive: (I - M)^-1 >= 0, so its norm is the largest entry of (I - M)^-1 1,
+  /// the Hawkins-Simon solve. Otherwise Eigen's (LAPACK's) estimate in the 1-norm.
   double rcond() const { return rcond_; }
 
  private:
-  Eigen::PartialPivLU<Eigen::MatrixXd> lu_;
+  detail::LeontiefLu lu_;
   double rcond_ = 0;
 };
 

@@ -9,9 +9,10 @@
 /// PluginInfo, ParamSpec, TableSpec, ColumnSpec, Condition, OutputTable, Params, the
 /// contexts (their virtual functions), Table, Column, Schema, Dictionary, and
 /// helper types passed between SDK and plugin (CubeOptions, IoOptions, Cube, which the SDK returns
-/// by value): docs/writing-plugins.md. 4: Cube records dropped cells (Cube::dropped). 5: a
-/// written column's unit (ColumnSpec::unit) and PluginInfo::views. 6: PluginInfo::translations.
-#define KLASTER_SDK_ABI_VERSION 6u
+/// by value, LeontiefSolver, which the plugin holds and the SDK fills): docs/writing-plugins.md.
+/// 4: Cube records dropped cells (Cube::dropped). 5: a written column's unit (ColumnSpec::unit)
+/// and PluginInfo::views. 6: PluginInfo::translations. 7: LeontiefSolver's LU (detail::LeontiefLu).
+#define KLASTER_SDK_ABI_VERSION 7u
 
 #define KLASTER_SDK_STR2(x) #x
 #define KLASTER_SDK_STR(x) KLASTER_SDK_STR2(x)
