@@ -51,7 +51,8 @@ class Reader {
     const auto n = get<std::uint64_t>();
     if (n > in_.size() / sizeof(T)) throw std::runtime_error("scenario outcome cut short");
     std::vector<T> v(n);
-    std::memcpy(v.data(), need(n * sizeof(T)), n * sizeof(T));
+    const char* from = need(n * sizeof(T));
+    if (n > 0) std::memcpy(v.data(), from, n * sizeof(T));  // memcpy needs non-null pointers
     return v;
   }
   bool done() const { return in_.empty(); }
