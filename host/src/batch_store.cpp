@@ -183,11 +183,18 @@ BatchStore::BatchStore(const BatchConfig& batch, const std::string& sha, bool re
     throw HostError(kExitPipeline, "store '" + path_ +
                                        "' exists: pass --resume to run the scenarios it lacks, "
                                        "or name another `store` in the batch file");
-  if (!exists) {
-    create_whole(batch, sha);
-  } else {
-    open(path_);
-    check_batch(sha);
+  try {
+    if (!exists) {
+      create_whole(batch, sha);
+    } else {
+      open(path_);
+      check_batch(sha);
+    }
+  } catch (...) {  // no destructor runs for an object whose constructor threw: close it here
+    inserts_.clear();
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw;
   }
 }
 
