@@ -34,8 +34,7 @@ test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
 # The whole suite built with AddressSanitizer and UndefinedBehaviorSanitizer (gcc, -O1) in
-# build-sanitize and run with every finding failing its test (docs/sanitizers.md). Not yet in
-# .ci/run: the whole suite has not been run clean under it so far.
+# build-sanitize and run with every finding failing its test (docs/sanitizers.md). Run by .ci/run.
 test-sanitize: deps
 	JOBS=$(JOBS) scripts/test-sanitize.sh
 
