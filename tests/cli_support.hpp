@@ -52,16 +52,17 @@ class TempDir {
 };
 
 /// Runs `klaster ARGS` in `cwd` (default: the source tree) with KLASTER_PLUGIN_PATH cleared, then
-/// set to `plugin_path` when that is given.
+/// set to `plugin_path` when that is given; `bin`: another copy of the executable.
 inline CliResult run_klaster(const std::string& args, const fs::path& cwd = KLASTER_SOURCE_DIR,
-                             const std::string& plugin_path = "") {
+                             const std::string& plugin_path = "",
+                             const std::string& bin = KLASTER_BIN) {
   static int counter = 0;
   const fs::path err_file =
       fs::temp_directory_path() /
       ("klaster_cli_err_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
   const std::string env = plugin_path.empty() ? "" : "KLASTER_PLUGIN_PATH='" + plugin_path + "' ";
-  const std::string cmd = "cd '" + cwd.string() + "' && env -u KLASTER_PLUGIN_PATH " + env +
-                          "'" KLASTER_BIN "' " + args + " 2>'" + err_file.string() + "'";
+  const std::string cmd = "cd '" + cwd.string() + "' && env -u KLASTER_PLUGIN_PATH " + env + "'" +
+                          bin + "' " + args + " 2>'" + err_file.string() + "'";
   CliResult r;
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) return r;

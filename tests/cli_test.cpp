@@ -399,6 +399,35 @@ TEST(CliErrors, PluginNameAlreadyTaken) {
   EXPECT_TRUE(contains(first_line(r.err), "duplicate_name.so")) << r.err;
 }
 
+// `run` and `validate` load of the built-in folder only the libraries their pipeline names
+// (README, "Plugin folders"), so a stale library there stops only the commands that load it: a
+// copy of klaster whose built-in folder (bin/../plugins) holds location_quotient.so and a library
+// of another SDK ABI.
+TEST(CliPlugins, RunLoadsOfTheBuiltInFolderOnlyThePluginsItsPipelineNames) {
+  Project p("named", kLqStep);
+  const fs::path bin = fs::path(KLASTER_BIN), inst = p.path("inst");
+  fs::create_directories(inst / "bin");
+  fs::create_directories(inst / "plugins");
+  fs::copy_file(bin, inst / "bin/klaster");
+  fs::create_directory_symlink(fs::canonical(bin.parent_path() / "../lib"), inst / "lib");
+  fs::copy_file(bin.parent_path() / "../plugins/location_quotient.so",
+                inst / "plugins/location_quotient.so");
+  fs::copy_file(KLASTER_FIXTURE_DIR "/wrong_abi/wrong_abi.so", inst / "plugins/wrong_abi.so");
+  const std::string copy = (inst / "bin/klaster").string();
+  auto run = run_klaster("run p.toml --quiet", p.dir(), "", copy);
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_TRUE(fs::exists(p.path("out/lq.csv")));
+  auto list = run_klaster("plugins", p.dir(), "", copy);
+  EXPECT_EQ(list.code, 4);
+  EXPECT_TRUE(contains(first_line(list.err), "wrong_abi.so: incompatible plugin")) << list.err;
+  // A plugin the folder has no library of: every library is loaded to name the plugins there are.
+  p.write_pipeline("[[step]]\nid = \"x\"\nplugin = \"location_quotent\"\n");
+  auto unknown = run_klaster("validate p.toml", p.dir(), "", copy);
+  EXPECT_EQ(unknown.code, 4);
+  EXPECT_TRUE(contains(first_line(unknown.err), "wrong_abi.so: incompatible plugin"))
+      << unknown.err;
+}
+
 TEST(CliErrors, ThrowingPluginKeepsPreviousOutputs) {
   Project p("throw", kLqStep);
   auto ok = p.run("--quiet");

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <future>
 #include <iostream>
+#include <set>
 
 #include "batch.hpp"
 #include "batch_export.hpp"
@@ -102,11 +103,16 @@ bool parse(const std::vector<std::string>& args, const po::options_description& 
   return true;
 }
 
-PluginRegistry load_plugins(const std::vector<std::string>& dirs) {
+/// Every plugin of the search path, or only those `names` (PluginRegistry::load_named).
+PluginRegistry load_plugins(const std::vector<std::string>& dirs,
+                            const std::set<std::string>* names = nullptr) {
   PluginRegistry registry;
   const auto search = plugin_search_path(dirs);
   for (const auto& d : search) spdlog::debug("plugin folder: {}", d.string());
-  registry.load_dirs(search);
+  if (names)
+    registry.load_named(search, *names);
+  else
+    registry.load_dirs(search);
   return registry;
 }
 
@@ -138,6 +144,47 @@ void guard_run(const fs::path& out) {
   report_crashes(
       "the output folder " + out.string() +
       " is as it was; the next klaster run into it removes what this one left beside it");
+}
+
+/// The command line, for reexec_with_huge_pages().
+char** process_argv = nullptr;
+
+/// Large tables and IO matrices are allocated by malloc (vectors, Eigen). With transparent huge
+/// pages in "madvise" mode (Debian's default), every 4 KiB of them costs a page fault, which in a
+/// VM dominates: a 2000 x 2000 LU took 3x longer than with huge pages. glibc (2.35+) advises huge
+/// pages for its own large mappings when the tunable glibc.malloc.hugetlb=1 is set, which only
+/// works from process start: so klaster re-executes itself once with it, which costs a second
+/// start of the dynamic loader (about 15 ms of CPU). `run` does so only for a dataset of
+/// kHugePagesMinBytes or more; `batch`, `report` and `export` always. KLASTER_NO_HUGEPAGES=1 turns
+/// it off.
+void reexec_with_huge_pages() {
+  if (std::getenv("KLASTER_NO_HUGEPAGES") || std::getenv("KLASTER_REEXECED") || !process_argv)
+    return;
+  std::string tunables = std::getenv("GLIBC_TUNABLES") ? std::getenv("GLIBC_TUNABLES") : "";
+  if (tunables.find("glibc.malloc.hugetlb") != std::string::npos) return;
+  tunables = tunables.empty() ? "glibc.malloc.hugetlb=1" : tunables + ":glibc.malloc.hugetlb=1";
+  setenv("GLIBC_TUNABLES", tunables.c_str(), 1);
+  setenv("KLASTER_REEXECED", "1", 1);
+  execv("/proc/self/exe", process_argv);
+  // exec failed (no /proc?): run as we are.
+}
+
+/// Datasets from this size (the files of their tables together) are run with huge pages.
+constexpr std::uintmax_t kHugePagesMinBytes = 16u << 20;
+
+/// The size of the dataset's table files; 0 when the manifest cannot be read (the run says why).
+std::uintmax_t dataset_bytes(const PipelineConfig& config) {
+  std::uintmax_t bytes = 0;
+  try {
+    for (const auto& t : read_dataset_manifest(config.dataset_dir).tables) {
+      std::error_code ec;
+      const auto size = fs::file_size(t.file, ec);
+      if (!ec) bytes += size;
+    }
+  } catch (const HostError&) {
+    return 0;
+  }
+  return bytes;
 }
 
 /// The options of `klaster run` and `klaster validate`.
@@ -213,8 +260,11 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   if (a.max_memory > 0) limit_memory(a.max_memory);
 
   PipelineConfig config = read_pipeline(a.pipeline_file);
+  if (!validate_only && dataset_bytes(config) >= kHugePagesMinBytes) reexec_with_huge_pages();
   for (const auto& o : a.overrides) apply_override(config, o);
-  PluginRegistry plugins = load_plugins(a.plugin_dirs);
+  std::set<std::string> needed;
+  for (const auto& step : config.steps) needed.insert(step.plugin);
+  PluginRegistry plugins = load_plugins(a.plugin_dirs, &needed);
   ValidatedPipeline vp = validate_pipeline(std::move(config), plugins);
   if (!validate_only) return execute_run(a, vp);
   if (!a.quiet)
@@ -517,6 +567,8 @@ int main_impl(int argc, char** argv) {
   }
   const std::string command = args.front();
   std::vector<std::string> rest(args.begin() + 1, args.end());
+  process_argv = argv;
+  if (command == "batch" || command == "report" || command == "export") reexec_with_huge_pages();
   if (command == "--version" || command == "version") {
     std::cout << "klaster " << KLASTER_VERSION << " (SDK ABI " << KLASTER_SDK_ABI_VERSION << ")\n";
     return kExitOk;
@@ -544,29 +596,7 @@ int main_impl(int argc, char** argv) {
 }  // namespace
 }  // namespace klaster
 
-namespace {
-
-/// Large tables and IO matrices are allocated by malloc (vectors, Eigen). With transparent huge
-/// pages in "madvise" mode (Debian's default), every 4 KiB of them costs a page fault, which in a
-/// VM dominates: a 2000 x 2000 LU took 3x longer than with huge pages. glibc (2.35+) advises huge
-/// pages for its own large mappings when the tunable glibc.malloc.hugetlb=1 is set, which only
-/// works from process start: so klaster re-executes itself once with it. KLASTER_NO_HUGEPAGES=1
-/// turns this off.
-void reexec_with_huge_pages(char** argv) {
-  if (std::getenv("KLASTER_NO_HUGEPAGES") || std::getenv("KLASTER_REEXECED")) return;
-  std::string tunables = std::getenv("GLIBC_TUNABLES") ? std::getenv("GLIBC_TUNABLES") : "";
-  if (tunables.find("glibc.malloc.hugetlb") != std::string::npos) return;
-  tunables = tunables.empty() ? "glibc.malloc.hugetlb=1" : tunables + ":glibc.malloc.hugetlb=1";
-  setenv("GLIBC_TUNABLES", tunables.c_str(), 1);
-  setenv("KLASTER_REEXECED", "1", 1);
-  execv("/proc/self/exe", argv);
-  // exec failed (no /proc?): run as we are.
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
-  reexec_with_huge_pages(argv);
   try {
     return klaster::main_impl(argc, argv);
   } catch (const klaster::HostError& e) {

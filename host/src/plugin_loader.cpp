@@ -78,21 +78,51 @@ std::vector<fs::path> plugin_search_path(const std::vector<std::string>& extra) 
   return dirs;
 }
 
-void PluginRegistry::load_dirs(const std::vector<fs::path>& dirs) {
-  std::vector<fs::path> seen_dirs;
+std::vector<fs::path> PluginRegistry::checked_dirs(const std::vector<fs::path>& dirs) {
+  std::vector<fs::path> out, seen;
   for (const auto& dir : dirs) {
     if (!fs::is_directory(dir))
       throw HostError(kExitPluginLoad, dir.string() + ": plugin folder not found");
     const fs::path canon = fs::weakly_canonical(dir);
-    if (std::find(seen_dirs.begin(), seen_dirs.end(), canon) != seen_dirs.end()) continue;
+    if (std::find(seen.begin(), seen.end(), canon) != seen.end()) continue;
     check_trusted(dir, "plugin folder");
-    seen_dirs.push_back(canon);
+    seen.push_back(canon);
+    out.push_back(dir);
+  }
+  return out;
+}
+
+bool PluginRegistry::loaded(const fs::path& file) const {
+  return std::any_of(plugins_.begin(), plugins_.end(),
+                     [&](const auto& p) { return p.second.file == file; });
+}
+
+void PluginRegistry::load_dirs(const std::vector<fs::path>& dirs) {
+  for (const auto& dir : checked_dirs(dirs)) {
     std::vector<fs::path> files;
     for (const auto& e : fs::directory_iterator(dir))
       if (e.is_regular_file() && e.path().extension() == ".so") files.push_back(e.path());
     std::sort(files.begin(), files.end());
-    for (const auto& f : files) load_file(f);
+    for (const auto& f : files)
+      if (!loaded(f)) load_file(f);
   }
+}
+
+void PluginRegistry::load_named(const std::vector<fs::path>& dirs,
+                                const std::set<std::string>& names) {
+  const std::optional<fs::path> builtin = builtin_plugin_dir();
+  const std::vector<fs::path> search = checked_dirs(dirs);
+  std::vector<fs::path> others;
+  for (const auto& dir : search)
+    if (!builtin || fs::weakly_canonical(dir) != *builtin) others.push_back(dir);
+  load_dirs(others);  // users' folders whole: a name they take twice is still reported
+  if (builtin && others.size() < search.size())
+    for (const auto& name : names) {
+      std::error_code ec;
+      if (const fs::path f = *builtin / (name + ".so"); fs::is_regular_file(f, ec)) load_file(f);
+    }
+  for (const auto& name : names)
+    if (!find(name)) return load_dirs(search);  // for the message naming every plugin
 }
 
 const LoadedPlugin& PluginRegistry::load_file(const fs::path& file) {
