@@ -596,6 +596,22 @@ int main_impl(int argc, char** argv) {
 }  // namespace
 }  // namespace klaster
 
+namespace {
+
+/// OpenBLAS, which the SDK links for the LU of large IO tables, starts its threads when it is
+/// loaded, and each idle one spins on sched_yield for 2^28 cycles (about 0.1 s) before it sleeps.
+/// On two cores that took a core from the first 0.1 s of every run, most of a 300,000-row run's
+/// reading (perf: 21 % of its CPU time in sched_yield). With OPENBLAS_THREAD_TIMEOUT=4 (2^4 cycles)
+/// they sleep at once and wake when work comes. OpenBLAS reads it in its constructor, which runs
+/// before main(): hence the executable's preinit array, which runs before any library's
+/// constructor. A value the user set is kept (bench/README.md, "Leontief work").
+void quiet_idle_openblas_threads(int, char**, char**) { setenv("OPENBLAS_THREAD_TIMEOUT", "4", 0); }
+
+[[gnu::used, gnu::section(".preinit_array")]] void (*const preinit_openblas)(int, char**, char**) =
+    quiet_idle_openblas_threads;
+
+}  // namespace
+
 int main(int argc, char** argv) {
   try {
     return klaster::main_impl(argc, argv);
