@@ -2,7 +2,8 @@
 # Data-path benchmark at every size and shape of issue 14 (bench/README.md): klaster against R
 # data.table (all cores) and pandas on the same generated CSV, one after the other in this run.
 #   bench/data_sizes.sh [BUILD_DIR] [SHAPE...]     shapes: 300k 3M 3M-shuffled 30M (default: all)
-# Prints one markdown row per shape: wall time and peak memory of each program, the baselines' work
+# Prints one markdown row per shape: wall time (klaster and data.table: the median of BENCH_REPS
+# runs, default 3) and peak memory (the largest) of each program, the baselines' work
 # alone (fread to the last fwrite, read_csv to the last to_csv: they print it, without their
 # interpreter's start-up and imports), klaster's floor (its own reading of the CSV plus writing the
 # LQ table, from its log), the ratios (the goal is judged on klaster's whole process against
@@ -44,21 +45,45 @@ make_data() {  # shape -> $build/bench-data/<shape>/{regional.csv,dataset.toml},
   sed "s#^dataset = .*#dataset = \"$(realpath "$dir")\"#" bench/regional.toml > "$dir/pipeline.toml"
 }
 
-timed() {  # log-file command... -> prints "seconds GiB"
-  local log=$1
+reps=${BENCH_REPS:-3}  # klaster and data.table run this many times each; the median is shown
+
+timed() {  # log-file command... -> prints "seconds GiB" (wall clock to the millisecond)
+  local log=$1 start end
   shift
   sync
-  /usr/bin/time -f "%e %M" -o "$log.time" "$@" > "$log" 2>&1 || { cat "$log" >&2; return 1; }
-  awk '{ printf "%.2f %.2f\n", $1, $2 / 1048576 }' "$log.time"
+  start=$(date +%s.%N)
+  /usr/bin/time -f "%M" -o "$log.time" "$@" > "$log" 2>&1 || { cat "$log" >&2; return 1; }
+  end=$(date +%s.%N)
+  printf '%.3f %.2f\n' "$(echo "$end - $start" | bc -l)" "$(echo "$(cat "$log.time") / 1048576" | bc -l)"
+}
+
+median() {  # numbers... -> their median (the middle one of an odd count)
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
 work_of() {  # a baseline's log -> the seconds of its work alone (it prints "work_seconds S")
-  awk '/^work_seconds/ { printf "%.2f\n", $2 }' "$1"
+  awk '/^work_seconds/ { printf "%.3f\n", $2 }' "$1"
 }
 
 floor_of() {  # klaster's debug log -> seconds reading the input plus writing the lq table
   awk '/loaded table .activity./ { r = $(NF - 1) } /step .lq.*outputs saved in/ { w = $(NF - 1) }
-       END { printf "%.2f\n", r + w }' "$1"
+       END { printf "%.3f\n", r + w }' "$1"
+}
+
+# repeated NAME COMMAND... -> "median-seconds max-GiB median-of-VALUE" over $reps runs, where
+# VALUE is what $value_of (a function of the run's log) gives; each run's log is $res/NAME.K.log
+# and the output folder $res/NAME is removed before each run.
+repeated() {
+  local name=$1 k t m times=() mems=() values=()
+  shift
+  for ((k = 1; k <= reps; k++)); do
+    rm -rf "${res:?}/$name"
+    read -r t m <<< "$(timed "$res/$name.$k.log" "$@")"
+    times+=("$t")
+    mems+=("$m")
+    values+=("$("$value_of" "$res/$name.$k.log")")
+  done
+  echo "$(median "${times[@]}") $(printf '%s\n' "${mems[@]}" | sort -g | tail -1) $(median "${values[@]}")"
 }
 
 run_shape() {
@@ -67,20 +92,21 @@ run_shape() {
   rm -rf "$res"
   mkdir -p "$res"
   cat "$dir/regional.csv" > /dev/null  # page cache warm for everyone
-  read -r kt km <<< "$(timed "$res/klaster.log" "$build/bin/klaster" run "$dir/pipeline.toml" \
+  local kt km floor dt dm dw pt pm pw
+  value_of=floor_of
+  read -r kt km floor <<< "$(repeated klaster "$build/bin/klaster" run "$dir/pipeline.toml" \
     --out "$res/klaster" --log-level debug)"
-  read -r dt dm <<< "$(timed "$res/dt.log" Rscript bench/regional_datatable.R "$dir/regional.csv" \
-    "$res/datatable")"
+  value_of=work_of
+  read -r dt dm dw <<< "$(repeated datatable Rscript bench/regional_datatable.R \
+    "$dir/regional.csv" "$res/datatable")"
+  # pandas is shown for reference only: one run.
   read -r pt pm <<< "$(timed "$res/pandas.log" /usr/bin/python3 bench/regional_pandas.py \
     "$dir/regional.csv" "$res/pandas")"
-  local agree=no
-  /usr/bin/python3 bench/check_results.py "$res/klaster" "$res/datatable" > "$res/check.log" && agree=yes
-  local floor rows dw pw
-  floor=$(floor_of "$res/klaster.log")
-  dw=$(work_of "$res/dt.log")
   pw=$(work_of "$res/pandas.log")
+  local agree=no rows
+  /usr/bin/python3 bench/check_results.py "$res/klaster" "$res/datatable" > "$res/check.log" && agree=yes
   rows=$(($(wc -l < "$dir/regional.csv") - 1))
-  printf '| %s | %s | %s s, %s GiB | %s s | %s s (%s s), %s GiB | %s s (%s s), %s GiB | **%.2f** | %.2f | %.2f | %s |\n' \
+  printf '| %s | %s | %.3f s, %s GiB | %.3f s | %.3f s (%.3f s), %s GiB | %.2f s (%.2f s), %s GiB | **%.2f** | %.2f | %.2f | %s |\n' \
     "$s" "$rows" "$kt" "$km" "$floor" "$dw" "$dt" "$dm" "$pw" "$pt" "$pm" \
     "$(echo "$kt / $dw" | bc -l)" "$(echo "$kt / $dt" | bc -l)" "$(echo "$floor / $dw" | bc -l)" "$agree"
 }
