@@ -24,9 +24,7 @@ def klaster_ms(build, sizes):
     cmd = [os.path.join(build, "bin", "io_bench"), "--benchmark_format=json",
            f"--benchmark_filter=BM_(Solve|LeontiefMultipliers)/({sizes_re})(/|$)",
            "--benchmark_repetitions=3"]
-    # As klaster runs: huge pages (main.cpp, reexec_with_huge_pages) and OpenBLAS's idle threads
-    # asleep at once (main.cpp, quiet_idle_openblas_threads).
-    env = dict(os.environ, GLIBC_TUNABLES="glibc.malloc.hugetlb=1", OPENBLAS_THREAD_TIMEOUT="4")
+    env = dict(os.environ, GLIBC_TUNABLES="glibc.malloc.hugetlb=1")
     out = json.loads(subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout)
     best, kernels = {}, {}
     for b in out["benchmarks"]:
