@@ -749,7 +749,7 @@ std::size_t estimate_rows(const std::filesystem::path& path, std::uint64_t begin
   return static_cast<std::size_t>(static_cast<double>(end - begin) / line_bytes * 1.02) + 16;
 }
 
-constexpr std::uint64_t kParallelMinBytes = 32ull << 20;  // smaller files are read by one thread
+constexpr std::uint64_t kParallelMinBytes = 1ull << 20;  // smaller files are read by one thread
 
 /// Reads the rows after the header into builders; large files are cut into one part per core at
 /// line starts and parsed in parallel. A part boundary inside a quoted field, or any error in a
