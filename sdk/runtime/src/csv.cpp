@@ -481,28 +481,54 @@ struct Builder {
   Column column;
   const CsvOptions* options = nullptr;  // owned by the read_csv call
   bool trim = false, decimal_comma = false;
-  std::int32_t last_code = -1;  // the previous string cell's code: keys repeat in runs
   std::size_t rows = 0;
-  // A small direct-mapped cache of recent strings' codes in front of the dictionary's hash map:
-  // keys such as industry codes cycle through a few hundred values. Made at a string column's first
-  // cell: a wide matrix of numbers (thousands of columns) would otherwise fill 16 KiB per column.
-  static constexpr std::size_t kCacheSize = 4096;
-  std::vector<std::int32_t> cache;
 
-  static std::size_t slot(std::string_view s) {
-    std::uint64_t h = s.size() * 0x9E3779B97F4A7C15ull;
-    for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001B3ull;
-    return static_cast<std::size_t>(h >> 52) & (kCacheSize - 1);
+  /// A string cell as the code cache compares it: its size, its first 8 bytes as a number
+  /// (zero-padded) and its code. Keys such as region and industry codes are at most 8 bytes, so
+  /// they compare as two integers, without memcmp; a longer one is compared in full as well.
+  struct Seen {
+    std::uint64_t head = 0;
+    std::uint32_t size = UINT32_MAX;
+    std::int32_t code = -1;
+    bool same(std::string_view s, std::uint64_t h, const Dictionary& d) const {
+      return size == s.size() && head == h && (s.size() <= 8 || d.at(code) == s);
+    }
+  };
+  Seen last;  // the previous string cell: keys repeat in runs
+  // A two-way cache of recent strings' codes in front of the dictionary's hash map: keys such as
+  // industry codes cycle through a few hundred or thousand values. Made at a string column's
+  // first cell: a wide matrix of numbers (thousands of columns) would otherwise fill 128 KiB per
+  // column.
+  static constexpr std::size_t kCacheSets = 4096;
+  std::vector<Seen> cache;
+
+  static std::uint64_t head_of(std::string_view s) {
+    std::uint64_t h = 0;
+    const std::size_t n = std::min<std::size_t>(8, s.size());
+    for (std::size_t i = 0; i < n; ++i)
+      h |= std::uint64_t{static_cast<unsigned char>(s[i])} << (8 * i);
+    return h;
+  }
+  static std::size_t set_of(std::string_view s, std::uint64_t head) {
+    std::uint64_t h = (head ^ s.size()) * 0x9E3779B97F4A7C15ull;
+    for (std::size_t i = 8; i < s.size(); ++i)
+      h = (h ^ static_cast<unsigned char>(s[i])) * 0x100000001B3ull;
+    return static_cast<std::size_t>(h >> 52) & (kCacheSets - 1);
   }
   /// The code of `s`; a string new to the dictionary is checked first (UTF-8, spaces).
   std::int32_t code_of(std::string_view s, const CsvStream& in, std::size_t field) {
-    if (cache.empty()) cache.assign(kCacheSize, -1);
-    std::int32_t& c = cache[slot(s)];
-    if (c >= 0 && column.dict->at(c) == s) return c;
+    const std::uint64_t head = head_of(s);
+    if (last.same(s, head, *column.dict)) return last.code;
+    if (cache.empty()) cache.assign(2 * kCacheSets, Seen{});
+    Seen* way = &cache[2 * set_of(s, head)];
+    if (way[0].same(s, head, *column.dict)) return (last = way[0]).code;
+    if (way[1].same(s, head, *column.dict)) return (last = way[1]).code;
     const std::size_t known = column.dict->size();
-    c = column.dict->intern(s);
+    const std::int32_t c = column.dict->intern(s);
     if (column.dict->size() != known) check_new_string(s, in, field);
-    return c;
+    way[1] = way[0];
+    way[0] = Seen{head, static_cast<std::uint32_t>(s.size()), c};
+    return (last = way[0]).code;
   }
   void check_new_string(std::string_view s, const CsvStream& in, std::size_t field) const {
     if (const std::size_t at = invalid_utf8_at(s); at != std::string_view::npos)
@@ -537,9 +563,7 @@ void append_string(Builder& b, std::string_view text, const CsvStream& in, std::
     b.column.codes.push_back(-1);
     return;
   }
-  if (b.last_code < 0 || text != b.column.dict->at(b.last_code))
-    b.last_code = b.code_of(text, in, field);
-  b.column.codes.push_back(b.last_code);
+  b.column.codes.push_back(b.code_of(text, in, field));
 }
 
 void append(Builder& b, std::string_view text, const CsvStream& in, std::size_t field) {
