@@ -98,6 +98,23 @@ cp tiny.sqlite nounits.sqlite && sqlite3 nounits.sqlite "DROP TABLE units"
 "$klaster" report nounits.sqlite --quiet
 if grep -q 'class="unit"' nounits.html; then fail "units shown for a store without units"; fi
 grep -q "change mean" nounits.html || fail "the report of a store without units lacks its summary"
+# The map (docs/report.md, "Batch stores"): lq_compare is keyed by region, so its section has a
+# choropleth (data-kind map, drop-downs for the scenario) and the page holds the boundaries. A store
+# whose dataset is gone (its dataset.toml, as the batch table names it, moved away) reports
+# without a map: a note instead, exit 0, no boundaries in the page.
+grep -q 'data-kind="map"' tiny.html || fail "the batch report has no map of lq_compare"
+grep -q '"name":"pick_s"' tiny.html || fail "the batch map has no scenario drop-down"
+if grep -q '<script type="application/json" id="klaster-regions">\[\]' tiny.html; then
+  fail "the batch report with a map holds no boundaries"
+fi
+cp tiny.sqlite gone.sqlite
+sqlite3 gone.sqlite "UPDATE batch SET key = replace(key, 'dataset.toml', 'gone/dataset.toml') WHERE key LIKE 'sha256:%dataset.toml'"
+"$klaster" report gone.sqlite --quiet
+grep -q "Map omitted: the dataset manifest .*/gone/dataset.toml cannot be read." gone.html ||
+  fail "the report of a store whose dataset is gone has no note about the map"
+if grep -q 'data-kind="map"' gone.html; then fail "a map drawn without the dataset"; fi
+grep -q '<script type="application/json" id="klaster-regions">\[\]' gone.html ||
+  fail "boundaries in a report without a map"
 "$klaster" report tiny.sqlite --lang ru -o tiny_ru.html --quiet
 grep -q "Костанайская" tiny_ru.html && grep -q "Сценарии" tiny_ru.html || fail "the Russian batch report lacks Russian text"
 expect 2 "error: tiny.sqlite: refusing to overwrite a file klaster did not write (only a report klaster wrote is replaced); choose another -o" \
