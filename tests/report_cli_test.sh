@@ -115,6 +115,18 @@ grep -q "Map omitted: the dataset manifest .*/gone/dataset.toml cannot be read."
 if grep -q 'data-kind="map"' gone.html; then fail "a map drawn without the dataset"; fi
 grep -q '<script type="application/json" id="klaster-regions">\[\]' gone.html ||
   fail "boundaries in a report without a map"
+# A map offers the first K ok scenarios by id, K = max(1, 20000 / rows of the first ok scenario)
+# (docs/report.md, "Batch stores"): with every scenario's rows copied 9 times over (x 512), K is
+# computed here from that formula and the note says "first K of 4" (the 2 x 2 grid's ok runs).
+cp tiny.sqlite big.sqlite
+for _ in 1 2 3 4 5 6 7 8 9; do
+  sqlite3 big.sqlite "INSERT INTO kz_auto_cluster__lq_compare SELECT * FROM kz_auto_cluster__lq_compare"
+done
+n=$(sqlite3 big.sqlite "SELECT count(*) FROM kz_auto_cluster__lq_compare WHERE scenario = 'g0001'")
+k=$((20000 / n)); ((k >= 1)) || k=1
+"$klaster" report big.sqlite --quiet
+grep -q "The map offers the first $k of 4 ok scenarios (by id); every row is in the store." big.html ||
+  fail "the map of a store with $n rows per scenario does not say it offers the first $k of 4 scenarios"
 "$klaster" report tiny.sqlite --lang ru -o tiny_ru.html --quiet
 grep -q "Костанайская" tiny_ru.html && grep -q "Сценарии" tiny_ru.html || fail "the Russian batch report lacks Russian text"
 expect 2 "error: tiny.sqlite: refusing to overwrite a file klaster did not write (only a report klaster wrote is replaced); choose another -o" \
