@@ -337,20 +337,20 @@ std::string charts_html(Page& p, const StoreTable& t) {
   return out;
 }
 
-/// The field of the first key holding a region of the map, "" for none.
-std::string region_field(const Page& p, const StoreTable& t, const Fields& f) {
-  for (std::size_t i = 0; i < f.keys.size(); ++i)
-    if (region_level(t.map, t.keys[i], p.map)) return f.keys[i];
-  return "";
+/// The index of the first key holding a region of the map (t.keys.size() for none).
+std::size_t region_key(const Page& p, const StoreTable& t) {
+  std::size_t i = 0;
+  while (i < t.keys.size() && !region_level(t.map, t.keys[i], p.map)) ++i;
+  return i;
 }
 
 /// The rows of the map with `_name`: the region's name and code ("Kostanay Region (KST)").
-json map_rows(const Page& p, const StoreTable& t, const Fields& f, const std::string& region) {
-  const std::string column = t.keys[std::stoul(region.substr(2))];
+json map_rows(const Page& p, const StoreTable& t, const Fields& f, std::size_t region) {
+  const std::string& field = f.keys[region];
   json rows = rows_json(t.map, f, false);
   for (auto& row : rows) {
-    const std::string code = row[region].is_string() ? row[region].get<std::string>() : "";
-    const std::string name = p.labels.name(column, code);
+    const std::string code = row[field].is_string() ? row[field].get<std::string>() : "";
+    const std::string name = p.labels.name(t.keys[region], code);
     row["_name"] = name.empty() ? code : name + " (" + code + ")";
   }
   return rows;
@@ -358,10 +358,10 @@ json map_rows(const Page& p, const StoreTable& t, const Fields& f, const std::st
 
 /// A choropleth of the value picked for the scenario and the other keys picked; the picks apply
 /// in the map's layers, the grey base layer shows every region.
-json map_spec_of(const Page& p, const StoreTable& t, const Fields& f, const std::string& region) {
+json map_spec_of(const Page& p, const StoreTable& t, const Fields& f, std::size_t region) {
   std::vector<std::string> chosen{"_s"};
-  for (const auto& k : f.keys)
-    if (k != region) chosen.push_back(k);
+  for (std::size_t i = 0; i < f.keys.size(); ++i)
+    if (i != region) chosen.push_back(f.keys[i]);
   const Picks k = picks(p, t, t.map, f, chosen);
   const json color = {{"field", "_v"},
                       {"type", "quantitative"},
@@ -370,7 +370,7 @@ json map_spec_of(const Page& p, const StoreTable& t, const Fields& f, const std:
   json tips = tooltip(p, t, f);
   tips.insert(tips.begin(), json{{"field", "_name"}, {"title", tr(p.lang, "region")}});
   json spec = map_spec(map_rows(p, t, f, region),
-                       choropleth_layers(p.map, region, k.transforms, color, tips));
+                       choropleth_layers(p.map, f.keys[region], k.transforms, color, tips));
   spec["params"] = k.params;
   return spec;
 }
@@ -392,8 +392,8 @@ std::string map_html(Page& p, const StoreTable& t) {
   if (!p.map.missing.empty())
     return chart_block(++p.charts, Chart{title, nullptr, p.map.missing}, "map", p.lang);
   const Fields f = fields_of(t, {});
-  const std::string region = region_field(p, t, f);
-  if (region.empty()) return "";
+  const std::size_t region = region_key(p, t);
+  if (region == t.keys.size()) return "";
   p.drew_map = true;
   return chart_block(++p.charts, Chart{title, map_spec_of(p, t, f, region), map_notes(p, t)}, "map",
                      p.lang);
