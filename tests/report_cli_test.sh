@@ -116,7 +116,7 @@ if grep -q 'data-kind="map"' gone.html; then fail "a map drawn without the datas
 grep -q '<script type="application/json" id="klaster-regions">\[\]' gone.html ||
   fail "boundaries in a report without a map"
 # A map offers the first K ok scenarios by id, K = max(1, 20000 / rows of the first ok scenario)
-# (docs/report.md, "Batch stores"): with every scenario's rows copied 9 times over (x 512), K is
+# (docs/report.md, "Sizes" under "Batch stores"): with every scenario's rows copied 9 times over (x 512), K is
 # computed here from that formula and the note says "first K of 4" (the 2 x 2 grid's ok runs).
 cp tiny.sqlite big.sqlite
 for _ in 1 2 3 4 5 6 7 8 9; do
@@ -127,6 +127,16 @@ k=$((20000 / n)); ((k >= 1)) || k=1
 "$klaster" report big.sqlite --quiet
 grep -q "The map offers the first $k of 4 ok scenarios (by id); every row is in the store." big.html ||
   fail "the map of a store with $n rows per scenario does not say it offers the first $k of 4 scenarios"
+# Copied twice more (x 2048: over 20,000 rows per scenario), the map draws the first scenario's
+# first 20,000 rows, and says so.
+for _ in 1 2; do
+  sqlite3 big.sqlite "INSERT INTO kz_auto_cluster__lq_compare SELECT * FROM kz_auto_cluster__lq_compare"
+done
+n=$(sqlite3 big.sqlite "SELECT count(*) FROM kz_auto_cluster__lq_compare WHERE scenario = 'g0001'")
+((n > 20000)) || fail "$n rows per scenario, not over 20000"
+"$klaster" report big.sqlite --quiet
+grep -q "The map offers the first 1 of 4 ok scenarios (by id); every row is in the store. The chart is drawn from the first 20000 of $n rows." big.html ||
+  fail "the map of a store with $n rows per scenario does not say it draws the first 20000"
 "$klaster" report tiny.sqlite --lang ru -o tiny_ru.html --quiet
 grep -q "Костанайская" tiny_ru.html && grep -q "Сценарии" tiny_ru.html || fail "the Russian batch report lacks Russian text"
 expect 2 "error: tiny.sqlite: refusing to overwrite a file klaster did not write (only a report klaster wrote is replaced); choose another -o" \

@@ -111,13 +111,6 @@ std::string scenarios_section(const Page& p) {
   return out;
 }
 
-json cell_json(const sdk::Column& c, std::size_t r) {
-  if (!c.is_valid(r)) return nullptr;
-  if (c.type == sdk::ColumnType::kString) return std::string(c.str(r));
-  if (c.type == sdk::ColumnType::kInt) return c.ints[r];
-  return c.floats[r];
-}
-
 /// The chart's fields: short names for the store's columns.
 struct Fields {
   std::vector<std::pair<std::string, std::string>> all;  // field -> column
@@ -379,8 +372,8 @@ json map_spec_of(const Page& p, const StoreTable& t, const Fields& f, std::size_
 std::string map_notes(const Page& p, const StoreTable& t) {
   std::string out;
   if (t.map_scenarios < t.ok_scenarios) out = p.f("map_scenarios", t.map_scenarios, t.ok_scenarios);
-  if (t.map_scenarios == 1 && t.combinations > t.map.rows())
-    out += (out.empty() ? "" : " ") + p.f("chart_rows", t.map.rows(), t.combinations);
+  if (t.map_scenario_rows > t.map.rows())
+    out += (out.empty() ? "" : " ") + p.f("chart_rows", t.map.rows(), t.map_scenario_rows);
   const std::string circles = map_points_note(p.map, p.lang);
   return out + (out.empty() || circles.empty() ? "" : " ") + circles;
 }

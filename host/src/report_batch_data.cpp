@@ -161,6 +161,10 @@ void read_map_rows(sqlite3* db, const sdk::Table& first, const std::string& join
   std::set<std::string> ids;
   for (std::size_t r = 0; r < t.map.rows(); ++r) ids.insert(t.map.columns()[0].to_text(r));
   t.map_scenarios = ids.size();
+  if (t.map_scenarios != 1) return;
+  const std::string count = "SELECT count(*) FROM " + klaster::quoted(t.name) +
+                            " WHERE scenario = " + literal(*ids.begin());
+  t.map_scenario_rows = std::stoull(first_column(db, count, store).at(0));
 }
 
 StoreTable read_table(sqlite3* db, const Layout& l, const std::string& name,

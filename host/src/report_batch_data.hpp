@@ -44,6 +44,7 @@ struct StoreTable {
   /// kChartMaxRows rows when it has more), of the `ok_scenarios` that wrote this table's pipelines.
   sdk::Table map;
   std::size_t map_scenarios = 0, ok_scenarios = 0;
+  std::size_t map_scenario_rows = 0;  // with one scenario: its rows in the store (map: the first)
   /// Column -> unit, for the columns every scenario gave one unit (the store's `units` table;
   /// none for a store written before units were recorded).
   std::map<std::string, std::string> units;

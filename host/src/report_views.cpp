@@ -19,16 +19,16 @@ std::string titled(const std::string& text, const std::string& unit) {
   return unit.empty() ? text : text + " (" + unit + ")";
 }
 
-namespace {
-
-using json = nlohmann::json;
-
-json cell_json(const sdk::Column& c, std::size_t r) {
+nlohmann::json cell_json(const sdk::Column& c, std::size_t r) {
   if (!c.is_valid(r)) return nullptr;
   if (c.type == sdk::ColumnType::kString) return std::string(c.str(r));
   if (c.type == sdk::ColumnType::kInt) return c.ints[r];
   return c.floats[r];
 }
+
+namespace {
+
+using json = nlohmann::json;
 
 /// The columns a view draws, resolved; empty when the table lacks one (the view does not apply).
 struct Columns {

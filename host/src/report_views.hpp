@@ -53,6 +53,9 @@ nlohmann::json choropleth_layers(const RegionMap& map, const std::string& region
 /// \brief A map of Kazakhstan (Mercator, 640 x 380) drawing `rows` in `layers`.
 nlohmann::json map_spec(const nlohmann::json& rows, const nlohmann::json& layers);
 
+/// \brief Cell `r` of `c` as a chart's data holds it: text, integer, number, or null when missing.
+nlohmann::json cell_json(const sdk::Column& c, std::size_t r);
+
 /// \brief A drawn view: a Vega-Lite spec, or (spec null) a note saying why it is not drawn.
 struct Chart {
   std::string title;
