@@ -90,6 +90,10 @@ grep -q "Kostanay Region" tiny.html || fail "no region names in the batch report
 # headings and the chart's value drop-down show them.
 [[ $(sqlite3 tiny.sqlite "SELECT unit FROM units WHERE table_name = 'kz_auto_cluster__lq_compare' AND column_name = 'change'") == dimensionless ]] ||
   fail "the store records no unit of lq_compare's change"
+# compare's column `scenario` is `scenario_` in the store (docs/batch.md), and so is its unit's row:
+# in the unit of the baseline's value (plugins/compare/README.md), lq's "dimensionless".
+[[ $(sqlite3 tiny.sqlite "SELECT group_concat(column_name || '=' || unit) FROM units WHERE table_name = 'kz_auto_cluster__lq_compare' AND column_name LIKE 'scenario%'") == scenario_=dimensionless ]] ||
+  fail "the store records the unit of lq_compare's scenario column under another name than scenario_"
 grep -q 'change mean<br><span class="unit">dimensionless</span>' tiny.html ||
   fail "the batch report's summary shows no unit under 'change mean'"
 grep -q '"relative_change (ratio)"' tiny.html || fail "the batch report's value drop-down shows no unit"
