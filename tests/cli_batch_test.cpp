@@ -512,6 +512,32 @@ TEST(CliBatchExport, OnlyOkScenariosOneTableToAFileOrStdout) {
   EXPECT_EQ(out.out, csv);
 }
 
+// Units (docs/batch.md, "Export"): the dataset gives table output's float columns the unit
+// "million KZT" (its `unit`, README "Dataset format"); sector_incentive scales `value`, which keeps
+// its input's unit (README "Units"), so the store records it for p__inc.value and the export
+// heads that column "value (million KZT)", as klaster export's sheets do (docs/export.md). Once
+// the scenarios disagree (a second unit recorded), the header is the name alone.
+TEST(CliBatchExport, UnitsInTheHeaderWhenEveryScenarioAgrees) {
+  BatchRun b("export_units", kCollectInc + kGrid2x3);
+  std::string dataset = kDatasetToml;
+  const std::string file = "file = \"output.csv\"\n";
+  dataset.insert(dataset.find(file) + file.size(), "unit = \"million KZT\"\n");
+  write_text(b.p.path("data/dataset.toml"), dataset);
+  ASSERT_EQ(b.run("--quiet").code, 0);
+  EXPECT_EQ(one(b.store(),
+                "SELECT unit FROM units WHERE table_name = 'p__inc' AND "
+                "column_name = 'value'"),
+            "million KZT");
+  auto r = export_store(b, "--table p__inc -o -");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(lines_of(r.out).at(0),
+            "scenario,inc.factor,inc.regions,year,region,industry,value (million KZT)");
+  query(b.store(), "INSERT INTO units VALUES ('p__inc', 'value', 'KZT')");
+  r = export_store(b, "--table p__inc -o -");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(lines_of(r.out).at(0), "scenario,inc.factor,inc.regions,year,region,industry,value");
+}
+
 TEST(CliBatchExport, ExistingTargetIsRefusedAndKept) {
   BatchRun b("export_exists", kCollectInc + kGrid2x3);
   ASSERT_EQ(b.run("--quiet").code, 0);

@@ -76,6 +76,11 @@ TEST(Units, TextsFromParametersAndInputColumns) {
   EXPECT_EQ(u["potential"], "(million KZT)^0.5 · km^-1.5");
   EXPECT_EQ(u["per_scale"], "1000 million KZT");  // 1 / 0.001
   EXPECT_EQ(u["unknown"], "million KZT · -1.5");
+  // {1/param} as README.md states it: the decimal when short (1 / 4 = 0.25), else the fraction
+  // 1/N: 1 / 1e6 = 1e-06 (exponent notation), 1 / 3 = 0.3333333333333333 (16 digits).
+  EXPECT_EQ(probe(declared, {{"scale", 4.0}})["per_scale"], "0.25 million KZT");
+  EXPECT_EQ(probe(declared, {{"scale", 1e6}})["per_scale"], "1/1000000 million KZT");
+  EXPECT_EQ(probe(declared, {{"scale", 3.0}})["per_scale"], "1/3 million KZT");
 }
 
 /// run.json's units of every table of the run in `dir`, by table name.

@@ -82,7 +82,8 @@ specs = [json.loads(s) for s in re.findall(
     r'<script type="application/json" id="spec-\d+">(.*?)</script>', page, re.S)]
 drawn = set()
 for spec in specs:
-    axes = [e for e in spec["encoding"].values() if isinstance(e, dict) and e.get("title") == grid]
+    encoding = spec.get("encoding", {})  # a map's encodings are in its layers
+    axes = [e for e in encoding.values() if isinstance(e, dict) and e.get("title") == grid]
     if not axes:  # not the grid chart, or one over other keys
         continue
     for row in spec["data"]["values"]:

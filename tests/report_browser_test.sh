@@ -5,7 +5,8 @@
 # and the map drawn with marks, no http(s) resource, the Content-Security-Policy in place, the
 # language's strings and names, the marks of the dendrogram and the templates matrix (counted from
 # the run's CSV files). The same for the report of a batch store (configs/kz_measures_batch.toml: a
-# 3 x 3 grid as heatmaps, named scenarios as bars). Screenshots and DOM dumps stay in WORK_DIR as
+# 3 x 3 grid as heatmaps, named scenarios as bars, maps of the tables keyed by region with the
+# marks of incentive_effect's counted from the store). Screenshots and DOM dumps stay in WORK_DIR as
 # test artefacts.
 #   report_browser_test.sh KLASTER SOURCE_DIR WORK_DIR
 # Exit 77 (skipped) without chromium or python3.
@@ -48,6 +49,7 @@ for lang in en ru; do  # the batch store's report
     >/dev/null 2>"$work/screenshot_batch_$lang.log"
   [[ -s "$work/batch_$lang.png" ]] || { echo "no screenshot $work/batch_$lang.png"; exit 1; }
   /usr/bin/python3 "$src/tests/report_dom_check.py" "$lang" "$work/batch_$lang.html" \
-    "$work/dom_batch_$lang.html" "$work/console_batch_$lang.log" batch
+    "$work/dom_batch_$lang.html" "$work/console_batch_$lang.log" batch \
+    "$work/out/kz_measures_batch.sqlite"
 done
 echo "reports: $work/run/report.html ($(stat -c %s "$work/run/report.html") bytes), $work/report_ru.html; screenshots in $work"

@@ -90,6 +90,10 @@ grep -q "Kostanay Region" tiny.html || fail "no region names in the batch report
 # headings and the chart's value drop-down show them.
 [[ $(sqlite3 tiny.sqlite "SELECT unit FROM units WHERE table_name = 'kz_auto_cluster__lq_compare' AND column_name = 'change'") == dimensionless ]] ||
   fail "the store records no unit of lq_compare's change"
+# compare's column `scenario` is `scenario_` in the store (docs/batch.md), and so is its unit's row:
+# in the unit of the baseline's value (plugins/compare/README.md), lq's "dimensionless".
+[[ $(sqlite3 tiny.sqlite "SELECT group_concat(column_name || '=' || unit) FROM units WHERE table_name = 'kz_auto_cluster__lq_compare' AND column_name LIKE 'scenario%'") == scenario_=dimensionless ]] ||
+  fail "the store records the unit of lq_compare's scenario column under another name than scenario_"
 grep -q 'change mean<br><span class="unit">dimensionless</span>' tiny.html ||
   fail "the batch report's summary shows no unit under 'change mean'"
 grep -q '"relative_change (ratio)"' tiny.html || fail "the batch report's value drop-down shows no unit"
@@ -98,6 +102,45 @@ cp tiny.sqlite nounits.sqlite && sqlite3 nounits.sqlite "DROP TABLE units"
 "$klaster" report nounits.sqlite --quiet
 if grep -q 'class="unit"' nounits.html; then fail "units shown for a store without units"; fi
 grep -q "change mean" nounits.html || fail "the report of a store without units lacks its summary"
+# The map (docs/report.md, "Batch stores"): lq_compare is keyed by region, so its section has a
+# choropleth (data-kind map, drop-downs for the scenario) and the page holds the boundaries. A store
+# whose dataset is gone (its dataset.toml, as the batch table names it, moved away) reports
+# without a map: a note instead, exit 0, no boundaries in the page.
+grep -q 'data-kind="map"' tiny.html || fail "the batch report has no map of lq_compare"
+grep -q '"name":"pick_s"' tiny.html || fail "the batch map has no scenario drop-down"
+if grep -q '<script type="application/json" id="klaster-regions">\[\]' tiny.html; then
+  fail "the batch report with a map holds no boundaries"
+fi
+cp tiny.sqlite gone.sqlite
+sqlite3 gone.sqlite "UPDATE batch SET key = replace(key, 'dataset.toml', 'gone/dataset.toml') WHERE key LIKE 'sha256:%dataset.toml'"
+"$klaster" report gone.sqlite --quiet
+grep -q "Map omitted: the dataset manifest .*/gone/dataset.toml cannot be read." gone.html ||
+  fail "the report of a store whose dataset is gone has no note about the map"
+if grep -q 'data-kind="map"' gone.html; then fail "a map drawn without the dataset"; fi
+grep -q '<script type="application/json" id="klaster-regions">\[\]' gone.html ||
+  fail "boundaries in a report without a map"
+# A map offers the first K ok scenarios by id, K = max(1, 20000 / rows of the first ok scenario)
+# (docs/report.md, "Sizes" under "Batch stores"): with every scenario's rows copied 9 times over (x 512), K is
+# computed here from that formula and the note says "first K of 4" (the 2 x 2 grid's ok runs).
+cp tiny.sqlite big.sqlite
+for _ in 1 2 3 4 5 6 7 8 9; do
+  sqlite3 big.sqlite "INSERT INTO kz_auto_cluster__lq_compare SELECT * FROM kz_auto_cluster__lq_compare"
+done
+n=$(sqlite3 big.sqlite "SELECT count(*) FROM kz_auto_cluster__lq_compare WHERE scenario = 'g0001'")
+k=$((20000 / n)); ((k >= 1)) || k=1
+"$klaster" report big.sqlite --quiet
+grep -q "The map offers the first $k of 4 ok scenarios (by id); every row is in the store." big.html ||
+  fail "the map of a store with $n rows per scenario does not say it offers the first $k of 4 scenarios"
+# Copied twice more (x 2048: over 20,000 rows per scenario), the map draws the first scenario's
+# first 20,000 rows, and says so.
+for _ in 1 2; do
+  sqlite3 big.sqlite "INSERT INTO kz_auto_cluster__lq_compare SELECT * FROM kz_auto_cluster__lq_compare"
+done
+n=$(sqlite3 big.sqlite "SELECT count(*) FROM kz_auto_cluster__lq_compare WHERE scenario = 'g0001'")
+((n > 20000)) || fail "$n rows per scenario, not over 20000"
+"$klaster" report big.sqlite --quiet
+grep -q "The map offers the first 1 of 4 ok scenarios (by id); every row is in the store. The chart is drawn from the first 20000 of $n rows." big.html ||
+  fail "the map of a store with $n rows per scenario does not say it draws the first 20000"
 "$klaster" report tiny.sqlite --lang ru -o tiny_ru.html --quiet
 grep -q "Костанайская" tiny_ru.html && grep -q "Сценарии" tiny_ru.html || fail "the Russian batch report lacks Russian text"
 expect 2 "error: tiny.sqlite: refusing to overwrite a file klaster did not write (only a report klaster wrote is replaced); choose another -o" \

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Checks a klaster report's DOM as headless Chromium left it after running its scripts.
 
-report_dom_check.py LANG REPORT_FILE DOM_FILE CONSOLE_LOG [RUN_DIR | batch]
-(batch: the report of a batch store, which draws no map and has a scenarios section)
+report_dom_check.py LANG REPORT_FILE DOM_FILE CONSOLE_LOG [RUN_DIR | batch STORE]
+(batch: the report of the measures batch's store STORE, configs/kz_measures_batch.toml, which has
+a scenarios section and maps of its tables keyed by region)
 Fails (exit 1, one line per problem) when: the console log holds any message (a script error, a
 refused resource, a failed chart, a Vega warning); a chart div has no data-marks or has data-error; a map has no
 more marks than its grey base layer; the number of charts drawn differs from the specs in the
@@ -22,6 +23,7 @@ import sys
 
 lang, report, dom_file, console_log = sys.argv[1:5]
 batch = sys.argv[5:6] == ["batch"]
+store = sys.argv[6] if batch else None
 run_dir = sys.argv[5] if len(sys.argv) > 5 and not batch else None
 dom = open(dom_file, encoding="utf-8").read()
 source = open(report, encoding="utf-8").read()
@@ -39,6 +41,7 @@ class Charts(html.parser.HTMLParser):
         a = dict(attrs)
         classes = (a.get("class") or "").split()
         if tag == "div" and "chart" in classes:
+            a["_title"] = len(self.titles) - 1  # the chart-title div before it
             self.charts.append(a)
         if tag == "div" and "chart-title" in classes:
             self.titles.append("")
@@ -79,7 +82,7 @@ for c in parser.charts:
         maps += 1
         if marks <= BASE_FEATURES:
             problems.append(f"{c.get('id')} ({c.get('data-kind')}): only {marks} marks, no data on the map")
-if maps == 0 and not batch:
+if maps == 0:
     problems.append("no map drawn")
 
 
@@ -106,6 +109,25 @@ if run_dir:
             for column, unit in table.get("units", {}).items():
                 if f'<span class="unit">{html_lib.escape(unit)}</span>' not in source:
                     problems.append(f"{table['table']}.{column}: unit '{unit}' not in the report")
+if store:
+    # The map of incentive_effect (docs/report.md, "Batch stores"): its drop-downs start at the
+    # first ok scenario by id and the first cluster of that scenario's rows; every region of
+    # data/kz is on the map (a polygon, or a circle at its centre from data/kz/regions.csv), so
+    # it draws the grey base layer and one mark per row of that scenario and cluster, counted here
+    # with Python's sqlite3.
+    import sqlite3
+    db = sqlite3.connect(store)
+    table = "kz_auto_cluster_formation__incentive_effect"
+    first = db.execute("SELECT id FROM scenarios WHERE status = 'ok' ORDER BY id").fetchone()[0]
+    cluster = db.execute(f"SELECT cluster FROM {table} WHERE scenario = ? ORDER BY rowid",
+                         (first,)).fetchone()[0]
+    rows = db.execute(f"SELECT count(*) FROM {table} WHERE scenario = ? AND cluster = ?",
+                      (first, cluster)).fetchone()[0]
+    drawn = [int(c.get("data-marks") or 0) for c in parser.charts
+             if c.get("data-kind") == "map" and table in parser.titles[c["_title"]]]
+    if drawn != [BASE_FEATURES + rows]:
+        problems.append(f"{table}'s map: marks {drawn}, expected [{BASE_FEATURES} + {rows}] "
+                        f"(scenario {first}, cluster {cluster})")
 problems += [f"network resource: {u}" for u in parser.urls]
 if not parser.csp:
     problems.append("no Content-Security-Policy meta with default-src 'none'")

@@ -295,6 +295,25 @@ TEST(ReportStats, ATableCutAtItsRowLimitIsSummarisedColumnByColumn) {
       << html;
 }
 
+TEST(ReportStats, AnIntegerColumnIsWrittenWithoutThousandsSeparators) {
+  // docs/report.md ("Sizes"): an integer column's min and max as written (year 2024, not 2,024),
+  // its mean with one decimal: (2024 + 2024 + 2025) / 3 = 2024.333... -> 2024.3 (2024,3 in
+  // Russian, with a decimal comma).
+  const auto stats = table_stats(three_rows());
+  EXPECT_TRUE(stats[1].integer);
+  EXPECT_FALSE(stats[2].integer);
+  const std::string en = stats_html(stats, ReportLang::kEn, {});
+  EXPECT_NE(en.find("<td>year</td><td class=\"num\">3</td><td class=\"num\">0</td><td "
+                    "class=\"num\" title=\"2024\">2024</td><td class=\"num\" "
+                    "title=\"2024.3333333333333\">2024.3</td><td class=\"num\" "
+                    "title=\"2025\">2025</td>"),
+            std::string::npos)
+      << en;
+  EXPECT_EQ(en.find("2,02"), std::string::npos) << en;
+  const std::string ru = stats_html(stats, ReportLang::kRu, {});
+  EXPECT_NE(ru.find(">2024,3</td>"), std::string::npos) << ru;
+}
+
 TEST(ReportFile, OverwritesOnlyAReportKlasterWrote) {
   const fs::path dir =
       fs::temp_directory_path() / ("klaster_report_test_" + std::to_string(::getpid()));

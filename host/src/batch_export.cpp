@@ -56,10 +56,18 @@ struct Query {
   std::vector<std::string> names;
 };
 
+/// The header of column `c` of `table`: with its unit when every scenario gave it one.
+std::string header(const StoreUnits& units, const std::string& table, const std::string& c) {
+  const auto t = units.find(table);
+  if (t == units.end() || !t->second.count(c)) return c;
+  return c + " (" + t->second.at(c) + ")";
+}
+
 /// Rows by scenario id, then pipeline, each scenario's in the order its run wrote them: the same
-/// file whatever order the workers finished in.
-Query export_query(sqlite3* db, const Layout& l, const std::string& table,
-                   const std::string& store) {
+/// file whatever order the workers finished in. A column of the table every scenario gave one unit
+/// is headed with it, as in `klaster export`'s sheets: "lq (dimensionless)".
+Query export_query(sqlite3* db, const Layout& l, const std::string& table, const std::string& store,
+                   const StoreUnits& units) {
   Query q{"s.id", {"scenario"}};
   if (l.pipelines.size() > 1) {
     q.sql += ", s.pipeline";
@@ -73,7 +81,7 @@ Query export_query(sqlite3* db, const Layout& l, const std::string& table,
   for (const auto& c : first_column(db, info, store))
     if (c != "scenario") {  // the id column; the scenario's own columns come first
       q.sql += ", t." + quoted(c);
-      q.names.push_back(c);
+      q.names.push_back(header(units, table, c));
     }
   std::string in;
   for (const auto& p : l.tables.at(table)) in += (in.empty() ? "" : ", ") + literal(p);
@@ -215,10 +223,11 @@ std::string export_store(const ExportOptions& o) {
   const Db db = open_store(o.store);
   const Layout l = read_layout(db.get(), o.store);
   const std::vector<std::string> tables = chosen_tables(l, o);
+  const StoreUnits units = store_units(db.get(), o.store);
   if (tables.empty()) refuse(o.store + ": no output tables yet (no scenario has been stored)");
   auto writer = [&](const std::string& t) -> Writer {
     return [&, t](std::ostream& out) {
-      return write_rows(db.get(), export_query(db.get(), l, t, o.store), out, o.store);
+      return write_rows(db.get(), export_query(db.get(), l, t, o.store, units), out, o.store);
     };
   };
   if (o.out == "-") {

@@ -26,9 +26,7 @@ std::string quoted(const std::string& name) {
 }
 
 /// An output column's name in the store: `scenario` (the id column) becomes `scenario_`.
-std::string column_name(const sdk::Column& c) {
-  return c.name == "scenario" ? "scenario_" : c.name;
-}
+std::string column_name(const std::string& name) { return name == "scenario" ? "scenario_" : name; }
 
 const char* sql_type(sdk::ColumnType t) {
   switch (t) {
@@ -314,15 +312,15 @@ void BatchStore::ensure_table(const std::string& name, const sdk::Table& t) {
   if (it->second.empty()) {
     std::string cols = "scenario TEXT NOT NULL";
     for (const auto& c : t.columns())
-      cols += ", " + quoted(column_name(c)) + " " + sql_type(c.type);
+      cols += ", " + quoted(column_name(c.name)) + " " + sql_type(c.type);
     exec("CREATE TABLE " + quoted(name) + " (" + cols + ")");
     exec("CREATE INDEX " + quoted(name + "__scenario") + " ON " + quoted(name) + " (scenario)");
     it->second.insert("scenario");
-    for (const auto& c : t.columns()) it->second.insert(column_name(c));
+    for (const auto& c : t.columns()) it->second.insert(column_name(c.name));
   }
   for (const auto& c : t.columns())  // a scenario may write a column the first one did not
-    if (it->second.insert(column_name(c)).second)
-      exec("ALTER TABLE " + quoted(name) + " ADD COLUMN " + quoted(column_name(c)) + " " +
+    if (it->second.insert(column_name(c.name)).second)
+      exec("ALTER TABLE " + quoted(name) + " ADD COLUMN " + quoted(column_name(c.name)) + " " +
            sql_type(c.type));
 }
 
@@ -330,7 +328,7 @@ void BatchStore::ensure_table(const std::string& name, const sdk::Table& t) {
 Statement& BatchStore::insert_statement(const std::string& name, const sdk::Table& t) {
   std::string cols = "scenario", marks = "?";
   for (const auto& c : t.columns()) {
-    cols += ", " + quoted(column_name(c));
+    cols += ", " + quoted(column_name(c.name));
     marks += ", ?";
   }
   const std::string sql = "INSERT INTO " + quoted(name) + " (" + cols + ") VALUES (" + marks + ")";
@@ -393,7 +391,7 @@ void BatchStore::insert_units(const ScenarioRecord& r) {
   for (const auto& [table, units] : r.units)
     for (const auto& [column, unit] : units) {
       st.text(1, table);
-      st.text(2, column);
+      st.text(2, column_name(column));  // as the table's column is named
       st.text(3, unit);
       st.run_again();
     }

@@ -116,4 +116,23 @@ sdk::Table query_table(sqlite3* db, const std::string& sql, const std::string& s
   return sdk::Table(std::move(built));
 }
 
+StoreUnits store_units(sqlite3* db, const std::string& store) {
+  StoreUnits units;
+  if (first_column(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'units'",
+                   store)
+          .empty())
+    return units;
+  Stmt st = prepare(db,
+                    "SELECT table_name, column_name, min(unit) FROM units GROUP BY table_name, "
+                    "column_name HAVING count(*) = 1",
+                    store);
+  while (sqlite3_step(st.get()) == SQLITE_ROW) {
+    auto text = [&](int i) {
+      return reinterpret_cast<const char*>(sqlite3_column_text(st.get(), i));
+    };
+    units[text(0)][text(1)] = text(2);
+  }
+  return units;
+}
+
 }  // namespace klaster

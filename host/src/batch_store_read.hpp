@@ -76,6 +76,11 @@ class BlockColumn {
 /// numbers only, else text (numbers written as the CSV writer writes them); NULL is a missing cell.
 sdk::Table query_table(sqlite3* db, const std::string& sql, const std::string& store);
 
+/// \brief Table -> column -> unit of the collected columns every scenario gave one unit (the
+/// `units` table); none for a store written before units were recorded.
+using StoreUnits = std::map<std::string, std::map<std::string, std::string>>;
+StoreUnits store_units(sqlite3* db, const std::string& store);
+
 /// \brief Opens the store read-only; throws HostError (exit 2) for a missing file, a file that is
 /// not SQLite and a SQLite file that no `klaster batch` wrote (no batch_sha256 in a `batch` table).
 Db open_store(const std::string& store);

@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "errors.hpp"
@@ -24,8 +26,10 @@ namespace {
 struct Page {
   const BatchStoreReport& store;
   const Labels& labels;
+  const RegionMap& map;
   ReportLang lang;
   int charts = 0;
+  bool drew_map = false;
   std::string t(const std::string& key) const { return html_escape(tr(lang, key)); }
   template <typename... A>
   std::string f(const std::string& key, A&&... a) const {
@@ -107,20 +111,14 @@ std::string scenarios_section(const Page& p) {
   return out;
 }
 
-json cell_json(const sdk::Column& c, std::size_t r) {
-  if (!c.is_valid(r)) return nullptr;
-  if (c.type == sdk::ColumnType::kString) return std::string(c.str(r));
-  if (c.type == sdk::ColumnType::kInt) return c.ints[r];
-  return c.floats[r];
-}
-
 /// The chart's fields: short names for the store's columns.
 struct Fields {
   std::vector<std::pair<std::string, std::string>> all;  // field -> column
   std::vector<std::string> grid, keys, values;
 };
 
-Fields fields_of(const StoreTable& t, const BatchStoreReport& s) {
+/// The fields of rows holding the scenario, the grid keys `grid`, the keys and the values.
+Fields fields_of(const StoreTable& t, const std::vector<std::string>& grid) {
   Fields f;
   f.all.emplace_back("_s", "scenario");
   auto add = [&](const std::vector<std::string>& cols, const std::string& prefix,
@@ -130,7 +128,7 @@ Fields fields_of(const StoreTable& t, const BatchStoreReport& s) {
       f.all.emplace_back(out.back(), cols[i]);
     }
   };
-  add(s.grid, "_g", f.grid);
+  add(grid, "_g", f.grid);
   add(t.keys, "_k", f.keys);
   add(t.values, "_v", f.values);
   return f;
@@ -150,9 +148,10 @@ json rows_json(const sdk::Table& t, const Fields& f, bool in_grid) {
   return rows;
 }
 
-/// A drop-down of the values of column `column` (field `field`) in the chart's rows, named from the
+/// A drop-down of the values of column `c` (field `field`) in the chart's rows, named from the
 /// dataset's labels where they name them.
 json pick(const Page& p, const sdk::Column& c, const std::string& field) {
+  const std::string title = field == "_s" ? tr(p.lang, "scenario") : c.name;
   json options = json::array(), labels = json::array();
   std::set<std::string> seen;
   for (std::size_t r = 0; r < c.size() && options.size() < 500; ++r) {
@@ -161,21 +160,26 @@ json pick(const Page& p, const sdk::Column& c, const std::string& field) {
     const std::string name = p.labels.name(c.name, c.to_text(r));
     labels.push_back(name.empty() ? c.to_text(r) : name + " (" + c.to_text(r) + ")");
   }
-  return {
-      {"name", "pick" + field},
-      {"value", options.empty() ? json() : options.front()},
-      {"bind",
-       {{"input", "select"}, {"options", options}, {"labels", labels}, {"name", c.name + " "}}}};
+  return {{"name", "pick" + field},
+          {"value", options.empty() ? json() : options.front()},
+          {"bind",
+           {{"input", "select"}, {"options", options}, {"labels", labels}, {"name", title + " "}}}};
 }
 
-/// The first value column that differs between scenarios (a baseline column does not).
-std::size_t varying_value(const StoreTable& t, std::size_t first_value) {
+/// The first value column of `rows` that differs between scenarios: two rows of one key
+/// combination hold different values (a baseline column differs between keys only).
+std::size_t varying_value(const StoreTable& t, const sdk::Table& rows, std::size_t first_value) {
+  const std::size_t first_key = first_value - t.keys.size();
   for (std::size_t i = 0; i < t.values.size(); ++i) {
-    const sdk::Column& c = t.chart.columns()[first_value + i];
-    std::set<std::string> seen;
-    for (std::size_t r = 0; r < c.size() && seen.size() < 2; ++r)
-      if (c.is_valid(r)) seen.insert(c.to_text(r));
-    if (seen.size() > 1) return i;
+    const sdk::Column& c = rows.columns()[first_value + i];
+    std::map<std::string, std::string> seen;  // key combination -> its first value
+    for (std::size_t r = 0; r < c.size(); ++r) {
+      std::string key;
+      for (std::size_t k = first_key; k < first_value; ++k)
+        key += rows.columns()[k].to_text(r) + '\x1f';
+      const std::string v = c.is_valid(r) ? c.to_text(r) : "";
+      if (!seen.emplace(key, v).second && seen[key] != v) return i;
+    }
   }
   return 0;
 }
@@ -197,11 +201,17 @@ json unit_field(const StoreTable& t, const Fields& f) {
   return {{"calculate", expr}, {"as", "_u"}};
 }
 
-/// The parameters (value and key drop-downs) and the transforms that apply them.
-void picks(const Page& p, const StoreTable& t, const Fields& f, json& spec,
-           const std::vector<std::string>& extra) {
+/// The drop-downs of a chart (parameters) and the transforms that apply them.
+struct Picks {
+  json params, transforms;
+};
+
+/// The drop-downs of the value and of the fields `chosen` over `rows` (whose columns are those of
+/// `f`), and the transforms that apply them.
+Picks picks(const Page& p, const StoreTable& t, const sdk::Table& rows, const Fields& f,
+            const std::vector<std::string>& chosen) {
   const std::size_t first_value = 1 + f.grid.size() + f.keys.size();
-  const std::size_t start = varying_value(t, first_value);
+  const std::size_t start = varying_value(t, rows, first_value);
   json params = json::array(), tf = json::array(), labels = json::array();
   for (const auto& v : t.values) labels.push_back(with_unit(v, t.units));
   params.push_back({{"name", "pick_value"},
@@ -214,16 +224,23 @@ void picks(const Page& p, const StoreTable& t, const Fields& f, json& spec,
   tf.push_back({{"fold", f.values}, {"as", {"_c", "_v"}}});
   tf.push_back({{"filter", "datum._c == pick_value && isValid(datum._v)"}});
   tf.push_back(unit_field(t, f));
-  std::vector<std::string> chosen = f.keys;
-  chosen.insert(chosen.end(), extra.begin(), extra.end());
   for (const auto& field : chosen) {
     std::size_t i = 0;
     while (f.all[i].first != field) ++i;
-    params.push_back(pick(p, t.chart.columns()[i], field));
+    params.push_back(pick(p, rows.columns()[i], field));
     tf.push_back({{"filter", "'' + datum." + field + " == '' + pick" + field}});
   }
-  spec["params"] = params;
-  spec["transform"] = tf;
+  return {params, tf};
+}
+
+/// The drop-downs of a chart of `t.chart` (the value, the keys and `extra`), applied at its top.
+void chart_picks(const Page& p, const StoreTable& t, const Fields& f, json& spec,
+                 const std::vector<std::string>& extra) {
+  std::vector<std::string> chosen = f.keys;
+  chosen.insert(chosen.end(), extra.begin(), extra.end());
+  Picks k = picks(p, t, t.chart, f, chosen);
+  spec["params"] = std::move(k.params);
+  spec["transform"] = std::move(k.transforms);
 }
 
 bool numeric(const StoreTable& t, std::size_t grid_index) {
@@ -252,7 +269,7 @@ json grid_spec(const Page& p, const StoreTable& t, const Fields& f, const json& 
   json spec = {{"data", {{"values", rows}}}, {"width", 560}};
   std::vector<std::string> extra(f.grid.begin() + std::min<std::size_t>(2, f.grid.size()),
                                  f.grid.end());
-  picks(p, t, f, spec, extra);
+  chart_picks(p, t, f, spec, extra);
   const std::string x_type = numeric(t, 0) ? "quantitative" : "ordinal";
   const json x = {{"field", "_g0"}, {"type", x_type}, {"title", p.store.grid[0]}};
   if (f.grid.size() == 1) {
@@ -277,7 +294,7 @@ constexpr std::size_t kScenarioBars = 100;
 /// The scenarios outside the grid (all of them without a grid) as bars, the first kScenarioBars.
 json scenario_spec(const Page& p, const StoreTable& t, const Fields& f, const json& rows) {
   json spec = {{"data", {{"values", rows}}}, {"width", 560}, {"mark", "bar"}};
-  picks(p, t, f, spec, {});
+  chart_picks(p, t, f, spec, {});
   spec["transform"].push_back({{"window", {{{"op", "row_number"}, {"as", "_rank"}}}}});
   spec["transform"].push_back({{"filter", fmt::format("datum._rank <= {}", kScenarioBars)}});
   spec["encoding"] = {
@@ -295,7 +312,7 @@ std::size_t count_scenarios(const json& rows) {
 
 std::string charts_html(Page& p, const StoreTable& t) {
   if (t.values.empty() || t.chart.rows() == 0) return "";
-  const Fields f = fields_of(t, p.store);
+  const Fields f = fields_of(t, p.store.grid);
   const json grid_rows = rows_json(t.chart, f, true), other_rows = rows_json(t.chart, f, false);
   std::string out;
   const std::string kind = "batch";
@@ -313,6 +330,68 @@ std::string charts_html(Page& p, const StoreTable& t) {
   return out;
 }
 
+/// The index of the first key holding a region of the map (t.keys.size() for none).
+std::size_t region_key(const Page& p, const StoreTable& t) {
+  std::size_t i = 0;
+  while (i < t.keys.size() && !region_level(t.map, t.keys[i], p.map)) ++i;
+  return i;
+}
+
+/// The rows of the map with `_name`: the region's name and code ("Kostanay Region (KST)").
+json map_rows(const Page& p, const StoreTable& t, const Fields& f, std::size_t region) {
+  const std::string& field = f.keys[region];
+  json rows = rows_json(t.map, f, false);
+  for (auto& row : rows) {
+    const std::string code = row[field].is_string() ? row[field].get<std::string>() : "";
+    const std::string name = p.labels.name(t.keys[region], code);
+    row["_name"] = name.empty() ? code : name + " (" + code + ")";
+  }
+  return rows;
+}
+
+/// A choropleth of the value picked for the scenario and the other keys picked; the picks apply
+/// in the map's layers, the grey base layer shows every region.
+json map_spec_of(const Page& p, const StoreTable& t, const Fields& f, std::size_t region) {
+  std::vector<std::string> chosen{"_s"};
+  for (std::size_t i = 0; i < f.keys.size(); ++i)
+    if (i != region) chosen.push_back(f.keys[i]);
+  const Picks k = picks(p, t, t.map, f, chosen);
+  const json color = {{"field", "_v"},
+                      {"type", "quantitative"},
+                      {"scale", {{"scheme", "viridis"}}},
+                      {"title", titled(tr(p.lang, "value"), common_unit(t))}};
+  json tips = tooltip(p, t, f);
+  tips.insert(tips.begin(), json{{"field", "_name"}, {"title", tr(p.lang, "region")}});
+  json spec = map_spec(map_rows(p, t, f, region),
+                       choropleth_layers(p.map, f.keys[region], k.transforms, color, tips));
+  spec["params"] = k.params;
+  return spec;
+}
+
+/// The notes under a batch map: the scenarios it offers, its rows, the regions drawn as circles.
+std::string map_notes(const Page& p, const StoreTable& t) {
+  std::string out;
+  if (t.map_scenarios < t.ok_scenarios) out = p.f("map_scenarios", t.map_scenarios, t.ok_scenarios);
+  if (t.map_scenario_rows > t.map.rows())
+    out += (out.empty() ? "" : " ") + p.f("chart_rows", t.map.rows(), t.map_scenario_rows);
+  const std::string circles = map_points_note(p.map, p.lang);
+  return out + (out.empty() || circles.empty() ? "" : " ") + circles;
+}
+
+/// The map of a table with a key of region codes; without the dataset's map, a note.
+std::string map_html(Page& p, const StoreTable& t) {
+  if (t.map.rows() == 0 || t.values.empty()) return "";
+  const std::string title = p.f("on_map", t.name);
+  if (!p.map.missing.empty())
+    return chart_block(++p.charts, Chart{title, nullptr, p.map.missing}, "map", p.lang);
+  const Fields f = fields_of(t, {});
+  const std::size_t region = region_key(p, t);
+  if (region == t.keys.size()) return "";
+  p.drew_map = true;
+  return chart_block(++p.charts, Chart{title, map_spec_of(p, t, f, region), map_notes(p, t)}, "map",
+                     p.lang);
+}
+
 /// The summary's columns with a unit: keys as collected, "<value> min", "mean", "max" as the value.
 ColumnUnits summary_units(const StoreTable& t) {
   ColumnUnits out = t.units;
@@ -326,7 +405,7 @@ std::string table_section(Page& p, const StoreTable& t) {
                     " <span class=\"name\">(" + std::to_string(t.rows) + " " + p.t("rows") +
                     ")</span></h2>\n";
   if (t.summary.rows() == 0) return out + note_html(tr(p.lang, "no_ok_rows"));
-  out += charts_html(p, t);
+  out += charts_html(p, t) + map_html(p, t);
   out += note_html(tr(p.lang, "table_summary"));
   const ColumnUnits units = summary_units(t);
   out += table_html(t.summary, kReportTableRows, "", p.lang, &p.labels, &units);
@@ -369,7 +448,11 @@ std::string batch_store_status(const BatchStoreReport& s, ReportLang lang) {
 std::string batch_report_page(const BatchStoreReport& store, ReportLang lang,
                               const ChartLibraries& libs) {
   const Labels labels = store_labels(store, lang);
-  Page p{store, labels, lang};
+  const bool maps = std::any_of(store.tables.begin(), store.tables.end(),
+                                [](const StoreTable& t) { return t.map.rows() > 0; });
+  RegionMap no_map;
+  const RegionMap map = maps ? load_region_map(store.dataset_manifest, labels, lang) : no_map;
+  Page p{store, labels, map, lang};
   const std::string title = fmt::format(
       fmt::runtime(tr(lang, "batch_report")),
       fs::path(store.batch.count("batch_file") ? store.batch.at("batch_file") : store.path)
@@ -380,7 +463,7 @@ std::string batch_report_page(const BatchStoreReport& store, ReportLang lang,
                     manifest_section(p) + plugins_section(p) + inputs_section(p) +
                     scenarios_section(p);
   for (const auto& t : store.tables) out += table_section(p, t);
-  return out + page_tail(json::array(), libs);
+  return out + page_tail(p.drew_map ? map.features : json::array(), libs);
 }
 
 }  // namespace klaster

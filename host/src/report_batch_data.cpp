@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -129,6 +130,43 @@ std::string chart_sql(const StoreTable& t, const BatchStoreReport& r, const std:
   return "SELECT " + cols + join + where + fmt::format(" ORDER BY s.id LIMIT {}", kChartMaxRows);
 }
 
+/// Every row of the first `k` ok scenarios (by id) of the table's pipelines, the first
+/// kChartMaxRows.
+std::string map_sql(const StoreTable& t, const std::string& join, const std::string& in,
+                    std::size_t k) {
+  std::string cols = "s.id AS scenario";
+  for (const auto& c : t.keys) cols += ", t." + quoted(c);
+  for (const auto& c : t.values) cols += ", t." + quoted(c);
+  return "SELECT " + cols + join +
+         " AND s.id IN (SELECT id FROM scenarios WHERE status = 'ok' AND pipeline IN " + in +
+         fmt::format(" ORDER BY id LIMIT {}) ORDER BY s.id, t.rowid LIMIT {}", k, kChartMaxRows);
+}
+
+/// The map's rows, for a table with a text key (one that may hold region codes).
+void read_map_rows(sqlite3* db, const sdk::Table& first, const std::string& join,
+                   const std::string& in, const std::string& store, StoreTable& t) {
+  if (std::none_of(t.keys.begin(), t.keys.end(), [&](const std::string& k) {
+        return first.column(k).type == sdk::ColumnType::kString;
+      }))
+    return;
+  t.ok_scenarios = std::stoull(first_column(db,
+                                            "SELECT count(*) FROM scenarios WHERE status = 'ok' "
+                                            "AND pipeline IN " +
+                                                in,
+                                            store)
+                                   .at(0));
+  const std::size_t k = std::clamp<std::size_t>(
+      kChartMaxRows / std::max<std::size_t>(1, t.combinations), 1, kMapScenarios);
+  t.map = query_table(db, map_sql(t, join, in, k), store);
+  std::set<std::string> ids;
+  for (std::size_t r = 0; r < t.map.rows(); ++r) ids.insert(t.map.columns()[0].to_text(r));
+  t.map_scenarios = ids.size();
+  if (t.map_scenarios != 1) return;
+  const std::string count = "SELECT count(*) FROM " + klaster::quoted(t.name) +
+                            " WHERE scenario = " + literal(*ids.begin());
+  t.map_scenario_rows = std::stoull(first_column(db, count, store).at(0));
+}
+
 StoreTable read_table(sqlite3* db, const Layout& l, const std::string& name,
                       const BatchStoreReport& r) {
   StoreTable t;
@@ -141,11 +179,11 @@ StoreTable read_table(sqlite3* db, const Layout& l, const std::string& name,
   const auto firsts = first_column(db, "SELECT t.scenario" + join + " LIMIT 1", store);
   if (firsts.empty()) return t;
   const std::string first = firsts[0];
-  split_columns(query_table(db,
-                            "SELECT * FROM " + quoted(name) +
-                                " WHERE scenario = " + literal(first) + " ORDER BY rowid",
-                            store),
-                t);
+  const sdk::Table first_rows = query_table(
+      db,
+      "SELECT * FROM " + quoted(name) + " WHERE scenario = " + literal(first) + " ORDER BY rowid",
+      store);
+  split_columns(first_rows, t);
   t.summary_groups = std::stoull(
       first_column(db, "SELECT count(*) FROM (" + summary_sql(t, join) + ")", store).at(0));
   t.summary =
@@ -153,6 +191,7 @@ StoreTable read_table(sqlite3* db, const Layout& l, const std::string& name,
   const std::size_t per = std::max<std::size_t>(1, r.ok);
   t.chart_combinations = std::max<std::size_t>(1, std::min(t.combinations, kChartMaxRows / per));
   t.chart = query_table(db, chart_sql(t, r, join, first, t.chart_combinations), store);
+  read_map_rows(db, first_rows, join, in, store, t);
   return t;
 }
 
@@ -203,27 +242,6 @@ std::string dataset_manifest(const BatchStoreReport& r) {
   return "";
 }
 
-/// Each collected column's unit, when the scenarios agree on one (a store without a `units` table:
-/// none).
-void read_units(sqlite3* db, BatchStoreReport& r) {
-  if (first_column(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'units'",
-                   r.path)
-          .empty())
-    return;
-  Stmt st = prepare(db,
-                    "SELECT table_name, column_name, min(unit) FROM units GROUP BY table_name, "
-                    "column_name HAVING count(*) = 1",
-                    r.path);
-  std::map<std::string, std::map<std::string, std::string>> units;
-  while (sqlite3_step(st.get()) == SQLITE_ROW) {
-    auto text = [&](int i) {
-      return reinterpret_cast<const char*>(sqlite3_column_text(st.get(), i));
-    };
-    units[text(0)][text(1)] = text(2);
-  }
-  for (StoreTable& t : r.tables) t.units = units[t.name];
-}
-
 void read_counts(sqlite3* db, BatchStoreReport& r) {
   r.ok = std::stoull(
       first_column(db, "SELECT count(*) FROM scenarios WHERE status = 'ok'", r.path).at(0));
@@ -259,7 +277,8 @@ BatchStoreReport read_batch_store(const std::string& store) {
   r.scenarios = scenario_rows(db.get(), l, store);
   for (const auto& [name, pipelines] : l.tables)
     r.tables.push_back(read_table(db.get(), l, name, r));
-  read_units(db.get(), r);
+  StoreUnits units = store_units(db.get(), store);
+  for (StoreTable& t : r.tables) t.units = std::move(units[t.name]);
   return r;
 }
 

@@ -18,6 +18,9 @@ inline constexpr std::size_t kBatchScenarioRows = 200;
 /// \brief Values of a grid key the manifest lists at most.
 inline constexpr std::size_t kGridValuesShown = 10;
 
+/// \brief Scenarios a batch map offers at most (the options of its scenario drop-down).
+inline constexpr std::size_t kMapScenarios = 500;
+
 /// \brief One collected table of the store.
 struct StoreTable {
   std::string name;      // `<pipeline stem>__<table>`
@@ -35,6 +38,13 @@ struct StoreTable {
   /// `chart_combinations` key combinations (as many as fit in kChartMaxRows rows).
   sdk::Table chart;
   std::size_t chart_combinations = 0;
+  /// Rows the map draws (only for a table with a text key): the scenario, the keys and the
+  /// values of every row of the first `map_scenarios` ok scenarios by id, as many as fit in
+  /// kChartMaxRows rows (kChartMaxRows / combinations, at most kMapScenarios; one scenario's first
+  /// kChartMaxRows rows when it has more), of the `ok_scenarios` that wrote this table's pipelines.
+  sdk::Table map;
+  std::size_t map_scenarios = 0, ok_scenarios = 0;
+  std::size_t map_scenario_rows = 0;  // with one scenario: its rows in the store (map: the first)
   /// Column -> unit, for the columns every scenario gave one unit (the store's `units` table;
   /// none for a store written before units were recorded).
   std::map<std::string, std::string> units;

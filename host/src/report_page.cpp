@@ -45,6 +45,13 @@ std::string chart_block(int n, const Chart& c, const std::string& kind, ReportLa
   return out + note_html(c.note);
 }
 
+std::string map_points_note(const RegionMap& map, ReportLang lang) {
+  std::string codes;
+  for (const auto& c : map.codes)
+    if (!map.with_polygon.count(c)) codes += (codes.empty() ? "" : ", ") + map.name(c);
+  return codes.empty() ? "" : fmt::format(fmt::runtime(tr(lang, "map_points_note")), codes);
+}
+
 std::string page_head(const std::string& title, ReportLang lang) {
   // No network: everything is inline; Vega compiles its expressions, hence 'unsafe-eval'.
   return std::string(kReportMarker) + "\n<html lang=\"" + lang_code(lang) +
@@ -238,14 +245,6 @@ std::string chart_html(Page& p, const Chart& c, sdk::ViewKind kind, const std::s
   return chart_block(++p.charts, c, sdk::to_string(kind), p.lang, title_html);
 }
 
-/// The regions drawn as circles on maps, for the note under each map.
-std::string map_points_note(const Page& p) {
-  std::string codes;
-  for (const auto& c : p.map.codes)
-    if (!p.map.with_polygon.count(c)) codes += (codes.empty() ? "" : ", ") + p.map.name(c);
-  return codes.empty() ? "" : fmt::format(fmt::runtime(tr(p.lang, "map_points_note")), codes);
-}
-
 std::string views_html(Page& p, const json& step, const LoadedPlugin& plugin) {
   const json params = step.value("params", json::object());
   const std::string output = params.contains("output") && params["output"].is_string()
@@ -261,7 +260,8 @@ std::string views_html(Page& p, const json& step, const LoadedPlugin& plugin) {
     auto chart = view_chart(v, name, *it->second, ctx);
     if (!chart) continue;
     const bool map = v.kind == sdk::ViewKind::kMap || v.kind == sdk::ViewKind::kPoints;
-    if (map && !chart->spec.is_null() && chart->note.empty()) chart->note = map_points_note(p);
+    if (map && !chart->spec.is_null() && chart->note.empty())
+      chart->note = map_points_note(p.map, p.lang);
     const std::string title_html = plugin_text_html(plugin.info, p.lang, v.title);
     if (!map || chart->spec.is_null()) {
       out += chart_html(p, *chart, v.kind, title_html);

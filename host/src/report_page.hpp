@@ -46,6 +46,10 @@ std::string note_html(const std::string& text);
 std::string chart_block(int n, const Chart& c, const std::string& kind, ReportLang lang,
                         const std::string& title_html = "");
 
+/// \brief The note under a map naming the regions drawn as circles ("" when every region has a
+/// polygon).
+std::string map_points_note(const RegionMap& map, ReportLang lang);
+
 /// \brief Writes `html` to `out` through a temporary file beside it, renamed into place, so `out`
 /// is never half-written. Throws HostError (exit 2) when `out` is a folder or a file klaster did
 /// not write (is_klaster_report), or cannot be written.

@@ -13,6 +13,7 @@ namespace {
 /// Counts, min, mean and max of a numeric column.
 ColumnStats number_stats(const sdk::Column& c) {
   ColumnStats s{c.name};
+  s.integer = c.type == sdk::ColumnType::kInt;
   for (std::size_t r = 0; r < c.size(); ++r) {
     if (!c.is_valid(r)) {
       ++s.missing;
@@ -60,6 +61,14 @@ std::string number_cell(double v, ReportLang lang) {
          "</td>";
 }
 
+/// An integer column's statistic: its digits without separators (the mean with one decimal,
+/// a decimal comma in Russian).
+std::string integer_cell(double v, bool mean, ReportLang lang) {
+  std::string text = fmt::format("{:.{}f}", v, mean ? 1 : 0);
+  if (lang == ReportLang::kRu) std::replace(text.begin(), text.end(), '.', ',');
+  return "<td class=\"num\" title=\"" + fmt::format("{}", v) + "\">" + text + "</td>";
+}
+
 std::string stats_row(const ColumnStats& s, ReportLang lang, const ColumnUnits& units) {
   const auto unit = units.find(s.name);
   std::string out =
@@ -68,6 +77,9 @@ std::string stats_row(const ColumnStats& s, ReportLang lang, const ColumnUnits& 
                            : " <span class=\"unit\">" + html_escape(unit->second) + "</span>") +
       "</td><td class=\"num\">" + std::to_string(s.given) + "</td><td class=\"num\">" +
       std::to_string(s.missing) + "</td>";
+  if (s.numeric && s.given > 0 && s.integer)
+    return out + integer_cell(s.min, false, lang) + integer_cell(s.sum / s.given, true, lang) +
+           integer_cell(s.max, false, lang) + "<td></td></tr>";
   if (s.numeric && s.given > 0)
     return out + number_cell(s.min, lang) + number_cell(s.sum / s.given, lang) +
            number_cell(s.max, lang) + "<td></td></tr>";

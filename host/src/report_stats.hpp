@@ -14,7 +14,8 @@ namespace klaster {
 /// \brief One column of every row: numbers (ints or floats) or texts.
 struct ColumnStats {
   std::string name;
-  bool numeric = true;  // every cell given is a number
+  bool numeric = true;   // every cell given is a number
+  bool integer = false;  // an integer column (a year, a count): no thousands separators
   std::size_t given = 0, missing = 0;
   double min = 0, max = 0, sum = 0;  // numbers: of the given cells
   std::size_t distinct = 0;          // texts: how many different ones
@@ -24,7 +25,8 @@ struct ColumnStats {
 std::vector<ColumnStats> table_stats(const sdk::Table& t);
 
 /// \brief A small table of `stats`: column (with its unit), cells given, missing, min, mean, max
-/// (numbers rounded for reading) or distinct values.
+/// (numbers rounded for reading; an integer column's min and max as written, without thousands
+/// separators, its mean with one decimal: a year reads 1995, not 1,995) or distinct values.
 std::string stats_html(const std::vector<ColumnStats>& stats, ReportLang lang,
                        const ColumnUnits& units);
 

@@ -157,6 +157,11 @@ const std::map<std::string, Entry>& strings() {
       {"no_ok_rows",
        {"No ok scenario wrote rows of this table.",
         "Ни один успешный сценарий не записал строк этой таблицы."}},
+      {"scenario", {"Scenario", "Сценарий"}},
+      {"on_map", {"{} on the map", "{} на карте"}},
+      {"map_scenarios",
+       {"The map offers the first {} of {} ok scenarios (by id); every row is in the store.",
+        "На карте — первые {} из {} успешных сценариев (по id); все строки — в хранилище."}},
       {"first_bars",
        {"The chart shows the first {} scenarios.", "На графике — первые {} сценариев."}},
   };

@@ -19,16 +19,16 @@ std::string titled(const std::string& text, const std::string& unit) {
   return unit.empty() ? text : text + " (" + unit + ")";
 }
 
-namespace {
-
-using json = nlohmann::json;
-
-json cell_json(const sdk::Column& c, std::size_t r) {
+nlohmann::json cell_json(const sdk::Column& c, std::size_t r) {
   if (!c.is_valid(r)) return nullptr;
   if (c.type == sdk::ColumnType::kString) return std::string(c.str(r));
   if (c.type == sdk::ColumnType::kInt) return c.ints[r];
   return c.floats[r];
 }
+
+namespace {
+
+using json = nlohmann::json;
 
 /// The columns a view draws, resolved; empty when the table lacks one (the view does not apply).
 struct Columns {
@@ -250,23 +250,6 @@ json scatter(const sdk::ViewSpec& v, const sdk::Table& t, const Columns& cols, c
                     t, cols);
 }
 
-/// Whether any value of the label column is a region of the map.
-bool region_level(const sdk::Table& t, const std::string& column, const RegionMap& map) {
-  const sdk::Column& c = t.column(column);
-  if (c.type != sdk::ColumnType::kString) return false;
-  for (std::size_t r = 0; r < t.rows(); ++r)
-    if (c.is_valid(r) && map.codes.count(std::string(c.str(r)))) return true;
-  return false;
-}
-
-/// The map's centres of regions without a polygon of their own.
-json centres_without_polygon(const RegionMap& map) {
-  json out = json::array();
-  for (const auto& c : map.centres)
-    if (!map.with_polygon.count(c["region"].get<std::string>())) out.push_back(c);
-  return out;
-}
-
 json base_layer() {
   return {{"data", {{"name", kRegionsDataset}}},
           {"mark", {{"type", "geoshape"}, {"fill", "#eeeeee"}, {"stroke", "#999999"}}},
@@ -284,39 +267,9 @@ json choropleth(const Columns& cols, const sdk::Table& t, const json& rows,
                       {"title", title}};
   const json tooltip = {{{"field", "_name"}, {"title", tr(ctx.lang, "region")}},
                         {{"field", value}, {"title", title}, {"format", numeric ? ",.6~g" : ""}}};
-  json tf = pick_filters(cols);
-  json polygons_tf = tf, points_tf = tf;
-  polygons_tf.push_back({{"lookup", cols.label},
-                         {"from", {{"data", {{"name", kRegionsDataset}}}, {"key", "region"}}},
-                         {"as", "_geo"}});
-  polygons_tf.push_back({{"filter", "isValid(datum._geo)"}});
-  points_tf.push_back({{"lookup", cols.label},
-                       {"from",
-                        {{"data", {{"values", centres_without_polygon(ctx.map)}}},
-                         {"key", "region"},
-                         {"fields", {"lon", "lat"}}}}});
-  points_tf.push_back({{"filter", "isValid(datum.lon)"}});
-  const json polygons = {
-      {"transform", polygons_tf},
-      {"mark", {{"type", "geoshape"}, {"stroke", "#ffffff"}, {"strokeWidth", 0.5}}},
-      {"encoding",
-       {{"shape", {{"field", "_geo"}, {"type", "geojson"}}},
-        {"color", color},
-        {"tooltip", tooltip}}}};
-  const json points = {
-      {"transform", points_tf},
-      {"mark", {{"type", "circle"}, {"size", 160}, {"stroke", "#333333"}, {"opacity", 1}}},
-      {"encoding",
-       {{"longitude", {{"field", "lon"}, {"type", "quantitative"}}},
-        {"latitude", {{"field", "lat"}, {"type", "quantitative"}}},
-        {"color", color},
-        {"tooltip", tooltip}}}};
-  return with_picks({{"width", 640},
-                     {"height", 380},
-                     {"projection", {{"type", "mercator"}}},
-                     {"data", {{"values", rows}}},
-                     {"layer", {base_layer(), polygons, points}}},
-                    t, cols);
+  return with_picks(
+      map_spec(rows, choropleth_layers(ctx.map, cols.label, pick_filters(cols), color, tooltip)), t,
+      cols);
 }
 
 json points_on_map(const Columns& cols, const sdk::Table& t, const json& rows,
@@ -343,12 +296,7 @@ json points_on_map(const Columns& cols, const sdk::Table& t, const json& rows,
                {"mark", {{"type", "text"}, {"dy", -14}, {"fontSize", 11}}},
                {"encoding", pos}};
   text["encoding"]["text"] = {{"field", "_name"}};
-  return with_picks({{"width", 640},
-                     {"height", 380},
-                     {"projection", {{"type", "mercator"}}},
-                     {"data", {{"values", rows}}},
-                     {"layer", {base_layer(), circles, text}}},
-                    t, cols);
+  return with_picks(map_spec(rows, {base_layer(), circles, text}), t, cols);
 }
 
 /// Rows of a matrix grouped by the column where each loads most (in |value|), strongest first:
@@ -487,6 +435,54 @@ std::optional<Chart> dendrogram_chart(const sdk::ViewSpec& v, const std::string&
 }
 
 }  // namespace
+
+bool region_level(const sdk::Table& t, const std::string& column, const RegionMap& map) {
+  const sdk::Column& c = t.column(column);
+  if (c.type != sdk::ColumnType::kString) return false;
+  for (std::size_t r = 0; r < t.rows(); ++r)
+    if (c.is_valid(r) && map.codes.count(std::string(c.str(r)))) return true;
+  return false;
+}
+
+json choropleth_layers(const RegionMap& map, const std::string& region_field, const json& filters,
+                       const json& color, const json& tooltip) {
+  json centres = json::array();  // of the regions without a polygon of their own
+  for (const auto& c : map.centres)
+    if (!map.with_polygon.count(c["region"].get<std::string>())) centres.push_back(c);
+  json polygons_tf = filters, points_tf = filters;
+  polygons_tf.push_back({{"lookup", region_field},
+                         {"from", {{"data", {{"name", kRegionsDataset}}}, {"key", "region"}}},
+                         {"as", "_geo"}});
+  polygons_tf.push_back({{"filter", "isValid(datum._geo)"}});
+  points_tf.push_back(
+      {{"lookup", region_field},
+       {"from", {{"data", {{"values", centres}}}, {"key", "region"}, {"fields", {"lon", "lat"}}}}});
+  points_tf.push_back({{"filter", "isValid(datum.lon)"}});
+  const json polygons = {
+      {"transform", polygons_tf},
+      {"mark", {{"type", "geoshape"}, {"stroke", "#ffffff"}, {"strokeWidth", 0.5}}},
+      {"encoding",
+       {{"shape", {{"field", "_geo"}, {"type", "geojson"}}},
+        {"color", color},
+        {"tooltip", tooltip}}}};
+  const json points = {
+      {"transform", points_tf},
+      {"mark", {{"type", "circle"}, {"size", 160}, {"stroke", "#333333"}, {"opacity", 1}}},
+      {"encoding",
+       {{"longitude", {{"field", "lon"}, {"type", "quantitative"}}},
+        {"latitude", {{"field", "lat"}, {"type", "quantitative"}}},
+        {"color", color},
+        {"tooltip", tooltip}}}};
+  return {base_layer(), polygons, points};
+}
+
+json map_spec(const json& rows, const json& layers) {
+  return {{"width", 640},
+          {"height", 380},
+          {"projection", {{"type", "mercator"}}},
+          {"data", {{"values", rows}}},
+          {"layer", layers}};
+}
 
 std::string with_unit(const std::string& column, const ColumnUnits& units) {
   return titled(column, unit_of(column, units));

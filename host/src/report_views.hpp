@@ -40,6 +40,22 @@ std::string unit_of(const std::string& column, const ColumnUnits& units);
 /// \brief `text` with `unit` in parentheses after it ("value (km)"); `text` alone for no unit.
 std::string titled(const std::string& text, const std::string& unit);
 
+/// \brief Whether any value of `column` of `t` (a text column) is a region of `map`.
+bool region_level(const sdk::Table& t, const std::string& column, const RegionMap& map);
+
+/// \brief The layers of a choropleth over `map`: every region in grey (the page's
+/// kRegionsDataset), the rows' regions (field `region_field`) as polygons looked up there, and
+/// those without a polygon of their own as circles at their centres, both coloured by `color`,
+/// with `tooltip`; `filters` (the transforms that apply the drop-downs) come first in both.
+nlohmann::json choropleth_layers(const RegionMap& map, const std::string& region_field,
+                                 const nlohmann::json& filters, const nlohmann::json& color,
+                                 const nlohmann::json& tooltip);
+/// \brief A map of Kazakhstan (Mercator, 640 x 380) drawing `rows` in `layers`.
+nlohmann::json map_spec(const nlohmann::json& rows, const nlohmann::json& layers);
+
+/// \brief Cell `r` of `c` as a chart's data holds it: text, integer, number, or null when missing.
+nlohmann::json cell_json(const sdk::Column& c, std::size_t r);
+
 /// \brief A drawn view: a Vega-Lite spec, or (spec null) a note saying why it is not drawn.
 struct Chart {
   std::string title;

@@ -1,6 +1,10 @@
 // Units of output columns: declared by plugins, or carried from the input column a column copies.
 #include "units.hpp"
 
+#include <fmt/format.h>
+
+#include <cctype>
+#include <cmath>
 #include <optional>
 #include <vector>
 
@@ -66,8 +70,21 @@ std::string param_unit(const std::string& param, const sdk::PluginInfo& info,
   return it == in->end() ? std::string() : it->second;
 }
 
-/// "{name}", "{name|fallback}", "{1/name}": a number parameter's value (its reciprocal) in the
-/// shortest form ("-2", "1000"), or the fallback when it is not given; "" if neither.
+/// A reciprocal 1/v for a unit: the decimal when it is short (at most 6 significant digits, no
+/// exponent: "1000", "0.5", "0.001"), else the fraction "1/v" with v in full digits when whole
+/// ("1/1000000" for v = 1e6 rather than "1e-06"; "1/3" rather than "0.3333333333333333").
+std::string reciprocal_text(double v) {
+  const std::string r = sdk::format_number(1.0 / v);
+  std::size_t digits = 0, first = r.find_first_of("123456789");
+  for (std::size_t i = first; i < r.size(); ++i) digits += std::isdigit(r[i]) ? 1 : 0;
+  if (r.find_first_of("eE") == std::string::npos && digits <= 6) return r;
+  const bool whole = std::fabs(v) < 1e15 && v == std::round(v);
+  return "1/" + (whole ? fmt::format("{:.0f}", v) : sdk::format_number(v));
+}
+
+/// "{name}", "{name|fallback}", "{1/name}": a number parameter's value (its reciprocal,
+/// reciprocal_text) in the shortest form ("-2", "1000"), or the fallback when it is not given; ""
+/// if neither.
 std::string param_value(const std::string& field, const sdk::Params& params) {
   const bool reciprocal = field.rfind("1/", 0) == 0;
   const std::string rest = reciprocal ? field.substr(2) : field;
@@ -75,7 +92,7 @@ std::string param_value(const std::string& field, const sdk::Params& params) {
   const std::string name = rest.substr(0, bar);
   if (!params.has(name)) return bar == std::string::npos ? std::string() : rest.substr(bar + 1);
   const double value = params.real(name);
-  return sdk::format_number(reciprocal ? 1.0 / value : value);
+  return reciprocal ? reciprocal_text(value) : sdk::format_number(value);
 }
 
 /// `text` with each field open...close replaced by fill(field, what follows it); nullopt when a
