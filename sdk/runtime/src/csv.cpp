@@ -880,8 +880,14 @@ class BodyReader {
     if (first_error) std::rethrow_exception(first_error);
     for (std::size_t k = 0; k < parts; ++k)
       if (failed[k] || (k + 1 < parts && ends[k] != starts[k + 1])) return false;
-    for (auto& part : later)
-      for (std::size_t c = 0; c < builders.size(); ++c) append_column(builders[c], part[c]);
+    // Column by column on every core: each column and its dictionary belong to one thread.
+    parallel_for(
+        builders.size(),
+        [&](std::size_t begin, std::size_t end) {
+          for (std::size_t c = begin; c < end; ++c)
+            for (auto& part : later) append_column(builders[c], part[c]);
+        },
+        1);
     return true;
   }
 
