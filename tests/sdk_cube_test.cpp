@@ -95,3 +95,32 @@ TEST(Cube, WithoutDroppedRowsNothingIsDropped) {
   EXPECT_EQ(cube.dropped_note(), "");
   for (std::size_t c = 0; c < cube.values().size(); ++c) EXPECT_FALSE(cube.dropped(c));
 }
+
+// Rows are placed on every core; two copies of one cell placed at once by two threads each find
+// the cell empty, and from_table() must still refuse the table (it counts the cells present). The
+// copies are rows 0 and 45,000 of 90,000, where the two parts of two cores start, so both threads
+// meet the cell at about the same moment; built 20 times. (The threads seldom meet it at the very
+// same moment: with the count check disabled, 600 builds all still failed as they should, so this
+// guards the result, not the race itself.)
+TEST(Cube, ADuplicateWhoseCopiesAreInTwoPartsIsFound) {
+  std::vector<std::string> regions, industries;
+  for (int r = 0; r < 300; ++r)
+    for (int i = 0; i < 300; ++i) {
+      regions.push_back("R" + std::to_string(r));
+      industries.push_back("I" + std::to_string(i));
+    }
+  regions[45000] = "R0";  // row 45,000's cell is row 0's: (R0, I0)
+  industries[45000] = "I0";
+  const Table t({Column::make_strings("region", regions),
+                 Column::make_strings("industry", industries),
+                 Column::make_floats("value", std::vector<double>(regions.size(), 1.0))});
+  for (int k = 0; k < 20; ++k) {
+    try {
+      (void)Cube::from_table(t, CubeOptions{});
+      ADD_FAILURE() << "a duplicate row was accepted (round " << k << ")";
+    } catch (const DataError& e) {
+      EXPECT_NE(std::string(e.what()).find("duplicate row for"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("R0"), std::string::npos) << e.what();
+    }
+  }
+}

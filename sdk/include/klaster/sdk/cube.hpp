@@ -96,8 +96,10 @@ class Cube {
 
  private:
   /// \brief Places rows [begin, end) into the cube; returns the first row that cannot be placed
-  /// (missing key or value, negative, duplicate), or `end`.
-  std::size_t place_rows(std::size_t begin, std::size_t end);
+  /// (missing key or value, negative, duplicate), or `end`; adds the cells it filled to `placed`.
+  /// Parts placed at once on several threads may miss a duplicate whose copies are in two parts:
+  /// from_table() then finds fewer cells present than rows placed.
+  std::size_t place_rows(std::size_t begin, std::size_t end, std::size_t& placed);
   /// \brief The message for the row place_rows() stopped at, naming its file line when the table
   /// was read from a file, and for a duplicate the first copy's line.
   std::string row_problem(const Table& table, std::size_t row) const;
