@@ -37,6 +37,8 @@ struct OutputRows {
   std::size_t count = 0;
 
   std::size_t cell(std::size_t k) const { return cube.cell_of_row(dropped ? kept[k] : k); }
+  /// The keys of output row k, whose row the cube holds (a kept row, or every row).
+  Cube::RowKeys keys(std::size_t k) const { return cube.keys_of_row(dropped ? kept[k] : k); }
   std::size_t year(std::size_t c) const { return c / (cube.n_industries() * cube.n_regions()); }
   std::size_t region(std::size_t c) const { return (c / cube.n_industries()) % cube.n_regions(); }
   std::size_t industry(std::size_t c) const { return c % cube.n_industries(); }
@@ -221,8 +223,10 @@ class LocationQuotient final : public Plugin {
     lq.resize(rows.count);
     parallel_for(rows.count, [&](std::size_t begin, std::size_t end) {
       for (std::size_t k = begin; k < end; ++k) {
-        const std::size_t c = rows.cell(k);
-        const std::size_t y = rows.year(c), r = rows.region(c), i = rows.industry(c);
+        const Cube::RowKeys key = rows.keys(k);
+        const auto y = static_cast<std::size_t>(key.y), r = static_cast<std::size_t>(key.r),
+                   i = static_cast<std::size_t>(key.i);
+        const std::size_t c = cube.cell(y, r, i);
         const double ej = totals.region[y * cube.n_regions() + r];
         const double ei = totals.industry[y * cube.n_industries() + i];
         check_totals(cube, totals, y, r, i);

@@ -93,6 +93,16 @@ class Cube {
   std::size_t cell_of_row(std::size_t row) const;
   /// \brief The cell row `row`'s keys name, whatever its value; SIZE_MAX for a missing key.
   std::size_t key_cell_of_row(std::size_t row) const;
+  /// \brief The year, region and industry levels of row `row` (-1 for a missing key): what
+  /// key_cell_of_row() combines into a cell, for a loop over rows that needs them (dividing a cell
+  /// back into them costs three integer divisions).
+  struct RowKeys {
+    std::int32_t y, r, i;
+  };
+  RowKeys keys_of_row(std::size_t row) const {
+    return {year_col_ ? years_.level(*year_col_, row) : 0, regions_.level(*region_col_, row),
+            industries_.level(*industry_col_, row)};
+  }
 
  private:
   /// \brief Places rows [begin, end) into the cube; returns the first row that cannot be placed
