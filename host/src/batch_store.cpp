@@ -189,11 +189,15 @@ BatchStore::BatchStore(const BatchConfig& batch, const std::string& sha, bool re
       check_batch(sha);
     }
   } catch (...) {  // no destructor runs for an object whose constructor threw: close it here
-    inserts_.clear();
-    sqlite3_close(db_);
-    db_ = nullptr;
+    close();
     throw;
   }
+}
+
+void BatchStore::close() {
+  inserts_.clear();  // statements first: a connection with statements open does not close
+  sqlite3_close(db_);
+  db_ = nullptr;
 }
 
 /// Opens the connection with the store's settings. One thread uses it: no SQLite mutexes.
@@ -223,8 +227,7 @@ void BatchStore::create_whole(const BatchConfig& batch, const std::string& sha) 
   for (const char* end : {"", "-wal", "-shm"}) fs::remove(fresh + end);
   open(fresh);
   create(batch, sha);
-  sqlite3_close(db_);
-  db_ = nullptr;
+  close();
   if (::link(fresh.c_str(), path_.c_str()) != 0)
     throw HostError(kExitPipeline,
                     "store '" + path_ + "': cannot create it: " + std::strerror(errno));
@@ -232,10 +235,7 @@ void BatchStore::create_whole(const BatchConfig& batch, const std::string& sha) 
   open(path_);
 }
 
-BatchStore::~BatchStore() {
-  inserts_.clear();  // statements first: a connection with statements open does not close
-  sqlite3_close(db_);
-}
+BatchStore::~BatchStore() { close(); }
 
 /// The units of the collected tables' columns, as each scenario gave them (docs/batch.md).
 const std::string kCreateUnits =

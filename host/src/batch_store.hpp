@@ -48,6 +48,8 @@ class BatchStore {
 
  private:
   void open(const std::string& file);
+  /// The prepared statements, then the connection.
+  void close();
   void create_whole(const BatchConfig& batch, const std::string& sha);
   void exec(const std::string& sql);
   [[noreturn]] static void rethrow_naming(const ScenarioRecord& r);
