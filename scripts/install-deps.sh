@@ -9,6 +9,7 @@ packages=(
   libboost-dev libboost-program-options-dev
   libspdlog-dev libfmt-dev libtoml11-dev libeigen3-dev nlohmann-json3-dev libssl-dev libsqlite3-dev
   liblapacke-dev libopenblas-dev
+  libhwy-dev                  # Highway's vqsort for the Gini sorts
   libgtest-dev libgmock-dev libbenchmark-dev
   libigraph-dev libglpk-dev
   libopenmpi-dev openmpi-bin  # `klaster batch --mpi` (built only when MPI is found)
