@@ -35,7 +35,9 @@ function(klaster_add_plugin NAME)
 
   add_library(${NAME} MODULE $<TARGET_OBJECTS:${NAME}_impl>)
   target_link_libraries(${NAME} PRIVATE klaster::sdk ${ARG_LIBS})
-  target_link_options(${NAME} PRIVATE -Wl,--no-undefined)
+  # --as-needed: a plugin records only the libraries it calls, so one without input-output tables
+  # or matrices does not load klaster_sdk_linalg and OpenBLAS (sdk/CMakeLists.txt).
+  target_link_options(${NAME} PRIVATE -Wl,--no-undefined -Wl,--as-needed)
   # Build tree: <build>/plugins/NAME.so next to <build>/lib; install: <prefix>/lib/klaster/plugins.
   set_target_properties(${NAME} PROPERTIES
     PREFIX "" OUTPUT_NAME ${NAME}

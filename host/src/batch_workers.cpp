@@ -260,10 +260,14 @@ void limit_threads(unsigned n) {
   ::setenv("KLASTER_THREADS", v.c_str(), 1);
   ::setenv("OPENBLAS_NUM_THREADS", v.c_str(), 1);
   ::setenv("OMP_NUM_THREADS", v.c_str(), 1);
-  // OpenBLAS reads its variable once, when loaded: set the running library too.
+  // OpenBLAS reads its variable once, when loaded: set the running library too. It is loaded
+  // only with a plugin that needs it (RTLD_LOCAL, so not seen by RTLD_DEFAULT): found by name.
   using SetThreads = void (*)(int);
-  if (auto* f = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+  void* blas = ::dlopen("libopenblas.so.0", RTLD_LAZY | RTLD_NOLOAD);
+  if (auto* f = reinterpret_cast<SetThreads>(::dlsym(blas ? blas : RTLD_DEFAULT,
+                                                     "openblas_set_num_threads")))
     f(static_cast<int>(std::max(1u, n)));
+  if (blas) ::dlclose(blas);
 }
 
 void run_on_workers(const TaskSource& next, const WorkerOptions& options,

@@ -1,6 +1,5 @@
 // klaster: the command-line host. Subcommands: run, validate, batch, plugins, describe, new-plugin,
 // export.
-#include <dlfcn.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -597,24 +596,7 @@ int main_impl(int argc, char** argv) {
 }  // namespace
 }  // namespace klaster
 
-namespace {
-
-/// OpenBLAS, which the SDK links for the LU of large IO tables, starts its threads when it is
-/// loaded, and each idle one spins on sched_yield for 2^28 cycles (about 0.1 s) before it sleeps.
-/// On two cores that took a core from the first 0.1 s of every run, most of a 300,000-row run's
-/// reading (perf: 21 % of its CPU time in sched_yield). So klaster stops them first thing (its
-/// environment is read before main() and cannot be changed in time); OpenBLAS starts them again at
-/// its first multithreaded call (a Leontief solve of 1,000 sectors or more), as it does after
-/// fork(). Looked up at run time: a build without OpenBLAS has no such function.
-void stop_idle_openblas_threads() {
-  using Shutdown = int (*)();
-  if (auto f = reinterpret_cast<Shutdown>(dlsym(RTLD_DEFAULT, "blas_thread_shutdown_"))) f();
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
-  stop_idle_openblas_threads();
   try {
     return klaster::main_impl(argc, argv);
   } catch (const klaster::HostError& e) {
