@@ -264,8 +264,8 @@ void limit_threads(unsigned n) {
   // only with a plugin that needs it (RTLD_LOCAL, so not seen by RTLD_DEFAULT): found by name.
   using SetThreads = void (*)(int);
   void* blas = ::dlopen("libopenblas.so.0", RTLD_LAZY | RTLD_NOLOAD);
-  if (auto* f = reinterpret_cast<SetThreads>(::dlsym(blas ? blas : RTLD_DEFAULT,
-                                                     "openblas_set_num_threads")))
+  if (auto* f = reinterpret_cast<SetThreads>(
+          ::dlsym(blas ? blas : RTLD_DEFAULT, "openblas_set_num_threads")))
     f(static_cast<int>(std::max(1u, n)));
   if (blas) ::dlclose(blas);
 }
