@@ -105,7 +105,7 @@ sdk::Table typed_from_text(const sdk::Table& text) {
 
 RunFolder read_run_folder(const fs::path& dir) {
   if (!fs::is_directory(dir)) throw HostError(kExitPipeline, dir.string() + ": no such run folder");
-  RunFolder run{dir, read_run_json(dir), {}, {}};
+  RunFolder run{dir, read_run_json(dir), {}, {}, {}};
   for (const auto& step : run.record["steps"]) {
     for (const auto& t : step.value("tables_written", nlohmann::json::array())) {
       const std::string name = t.value("table", ""), file = t.value("file", "");
