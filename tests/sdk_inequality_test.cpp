@@ -53,13 +53,13 @@ TEST(PlainGini, EqualsPairwiseDefinitionOnLongInputs) {
 
 // Every path of the Gini's sort gives std::sort's order (-0.0 and 0.0 compare equal) on lengths
 // around the vector widths and the sorting networks' sizes, on values with ties and negatives.
-// A path this CPU does not run is reported and skipped (under qemu as a Nehalem only float_sort
+// A path this CPU does not run is reported and skipped (under qemu as a Nehalem only pdqsort
 // runs: tests/lu_without_avx_test.sh).
 TEST(SortDoubles, EveryPathSortsLikeStdSort) {
   using klaster::sdk::detail::SortPath;
   std::mt19937_64 rng(11);
   std::normal_distribution<double> value(0, 1e3);
-  for (auto path : {SortPath::vqsort_avx512, SortPath::vqsort_avx2, SortPath::float_sort}) {
+  for (auto path : {SortPath::vqsort_avx512, SortPath::vqsort_avx2, SortPath::pdqsort}) {
     for (std::size_t n : {0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 64, 129, 256, 1000, 3001, 20000}) {
       std::vector<double> v(n);
       for (std::size_t k = 0; k < n; ++k)

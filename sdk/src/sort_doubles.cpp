@@ -6,13 +6,15 @@
 // So this file is compiled for each of Highway's x86 targets (hwy/foreach_target.h: each target's
 // code in its own namespace, hwy::N_AVX3, hwy::N_AVX2, ..., compiled with `#pragma GCC target`,
 // so none of it can be picked by the linker for generic code) and sort_doubles() chooses one by
-// the CPU (__builtin_cpu_supports), with Boost's float_sort where neither AVX2 nor AVX-512 is
-// there. vqsort's pivots are sampled with a generator seeded here from the length (Highway's own
-// seed reads the address and the clock): the order it produces is the same, only its speed on a
-// crafted input could differ, and its depth limit then turns to heapsort (N log N at worst).
+// the CPU (__builtin_cpu_supports), with Boost's pdqsort where neither AVX2 nor AVX-512 is
+// there. (Not Boost's float_sort, a radix sort on the doubles' bits: UBSan finds a signed
+// overflow in its arithmetic when the values hold -0.0.) vqsort's pivots are sampled with a
+// generator seeded here from the length (Highway's own seed reads the address and the clock): the
+// order it produces is the same, only its speed on a crafted input could differ, and its depth
+// limit then turns to heapsort (N log N at worst).
 
 // Only the two targets sort_doubles() chooses are compiled; SSE4 and SSSE3 sort two doubles at a
-// time and are left to float_sort.
+// time and are left to pdqsort.
 #define HWY_DISABLED_TARGETS (HWY_SSSE3 | HWY_SSE4)
 // foreach_target.h must come first, and then highway.h.
 // clang-format off
@@ -48,7 +50,7 @@ HWY_AFTER_NAMESPACE();
 #if HWY_ONCE
 #include "sort_doubles.hpp"
 
-#include <boost/sort/spreadsort/float_sort.hpp>
+#include <boost/sort/pdqsort/pdqsort.hpp>
 
 namespace klaster::sdk::detail {
 
@@ -56,9 +58,7 @@ namespace {
 
 using SortFn = void (*)(double*, std::size_t);
 
-void float_sort(double* keys, std::size_t n) {
-  boost::sort::spreadsort::float_sort(keys, keys + n);
-}
+void pdqsort(double* keys, std::size_t n) { boost::sort::pdqsort_branchless(keys, keys + n); }
 
 /// The features of Highway's AVX2 and AVX3 targets (hwy/ops/set_macros-inl.h, HWY_TARGET_STR_*).
 bool cpu_has_hwy_avx2() {
@@ -82,8 +82,8 @@ SortFn sort_of(SortPath path) {
     case SortPath::vqsort_avx2:
       return cpu_has_hwy_avx2() ? hwy::N_AVX2::klaster_sort::sort_ascending : nullptr;
 #endif
-    case SortPath::float_sort:
-      return float_sort;
+    case SortPath::pdqsort:
+      return pdqsort;
     default:
       return nullptr;
   }
@@ -92,7 +92,7 @@ SortFn sort_of(SortPath path) {
 SortFn choose() {
   for (auto path : {SortPath::vqsort_avx512, SortPath::vqsort_avx2})
     if (auto sort = sort_of(path)) return sort;
-  return float_sort;
+  return pdqsort;
 }
 
 }  // namespace

@@ -11,7 +11,7 @@ namespace klaster::sdk::detail {
 void sort_doubles(double* keys, std::size_t n);
 
 /// The ways sort_doubles() can sort; it takes the first the CPU runs.
-enum class SortPath { vqsort_avx512, vqsort_avx2, float_sort };
+enum class SortPath { vqsort_avx512, vqsort_avx2, pdqsort };
 
 /// Sorts keys[0, n) on `path` if the CPU runs it and returns true; false (keys untouched) if not.
 /// For tests of every path on one machine.
