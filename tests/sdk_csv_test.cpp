@@ -103,6 +103,22 @@ TEST(Csv, LargeFileAcrossReadBlocks) {
   EXPECT_DOUBLE_EQ(t.column("value").floats[123457], 123457 * 0.5);
 }
 
+// A header-only read starts with 64 KiB (csv.cpp, kHeaderBlock): a header longer than that, 20,000
+// columns of about 7 bytes (136 KB), is still read whole, and a column at its end is found.
+TEST(Csv, HeaderLongerThanTheFirstReadBlock) {
+  std::string header, row;
+  for (int k = 0; k < 20000; ++k) {
+    header += (k ? "," : "") + ("col" + std::to_string(k));
+    row += k ? ",1" : "1";
+  }
+  ASSERT_GT(header.size(), std::size_t{1} << 16);
+  auto p = write_file("wide_header.csv", header + "\n" + row + "\n");
+  const std::vector<std::string> names = read_csv_header(p);
+  ASSERT_EQ(names.size(), 20000u);
+  EXPECT_EQ(names.back(), "col19999");
+  EXPECT_NO_THROW(check_csv_header(p, {{"col19999", ColumnType::kInt}}));
+}
+
 TEST(Csv, WritesShortestRoundTripFloats) {
   Table t({Column::make_strings("k", {"a,b", "c"}),
            Column::make_floats("v", {0.1 + 0.2, 1e300}, {1, 1}),
