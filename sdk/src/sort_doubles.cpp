@@ -51,6 +51,9 @@ HWY_AFTER_NAMESPACE();
 #include "sort_doubles.hpp"
 
 #include <boost/sort/pdqsort/pdqsort.hpp>
+#if HWY_ARCH_X86
+#include <cpuid.h>
+#endif
 
 namespace klaster::sdk::detail {
 
@@ -60,23 +63,32 @@ using SortFn = void (*)(double*, std::size_t);
 
 void pdqsort(double* keys, std::size_t n) { boost::sort::pdqsort_branchless(keys, keys + n); }
 
+#if HWY_ARCH_X86 && (HWY_TARGETS & HWY_AVX3) && (HWY_TARGETS & HWY_AVX2)
+#define KLASTER_SORT_VQSORT 1
+/// F16C (CPUID leaf 1, ECX bit 29), which clang's __builtin_cpu_supports does not name.
+bool cpu_has_f16c() {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  return __get_cpuid(1, &eax, &ebx, &ecx, &edx) != 0 && (ecx & bit_F16C) != 0;
+}
+
 /// The features of Highway's AVX2 and AVX3 targets (hwy/ops/set_macros-inl.h, HWY_TARGET_STR_*).
 bool cpu_has_hwy_avx2() {
   return __builtin_cpu_supports("sse4.2") && __builtin_cpu_supports("pclmul") &&
          __builtin_cpu_supports("aes") && __builtin_cpu_supports("avx2") &&
          __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") &&
-         __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+         __builtin_cpu_supports("fma") && cpu_has_f16c();
 }
 bool cpu_has_hwy_avx3() {
   return cpu_has_hwy_avx2() && __builtin_cpu_supports("avx512f") &&
          __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
          __builtin_cpu_supports("avx512bw");
 }
+#endif
 
 /// The sort of `path`, or nullptr if this CPU (or this build) cannot run it.
 SortFn sort_of(SortPath path) {
   switch (path) {
-#if HWY_ARCH_X86 && (HWY_TARGETS & HWY_AVX3) && (HWY_TARGETS & HWY_AVX2)
+#ifdef KLASTER_SORT_VQSORT
     case SortPath::vqsort_avx512:
       return cpu_has_hwy_avx3() ? hwy::N_AVX3::klaster_sort::sort_ascending : nullptr;
     case SortPath::vqsort_avx2:
