@@ -16,6 +16,9 @@
 // Only the two targets sort_doubles() chooses are compiled; SSE4 and SSSE3 sort two doubles at a
 // time and are left to pdqsort.
 #define HWY_DISABLED_TARGETS (HWY_SSSE3 | HWY_SSE4)
+// Highway turns its debug assertions on under a sanitizer or without optimisation; they call
+// hwy::Abort, which lives in libhwy, not linked here (the clang fuzz build would not link).
+#define HWY_IS_DEBUG_BUILD 0
 // foreach_target.h must come first, and then highway.h.
 // clang-format off
 #undef HWY_TARGET_INCLUDE
@@ -30,7 +33,7 @@ HWY_BEFORE_NAMESPACE();
 namespace hwy::HWY_NAMESPACE::klaster_sort {
 namespace {
 
-#if VQSORT_ENABLED
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX2  // the targets sort_doubles() chooses
 void sort_ascending(double* keys, std::size_t n) {
   const SortTag<double> d;
   const detail::SharedTraits<detail::TraitsLane<detail::OrderAscending<double>>> st;
