@@ -226,16 +226,12 @@ class LocationQuotient final : public Plugin {
     constexpr std::size_t kAhead = 16;
     parallel_for(rows.count, [&](std::size_t begin, std::size_t end) {
       for (std::size_t k = begin; k < end; ++k) {
-        if (k + kAhead < end) {
-          const Cube::RowKeys next = rows.keys(k + kAhead);
-          __builtin_prefetch(cube.values().data() + cube.cell(static_cast<std::size_t>(next.y),
-                                                              static_cast<std::size_t>(next.r),
-                                                              static_cast<std::size_t>(next.i)));
-        }
+        if (k + kAhead < end)
+          __builtin_prefetch(cube.values().data() + cube.cell(rows.keys(k + kAhead)));
         const Cube::RowKeys key = rows.keys(k);
         const auto y = static_cast<std::size_t>(key.y), r = static_cast<std::size_t>(key.r),
                    i = static_cast<std::size_t>(key.i);
-        const std::size_t c = cube.cell(y, r, i);
+        const std::size_t c = cube.cell(key);
         const double ej = totals.region[y * cube.n_regions() + r];
         const double ei = totals.industry[y * cube.n_industries() + i];
         check_totals(cube, totals, y, r, i);

@@ -213,12 +213,8 @@ std::shared_ptr<const Cube> Cube::shared(const Table& table, const CubeOptions& 
 }
 
 std::size_t Cube::key_cell_of_row(std::size_t row) const {
-  const auto r = regions_.level(*region_col_, row);
-  const auto i = industries_.level(*industry_col_, row);
-  const auto y = year_col_ ? years_.level(*year_col_, row) : 0;
-  if (r < 0 || i < 0 || y < 0) return SIZE_MAX;
-  return cell(static_cast<std::size_t>(y), static_cast<std::size_t>(r),
-              static_cast<std::size_t>(i));
+  const RowKeys k = keys_of_row(row);
+  return k.y < 0 || k.r < 0 || k.i < 0 ? SIZE_MAX : cell(k);
 }
 
 std::size_t Cube::cell_of_row(std::size_t row) const {

@@ -103,6 +103,11 @@ class Cube {
     return {year_col_ ? years_.level(*year_col_, row) : 0, regions_.level(*region_col_, row),
             industries_.level(*industry_col_, row)};
   }
+  /// \brief The cell of keys that are all present (no -1).
+  std::size_t cell(const RowKeys& k) const {
+    return cell(static_cast<std::size_t>(k.y), static_cast<std::size_t>(k.r),
+                static_cast<std::size_t>(k.i));
+  }
 
  private:
   /// \brief Places rows [begin, end) into the cube; returns the first row that cannot be placed
