@@ -19,6 +19,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "decimal.hpp"
 #include "klaster/sdk/memory.hpp"
 #include "klaster/sdk/parallel.hpp"
 #include "klaster/sdk/plugin.hpp"
@@ -479,6 +480,7 @@ void check_options(const std::filesystem::path& path, const CsvOptions& o) {
 
 /// Parses a float cell (already trimmed, sign removed) written with a decimal point.
 inline bool parse_float(std::string_view t, double& v) {
+  if (detail::parse_plain_decimal(t, v)) return true;
   auto r = std::from_chars(t.data(), t.data() + t.size(), v);
   return r.ec == std::errc() && r.ptr == t.data() + t.size() && std::isfinite(v);
 }
@@ -1229,7 +1231,7 @@ std::vector<ColumnFormat> column_formats(const Table& table) {
         f.max_width = 24;
         break;
       case ColumnType::kFloat:
-        f.max_width = 32;
+        f.max_width = detail::kShortestRoom;  // room for put_shortest's word stores
         break;
       case ColumnType::kString:
         if (c.dict->size() <= std::max<std::size_t>(1 << 16, table.rows() / 8)) {
@@ -1265,6 +1267,7 @@ void append_row(const std::vector<ColumnFormat>& formats, std::size_t r, std::st
     const Column& c = *formats[k].column;
     if (!c.is_valid(r)) continue;
     char num[64];
+    static_assert(sizeof num >= detail::kShortestRoom);
     switch (c.type) {
       case ColumnType::kString:
         put_string(buf, c.str(r));
@@ -1274,7 +1277,7 @@ void append_row(const std::vector<ColumnFormat>& formats, std::size_t r, std::st
         break;
       case ColumnType::kFloat:
         check_writable(c, r);
-        buf.append(num, std::to_chars(num, num + sizeof num, c.floats[r]).ptr);
+        buf.append(num, detail::put_shortest(num, c.floats[r]));
         break;
     }
   }
@@ -1300,7 +1303,7 @@ char* put_row(const std::vector<ColumnFormat>& formats, std::size_t r, char* p, 
         break;
       case ColumnType::kFloat:  // shortest round trip
         check_writable(c, r);
-        p = std::to_chars(p, limit, c.floats[r]).ptr;
+        p = detail::put_shortest(p, c.floats[r]);
         break;
     }
   }
