@@ -273,7 +273,8 @@ void remove_stale_stages(const fs::path& real) {
   std::error_code ec;
   for (const auto& e : sorted_entries(real.parent_path(), real.parent_path())) {
     const std::string entry = e.path().filename().string();
-    if (!is_real_folder(e)) continue;
+    // The name first: only a '.<name>.' entry is looked at (stat), not every file beside it.
+    if (entry.rfind("." + name + ".", 0) != 0 || !is_real_folder(e)) continue;
     // Said at warn level: the user should know that an earlier run did not finish.
     if (is_prefix_and_pid(entry, "." + name + ".staging-")) {
       fs::remove_all(e.path(), ec);
