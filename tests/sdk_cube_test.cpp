@@ -1,8 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <limits>
+#include <vector>
 
 #include "klaster/sdk/cube.hpp"
+#include "klaster/sdk/memory.hpp"
 
 using namespace klaster::sdk;
 
@@ -122,5 +125,20 @@ TEST(Cube, ADuplicateWhoseCopiesAreInTwoPartsIsFound) {
       EXPECT_NE(std::string(e.what()).find("duplicate row for"), std::string::npos) << e.what();
       EXPECT_NE(std::string(e.what()).find("R0"), std::string::npos) << e.what();
     }
+  }
+}
+
+// resize_large (memory.hpp) is vector::resize with the new pages mapped in on every core first:
+// the elements it adds are zero and the ones before are kept, above and below populate_pages'
+// 8 MiB threshold.
+TEST(ResizeLarge, AddsZerosAndKeepsTheElementsBefore) {
+  for (std::size_t n : {std::size_t{1000}, std::size_t{3'000'000}}) {
+    std::vector<double> v{1.5, -2.0, 3.25};
+    klaster::sdk::resize_large(v, n);
+    ASSERT_EQ(v.size(), n);
+    EXPECT_EQ(v[0], 1.5);
+    EXPECT_EQ(v[1], -2.0);
+    EXPECT_EQ(v[2], 3.25);
+    EXPECT_TRUE(std::all_of(v.begin() + 3, v.end(), [](double x) { return x == 0.0; })) << n;
   }
 }

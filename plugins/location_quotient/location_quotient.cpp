@@ -219,8 +219,7 @@ class LocationQuotient final : public Plugin {
                                        std::optional<AdditiveForm> additive) {
     const Cube& cube = rows.cube;
     std::vector<double> lq;
-    reserve_large(lq, rows.count);
-    lq.resize(rows.count);
+    resize_large(lq, rows.count);
     // Rows in any order read the cube's cells at random: the cell kAhead rows on is fetched
     // early, so that a shuffled table's cache misses overlap.
     constexpr std::size_t kAhead = 16;

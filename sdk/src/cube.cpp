@@ -121,10 +121,8 @@ Cube Cube::from_table(const Table& table, const CubeOptions& options) {
   if (year) cube.years_ = levels_of(*year, false);
 
   const std::size_t cells = cube.n_years() * cube.n_regions() * cube.n_industries();
-  reserve_large(cube.values_, cells);
-  reserve_large(cube.present_, cells);
-  cube.values_.resize(cells);
-  cube.present_.resize(cells);
+  resize_large(cube.values_, cells);
+  resize_large(cube.present_, cells);
   if (options.drop_missing) cube.dropped_.resize(cells);
   auto clear = [&] {  // for a second pass
     parallel_for(
