@@ -1,10 +1,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <limits>
 #include <vector>
 
 #include "klaster/sdk/cube.hpp"
+#include "klaster/sdk/keys.hpp"
 #include "klaster/sdk/memory.hpp"
 
 using namespace klaster::sdk;
@@ -141,4 +143,35 @@ TEST(ResizeLarge, AddsZerosAndKeepsTheElementsBefore) {
     EXPECT_EQ(v[2], 3.25);
     EXPECT_TRUE(std::all_of(v.begin() + 3, v.end(), [](double x) { return x == 0.0; })) << n;
   }
+}
+
+// levels_of on an int column: its distinct valid values in numeric order, however the rows come,
+// up to the int64 extremes (their span overflowed a signed difference before: a crash).
+TEST(LevelsOf, IntValuesAreTheDistinctValidOnesAscending) {
+  using klaster::sdk::Column;
+  const std::vector<std::int64_t> values{2005, 1995,      2005, INT64_MIN, -7,   2000, 1995,
+                                         0,    INT64_MAX, 2000, 70000,     2005, 42};
+  std::vector<std::uint8_t> valid(values.size(), 1);
+  valid[12] = 0;  // 42 is missing
+  const auto levels = klaster::sdk::levels_of(Column::make_ints("k", values, valid), true);
+  const std::vector<std::int64_t> expected{INT64_MIN, -7, 0, 1995, 2000, 2005, 70000, INT64_MAX};
+  EXPECT_EQ(levels.int_values, expected);
+  EXPECT_EQ(levels.of_row[0], 5);  // 2005
+  EXPECT_EQ(levels.of_row[3], 0);  // INT64_MIN
+  EXPECT_EQ(levels.of_row[12], -1);
+  // A small span that starts at INT64_MIN: looked up through the direct table.
+  const auto low = klaster::sdk::levels_of(Column::make_ints("k", {INT64_MIN + 3, 5, INT64_MIN}));
+  EXPECT_EQ(low.int_values, (std::vector<std::int64_t>{INT64_MIN, INT64_MIN + 3, 5}));
+}
+
+// A small-range int key (a table lookup) asked for a value far outside it, in another column:
+// no level, and no overflow (the difference is taken in unsigned arithmetic).
+TEST(LevelsOf, ValueFarFromASmallRangeHasNoLevel) {
+  using klaster::sdk::Column;
+  const auto years = klaster::sdk::levels_of(Column::make_ints("year", {1995, 2000, 1995}));
+  const Column other = Column::make_ints("year", {INT64_MIN, 2000, INT64_MAX, 1994});
+  EXPECT_EQ(years.level(other, 0), -1);
+  EXPECT_EQ(years.level(other, 1), 1);
+  EXPECT_EQ(years.level(other, 2), -1);
+  EXPECT_EQ(years.level(other, 3), -1);
 }

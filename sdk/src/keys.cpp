@@ -1,6 +1,7 @@
 #include "klaster/sdk/keys.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <numeric>
 #include <unordered_set>
 
@@ -72,12 +73,15 @@ Levels levels_of(const Column& column, bool per_row) {
     std::sort(out.int_values.begin(), out.int_values.end());
     for (auto v : out.int_values) out.labels.push_back(std::to_string(v));
     // Years and other small-range codes: a direct table instead of a binary search per row.
-    if (!out.int_values.empty() && out.int_values.back() - out.int_values.front() < (1 << 16)) {
+    // The span in unsigned arithmetic: values far apart (INT64_MIN and INT64_MAX) overflow it.
+    auto offset = [&](std::int64_t v) {
+      return static_cast<std::uint64_t>(v) - static_cast<std::uint64_t>(out.int_values.front());
+    };
+    if (!out.int_values.empty() && offset(out.int_values.back()) < (1 << 16)) {
       out.int_base = out.int_values.front();
-      out.int_table.assign(static_cast<std::size_t>(out.int_values.back() - out.int_base + 1), -1);
+      out.int_table.assign(offset(out.int_values.back()) + 1, -1);
       for (std::size_t l = 0; l < out.int_values.size(); ++l)
-        out.int_table[static_cast<std::size_t>(out.int_values[l] - out.int_base)] =
-            static_cast<std::int32_t>(l);
+        out.int_table[offset(out.int_values[l])] = static_cast<std::int32_t>(l);
     }
   } else {
     throw Error("column '" + column.name + "' is a float column and cannot be used as a key");

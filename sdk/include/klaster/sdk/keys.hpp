@@ -29,11 +29,9 @@ struct Levels {
     }
     if (!column.is_valid(row)) return -1;
     const std::int64_t v = column.ints[row];
-    if (!int_table.empty()) {
-      const std::int64_t d = v - int_base;
-      return d >= 0 && d < static_cast<std::int64_t>(int_table.size())
-                 ? int_table[static_cast<std::size_t>(d)]
-                 : -1;
+    if (!int_table.empty()) {  // unsigned: a value far below int_base wraps above the table
+      const std::uint64_t d = static_cast<std::uint64_t>(v) - static_cast<std::uint64_t>(int_base);
+      return d < int_table.size() ? int_table[static_cast<std::size_t>(d)] : -1;
     }
     return int_level(v);
   }
