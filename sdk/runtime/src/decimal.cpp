@@ -146,8 +146,8 @@ char* put_shortest(char* p, double v) {
   const int e = s.e10 < 0 ? -s.e10 : s.e10;
   const int scientific = s.n + (s.n > 1) + 2 + (e >= 100 ? 3 : 2);
   const int fixed = s.e10 < 0 ? s.n + 1 - s.e10 : std::max(s.n + (s.n > s.e10 + 1), s.e10 + 1);
-  // An integer whose fixed form pads the digits with zeros (1.5e+20 is shorter, but 123000 is
-  // not): std::to_chars writes such a value's exact digits, so leave it that rare form.
+  // A fixed form with zeros after the shortest digits (123000, 2000): std::to_chars writes the
+  // value's exact integer there, which above 2^53 is not those digits and zeros; it writes these.
   if (fixed <= scientific && s.n < s.e10 + 1) return std::to_chars(p, p + kShortestRoom, v).ptr;
   if (bits >> 63) *p++ = '-';
   const Ascii17 a = ascii_of(s);
