@@ -186,12 +186,14 @@ TEST(CliFault, CrashLeavesThePreviousOutputAndTheNextRunCleansUp) {
     ASSERT_FALSE(left.empty()) << mode;
     r = p.run_mode("none");
     EXPECT_EQ(r.code, 0) << r.err;
-    for (const auto& name : left)
-      if (contains(name, ".staging-"))
+    for (const auto& name : left) {
+      if (contains(name, ".staging-")) {
         EXPECT_TRUE(contains(r.err, "warning: removed " + (p.dir() / name).string() +
                                         ", the unfinished output of a klaster run that was "
                                         "killed or crashed\n"))
             << r.err;
+      }
+    }
     EXPECT_TRUE(leftovers(p.dir()).empty()) << mode;
     p.expect_previous_tables();  // mode none again: the tables of the first run
     p.remember_output();

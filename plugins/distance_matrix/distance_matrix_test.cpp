@@ -161,8 +161,11 @@ TEST(DistanceMatrix, NetworkWikipediaFromNodeOne) {
   // no time column: hours = km / speed_kmh (60) summed along 1 - 3 - 6 - 5
   EXPECT_NEAR(at(out, "hours", "1", "5"), 20.0 / 60, 1e-12);
   const Column& dest = out.column("destination");
-  for (std::size_t r = 0; r < out.rows(); ++r)
-    if (dest.str(r) == "5") EXPECT_EQ(out.column("path").str(r), "1 > 3 > 6 > 5");
+  for (std::size_t r = 0; r < out.rows(); ++r) {
+    if (dest.str(r) == "5") {
+      EXPECT_EQ(out.column("path").str(r), "1 > 3 > 6 > 5");
+    }
+  }
   // all pairs by default: 6 x 5 ordered pairs
   EXPECT_EQ(run_step(network(), {{"links", wikipedia_table()}}).at("step").rows(), 30u);
 }

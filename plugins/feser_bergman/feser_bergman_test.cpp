@@ -377,7 +377,7 @@ TEST(FeserBergman, DirectSharesOverOutput) {
 // The BNS input-output table of Kazakhstan 2024 (data/kz, io_total: domestic + imported flows),
 // without 84 and 87-88 (no intermediate sales) and 97-98 (no flows), against
 // check_feser_bergman.R run as
-//   Rscript plugins/feser_bergman/check_feser_bergman.R \
+//   Rscript plugins/feser_bergman/check_feser_bergman.R
 //     data/kz/io_2024/kz_io_2024_use_bp_total.csv row_code <the 65 codes that are both a row and
 //     a column, without 84, 87-88, 97-98>
 // : 16 factors; motor vehicles (29) primary in template 15 (0.8328647664) with motor-vehicle trade
@@ -393,8 +393,10 @@ TEST(FeserBergman, KazakhstanTotal2024MatchesR) {
   EXPECT_NEAR(value_at(t, "loading", {{"cluster", "15"}, {"industry", "29"}}), 0.8328647664, 1e-8);
   EXPECT_NEAR(value_at(t, "loading", {{"cluster", "15"}, {"industry", "45"}}), 1.0007890957, 1e-8);
   EXPECT_NEAR(value_at(t, "loading", {{"cluster", "1"}, {"industry", "29"}}), 0.4915933810, 1e-8);
-  for (std::size_t r = 0; r < t.rows(); ++r)
-    if (t.column("industry").str(r) == "29")
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    if (t.column("industry").str(r) == "29") {
       EXPECT_EQ(t.column("role").str(r),
                 t.column("cluster").to_text(r) == "15" ? "primary" : "secondary");
+    }
+  }
 }

@@ -482,9 +482,11 @@ TEST(NetworkClusters, KazakhstanDomesticTable2024) {
       if (z(a, b) + z(b, a) > 0) g.edges.push_back({a, b, z(a, b) + z(b, a)});
   }
   const std::vector<double> k = nc::strengths(g);
-  for (std::size_t a = 0; a < g.n; ++a)
-    if (t.column("industry").to_text(a) == "29")
+  for (std::size_t a = 0; a < g.n; ++a) {
+    if (t.column("industry").to_text(a) == "29") {
       EXPECT_NEAR(t.column("strength").floats[a], k[a], 1e-9 * k[a]);
+    }
+  }
   EXPECT_NEAR(out.at("step_quality").column("modularity").floats[0], newman_q(g, membership, 1.0),
               1e-9);
 }
