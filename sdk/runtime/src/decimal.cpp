@@ -5,7 +5,7 @@
 // from fmt's Dragonbox (fmt::detail::dragonbox::to_decimal, in Debian's libfmt, which spdlog
 // already loads), turns them into ASCII eight at a time in a 64-bit word, and lays them out in
 // std::to_chars' form with fixed-size stores. The tests compare it with std::to_chars byte for
-// byte over tens of millions of doubles.
+// byte over millions of doubles.
 //
 // Reading: parse_plain_decimal() is Clinger's fast path (W. D. Clinger, "How to read floating
 // point numbers accurately", PLDI 1990): for the common cell such as 81204.06 it costs a digit
