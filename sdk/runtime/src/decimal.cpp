@@ -164,8 +164,8 @@ bool parse_plain_decimal(std::string_view t, double& v) {
   for (; p != end; ++p) {
     const auto d = static_cast<unsigned>(*p - '0');
     if (d < 10) {
+      if (++digits > 19) return false;  // m could overflow; std::from_chars reads it
       m = m * 10 + d;
-      ++digits;
       fraction += fraction >= 0;
     } else if (*p == '.' && fraction < 0) {
       fraction = 0;
@@ -173,10 +173,10 @@ bool parse_plain_decimal(std::string_view t, double& v) {
       return false;
     }
   }
-  if (digits == 0 || digits > 19 || m > (std::uint64_t{1} << 53) || fraction > 22) return false;
-  static constexpr double kExact10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                        1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  if (digits == 0 || m > (std::uint64_t{1} << 53)) return false;  // fraction <= digits <= 19
+  static constexpr double kExact10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,
+                                        1e7,  1e8,  1e9,  1e10, 1e11, 1e12, 1e13,
+                                        1e14, 1e15, 1e16, 1e17, 1e18, 1e19};  // all exact
   const double x = static_cast<double>(m) / kExact10[fraction < 0 ? 0 : fraction];
   v = negative ? -x : x;
   return true;

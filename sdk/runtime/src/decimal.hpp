@@ -17,10 +17,11 @@ constexpr std::size_t kShortestRoom = 48;
 char* put_shortest(char* p, double v);
 
 /// Reads `t` when it is a plain decimal, [-]digits[.digits] with at most 19 digits, whose
-/// digits make an integer m <= 2^53 and whose fractional digits number k <= 22: then m and
-/// 10^k are exact doubles and one IEEE division rounds m / 10^k correctly (Clinger's fast path),
-/// so `v` is what std::from_chars gives. Returns false, `v` untouched, for any other text (an
-/// exponent, more digits, no digit at all, anything else), which the caller parses in full.
+/// digits make an integer m <= 2^53, with k fractional digits (so k <= 19): then m and 10^k
+/// are exact doubles and one IEEE division rounds m / 10^k correctly (Clinger's
+/// fast path), so `v` is what std::from_chars gives. Returns false, `v` untouched, for any other
+/// text (an exponent, more digits, no digit at all, anything else), which the caller parses in
+/// full.
 bool parse_plain_decimal(std::string_view t, double& v);
 
 }  // namespace klaster::sdk::detail
