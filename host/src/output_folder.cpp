@@ -273,23 +273,23 @@ void remove_stale_stages(const fs::path& real) {
   std::error_code ec;
   for (const auto& e : sorted_entries(real.parent_path(), real.parent_path())) {
     const std::string entry = e.path().filename().string();
-    // The name first: only a '.<name>.' entry is looked at (stat), not every file beside it.
-    if (entry.rfind("." + name + ".", 0) != 0 || !is_real_folder(e)) continue;
+    const bool staging = is_prefix_and_pid(entry, "." + name + ".staging-");
+    const bool old = !staging && is_prefix_and_pid(entry, "." + name + ".old-");
+    // The names first: only those entries are looked at (stat), not every file beside them.
+    if ((!staging && !old) || !is_real_folder(e)) continue;
     // Said at warn level: the user should know that an earlier run did not finish.
-    if (is_prefix_and_pid(entry, "." + name + ".staging-")) {
+    if (staging) {
       fs::remove_all(e.path(), ec);
       spdlog::warn("removed {}, the unfinished output of a klaster run that was killed or crashed",
                    e.path().string());
-    } else if (is_prefix_and_pid(entry, "." + name + ".old-")) {
-      if (fs::exists(real, ec)) {
-        fs::remove_all(e.path(), ec);
-        spdlog::warn("removed {}, an output a killed klaster run had already replaced",
-                     e.path().string());
-      } else {
-        fs::rename(e.path(), real, ec);
-        spdlog::warn("restored {} from {}, where a klaster run killed while replacing it left it",
-                     real.string(), e.path().string());
-      }
+    } else if (fs::exists(real, ec)) {  // an .old- folder
+      fs::remove_all(e.path(), ec);
+      spdlog::warn("removed {}, an output a killed klaster run had already replaced",
+                   e.path().string());
+    } else {
+      fs::rename(e.path(), real, ec);
+      spdlog::warn("restored {} from {}, where a klaster run killed while replacing it left it",
+                   real.string(), e.path().string());
     }
   }
 }

@@ -485,7 +485,7 @@ void check_options(const std::filesystem::path& path, const CsvOptions& o) {
                     std::string(1, o.separator) + "'");
 }
 
-/// Parses a float cell (already trimmed, sign removed) written with a decimal point.
+/// Parses a float cell (already trimmed, a leading '+' removed) written with a decimal point.
 inline bool parse_float(std::string_view t, double& v) {
   if (detail::parse_plain_decimal(t, v)) return true;
   auto r = std::from_chars(t.data(), t.data() + t.size(), v);
