@@ -108,5 +108,5 @@ head -1 "$tmp/out/mix.csv" | grep -qx 'year,region,industry,mix' || { echo "mix.
 grep -q "share of each industry in its region's total" "$tmp/describe.txt" &&
   grep -qx '  <output>: \[<year>\], <region>, <industry>, mix:float' "$tmp/describe.txt" ||
   { echo "klaster describe industry_mix does not show what the guide says:"; cat "$tmp/describe.txt"; exit 1; }
-"$klaster" --version | grep -q "(SDK ABI 7)" || { echo "klaster --version does not say SDK ABI 7, as the guide does"; exit 1; }
+"$klaster" --version | grep -q "(SDK ABI 8)" || { echo "klaster --version does not say SDK ABI 8, as the guide does"; exit 1; }
 step "ok"

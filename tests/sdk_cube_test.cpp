@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "klaster/sdk/cube.hpp"
@@ -128,6 +131,71 @@ TEST(Cube, ADuplicateWhoseCopiesAreInTwoPartsIsFound) {
       EXPECT_NE(std::string(e.what()).find("R0"), std::string::npos) << e.what();
     }
   }
+}
+
+namespace {
+/// A complete panel of `years` x `regions` x `industries` rows sorted by year, region and industry,
+/// with labels that sort as the loop runs (R000, R001, ...), and value = row number.
+Table sorted_panel(int years, int regions, int industries) {
+  std::vector<std::int64_t> year;
+  std::vector<std::string> region, industry;
+  std::vector<double> value;
+  char label[16];
+  for (int y = 0; y < years; ++y)
+    for (int r = 0; r < regions; ++r)
+      for (int i = 0; i < industries; ++i) {
+        year.push_back(2000 + y);
+        std::snprintf(label, sizeof label, "R%03d", r);
+        region.emplace_back(label);
+        std::snprintf(label, sizeof label, "I%03d", i);
+        industry.emplace_back(label);
+        value.push_back(static_cast<double>(value.size()));
+      }
+  return Table({Column::make_ints("year", year), Column::make_strings("region", region),
+                Column::make_strings("industry", industry), Column::make_floats("value", value)});
+}
+
+CubeOptions with_year() {
+  CubeOptions o;
+  o.year = "year";
+  return o;
+}
+}  // namespace
+
+// A complete panel sorted by its keys: row k is cell k. 3 x 100 x 200 = 60,000 rows, so the rows
+// are placed in two parts on two cores, and both parts must agree.
+TEST(Cube, RowsOfASortedCompletePanelAreTheCellsInOrder) {
+  const Table t = sorted_panel(3, 100, 200);
+  const Cube cube = Cube::from_table(t, with_year());
+  EXPECT_TRUE(cube.rows_in_cell_order());
+  for (std::size_t k : {std::size_t{0}, std::size_t{29999}, std::size_t{59999}})
+    EXPECT_EQ(cube.cell_of_row(k), k);
+}
+
+// Swapping two rows of the second half (which the second core places), leaving a cell without a
+// row, or dropping a row: the rows are no longer the cells in order. The values still land in
+// their cells.
+TEST(Cube, RowsOutOfOrderOrIncompleteAreNotTheCellsInOrder) {
+  const Table sorted = sorted_panel(3, 100, 200);
+  std::vector<Column> cols;
+  for (const Column& c : sorted.columns()) cols.push_back(c);
+  // Rows 40,000 and 50,000 are cells (2002, R000, I000) and (2002, R050, I000).
+  std::swap(cols[1].codes[40000], cols[1].codes[50000]);
+  std::swap(cols[3].floats[40000], cols[3].floats[50000]);
+  const Cube swapped = Cube::from_table(Table(cols), with_year());
+  EXPECT_FALSE(swapped.rows_in_cell_order());
+  EXPECT_EQ(swapped.value(40000), 40000.0);
+  EXPECT_EQ(swapped.value(50000), 50000.0);
+
+  const Table two = sorted_panel(1, 2, 2);  // four cells; the last has no row
+  Table three({Column::take(two.column("region"), {0, 1, 2}),
+               Column::take(two.column("industry"), {0, 1, 2}),
+               Column::take(two.column("value"), {0, 1, 2})});
+  EXPECT_FALSE(Cube::from_table(three, CubeOptions{}).rows_in_cell_order());
+
+  CubeOptions drop;
+  drop.drop_missing = true;
+  EXPECT_FALSE(Cube::from_table(table_with_missing(), drop).rows_in_cell_order());
 }
 
 // resize_large (memory.hpp) is vector::resize with the new pages mapped in on every core first:

@@ -1,6 +1,7 @@
 // location_quotient: LQ_ij = (e_ij / e_j) / (e_i / e), per year.
 // Isard (1960); Miller & Blair (2009) sec. 8.5.1; REAT's locq(); O'Donoghue & Gleave (2004) for the
 // standardised form.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -218,8 +219,25 @@ class LocationQuotient final : public Plugin {
   static std::vector<double> quotients(const OutputRows& rows, const Totals& totals,
                                        std::optional<AdditiveForm> additive) {
     const Cube& cube = rows.cube;
+    const std::size_t R = cube.n_regions(), I = cube.n_industries();
+    auto lq_of = [&](std::size_t y, std::size_t r, std::size_t i, double e_ij) {
+      const double ej = totals.region[y * R + r], ei = totals.industry[y * I + i];
+      if (!(ej > 0) || !(ei > 0)) check_totals(cube, totals, y, r, i);  // throws
+      return additive ? additive_location_quotient(e_ij, ej, ei, totals.all[y], *additive)
+                      : location_quotient(e_ij, ej, ei, totals.all[y]);
+    };
     std::vector<double> lq;
     resize_large(lq, rows.count);
+    if (!rows.dropped && cube.rows_in_cell_order()) {  // row k is cell k: a pass over the cube
+      parallel_for(rows.count, [&](std::size_t begin, std::size_t end) {
+        for (std::size_t k = begin; k < end;) {
+          const std::size_t yr = k / I, y = yr / R, r = yr % R;  // (y, r) of the cube's row of I
+          for (const std::size_t stop = std::min(end, (yr + 1) * I); k < stop; ++k)
+            lq[k] = lq_of(y, r, k - yr * I, cube.value(k));
+        }
+      });
+      return lq;
+    }
     // Rows in any order read the cube's cells at random: the cell kAhead rows on is fetched
     // early, so that a shuffled table's cache misses overlap.
     constexpr std::size_t kAhead = 16;
@@ -228,20 +246,14 @@ class LocationQuotient final : public Plugin {
         if (k + kAhead < end)
           __builtin_prefetch(cube.values().data() + cube.cell(rows.keys(k + kAhead)));
         const Cube::RowKeys key = rows.keys(k);
-        const auto y = static_cast<std::size_t>(key.y), r = static_cast<std::size_t>(key.r),
-                   i = static_cast<std::size_t>(key.i);
-        const std::size_t c = cube.cell(key);
-        const double ej = totals.region[y * cube.n_regions() + r];
-        const double ei = totals.industry[y * cube.n_industries() + i];
-        check_totals(cube, totals, y, r, i);
-        lq[k] = additive
-                    ? additive_location_quotient(cube.value(c), ej, ei, totals.all[y], *additive)
-                    : location_quotient(cube.value(c), ej, ei, totals.all[y]);
+        lq[k] = lq_of(static_cast<std::size_t>(key.y), static_cast<std::size_t>(key.r),
+                      static_cast<std::size_t>(key.i), cube.value(cube.cell(key)));
       }
     });
     return lq;
   }
 
+  /// Throws the DataError for row (y, r, i)'s totals when one is zero or missing.
   static void check_totals(const Cube& cube, const Totals& totals, std::size_t y, std::size_t r,
                            std::size_t i) {
     const std::string& industry = cube.industries().labels[i];
@@ -374,14 +386,20 @@ CubeTotals cube_totals(const std::vector<double>& values, std::size_t years, std
                        std::size_t industries) {
   CubeTotals t{std::vector<double>(years * regions, 0.0),
                std::vector<double>(years * industries, 0.0), std::vector<double>(years, 0.0)};
-  for (std::size_t y = 0; y < years; ++y)
-    for (std::size_t r = 0; r < regions; ++r)
-      for (std::size_t i = 0; i < industries; ++i) {
-        const double v = values[(y * regions + r) * industries + i];
-        t.region[y * regions + r] += v;
-        t.industry[y * industries + i] += v;
-        t.all[y] += v;
-      }
+  // Years on every core; each year's sums add its cells in cell order, whatever the cores.
+  parallel_for(
+      years,
+      [&](std::size_t begin, std::size_t end) {
+        for (std::size_t y = begin; y < end; ++y)
+          for (std::size_t r = 0; r < regions; ++r)
+            for (std::size_t i = 0; i < industries; ++i) {
+              const double v = values[(y * regions + r) * industries + i];
+              t.region[y * regions + r] += v;
+              t.industry[y * industries + i] += v;
+              t.all[y] += v;
+            }
+      },
+      items_per_part(regions * industries));
   return t;
 }
 

@@ -42,6 +42,26 @@ TEST(LocationQuotient, HandComputedTwoByTwo) {
   EXPECT_DOUBLE_EQ(value_at(lq, "lq", {{"region", "A"}, {"industry", "Y"}}), 0.7 / 0.75);
 }
 
+// HandComputedTwoByTwo's rows out of the cube's order (B-Y, A-X, B-X, A-Y): the quotients are the
+// same by hand, and the output keeps the input's row order (row 0 is B-Y: 0.8 / 0.75). A table in
+// the cube's order takes a pass over the cube instead (Cube::rows_in_cell_order()).
+TEST(LocationQuotient, RowsInAnyOrderGiveTheSameQuotients) {
+  auto out =
+      run_step({{"input", std::string("t")}},
+               {{"t", long_table({"B", "A", "B", "A"}, {"Y", "X", "X", "Y"}, {80, 30, 20, 70})}});
+  const Table& lq = out.at("step");
+  EXPECT_DOUBLE_EQ(value_at(lq, "lq", {{"region", "A"}, {"industry", "X"}}), 1.2);
+  EXPECT_DOUBLE_EQ(value_at(lq, "lq", {{"region", "B"}, {"industry", "X"}}), 0.8);
+  EXPECT_DOUBLE_EQ(value_at(lq, "lq", {{"region", "A"}, {"industry", "Y"}}), 0.7 / 0.75);
+  EXPECT_EQ(lq.column("region").str(0), "B");
+  EXPECT_DOUBLE_EQ(lq.column("lq").floats[0], 0.8 / 0.75);
+  const std::string msg = error_message<DataError>([&] {
+    run_step({{"input", std::string("t")}},
+             {{"t", long_table({"B", "A", "B", "A"}, {"Y", "X", "X", "Y"}, {80, 0, 20, 0})}});
+  });
+  EXPECT_NE(msg.find("region 'A' has a zero total"), std::string::npos) << msg;
+}
+
 // LQ by hand (Miller & Blair 2009, 8.5.1): 2024 is HandComputedTwoByTwo (1.2), 2025 even (1).
 TEST(LocationQuotient, PerYearWithPresence) {
   Table t({Column::make_ints("year", {2024, 2024, 2024, 2024, 2025, 2025, 2025, 2025}),
@@ -270,6 +290,21 @@ TEST(LocationQuotientKernel, CubeTotalsByHand) {
   EXPECT_EQ(t.industry, (std::vector<double>{50, 150, 4, 6}));
   EXPECT_EQ(t.all, (std::vector<double>{200, 10}));
   EXPECT_DOUBLE_EQ(lq::location_quotient(30, t.region[0], t.industry[0], t.all[0]), 1.2);
+}
+
+// Enough years for every core to take some (2^15 cells a year): every cell of year y holds y + 1,
+// so by hand e_j = 256 (y + 1), e_i = 128 (y + 1) and e = 2^15 (y + 1), all exact in doubles.
+TEST(LocationQuotientKernel, CubeTotalsOfManyYearsByHand) {
+  const std::size_t years = 6, regions = 128, industries = 256, per_year = regions * industries;
+  std::vector<double> values(years * per_year);
+  for (std::size_t c = 0; c < values.size(); ++c) values[c] = static_cast<double>(c / per_year + 1);
+  const lq::CubeTotals t = lq::cube_totals(values, years, regions, industries);
+  for (std::size_t y = 0; y < years; ++y) {
+    const double k = static_cast<double>(y + 1);
+    for (std::size_t r = 0; r < regions; ++r) EXPECT_EQ(t.region[y * regions + r], 256 * k);
+    for (std::size_t i = 0; i < industries; ++i) EXPECT_EQ(t.industry[y * industries + i], 128 * k);
+    EXPECT_EQ(t.all[y], 32768 * k);
+  }
 }
 
 // O'Donoghue & Gleave (2004), eq. 2: z = (LQ - mean) / sd with the sample sd. Group 0 holds LQs

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "klaster/sdk/memory.hpp"
 #include "klaster/sdk/parallel.hpp"
@@ -116,9 +118,15 @@ Cube Cube::from_table(const Table& table, const CubeOptions& options) {
   cube.industry_col_ = &industry;
   cube.year_col_ = year;
   cube.value_col_ = &value;
-  cube.regions_ = levels_of(region, false);
-  cube.industries_ = levels_of(industry, false);
-  if (year) cube.years_ = levels_of(*year, false);
+  // The key columns' levels, each on its own core (the lowest column's error is thrown first).
+  const std::vector<std::pair<const Column*, Levels*>> keys = {
+      {&region, &cube.regions_}, {&industry, &cube.industries_}, {year, &cube.years_}};
+  parallel_for(
+      year ? 3 : 2,
+      [&](std::size_t b, std::size_t e) {
+        for (std::size_t k = b; k < e; ++k) *keys[k].second = levels_of(*keys[k].first, false);
+      },
+      1);
 
   const std::size_t cells = cube.n_years() * cube.n_regions() * cube.n_industries();
   resize_large(cube.values_, cells);
@@ -142,12 +150,14 @@ Cube Cube::from_table(const Table& table, const CubeOptions& options) {
   // Rows are placed in parallel parts. A part that meets a problem stops; the cube is then cleared
   // and refilled in row order up to the first problem, so a message never depends on thread timing.
   const std::size_t n = table.rows();
-  std::atomic<bool> clean{true};
+  std::atomic<bool> clean{true}, in_order{true};
   std::atomic<std::size_t> placed{0};
   parallel_for(n, [&](std::size_t b, std::size_t e) {
     std::size_t mine = 0;
-    if (cube.place_rows(b, e, mine) != e) clean = false;
+    bool ordered = true;
+    if (cube.place_rows(b, e, mine, ordered) != e) clean = false;
     placed += mine;
+    if (!ordered) in_order = false;
   });
   // Two copies of a cell placed by two threads at once both find it empty: fewer cells are then
   // present than rows were placed.
@@ -155,9 +165,13 @@ Cube Cube::from_table(const Table& table, const CubeOptions& options) {
   if (!clean) {
     clear();
     std::size_t serial = 0;
-    if (const std::size_t bad = cube.place_rows(0, n, serial); bad != n)
+    bool ordered = true;
+    if (const std::size_t bad = cube.place_rows(0, n, serial, ordered); bad != n)
       throw DataError(cube.row_problem(table, bad));
+    in_order = ordered;
   }
+  // Every row placed at its own number, and as many rows as cells: each cell holds its row.
+  cube.rows_in_cell_order_ = in_order && n == cells;
   check_sums_finite(cube, options.value);
   return cube;
 }
@@ -241,9 +255,11 @@ std::string Cube::dropped_note() const {
          "' with a missing value " + (n == 1 ? "was" : "were") + " dropped (" + named + ")";
 }
 
-std::size_t Cube::place_rows(std::size_t begin, std::size_t end, std::size_t& placed) {
+std::size_t Cube::place_rows(std::size_t begin, std::size_t end, std::size_t& placed,
+                             bool& in_order) {
   for (std::size_t row = begin; row < end; ++row) {
     const std::size_t c = cell_of_row(row);
+    in_order = in_order && c == row;
     if (c == SIZE_MAX) {
       if (!options_.drop_missing) return row;
       // Remember the cell whose value is missing, so that it is not taken for a zero.

@@ -103,6 +103,11 @@ class Cube {
     return {year_col_ ? years_.level(*year_col_, row) : 0, regions_.level(*region_col_, row),
             industries_.level(*industry_col_, row)};
   }
+  /// \brief Whether row k of the table the cube was built from is cell k, for every k: the table
+  /// holds every cell once, in the cube's order (by year, region and industry, each in its
+  /// levels' order), as a complete panel sorted by its keys does. A loop over rows may then take
+  /// row k's cell and keys from k alone.
+  bool rows_in_cell_order() const { return rows_in_cell_order_; }
   /// \brief The cell of keys that are all present (no -1).
   std::size_t cell(const RowKeys& k) const {
     return cell(static_cast<std::size_t>(k.y), static_cast<std::size_t>(k.r),
@@ -113,8 +118,9 @@ class Cube {
   /// \brief Places rows [begin, end) into the cube; returns the first row that cannot be placed
   /// (missing key or value, negative, duplicate), or `end`; adds the cells it filled to `placed`.
   /// Parts placed at once on several threads may miss a duplicate whose copies are in two parts:
-  /// from_table() then finds fewer cells present than rows placed.
-  std::size_t place_rows(std::size_t begin, std::size_t end, std::size_t& placed);
+  /// from_table() then finds fewer cells present than rows placed. `in_order` is set to false
+  /// when a row's cell is not its row number (rows_in_cell_order()).
+  std::size_t place_rows(std::size_t begin, std::size_t end, std::size_t& placed, bool& in_order);
   /// \brief The message for the row place_rows() stopped at, naming its file line when the table
   /// was read from a file, and for a duplicate the first copy's line.
   std::string row_problem(const Table& table, std::size_t row) const;
@@ -122,6 +128,7 @@ class Cube {
 
   CubeOptions options_;
   bool has_year_ = false;
+  bool rows_in_cell_order_ = false;
   Levels regions_, industries_, years_;
   std::vector<double> values_;
   std::vector<std::uint8_t> present_;

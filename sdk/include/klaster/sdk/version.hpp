@@ -12,7 +12,7 @@
 /// by value, LeontiefSolver, which the plugin holds and the SDK fills): docs/writing-plugins.md.
 /// 4: Cube records dropped cells (Cube::dropped). 5: a written column's unit (ColumnSpec::unit)
 /// and PluginInfo::views. 6: PluginInfo::translations. 7: LeontiefSolver's LU (detail::LeontiefLu).
-#define KLASTER_SDK_ABI_VERSION 7u
+#define KLASTER_SDK_ABI_VERSION 8u
 
 #define KLASTER_SDK_STR2(x) #x
 #define KLASTER_SDK_STR(x) KLASTER_SDK_STR2(x)
