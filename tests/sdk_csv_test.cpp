@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -279,6 +280,57 @@ TEST(CsvKeys, TrimOptionTrimsSpacesAndTabs) {
   EXPECT_EQ(region.dict->size(), 1u);
   for (std::size_t r = 0; r < 4; ++r) EXPECT_EQ(region.str(r), "KST") << r;
   EXPECT_FALSE(region.is_valid(4));  // only spaces: empty once trimmed, a missing value
+}
+
+// The reader compares a key cell with the ones it has seen by its size and first 8 bytes (and in
+// full past 8), and predicts each key from the one before it. Keys of 1 to 10 bytes that differ
+// from another key of their size at exactly one position (first, middle, last), listed in an order
+// that keeps the predictions right for a while and then breaks them, must come back as written.
+// Int cells of up to 18 digits are read by a short loop, longer ones by std::from_chars: both
+// give the integer written (the int64 limits included), and a cell that is not an integer, or
+// is out of range, is an error at its line.
+TEST(Csv, IntCellsOfEveryLengthAndTheirErrors) {
+  const std::vector<CsvColumnSpec> spec{{"n", ColumnType::kInt}};
+  const auto p = write_file("ints.csv",
+                            "n\n-7\n+5\n0\n-0\n123456789012345678\n-123456789012345678\n"
+                            "9223372036854775807\n-9223372036854775808\n007\n");
+  EXPECT_EQ(read_csv(p, spec).column("n").ints,
+            (std::vector<std::int64_t>{-7, 5, 0, 0, 123456789012345678, -123456789012345678,
+                                       std::numeric_limits<std::int64_t>::max(),
+                                       std::numeric_limits<std::int64_t>::min(), 7}));
+  for (const char* cell : {"12a", "-", "1-2", "9223372036854775808", "1.5"}) {
+    const auto bad = write_file("bad_int.csv", std::string("n\n1\n") + cell + "\n");
+    EXPECT_EQ(error_of(bad, spec), bad.string() + ":3:1: cannot read '" + cell +
+                                       "' as an integer (column 'n')")
+        << cell;
+  }
+}
+
+TEST(CsvKeys, KeysDifferingAtOnePositionReadBackAsWritten) {
+  std::vector<std::string> keys;
+  for (std::size_t n = 1; n <= 10; ++n) {
+    const std::string base(n, 'a');
+    keys.push_back(base);
+    for (std::size_t at : {std::size_t{0}, n / 2, n - 1}) {
+      std::string k = base;
+      k[at] = 'b';
+      if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+    }
+  }
+  std::string text = "region,value\n";
+  std::vector<std::string> expected;
+  for (int round = 0; round < 6; ++round)  // rounds 0-2 in order, 3 reversed, 4-5 in pairs swapped
+    for (std::size_t j = 0; j < keys.size(); ++j) {
+      std::size_t k = round == 3 ? keys.size() - 1 - j : j;
+      if (round >= 4) k = (j ^ 1) < keys.size() ? j ^ 1 : j;
+      expected.push_back(keys[k]);
+      text += keys[k] + "," + std::to_string(expected.size()) + "\n";
+    }
+  const Table t = read_csv(write_file("keys.csv", text), kRegionValue);
+  ASSERT_EQ(t.rows(), expected.size());
+  for (std::size_t r = 0; r < expected.size(); ++r)
+    EXPECT_EQ(t.column("region").str(r), expected[r]) << "row " << r;
+  EXPECT_EQ(t.column("region").dict->size(), keys.size());
 }
 
 TEST(CsvKeys, CaseConflictsNameBothValuesAndTheirFirstLines) {

@@ -178,6 +178,57 @@ TEST(ParsePlainDecimal, ReadsWhatFromCharsReads) {
     EXPECT_TRUE(reads_as_from_chars(text)) << text;
 }
 
+namespace {
+
+/// Whether `text` is what parse_plain_decimal() takes, by its grammar: [-]digits[.digits] with at
+/// least one digit and at most 19 (the values of short texts are below 2^53).
+bool is_plain(const std::string& text) {
+  std::size_t i = !text.empty() && text[0] == '-' ? 1 : 0;
+  int digits = 0, points = 0;
+  for (; i < text.size(); ++i) {
+    if (text[i] >= '0' && text[i] <= '9') ++digits;
+    else if (text[i] == '.') ++points;
+    else return false;
+  }
+  return digits >= 1 && digits <= 19 && points <= 1;
+}
+
+}  // namespace
+
+// Short texts are read a word at a time (eight bytes): every text of one to five characters over
+// digits, the point, the minus and the bytes beside '0'-'9' and '.' ('/', ':', '-', 0x80), and
+// random ones of six to nine, must be taken exactly when the grammar says so, and read as
+// std::from_chars reads them.
+TEST(ParsePlainDecimal, ShortTextsByGrammar) {
+  const std::string alphabet = "0159./:-\x80";
+  auto check = [](const std::string& text) {
+    double v = 42;
+    if (is_plain(text)) {
+      EXPECT_TRUE(reads_as_from_chars(text)) << "'" << text << "'";
+    } else {
+      EXPECT_FALSE(parse_plain_decimal(text, v)) << "'" << text << "'";
+      EXPECT_EQ(v, 42) << "'" << text << "'";
+    }
+  };
+  std::vector<std::string> texts = {""};
+  for (int length = 1; length <= 5; ++length) {
+    std::vector<std::string> longer;
+    for (const auto& t : texts)
+      for (char c : alphabet) longer.push_back(t + c);
+    for (const auto& t : longer) check(t);
+    texts = std::move(longer);
+  }
+  std::mt19937_64 rng(5);
+  const std::string digits_and_point = "0123456789.";
+  for (int i = 0; i < 300'000; ++i) {
+    std::string text = rng() % 4 == 0 ? "-" : "";
+    const std::size_t length = 6 + rng() % 4;
+    const std::string& from = rng() % 8 == 0 ? alphabet : digits_and_point;
+    for (std::size_t k = 0; k < length; ++k) text += from[rng() % from.size()];
+    check(text);
+  }
+}
+
 // What the fast path leaves to std::from_chars: texts it must not take.
 TEST(ParsePlainDecimal, LeavesOtherTextsToTheFullParser) {
   for (const char* text :

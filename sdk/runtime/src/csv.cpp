@@ -77,6 +77,7 @@ class CsvStream {
     fields_.clear();
     if (base_ + pos_ >= limit_) return false;
     field_cols_.clear();
+    fast_start_ = kNoFastRecord;
     scratch_used_ = 0;
     scratch_spans_.clear();
     if (!ensure(1)) return false;
@@ -117,7 +118,6 @@ class CsvStream {
       if (b[p] == sep_ || b[p] == '\n' || b[p] == '"')
         if (const int r = at_special(p, field_start); r >= 0) return r == 1;
     fields_.clear();  // the record goes on past the buffer
-    field_cols_.clear();
     return false;
   }
 
@@ -138,7 +138,6 @@ class CsvStream {
     const char* b = buf_.data();
     if (b[q] == sep_) {
       fields_.emplace_back(b + field_start, q - field_start);
-      field_cols_.push_back(field_start - line_start_ + 1);
       field_start = q + 1;
       return -1;
     }
@@ -146,20 +145,23 @@ class CsvStream {
       std::size_t e = q;
       if (e > field_start && b[e - 1] == '\r') --e;
       fields_.emplace_back(b + field_start, e - field_start);
-      field_cols_.push_back(field_start - line_start_ + 1);
+      fast_start_ = line_start_;
       pos_ = q + 1;
       ++line_;
       line_start_ = pos_;
       return 1;
     }
     fields_.clear();
-    field_cols_.clear();
     return 0;
   }
 
   const std::vector<std::string_view>& fields() const { return fields_; }
   std::size_t line() const { return record_line_; }
-  std::size_t column_of(std::size_t field) const { return field_cols_[field]; }
+  /// The 1-based column where field `field` of the record starts.
+  std::size_t column_of(std::size_t field) const {
+    if (fast_start_ == kNoFastRecord) return field_cols_[field];
+    return static_cast<std::size_t>(fields_[field].data() - (buf_.data() + fast_start_)) + 1;
+  }
   std::string where(std::size_t field) const {
     return path_.string() + ":" + std::to_string(record_line_) + ":" +
            std::to_string(column_of(field));
@@ -329,6 +331,10 @@ class CsvStream {
   bool eof_ = false;
   std::size_t line_ = 1, record_line_ = 1;
   std::vector<std::string_view> fields_;
+  // Where each field starts (1-based column): for a record fast_record() split, from fields_ and
+  // the record's start fast_start_ (its fields point into buf_); else kept in field_cols_.
+  static constexpr std::size_t kNoFastRecord = SIZE_MAX;
+  std::size_t fast_start_ = kNoFastRecord;
   std::vector<std::size_t> field_cols_;
   std::vector<char> scratch_;
   std::size_t scratch_used_ = 0;
@@ -341,10 +347,18 @@ bool is_blank(const std::vector<std::string_view>& fields, std::size_t width) {
   return fields.size() == 1 && fields[0].empty() && width > 1;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+bool is_space_or_tab(char c) { return c == ' ' || c == '\t'; }
+
+std::string_view trim_ends(std::string_view s) {
+  while (!s.empty() && is_space_or_tab(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space_or_tab(s.back())) s.remove_suffix(1);
   return s;
+}
+
+/// `s` without leading and trailing spaces and tabs; inline for the common cell that has none.
+inline std::string_view trim(std::string_view s) {
+  return s.empty() || (!is_space_or_tab(s.front()) && !is_space_or_tab(s.back())) ? s
+                                                                                  : trim_ends(s);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -485,6 +499,21 @@ void check_options(const std::filesystem::path& path, const CsvOptions& o) {
                     std::string(1, o.separator) + "'");
 }
 
+/// Reads an int cell (already trimmed, a leading '+' removed) of at most 18 digits, [-]digits,
+/// which cannot overflow; false for any other text, which std::from_chars then reads or refuses.
+inline bool parse_short_int(std::string_view t, std::int64_t& v) {
+  const bool negative = t.front() == '-';
+  if (t.size() - negative == 0 || t.size() - negative > 18) return false;
+  std::int64_t m = 0;
+  for (std::size_t i = negative; i < t.size(); ++i) {
+    const auto d = static_cast<unsigned>(t[i] - '0');
+    if (d > 9) return false;
+    m = m * 10 + d;
+  }
+  v = negative ? -m : m;
+  return true;
+}
+
 /// Parses a float cell (already trimmed, a leading '+' removed) written with a decimal point.
 inline bool parse_float(std::string_view t, double& v) {
   if (detail::parse_plain_decimal(t, v)) return true;
@@ -537,6 +566,11 @@ struct Builder {
     }
   };
   Seen last;  // the previous string cell: keys repeat in runs
+  // The code that followed each code last time (-1: none yet), with each code's Seen: a table
+  // sorted by its keys lists an industry after the same one every time, so the prediction is read
+  // from two arrays walked in order, where a cache set is a load from anywhere in 128 KiB.
+  std::vector<std::int32_t> successor;
+  std::vector<Seen> seen_of_code;
   // A two-way cache of recent strings' codes in front of the dictionary's hash map: keys such as
   // industry codes cycle through a few hundred or thousand values. Made at a string column's
   // first cell: a wide matrix of numbers (thousands of columns) would otherwise fill 128 KiB per
@@ -544,12 +578,24 @@ struct Builder {
   static constexpr std::size_t kCacheSets = 4096;
   std::vector<Seen> cache;
 
+  /// The first 8 bytes of s as a little-endian number, zero-padded: two overlapping loads within
+  /// s (no byte past it is read).
   static std::uint64_t head_of(std::string_view s) {
-    std::uint64_t h = 0;
-    const std::size_t n = std::min<std::size_t>(8, s.size());
-    for (std::size_t i = 0; i < n; ++i)
-      h |= std::uint64_t{static_cast<unsigned char>(s[i])} << (8 * i);
-    return h;
+    const char* p = s.data();
+    const std::size_t n = s.size();
+    if (n >= 8) return load<std::uint64_t>(p);
+    if (n >= 4)  // bytes [0, 4) and [n - 4, n): the overlap holds the same bytes
+      return load<std::uint32_t>(p) | std::uint64_t{load<std::uint32_t>(p + n - 4)} << (8 * (n - 4));
+    if (n == 0) return 0;
+    return std::uint64_t{static_cast<unsigned char>(p[0])} |
+           std::uint64_t{static_cast<unsigned char>(p[n / 2])} << (8 * (n / 2)) |
+           std::uint64_t{static_cast<unsigned char>(p[n - 1])} << (8 * (n - 1));
+  }
+  template <class T>
+  static T load(const char* p) {
+    T v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
   }
   static std::size_t set_of(std::string_view s, std::uint64_t head) {
     std::uint64_t h = (head ^ s.size()) * 0x9E3779B97F4A7C15ull;
@@ -561,16 +607,34 @@ struct Builder {
   std::int32_t code_of(std::string_view s, const CsvStream& in, std::size_t field) {
     const std::uint64_t head = head_of(s);
     if (last.same(s, head, *column.dict)) return last.code;
+    const std::int32_t previous = last.code;
+    if (previous >= 0) {
+      const std::int32_t next = successor[static_cast<std::size_t>(previous)];
+      if (next >= 0 && seen_of_code[static_cast<std::size_t>(next)].same(s, head, *column.dict))
+        return (last = seen_of_code[static_cast<std::size_t>(next)]).code;
+    }
+    last = lookup(s, head, in, field);
+    if (previous >= 0) successor[static_cast<std::size_t>(previous)] = last.code;
+    return last.code;
+  }
+  /// The Seen of `s` from the cache, or from the dictionary (interning it when new).
+  Seen lookup(std::string_view s, std::uint64_t head, const CsvStream& in, std::size_t field) {
     if (cache.empty()) cache.assign(2 * kCacheSets, Seen{});
     Seen* way = &cache[2 * set_of(s, head)];
-    if (way[0].same(s, head, *column.dict)) return (last = way[0]).code;
-    if (way[1].same(s, head, *column.dict)) return (last = way[1]).code;
+    if (way[0].same(s, head, *column.dict)) return way[0];
+    if (way[1].same(s, head, *column.dict)) return way[1];
     const std::size_t known = column.dict->size();
     const std::int32_t c = column.dict->intern(s);
-    if (column.dict->size() != known) check_new_string(s, in, field);
+    const Seen seen{head, static_cast<std::uint32_t>(s.size()), c};
+    if (column.dict->size() != known) {
+      check_new_string(s, in, field);
+      successor.resize(column.dict->size(), -1);
+      seen_of_code.resize(column.dict->size());
+      seen_of_code[static_cast<std::size_t>(c)] = seen;
+    }
     way[1] = way[0];
-    way[0] = Seen{head, static_cast<std::uint32_t>(s.size()), c};
-    return (last = way[0]).code;
+    way[0] = seen;
+    return seen;
   }
   void check_new_string(std::string_view s, const CsvStream& in, std::size_t field) const {
     if (const std::size_t at = invalid_utf8_at(s); at != std::string_view::npos)
@@ -622,9 +686,11 @@ void append(Builder& b, std::string_view text, const CsvStream& in, std::size_t 
       }
       if (t.front() == '+') t.remove_prefix(1);
       std::int64_t v = 0;
-      auto r = std::from_chars(t.data(), t.data() + t.size(), v);
-      if (r.ec != std::errc() || r.ptr != t.data() + t.size())
-        bad_number(in, field, text, b, "an integer");
+      if (!parse_short_int(t, v)) {
+        auto r = std::from_chars(t.data(), t.data() + t.size(), v);
+        if (r.ec != std::errc() || r.ptr != t.data() + t.size())
+          bad_number(in, field, text, b, "an integer");
+      }
       b.mark_valid();
       b.column.ints.push_back(v);
       break;

@@ -154,11 +154,78 @@ char* put_shortest(char* p, double v) {
   return fixed <= scientific ? put_fixed(p, s, a, fixed) : put_scientific(p, s, a);
 }
 
+namespace {
+
+constexpr std::uint64_t kOnes = 0x0101010101010101ull;  // 1 in every byte
+
+/// The n <= 8 bytes at p as a little-endian number, zero above them, without reading past p + n
+/// (two overlapping loads for 4 to 8 bytes).
+std::uint64_t load_short(const char* p, std::size_t n) {
+  auto load32 = [](const char* q) {
+    std::uint32_t v;
+    std::memcpy(&v, q, sizeof v);
+    return std::uint64_t{v};
+  };
+  if (n >= 4) return load32(p) | load32(p + n - 4) << (8 * (n - 4));
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < n; ++i) v |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+  return v;
+}
+
+/// 0x80 in each byte of x that is zero, 0 in the others (exact: no borrow crosses bytes).
+std::uint64_t zero_bytes(std::uint64_t x) {
+  const std::uint64_t low7 = 0x7F * kOnes;
+  return ~(((x & low7) + low7) | x | low7);
+}
+
+/// The value of the eight decimal digits 0-9 in the bytes of d, the first (most significant) in
+/// the lowest byte: pairs, then fours, then all eight, by multiply-shifts.
+std::uint64_t eight_digit_value(std::uint64_t d) {
+  d = (d * (10 * 256 + 1)) >> 8;
+  d = ((d & 0x00FF00FF00FF00FFull) * (100 * 65536 + 1)) >> 16;
+  return ((d & 0x0000FFFF0000FFFFull) * (10000 * (1ull << 32) + 1)) >> 32;
+}
+
+/// parse_plain_decimal() for a text of 1 to 8 bytes, all at once: the digits and at most one '.'
+/// are checked in a 64-bit word, the point is taken out and the digits read by
+/// eight_digit_value(). Returns false, `x` untouched, for any other text.
+bool parse_short_decimal(const char* p, std::size_t n, double& x) {
+  const std::uint64_t text = load_short(p, n);
+  const std::uint64_t used = n == 8 ? ~0ull : (std::uint64_t{1} << (8 * n)) - 1;
+  const std::uint64_t dots = zero_bytes(text ^ ('.' * kOnes)) & used;
+  if (dots & (dots - 1)) return false;                              // two points
+  const std::uint64_t blank = ((dots >> 7) * 0xFF) | ~used;          // the point and past the end
+  const std::uint64_t digits = (text & ~blank) | ('0' * kOnes & blank);  // those as '0'
+  if ((digits & 0xF0 * kOnes) != '0' * kOnes || ((digits + 6 * kOnes) & 0xF0 * kOnes) != '0' * kOnes)
+    return false;  // a byte that is not 0x30-0x39
+  std::uint64_t d = digits - '0' * kOnes;
+  std::size_t count = n, fraction = 0;
+  if (dots) {
+    const auto at = static_cast<std::size_t>(std::countr_zero(dots)) / 8;
+    const std::uint64_t before = at == 0 ? 0 : d & ((std::uint64_t{1} << (8 * at)) - 1);
+    d = before | (at + 1 < 8 ? d >> (8 * (at + 1)) << (8 * at) : 0);
+    count = n - 1;
+    fraction = n - 1 - at;
+  }
+  if (count == 0) return false;
+  static constexpr double kExact10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7};
+  x = static_cast<double>(eight_digit_value(d << (8 * (8 - count)))) / kExact10[fraction];
+  return true;
+}
+
+}  // namespace
+
 bool parse_plain_decimal(std::string_view t, double& v) {
   const char* p = t.data();
   const char* const end = p + t.size();
   const bool negative = p != end && *p == '-';
   p += negative;
+  if (const auto n = static_cast<std::size_t>(end - p); n >= 1 && n <= 8) {
+    double x;
+    if (!parse_short_decimal(p, n, x)) return false;
+    v = negative ? -x : x;
+    return true;
+  }
   std::uint64_t m = 0;
   int digits = 0, fraction = -1;  // fraction: digits after the point, -1 before it
   for (; p != end; ++p) {
