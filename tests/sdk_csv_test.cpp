@@ -300,8 +300,8 @@ TEST(Csv, IntCellsOfEveryLengthAndTheirErrors) {
                                        std::numeric_limits<std::int64_t>::min(), 7}));
   for (const char* cell : {"12a", "-", "1-2", "9223372036854775808", "1.5"}) {
     const auto bad = write_file("bad_int.csv", std::string("n\n1\n") + cell + "\n");
-    EXPECT_EQ(error_of(bad, spec), bad.string() + ":3:1: cannot read '" + cell +
-                                       "' as an integer (column 'n')")
+    EXPECT_EQ(error_of(bad, spec),
+              bad.string() + ":3:1: cannot read '" + cell + "' as an integer (column 'n')")
         << cell;
   }
 }

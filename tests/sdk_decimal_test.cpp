@@ -186,9 +186,12 @@ bool is_plain(const std::string& text) {
   std::size_t i = !text.empty() && text[0] == '-' ? 1 : 0;
   int digits = 0, points = 0;
   for (; i < text.size(); ++i) {
-    if (text[i] >= '0' && text[i] <= '9') ++digits;
-    else if (text[i] == '.') ++points;
-    else return false;
+    if (text[i] >= '0' && text[i] <= '9')
+      ++digits;
+    else if (text[i] == '.')
+      ++points;
+    else
+      return false;
   }
   return digits >= 1 && digits <= 19 && points <= 1;
 }

@@ -585,7 +585,8 @@ struct Builder {
     const std::size_t n = s.size();
     if (n >= 8) return load<std::uint64_t>(p);
     if (n >= 4)  // bytes [0, 4) and [n - 4, n): the overlap holds the same bytes
-      return load<std::uint32_t>(p) | std::uint64_t{load<std::uint32_t>(p + n - 4)} << (8 * (n - 4));
+      return load<std::uint32_t>(p) | std::uint64_t{load<std::uint32_t>(p + n - 4)}
+                                          << (8 * (n - 4));
     if (n == 0) return 0;
     return std::uint64_t{static_cast<unsigned char>(p[0])} |
            std::uint64_t{static_cast<unsigned char>(p[n / 2])} << (8 * (n / 2)) |

@@ -168,7 +168,8 @@ std::uint64_t load_short(const char* p, std::size_t n) {
   };
   if (n >= 4) return load32(p) | load32(p + n - 4) << (8 * (n - 4));
   std::uint64_t v = 0;
-  for (std::size_t i = 0; i < n; ++i) v |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+  for (std::size_t i = 0; i < n; ++i)
+    v |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
   return v;
 }
 
@@ -193,10 +194,11 @@ bool parse_short_decimal(const char* p, std::size_t n, double& x) {
   const std::uint64_t text = load_short(p, n);
   const std::uint64_t used = n == 8 ? ~0ull : (std::uint64_t{1} << (8 * n)) - 1;
   const std::uint64_t dots = zero_bytes(text ^ ('.' * kOnes)) & used;
-  if (dots & (dots - 1)) return false;                              // two points
-  const std::uint64_t blank = ((dots >> 7) * 0xFF) | ~used;          // the point and past the end
+  if (dots & (dots - 1)) return false;                       // two points
+  const std::uint64_t blank = ((dots >> 7) * 0xFF) | ~used;  // the point and past the end
   const std::uint64_t digits = (text & ~blank) | ('0' * kOnes & blank);  // those as '0'
-  if ((digits & 0xF0 * kOnes) != '0' * kOnes || ((digits + 6 * kOnes) & 0xF0 * kOnes) != '0' * kOnes)
+  if ((digits & 0xF0 * kOnes) != '0' * kOnes ||
+      ((digits + 6 * kOnes) & 0xF0 * kOnes) != '0' * kOnes)
     return false;  // a byte that is not 0x30-0x39
   std::uint64_t d = digits - '0' * kOnes;
   std::size_t count = n, fraction = 0;
