@@ -3,8 +3,8 @@
 # data.table (all cores) and pandas on the same generated CSV, one after the other in this run.
 #   bench/data_sizes.sh [BUILD_DIR] [SHAPE...]     shapes: 300k 3M 3M-shuffled 30M (default: all)
 # Prints one markdown row per shape: wall time (klaster and data.table: the median of BENCH_REPS
-# runs, default 3) and peak memory (the largest) of each program, the baselines' work
-# alone (fread to the last fwrite, read_csv to the last to_csv: they print it, without their
+# runs each, default 5, taking turns) and peak memory (the largest) of each program, the
+# baselines' work alone (fread to the last fwrite, read_csv to the last to_csv: they print it, without their
 # interpreter's start-up and imports), klaster's floor (its own reading of the CSV plus writing the
 # LQ table, from its log), the ratios (the goal is judged on klaster's whole process against
 # data.table's work alone, the stricter of the two), and whether
@@ -45,7 +45,7 @@ make_data() {  # shape -> $build/bench-data/<shape>/{regional.csv,dataset.toml},
   sed "s#^dataset = .*#dataset = \"$(realpath "$dir")\"#" bench/regional.toml > "$dir/pipeline.toml"
 }
 
-reps=${BENCH_REPS:-3}  # klaster and data.table run this many times each; the median is shown
+reps=${BENCH_REPS:-5}  # klaster and data.table run this many times each, in turn; the median is shown
 
 timed() {  # log-file command... -> prints "seconds GiB" (wall clock to the millisecond)
   local log=$1 start end
@@ -70,20 +70,25 @@ floor_of() {  # klaster's debug log -> seconds reading the input plus writing th
        END { printf "%.3f\n", r + w }' "$1"
 }
 
-# repeated NAME COMMAND... -> "median-seconds max-GiB median-of-VALUE" over $reps runs, where
-# VALUE is what $value_of (a function of the run's log) gives; each run's log is $res/NAME.K.log
-# and the output folder $res/NAME is removed before each run.
-repeated() {
-  local name=$1 k t m times=() mems=() values=()
-  shift
-  for ((k = 1; k <= reps; k++)); do
-    rm -rf "${res:?}/$name"
-    read -r t m <<< "$(timed "$res/$name.$k.log" "$@")"
-    times+=("$t")
-    mems+=("$m")
-    values+=("$("$value_of" "$res/$name.$k.log")")
-  done
-  echo "$(median "${times[@]}") $(printf '%s\n' "${mems[@]}" | sort -g | tail -1) $(median "${values[@]}")"
+# One run of NAME: removes its output folder $res/NAME, runs the command with its log in
+# $res/NAME.K.log, and appends "seconds GiB VALUE" to $res/NAME.runs, where VALUE is what the
+# function $value_of gives for the log.
+one_run() {
+  local name=$1 k=$2 value_of=$3 t m
+  shift 3
+  rm -rf "${res:?}/$name"
+  read -r t m <<< "$(timed "$res/$name.$k.log" "$@")"
+  echo "$t $m $("$value_of" "$res/$name.$k.log")" >> "$res/$name.runs"
+}
+
+# NAME -> "median-seconds max-GiB median-of-VALUE" over its runs.
+summary() {
+  local times mems values
+  times=$(awk '{ print $1 }' "$res/$1.runs")
+  mems=$(awk '{ print $2 }' "$res/$1.runs" | sort -g | tail -1)
+  values=$(awk '{ print $3 }' "$res/$1.runs")
+  # shellcheck disable=SC2086  # one number per word
+  echo "$(median $times) $mems $(median $values)"
 }
 
 run_shape() {
@@ -92,13 +97,17 @@ run_shape() {
   rm -rf "$res"
   mkdir -p "$res"
   cat "$dir/regional.csv" > /dev/null  # page cache warm for everyone
-  local kt km floor dt dm dw pt pm pw
-  value_of=floor_of
-  read -r kt km floor <<< "$(repeated klaster "$build/bin/klaster" run "$dir/pipeline.toml" \
-    --out "$res/klaster" --log-level debug)"
-  value_of=work_of
-  read -r dt dm dw <<< "$(repeated datatable Rscript bench/regional_datatable.R \
-    "$dir/regional.csv" "$res/datatable")"
+  local kt km floor dt dm dw pt pm pw k
+  # klaster and data.table take turns, so that both meet the machine in the same states (this VM's
+  # speed drifts over minutes; see bench/README.md).
+  for ((k = 1; k <= reps; k++)); do
+    one_run klaster "$k" floor_of "$build/bin/klaster" run "$dir/pipeline.toml" \
+      --out "$res/klaster" --log-level debug
+    one_run datatable "$k" work_of Rscript bench/regional_datatable.R "$dir/regional.csv" \
+      "$res/datatable"
+  done
+  read -r kt km floor <<< "$(summary klaster)"
+  read -r dt dm dw <<< "$(summary datatable)"
   # pandas is shown for reference only: one run.
   read -r pt pm <<< "$(timed "$res/pandas.log" /usr/bin/python3 bench/regional_pandas.py \
     "$dir/regional.csv" "$res/pandas")"
