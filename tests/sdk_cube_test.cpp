@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <limits>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -170,6 +171,49 @@ TEST(Cube, RowsOfASortedCompletePanelAreTheCellsInOrder) {
   EXPECT_TRUE(cube.rows_in_cell_order());
   for (std::size_t k : {std::size_t{0}, std::size_t{29999}, std::size_t{59999}})
     EXPECT_EQ(cube.cell_of_row(k), k);
+}
+
+// Such a panel's float value column already is the cube's array: the cube shares it (no copy) and
+// keeps it alive after the table is gone; every cell is present, and the values are the rows'.
+TEST(Cube, ASortedCompletePanelSharesItsValueColumn) {
+  std::shared_ptr<const Cube> kept;
+  const double* column_data = nullptr;
+  {
+    const Table t = sorted_panel(2, 3, 4);
+    column_data = t.column("value").floats.data();
+    kept = std::make_shared<const Cube>(Cube::from_table(t, with_year()));
+  }
+  EXPECT_EQ(kept->values().data(), column_data);
+  ASSERT_EQ(kept->values().size(), 24u);
+  for (std::size_t c = 0; c < 24; ++c) {
+    EXPECT_EQ(kept->value(c), static_cast<double>(c));  // sorted_panel: value = row number
+    EXPECT_TRUE(kept->present(c));
+    EXPECT_FALSE(kept->dropped(c));
+  }
+}
+
+// An int value column in the same order is copied into the cube's own doubles (still in order),
+// and a negative value is refused as in any other table, naming its cell.
+TEST(Cube, SortedPanelsWithIntOrNegativeValues) {
+  const Table t = sorted_panel(1, 2, 2);
+  std::vector<std::int64_t> ints = {5, 6, 7, 8};
+  const Table with_ints({t.column_ptr("region"), t.column_ptr("industry"),
+                         std::make_shared<const Column>(Column::make_ints("value", ints))});
+  const Cube cube = Cube::from_table(with_ints, CubeOptions{});
+  EXPECT_TRUE(cube.rows_in_cell_order());
+  EXPECT_EQ(cube.values(), (std::vector<double>{5, 6, 7, 8}));
+
+  const Table negative(
+      {t.column_ptr("region"), t.column_ptr("industry"),
+       std::make_shared<const Column>(Column::make_floats("value", {1.0, -2.0, 3.0, 4.0}))});
+  try {
+    (void)Cube::from_table(negative, CubeOptions{});
+    ADD_FAILURE() << "a negative value was accepted";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("negative value -2"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("region 'R000', industry 'I001'"), std::string::npos)
+        << e.what();
+  }
 }
 
 // Swapping two rows of the second half (which the second core places), leaving a cell without a

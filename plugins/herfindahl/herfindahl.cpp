@@ -138,6 +138,7 @@ class Herfindahl final : public Plugin {
                                       bool count_zeros) {
     const Cube& cube = groups.cube;
     std::vector<double> values;
+    values.reserve(groups.units());
     for (std::size_t u = 0; u < groups.units(); ++u)
       if (const std::size_t c = groups.cell(y, g, u); cube.present(c))
         values.push_back(cube.value(c));

@@ -129,6 +129,20 @@ Cube Cube::from_table(const Table& table, const CubeOptions& options) {
       1);
 
   const std::size_t cells = cube.n_years() * cube.n_regions() * cube.n_industries();
+  const std::size_t n = table.rows();
+  // A complete panel sorted by its keys: its value column already is the cube's array.
+  const bool in_order = n == cells && cube.rows_are_cells(n);
+  if (in_order && value.type == ColumnType::kFloat) {
+    cube.shared_values_ = table.column_ptr(options.value);
+    cube.rows_in_cell_order_ = true;
+    resize_large(cube.present_, cells);
+    parallel_for(cells, [&](std::size_t b, std::size_t e) {
+      std::fill(cube.present_.begin() + static_cast<std::ptrdiff_t>(b),
+                cube.present_.begin() + static_cast<std::ptrdiff_t>(e), 1);
+    });
+    check_sums_finite(cube, options.value);
+    return cube;
+  }
   resize_large(cube.values_, cells);
   resize_large(cube.present_, cells);
   if (options.drop_missing) cube.dropped_.resize(cells);
@@ -149,15 +163,12 @@ Cube Cube::from_table(const Table& table, const CubeOptions& options) {
 
   // Rows are placed in parallel parts. A part that meets a problem stops; the cube is then cleared
   // and refilled in row order up to the first problem, so a message never depends on thread timing.
-  const std::size_t n = table.rows();
-  std::atomic<bool> clean{true}, in_order{true};
+  std::atomic<bool> clean{true};
   std::atomic<std::size_t> placed{0};
   parallel_for(n, [&](std::size_t b, std::size_t e) {
     std::size_t mine = 0;
-    bool ordered = true;
-    if (cube.place_rows(b, e, mine, ordered) != e) clean = false;
+    if (cube.place_rows(b, e, mine) != e) clean = false;
     placed += mine;
-    if (!ordered) in_order = false;
   });
   // Two copies of a cell placed by two threads at once both find it empty: fewer cells are then
   // present than rows were placed.
@@ -165,13 +176,10 @@ Cube Cube::from_table(const Table& table, const CubeOptions& options) {
   if (!clean) {
     clear();
     std::size_t serial = 0;
-    bool ordered = true;
-    if (const std::size_t bad = cube.place_rows(0, n, serial, ordered); bad != n)
+    if (const std::size_t bad = cube.place_rows(0, n, serial); bad != n)
       throw DataError(cube.row_problem(table, bad));
-    in_order = ordered;
   }
-  // Every row placed at its own number, and as many rows as cells: each cell holds its row.
-  cube.rows_in_cell_order_ = in_order && n == cells;
+  cube.rows_in_cell_order_ = in_order;
   check_sums_finite(cube, options.value);
   return cube;
 }
@@ -255,11 +263,23 @@ std::string Cube::dropped_note() const {
          "' with a missing value " + (n == 1 ? "was" : "were") + " dropped (" + named + ")";
 }
 
-std::size_t Cube::place_rows(std::size_t begin, std::size_t end, std::size_t& placed,
-                             bool& in_order) {
+bool Cube::rows_are_cells(std::size_t n) const {
+  std::atomic<bool> all{true};
+  parallel_for(n, [&](std::size_t b, std::size_t e) {
+    constexpr std::size_t kStride = 1 << 14;  // how often a part looks whether another failed
+    for (std::size_t row = b; row < e && all.load(std::memory_order_relaxed); row += kStride)
+      for (std::size_t r = row; r < std::min(e, row + kStride); ++r)
+        if (cell_of_row(r) != r || (!options_.allow_negative && value_col_->number(r) < 0)) {
+          all = false;
+          return;
+        }
+  });
+  return all;
+}
+
+std::size_t Cube::place_rows(std::size_t begin, std::size_t end, std::size_t& placed) {
   for (std::size_t row = begin; row < end; ++row) {
     const std::size_t c = cell_of_row(row);
-    in_order = in_order && c == row;
     if (c == SIZE_MAX) {
       if (!options_.drop_missing) return row;
       // Remember the cell whose value is missing, so that it is not taken for a zero.

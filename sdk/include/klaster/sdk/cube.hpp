@@ -56,7 +56,7 @@ class Cube {
   std::size_t cell(std::size_t y, std::size_t r, std::size_t i) const {
     return (y * n_regions() + r) * n_industries() + i;
   }
-  double value(std::size_t cell) const { return values_[cell]; }  // 0 where absent
+  double value(std::size_t cell) const { return values()[cell]; }  // 0 where absent
   bool present(std::size_t cell) const { return present_[cell] != 0; }
   /// \brief Whether the cell's value is MISSING, not zero: with drop_missing, a row with both keys
   /// and no value (empty or non-finite) was dropped there and no other row gave it a value. Such a
@@ -71,7 +71,12 @@ class Cube {
   /// \brief "2 cells with a missing value were dropped (region 'X', industry 'C'; region 'Y',
   /// industry 'D')" naming up to three, or "" when none was.
   std::string dropped_note() const;
-  const std::vector<double>& values() const { return values_; }
+  /// \brief Every cell's value, 0 where absent. When the table's rows are the cells in order and
+  /// its value column holds floats, this is that column's array, shared (the cube keeps the column
+  /// alive), not a copy.
+  const std::vector<double>& values() const {
+    return shared_values_ ? shared_values_->floats : values_;
+  }
 
   bool has_year() const { return has_year_; }
   const Levels& regions() const { return regions_; }
@@ -118,9 +123,12 @@ class Cube {
   /// \brief Places rows [begin, end) into the cube; returns the first row that cannot be placed
   /// (missing key or value, negative, duplicate), or `end`; adds the cells it filled to `placed`.
   /// Parts placed at once on several threads may miss a duplicate whose copies are in two parts:
-  /// from_table() then finds fewer cells present than rows placed. `in_order` is set to false
-  /// when a row's cell is not its row number (rows_in_cell_order()).
-  std::size_t place_rows(std::size_t begin, std::size_t end, std::size_t& placed, bool& in_order);
+  /// from_table() then finds fewer cells present than rows placed.
+  std::size_t place_rows(std::size_t begin, std::size_t end, std::size_t& placed);
+  /// \brief Whether every row k of the table (n rows) names cell k with a value the cube accepts
+  /// (valid, finite, not negative unless allowed): checked on every core, stopping at the first
+  /// row that does not.
+  bool rows_are_cells(std::size_t n) const;
   /// \brief The message for the row place_rows() stopped at, naming its file line when the table
   /// was read from a file, and for a duplicate the first copy's line.
   std::string row_problem(const Table& table, std::size_t row) const;
@@ -130,7 +138,8 @@ class Cube {
   bool has_year_ = false;
   bool rows_in_cell_order_ = false;
   Levels regions_, industries_, years_;
-  std::vector<double> values_;
+  std::vector<double> values_;  // empty when shared_values_ holds them
+  ColumnPtr shared_values_;     // the value column, when the rows are the cells in order
   std::vector<std::uint8_t> present_;
   std::vector<std::uint8_t> dropped_;   // drop_missing only: a row without a value named the cell
   const Column* region_col_ = nullptr;  // the source table's key columns (cell_of_row)
