@@ -2,6 +2,7 @@
 // export.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -223,6 +224,17 @@ bool parse_run_args(const std::vector<std::string>& args, bool validate_only, Ru
   return parse(args, opts, hidden, pos, vm, usage);
 }
 
+/// Lowers the calling thread's CPU priority to nice 10 (on Linux nice is per thread), for work that
+/// runs beside the steps and is needed only at the end: the steps' threads get the cores first, and
+/// it takes the time they leave idle. The checksums of a 777 MB input cost 0.8 s of CPU; at normal
+/// priority they took a third of the cores from the CSV reader's threads. When the steps are done
+/// it has the cores to itself (on a machine busy with other work it gets a nice-10 share).
+void lower_thread_priority() {
+#if defined(__linux__)
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);  // on failure it stays
+#endif
+}
+
 /// Runs the validated pipeline into its output folder and prints its summaries.
 int execute_run(const RunArgs& a, const ValidatedPipeline& vp) {
   const std::string started_at = utc_now();
@@ -231,7 +243,10 @@ int execute_run(const RunArgs& a, const ValidatedPipeline& vp) {
   OutputStage stage(out, protected_paths(vp));  // refuses an output folder before any step runs
   guard_run(out);
   // Checksums for run.json are computed while the steps run (they read every dataset file).
-  auto checksums = std::async(std::launch::async, [&vp] { return checksum_inputs(vp); });
+  auto checksums = std::async(std::launch::async, [&vp] {
+    lower_thread_priority();
+    return checksum_inputs(vp);
+  });
   RunResult result = run_pipeline(vp, [&](const std::string& name, const sdk::Table& table) {
     stage.write_table(name, table);
   });
