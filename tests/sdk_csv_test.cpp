@@ -288,7 +288,8 @@ TEST(CsvKeys, TrimOptionTrimsSpacesAndTabs) {
 // that keeps the predictions right for a while and then breaks them, must come back as written.
 // Int cells of up to 18 digits are read by a short loop, longer ones by std::from_chars: both
 // give the integer written (the int64 limits included), and a cell that is not an integer, or
-// is out of range, is an error at its line.
+// is out of range, is an error at its line. A '+' is read before digits only ("+-5" was once
+// read as -5).
 TEST(Csv, IntCellsOfEveryLengthAndTheirErrors) {
   const std::vector<CsvColumnSpec> spec{{"n", ColumnType::kInt}};
   const auto p = write_file("ints.csv",
@@ -298,12 +299,22 @@ TEST(Csv, IntCellsOfEveryLengthAndTheirErrors) {
             (std::vector<std::int64_t>{-7, 5, 0, 0, 123456789012345678, -123456789012345678,
                                        std::numeric_limits<std::int64_t>::max(),
                                        std::numeric_limits<std::int64_t>::min(), 7}));
-  for (const char* cell : {"12a", "-", "1-2", "9223372036854775808", "1.5"}) {
+  for (const char* cell : {"12a", "-", "+", "+-5", "-+5", "1-2", "9223372036854775808", "1.5"}) {
     const auto bad = write_file("bad_int.csv", std::string("n\n1\n") + cell + "\n");
     EXPECT_EQ(error_of(bad, spec),
               bad.string() + ":3:1: cannot read '" + cell + "' as an integer (column 'n')")
         << cell;
   }
+}
+
+// A float cell takes a '+' before its digits too, and a sign twice is refused.
+TEST(Csv, FloatCellWithTwoSignsIsAnError) {
+  const std::vector<CsvColumnSpec> spec{{"x", ColumnType::kFloat}};
+  EXPECT_EQ(read_csv(write_file("plus.csv", "x\n+2.5\n-0.5\n"), spec).column("x").floats,
+            (std::vector<double>{2.5, -0.5}));
+  const auto bad = write_file("two_signs.csv", "x\n1\n+-5.5\n");
+  EXPECT_EQ(error_of(bad, spec),
+            bad.string() + ":3:1: cannot read '+-5.5' as a number (column 'x')");
 }
 
 TEST(CsvKeys, KeysDifferingAtOnePositionReadBackAsWritten) {

@@ -499,9 +499,16 @@ void check_options(const std::filesystem::path& path, const CsvOptions& o) {
                     std::string(1, o.separator) + "'");
 }
 
+/// A number cell without its leading '+', which std::from_chars does not read; a '+' before a
+/// '-' (or alone) is kept, so that the cell is refused rather than read as its negative.
+inline std::string_view without_plus(std::string_view t) {
+  return t.size() > 1 && t[0] == '+' && t[1] != '-' ? t.substr(1) : t;
+}
+
 /// Reads an int cell (already trimmed, a leading '+' removed) of at most 18 digits, [-]digits,
 /// which cannot overflow; false for any other text, which std::from_chars then reads or refuses.
 inline bool parse_short_int(std::string_view t, std::int64_t& v) {
+  if (t.empty()) return false;  // a cell "+" is empty once its sign is gone
   const bool negative = t.front() == '-';
   if (t.size() - negative == 0 || t.size() - negative > 18) return false;
   std::int64_t m = 0;
@@ -685,7 +692,7 @@ void append(Builder& b, std::string_view text, const CsvStream& in, std::size_t 
         b.column.ints.push_back(0);
         break;
       }
-      if (t.front() == '+') t.remove_prefix(1);
+      t = without_plus(t);
       std::int64_t v = 0;
       if (!parse_short_int(t, v)) {
         auto r = std::from_chars(t.data(), t.data() + t.size(), v);
@@ -703,7 +710,7 @@ void append(Builder& b, std::string_view text, const CsvStream& in, std::size_t 
         b.column.floats.push_back(0.0);
         break;
       }
-      if (t.front() == '+') t.remove_prefix(1);
+      t = without_plus(t);
       double v = 0;
       if (b.decimal_comma ? !parse_float_decimal_comma(t, v) : !parse_float(t, v))
         bad_number(in, field, text, b, "a number");

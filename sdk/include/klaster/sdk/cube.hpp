@@ -47,7 +47,9 @@ class Cube {
   static Cube from_table(const Table& table, const CubeOptions& options);
   /// \brief Like from_table, but steps that read the same table with the same options share one
   /// cube: the most recent cube is kept (one at a time) and handed out again while the table's key
-  /// and value columns are alive (the cache holds them weakly, so a freed table is not kept alive).
+  /// and value columns are alive (the cache holds them weakly, so a freed table is not kept alive;
+  /// only a cube that shares its value column, see values(), keeps that column until the next
+  /// cube replaces it, as a cube of its own would keep its copy).
   static std::shared_ptr<const Cube> shared(const Table& table, const CubeOptions& options);
 
   std::size_t n_years() const { return has_year_ ? years_.size() : 1; }
