@@ -32,14 +32,20 @@ TEST(LocationQuotient, ReatLocqDocumentedExample) {
 // Miller & Blair (2009) sec. 8.5.1 defines LQ_i^r = (x_i^r / x^r) / (x_i^n / x^n); with two regions
 // and two industries the shares are easy to check by hand: region A (30, 70), region B (20, 80):
 // national shares 50/200 = 0.25 and 150/200 = 0.75, so LQ_A,X = 0.3 / 0.25 = 1.2.
+namespace {
+/// The LQs of HandComputedTwoByTwo, by hand: A-X 1.2, B-X 0.8, A-Y 0.7 / 0.75.
+void expect_two_by_two(const Table& lq) {
+  EXPECT_DOUBLE_EQ(value_at(lq, "lq", {{"region", "A"}, {"industry", "X"}}), 1.2);
+  EXPECT_DOUBLE_EQ(value_at(lq, "lq", {{"region", "B"}, {"industry", "X"}}), 0.8);
+  EXPECT_DOUBLE_EQ(value_at(lq, "lq", {{"region", "A"}, {"industry", "Y"}}), 0.7 / 0.75);
+}
+}  // namespace
+
 TEST(LocationQuotient, HandComputedTwoByTwo) {
   auto out =
       run_step({{"input", std::string("t")}},
                {{"t", long_table({"A", "A", "B", "B"}, {"X", "Y", "X", "Y"}, {30, 70, 20, 80})}});
-  const Table& lq = out.at("step");
-  EXPECT_DOUBLE_EQ(value_at(lq, "lq", {{"region", "A"}, {"industry", "X"}}), 1.2);
-  EXPECT_DOUBLE_EQ(value_at(lq, "lq", {{"region", "B"}, {"industry", "X"}}), 0.8);
-  EXPECT_DOUBLE_EQ(value_at(lq, "lq", {{"region", "A"}, {"industry", "Y"}}), 0.7 / 0.75);
+  expect_two_by_two(out.at("step"));
 }
 
 // HandComputedTwoByTwo's rows out of the cube's order (B-Y, A-X, B-X, A-Y): the quotients are the
@@ -50,9 +56,7 @@ TEST(LocationQuotient, RowsInAnyOrderGiveTheSameQuotients) {
       run_step({{"input", std::string("t")}},
                {{"t", long_table({"B", "A", "B", "A"}, {"Y", "X", "X", "Y"}, {80, 30, 20, 70})}});
   const Table& lq = out.at("step");
-  EXPECT_DOUBLE_EQ(value_at(lq, "lq", {{"region", "A"}, {"industry", "X"}}), 1.2);
-  EXPECT_DOUBLE_EQ(value_at(lq, "lq", {{"region", "B"}, {"industry", "X"}}), 0.8);
-  EXPECT_DOUBLE_EQ(value_at(lq, "lq", {{"region", "A"}, {"industry", "Y"}}), 0.7 / 0.75);
+  expect_two_by_two(lq);
   EXPECT_EQ(lq.column("region").str(0), "B");
   EXPECT_DOUBLE_EQ(lq.column("lq").floats[0], 0.8 / 0.75);
   const std::string msg = error_message<DataError>([&] {
