@@ -4,7 +4,8 @@
 BM_LeontiefMultipliers (`leontief`'s work: checked LU on the kernel the SDK chooses, condition
 number, Hawkins-Simon solve, output multipliers), then numpy's solve(I - A, f) on the same
 matrices, and prints one markdown row per size with the ratios, then numpy's BLAS kernels and
-klaster's LU kernel at each size.
+klaster's LU kernel at each size, and then the per-call overhead: both sides on a 2 x 2 system,
+where the flops are negligible (issue 14: at most a quarter of numpy's).
 Each time is the best of several repetitions on both sides.
 Usage: /usr/bin/python3 bench/io_compare.py BUILD_DIR [SIZES...]   (default 65 500 2000 5000)"""
 import json
@@ -56,7 +57,7 @@ def numpy_ms(n):
 def main():
     build = sys.argv[1] if len(sys.argv) > 1 else "build"
     sizes = [int(s) for s in sys.argv[2:]] or [65, 500, 2000, 5000]
-    k, kernels = klaster_ms(build, sizes)
+    k, kernels = klaster_ms(build, sizes + [2])
     print("| n | numpy solve | klaster solve | klaster leontief work | solve / numpy | "
           "leontief work / numpy |")
     print("|---|---|---|---|---|---|")
@@ -68,6 +69,10 @@ def main():
           f"{os.environ.get('OPENBLAS_CORETYPE', 'unset')}; klaster's LU kernel (leontief work): "
           + ", ".join(f"{kernels.get(n, '?')} at {n}" for n in sizes)
           + "; klaster solve is the generic path (Eigen over LAPACKE/OpenBLAS)")
+    np_call, work_call = numpy_ms(2), k[("BM_LeontiefMultipliers", 2)]
+    print(f"\nPer-call overhead (a 2 x 2 system, whose flops are negligible): klaster's Leontief "
+          f"work {work_call * 1e3:.2f} us, numpy's solve {np_call * 1e3:.2f} us: "
+          f"{work_call / np_call:.2f}")
 
 
 if __name__ == "__main__":
