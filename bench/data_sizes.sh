@@ -4,8 +4,8 @@
 #   bench/data_sizes.sh [BUILD_DIR] [SHAPE...]     shapes: 300k 3M 3M-shuffled 30M (default: all)
 # Prints one markdown row per shape: wall time (klaster and data.table: the median of BENCH_REPS
 # runs each, default 5, taking turns) and peak memory (the largest) of each program, the
-# baselines' work alone (fread to the last fwrite, read_csv to the last to_csv: they print it, without their
-# interpreter's start-up and imports), klaster's floor (its own reading of the CSV plus writing the
+# baselines' work alone (fread to the last fwrite, read_csv to the last to_csv: they print it,
+# without their interpreter's start-up and imports), klaster's floor (its own reading of the CSV plus writing the
 # LQ table, from its log), the ratios (the goal is judged on klaster's whole process against
 # data.table's work alone, the stricter of the two), and whether
 # the results agree with data.table's to 1e-12 relative (bench/check_results.py). The rows are

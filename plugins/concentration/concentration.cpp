@@ -443,9 +443,10 @@ class Concentration final : public Plugin {
     }
   }
 
-  /// base = "others_mean": industry i's base shares, the mean of the other industries' shares.
-  static std::vector<double> others_base(const Cube& cube, const Year& year, std::size_t y,
-                                         std::size_t i) {
+  /// The base shares of industry i: the year's base, or the mean of the other industries' shares.
+  static std::vector<double> industry_base(const Cube& cube, const Year& year, std::size_t y,
+                                           std::size_t i) {
+    if (year.share_sums.empty()) return year.base_shares;
     std::vector<double> own;
     for (const std::size_t r : year.regions) own.push_back(cube.value(cube.cell(y, r, i)));
     if (year.industries_with_activity < 2)
@@ -475,23 +476,14 @@ class Concentration final : public Plugin {
   /// and the base shares are renormalised over the regions kept (n counts them).
   static std::optional<Indices> industry_slot(const Cube& cube, const Year& year, std::size_t y,
                                               std::size_t i, const Forms& forms) {
-    // The base: the year's (not copied), or this industry's own for base = "others_mean".
-    const std::vector<double> others =
-        year.share_sums.empty() ? std::vector<double>() : others_base(cube, year, y, i);
-    const std::vector<double>& base = year.share_sums.empty() ? year.base_shares : others;
-    std::vector<double> x,
-        b;  // the activity in the regions kept; their base shares once one is not
-    x.reserve(year.regions.size());
-    bool any = false, some_dropped = false;
+    std::vector<double> x, b;  // the industry's activity and base shares in the regions kept
+    bool any = false;
+    const std::vector<double> base = industry_base(cube, year, y, i);
     for (std::size_t k = 0; k < year.regions.size(); ++k) {
       const std::size_t c = cube.cell(y, year.regions[k], i);
-      if (cube.dropped(c)) {
-        if (!some_dropped) b.assign(base.begin(), base.begin() + static_cast<std::ptrdiff_t>(k));
-        some_dropped = true;
-        continue;
-      }
+      if (cube.dropped(c)) continue;
       x.push_back(cube.value(c));
-      if (some_dropped) b.push_back(base[k]);
+      b.push_back(base[k]);
       any = any || cube.present(c);
     }
     if (!any) return std::nullopt;
@@ -500,8 +492,8 @@ class Concentration final : public Plugin {
                       std::to_string(x.size()) + " region in " + cube.where_year(y) +
                       " once the regions with a missing value are left out; its concentration "
                       "needs two");
-    if (some_dropped) b = base_shares(b);
-    if (auto indices = concentration_indices(x, some_dropped ? b : base, forms)) return indices;
+    if (x.size() < year.regions.size()) b = base_shares(b);
+    if (auto indices = concentration_indices(x, b, forms)) return indices;
     throw DataError("industry '" + cube.industries().labels[i] + "' has a zero total of '" +
                     cube.options().value + "' over all regions in " + cube.where_year(y) +
                     ": its regional shares are undefined");

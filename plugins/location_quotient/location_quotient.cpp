@@ -228,7 +228,7 @@ class LocationQuotient final : public Plugin {
     };
     std::vector<double> lq;
     resize_large(lq, rows.count);
-    if (!rows.dropped && cube.rows_in_cell_order()) {  // row k is cell k: a pass over the cube
+    if (cube.rows_in_cell_order()) {  // row k is cell k (none dropped): a pass over the cube
       parallel_for(rows.count, [&](std::size_t begin, std::size_t end) {
         for (std::size_t k = begin; k < end;) {
           const std::size_t yr = k / I, y = yr / R, r = yr % R;  // (y, r) of the cube's row of I

@@ -508,7 +508,7 @@ inline std::string_view without_plus(std::string_view t) {
 /// Reads an int cell (already trimmed, a leading '+' removed) of at most 18 digits, [-]digits,
 /// which cannot overflow; false for any other text, which std::from_chars then reads or refuses.
 inline bool parse_short_int(std::string_view t, std::int64_t& v) {
-  if (t.empty()) return false;  // a cell "+" is empty once its sign is gone
+  if (t.empty()) return false;  // the caller passes none (an empty cell is missing)
   const bool negative = t.front() == '-';
   if (t.size() - negative == 0 || t.size() - negative > 18) return false;
   std::int64_t m = 0;
