@@ -148,6 +148,88 @@ TEST(Csv, MissingValuesRoundTripAsEmptyCells) {
   EXPECT_EQ(back.column("n").ints[1], 7);
 }
 
+/// A cell as RFC 4180 writes it: quoted when it holds a comma, a quote or a line break, a quote
+/// inside doubled.
+std::string rfc4180(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+/// The CSV text of string and int columns written cell by cell with rfc4180 and std::to_string,
+/// against which write_csv's block formats are checked.
+std::string expected_csv(const std::vector<std::vector<std::string>>& strings,
+                         const std::vector<std::vector<std::int64_t>>& ints,
+                         const std::vector<std::uint8_t>& int_valid, std::size_t rows) {
+  std::string out;
+  for (std::size_t k = 0; k < strings.size() + ints.size(); ++k)
+    out += (k ? ",c" : "c") + std::to_string(k);
+  out += "\n";
+  for (std::size_t r = 0; r < rows; ++r) {
+    std::string line;
+    for (const auto& s : strings) line += rfc4180(s[r]) + ",";
+    for (const auto& v : ints) line += (int_valid[r] ? std::to_string(v[r]) : "") + ",";
+    line.back() = '\n';
+    out += line;
+  }
+  return out;
+}
+
+/// "" when the texts are equal, else the first line where they differ, both ways (a failing
+/// EXPECT_EQ on texts of megabytes would diff them whole).
+std::string first_difference(const std::string& got, const std::string& want) {
+  std::istringstream a(got), b(want);
+  std::string la, lb;
+  for (std::size_t line = 1;; ++line) {
+    const bool more_a = static_cast<bool>(std::getline(a, la));
+    const bool more_b = static_cast<bool>(std::getline(b, lb));
+    if (!more_a && !more_b) return "";
+    if (more_a != more_b || la != lb)
+      return "line " + std::to_string(line) + ": '" + la + "', expected '" + lb + "'";
+  }
+}
+
+// write_csv keeps a column's texts in a table when they are few and short (strings of up to 15
+// bytes, ints spanning up to 4,096 values of up to 14 digits) and writes other cells one by one:
+// each kind, on both sides of each limit, in tables of several blocks (2^14 rows each at least),
+// against the text written cell by cell (RFC 4180 quoting, std::to_string).
+TEST(Csv, WriterTextsOfEveryColumnKind) {
+  const std::size_t rows = 70000;  // over 2^16 distinct strings: the row-by-row writer
+  std::vector<std::vector<std::string>> strings(5, std::vector<std::string>(rows));
+  std::vector<std::vector<std::int64_t>> ints(6, std::vector<std::int64_t>(rows));
+  std::vector<std::uint8_t> valid(rows);
+  for (std::size_t r = 0; r < rows; ++r) {
+    strings[0][r] = std::string(r % 16, static_cast<char>('a' + r % 7));  // 0..15 bytes
+    strings[1][r] = std::string(r % 17, static_cast<char>('a' + r % 7));  // 0..16 bytes
+    strings[2][r] = std::string(r % 18, 'x') + (r % 5 == 0 ? "," : "");   // up to 20, quoted
+    strings[3][r] = r % 3 ? "q\"" + std::to_string(r % 9) : "";           // quotes, missing
+    strings[4][r] = "distinct" + std::to_string(r);  // a large dictionary, last
+    const auto k = static_cast<std::int64_t>(r);
+    ints[0][r] = 1990 + k % 40;                // years
+    ints[1][r] = -2048 + k % 4096;             // a span of 4,096 values
+    ints[2][r] = -2048 + k % 4097;             // 4,097 values
+    ints[3][r] = -99'999'999'999'999 + k % 7;  // 14 digits and a sign: 15 bytes
+    ints[4][r] = 100'000'000'000'000 + k % 7;  // 15 digits
+    ints[5][r] = r % 2 ? std::numeric_limits<std::int64_t>::min() + k
+                       : std::numeric_limits<std::int64_t>::max() - k;
+    valid[r] = r % 11 != 3;
+  }
+  // Without and with the large dictionary, which makes the whole table written row by row.
+  for (const std::size_t n_strings : {strings.size() - 1, strings.size()}) {
+    const std::vector<std::vector<std::string>> these(strings.begin(), strings.begin() + n_strings);
+    std::vector<Column> cols;
+    for (std::size_t k = 0; k < these.size(); ++k)
+      cols.push_back(Column::make_strings("c" + std::to_string(k), these[k]));
+    for (std::size_t k = 0; k < ints.size(); ++k)
+      cols.push_back(Column::make_ints("c" + std::to_string(these.size() + k), ints[k], valid));
+    std::ostringstream out;
+    write_csv(Table(std::move(cols)), out);
+    EXPECT_EQ(first_difference(out.str(), expected_csv(these, ints, valid, rows)), "")
+        << n_strings << " string columns";
+  }
+}
+
 // NaN and infinities have no CSV text read_csv accepts back: write_csv refuses them, naming the
 // cell.
 TEST(Csv, WriterRefusesNonFiniteValues) {

@@ -1294,39 +1294,111 @@ void put_string(std::string& out, std::string_view s) {
 
 namespace {
 
-/// How each column is written: string columns with a small dictionary get their cells escaped once
-/// per dictionary entry instead of once per row.
-struct ColumnFormat {
-  const Column* column = nullptr;
-  std::vector<std::string> escaped;  // by code; empty: escape each cell
-  std::size_t max_width = 0;         // upper bound of one cell's text
+/// A cell's text of at most 15 bytes with its length in the 16th: put_cell() copies all 16 bytes
+/// with one store and moves on by the length (the bytes past the text are overwritten by what
+/// follows, inside the row's room).
+struct ShortText {
+  char text[15];
+  std::uint8_t size;
 };
+static_assert(sizeof(ShortText) == 16);
+
+ShortText short_text(std::string_view s) {
+  ShortText t{};
+  std::memcpy(t.text, s.data(), s.size());
+  t.size = static_cast<std::uint8_t>(s.size());
+  return t;
+}
+
+/// How each column is written. A string column with a small dictionary has its cells escaped
+/// once per dictionary entry instead of once per row; a larger one is written row by row.
+struct ColumnFormat {
+  enum class Kind : std::uint8_t { kShortText, kText, kRowByRow, kSmallInt, kInt, kFloat };
+  const Column* column = nullptr;
+  Kind kind = Kind::kFloat;
+  // kShortText: [0] a missing cell, [code + 1] a dictionary entry's text;
+  // kSmallInt: [0] a missing cell, [value - int_base + 1] a value's text.
+  std::vector<ShortText> short_texts;
+  std::int64_t int_base = 0;
+  std::vector<std::string> escaped;  // kText: by code
+  std::size_t max_width = 0;         // upper bound of the bytes one cell writes
+};
+
+/// A string column's format: every dictionary entry escaped up front, kept as ShortText when
+/// each fits, else as strings; row by row when the dictionary is large against the table.
+ColumnFormat string_format(const Column& c, std::size_t rows) {
+  ColumnFormat f;
+  f.column = &c;
+  f.kind = ColumnFormat::Kind::kRowByRow;
+  if (c.dict->size() > std::max<std::size_t>(1 << 16, rows / 8)) return f;
+  f.kind = ColumnFormat::Kind::kText;
+  f.escaped.reserve(c.dict->size());
+  for (std::size_t code = 0; code < c.dict->size(); ++code) {
+    std::string e;
+    put_string(e, c.dict->at(static_cast<std::int32_t>(code)));
+    f.max_width = std::max(f.max_width, e.size());
+    f.escaped.push_back(std::move(e));
+  }
+  if (f.max_width >= sizeof(ShortText)) return f;
+  f.kind = ColumnFormat::Kind::kShortText;
+  f.max_width = sizeof(ShortText);
+  f.short_texts.reserve(f.escaped.size() + 1);
+  f.short_texts.push_back(short_text(""));
+  for (const std::string& e : f.escaped) f.short_texts.push_back(short_text(e));
+  f.escaped.clear();
+  return f;
+}
+
+/// The smallest and the largest value of an int column's valid cells, on every core ({1, 0}
+/// when it has none).
+std::pair<std::int64_t, std::int64_t> int_range(const Column& c) {
+  std::mutex mutex;
+  std::int64_t lo = INT64_MAX, hi = INT64_MIN;
+  parallel_for(c.ints.size(), [&](std::size_t begin, std::size_t end) {
+    std::int64_t part_lo = INT64_MAX, part_hi = INT64_MIN;
+    for (std::size_t r = begin; r < end; ++r)
+      if (c.is_valid(r))
+        part_lo = std::min(part_lo, c.ints[r]), part_hi = std::max(part_hi, c.ints[r]);
+    const std::lock_guard<std::mutex> lock(mutex);
+    lo = std::min(lo, part_lo), hi = std::max(hi, part_hi);
+  });
+  return lo <= hi ? std::pair{lo, hi} : std::pair<std::int64_t, std::int64_t>{1, 0};
+}
+
+/// An int column's format: its values' texts from a table when they span at most 4,096 values
+/// (years, codes), each of at most 15 characters; std::to_chars per cell otherwise.
+ColumnFormat int_format(const Column& c) {
+  ColumnFormat f;
+  f.column = &c;
+  f.kind = ColumnFormat::Kind::kInt;
+  f.max_width = 24;  // an int64 takes at most 20 characters
+  constexpr std::int64_t kMaxSpan = 4096, kMaxMagnitude = 99'999'999'999'999;  // 14 digits
+  const auto [lo, hi] = int_range(c);
+  if (lo > hi || lo < -kMaxMagnitude || hi > kMaxMagnitude || hi - lo >= kMaxSpan) return f;
+  f.kind = ColumnFormat::Kind::kSmallInt;
+  f.max_width = sizeof(ShortText);
+  f.int_base = lo;
+  f.short_texts.push_back(short_text(""));
+  for (std::int64_t v = lo; v <= hi; ++v) {
+    char text[24];
+    f.short_texts.push_back(short_text({text, std::to_chars(text, text + sizeof text, v).ptr}));
+  }
+  return f;
+}
 
 std::vector<ColumnFormat> column_formats(const Table& table) {
   std::vector<ColumnFormat> out;
   for (const Column& c : table.columns()) {
-    ColumnFormat f;
-    f.column = &c;
-    switch (c.type) {
-      case ColumnType::kInt:
-        f.max_width = 24;
-        break;
-      case ColumnType::kFloat:
-        f.max_width = detail::kShortestRoom;  // room for put_shortest's word stores
-        break;
-      case ColumnType::kString:
-        if (c.dict->size() <= std::max<std::size_t>(1 << 16, table.rows() / 8)) {
-          f.escaped.reserve(c.dict->size());
-          for (std::size_t code = 0; code < c.dict->size(); ++code) {
-            std::string e;
-            put_string(e, c.dict->at(static_cast<std::int32_t>(code)));
-            f.max_width = std::max(f.max_width, e.size());
-            f.escaped.push_back(std::move(e));
-          }
-        }
-        break;
+    if (c.type == ColumnType::kString) {
+      out.push_back(string_format(c, table.rows()));
+    } else if (c.type == ColumnType::kInt) {
+      out.push_back(int_format(c));
+    } else {
+      ColumnFormat f;
+      f.column = &c;
+      f.max_width = detail::kShortestRoom;  // put_shortest() stores whole words past its text
+      out.push_back(std::move(f));
     }
-    out.push_back(std::move(f));
   }
   return out;
 }
@@ -1365,57 +1437,99 @@ void append_row(const std::vector<ColumnFormat>& formats, std::size_t r, std::st
   buf.push_back('\n');
 }
 
-/// Writes row `r` at `p`, which has room for the widest row; returns the end of the row.
-char* put_row(const std::vector<ColumnFormat>& formats, std::size_t r, char* p, char* limit) {
-  for (std::size_t k = 0; k < formats.size(); ++k) {
-    if (k) *p++ = ',';
-    const ColumnFormat& f = formats[k];
-    const Column& c = *f.column;
-    if (!c.is_valid(r)) continue;
-    switch (c.type) {
-      case ColumnType::kString: {
-        const std::string& e = f.escaped[static_cast<std::size_t>(c.codes[r])];
-        std::memcpy(p, e.data(), e.size());
-        p += e.size();
-        break;
-      }
-      case ColumnType::kInt:
-        p = std::to_chars(p, limit, c.ints[r]).ptr;
-        break;
-      case ColumnType::kFloat:  // shortest round trip
-        check_writable(c, r);
-        p = detail::put_shortest(p, c.floats[r]);
-        break;
+/// Writes cell `r` of a column whose cells have a bounded width at `p`; returns the cell's end.
+char* put_cell(const ColumnFormat& f, std::size_t r, char* p) {
+  const Column& c = *f.column;
+  switch (f.kind) {
+    case ColumnFormat::Kind::kShortText: {
+      const ShortText& t = f.short_texts[static_cast<std::size_t>(c.codes[r] + 1)];
+      std::memcpy(p, &t, sizeof t);
+      return p + t.size;
     }
+    case ColumnFormat::Kind::kText: {
+      if (c.codes[r] < 0) return p;
+      const std::string& e = f.escaped[static_cast<std::size_t>(c.codes[r])];
+      std::memcpy(p, e.data(), e.size());
+      return p + e.size();
+    }
+    case ColumnFormat::Kind::kSmallInt: {
+      const std::size_t k =
+          c.is_valid(r) ? static_cast<std::size_t>(c.ints[r] - f.int_base) + 1 : 0;
+      std::memcpy(p, &f.short_texts[k], sizeof(ShortText));
+      return p + f.short_texts[k].size;
+    }
+    case ColumnFormat::Kind::kInt:
+      return c.is_valid(r) ? std::to_chars(p, p + f.max_width, c.ints[r]).ptr : p;
+    case ColumnFormat::Kind::kFloat:
+      if (!c.is_valid(r)) return p;
+      check_writable(c, r);
+      return detail::put_shortest(p, c.floats[r]);  // shortest round trip
+    case ColumnFormat::Kind::kRowByRow:
+      break;
   }
-  *p++ = '\n';
-  return p;
+  return p;  // not reached: such tables are written by append_row()
 }
+
+/// The text of a block of rows: a buffer that grows without zero-filling. A std::string's resize
+/// zeroes the room each row reserves (the widest row's) ahead of the cursor: as much memory
+/// written again as the text itself.
+class TextBuffer {
+ public:
+  const char* data() const { return data_.get(); }
+  std::size_t size() const { return size_; }
+  void clear() { size_ = 0; }
+  /// Where the next `n` bytes go: the buffer at least doubles when it must grow.
+  char* room(std::size_t n) {
+    if (capacity_ - size_ < n) grow(size_ + n);
+    return data_.get() + size_;
+  }
+  /// Ends the text at `end`, which room() returned plus what was written there.
+  void set_end(const char* end) { size_ = static_cast<std::size_t>(end - data_.get()); }
+  void append(std::string_view s) {
+    std::memcpy(room(s.size()), s.data(), s.size());
+    size_ += s.size();
+  }
+
+ private:
+  void grow(std::size_t need) {
+    const std::size_t capacity = std::max(need, 2 * capacity_);
+    auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
+    if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_);
+    data_ = std::move(bigger);
+    capacity_ = capacity;
+  }
+
+  std::unique_ptr<char[]> data_;
+  std::size_t size_ = 0, capacity_ = 0;
+};
 
 /// Appends rows [begin, end) of the table as CSV lines to `buf`.
 void format_rows(const std::vector<ColumnFormat>& formats, std::size_t begin, std::size_t end,
-                 std::string& buf) {
-  // When every cell has a bounded width, rows are written through a pointer. The buffer's size
-  // runs ahead of the cursor to its whole capacity (the string doubles it when it must grow):
-  // resizing per row would zero-fill the widest row's room each time, a tenth of the run's time
-  // on a 3M-row table.
-  std::size_t room = formats.size() + 1;
-  bool fixed = true;
+                 TextBuffer& buf) {
+  std::size_t room = formats.size();  // the separators and the newline
+  bool bounded = true;
   for (const auto& f : formats) {
-    if (f.column->type == ColumnType::kString && f.escaped.empty()) fixed = false;
+    bounded = bounded && f.kind != ColumnFormat::Kind::kRowByRow;
     room += f.max_width;
   }
-  if (!fixed) {
-    for (std::size_t r = begin; r < end; ++r) append_row(formats, r, buf);
+  if (!bounded) {
+    std::string line;
+    for (std::size_t r = begin; r < end; ++r) {
+      line.clear();
+      append_row(formats, r, line);
+      buf.append(line);
+    }
     return;
   }
-  std::size_t used = buf.size();
   for (std::size_t r = begin; r < end; ++r) {
-    if (buf.size() < used + room) buf.resize(std::max(buf.capacity(), used + room));
-    char* const base = buf.data();
-    used = static_cast<std::size_t>(put_row(formats, r, base + used, base + buf.size()) - base);
+    char* p = buf.room(room);
+    for (const ColumnFormat& f : formats) {
+      p = put_cell(f, r, p);
+      *p++ = ',';
+    }
+    p[-1] = '\n';
+    buf.set_end(p);
   }
-  buf.resize(used);
 }
 
 /// Rows per block of write_csv: about eight blocks per core, so that writing the first blocks
@@ -1446,25 +1560,25 @@ void write_csv(const Table& table, std::ostream& out) {
   const std::size_t block = write_block_rows(rows, cores);
   const std::size_t blocks = (rows + block - 1) / block;
   const auto policy = blocks > 1 ? std::launch::async : std::launch::deferred;
-  std::deque<std::future<std::string>> pending;
-  std::vector<std::string> spare;
+  std::deque<std::future<TextBuffer>> pending;
+  std::vector<TextBuffer> spare;
   std::size_t next = 0;
   auto launch = [&] {
     const std::size_t b = next++;
-    std::string buf;
+    TextBuffer buf;
     if (!spare.empty()) buf = std::move(spare.back()), spare.pop_back();
     pending.push_back(
         std::async(policy, [&formats, b, rows, block, buf = std::move(buf)]() mutable {
           const std::size_t begin = b * block, end = std::min(rows, begin + block);
           buf.clear();
-          buf.reserve((end - begin) * 48);
+          buf.room((end - begin) * 48);
           format_rows(formats, begin, end, buf);
           return std::move(buf);
         }));
   };
   while (next < blocks && pending.size() < cores + 1) launch();
   while (!pending.empty()) {
-    std::string buf = pending.front().get();
+    TextBuffer buf = pending.front().get();
     pending.pop_front();
     out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
     spare.push_back(std::move(buf));
