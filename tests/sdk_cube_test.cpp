@@ -6,6 +6,7 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -230,6 +231,24 @@ TEST(Cube, RowsOutOfOrderOrIncompleteAreNotTheCellsInOrder) {
   EXPECT_FALSE(swapped.rows_in_cell_order());
   EXPECT_EQ(swapped.value(40000), 40000.0);
   EXPECT_EQ(swapped.value(50000), 50000.0);
+  // Rows differing in one key alone, swapped with their values: rows 45,007 and 45,008 are
+  // industries I007 and I008 of (2002, R025); rows 5,100 and 25,100 are years 2000 and 2001 of
+  // (R025, I100).
+  for (const auto& [key, a, b] : {std::tuple{2, 45007, 45008}, std::tuple{0, 5100, 25100}}) {
+    std::vector<Column> changed;
+    for (const Column& c : sorted.columns()) changed.push_back(c);
+    Column& k = changed[static_cast<std::size_t>(key)];
+    if (k.type == ColumnType::kInt)
+      std::swap(k.ints[static_cast<std::size_t>(a)], k.ints[static_cast<std::size_t>(b)]);
+    else
+      std::swap(k.codes[static_cast<std::size_t>(a)], k.codes[static_cast<std::size_t>(b)]);
+    std::swap(changed[3].floats[static_cast<std::size_t>(a)],
+              changed[3].floats[static_cast<std::size_t>(b)]);
+    const Cube cube = Cube::from_table(Table(changed), with_year());
+    EXPECT_FALSE(cube.rows_in_cell_order()) << "rows " << a << " and " << b;
+    EXPECT_EQ(cube.value(static_cast<std::size_t>(a)), a);
+    EXPECT_EQ(cube.value(static_cast<std::size_t>(b)), b);
+  }
 
   const Table two = sorted_panel(1, 2, 2);  // four cells; the last has no row
   Table three({Column::take(two.column("region"), {0, 1, 2}),

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -263,16 +264,75 @@ std::string Cube::dropped_note() const {
          "' with a missing value " + (n == 1 ? "was" : "were") + " dropped (" + named + ")";
 }
 
+namespace {
+
+/// Levels::level() of one key column with the arrays' addresses taken once, for a loop over
+/// millions of rows: a string key or an int key with a level table costs two loads, and no call
+/// that would make the loop load every address again.
+class LevelOf {
+ public:
+  LevelOf(const Levels& levels, const Column& column) : levels_(&levels), column_(&column) {
+    if (column.type == ColumnType::kString) {
+      codes_ = column.codes.data();
+      table_ = levels.level_of_code.data();
+    } else if (!levels.int_table.empty()) {
+      ints_ = column.ints.data();
+      valid_ = column.valid.empty() ? nullptr : column.valid.data();
+      table_ = levels.int_table.data();
+      base_ = static_cast<std::uint64_t>(levels.int_base);
+      table_size_ = levels.int_table.size();
+    }
+  }
+  std::int32_t operator()(std::size_t row) const {
+    if (codes_) return codes_[row] < 0 ? -1 : table_[static_cast<std::size_t>(codes_[row])];
+    if (!ints_) return levels_->level(*column_, row);
+    if (valid_ && !valid_[row]) return -1;
+    const std::uint64_t d = static_cast<std::uint64_t>(ints_[row]) - base_;  // as Levels::level
+    return d < table_size_ ? table_[d] : -1;
+  }
+
+ private:
+  const Levels* levels_;
+  const Column* column_;
+  const std::int32_t* codes_ = nullptr;
+  const std::int64_t* ints_ = nullptr;
+  const std::uint8_t* valid_ = nullptr;
+  const std::int32_t* table_ = nullptr;
+  std::uint64_t base_ = 0;
+  std::size_t table_size_ = 0;
+};
+
+}  // namespace
+
 bool Cube::rows_are_cells(std::size_t n) const {
+  const std::size_t I = n_industries(), R = n_regions();
+  const LevelOf industry(industries_, *industry_col_), region(regions_, *region_col_);
+  const std::optional<LevelOf> year =
+      year_col_ ? std::optional<LevelOf>(std::in_place, years_, *year_col_) : std::nullopt;
+  const Column& value = *value_col_;
+  const bool allow_negative = options_.allow_negative;
   std::atomic<bool> all{true};
-  parallel_for(n, [&](std::size_t b, std::size_t e) {
+  parallel_for(n, [&, I, R, industry, region, year, allow_negative](std::size_t b, std::size_t e) {
     constexpr std::size_t kStride = 1 << 14;  // how often a part looks whether another failed
-    for (std::size_t row = b; row < e && all.load(std::memory_order_relaxed); row += kStride)
-      for (std::size_t r = row; r < std::min(e, row + kStride); ++r)
-        if (cell_of_row(r) != r || (!options_.allow_negative && value_col_->number(r) < 0)) {
-          all = false;
-          return;
-        }
+    // Row k must hold cell k's keys: (y, r, i) counted up from the part's first row, as cell()
+    // numbers the cells, and a value place_rows() takes (present, finite, of an allowed sign).
+    // What the loop reads is captured by value, so that it stays in registers.
+    std::size_t i = b % I, r = (b / I) % R, y = b / (I * R);
+    for (std::size_t row = b; row < e; ++row) {
+      if (row % kStride == 0 && !all.load(std::memory_order_relaxed)) return;
+      const double v = value.is_valid(row) ? value.number(row) : NAN;
+      const bool fits = static_cast<std::size_t>(industry(row)) == i &&
+                        static_cast<std::size_t>(region(row)) == r &&
+                        (!year || static_cast<std::size_t>((*year)(row)) == y) &&
+                        std::isfinite(v) && (allow_negative || v >= 0);
+      if (!fits) {
+        all = false;
+        return;
+      }
+      if (++i < I) continue;
+      i = 0;
+      if (++r == R) r = 0, ++y;
+    }
   });
   return all;
 }
