@@ -21,6 +21,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace klaster::sdk::detail {
 
 namespace {
@@ -53,6 +57,7 @@ constexpr std::uint64_t kPow10[] = {1ull,
 
 constexpr std::uint64_t kSixteenDigits = 10000000000000000ull;  // 10^16
 
+#if !defined(__SSE2__)
 /// The eight decimal digits of x < 10^8, leading zeros kept, as ASCII with the first digit in the
 /// lowest byte: x splits into two 4-digit lanes, each lane into two 2-digit lanes, each of those
 /// into two digits, all lanes at once (the multiply-shifts are exact division by 100 below 10^4
@@ -65,14 +70,44 @@ std::uint64_t eight_digits(std::uint32_t x) {
   v = tens | (v - tens * 10) << 8;
   return v + 0x3030303030303030ull;  // '0' in every byte
 }
+#endif
+
+__extension__ typedef unsigned __int128 Word128;  // GCC's and clang's 128-bit integer
+
+/// The sixteen decimal digits of x < 10^16 as ASCII, the first in the lowest byte: eight_digits()
+/// of both halves, at once in the lanes of an SSE2 register where there is one.
+Word128 sixteen_digits(std::uint64_t x) {
+  const std::uint64_t first = x / 100000000, second = x % 100000000;
+#if defined(__SSE2__)
+  const __m128i halves =
+      _mm_set_epi64x(static_cast<long long>(second), static_cast<long long>(first));
+  // Each 64-bit lane / 10^4: (h * 3518437209) >> 45, exact below 10^8 (2^45 / 10^4 =
+  // 3518437208.9); the quotient to the lane's low half, the remainder to its high half.
+  const __m128i q4 = _mm_srli_epi64(_mm_mul_epu32(halves, _mm_set1_epi64x(3518437209)), 45);
+  const __m128i r4 = _mm_sub_epi64(halves, _mm_mul_epu32(q4, _mm_set1_epi64x(10000)));
+  const __m128i fours = _mm_or_si128(q4, _mm_slli_epi64(r4, 32));
+  // Each 32-bit lane (below 10^4) / 100 in its low 16 bits: (v * 5243) >> 19, as eight_digits().
+  const __m128i q2 = _mm_srli_epi16(_mm_mulhi_epu16(fours, _mm_set1_epi16(5243)), 3);
+  const __m128i r2 = _mm_sub_epi16(fours, _mm_mullo_epi16(q2, _mm_set1_epi16(100)));
+  const __m128i twos = _mm_or_si128(q2, _mm_slli_epi32(r2, 16));
+  // Each 16-bit lane (below 100) / 10 in its low byte: (v * 103) >> 10.
+  const __m128i q1 = _mm_srli_epi16(_mm_mullo_epi16(twos, _mm_set1_epi16(103)), 10);
+  const __m128i r1 = _mm_sub_epi16(twos, _mm_mullo_epi16(q1, _mm_set1_epi16(10)));
+  const __m128i ascii = _mm_add_epi8(_mm_or_si128(q1, _mm_slli_epi16(r1, 8)), _mm_set1_epi8('0'));
+  Word128 out;
+  std::memcpy(&out, &ascii, sizeof out);
+  return out;
+#else
+  return eight_digits(static_cast<std::uint32_t>(first)) |
+         static_cast<Word128>(eight_digits(static_cast<std::uint32_t>(second))) << 64;
+#endif
+}
 
 /// Decimal digits of n, 1 <= n < 10^18: floor(log10) from the bit length, then one comparison.
 int digit_count(std::uint64_t n) {
   const int approx = (64 - std::countl_zero(n)) * 1233 >> 12;  // 1233 / 4096 ~ log10(2)
   return approx + (n >= kPow10[approx]);
 }
-
-__extension__ typedef unsigned __int128 Word128;  // GCC's and clang's 128-bit integer
 
 void store8(char* p, std::uint64_t v) { std::memcpy(p, &v, sizeof v); }
 void store16(char* p, Word128 v) { std::memcpy(p, &v, sizeof v); }
@@ -102,10 +137,7 @@ struct Ascii17 {
 
 Ascii17 ascii_of(const Shortest& s) {
   const std::uint64_t m = s.digits * kPow10[17 - s.n];  // 10^16 <= m < 10^17
-  const std::uint64_t rest = m % kSixteenDigits;
-  const std::uint64_t hi = eight_digits(static_cast<std::uint32_t>(rest / 100000000));
-  const std::uint64_t lo = eight_digits(static_cast<std::uint32_t>(rest % 100000000));
-  return {static_cast<char>('0' + m / kSixteenDigits), hi | static_cast<Word128>(lo) << 64};
+  return {static_cast<char>('0' + m / kSixteenDigits), sixteen_digits(m % kSixteenDigits)};
 }
 
 char* put_fixed(char* p, const Shortest& s, const Ascii17& a, int length) {
