@@ -505,6 +505,21 @@ params = { input = "output", value = "industry" }
   EXPECT_TRUE(contains(d.out, "default \"weight\", numeric")) << d.out;
 }
 
+// A key column that groups rows must hold strings or ints: naming the float column `value` as
+// sector_incentive's region key fails validation (BindContext::check_key_column), exit 2.
+TEST(CliErrors, FloatKeyColumnFailsValidation) {
+  Project p("float_key", R"([[step]]
+id = "boost"
+plugin = "sector_incentive"
+params = { input = "output", region = "value", factor = 1.1 }
+)");
+  auto r = p.validate();
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(first_line(r.err),
+            "error: p.toml:8: step 'boost': plugin 'sector_incentive': column 'value' is a float "
+            "column; use a string or int key");
+}
+
 // A column declared with ColumnSpec::like(name, param) is documented under its own name, not under
 // the parameter whose type it takes (colocation's industry1 and industry2 are typed like
 // <industry>).

@@ -232,10 +232,7 @@ class ColocationPlugin final : public Plugin {
   void bind(BindContext& ctx) const override {
     const Params& params = ctx.params();
     const Schema& plants = ctx.schema_of_param("plants");
-    for (const char* key : {"industry", "region"})
-      if (*plants.type_of(params.str(key)) == ColumnType::kFloat)
-        throw ParamError(
-            key, "column '" + params.str(key) + "' is a float column; use a string or int key");
+    for (const char* key : {"industry", "region"}) ctx.check_key_column("plants", key);
     if (params.has("industries")) check_industries(params.strings("industries"));
     if (!params.has("regions")) return;
     if (!plants.has(params.str("employment")))

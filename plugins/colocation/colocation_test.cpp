@@ -249,6 +249,22 @@ TEST(Colocation, ClusterIndexNeedsEmployment) {
   EXPECT_EQ(e.param, "employment") << e.message;
 }
 
+// A float industry or region column is refused at validation, naming the parameter.
+TEST(Colocation, FloatKeyColumnsAreRefused) {
+  const Table firms = reat_firms();
+  for (const std::string key : {"industry", "region"}) {
+    std::vector<Column> cols;
+    for (const Column& c : firms.columns())
+      cols.push_back(c.name == key ? Column::make_floats(key, std::vector<double>(c.size(), 1.0))
+                                   : c);
+    const ThrownParamError e = param_error([&] {
+      run_step(with({}), {{"p", Table(std::move(cols))}});
+    });
+    EXPECT_EQ(e.param, key) << e.message;
+    EXPECT_EQ(e.message, "column '" + key + "' is a float column; use a string or int key");
+  }
+}
+
 TEST(Colocation, IndustriesParameter) {
   EXPECT_EQ(
       param_error([&] {

@@ -218,10 +218,7 @@ class SectorIncentive final : public Plugin {
   void bind(BindContext& ctx) const override {
     const Params& params = ctx.params();
     const Schema& in = ctx.schema_of_param("input");
-    for (const char* key : {"region", "industry", "year"})
-      if (in.has(params.str(key)) && *in.type_of(params.str(key)) == ColumnType::kFloat)
-        throw ParamError(key,
-                         "column '" + params.str(key) + "' is a float column and cannot be a key");
+    for (const char* key : {"region", "industry", "year"}) ctx.check_key_column("input", key);
     if (!params.ints("years").empty() && !in.has(params.str("year")))
       throw ParamError("years", "'years' is given but table '" + params.str("input") +
                                     "' has no column '" + params.str("year") + "'");

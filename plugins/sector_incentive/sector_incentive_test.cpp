@@ -131,6 +131,23 @@ TEST(SectorIncentive, UnknownIndustriesAndYearsAreNamed) {
       << years.message;
 }
 
+// Keys group rows by equal values: a float region, industry or year column is refused at
+// validation, naming the parameter and the column (BindContext::check_key_column).
+TEST(SectorIncentive, FloatKeyColumnsAreRefused) {
+  const Table in = output_table();
+  for (const std::string key : {"region", "industry", "year"}) {
+    std::vector<Column> cols;
+    for (const Column& c : in.columns())
+      cols.push_back(c.name == key ? Column::make_floats(key, std::vector<double>(c.size(), 1.0))
+                                   : c);
+    const ThrownParamError e = param_error([&] {
+      run_step({{"input", kInput}, {"factor", 1.1}}, {{"t", Table(std::move(cols))}});
+    });
+    EXPECT_EQ(e.param, key) << e.message;
+    EXPECT_EQ(e.message, "column '" + key + "' is a float column; use a string or int key");
+  }
+}
+
 TEST(SectorIncentive, FactorMustBePositive) {
   for (double f : {0.0, -1.0}) {
     const ThrownParamError e = param_error([&] {

@@ -255,12 +255,8 @@ class SpatialWeights final : public Plugin {
   }
 
   void bind(BindContext& ctx) const override {
-    const Params& params = ctx.params();
-    const ColumnType key = *ctx.schema_of_param("input").type_of(params.str("region"));
-    if (key == ColumnType::kFloat)
-      throw ParamError("region", "column '" + params.str("region") +
-                                     "' is a float column; use a string or int key");
-    check_method_params(params);
+    ctx.check_key_column("input", "region");
+    check_method_params(ctx.params());
     check_contiguity_params(ctx);
   }
 

@@ -191,6 +191,15 @@ const Schema& BindContext::schema_of_param(std::string_view table_param) const {
                                                  std::string(table_param) + "') does not exist");
 }
 
+void BindContext::check_key_column(std::string_view table_param,
+                                   std::string_view column_param) const {
+  const std::string& column = params().str(column_param);
+  const std::optional<ColumnType> type = schema_of_param(table_param).type_of(column);
+  if (type == ColumnType::kFloat)
+    throw ParamError(std::string(column_param),
+                     "column '" + column + "' is a float column; use a string or int key");
+}
+
 void RunContext::write(OutputTable table) {
   std::string name = table.name();
   write(std::move(name), std::move(table).build());

@@ -257,6 +257,10 @@ class BindContext {
   /// \brief The schema of the table a table parameter names; throws ParamError (for `param`)
   /// when there is none.
   const Schema& schema_of_param(std::string_view table_param) const;
+  /// \brief Throws ParamError (for `column_param`) when the column that parameter names in the
+  /// table `table_param` names is a float column: keys group rows by equal values, which strings
+  /// and ints have exactly. A column the table lacks is left to the table specs' own check.
+  void check_key_column(std::string_view table_param, std::string_view column_param) const;
   /// \brief Declares (or, for a table in PluginInfo::writes, replaces the derived schema of) a
   /// table this step will write, for schemas the declarations cannot express.
   virtual void declare_output(std::string name, Schema schema) = 0;
