@@ -316,7 +316,7 @@ bool Cube::rows_are_cells(std::size_t n) const {
     constexpr std::size_t kStride = 1 << 14;  // how often a part looks whether another failed
     // Row k must hold cell k's keys: (y, r, i) counted up from the part's first row, as cell()
     // numbers the cells, and a value place_rows() takes (present, finite, of an allowed sign).
-    // What the loop reads is captured by value, so that it stays in registers.
+    // The key readers, sizes and flag are captured by value, so that they stay in registers.
     std::size_t i = b % I, r = (b / I) % R, y = b / (I * R);
     for (std::size_t row = b; row < e; ++row) {
       if (row % kStride == 0 && !all.load(std::memory_order_relaxed)) return;
